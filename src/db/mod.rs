@@ -1,0 +1,193 @@
+//! [`Db`]: the library's front door.
+//!
+//! A `Db` is an open database. It reads through the store, writes through the
+//! checked [`Writer`], and answers queries through the query layer. Every
+//! write is flushed before the call returns, so `Ok` means durable.
+
+mod writer;
+
+use std::path::{Path, PathBuf};
+
+pub use writer::Writer;
+
+use crate::error::{Error, Result};
+use crate::model::{Claim, ClaimId, NewClaim, NewSource, NewSpeaker, Source, Speaker, SpeakerId};
+use crate::query::{self, Output};
+use crate::store::{Store, TxResult};
+
+/// How to open a database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Load the seed corpus into a database created by this open. Default: true.
+    pub seed: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions { seed: true }
+    }
+}
+
+/// An open claims database.
+///
+/// ```
+/// # fn main() -> claimdb::Result<()> {
+/// let dir = tempfile::tempdir().unwrap();
+/// let db = claimdb::Db::open(dir.path().join("claims.db"))?; // created and seeded
+/// let rows = db.query(r#"claims where speaker = "Moriuchi" order by id"#)?;
+/// let claims = rows.claims().expect("a claims query returns claims");
+/// assert!(claims.iter().all(|c| c.speaker_name == "Priscilla Moriuchi"));
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Db {
+    store: Store,
+}
+
+impl Db {
+    /// Opens the database at `path`, creating it and loading the seed corpus
+    /// when nothing is there yet.
+    pub fn open(path: impl AsRef<Path>) -> Result<Db> {
+        Db::open_with(path, OpenOptions::default())
+    }
+
+    /// Opens the database at `path` with `options`.
+    pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Db> {
+        let path = path.as_ref();
+        if path.is_file() {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other("is a file, not a claimdb database directory"),
+            });
+        }
+        let (store, created) = Store::open(path)?;
+        let db = Db { store };
+        if created {
+            let seed = if options.seed {
+                Some(crate::seed::seed()?)
+            } else {
+                None
+            };
+            db.write(|w| {
+                if let Some(seed) = &seed {
+                    crate::seed::load(w, seed)?;
+                }
+                w.tx().stamp_format_version()
+            })?;
+        }
+        Ok(db)
+    }
+
+    /// Where the database lives.
+    pub fn path(&self) -> PathBuf {
+        self.store.path().to_path_buf()
+    }
+
+    /// Runs `f` as one atomic, checked change and flushes it. If `f` fails,
+    /// nothing it wrote is kept. `f` may be run more than once when sled
+    /// meets a conflict, so it must not have other side effects.
+    ///
+    /// ```
+    /// # fn main() -> claimdb::Result<()> {
+    /// use claimdb::{NewSource, NewSpeaker};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let db = claimdb::Db::open_with(dir.path().join("c.db"), claimdb::OpenOptions { seed: false })?;
+    /// db.write(|w| {
+    ///     w.add_source(&NewSource { id: "memo".into(), title: "A memo".into(), text: Some("We will ship on Friday.".into()), ..Default::default() })?;
+    ///     w.add_speaker(&NewSpeaker { name: "Ada Lovelace".into(), aliases: vec!["Ada".into()], description: None })?;
+    ///     Ok(())
+    /// })?;
+    /// assert_eq!(db.sources()?.len(), 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn write<A>(&self, f: impl Fn(&Writer) -> TxResult<A>) -> Result<A> {
+        let out = self.store.transaction(|tx| f(&Writer::new(tx)))?;
+        self.store.flush()?;
+        Ok(out)
+    }
+
+    /// Adds a source (with its text, when held). Flushed before it returns.
+    pub fn add_source(&self, source: &NewSource) -> Result<Source> {
+        self.write(|w| w.add_source(source))
+    }
+
+    /// Adds a speaker with its aliases. Flushed before it returns.
+    pub fn add_speaker(&self, speaker: &NewSpeaker) -> Result<Speaker> {
+        self.write(|w| w.add_speaker(speaker))
+    }
+
+    /// Adds a claim after the citation check; refuses it, writing nothing,
+    /// when the quote is not in the source ([`Error::Citation`]).
+    ///
+    /// ```
+    /// # fn main() -> claimdb::Result<()> {
+    /// use claimdb::{Error, NewClaim};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let db = claimdb::Db::open(dir.path().join("c.db"))?;
+    /// let mut claim = NewClaim {
+    ///     speaker: "Obama".into(),
+    ///     source: "fp-lazarus-review".into(),
+    ///     origin: None,
+    ///     quote: "We cannot have a society in which some dictator someplace can start imposing censorship".into(),
+    ///     statement: "Obama rejected foreign censorship.".into(),
+    ///     confidence: 0.9,
+    ///     rationale: "Direct quote.".into(),
+    ///     tags: vec!["censorship".into()],
+    /// };
+    /// assert_eq!(db.add_claim(&claim)?.status, claimdb::Status::Verified);
+    /// claim.quote = "We can have a society in which some dictator".into();
+    /// assert!(matches!(db.add_claim(&claim), Err(Error::Citation(_))));
+    /// # Ok(()) }
+    /// ```
+    pub fn add_claim(&self, claim: &NewClaim) -> Result<Claim> {
+        self.write(|w| w.add_claim(claim))
+    }
+
+    /// Parses and runs one statement of the query language.
+    pub fn query(&self, text: &str) -> Result<Output> {
+        let statement = query::parse(text)?;
+        query::execute(self, &statement)
+    }
+
+    /// A claim by id.
+    pub fn claim(&self, id: ClaimId) -> Result<Option<Claim>> {
+        self.store.claim(id)
+    }
+
+    /// Every source, in id order.
+    pub fn sources(&self) -> Result<Vec<Source>> {
+        self.store.sources()
+    }
+
+    /// A source's metadata.
+    pub fn source(&self, id: &str) -> Result<Option<Source>> {
+        self.store.source(id)
+    }
+
+    /// A source's full text, when claimdb holds it.
+    pub fn source_text(&self, id: &str) -> Result<Option<String>> {
+        self.store.source_text(id)
+    }
+
+    /// Every speaker, in id order.
+    pub fn speakers(&self) -> Result<Vec<Speaker>> {
+        self.store.speakers()
+    }
+
+    /// A speaker by id.
+    pub fn speaker(&self, id: SpeakerId) -> Result<Option<Speaker>> {
+        self.store.speaker(id)
+    }
+
+    /// The speaker that a name or alias stands for.
+    pub fn speaker_by_name(&self, name: &str) -> Result<Option<Speaker>> {
+        match self.store.speaker_by_name(name)? {
+            Some(id) => self.store.speaker(id),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+}

@@ -1,0 +1,192 @@
+//! One error type for the whole library.
+//!
+//! Every fallible call in claimdb returns [`Result<T>`]. The variants say what
+//! kind of thing went wrong, so that a caller (the CLI, a research tool) can
+//! decide what to do: a [`Error::Query`] points into the query text and can be
+//! drawn with a caret ([`QueryError::render`]); a [`Error::Citation`] carries the
+//! checker's report; [`Error::Locked`] means another process holds the
+//! database. None of them is ever a panic.
+
+use std::path::PathBuf;
+
+use crate::cite::CitationReport;
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in claimdb.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A query (or script statement) that does not parse or does not make sense.
+    #[error("{0}")]
+    Query(#[from] QueryError),
+
+    /// A claim whose quote is not in its source: nothing was written.
+    #[error("{0}")]
+    Citation(Box<CitationReport>),
+
+    /// A value that breaks a rule of the model (a confidence above 1, an empty name...).
+    #[error("invalid {what}: {message}")]
+    Invalid {
+        /// What was being checked: "confidence", "source id", ...
+        what: &'static str,
+        /// Why it is refused.
+        message: String,
+    },
+
+    /// A record that a statement refers to does not exist.
+    #[error("no {kind} {name:?}")]
+    NotFound {
+        /// "source", "speaker", "claim".
+        kind: &'static str,
+        /// The name or id as given.
+        name: String,
+    },
+
+    /// A record that would replace one that already exists.
+    #[error("{kind} {name:?} already exists")]
+    Duplicate {
+        /// "source", "speaker", "alias".
+        kind: &'static str,
+        /// The clashing name or id.
+        name: String,
+    },
+
+    /// Another process (or another handle in this one) has the database open.
+    #[error("database {} is in use by another process (sled holds an exclusive lock on it)", .0.display())]
+    Locked(PathBuf),
+
+    /// The database was written by a different version of claimdb's format.
+    #[error(
+        "database format version {found} is not supported (this claimdb reads version {expected})"
+    )]
+    FormatVersion {
+        /// The version found in the meta tree.
+        found: u32,
+        /// The version this build reads.
+        expected: u32,
+    },
+
+    /// Stored bytes that cannot be decoded: the database is damaged.
+    #[error("corrupt database: {0}")]
+    Corrupt(String),
+
+    /// The seed compiled into claimdb is inconsistent (a bug caught by tests).
+    #[error("seed data: {0}")]
+    Seed(String),
+
+    /// An error from the storage engine.
+    #[error("storage: {0}")]
+    Storage(#[from] sled::Error),
+
+    /// An operating-system error on a file.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub(crate) fn invalid(what: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            what,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn not_found(kind: &'static str, name: impl Into<String>) -> Self {
+        Error::NotFound {
+            kind,
+            name: name.into(),
+        }
+    }
+}
+
+/// A byte range in a piece of text (a query, a script, a source document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end` (byte offsets).
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The same span moved `by` bytes to the right: used when a statement is
+    /// cut out of a longer script.
+    pub fn shifted(self, by: usize) -> Self {
+        Span::new(self.start + by, self.end + by)
+    }
+}
+
+/// A query that cannot run: the message and the span of input it is about.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct QueryError {
+    /// Written for people: "expected a value after `=`".
+    pub message: String,
+    /// Where in the query text.
+    pub span: Span,
+}
+
+impl QueryError {
+    /// An error about `span`.
+    pub fn new(message: impl Into<String>, span: Span) -> Self {
+        QueryError {
+            message: message.into(),
+            span,
+        }
+    }
+
+    /// Draws the error the way a compiler does:
+    ///
+    /// ```text
+    /// error: unknown field `speeker` (did you mean `speaker`?)
+    ///  --> query:1:14
+    ///   |
+    /// 1 | claims where speeker = "White"
+    ///   |              ^^^^^^^
+    /// ```
+    ///
+    /// `text` is the whole text the span points into and `origin` names it
+    /// (a file name, or "query").
+    pub fn render(&self, text: &str, origin: &str) -> String {
+        let pos = crate::cite::LineIndex::new(text).position(self.span.start.min(text.len()));
+        let line_text = text.lines().nth(pos.line - 1).unwrap_or("");
+        let gutter = pos.line.to_string().len();
+        let pad = " ".repeat(gutter);
+        // The caret sits under the span's characters, clipped to the line.
+        let line_start = self.span.start.min(text.len()) - (pos.byte_column - 1);
+        let line_end = line_start + line_text.len();
+        let end = self
+            .span
+            .end
+            .clamp(self.span.start, line_end.max(self.span.start));
+        let under = text
+            .get(self.span.start.min(text.len())..end.min(text.len()))
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            .max(1);
+        let indent: String = line_text
+            .get(..pos.byte_column - 1)
+            .unwrap_or("")
+            .chars()
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        format!(
+            "error: {msg}\n{pad}--> {origin}:{line}:{col}\n{pad} |\n{line} | {line_text}\n{pad} | {indent}{carets}",
+            msg = self.message,
+            line = pos.line,
+            col = pos.column,
+            carets = "^".repeat(under),
+        )
+    }
+}

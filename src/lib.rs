@@ -1,0 +1,43 @@
+//! claimdb: a citation-checked claims database with a query language.
+//!
+//! A *claim* is a statement attributed to a *speaker*, found in a *source*
+//! document, with a confidence and a verbatim quote. claimdb anchors the
+//! quote in the source's text itself and refuses a claim whose quote is not
+//! there, so a misquoted number, name or negation never passes as verified.
+//!
+//! The layers, lowest first (a layer never uses one above it):
+//!
+//! - [`model`]: the records, plain serde types;
+//! - [`cite`]: text normalization and quote location, pure functions;
+//! - [`store`]: sled trees, keys, values and indexes;
+//! - [`query`]: the query language: parse, plan, execute;
+//! - [`render`]: rows to aligned tables and JSON;
+//! - [`Db`]: the front door that ties them together.
+//!
+//! ```
+//! # fn main() -> claimdb::Result<()> {
+//! let dir = tempfile::tempdir().unwrap();
+//! let db = claimdb::Db::open(dir.path().join("claims.db"))?;
+//! let out = db.query(r#"count claims where speaker = "White""#)?;
+//! assert!(out.count().unwrap() > 0);
+//! # Ok(()) }
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod cite;
+mod db;
+pub mod error;
+pub mod model;
+pub mod query;
+pub mod render;
+pub mod seed;
+pub mod store;
+
+pub use db::{Db, OpenOptions, Writer};
+pub use error::{Error, QueryError, Result, Span};
+pub use model::{
+    Anchor, Claim, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Source, SourceKind,
+    Speaker, SpeakerId, Status,
+};
+pub use query::Output;

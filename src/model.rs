@@ -1,0 +1,367 @@
+//! The records claimdb keeps: plain serde types, no behaviour beyond validation.
+//!
+//! A [`Source`] is a document (an article, a book, a testimony). A [`Speaker`]
+//! is someone who says things, known by a canonical name and any number of
+//! aliases. A [`Claim`] ties them together: *this speaker* said *this*, and the
+//! proof is a verbatim `quote` found in the source's text at the position its
+//! [`Anchor`] records. New records come in as [`NewSource`], [`NewSpeaker`] and
+//! [`NewClaim`]; the database assigns ids and computes anchors, so a stored
+//! record is always one that passed the checks.
+//!
+//! These structs are stored with bincode, so they stay plain: no
+//! `skip_serializing_if`, no `flatten`, no untagged enums (see TECH-NOTES).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Identifies a claim. Ids are assigned in insertion order, starting at 1.
+pub type ClaimId = u64;
+/// Identifies a speaker. Ids are assigned in insertion order, starting at 1.
+pub type SpeakerId = u64;
+
+/// What kind of document a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// A news article, review or essay.
+    Article,
+    /// A book.
+    Book,
+    /// Testimony before a legislature or court.
+    Testimony,
+    /// A public statement, speech or press conference.
+    Statement,
+    /// An interview.
+    Interview,
+    /// A report or paper.
+    Report,
+    /// A post on the web or social media.
+    Post,
+    /// Anything else.
+    Other,
+}
+
+impl SourceKind {
+    /// Every kind, in the order they are documented.
+    pub const ALL: [SourceKind; 8] = [
+        SourceKind::Article,
+        SourceKind::Book,
+        SourceKind::Testimony,
+        SourceKind::Statement,
+        SourceKind::Interview,
+        SourceKind::Report,
+        SourceKind::Post,
+        SourceKind::Other,
+    ];
+
+    /// The lowercase name used in queries and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Article => "article",
+            SourceKind::Book => "book",
+            SourceKind::Testimony => "testimony",
+            SourceKind::Statement => "statement",
+            SourceKind::Interview => "interview",
+            SourceKind::Report => "report",
+            SourceKind::Post => "post",
+            SourceKind::Other => "other",
+        }
+    }
+}
+
+/// A document, with or without its text.
+///
+/// A source whose `text` claimdb holds can be cited: claims quote it. A source
+/// known only by its metadata (a book known through a review of it) can still
+/// be a claim's `origin`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// A short slug: lowercase letters, digits and `-`, such as `fp-lazarus-review`.
+    pub id: String,
+    /// The document's title.
+    pub title: String,
+    /// Who wrote it, when known.
+    pub author: Option<String>,
+    /// Who published it, when known.
+    pub publisher: Option<String>,
+    /// Publication date as written (`2022-06`, `2006-04-25`), when known.
+    pub date: Option<String>,
+    /// What kind of document it is.
+    pub kind: SourceKind,
+    /// Where it can be read, when known.
+    pub url: Option<String>,
+    /// Free-form notes on provenance.
+    pub notes: Option<String>,
+    /// Hex sha256 of the text, when the text is held.
+    pub sha256: Option<String>,
+    /// Length of the text in bytes (0 when no text is held).
+    pub text_len: u64,
+}
+
+/// A source as given to [`crate::Db::add_source`]: the text travels with it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSource {
+    /// See [`Source::id`].
+    pub id: String,
+    /// See [`Source::title`].
+    pub title: String,
+    /// See [`Source::author`].
+    #[serde(default)]
+    pub author: Option<String>,
+    /// See [`Source::publisher`].
+    #[serde(default)]
+    pub publisher: Option<String>,
+    /// See [`Source::date`].
+    #[serde(default)]
+    pub date: Option<String>,
+    /// See [`Source::kind`]; `None` means [`SourceKind::Other`].
+    #[serde(default)]
+    pub kind: Option<SourceKind>,
+    /// See [`Source::url`].
+    #[serde(default)]
+    pub url: Option<String>,
+    /// See [`Source::notes`].
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// The full text, byte for byte, when it is held.
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+/// Someone who makes claims: a person, an agency, a group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Speaker {
+    /// Assigned by the database.
+    pub id: SpeakerId,
+    /// The name claimdb shows: "Priscilla Moriuchi".
+    pub name: String,
+    /// Every other name a text uses for them: "Moriuchi". Queries match any of them.
+    pub aliases: Vec<String>,
+    /// Role and affiliation.
+    pub description: Option<String>,
+}
+
+/// A speaker as given to [`crate::Db::add_speaker`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSpeaker {
+    /// See [`Speaker::name`].
+    pub name: String,
+    /// See [`Speaker::aliases`].
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// See [`Speaker::description`].
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// How sure we are of a claim, from 0 to 1, kept exactly in ten-thousandths so
+/// that `confidence >= 0.8` compares without floating-point surprises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Confidence(u16);
+
+impl Confidence {
+    /// The scale: 1.0 is stored as 10 000.
+    pub const SCALE: u16 = 10_000;
+
+    /// A confidence from a number in `0..=1`; anything else (or NaN) is refused.
+    pub fn new(value: f64) -> Result<Self> {
+        if !(0.0..=1.0).contains(&value) {
+            return Err(Error::invalid(
+                "confidence",
+                format!("{value} is outside 0..=1"),
+            ));
+        }
+        Ok(Confidence((value * f64::from(Self::SCALE)).round() as u16))
+    }
+
+    /// The confidence in ten-thousandths (0..=10000): the order-preserving form used in keys.
+    pub fn basis_points(self) -> u16 {
+        self.0
+    }
+
+    /// From ten-thousandths; values above 10 000 are clamped.
+    pub fn from_basis_points(bp: u16) -> Self {
+        Confidence(bp.min(Self::SCALE))
+    }
+
+    /// The confidence as a number in `0..=1`.
+    pub fn value(self) -> f64 {
+        f64::from(self.0) / f64::from(Self::SCALE)
+    }
+}
+
+impl std::fmt::Display for Confidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Shortest form that round-trips: 0.85, 1, 0.9125.
+        write!(f, "{}", self.value())
+    }
+}
+
+/// Whether a claim's quote is anchored in its source's current text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The quote was found in the source text; the anchor says where.
+    Verified,
+    /// Not checked: the claim's source holds no text to check against.
+    Unverified,
+    /// The quote was once anchored but the source's text no longer holds it.
+    Broken,
+}
+
+impl Status {
+    /// Every status.
+    pub const ALL: [Status; 3] = [Status::Verified, Status::Unverified, Status::Broken];
+
+    /// The lowercase name used in queries and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Verified => "verified",
+            Status::Unverified => "unverified",
+            Status::Broken => "broken",
+        }
+    }
+
+    /// Parses a lowercase name.
+    pub fn parse(name: &str) -> Option<Status> {
+        Status::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+/// Where a quote sits in its source's text. Positions refer to the original
+/// text, byte for byte, never to a normalized copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// First byte of the quoted passage.
+    pub start_byte: u64,
+    /// One past its last byte.
+    pub end_byte: u64,
+    /// First character (Unicode scalar) of the passage.
+    pub start_char: u64,
+    /// One past its last character.
+    pub end_char: u64,
+    /// 1-based line of the first character.
+    pub line: u32,
+    /// 1-based column (in characters) of the first character.
+    pub column: u32,
+    /// 1-based line of the last character.
+    pub end_line: u32,
+    /// Up to 32 characters of text just before the passage.
+    pub prefix: String,
+    /// Up to 32 characters of text just after the passage.
+    pub suffix: String,
+    /// sha256 of the text the anchor was computed against.
+    pub text_sha256: String,
+}
+
+/// A statement attributed to a speaker, proved by a quote from a source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// Assigned by the database.
+    pub id: ClaimId,
+    /// Who made the claim.
+    pub speaker: SpeakerId,
+    /// The document whose text holds the quote.
+    pub source: String,
+    /// Where the speaker first said it (a book, a hearing), when known: a source id.
+    pub origin: Option<String>,
+    /// Verbatim words from the source.
+    pub quote: String,
+    /// The claim in plain words.
+    pub statement: String,
+    /// How far the claim can be relied on as recorded.
+    pub confidence: Confidence,
+    /// One line on why that confidence.
+    pub rationale: String,
+    /// Lowercase labels.
+    pub tags: Vec<String>,
+    /// Where the quote sits in the source, once verified.
+    pub anchor: Option<Anchor>,
+    /// Whether the quote is anchored.
+    pub status: Status,
+}
+
+/// A claim as given to [`crate::Db::add_claim`]. The speaker may be named by any alias.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewClaim {
+    /// A speaker's name or alias.
+    pub speaker: String,
+    /// Id of the source whose text holds the quote.
+    pub source: String,
+    /// Id of the source where the speaker first said it, when known.
+    #[serde(default)]
+    pub origin: Option<String>,
+    /// Verbatim words from the source.
+    pub quote: String,
+    /// The claim in plain words.
+    pub statement: String,
+    /// In `0..=1`.
+    pub confidence: f64,
+    /// One line on why that confidence.
+    pub rationale: String,
+    /// Labels; stored lowercase.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// Checks a source id: a non-empty slug of lowercase ASCII letters, digits, `-`, `_` and `.`.
+pub fn validate_source_id(id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 128
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "source id",
+            format!("{id:?}: use 1 to 128 lowercase letters, digits, '-', '_' or '.'"),
+        ))
+    }
+}
+
+/// Checks a free-text field that must not be blank.
+pub(crate) fn require_text(what: &'static str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        Err(Error::invalid(what, "must not be empty"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Lowercases and trims a tag, refusing empty ones.
+pub(crate) fn normalize_tag(tag: &str) -> Result<String> {
+    let tag = tag.trim().to_lowercase();
+    require_text("tag", &tag)?;
+    Ok(tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confidence_is_exact_in_ten_thousandths() {
+        assert_eq!(Confidence::new(0.8).unwrap().basis_points(), 8000);
+        assert_eq!(Confidence::new(1.0).unwrap().to_string(), "1");
+        assert_eq!(Confidence::new(0.85).unwrap().to_string(), "0.85");
+        assert!(Confidence::new(1.01).is_err());
+        assert!(Confidence::new(-0.1).is_err());
+        assert!(Confidence::new(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn source_ids_are_slugs() {
+        assert!(validate_source_id("fp-lazarus-review").is_ok());
+        for bad in ["", "Has Caps", "a b", "x/y", "é"] {
+            assert!(validate_source_id(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! The aligned text view, in the manner of psql and the sqlite3 shell's
+//! `.mode table`: a header, a rule, right-aligned numbers, and a row count.
+//! Widths are measured in terminal columns (an em dash is one, a CJK
+//! character two), and one chosen column is cut short with `…` so that a row
+//! fits the terminal.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::{Table, Value};
+
+/// Narrowest a shortened column may become.
+const MIN_SHRUNK: usize = 12;
+
+/// Renders `table` for a terminal `width` columns wide.
+pub fn render_table(table: &Table, width: usize) -> String {
+    let cols = &table.brief;
+    let cells: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|row| cols.iter().map(|&c| one_line(&row[c].display())).collect())
+        .collect();
+    let mut widths: Vec<usize> = cols.iter().map(|&c| table.columns[c].width()).collect();
+    for row in &cells {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    if let Some(pos) = table.shrink.and_then(|s| cols.iter().position(|&c| c == s)) {
+        let others: usize = widths
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != pos)
+            .map(|(_, w)| w + 3)
+            .sum();
+        let room = width.saturating_sub(others + 1).max(MIN_SHRUNK);
+        widths[pos] = widths[pos].min(room);
+    }
+    let numeric: Vec<bool> = cols
+        .iter()
+        .map(|&c| {
+            table
+                .rows
+                .iter()
+                .all(|r| matches!(r[c], Value::Int(_) | Value::Num(_) | Value::Null))
+        })
+        .collect();
+
+    let mut out = String::new();
+    let header: Vec<String> = cols.iter().map(|&c| table.columns[c].to_string()).collect();
+    push_row(&mut out, &header, &widths, &vec![false; cols.len()]);
+    let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w + 2)).collect();
+    out.push_str(rule.join("+").trim_end());
+    out.push('\n');
+    for row in &cells {
+        push_row(&mut out, row, &widths, &numeric);
+    }
+    let n = table.rows.len();
+    out.push_str(&format!("({n} row{})", if n == 1 { "" } else { "s" }));
+    out
+}
+
+fn push_row(out: &mut String, cells: &[String], widths: &[usize], numeric: &[bool]) {
+    let mut line = String::new();
+    for (i, (cell, &w)) in cells.iter().zip(widths).enumerate() {
+        let cell = truncate(cell, w);
+        let pad = " ".repeat(w - cell.width());
+        if i > 0 {
+            line.push('|');
+        }
+        if numeric[i] {
+            line.push_str(&format!(" {pad}{cell} "));
+        } else {
+            line.push_str(&format!(" {cell}{pad} "));
+        }
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}
+
+/// Line breaks and tabs become spaces: one record, one line.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Cuts `s` to `width` terminal columns, ending with `…` when cut.
+fn truncate(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligns_and_shortens() {
+        let table = Table {
+            columns: vec!["id", "quote"],
+            rows: vec![
+                vec![Value::Int(1), Value::Text("short".into())],
+                vec![
+                    Value::Int(10),
+                    Value::Text("a much longer quote — with a dash".into()),
+                ],
+            ],
+            brief: vec![0, 1],
+            shrink: Some(1),
+        };
+        let text = render_table(&table, 25);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], " id | quote");
+        assert_eq!(lines[2], "  1 | short");
+        assert!(lines[3].ends_with('…'), "{text}");
+        assert!(lines[3].width() <= 25, "{text}");
+        assert_eq!(lines[4], "(2 rows)");
+    }
+}

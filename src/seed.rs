@@ -1,0 +1,122 @@
+//! The seed corpus, compiled into the binary.
+//!
+//! `db-seed/` holds the review of *The Lazarus Heist* byte for byte, the
+//! sources it cites, the people it quotes and the curated claims. They are
+//! embedded with `include_str!`, so claimdb works from any directory, and
+//! loaded through the same checked [`Writer`] as every other write: a seed
+//! claim whose quote is not in its source fails the load (and the tests).
+
+use serde::Deserialize;
+
+use crate::db::Writer;
+use crate::error::{Error, Result};
+use crate::model::{NewClaim, NewSource, NewSpeaker, SourceKind};
+use crate::store::TxResult;
+
+/// The seed's files: sources, speakers and claims as JSON.
+pub const SOURCES_JSON: &str = include_str!("../db-seed/sources.json");
+/// See [`SOURCES_JSON`].
+pub const SPEAKERS_JSON: &str = include_str!("../db-seed/speakers.json");
+/// See [`SOURCES_JSON`].
+pub const CLAIMS_JSON: &str = include_str!("../db-seed/claims.json");
+
+/// Texts the seed's sources point to, by their path under `db-seed/`.
+pub const TEXTS: &[(&str, &str)] = &[(
+    "texts/fp-lazarus-review.txt",
+    include_str!("../db-seed/texts/fp-lazarus-review.txt"),
+)];
+
+/// A source as `db-seed/sources.json` writes it: metadata, and the path of
+/// its text when claimdb holds one.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedSource {
+    id: String,
+    title: String,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    publisher: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    kind: SourceKind,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    notes: Option<String>,
+    #[serde(default)]
+    text_file: Option<String>,
+}
+
+/// The parsed seed, ready to load.
+#[derive(Debug)]
+pub struct Seed {
+    /// Sources, with their texts.
+    pub sources: Vec<NewSource>,
+    /// Speakers.
+    pub speakers: Vec<NewSpeaker>,
+    /// Claims, in file order (they get ids 1, 2, ... in a new database).
+    pub claims: Vec<NewClaim>,
+}
+
+/// Parses the embedded seed files.
+pub fn seed() -> Result<Seed> {
+    let parse_err = |file: &str, e: serde_json::Error| {
+        Error::Seed(format!("db-seed/{file}:{}:{}: {e}", e.line(), e.column()))
+    };
+    let sources: Vec<SeedSource> =
+        serde_json::from_str(SOURCES_JSON).map_err(|e| parse_err("sources.json", e))?;
+    let sources = sources
+        .into_iter()
+        .map(|s| {
+            let text = match &s.text_file {
+                None => None,
+                Some(path) => Some(
+                    TEXTS
+                        .iter()
+                        .find(|(p, _)| p == path)
+                        .map(|(_, text)| text.to_string())
+                        .ok_or_else(|| {
+                            Error::Seed(format!("source {:?}: no embedded text {path:?}", s.id))
+                        })?,
+                ),
+            };
+            Ok(NewSource {
+                id: s.id,
+                title: s.title,
+                author: s.author,
+                publisher: s.publisher,
+                date: s.date,
+                kind: Some(s.kind),
+                url: s.url,
+                notes: s.notes,
+                text,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Seed {
+        sources,
+        speakers: serde_json::from_str(SPEAKERS_JSON).map_err(|e| parse_err("speakers.json", e))?,
+        claims: serde_json::from_str(CLAIMS_JSON).map_err(|e| parse_err("claims.json", e))?,
+    })
+}
+
+/// Writes the seed through `w` (inside the caller's transaction).
+pub(crate) fn load(w: &Writer, seed: &Seed) -> TxResult<()> {
+    for s in &seed.sources {
+        w.add_source(s)?;
+    }
+    for s in &seed.speakers {
+        w.add_speaker(s)?;
+    }
+    for (n, c) in seed.claims.iter().enumerate() {
+        w.add_claim(c).map_err(|e| match e {
+            crate::store::TxError::Fail(Error::Citation(mut report)) => {
+                report.claim = format!("seed claim #{} ({})", n + 1, c.speaker);
+                crate::store::TxError::Fail(Error::Citation(report))
+            }
+            other => other,
+        })?;
+    }
+    Ok(())
+}

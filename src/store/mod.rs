@@ -1,0 +1,327 @@
+//! Storage on sled: trees, keys, values and index upkeep.
+//!
+//! This layer knows records and indexes, nothing of the query language and
+//! nothing of citation rules; those live above it. The layout:
+//!
+//! | tree | key | value |
+//! |---|---|---|
+//! | `meta` | name | format version, id counters |
+//! | `claims` | claim id (u64 BE) | [`Claim`] |
+//! | `sources` | source id | [`Source`] (without its text) |
+//! | `source_text` | source id | the text, raw UTF-8 |
+//! | `speakers` | speaker id (u64 BE) | [`Speaker`] |
+//! | `speaker_names` | folded name or alias | speaker id |
+//! | `idx_speaker` | speaker id ++ claim id | empty |
+//! | `idx_source` | source id ++ claim id | empty |
+//! | `idx_origin` | origin id ++ claim id | empty |
+//! | `idx_confidence` | confidence (u16, ten-thousandths) ++ claim id | empty |
+//! | `idx_status` | status byte ++ claim id | empty |
+//! | `idx_tag` | tag ++ claim id | empty |
+//!
+//! Reads go straight to the trees. Writes go through [`Store::transaction`],
+//! one sled transaction over every tree, so a claim and its index entries
+//! change together or not at all; [`Store::flush`] makes them durable.
+
+mod codec;
+mod keys;
+mod tx;
+
+use std::path::{Path, PathBuf};
+
+use sled::Tree;
+
+use crate::error::{Error, Result};
+use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId, Status};
+
+pub use keys::KeyBuf;
+pub use tx::{Tx, TxError, TxResult};
+
+/// The on-disk format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// sled's page cache. Its default of 1 GiB is far more than claimdb needs and
+/// real memory use can be several times the setting (TECH-NOTES).
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The trees, in the order a transaction sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+pub(crate) enum T {
+    Meta,
+    Claims,
+    Sources,
+    SourceText,
+    Speakers,
+    SpeakerNames,
+    IdxSpeaker,
+    IdxSource,
+    IdxOrigin,
+    IdxConfidence,
+    IdxStatus,
+    IdxTag,
+}
+
+const TREE_NAMES: [&str; 12] = [
+    "meta",
+    "claims",
+    "sources",
+    "source_text",
+    "speakers",
+    "speaker_names",
+    "idx_speaker",
+    "idx_source",
+    "idx_origin",
+    "idx_confidence",
+    "idx_status",
+    "idx_tag",
+];
+
+/// An index that answers equality or range lookups with claim ids.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IndexScan {
+    /// Claims by a speaker.
+    Speaker(SpeakerId),
+    /// Claims quoting a source.
+    Source(String),
+    /// Claims first made in an origin.
+    Origin(String),
+    /// Claims with a status.
+    Status(Status),
+    /// Claims with a tag.
+    Tag(String),
+    /// Claims whose confidence lies in `low..=high`.
+    Confidence(Confidence, Confidence),
+}
+
+impl IndexScan {
+    /// The index tree's name, as `explain` shows it.
+    pub fn index_name(&self) -> &'static str {
+        TREE_NAMES[self.tree() as usize]
+    }
+
+    fn tree(&self) -> T {
+        match self {
+            IndexScan::Speaker(_) => T::IdxSpeaker,
+            IndexScan::Source(_) => T::IdxSource,
+            IndexScan::Origin(_) => T::IdxOrigin,
+            IndexScan::Status(_) => T::IdxStatus,
+            IndexScan::Tag(_) => T::IdxTag,
+            IndexScan::Confidence(..) => T::IdxConfidence,
+        }
+    }
+}
+
+/// An open sled database with claimdb's trees.
+pub struct Store {
+    db: sled::Db,
+    trees: Vec<Tree>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and checks its format version.
+    /// Returns the store and whether it was created just now.
+    pub fn open(path: &Path) -> Result<(Store, bool)> {
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|e| open_error(path, e))?;
+        let trees = TREE_NAMES
+            .iter()
+            .map(|name| db.open_tree(name))
+            .collect::<sled::Result<Vec<_>>>()?;
+        let store = Store {
+            db,
+            trees,
+            path: path.to_path_buf(),
+        };
+        let created = match store.tree(T::Meta).get(b"format_version")? {
+            Some(v) => {
+                let found: u32 = codec::decode(&v, "format version")?;
+                if found != FORMAT_VERSION {
+                    return Err(Error::FormatVersion {
+                        found,
+                        expected: FORMAT_VERSION,
+                    });
+                }
+                false
+            }
+            // A new database: the caller fills it and stamps the version in
+            // one transaction ([`Tx::stamp_format_version`]), so a crash
+            // while seeding leaves a database that is seeded again next time.
+            None => {
+                if store.tree(T::Claims).first()?.is_some()
+                    || store.tree(T::Sources).first()?.is_some()
+                {
+                    return Err(Error::Corrupt("records without a format version".into()));
+                }
+                true
+            }
+        };
+        Ok((store, created))
+    }
+
+    /// Where the database lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn tree(&self, t: T) -> &Tree {
+        &self.trees[t as usize]
+    }
+
+    /// Writes everything to disk. Nothing is durable until this returns.
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Runs `f` as one atomic change over every tree. `f` may run more than
+    /// once (sled retries on conflict), so it must not have side effects
+    /// outside the transaction. Not flushed: call [`Store::flush`].
+    pub fn transaction<A>(&self, f: impl Fn(&Tx) -> TxResult<A>) -> Result<A> {
+        use sled::transaction::{
+            ConflictableTransactionError as C, TransactionError, Transactional,
+        };
+        let result = self.trees.as_slice().transaction(|trees| {
+            let tx = Tx::new(trees);
+            f(&tx).map_err(|e| match e {
+                TxError::Fail(err) => C::Abort(err),
+                TxError::Sled(err) => err.into(),
+            })
+        });
+        match result {
+            Ok(a) => Ok(a),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(Error::Storage(e)),
+        }
+    }
+
+    /// A claim by id.
+    pub fn claim(&self, id: ClaimId) -> Result<Option<Claim>> {
+        self.tree(T::Claims)
+            .get(id.to_be_bytes())?
+            .map(|v| codec::decode(&v, "claim"))
+            .transpose()
+    }
+
+    /// Every claim, in id order.
+    pub fn claims(&self) -> impl Iterator<Item = Result<Claim>> + '_ {
+        self.tree(T::Claims)
+            .iter()
+            .map(|kv| codec::decode(&kv?.1, "claim"))
+    }
+
+    /// How many claims there are (counted, not estimated).
+    pub fn claim_count(&self) -> usize {
+        self.tree(T::Claims).len()
+    }
+
+    /// The claim ids an index holds for `scan`, in key order.
+    pub fn scan_index(&self, scan: &IndexScan) -> impl Iterator<Item = Result<ClaimId>> + '_ {
+        let tree = self.tree(scan.tree());
+        let iter = match scan {
+            IndexScan::Confidence(low, high) => {
+                let from = KeyBuf::new().u16(low.basis_points()).finish();
+                let to = KeyBuf::new()
+                    .u16(high.basis_points())
+                    .u64(u64::MAX)
+                    .finish();
+                tree.range(from..=to)
+            }
+            other => tree.scan_prefix(index_prefix(other)),
+        };
+        iter.map(|kv| {
+            let (key, _) = kv?;
+            keys::trailing_u64(&key).ok_or_else(|| Error::Corrupt("short index key".into()))
+        })
+    }
+
+    /// A source by id (without its text).
+    pub fn source(&self, id: &str) -> Result<Option<Source>> {
+        self.tree(T::Sources)
+            .get(KeyBuf::new().str(id).finish())?
+            .map(|v| codec::decode(&v, "source"))
+            .transpose()
+    }
+
+    /// Every source, in id order.
+    pub fn sources(&self) -> Result<Vec<Source>> {
+        self.tree(T::Sources)
+            .iter()
+            .map(|kv| codec::decode(&kv?.1, "source"))
+            .collect()
+    }
+
+    /// A source's text, when held.
+    pub fn source_text(&self, id: &str) -> Result<Option<String>> {
+        self.tree(T::SourceText)
+            .get(KeyBuf::new().str(id).finish())?
+            .map(|v| {
+                String::from_utf8(v.to_vec())
+                    .map_err(|_| Error::Corrupt(format!("text of source {id:?} is not UTF-8")))
+            })
+            .transpose()
+    }
+
+    /// A speaker by id.
+    pub fn speaker(&self, id: SpeakerId) -> Result<Option<Speaker>> {
+        self.tree(T::Speakers)
+            .get(id.to_be_bytes())?
+            .map(|v| codec::decode(&v, "speaker"))
+            .transpose()
+    }
+
+    /// Every speaker, in id order.
+    pub fn speakers(&self) -> Result<Vec<Speaker>> {
+        self.tree(T::Speakers)
+            .iter()
+            .map(|kv| codec::decode(&kv?.1, "speaker"))
+            .collect()
+    }
+
+    /// The speaker a name or alias stands for (case and spacing do not matter).
+    pub fn speaker_by_name(&self, name: &str) -> Result<Option<SpeakerId>> {
+        self.tree(T::SpeakerNames)
+            .get(KeyBuf::new().str(&fold_name(name)).finish())?
+            .map(|v| codec::decode(&v, "speaker name"))
+            .transpose()
+    }
+}
+
+/// The key prefix of an equality index scan.
+fn index_prefix(scan: &IndexScan) -> Vec<u8> {
+    match scan {
+        IndexScan::Speaker(id) => KeyBuf::new().u64(*id).finish(),
+        IndexScan::Source(s) | IndexScan::Origin(s) | IndexScan::Tag(s) => {
+            KeyBuf::new().str(s).finish()
+        }
+        IndexScan::Status(s) => KeyBuf::new().u8(*s as u8).finish(),
+        IndexScan::Confidence(..) => Vec::new(),
+    }
+}
+
+/// How names are compared: case-insensitive, spacing and apostrophes folded.
+pub fn fold_name(name: &str) -> String {
+    crate::cite::normalize(name.trim()).text.to_lowercase()
+}
+
+fn open_error(path: &Path, e: sled::Error) -> Error {
+    match e {
+        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
+            Error::Locked(path.to_path_buf())
+        }
+        sled::Error::Io(io) => Error::Io {
+            path: path.to_path_buf(),
+            source: io,
+        },
+        other => Error::Storage(other),
+    }
+}
