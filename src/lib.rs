@@ -41,3 +41,8 @@ pub use model::{
     Speaker, SpeakerId, Status,
 };
 pub use query::Output;
+
+/// The README's Rust example, compiled by `cargo test` so it cannot rot.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

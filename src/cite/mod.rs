@@ -98,7 +98,7 @@ pub enum Verdict {
 /// let text = "He said: “We cannot have a society in which\nsome dictator someplace can start imposing censorship.”";
 /// match locate(text, "in which some dictator someplace") {
 ///     Verdict::Found(at) => {
-///         assert_eq!((at.line, at.column), (1, 39));
+///         assert_eq!((at.line, at.column), (1, 36));
 ///         assert!(!at.exact); // the line break was folded to a space
 ///     }
 ///     Verdict::NotFound { .. } => unreachable!(),

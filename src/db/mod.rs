@@ -149,6 +149,22 @@ impl Db {
         query::execute(self, &statement)
     }
 
+    /// Like [`Db::query`], and also reports what the statement read, which
+    /// shows whether an index or a full scan answered it.
+    ///
+    /// ```
+    /// # fn main() -> claimdb::Result<()> {
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let db = claimdb::Db::open(dir.path().join("c.db"))?;
+    /// let (out, stats) = db.query_with_stats(r#"claims where speaker = "Thae""#)?;
+    /// assert_eq!(stats.claims_read, out.claims().unwrap().len() as u64);
+    /// # Ok(()) }
+    /// ```
+    pub fn query_with_stats(&self, text: &str) -> Result<(Output, query::ExecStats)> {
+        let statement = query::parse(text)?;
+        query::execute_with_stats(&self.store, &statement)
+    }
+
     /// A claim by id.
     pub fn claim(&self, id: ClaimId) -> Result<Option<Claim>> {
         self.store.claim(id)

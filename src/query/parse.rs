@@ -275,7 +275,9 @@ impl<'s> Parser_<'s> {
     fn opt_where<'a>(&self, i: &'a str) -> PResult<'a, Option<Expr>> {
         match self.keyword("where", i) {
             Ok((rest, _)) => {
-                let (rest, expr) = self.condition(rest, 0)?;
+                let (rest, expr) = self
+                    .condition(rest, 0)
+                    .map_err(|e| cut_with(e, "expected a condition after `where`"))?;
                 Ok((rest, Some(expr)))
             }
             Err(Err::Error(_)) => Ok((i, None)),
@@ -290,7 +292,9 @@ impl<'s> Parser_<'s> {
         let (rest, _) = self
             .keyword("by", rest)
             .map_err(|e| cut_with(e, "expected `by` after `order`"))?;
-        let (rest, field) = self.field(rest)?;
+        let (rest, field) = self
+            .field(rest)
+            .map_err(|e| cut_with(e, "expected a field name after `order by`"))?;
         let (rest, descending) = match self.keyword("desc", rest) {
             Ok((r, _)) => (r, true),
             Err(_) => match self.keyword("asc", rest) {
@@ -402,12 +406,14 @@ impl<'s> Parser_<'s> {
 
     fn field<'a>(&self, i: &'a str) -> PResult<'a, Spanned<Field>> {
         let (i, _) = ws(i)?;
+        // No word at all: a recoverable error without a message, so that the
+        // caller says what it expected ("a condition after `and`").
         let Ok((rest, word)) = take_while1::<_, _, PErr>(is_ident_char).parse(i) else {
-            return fail(
-                i,
-                token(i).len(),
-                format!("expected a field name, found {}", found(i)),
-            );
+            return Err(Err::Error(PErr {
+                at: i,
+                len: 0,
+                msg: None,
+            }));
         };
         match Field::from_name(word) {
             Some(field) => Ok((
@@ -431,6 +437,9 @@ impl<'s> Parser_<'s> {
 
     fn operator<'a>(&self, i: &'a str, field: Field) -> PResult<'a, Op> {
         let (i, _) = ws(i)?;
+        if let Some(rest) = i.strip_prefix("==") {
+            return fail(i, i.len() - rest.len(), "use `=` for equality");
+        }
         for (text, op) in [
             ("<=", Op::Le),
             (">=", Op::Ge),
@@ -446,9 +455,6 @@ impl<'s> Parser_<'s> {
         }
         if let Ok((rest, _)) = self.keyword("contains", i) {
             return Ok((rest, Op::Contains));
-        }
-        if let Some(rest) = i.strip_prefix("==") {
-            return fail(i, i.len() - rest.len(), "use `=` for equality");
         }
         fail(
             i,

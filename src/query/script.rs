@@ -81,11 +81,14 @@ mod tests {
             [
                 "claims where quote contains \"a;b\"",
                 "-- one; two\ncount claims",
-                "speakers"
+                "-- only a comment\n speakers"
             ]
         );
         assert!(chunks[1].terminated && !chunks[2].terminated);
-        assert_eq!(&script[chunks[2].offset..], " speakers");
+        assert_eq!(
+            &script[chunks[2].offset..],
+            "\n-- only a comment\n speakers"
+        );
     }
 
     #[test]

@@ -1,0 +1,305 @@
+//! The binary as a user runs it: arguments, stdin, exit codes, stdout for
+//! data and stderr for diagnostics.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn claimdb(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("COLUMNS", "120")
+        .env_remove("CLAIMDB_DB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn seed_claim_count() -> usize {
+    claimdb::seed::seed().unwrap().claims.len()
+}
+
+#[test]
+fn a_new_path_is_created_seeded_and_speaker_aliases_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(!db.exists());
+    let short = claimdb(
+        &db,
+        &["query", r#"claims where speaker = "Moriuchi""#],
+        None,
+    );
+    assert!(short.status.success(), "{}", text(&short.stderr));
+    let out = text(&short.stdout);
+    assert_eq!(out.matches("| Priscilla Moriuchi |").count(), 4, "{out}");
+    assert!(out.contains("(4 rows)"));
+    assert!(
+        out.contains("North Korean cyber-operators are much more technically"),
+        "{out}"
+    );
+    let full = claimdb(
+        &db,
+        &["query", r#"claims where speaker = "Priscilla Moriuchi""#],
+        None,
+    );
+    assert_eq!(text(&full.stdout), out);
+    assert!(short.stderr.is_empty() && full.stderr.is_empty());
+}
+
+#[test]
+fn statements_on_stdin_run_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = claimdb(
+        &dir.path().join("demo2.db"),
+        &[],
+        Some("count claims;\ncount claims where speaker = \"Obama\";\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let n = seed_claim_count();
+    let expected = format!(" count\n-------\n {n:>5}\n(1 row)\n count\n-------\n     2\n(1 row)\n");
+    assert_eq!(stdout, expected);
+}
+
+#[test]
+fn a_malformed_query_exits_1_with_line_column_and_caret() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = claimdb(
+        &dir.path().join("e.db"),
+        &["query", r#"claims where confidence >= "high""#],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr,
+        "error: `confidence` is a number and cannot be compared with the string \"high\"\n --> query:1:28\n  |\n1 | claims where confidence >= \"high\"\n  |                            ^^^^^^\n"
+    );
+}
+
+#[test]
+fn a_script_stops_at_its_first_error_with_file_line_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("curate.cq");
+    std::fs::write(
+        &script,
+        "-- a script\ncount claims where speaker = \"Thae\";\n\nclaims where\n  speeker = \"White\";\ncount claims;\n",
+    )
+    .unwrap();
+    let out = claimdb(
+        &dir.path().join("s.db"),
+        &["run", script.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        stdout, " count\n-------\n     2\n(1 row)\n",
+        "the first statement ran, the third did not"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("--> {}:5:3", script.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("5 |   speeker = \"White\";\n  |   ^^^^^^^"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unterminated_statement_at_the_end_of_input_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = claimdb(
+        &dir.path().join("u.db"),
+        &[],
+        Some("count claims;\nclaims where quote = \"open;\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("<stdin>:2:22"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("unterminated string"));
+}
+
+#[test]
+fn json_output_has_every_claim_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = claimdb(
+        &dir.path().join("j.db"),
+        &[
+            "--format",
+            "json",
+            "query",
+            r#"claims where speaker = "White" and confidence >= 0.8 order by confidence desc limit 3"#,
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!rows.is_empty() && rows.len() <= 3);
+    let mut last = f64::INFINITY;
+    for row in &rows {
+        for field in [
+            "id",
+            "speaker",
+            "source",
+            "origin",
+            "quote",
+            "statement",
+            "confidence",
+            "tags",
+            "status",
+        ] {
+            assert!(row.get(field).is_some(), "{field} missing from {row}");
+        }
+        assert_eq!(row["speaker"], "Geoff White");
+        let c = row["confidence"].as_f64().unwrap();
+        assert!(c >= 0.8 && c <= last);
+        last = c;
+    }
+}
+
+#[test]
+fn empty_creates_a_database_without_the_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = claimdb(
+        &dir.path().join("empty.db"),
+        &["--empty", "query", "count claims; speakers"],
+        None,
+    );
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), " count\n-------\n     0\n(1 row)\n id | name | aliases | claims | description\n----+------+---------+--------+-------------\n(0 rows)\n");
+}
+
+#[test]
+fn a_database_in_use_is_reported_not_waited_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("busy.db");
+    let held = claimdb::Db::open(&path).unwrap();
+    let out = claimdb(&path, &["query", "count claims"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("is in use by another process"), "{stderr}");
+    drop(held);
+}
+
+#[test]
+fn a_file_where_the_database_should_be_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "my notes").unwrap();
+    let out = claimdb(&path, &["query", "count claims"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("is a file, not a claimdb database directory"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "my notes");
+}
+
+#[test]
+fn a_missing_script_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = claimdb(
+        &dir.path().join("m.db"),
+        &["run", "/nonexistent/x.cq"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("error: cannot read /nonexistent/x.cq:"));
+}
+
+#[test]
+fn hostile_queries_exit_1_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let deep_parens = format!(
+        "claims where {}id = 1{}",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    let deep_not = format!("claims where {}id = 1", "not ".repeat(10_000));
+    for q in [
+        deep_parens.as_str(),
+        deep_not.as_str(),
+        "\u{1}\u{7f}claims",
+        "claims where quote = \"\\u{110000}\"",
+        "claims limit 1e99",
+    ] {
+        let out = claimdb(&db, &["query", q], None);
+        assert_eq!(out.status.code(), Some(1), "{q:.40}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with("error: ") && !stderr.contains("panicked"),
+            "{stderr:.400}"
+        );
+    }
+}
+
+#[test]
+fn binary_junk_on_stdin_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.db");
+    let out = claimdb(
+        &db,
+        &[],
+        Some("claims where quote = \"\u{0}\";\n\u{0}\u{0};"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("<stdin>:2:1"),
+        "{}",
+        text(&out.stderr)
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .arg("--db")
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&[0xff, 0xfe, b';'])
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("cannot read stdin"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn help_teaches_the_language() {
+    let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    assert!(
+        help.contains("claims [where COND]") && help.contains("--format"),
+        "{help}"
+    );
+}

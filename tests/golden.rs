@@ -1,0 +1,133 @@
+//! Data-driven query tests: every `tests/queries/*.cq` file runs against a
+//! fresh database loaded with the seed, and each statement's output must
+//! match the expected text written under it.
+//!
+//! A file is a series of cases:
+//!
+//! ```text
+//! # a comment
+//! @format json            (optional: table or json, for the cases after it)
+//! claims where speaker = "Thae";
+//! ----
+//! expected output, or the error as the CLI draws it
+//! (ends at a blank line)
+//! ```
+//!
+//! Run with `UPDATE_GOLDEN=1` to rewrite the expected outputs from what
+//! claimdb prints now; then read the diff before committing it.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use claimdb::render::{render, Format};
+use claimdb::{Db, Error};
+
+/// Tables are rendered this wide, whatever the terminal.
+const WIDTH: usize = 110;
+
+struct Case {
+    format: Format,
+    query: String,
+    expected: String,
+}
+
+enum Item {
+    Text(String),
+    Case(Case),
+}
+
+fn parse_file(text: &str) -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut lines = text.lines().peekable();
+    let mut format = Format::Table;
+    while let Some(line) = lines.next() {
+        if let Some(f) = line.strip_prefix("@format ") {
+            format = Format::parse(f.trim()).unwrap_or_else(|| panic!("unknown format {f:?}"));
+            items.push(Item::Text(line.to_string()));
+        } else if line.starts_with('#') || line.trim().is_empty() {
+            items.push(Item::Text(line.to_string()));
+        } else {
+            let mut query = vec![line];
+            for l in lines.by_ref() {
+                if l == "----" {
+                    break;
+                }
+                query.push(l);
+            }
+            let mut expected = Vec::new();
+            while let Some(l) = lines.peek() {
+                if l.is_empty() {
+                    break;
+                }
+                expected.push(*l);
+                lines.next();
+            }
+            items.push(Item::Case(Case {
+                format,
+                query: query.join("\n"),
+                expected: expected.join("\n"),
+            }));
+        }
+    }
+    items
+}
+
+fn run(db: &Db, case: &Case) -> String {
+    match db.query(&case.query) {
+        Ok(out) => render(&out, case.format, WIDTH),
+        Err(Error::Query(e)) => e.render(&case.query, "query"),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+#[test]
+fn query_files() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/queries");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "cq"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no .cq files in {}", dir.display());
+    let mut failures = String::new();
+    let mut cases = 0;
+    for file in files {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = Db::open(tmp.path().join("golden.db")).unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut rewritten = String::new();
+        for item in parse_file(&text) {
+            match item {
+                Item::Text(t) => writeln!(rewritten, "{t}").unwrap(),
+                Item::Case(case) => {
+                    cases += 1;
+                    let actual = run(&db, &case);
+                    if actual != case.expected {
+                        writeln!(
+                            failures,
+                            "{}: {}\n--- expected\n{}\n--- actual\n{}\n",
+                            file.display(),
+                            case.query,
+                            case.expected,
+                            actual
+                        )
+                        .unwrap();
+                    }
+                    writeln!(rewritten, "{}\n----\n{}", case.query, actual).unwrap();
+                }
+            }
+        }
+        if update {
+            std::fs::write(&file, rewritten).unwrap();
+        }
+    }
+    assert!(cases > 0);
+    if !update {
+        assert!(
+            failures.is_empty(),
+            "golden mismatches (UPDATE_GOLDEN=1 to accept):\n{failures}"
+        );
+    }
+}
