@@ -82,7 +82,7 @@ fn every_seed_claim_verifies_against_its_source() {
             .chars()
             .skip(col)
             .collect::<String>()
-            .starts_with(&passage.lines().next().unwrap()[..]));
+            .starts_with(passage.lines().next().unwrap()));
         // Never the page furniture around the article.
         assert!(
             anchor.line >= 10,
