@@ -34,7 +34,7 @@ pub mod render;
 pub mod seed;
 pub mod store;
 
-pub use db::{Db, OpenOptions, Writer};
+pub use db::{CheckScope, Db, OpenOptions, Recheck, Writer};
 pub use error::{Error, QueryError, Result, Span};
 pub use model::{
     Anchor, Claim, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Source, SourceKind,

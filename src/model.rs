@@ -251,6 +251,13 @@ pub struct Anchor {
     pub column: u32,
     /// 1-based line of the last character.
     pub end_line: u32,
+    /// 1-based column of the last character.
+    pub end_column: u32,
+    /// For a quote in parts (ellipses, brackets), each part's byte range.
+    pub segments: Vec<(u64, u64)>,
+    /// True when the quote is the source's bytes exactly; false when it
+    /// matched after normalization (typography, whitespace, ellipses...).
+    pub exact: bool,
     /// Up to 32 characters of text just before the passage.
     pub prefix: String,
     /// Up to 32 characters of text just after the passage.
@@ -284,6 +291,27 @@ pub struct Claim {
     pub anchor: Option<Anchor>,
     /// Whether the quote is anchored.
     pub status: Status,
+    /// For a broken claim: what the checker found instead.
+    pub mismatch: Option<Mismatch>,
+}
+
+/// What the citation checker found when a claim's quote stopped verifying.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mismatch {
+    /// The checker's verdict: "approximate" or "not found".
+    pub verdict: String,
+    /// The closest passage of the new text, when any.
+    pub passage: Option<String>,
+    /// Its 1-based line (0 when there is none).
+    pub line: u32,
+    /// Its 1-based column (0 when there is none).
+    pub column: u32,
+    /// Its similarity to the quote, 0..=1.
+    pub score: f64,
+    /// The word changes, one line each ("the quote says X where the source says Y (number)").
+    pub changes: Vec<String>,
+    /// sha256 of the text that was checked.
+    pub text_sha256: String,
 }
 
 /// A claim as given to [`crate::Db::add_claim`]. The speaker may be named by any alias.

@@ -122,10 +122,13 @@ fn every_speaker_and_origin_is_used_and_every_claim_is_curated() {
     // mistyped; the seed copies them exactly.
     let (_, text) = TEXTS[0];
     for c in &seed.claims {
-        match locate(text, &c.quote) {
-            Verdict::Found(at) => assert!(at.exact, "seed quote not byte-exact: {:?}", c.quote),
-            Verdict::NotFound { .. } => panic!("seed quote not in the review: {:?}", c.quote),
-        }
+        let found = locate(text, &c.quote);
+        assert_eq!(
+            found.verdict,
+            Verdict::Exact,
+            "seed quote not byte-exact: {:?}",
+            c.quote
+        );
     }
 }
 
@@ -169,11 +172,18 @@ fn a_misquoted_claim_is_refused_and_nothing_changes() {
         match db.add_claim(&claim) {
             Err(Error::Citation(report)) => {
                 assert_eq!(report.quote, quote);
-                let closest = report.closest.as_ref().expect("a closest passage");
-                assert!(closest.shared_words > 0);
+                assert!(!report.citation.is_verified());
+                assert!(
+                    report.citation.location.is_some(),
+                    "no closest passage for {quote:?}"
+                );
+                assert!(
+                    !report.citation.changes.is_empty(),
+                    "no word changes for {quote:?}"
+                );
                 let message = report.to_string();
                 assert!(
-                    message.contains("quote not found in source \"fp-lazarus-review\""),
+                    message.contains("source \"fp-lazarus-review\""),
                     "{message}"
                 );
                 assert!(message.contains("closest:"), "{message}");
@@ -206,7 +216,12 @@ fn the_closest_passage_shows_the_sources_words() {
     let Err(Error::Citation(report)) = db.add_claim(&claim) else {
         panic!("accepted")
     };
-    let closest = report.closest.unwrap();
+    let change = &report.citation.changes[0];
+    assert_eq!(
+        (change.quote.as_str(), change.source.as_str()),
+        ("less", "more")
+    );
+    let closest = report.citation.location.unwrap();
     assert!(
         closest.text.contains("much more technically adept"),
         "{}",

@@ -1,38 +1,83 @@
-//! The citation checker: find a quote in a source text, or say why not.
+//! The citation checker: find a quote in a source text, or say precisely why not.
 //!
 //! This layer knows nothing of storage or queries; it is pure functions over
-//! strings, so the database, the CLI's `locate` and any research tool call the
-//! same code. The walk for one quote:
+//! strings, so the database, `claimdb locate` and any research tool call the
+//! same code ([`locate`]). The walk for one quote:
 //!
-//! 1. both texts are folded by [`normalize`] (curly quotes, dashes, whitespace),
-//!    keeping a map from every folded byte back to the original;
-//! 2. the folded quote is searched for in the folded text (memchr's `memmem`,
-//!    a SIMD substring search);
-//! 3. a match is mapped back to the original text and described as a
-//!    [`Location`]: byte and character offsets, line:column, and a little
-//!    context either side, as W3C Web Annotation's TextQuoteSelector keeps it;
-//! 4. no match gives [`Verdict::NotFound`] with the closest passage, so that a
-//!    person sees the source's words beside the quote's.
+//! 1. both texts are folded by [`normalize`] (Unicode NFC, quotation marks,
+//!    dashes, ellipses, whitespace, hyphenation), keeping a map from every
+//!    folded byte back to the original and the rules that produced it;
+//! 2. exact: the folded quote is searched for in the folded text with
+//!    memchr's SIMD `memmem`; a quote that starts with a capital the source
+//!    has in lower case (or the reverse) is tried both ways;
+//! 3. a quote with ellipses or editorial brackets is cut into parts that must
+//!    occur in order, close together (`segments.rs`);
+//! 4. where the quote occurs more than once, a [`Hint`] (the prefix, suffix
+//!    and position an earlier anchor stored, as W3C Web Annotation's
+//!    TextQuoteSelector and TextPositionSelector do) picks the occurrence;
+//! 5. only when all that fails, approximate anchoring (`approx.rs`) finds the
+//!    closest passage, and a word diff (`diff.rs`) says what differs: a
+//!    number, a name, a negation, a content word, the word order.
 //!
-//! Nothing approximate ever counts as found: a changed number, name or
-//! negation leaves the quote not found.
+//! The verdict is [`Verdict::Exact`] or [`Verdict::Normalized`] (both
+//! verified) or [`Verdict::Approximate`] or [`Verdict::NotFound`] (neither
+//! ever counts as verified, whatever the score).
 
-mod closest;
+mod approx;
+mod diff;
 mod normalize;
 mod position;
+mod segments;
 
 use std::fmt;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use normalize::{normalize, Normalized};
+pub use diff::{Change, ChangeKind};
+pub use normalize::{normalize, Normalized, Rule};
 pub use position::{LineIndex, Position};
 
 /// How many characters of context an anchor keeps on each side.
 pub const CONTEXT_CHARS: usize = 32;
 
-/// Where a quote was found.
+/// A passage at least this similar (1 - edits / length) is reported as an
+/// approximate match rather than as not found.
+pub const APPROXIMATE_THRESHOLD: f64 = 0.75;
+
+/// The outcome of a citation check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The quote is, byte for byte, the source's text. Verified.
+    Exact,
+    /// The quote is the source's words once typography, whitespace,
+    /// ellipses or editorial brackets are accounted for. Verified.
+    Normalized,
+    /// A passage is close, but differs: never verified.
+    Approximate,
+    /// Nothing in the source is close.
+    NotFound,
+}
+
+impl Verdict {
+    /// Exact and Normalized verify; nothing else does.
+    pub fn is_verified(self) -> bool {
+        matches!(self, Verdict::Exact | Verdict::Normalized)
+    }
+
+    /// The name reports use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Exact => "exact",
+            Verdict::Normalized => "normalized",
+            Verdict::Approximate => "approximate",
+            Verdict::NotFound => "not found",
+        }
+    }
+}
+
+/// Where a quote (or the passage closest to it) lies in the original text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
     /// First byte in the original text.
@@ -49,102 +94,308 @@ pub struct Location {
     pub column: usize,
     /// 1-based line of the last character.
     pub end_line: usize,
+    /// 1-based column of the last character.
+    pub end_column: usize,
     /// Up to [`CONTEXT_CHARS`] characters before the passage.
     pub prefix: String,
     /// Up to [`CONTEXT_CHARS`] characters after the passage.
     pub suffix: String,
-    /// True when the quote is byte for byte the source's text; false when it
-    /// matched only after typographic folding.
-    pub exact: bool,
-    /// How many times the folded quote occurs in the folded text (the first is reported).
-    pub occurrences: usize,
-}
-
-/// The passage that comes closest to a quote that was not found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Passage {
-    /// The source's words, as the original text has them.
+    /// For a quote in parts (ellipses, brackets): the original byte range of
+    /// each part. One range for a plain quote.
+    pub segments: Vec<(usize, usize)>,
+    /// The passage as the original text has it.
     pub text: String,
-    /// First byte in the original text.
-    pub start_byte: usize,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column (characters).
-    pub column: usize,
-    /// How many of the quote's words the passage holds.
-    pub shared_words: usize,
-    /// How many words the quote has.
-    pub quote_words: usize,
 }
 
-/// The outcome of looking for a quote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
-pub enum Verdict {
-    /// The quote is in the text.
-    Found(Location),
-    /// It is not; here is what comes closest, if anything does.
-    NotFound {
-        /// The passage sharing the most words with the quote.
-        closest: Option<Passage>,
-    },
+/// What an earlier anchor remembers, to choose among repeated passages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hint {
+    /// Text just before the passage.
+    pub prefix: String,
+    /// Text just after the passage.
+    pub suffix: String,
+    /// Where the passage started (a byte offset).
+    pub start_byte: Option<usize>,
 }
 
-/// Looks for `quote` in `text`.
+/// The full result of checking one quote against one text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Citation {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Where the quote is (verified), or the closest passage (approximate,
+    /// not found). `None` when nothing shares a word with the quote.
+    pub location: Option<Location>,
+    /// For [`Verdict::Normalized`]: the foldings the match needed.
+    pub normalizations: Vec<Rule>,
+    /// 1 for a verified quote; otherwise the closest passage's similarity.
+    pub score: f64,
+    /// How many times the quote occurs (verified quotes); the hint chose among them.
+    pub occurrences: usize,
+    /// What differs between the quote and the closest passage, word by word.
+    pub changes: Vec<Change>,
+    /// Remarks for a person: what an ellipsis or bracket stood for, why a
+    /// match was not accepted.
+    pub notes: Vec<String>,
+}
+
+impl Citation {
+    /// Exact or normalized.
+    pub fn is_verified(&self) -> bool {
+        self.verdict.is_verified()
+    }
+}
+
+/// Checks `quote` against `text`.
 ///
 /// ```
-/// use claimdb::cite::{locate, Verdict};
+/// use claimdb::cite::{locate, Verdict, ChangeKind};
 ///
 /// let text = "He said: “We cannot have a society in which\nsome dictator someplace can start imposing censorship.”";
-/// match locate(text, "in which some dictator someplace") {
-///     Verdict::Found(at) => {
-///         assert_eq!((at.line, at.column), (1, 36));
-///         assert!(!at.exact); // the line break was folded to a space
-///     }
-///     Verdict::NotFound { .. } => unreachable!(),
-/// }
-/// // A changed word is never found.
-/// assert!(matches!(locate(text, "in which no dictator"), Verdict::NotFound { .. }));
+/// let found = locate(text, "in which some dictator someplace");
+/// assert_eq!(found.verdict, Verdict::Normalized); // the line break was folded to a space
+/// let at = found.location.unwrap();
+/// assert_eq!((at.line, at.column, at.end_line), (1, 36, 2));
+///
+/// // A changed word is never verified, and the report says what changed.
+/// let misquote = locate(text, "We can have a society in which some dictator");
+/// assert!(!misquote.is_verified());
+/// assert_eq!(misquote.changes[0].source, "cannot");
+/// assert!(misquote.changes[0].kinds.contains(&ChangeKind::Negation));
 /// ```
-pub fn locate(text: &str, quote: &str) -> Verdict {
-    let folded_text = normalize(text);
-    locate_in(text, &folded_text, quote)
+pub fn locate(text: &str, quote: &str) -> Citation {
+    locate_with(text, &normalize(text), quote, None)
 }
 
-/// [`locate`] with the text already folded, for checking many quotes against one source.
-pub fn locate_in(text: &str, folded_text: &Normalized, quote: &str) -> Verdict {
-    let folded_quote = normalize(quote);
+/// [`locate`] with the text already folded (to check many quotes against one
+/// source) and an optional [`Hint`] to choose among repeated passages.
+pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&Hint>) -> Citation {
+    let folded_quote = normalize(quote.trim());
     let needle = folded_quote.text.trim();
-    if needle.is_empty() || folded_text.text.is_empty() {
-        return Verdict::NotFound { closest: None };
+    let quote_rules = folded_quote.rules_in(0, folded_quote.text.len());
+    if needle.is_empty() || folded.text.is_empty() {
+        return not_found(text, folded, needle);
     }
-    let finder = memchr::memmem::Finder::new(needle.as_bytes());
-    let mut hits = finder.find_iter(folded_text.text.as_bytes());
-    let Some(first) = hits.next() else {
-        return Verdict::NotFound {
-            closest: closest_passage(text, folded_text, needle),
-        };
+    // 1. The whole quote, as is, then with its first letter's case flipped.
+    for variant in [Some(needle.to_string()), flip_initial(needle)]
+        .into_iter()
+        .flatten()
+    {
+        let starts: Vec<usize> =
+            memchr::memmem::find_iter(folded.text.as_bytes(), variant.as_bytes()).collect();
+        if starts.is_empty() {
+            continue;
+        }
+        let candidates: Vec<Vec<(usize, usize)>> = starts
+            .iter()
+            .map(|&s| vec![(s, s + variant.len())])
+            .collect();
+        let chosen = choose(text, folded, &candidates, hint);
+        let mut notes = Vec::new();
+        if variant != needle {
+            notes.push(
+                "the quote's first letter is capitalized differently from the source".to_string(),
+            );
+        }
+        return verified(
+            text,
+            folded,
+            &candidates[chosen],
+            quote,
+            quote_rules,
+            candidates.len(),
+            notes,
+        );
+    }
+    // 2. A quote in parts.
+    let parts = segments::parts(needle);
+    if segments::has_separators(&parts) {
+        let matches = segments::find_all(&folded.text, &parts);
+        let clean: Vec<&segments::SegmentMatch> =
+            matches.iter().filter(|m| m.objections.is_empty()).collect();
+        if !clean.is_empty() {
+            let spans: Vec<Vec<(usize, usize)>> = clean.iter().map(|m| m.spans.clone()).collect();
+            let chosen = choose(text, folded, &spans, hint);
+            let m = clean[chosen];
+            return verified(
+                text,
+                folded,
+                &m.spans,
+                quote,
+                quote_rules,
+                clean.len(),
+                m.notes.clone(),
+            );
+        }
+        if let Some(m) = matches.first() {
+            // The parts are there, but what the ellipsis or bracket hides matters.
+            let (start, end) = (m.spans[0].0, m.spans[m.spans.len() - 1].1);
+            let mut notes = m.notes.clone();
+            notes.extend(m.objections.iter().cloned());
+            let unseparated = joined_text(&parts);
+            return Citation {
+                verdict: Verdict::Approximate,
+                location: Some(describe(text, folded, &[(start, end)])),
+                normalizations: Vec::new(),
+                score: 0.0,
+                occurrences: 0,
+                changes: word_changes(&unseparated, &folded.text[start..end]),
+                notes,
+            };
+        }
+    }
+    // 3. Nothing exact: how close does the text come?
+    let searchable = if segments::has_separators(&parts) {
+        joined_text(&parts)
+    } else {
+        needle.to_string()
     };
-    let occurrences = 1 + hits.count();
-    let (start, end) = folded_text.original_span(first, first + needle.len());
-    Verdict::Found(describe(
-        text,
-        start,
-        end,
-        quote.trim() == &text[start..end],
-        occurrences,
-    ))
+    match approx::approximate(&folded.text, &searchable) {
+        Some(a) if a.end > a.start => {
+            let verdict = if a.similarity >= APPROXIMATE_THRESHOLD {
+                Verdict::Approximate
+            } else {
+                Verdict::NotFound
+            };
+            Citation {
+                verdict,
+                location: Some(describe(text, folded, &[(a.start, a.end)])),
+                normalizations: Vec::new(),
+                score: a.similarity.max(0.0),
+                occurrences: 0,
+                changes: word_changes(&searchable, &folded.text[a.start..a.end]),
+                notes: Vec::new(),
+            }
+        }
+        _ => not_found(text, folded, needle),
+    }
 }
 
-fn describe(text: &str, start: usize, end: usize, exact: bool, occurrences: usize) -> Location {
+fn not_found(_text: &str, _folded: &Normalized, _needle: &str) -> Citation {
+    Citation {
+        verdict: Verdict::NotFound,
+        location: None,
+        normalizations: Vec::new(),
+        score: 0.0,
+        occurrences: 0,
+        changes: Vec::new(),
+        notes: vec!["no passage of the source shares a word with the quote".into()],
+    }
+}
+
+fn joined_text(parts: &[segments::Part]) -> String {
+    parts
+        .iter()
+        .filter_map(|p| match p {
+            segments::Part::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn word_changes(quote: &str, passage: &str) -> Vec<Change> {
+    diff::diff_words(&diff::words(quote), &diff::words(passage))
+}
+
+fn flip_initial(s: &str) -> Option<String> {
+    let first = s.chars().next()?;
+    let flipped: String = if first.is_uppercase() {
+        first.to_lowercase().collect()
+    } else if first.is_lowercase() {
+        first.to_uppercase().collect()
+    } else {
+        return None;
+    };
+    Some(format!("{flipped}{}", &s[first.len_utf8()..]))
+}
+
+/// Picks among candidate matches (folded spans): by the hint's prefix and
+/// suffix, then by nearness to its position; without a hint, the first.
+fn choose(
+    text: &str,
+    folded: &Normalized,
+    candidates: &[Vec<(usize, usize)>],
+    hint: Option<&Hint>,
+) -> usize {
+    let Some(hint) = hint else { return 0 };
+    if candidates.len() < 2 {
+        return 0;
+    }
+    let fold = |s: &str| normalize(s).text;
+    let (want_prefix, want_suffix) = (fold(&hint.prefix), fold(&hint.suffix));
+    let score = |spans: &Vec<(usize, usize)>| {
+        let (start, end) = folded.original_span(spans[0].0, spans[spans.len() - 1].1);
+        let before = fold(
+            &text[start.saturating_sub(4 * CONTEXT_CHARS)..start]
+                .chars()
+                .rev()
+                .collect::<String>(),
+        );
+        let before: String = before.chars().rev().collect();
+        let after = fold(&text[end..(end + 4 * CONTEXT_CHARS).min(text.len())]);
+        let context = usize::from(
+            !want_prefix.trim().is_empty() && before.trim_end().ends_with(want_prefix.trim()),
+        ) + usize::from(
+            !want_suffix.trim().is_empty() && after.trim_start().starts_with(want_suffix.trim()),
+        );
+        let distance = hint.start_byte.map_or(0, |p| start.abs_diff(p));
+        (std::cmp::Reverse(context), distance)
+    };
+    (0..candidates.len())
+        .min_by_key(|&i| score(&candidates[i]))
+        .unwrap_or(0)
+}
+
+fn verified(
+    text: &str,
+    folded: &Normalized,
+    spans: &[(usize, usize)],
+    quote: &str,
+    quote_rules: u8,
+    occurrences: usize,
+    notes: Vec<String>,
+) -> Citation {
+    let location = describe(text, folded, spans);
+    let exact = spans.len() == 1 && location.text == quote.trim() && notes.is_empty();
+    let source_rules = spans
+        .iter()
+        .fold(0, |acc, &(s, e)| acc | folded.rules_in(s, e));
+    let mut differing = source_rules ^ quote_rules;
+    if differing == 0 && !exact {
+        differing = source_rules | quote_rules;
+    }
+    Citation {
+        verdict: if exact {
+            Verdict::Exact
+        } else {
+            Verdict::Normalized
+        },
+        location: Some(location),
+        normalizations: if exact {
+            Vec::new()
+        } else {
+            Rule::from_bits(differing)
+        },
+        score: 1.0,
+        occurrences,
+        changes: Vec::new(),
+        notes,
+    }
+}
+
+/// Describes folded spans as a [`Location`] in the original text.
+fn describe(text: &str, folded: &Normalized, spans: &[(usize, usize)]) -> Location {
+    let segments: Vec<(usize, usize)> = spans
+        .iter()
+        .map(|&(s, e)| folded.original_span(s, e))
+        .collect();
+    let (start, end) = (segments[0].0, segments[segments.len() - 1].1);
     let lines = LineIndex::new(text);
     let from = lines.position(start);
     let to = lines.position(end.saturating_sub(1).max(start));
     let start_char = text[..start].chars().count();
-    let prefix: String = {
-        let before: Vec<char> = text[..start].chars().rev().take(CONTEXT_CHARS).collect();
-        before.into_iter().rev().collect()
-    };
+    let before: Vec<char> = text[..start].chars().rev().take(CONTEXT_CHARS).collect();
     Location {
         start_byte: start,
         end_byte: end,
@@ -153,28 +404,12 @@ fn describe(text: &str, start: usize, end: usize, exact: bool, occurrences: usiz
         line: from.line,
         column: from.column,
         end_line: to.line,
-        prefix,
+        end_column: to.column,
+        prefix: before.into_iter().rev().collect(),
         suffix: text[end..].chars().take(CONTEXT_CHARS).collect(),
-        exact,
-        occurrences,
-    }
-}
-
-fn closest_passage(text: &str, folded_text: &Normalized, needle: &str) -> Option<Passage> {
-    let window = closest::closest_window(folded_text, needle)?;
-    if window.shared == 0 {
-        return None;
-    }
-    let (start, end) = folded_text.original_span(window.start, window.end);
-    let at = LineIndex::new(text).position(start);
-    Some(Passage {
+        segments,
         text: text[start..end].to_string(),
-        start_byte: start,
-        line: at.line,
-        column: at.column,
-        shared_words: window.shared,
-        quote_words: window.quote_words,
-    })
+    }
 }
 
 /// Hex sha256 of a text: recorded with a source and with every anchor, so a
@@ -184,8 +419,8 @@ pub fn sha256_hex(text: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Why a claim was refused: its quote is not in its source.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Why a claim was refused or broke: its quote is not (or no longer) in its source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CitationReport {
     /// Names the claim for a person: "claim 12 (Moriuchi)" or "new claim by White".
     pub claim: String,
@@ -193,33 +428,55 @@ pub struct CitationReport {
     pub source: String,
     /// The quote as given.
     pub quote: String,
-    /// What comes closest in the source, if anything.
-    pub closest: Option<Passage>,
+    /// The checker's result.
+    pub citation: Citation,
 }
 
 impl fmt::Display for CitationReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.citation;
+        let what = match c.verdict {
+            Verdict::Approximate => "quote does not match",
+            _ => "quote not found in",
+        };
         write!(
             f,
-            "{}: quote not found in source {:?}\n  quote:   \"{}\"",
+            "{}: {what} source {:?}\n  quote:   \"{}\"",
             self.claim, self.source, self.quote
         )?;
-        match &self.closest {
-            Some(p) => write!(
-                f,
-                "\n  closest: \"{}\"\n           (line {}, column {}; {} of the quote's {} words)",
-                p.text.split_whitespace().collect::<Vec<_>>().join(" "),
-                p.line,
-                p.column,
-                p.shared_words,
-                p.quote_words
-            ),
-            None => write!(
-                f,
-                "\n  closest: nothing in the source shares a word with it"
-            ),
-        }
+        write_findings(f, c)
     }
+}
+
+/// The closest passage, the word changes and the notes, as reports show them.
+pub fn write_findings(f: &mut impl fmt::Write, c: &Citation) -> fmt::Result {
+    match &c.location {
+        Some(at) if !c.is_verified() => write!(
+            f,
+            "\n  closest: \"{}\"\n           (line {}, column {}; {:.0}% similar)",
+            at.text.split_whitespace().collect::<Vec<_>>().join(" "),
+            at.line,
+            at.column,
+            c.score * 100.0
+        )?,
+        _ => {}
+    }
+    for change in &c.changes {
+        let kinds: Vec<&str> = change.kinds.iter().map(|k| k.describe()).collect();
+        let line = match (change.quote.is_empty(), change.source.is_empty()) {
+            (false, false) => format!(
+                "the quote says \"{}\" where the source says \"{}\"",
+                change.quote, change.source
+            ),
+            (false, true) => format!("the quote adds \"{}\"", change.quote),
+            _ => format!("the quote leaves out \"{}\"", change.source),
+        };
+        write!(f, "\n  - {line} ({})", kinds.join(", "))?;
+    }
+    for note in &c.notes {
+        write!(f, "\n  note: {note}")?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -230,10 +487,9 @@ mod tests {
 
     #[test]
     fn exact_quote_is_found_exactly() {
-        let Verdict::Found(at) = locate(TEXT, "stopped most of the requested") else {
-            panic!("not found")
-        };
-        assert!(at.exact);
+        let c = locate(TEXT, "stopped most of the requested");
+        assert_eq!(c.verdict, Verdict::Exact);
+        let at = c.location.unwrap();
         assert_eq!(
             &TEXT[at.start_byte..at.end_byte],
             "stopped most of the requested"
@@ -243,23 +499,25 @@ mod tests {
     }
 
     #[test]
-    fn typography_and_line_breaks_are_folded() {
-        let Verdict::Found(at) = locate(TEXT, "transfers -- but only after $81 million had") else {
-            panic!("not found")
-        };
-        assert!(!at.exact);
+    fn typography_and_line_breaks_are_folded_and_named() {
+        let c = locate(TEXT, "transfers -- but only after $81 million had");
+        assert_eq!(c.verdict, Verdict::Normalized);
+        assert_eq!(c.normalizations, vec![Rule::Dashes, Rule::Whitespace]);
+        let at = c.location.unwrap();
         assert_eq!(at.end_line, 2);
-        assert!(TEXT[at.start_byte..at.end_byte].starts_with("transfers—but"));
+        assert!(at.text.starts_with("transfers—but"));
     }
 
     #[test]
-    fn a_changed_number_is_not_found_but_the_passage_is_shown() {
-        let Verdict::NotFound { closest: Some(p) } =
-            locate(TEXT, "only after $18 million had already")
-        else {
-            panic!("misquote verified")
-        };
-        assert!(p.text.contains("$81 million"), "{p:?}");
-        assert_eq!((p.shared_words, p.quote_words), (5, 6));
+    fn a_changed_number_is_approximate_with_the_change_named() {
+        let c = locate(TEXT, "only after $18 million had already");
+        assert_eq!(c.verdict, Verdict::Approximate);
+        assert!(c.location.unwrap().text.contains("$81 million"));
+        assert_eq!(c.changes.len(), 1);
+        assert_eq!(
+            (c.changes[0].quote.as_str(), c.changes[0].source.as_str()),
+            ("$18", "$81")
+        );
+        assert!(c.changes[0].kinds.contains(&ChangeKind::Number));
     }
 }

@@ -4,10 +4,13 @@
 //! checked [`Writer`], and answers queries through the query layer. Every
 //! write is flushed before the call returns, so `Ok` means durable.
 
+mod check;
 mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
+pub use check::{CheckScope, Recheck};
 pub use writer::Writer;
 
 use crate::error::{Error, Result};
@@ -42,6 +45,10 @@ impl Default for OpenOptions {
 #[derive(Debug)]
 pub struct Db {
     store: Store,
+    /// Serializes writers, so that what a writer reads outside its
+    /// transaction (the claims of a source, found by an index scan) cannot
+    /// change before the transaction commits.
+    writing: Mutex<()>,
 }
 
 impl Db {
@@ -61,7 +68,10 @@ impl Db {
             });
         }
         let (store, created) = Store::open(path)?;
-        let db = Db { store };
+        let db = Db {
+            store,
+            writing: Mutex::new(()),
+        };
         if created {
             let seed = if options.seed {
                 Some(crate::seed::seed()?)
@@ -101,6 +111,18 @@ impl Db {
     /// # Ok(()) }
     /// ```
     pub fn write<A>(&self, f: impl Fn(&Writer) -> TxResult<A>) -> Result<A> {
+        let _writing = self.write_lock();
+        self.write_locked(f)
+    }
+
+    fn write_lock(&self) -> MutexGuard<'_, ()> {
+        // A writer that panicked left no partial transaction behind: go on.
+        self.writing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write_locked<A>(&self, f: impl Fn(&Writer) -> TxResult<A>) -> Result<A> {
         let out = self.store.transaction(|tx| f(&Writer::new(tx)))?;
         self.store.flush()?;
         Ok(out)

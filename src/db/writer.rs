@@ -6,11 +6,12 @@
 //! loader, scripts and library users all write through here, so no path can
 //! store a claim whose quote was not checked.
 
-use crate::cite::{self, CitationReport, Verdict};
+use super::Recheck;
+use crate::cite::{self, Citation, CitationReport};
 use crate::error::Error;
 use crate::model::{
-    normalize_tag, require_text, validate_source_id, Anchor, Claim, Confidence, NewClaim,
-    NewSource, NewSpeaker, Source, SourceKind, Speaker, Status,
+    normalize_tag, require_text, validate_source_id, Anchor, Claim, ClaimId, Confidence, Mismatch,
+    NewClaim, NewSource, NewSpeaker, Source, SourceKind, Speaker, Status,
 };
 use crate::store::{fold_name, Tx, TxResult};
 
@@ -119,18 +120,19 @@ impl<'t, 'a> Writer<'t, 'a> {
         }
         let (anchor, status) = match self.tx.source_text(&new.source)? {
             None => (None, Status::Unverified),
-            Some(text) => match cite::locate(&text, &new.quote) {
-                Verdict::Found(at) => (Some(anchor_from(&at, &text)), Status::Verified),
-                Verdict::NotFound { closest } => {
+            Some(text) => {
+                let citation = cite::locate_with(&text, &cite::normalize(&text), &new.quote, None);
+                if !citation.is_verified() {
                     return Err(Error::Citation(Box::new(CitationReport {
                         claim: format!("new claim by {}", new.speaker),
                         source: new.source.clone(),
                         quote: new.quote.clone(),
-                        closest,
+                        citation,
                     }))
-                    .into())
+                    .into());
                 }
-            },
+                (anchor_from(&citation, &text), Status::Verified)
+            }
         };
         let claim = Claim {
             id: self.tx.next_id("claim")?,
@@ -144,14 +146,103 @@ impl<'t, 'a> Writer<'t, 'a> {
             tags,
             anchor,
             status,
+            mismatch: None,
         };
         self.tx.put_claim(&claim)?;
         Ok(claim)
     }
+
+    /// Replaces a source's text and re-anchors the claims `claims` that quote
+    /// it (the caller lists them; a transaction cannot scan an index). A claim
+    /// that still verifies gets its new anchor; one that does not becomes
+    /// broken, with what the checker found recorded. Nothing else changes.
+    pub fn replace_source_text(
+        &self,
+        id: &str,
+        text: &str,
+        claims: &[ClaimId],
+    ) -> TxResult<Vec<Recheck>> {
+        let mut source = self
+            .tx
+            .source(id)?
+            .ok_or_else(|| Error::not_found("source", id))?;
+        source.sha256 = Some(cite::sha256_hex(text));
+        source.text_len = text.len() as u64;
+        self.tx.put_source(&source, Some(text))?;
+        let folded = cite::normalize(text);
+        let mut report = Vec::new();
+        for &claim_id in claims {
+            let Some(mut claim) = self.tx.claim(claim_id)? else {
+                continue;
+            };
+            if claim.source != id {
+                continue;
+            }
+            let citation = cite::locate_with(
+                text,
+                &folded,
+                &claim.quote,
+                claim.anchor.as_ref().map(hint_from).as_ref(),
+            );
+            let before = claim.status;
+            if citation.is_verified() {
+                claim.anchor = anchor_from(&citation, text);
+                claim.status = Status::Verified;
+                claim.mismatch = None;
+            } else {
+                claim.status = Status::Broken;
+                claim.mismatch = Some(mismatch_from(&citation, text));
+            }
+            self.tx.put_claim(&claim)?;
+            report.push(Recheck {
+                claim: claim.id,
+                speaker: claim.speaker,
+                before,
+                after: claim.status,
+                citation,
+            });
+        }
+        Ok(report)
+    }
 }
 
-fn anchor_from(at: &cite::Location, text: &str) -> Anchor {
-    Anchor {
+/// What an anchor remembers, as a hint for finding the passage again.
+pub(crate) fn hint_from(anchor: &Anchor) -> cite::Hint {
+    cite::Hint {
+        prefix: anchor.prefix.clone(),
+        suffix: anchor.suffix.clone(),
+        start_byte: Some(anchor.start_byte as usize),
+    }
+}
+
+/// The checker's findings, as a broken claim stores them.
+pub(crate) fn mismatch_from(c: &Citation, text: &str) -> Mismatch {
+    let mut changes = String::new();
+    let _ = cite::write_findings(
+        &mut changes,
+        &Citation {
+            location: None,
+            ..c.clone()
+        },
+    );
+    Mismatch {
+        verdict: c.verdict.as_str().to_string(),
+        passage: c.location.as_ref().map(|l| l.text.clone()),
+        line: c.location.as_ref().map_or(0, |l| l.line as u32),
+        column: c.location.as_ref().map_or(0, |l| l.column as u32),
+        score: c.score,
+        changes: changes
+            .lines()
+            .map(|l| l.trim().trim_start_matches("- ").to_string())
+            .filter(|l| !l.is_empty())
+            .collect(),
+        text_sha256: cite::sha256_hex(text),
+    }
+}
+
+fn anchor_from(c: &Citation, text: &str) -> Option<Anchor> {
+    let at = c.location.as_ref()?;
+    Some(Anchor {
         start_byte: at.start_byte as u64,
         end_byte: at.end_byte as u64,
         start_char: at.start_char as u64,
@@ -159,8 +250,15 @@ fn anchor_from(at: &cite::Location, text: &str) -> Anchor {
         line: at.line as u32,
         column: at.column as u32,
         end_line: at.end_line as u32,
+        end_column: at.end_column as u32,
+        segments: at
+            .segments
+            .iter()
+            .map(|&(s, e)| (s as u64, e as u64))
+            .collect(),
+        exact: c.verdict == cite::Verdict::Exact,
         prefix: at.prefix.clone(),
         suffix: at.suffix.clone(),
         text_sha256: cite::sha256_hex(text),
-    }
+    })
 }

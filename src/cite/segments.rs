@@ -1,0 +1,293 @@
+//! Quotes that are not one contiguous run of the source's words.
+//!
+//! Writers quote with ellipses ("the hackers … transferred the funds"), split
+//! a quotation around its attribution ("“During peaceful times,” Thae says,
+//! “they can use …”", written here with an ellipsis between the parts), and
+//! put editorial words in square brackets ("carefully [moved] from computer
+//! to computer"). A folded quote is cut into [`Part`]s; the text parts must
+//! occur in order, close together, and what lies between them must fit the
+//! separator:
+//!
+//! - an ellipsis may stand for up to [`MAX_ELLIPSIS_GAP`] bytes of text, but
+//!   leaving out a negation or a number is flagged: "the good guys … win"
+//!   must not pass for "the good guys do not win";
+//! - a bracket matches the same bracketed text, the same words without
+//!   brackets, or (holding at most [`MAX_BRACKET_WORDS`] words itself) up to
+//!   [`MAX_BRACKET_WORDS`] source words, unless those words
+//!   hold a negation or a number the bracket does not.
+
+use memchr::memmem;
+
+use super::diff::{is_negation, is_number, words};
+use super::normalize::ELLIPSIS;
+
+/// Most bytes an ellipsis may leave out.
+pub const MAX_ELLIPSIS_GAP: usize = 600;
+/// Most source words one bracket may stand for.
+pub const MAX_BRACKET_WORDS: usize = 4;
+/// Most occurrences of a quote's first part that are tried.
+const MAX_STARTS: usize = 10_000;
+
+/// A piece of a folded quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Words that must occur verbatim (after folding).
+    Text(String),
+    /// `…` or `...`: some words left out.
+    Ellipsis,
+    /// `[...]`: editorial words standing for the source's.
+    Bracket(String),
+}
+
+/// Cuts a folded quote into parts.
+pub fn parts(folded: &str) -> Vec<Part> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut chars = folded.char_indices().peekable();
+    let flush = |text: &mut String, out: &mut Vec<Part>| {
+        let t = text.trim();
+        if !t.is_empty() {
+            out.push(Part::Text(t.to_string()));
+        }
+        text.clear();
+    };
+    while let Some((i, c)) = chars.next() {
+        match c {
+            ELLIPSIS => {
+                flush(&mut text, &mut out);
+                out.push(Part::Ellipsis);
+            }
+            '[' => match folded[i + 1..].find(']') {
+                Some(close) => {
+                    flush(&mut text, &mut out);
+                    out.push(Part::Bracket(
+                        folded[i + 1..i + 1 + close].trim().to_string(),
+                    ));
+                    while chars.peek().is_some_and(|&(j, _)| j <= i + 1 + close) {
+                        chars.next();
+                    }
+                }
+                None => text.push(c),
+            },
+            _ => text.push(c),
+        }
+    }
+    flush(&mut text, &mut out);
+    out
+}
+
+/// True when the quote has separators, so [`find_all`] applies.
+pub fn has_separators(parts: &[Part]) -> bool {
+    parts.iter().any(|p| !matches!(p, Part::Text(_)))
+}
+
+/// One way the parts fit the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentMatch {
+    /// Folded byte ranges of the text parts, in order.
+    pub spans: Vec<(usize, usize)>,
+    /// What the separators stood for, for the report.
+    pub notes: Vec<String>,
+    /// Why this match must not count as verified (an elided negation...).
+    pub objections: Vec<String>,
+    /// Whether a gap looked like an attribution between two quoted parts.
+    pub split: bool,
+    /// Whether brackets stood for source words.
+    pub bracketed: bool,
+}
+
+/// Every way the parts occur in `hay` (folded), earliest first.
+pub fn find_all(hay: &str, parts: &[Part]) -> Vec<SegmentMatch> {
+    // Separators before the first text part or after the last stand for
+    // nothing that can be checked; they are left out.
+    let Some(first_text) = parts.iter().position(|p| matches!(p, Part::Text(_))) else {
+        return Vec::new();
+    };
+    let last_text = parts
+        .iter()
+        .rposition(|p| matches!(p, Part::Text(_)))
+        .unwrap_or(first_text);
+    let parts = &parts[first_text..=last_text];
+    let Part::Text(first) = &parts[0] else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for start in memmem::find_iter(hay.as_bytes(), first.as_bytes()).take(MAX_STARTS) {
+        let mut m = SegmentMatch {
+            spans: vec![(start, start + first.len())],
+            notes: Vec::new(),
+            objections: Vec::new(),
+            split: false,
+            bracketed: false,
+        };
+        if extend(hay, &parts[1..], &mut m) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// Matches the remaining parts after `m`'s last span, greedily, earliest first.
+fn extend(hay: &str, rest: &[Part], m: &mut SegmentMatch) -> bool {
+    let Some(next_text) = rest.iter().position(|p| matches!(p, Part::Text(_))) else {
+        return true;
+    };
+    let separators = &rest[..next_text];
+    let Part::Text(text) = &rest[next_text] else {
+        return false;
+    };
+    let cursor = m.spans.last().map_or(0, |s| s.1);
+    let elided = separators.iter().any(|p| *p == Part::Ellipsis);
+    let brackets: Vec<&str> = separators
+        .iter()
+        .filter_map(|p| match p {
+            Part::Bracket(b) => Some(b.as_str()),
+            _ => None,
+        })
+        .collect();
+    let max_gap = if elided {
+        MAX_ELLIPSIS_GAP
+    } else {
+        16 * (MAX_BRACKET_WORDS + 1) * brackets.len().max(1)
+    };
+    let window_end = (cursor + max_gap + text.len()).min(hay.len());
+    let mut window_end_boundary = window_end;
+    while !hay.is_char_boundary(window_end_boundary) {
+        window_end_boundary -= 1;
+    }
+    let window = &hay[cursor..window_end_boundary];
+    for found in memmem::find_iter(window.as_bytes(), text.as_bytes()) {
+        let gap = &window[..found];
+        let mut attempt = m.clone();
+        if !gap_fits(gap, elided, &brackets, &mut attempt) {
+            continue;
+        }
+        attempt
+            .spans
+            .push((cursor + found, cursor + found + text.len()));
+        if extend(hay, &rest[next_text + 1..], &mut attempt) {
+            *m = attempt;
+            return true;
+        }
+    }
+    false
+}
+
+fn gap_fits(gap: &str, elided: bool, brackets: &[&str], m: &mut SegmentMatch) -> bool {
+    let trimmed = gap.trim();
+    let gap_words = words(trimmed);
+    let bracket_words: Vec<String> = brackets
+        .iter()
+        .flat_map(|b| words(b))
+        .map(|w| w.key)
+        .collect();
+    let introduced = |pred: fn(&str) -> bool| {
+        gap_words
+            .iter()
+            .filter(|w| pred(&w.key) && !bracket_words.contains(&w.key))
+            .map(|w| w.text.to_string())
+            .collect::<Vec<_>>()
+    };
+    if elided {
+        if trimmed.contains('"') {
+            m.split = true;
+            m.notes.push(format!(
+                "split quote: the source has {trimmed:?} between the parts"
+            ));
+        } else {
+            m.notes
+                .push(format!("ellipsis leaves out {} words", gap_words.len()));
+            for w in introduced(is_negation) {
+                m.objections
+                    .push(format!("the ellipsis leaves out the negation {w:?}"));
+            }
+            for w in introduced(is_number) {
+                m.objections
+                    .push(format!("the ellipsis leaves out the number {w:?}"));
+            }
+        }
+        return true;
+    }
+    let literal: String = brackets
+        .iter()
+        .map(|b| format!("[{b}]"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if trimmed == literal {
+        return true;
+    }
+    if trimmed == brackets.join(" ") {
+        m.notes.push(format!(
+            "brackets around the source's own words {trimmed:?}"
+        ));
+        return true;
+    }
+    if bracket_words.len() > MAX_BRACKET_WORDS * brackets.len()
+        || gap_words.len() > MAX_BRACKET_WORDS * brackets.len()
+        || (!gap.is_empty() && !gap.starts_with(' ') && !trimmed.is_empty())
+    {
+        return false;
+    }
+    m.bracketed = true;
+    m.notes.push(format!("{literal} stands for {trimmed:?}"));
+    for w in introduced(is_negation) {
+        m.objections
+            .push(format!("{literal} replaces the negation {w:?}"));
+    }
+    for w in introduced(is_number) {
+        m.objections
+            .push(format!("{literal} replaces the number {w:?}"));
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cite::normalize;
+
+    fn find(text: &str, quote: &str) -> Vec<SegmentMatch> {
+        find_all(&normalize(text).text, &parts(&normalize(quote).text))
+    }
+
+    #[test]
+    fn cuts_quotes_into_parts() {
+        assert_eq!(
+            parts("a b … c [d] e"),
+            vec![
+                Part::Text("a b".into()),
+                Part::Ellipsis,
+                Part::Text("c".into()),
+                Part::Bracket("d".into()),
+                Part::Text("e".into())
+            ]
+        );
+        assert_eq!(
+            parts("[He] said"),
+            vec![Part::Bracket("He".into()), Part::Text("said".into())]
+        );
+    }
+
+    #[test]
+    fn ellipses_and_brackets() {
+        let text = "They carefully moved from computer to computer, and then the good guys do not win at all.";
+        assert_eq!(find(text, "carefully [moved] from computer").len(), 1);
+        assert_eq!(find(text, "carefully [crept] from computer").len(), 1);
+        assert!(find(
+            text,
+            "carefully [crept across the whole network] from computer"
+        )
+        .is_empty());
+        let m = find(text, "They carefully ... and then the good guys");
+        assert!(m[0].objections.is_empty());
+        let m = find(text, "the good guys ... win at all");
+        assert_eq!(
+            m[0].objections,
+            vec!["the ellipsis leaves out the negation \"not\""]
+        );
+        assert!(
+            find(text, "win at all … They").is_empty(),
+            "parts must be in order"
+        );
+    }
+}

@@ -1,0 +1,131 @@
+//! Re-checking stored claims against the current texts of their sources.
+//!
+//! A claim was verified when it was written; [`Db::check`] asks again, with
+//! the same citation checker, and reports claim by claim. It writes nothing:
+//! texts change only through [`Db::replace_source_text`], which re-anchors
+//! in the same transaction.
+
+use serde::Serialize;
+
+use super::writer::hint_from;
+use super::Db;
+use crate::cite::{self, Citation};
+use crate::error::{Error, Result};
+use crate::model::{Claim, ClaimId, SpeakerId, Status};
+use crate::store::IndexScan;
+
+/// One claim's check: the status it had, the status the check gives, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recheck {
+    /// The claim.
+    pub claim: ClaimId,
+    /// Its speaker.
+    pub speaker: SpeakerId,
+    /// The status stored before the check.
+    pub before: Status,
+    /// The status the check gives (stored, for a text replacement).
+    pub after: Status,
+    /// What the checker found.
+    pub citation: Citation,
+}
+
+/// Which claims [`Db::check`] looks at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckScope {
+    /// Every claim.
+    All,
+    /// One claim.
+    Claim(ClaimId),
+    /// The claims quoting one source.
+    Source(String),
+}
+
+impl Db {
+    /// Checks claims against their sources' current texts, writing nothing.
+    /// Claims on sources without text are reported as unverified.
+    ///
+    /// ```
+    /// # fn main() -> claimdb::Result<()> {
+    /// use claimdb::CheckScope;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let db = claimdb::Db::open(dir.path().join("c.db"))?;
+    /// let report = db.check(&CheckScope::All)?;
+    /// assert!(report.iter().all(|r| r.after == claimdb::Status::Verified));
+    /// # Ok(()) }
+    /// ```
+    pub fn check(&self, scope: &CheckScope) -> Result<Vec<Recheck>> {
+        let claims: Vec<Claim> = match scope {
+            CheckScope::All => self.store().claims().collect::<Result<_>>()?,
+            CheckScope::Claim(id) => vec![self
+                .claim(*id)?
+                .ok_or_else(|| Error::not_found("claim", id.to_string()))?],
+            CheckScope::Source(id) => {
+                if self.source(id)?.is_none() {
+                    return Err(Error::not_found("source", id));
+                }
+                let ids: Vec<ClaimId> = self
+                    .store()
+                    .scan_index(&IndexScan::Source(id.clone()))
+                    .collect::<Result<_>>()?;
+                ids.into_iter()
+                    .filter_map(|i| self.claim(i).transpose())
+                    .collect::<Result<_>>()?
+            }
+        };
+        let mut texts: Vec<(String, Option<(String, cite::Normalized)>)> = Vec::new();
+        let mut report = Vec::with_capacity(claims.len());
+        for claim in claims {
+            if !texts.iter().any(|(id, _)| *id == claim.source) {
+                let text = self.source_text(&claim.source)?.map(|t| {
+                    let folded = cite::normalize(&t);
+                    (t, folded)
+                });
+                texts.push((claim.source.clone(), text));
+            }
+            let text = texts
+                .iter()
+                .find(|(id, _)| *id == claim.source)
+                .and_then(|(_, t)| t.as_ref());
+            let (after, citation) = match text {
+                None => (Status::Unverified, cite::locate("", "")),
+                Some((text, folded)) => {
+                    let c = cite::locate_with(
+                        text,
+                        folded,
+                        &claim.quote,
+                        claim.anchor.as_ref().map(hint_from).as_ref(),
+                    );
+                    (
+                        if c.is_verified() {
+                            Status::Verified
+                        } else {
+                            Status::Broken
+                        },
+                        c,
+                    )
+                }
+            };
+            report.push(Recheck {
+                claim: claim.id,
+                speaker: claim.speaker,
+                before: claim.status,
+                after,
+                citation,
+            });
+        }
+        Ok(report)
+    }
+
+    /// Replaces a source's text and re-anchors its claims in the same
+    /// transaction: claims whose quote is still there get new anchors; the
+    /// others become broken, with the closest passage recorded. Returns one
+    /// [`Recheck`] per claim of the source. Flushed before it returns.
+    pub fn replace_source_text(&self, id: &str, text: &str) -> Result<Vec<Recheck>> {
+        let _writing = self.write_lock();
+        let ids: Vec<ClaimId> = self
+            .store()
+            .scan_index(&IndexScan::Source(id.to_string()))
+            .collect::<Result<_>>()?;
+        self.write_locked(|w| w.replace_source_text(id, text, &ids))
+    }
+}
