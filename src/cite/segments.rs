@@ -137,7 +137,7 @@ fn extend(hay: &str, rest: &[Part], m: &mut SegmentMatch) -> bool {
         return false;
     };
     let cursor = m.spans.last().map_or(0, |s| s.1);
-    let elided = separators.iter().any(|p| *p == Part::Ellipsis);
+    let elided = separators.contains(&Part::Ellipsis);
     let brackets: Vec<&str> = separators
         .iter()
         .filter_map(|p| match p {
