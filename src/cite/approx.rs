@@ -7,9 +7,11 @@
 //!    the text's words and count the quote words it holds (a multiset count,
 //!    kept up to date as the window moves; words are compared by a hash of
 //!    their lowercased letters, so the pass allocates nothing per word);
-//! 2. alignment: around the best few windows, a semi-global edit distance
-//!    (the quote must be matched whole, the text may start and end anywhere)
-//!    finds the passage with the fewest character edits.
+//! 2. alignment: around the best few windows, a semi-global alignment of
+//!    words (the quote must be matched whole, the passage may start and end
+//!    anywhere) finds the passage with the fewest word edits; the score is
+//!    the character edit distance between quote and passage, as a share of
+//!    their length.
 //!
 //! The result is a passage and a similarity score. It is never a
 //! verification: the caller reports it beside the quote, with a word diff.
@@ -116,11 +118,14 @@ pub fn candidate_windows(text: &str, quote: &str) -> Vec<(usize, usize, usize)> 
     picked
 }
 
-/// Semi-global alignment of `quote` inside `window`: the fewest edits, and
-/// where in the window (char indexes) the best passage lies.
-fn align(quote: &[char], window: &[char]) -> (usize, usize, usize) {
+/// Semi-global alignment of the quote's words inside a window of the text's
+/// words: the fewest word edits (a word replaced, added or left out costs 1),
+/// with the passage free to start and end anywhere. Among equally good ends
+/// the longest passage wins, so a quote that drops "not" before its last
+/// word is aligned with the whole phrase, not cut short before "not".
+/// Returns (edits, first word, one past the last word) in the window.
+fn align_words(quote: &[u64], window: &[u64]) -> (usize, usize, usize) {
     let (m, n) = (quote.len(), window.len());
-    // d[i][j]: edits to match quote[..i] ending at window[..j]; row 0 is free.
     let mut d = vec![0u32; (m + 1) * (n + 1)];
     let at = |i: usize, j: usize| i * (n + 1) + j;
     for i in 1..=m {
@@ -132,12 +137,11 @@ fn align(quote: &[char], window: &[char]) -> (usize, usize, usize) {
     }
     let (mut end, mut best) = (0, u32::MAX);
     for j in 0..=n {
-        if d[at(m, j)] < best {
+        if d[at(m, j)] <= best {
             best = d[at(m, j)];
             end = j;
         }
     }
-    // Trace back to where the passage starts.
     let (mut i, mut j) = (m, end);
     while i > 0 {
         let here = d[at(i, j)];
@@ -153,65 +157,63 @@ fn align(quote: &[char], window: &[char]) -> (usize, usize, usize) {
     (best as usize, j, end)
 }
 
+/// Levenshtein distance between two character sequences (two rows of memory).
+fn char_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut row = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            row[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(row[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut row);
+    }
+    prev[b.len()]
+}
+
+fn lower_chars(s: &str) -> Vec<char> {
+    s.chars().flat_map(char::to_lowercase).collect()
+}
+
 /// The passage of folded `text` closest to folded `quote`, if any shares a word.
 pub fn approximate(text: &str, quote: &str) -> Option<Approx> {
-    let windows = candidate_windows(text, quote);
-    let quote_chars: Vec<char> = quote.chars().flat_map(char::to_lowercase).collect();
-    if quote_chars.is_empty() {
+    let quote_words = hashed_words(quote);
+    if quote_words.is_empty() {
         return None;
     }
+    let windows = candidate_windows(text, quote);
+    let quote_chars = lower_chars(quote);
     if quote_chars.len() > MAX_ALIGN_CHARS {
         let &(start, end, shared) = windows.first()?;
-        let words = hashed_words(quote).len().max(1);
         return Some(Approx {
             start,
             end,
             distance: quote_chars.len(),
-            similarity: shared as f64 / words as f64,
+            similarity: shared as f64 / quote_words.len() as f64,
         });
     }
-    let margin = quote.len() / 2 + 16;
-    let mut best: Option<Approx> = None;
+    let text_words = hashed_words(text);
+    let quote_hashes: Vec<u64> = quote_words.iter().map(|w| w.2).collect();
+    let margin = quote_words.len() / 2 + 3;
+    let mut best: Option<(usize, Approx)> = None;
     for (start, end, _) in windows {
-        let mut from = start.saturating_sub(margin);
-        while !text.is_char_boundary(from) {
-            from -= 1;
+        let first = text_words.partition_point(|w| w.0 < start).saturating_sub(margin);
+        let last = (text_words.partition_point(|w| w.1 <= end) + margin).min(text_words.len());
+        let window: Vec<u64> = text_words[first..last].iter().map(|w| w.2).collect();
+        let (edits, s, e) = align_words(&quote_hashes, &window);
+        if e <= s {
+            continue;
         }
-        let mut to = (end + margin).min(text.len());
-        while !text.is_char_boundary(to) {
-            to += 1;
-        }
-        // Lowercasing can change a character's length; keep a map to bytes.
-        let mut window = Vec::new();
-        let mut byte_of = Vec::new();
-        for (i, c) in text[from..to].char_indices() {
-            for l in c.to_lowercase() {
-                window.push(l);
-                byte_of.push(from + i);
-            }
-        }
-        byte_of.push(to);
-        let (distance, s, e) = align(&quote_chars, &window);
-        let candidate = Approx {
-            start: byte_of[s],
-            end: byte_of[e],
-            distance,
-            similarity: 1.0 - distance as f64 / quote_chars.len() as f64,
-        };
-        if best.is_none_or(|b| candidate.distance < b.distance) {
-            best = Some(candidate);
+        let (from, to) = (text_words[first + s].0, text_words[first + e - 1].1);
+        let passage = lower_chars(&text[from..to]);
+        let distance = char_distance(&quote_chars, &passage);
+        let similarity = 1.0 - distance as f64 / quote_chars.len().max(passage.len()) as f64;
+        let candidate = Approx { start: from, end: to, distance, similarity };
+        if best.as_ref().is_none_or(|(b_edits, b)| (edits, distance) < (*b_edits, b.distance)) {
+            best = Some((edits, candidate));
         }
     }
-    best.map(|mut b| {
-        // Trim spaces the alignment took in at the edges.
-        while b.start < b.end && text[b.start..].starts_with(' ') {
-            b.start += 1;
-        }
-        while b.end > b.start && text[..b.end].ends_with(' ') {
-            b.end -= 1;
-        }
-        b
-    })
+    best.map(|(_, a)| a)
 }
 
 #[cfg(test)]
@@ -227,11 +229,12 @@ mod tests {
             "the new york fed stopped most of the requested transfer",
         )
         .unwrap();
+        // Passages are whole words: the source's word, one edit away.
         assert_eq!(
             &text[a.start..a.end],
-            "The New York Fed stopped most of the requested transfer"
+            "The New York Fed stopped most of the requested transfers"
         );
-        assert_eq!(a.distance, 0);
+        assert_eq!(a.distance, 1);
         let a = approximate(
             text,
             "The New York Fed halted most of the requested transfers",

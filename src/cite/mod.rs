@@ -233,13 +233,15 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
             let mut notes = m.notes.clone();
             notes.extend(m.objections.iter().cloned());
             let unseparated = joined_text(&parts);
+            let passage = &folded.text[start..end];
+            let changes = word_changes(&unseparated, passage);
             return Citation {
                 verdict: Verdict::Approximate,
                 location: Some(describe(text, folded, &[(start, end)])),
                 normalizations: Vec::new(),
-                score: 0.0,
+                score: word_similarity(&unseparated, passage, &changes),
                 occurrences: 0,
-                changes: word_changes(&unseparated, &folded.text[start..end]),
+                changes,
                 notes,
             };
         }
@@ -283,15 +285,27 @@ fn not_found(_text: &str, _folded: &Normalized, _needle: &str) -> Citation {
     }
 }
 
+/// The quote's words without its separators (bracketed words kept), for
+/// approximate matching and word diffs.
 fn joined_text(parts: &[segments::Part]) -> String {
     parts
         .iter()
         .filter_map(|p| match p {
-            segments::Part::Text(t) => Some(t.as_str()),
-            _ => None,
+            segments::Part::Text(t) | segments::Part::Bracket(t) => Some(t.as_str()),
+            segments::Part::Ellipsis => None,
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Word-level similarity: the share of words the two have in common, in order.
+fn word_similarity(quote: &str, passage: &str, changes: &[Change]) -> f64 {
+    let total = diff::words(quote).len().max(diff::words(passage).len()).max(1);
+    let changed: usize = changes
+        .iter()
+        .map(|c| c.quote.split_whitespace().count().max(c.source.split_whitespace().count()))
+        .sum();
+    (total.saturating_sub(changed)) as f64 / total as f64
 }
 
 fn word_changes(quote: &str, passage: &str) -> Vec<Change> {

@@ -6,12 +6,14 @@
 //! says which columns the aligned text view shows (a claim has more fields
 //! than fit on a terminal line; JSON carries all of them).
 
+mod citation;
 mod table;
 
 use serde_json::{Map, Value as Json};
 
 use crate::query::{ClaimRow, Output, SourceRow, SpeakerRow};
 
+pub use citation::{checks_table, render_citation};
 pub use table::render_table;
 
 /// Output formats.
@@ -224,7 +226,11 @@ pub fn render_json(out: &Output) -> String {
     if let Output::Plan(plan) = out {
         return serde_json::to_string_pretty(&plan.to_json()).unwrap_or_default();
     }
-    let table = table_of(out);
+    table_json(&table_of(out))
+}
+
+/// A table as a JSON array of objects, one per row, keyed by column name.
+pub fn table_json(table: &Table) -> String {
     let rows: Vec<Json> = table
         .rows
         .iter()

@@ -5,6 +5,7 @@
 //! exit code is 0 when everything succeeded, 1 when any statement or the
 //! database failed, 2 for a usage error.
 
+mod commands;
 mod paths;
 mod repl;
 mod session;
@@ -60,6 +61,50 @@ enum Command {
     },
     /// Open the interactive shell.
     Repl,
+    /// Find a quote in any text file and say whether it is verified.
+    ///
+    /// Prints the verdict (exact, after normalization, approximate, not
+    /// found), where the quote is (line:column, byte and character offsets),
+    /// its context, and for a quote that is not there, the closest passage
+    /// with a word-by-word account of what differs. Exit code 0 when the
+    /// quote is verified, 1 otherwise. Needs no database.
+    Locate {
+        /// The text file to search.
+        file: PathBuf,
+        /// The quote. `…` or `...` leaves words out; `[...]` marks editorial words.
+        quote: String,
+        /// Text just before the wanted passage, to choose among repeated ones.
+        #[arg(long)]
+        prefix: Option<String>,
+        /// Text just after the wanted passage.
+        #[arg(long)]
+        suffix: Option<String>,
+        /// Byte offset near which the wanted passage starts.
+        #[arg(long)]
+        position: Option<usize>,
+    },
+    /// Re-check stored claims against their sources' current texts.
+    ///
+    /// Writes nothing. Exit code 1 when any claim does not verify.
+    Check {
+        /// Only this claim.
+        #[arg(long, conflicts_with = "source")]
+        claim: Option<u64>,
+        /// Only the claims quoting this source.
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// Replace a source's text with a file's and re-anchor its claims.
+    ///
+    /// In one transaction: claims whose quote is still in the new text get
+    /// new anchors, the others become broken with the closest passage
+    /// recorded. Prints the claims whose status changed.
+    UpdateSource {
+        /// The source's id.
+        id: String,
+        /// The file holding the new text (UTF-8).
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -85,6 +130,8 @@ const EXAMPLES: &str = r#"Examples:
   claimdb --format json query 'claims where confidence >= 0.9 order by confidence desc'
   claimdb run curate.cq                       run a script file
   echo 'count claims;' | claimdb --db my.db   run statements from stdin
+  claimdb locate speech.txt 'we can not dedicate'   check a quote against any text file
+  claimdb check --source fp-lazarus-review    re-check stored claims
 
 Statements: claims [where COND] [order by FIELD [asc|desc]] [limit N];
             count claims [where COND];  speakers;  sources;  explain STATEMENT;
@@ -92,6 +139,28 @@ Type .help in the shell for more."#;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Locate {
+        file,
+        quote,
+        prefix,
+        suffix,
+        position,
+    }) = &cli.command
+    {
+        let hint = (prefix.is_some() || suffix.is_some() || position.is_some()).then(|| {
+            claimdb::cite::Hint {
+                prefix: prefix.clone().unwrap_or_default(),
+                suffix: suffix.clone().unwrap_or_default(),
+                start_byte: *position,
+            }
+        });
+        return exit(commands::locate(
+            file,
+            quote,
+            hint.as_ref(),
+            cli.format.into(),
+        ));
+    }
     let path = match cli.db.clone().map(Ok).unwrap_or_else(paths::default_db) {
         Ok(p) => p,
         Err(msg) => {
@@ -111,6 +180,16 @@ fn main() -> ExitCode {
         Some(Command::Query { text }) => session.run_text(&text, "query"),
         Some(Command::Run { files }) => files.iter().all(|file| session.run_file(file)),
         Some(Command::Repl) => repl::run(&mut session),
+        Some(Command::Locate { .. }) => unreachable!("handled before the database is opened"),
+        Some(Command::Check { claim, source }) => {
+            let scope = match (claim, source) {
+                (Some(id), _) => claimdb::CheckScope::Claim(id),
+                (None, Some(id)) => claimdb::CheckScope::Source(id),
+                (None, None) => claimdb::CheckScope::All,
+            };
+            commands::check(&session, &scope)
+        }
+        Some(Command::UpdateSource { id, file }) => commands::update_source(&session, &id, &file),
         None if std::io::stdin().is_terminal() => repl::run(&mut session),
         None => {
             let mut text = String::new();
@@ -125,6 +204,10 @@ fn main() -> ExitCode {
     };
     // Dropping the session closes the database cleanly (sled flushes on drop).
     drop(session);
+    exit(ok)
+}
+
+fn exit(ok: bool) -> ExitCode {
     if ok {
         ExitCode::SUCCESS
     } else {

@@ -26,7 +26,7 @@ impl Session {
     }
 
     /// The width tables are fitted to.
-    fn width() -> usize {
+    pub fn width() -> usize {
         if std::io::stdout().is_terminal() {
             if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
                 return usize::from(w);

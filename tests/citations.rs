@@ -1,0 +1,115 @@
+//! The citation checker against real text: every line of
+//! `tests/citation-cases.txt` is a case. No faithful quote may be rejected
+//! and no misquote verified; a misquote's report must name what it changed.
+
+use claimdb::cite::{locate, locate_with, normalize, ChangeKind, Hint, Verdict};
+
+const REVIEW: &str = include_str!("../db-seed/texts/fp-lazarus-review.txt");
+const GETTYSBURG: &str = include_str!("texts/gettysburg-bliss.txt");
+const CASES: &str = include_str!("citation-cases.txt");
+
+fn kind(name: &str) -> ChangeKind {
+    match name {
+        "number" => ChangeKind::Number,
+        "name" => ChangeKind::Name,
+        "negation" => ChangeKind::Negation,
+        "content_word" => ChangeKind::ContentWord,
+        "function_word" => ChangeKind::FunctionWord,
+        "word_order" => ChangeKind::WordOrder,
+        other => panic!("unknown change kind {other:?}"),
+    }
+}
+
+#[test]
+fn every_case_in_the_table() {
+    let mut failures = Vec::new();
+    let (mut faithful, mut misquotes) = (0, 0);
+    for (n, line) in CASES.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(" | ").map(str::trim).collect();
+        let (verdict, text, quote) = (fields[0], fields[1], fields[2].replace("\\n", "\n"));
+        let source = match text {
+            "review" => REVIEW,
+            "gettysburg" => GETTYSBURG,
+            other => panic!("line {}: unknown text {other:?}", n + 1),
+        };
+        let c = locate(source, &quote);
+        let at = format!("citation-cases.txt:{}: {quote:?}", n + 1);
+        match verdict {
+            "exact" | "normalized" => {
+                faithful += 1;
+                let want = if verdict == "exact" { Verdict::Exact } else { Verdict::Normalized };
+                if c.verdict != want {
+                    failures.push(format!("{at}: expected {verdict}, got {:?} {:?} {:?}", c.verdict, c.changes, c.notes));
+                }
+            }
+            "misquote" => {
+                misquotes += 1;
+                let want = kind(fields.get(3).unwrap_or_else(|| panic!("{at}: misquote without a change kind")));
+                if c.is_verified() {
+                    failures.push(format!("{at}: MISQUOTE VERIFIED as {:?}", c.verdict));
+                } else if !c.changes.iter().any(|ch| ch.kinds.contains(&want)) {
+                    failures.push(format!("{at}: expected a {want:?} change, got {:?}", c.changes));
+                } else if c.location.is_none() {
+                    failures.push(format!("{at}: no closest passage"));
+                }
+            }
+            other => panic!("line {}: unknown verdict {other:?}", n + 1),
+        }
+    }
+    assert!(faithful >= 20 && misquotes >= 20, "{faithful} faithful, {misquotes} misquotes");
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn anchors_point_into_the_original_text() {
+    let c = locate(GETTYSBURG, "met on a great battlefield of that war");
+    let at = c.location.unwrap();
+    assert_eq!(&GETTYSBURG[at.start_byte..at.end_byte], "met on a great battle-\nfield of that war");
+    assert_eq!((at.line, at.column, at.end_line), (9, 1, 10));
+    assert_eq!(at.end_char - at.start_char, at.text.chars().count());
+    assert!(c.normalizations.contains(&claimdb::cite::Rule::LineBreakHyphen), "{:?}", c.normalizations);
+    // A split quote records each part's span.
+    let c = locate(REVIEW, "During peaceful times … they can use their hacking ability");
+    let at = c.location.unwrap();
+    assert_eq!(at.segments.len(), 2);
+    assert_eq!(&REVIEW[at.segments[0].0..at.segments[0].1], "During peaceful times");
+    assert_eq!(&REVIEW[at.segments[1].0..at.segments[1].1], "they can use their hacking ability");
+    assert!(c.notes[0].starts_with("split quote"), "{:?}", c.notes);
+}
+
+#[test]
+fn repeated_passages_are_chosen_by_prefix_suffix_and_position() {
+    let folded = normalize(GETTYSBURG);
+    let plain = locate(GETTYSBURG, "we can not");
+    assert_eq!(plain.occurrences, 3);
+    let first = plain.location.unwrap();
+    let hint = Hint {
+        prefix: "consecrate—".into(),
+        suffix: " hallow".into(),
+        start_byte: None,
+    };
+    let c = locate_with(GETTYSBURG, &folded, "we can not", Some(&hint));
+    let third = c.location.unwrap();
+    assert!(third.start_byte > first.start_byte);
+    assert!(GETTYSBURG[third.end_byte..].starts_with(" hallow"));
+    // The position alone chooses the nearest occurrence.
+    let hint = Hint {
+        start_byte: Some(third.start_byte - 3),
+        ..Hint::default()
+    };
+    let c = locate_with(GETTYSBURG, &folded, "we can not", Some(&hint));
+    assert_eq!(c.location.unwrap().start_byte, third.start_byte);
+}
+
+#[test]
+fn nothing_in_common_is_not_found() {
+    let c = locate(REVIEW, "zebra quantum xylophone");
+    assert_eq!(c.verdict, Verdict::NotFound);
+    assert!(c.location.is_none());
+    let c = locate(REVIEW, "");
+    assert_eq!(c.verdict, Verdict::NotFound);
+}
