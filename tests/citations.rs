@@ -41,18 +41,32 @@ fn every_case_in_the_table() {
         match verdict {
             "exact" | "normalized" => {
                 faithful += 1;
-                let want = if verdict == "exact" { Verdict::Exact } else { Verdict::Normalized };
+                let want = if verdict == "exact" {
+                    Verdict::Exact
+                } else {
+                    Verdict::Normalized
+                };
                 if c.verdict != want {
-                    failures.push(format!("{at}: expected {verdict}, got {:?} {:?} {:?}", c.verdict, c.changes, c.notes));
+                    failures.push(format!(
+                        "{at}: expected {verdict}, got {:?} {:?} {:?}",
+                        c.verdict, c.changes, c.notes
+                    ));
                 }
             }
             "misquote" => {
                 misquotes += 1;
-                let want = kind(fields.get(3).unwrap_or_else(|| panic!("{at}: misquote without a change kind")));
+                let want = kind(
+                    fields
+                        .get(3)
+                        .unwrap_or_else(|| panic!("{at}: misquote without a change kind")),
+                );
                 if c.is_verified() {
                     failures.push(format!("{at}: MISQUOTE VERIFIED as {:?}", c.verdict));
                 } else if !c.changes.iter().any(|ch| ch.kinds.contains(&want)) {
-                    failures.push(format!("{at}: expected a {want:?} change, got {:?}", c.changes));
+                    failures.push(format!(
+                        "{at}: expected a {want:?} change, got {:?}",
+                        c.changes
+                    ));
                 } else if c.location.is_none() {
                     failures.push(format!("{at}: no closest passage"));
                 }
@@ -60,24 +74,49 @@ fn every_case_in_the_table() {
             other => panic!("line {}: unknown verdict {other:?}", n + 1),
         }
     }
-    assert!(faithful >= 20 && misquotes >= 20, "{faithful} faithful, {misquotes} misquotes");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        faithful >= 20 && misquotes >= 20,
+        "{faithful} faithful, {misquotes} misquotes"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn anchors_point_into_the_original_text() {
     let c = locate(GETTYSBURG, "met on a great battlefield of that war");
     let at = c.location.unwrap();
-    assert_eq!(&GETTYSBURG[at.start_byte..at.end_byte], "met on a great battle-\nfield of that war");
+    assert_eq!(
+        &GETTYSBURG[at.start_byte..at.end_byte],
+        "met on a great battle-\nfield of that war"
+    );
     assert_eq!((at.line, at.column, at.end_line), (9, 1, 10));
     assert_eq!(at.end_char - at.start_char, at.text.chars().count());
-    assert!(c.normalizations.contains(&claimdb::cite::Rule::LineBreakHyphen), "{:?}", c.normalizations);
+    assert!(
+        c.normalizations
+            .contains(&claimdb::cite::Rule::LineBreakHyphen),
+        "{:?}",
+        c.normalizations
+    );
     // A split quote records each part's span.
-    let c = locate(REVIEW, "During peaceful times … they can use their hacking ability");
+    let c = locate(
+        REVIEW,
+        "During peaceful times … they can use their hacking ability",
+    );
     let at = c.location.unwrap();
     assert_eq!(at.segments.len(), 2);
-    assert_eq!(&REVIEW[at.segments[0].0..at.segments[0].1], "During peaceful times");
-    assert_eq!(&REVIEW[at.segments[1].0..at.segments[1].1], "they can use their hacking ability");
+    assert_eq!(
+        &REVIEW[at.segments[0].0..at.segments[0].1],
+        "During peaceful times"
+    );
+    assert_eq!(
+        &REVIEW[at.segments[1].0..at.segments[1].1],
+        "they can use their hacking ability"
+    );
     assert!(c.notes[0].starts_with("split quote"), "{:?}", c.notes);
 }
 

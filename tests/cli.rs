@@ -71,7 +71,7 @@ fn statements_on_stdin_run_in_order() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let n = seed_claim_count();
-    let expected = format!(" count\n-------\n {n:>5}\n(1 row)\n count\n-------\n     2\n(1 row)\n");
+    let expected = format!(" count\n------\n {n:>5}\n(1 row)\n count\n------\n     2\n(1 row)\n");
     assert_eq!(stdout, expected);
 }
 
@@ -109,7 +109,7 @@ fn a_script_stops_at_its_first_error_with_file_line_column() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
     assert_eq!(
-        stdout, " count\n-------\n     2\n(1 row)\n",
+        stdout, " count\n------\n     2\n(1 row)\n",
         "the first statement ran, the third did not"
     );
     let stderr = text(&out.stderr);
@@ -187,7 +187,7 @@ fn empty_creates_a_database_without_the_seed() {
         None,
     );
     assert!(out.status.success());
-    assert_eq!(text(&out.stdout), " count\n-------\n     0\n(1 row)\n id | name | aliases | claims | description\n----+------+---------+--------+-------------\n(0 rows)\n");
+    assert_eq!(text(&out.stdout), " count\n------\n     0\n(1 row)\n id | name | aliases | claims | description\n----+------+---------+--------+------------\n(0 rows)\n");
 }
 
 #[test]
@@ -302,4 +302,119 @@ fn help_teaches_the_language() {
         help.contains("claims [where COND]") && help.contains("--format"),
         "{help}"
     );
+}
+
+#[test]
+fn locate_reports_the_verdict_and_exits_by_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("speech.txt");
+    std::fs::write(&file, "We cannot have a society in which\nsome dictator someplace can start imposing censorship.\n").unwrap();
+    let db = dir.path().join("unused.db");
+    let ok = claimdb(
+        &db,
+        &["locate", file.to_str().unwrap(), "in which some dictator"],
+        None,
+    );
+    assert_eq!(ok.status.code(), Some(0));
+    let out = text(&ok.stdout);
+    assert!(
+        out.starts_with("verified: after normalization (whitespace and line breaks)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{}:1:26 to 2:13", file.display())),
+        "{out}"
+    );
+    let bad = claimdb(
+        &db,
+        &["locate", file.to_str().unwrap(), "in which no dictator"],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let out = text(&bad.stdout);
+    assert!(out.starts_with("NOT verified"), "{out}");
+    assert!(
+        out.contains("the quote says \"no\" where the source says \"some\""),
+        "{out}"
+    );
+    let json = claimdb(
+        &db,
+        &[
+            "--format",
+            "json",
+            "locate",
+            file.to_str().unwrap(),
+            "imposing censorship",
+        ],
+        None,
+    );
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["verified"], true);
+    assert_eq!(value["result"]["verdict"], "exact");
+    assert_eq!(value["result"]["location"]["line"], 2);
+    assert!(!db.exists(), "locate needs no database");
+    let missing = claimdb(&db, &["locate", "/nonexistent.txt", "x"], None);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).starts_with("error: cannot read /nonexistent.txt"));
+}
+
+#[test]
+fn update_source_breaks_the_claims_it_must_and_check_reports_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("u.db");
+    let ok = claimdb(&db, &["check"], None);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let review = include_str!("../db-seed/texts/fp-lazarus-review.txt");
+    let changed = dir.path().join("review.txt");
+    std::fs::write(&changed, review.replacen("$81 million", "$18 million", 1)).unwrap();
+    let update = claimdb(
+        &db,
+        &[
+            "update-source",
+            "fp-lazarus-review",
+            changed.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(update.status.code(), Some(0), "{}", text(&update.stderr));
+    let out = text(&update.stdout);
+    let n = seed_claim_count();
+    assert!(out.starts_with(&format!("source \"fp-lazarus-review\" updated: {n} claims re-anchored, {} verified, 1 broken, 1 changed status", n - 1)), "{out}");
+    assert!(out.contains("verified | broken"), "{out}");
+    let broken = claimdb(
+        &db,
+        &[
+            "--format",
+            "json",
+            "query",
+            "claims where status = \"broken\"",
+        ],
+        None,
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&broken.stdout).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0]["quote"].as_str().unwrap().contains("$81 million"));
+    let check = claimdb(&db, &["check", "--source", "fp-lazarus-review"], None);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(text(&check.stderr).contains(&format!("1 of {n} claims do not verify")));
+    let stdout = text(&check.stdout);
+    assert!(
+        stdout.starts_with(&format!("{n} claims checked: {} verified, 1 broken", n - 1)),
+        "{stdout}"
+    );
+    let json = claimdb(&db, &["--format", "json", "check"], None);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap();
+    let broken: Vec<_> = rows.iter().filter(|r| r["after"] == "broken").collect();
+    assert_eq!(broken.len(), 1);
+    assert_eq!(
+        broken[0]["detail"],
+        "the quote says \"$81\" where the source says \"$18\" (number)"
+    );
+    let bad = claimdb(
+        &db,
+        &["update-source", "nope", changed.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(text(&bad.stderr), "error: no source \"nope\"\n");
 }

@@ -164,7 +164,9 @@ fn char_distance(a: &[char], b: &[char]) -> usize {
     for (i, ca) in a.iter().enumerate() {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            row[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(row[j] + 1);
+            row[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(row[j] + 1);
         }
         std::mem::swap(&mut prev, &mut row);
     }
@@ -197,7 +199,9 @@ pub fn approximate(text: &str, quote: &str) -> Option<Approx> {
     let margin = quote_words.len() / 2 + 3;
     let mut best: Option<(usize, Approx)> = None;
     for (start, end, _) in windows {
-        let first = text_words.partition_point(|w| w.0 < start).saturating_sub(margin);
+        let first = text_words
+            .partition_point(|w| w.0 < start)
+            .saturating_sub(margin);
         let last = (text_words.partition_point(|w| w.1 <= end) + margin).min(text_words.len());
         let window: Vec<u64> = text_words[first..last].iter().map(|w| w.2).collect();
         let (edits, s, e) = align_words(&quote_hashes, &window);
@@ -208,8 +212,16 @@ pub fn approximate(text: &str, quote: &str) -> Option<Approx> {
         let passage = lower_chars(&text[from..to]);
         let distance = char_distance(&quote_chars, &passage);
         let similarity = 1.0 - distance as f64 / quote_chars.len().max(passage.len()) as f64;
-        let candidate = Approx { start: from, end: to, distance, similarity };
-        if best.as_ref().is_none_or(|(b_edits, b)| (edits, distance) < (*b_edits, b.distance)) {
+        let candidate = Approx {
+            start: from,
+            end: to,
+            distance,
+            similarity,
+        };
+        if best
+            .as_ref()
+            .is_none_or(|(b_edits, b)| (edits, distance) < (*b_edits, b.distance))
+        {
             best = Some((edits, candidate));
         }
     }

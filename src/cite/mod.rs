@@ -300,10 +300,18 @@ fn joined_text(parts: &[segments::Part]) -> String {
 
 /// Word-level similarity: the share of words the two have in common, in order.
 fn word_similarity(quote: &str, passage: &str, changes: &[Change]) -> f64 {
-    let total = diff::words(quote).len().max(diff::words(passage).len()).max(1);
+    let total = diff::words(quote)
+        .len()
+        .max(diff::words(passage).len())
+        .max(1);
     let changed: usize = changes
         .iter()
-        .map(|c| c.quote.split_whitespace().count().max(c.source.split_whitespace().count()))
+        .map(|c| {
+            c.quote
+                .split_whitespace()
+                .count()
+                .max(c.source.split_whitespace().count())
+        })
         .sum();
     (total.saturating_sub(changed)) as f64 / total as f64
 }

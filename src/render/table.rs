@@ -1,8 +1,8 @@
 //! The aligned text view, in the manner of psql and the sqlite3 shell's
 //! `.mode table`: a header, a rule, right-aligned numbers, and a row count.
 //! Widths are measured in terminal columns (an em dash is one, a CJK
-//! character two), and one chosen column is cut short with `…` so that a row
-//! fits the terminal.
+//! character two), and one chosen column (a claim's quote) wraps onto
+//! continuation lines so that a row fits the terminal.
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -48,11 +48,33 @@ pub fn render_table(table: &Table, width: usize) -> String {
     let mut out = String::new();
     let header: Vec<String> = cols.iter().map(|&c| table.columns[c].to_string()).collect();
     push_row(&mut out, &header, &widths, &vec![false; cols.len()]);
-    let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w + 2)).collect();
-    out.push_str(rule.join("+").trim_end());
+    // The rule runs as far as the widest row: the last column has no trailing space.
+    let last = widths.len().saturating_sub(1);
+    let rule: Vec<String> = widths
+        .iter()
+        .enumerate()
+        .map(|(i, &w)| "-".repeat(if i == last { w + 1 } else { w + 2 }))
+        .collect();
+    out.push_str(&rule.join("+"));
     out.push('\n');
+    let wrap_at = table.shrink.and_then(|s| cols.iter().position(|&c| c == s));
     for row in &cells {
-        push_row(&mut out, row, &widths, &numeric);
+        // The long column wraps onto continuation lines; other cells are
+        // cut short if they are still too wide.
+        let wrapped = match wrap_at {
+            Some(pos) => wrap(&row[pos], widths[pos]),
+            None => vec![],
+        };
+        let mut first = row.clone();
+        if let (Some(pos), Some(line)) = (wrap_at, wrapped.first()) {
+            first[pos] = line.clone();
+        }
+        push_row(&mut out, &first, &widths, &numeric);
+        for more in wrapped.iter().skip(1) {
+            let mut cont = vec![String::new(); cols.len()];
+            cont[wrap_at.unwrap_or(0)] = more.clone();
+            push_row(&mut out, &cont, &widths, &numeric);
+        }
     }
     let n = table.rows.len();
     out.push_str(&format!("({n} row{})", if n == 1 { "" } else { "s" }));
@@ -75,6 +97,37 @@ fn push_row(out: &mut String, cells: &[String], widths: &[usize], numeric: &[boo
     }
     out.push_str(line.trim_end());
     out.push('\n');
+}
+
+/// Breaks `s` into lines at most `width` columns wide, at spaces where it
+/// can and inside a word where a word alone is too long.
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in s.split(' ') {
+        let sep = usize::from(!line.is_empty());
+        if line.width() + sep + word.width() <= width {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            if line.width() + c.width().unwrap_or(0) > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Line breaks and tabs become spaces: one record, one line.
@@ -106,7 +159,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn aligns_and_shortens() {
+    fn aligns_and_wraps() {
         let table = Table {
             columns: vec!["id", "quote"],
             rows: vec![
@@ -123,8 +176,9 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], " id | quote");
         assert_eq!(lines[2], "  1 | short");
-        assert!(lines[3].ends_with('…'), "{text}");
-        assert!(lines[3].width() <= 25, "{text}");
-        assert_eq!(lines[4], "(2 rows)");
+        assert_eq!(lines[3], " 10 | a much longer quote", "{text}");
+        assert_eq!(lines[4], "    | — with a dash");
+        assert!(lines.iter().all(|l| l.width() <= 25), "{text}");
+        assert_eq!(lines[5], "(2 rows)");
     }
 }

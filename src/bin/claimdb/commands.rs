@@ -53,12 +53,33 @@ pub fn check(session: &Session, scope: &CheckScope) -> bool {
         }
     };
     let speakers = session.db.speakers().unwrap_or_default();
-    let table = checks_table(&report, &speakers);
-    match session.format {
-        Format::Json => println!("{}", table_json(&table)),
-        Format::Table => println!("{}", render_table(&table, Session::width())),
-    }
     let failed = report.iter().filter(|r| r.after == Status::Broken).count();
+    let unverified = report
+        .iter()
+        .filter(|r| r.after == Status::Unverified)
+        .count();
+    match session.format {
+        Format::Json => println!("{}", table_json(&checks_table(&report, &speakers))),
+        Format::Table => {
+            // Only what needs attention; JSON has every row.
+            println!(
+                "{} claims checked: {} verified, {failed} broken, {unverified} unverified (no source text)",
+                report.len(),
+                report.len() - failed - unverified
+            );
+            let problems: Vec<_> = report
+                .iter()
+                .filter(|r| r.after == Status::Broken)
+                .cloned()
+                .collect();
+            if !problems.is_empty() {
+                println!(
+                    "{}",
+                    render_table(&checks_table(&problems, &speakers), Session::width())
+                );
+            }
+        }
+    }
     if failed > 0 {
         eprintln!("error: {failed} of {} claims do not verify", report.len());
     }
