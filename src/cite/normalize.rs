@@ -183,8 +183,23 @@ impl Folder<'_> {
     fn run(mut self) -> Normalized {
         let text = self.text;
         let mut i = 0;
+        let bytes = text.as_bytes();
         while let Some(c) = self.char_at(i) {
             let next = i + c.len_utf8();
+            // Fast path: plain ASCII that no rule touches, not followed by a
+            // combining mark (those are never ASCII).
+            if c.is_ascii()
+                && !matches!(c, '-' | '.')
+                && !c.is_ascii_whitespace()
+                && bytes.get(next).is_none_or(u8::is_ascii)
+            {
+                self.out.text.push(c);
+                self.out.origin.push((i as u32, next as u32));
+                self.out.rules.push(0);
+                self.after_dash = false;
+                i = next;
+                continue;
+            }
             // A base character with combining marks: compose it.
             let mut cluster_end = next;
             while let Some(m) = self.char_at(cluster_end) {
