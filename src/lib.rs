@@ -34,13 +34,13 @@ pub mod render;
 pub mod seed;
 pub mod store;
 
-pub use db::{CheckScope, Db, OpenOptions, Recheck, Writer};
+pub use db::{CheckScope, ClaimChanges, Db, OpenOptions, Prepared, Recheck, Session, Writer};
 pub use error::{Error, QueryError, Result, Span};
 pub use model::{
     Anchor, Claim, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Source, SourceKind,
     Speaker, SpeakerId, Status,
 };
-pub use query::Output;
+pub use query::{Output, Params};
 
 /// The README's Rust example, compiled by `cargo test` so it cannot rot.
 #[doc = include_str!("../README.md")]

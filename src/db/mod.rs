@@ -5,17 +5,18 @@
 //! write is flushed before the call returns, so `Ok` means durable.
 
 mod check;
+mod statements;
 mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 pub use check::{CheckScope, Recheck};
-pub use writer::Writer;
+pub use statements::{Prepared, Session};
+pub use writer::{ClaimChanges, Writer};
 
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, NewClaim, NewSource, NewSpeaker, Source, Speaker, SpeakerId};
-use crate::query::{self, Output};
 use crate::store::{Store, TxResult};
 
 /// How to open a database.
@@ -163,28 +164,6 @@ impl Db {
     /// ```
     pub fn add_claim(&self, claim: &NewClaim) -> Result<Claim> {
         self.write(|w| w.add_claim(claim))
-    }
-
-    /// Parses and runs one statement of the query language.
-    pub fn query(&self, text: &str) -> Result<Output> {
-        let statement = query::parse(text)?;
-        query::execute(self, &statement)
-    }
-
-    /// Like [`Db::query`], and also reports what the statement read, which
-    /// shows whether an index or a full scan answered it.
-    ///
-    /// ```
-    /// # fn main() -> claimdb::Result<()> {
-    /// let dir = tempfile::tempdir().unwrap();
-    /// let db = claimdb::Db::open(dir.path().join("c.db"))?;
-    /// let (out, stats) = db.query_with_stats(r#"claims where speaker = "Thae""#)?;
-    /// assert_eq!(stats.claims_read, out.claims().unwrap().len() as u64);
-    /// # Ok(()) }
-    /// ```
-    pub fn query_with_stats(&self, text: &str) -> Result<(Output, query::ExecStats)> {
-        let statement = query::parse(text)?;
-        query::execute_with_stats(&self.store, &statement)
     }
 
     /// A claim by id.

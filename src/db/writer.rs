@@ -15,6 +15,23 @@ use crate::model::{
 };
 use crate::store::{fold_name, Tx, TxResult};
 
+/// The fields `update claims set` may change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClaimChanges {
+    /// A new confidence, in `0..=1`.
+    pub confidence: Option<f64>,
+    /// A new rationale.
+    pub rationale: Option<String>,
+    /// A new statement.
+    pub statement: Option<String>,
+    /// New tags (replacing the old ones).
+    pub tags: Option<Vec<String>>,
+    /// A new origin source id.
+    pub origin: Option<String>,
+    /// A new quote, citation-checked.
+    pub quote: Option<String>,
+}
+
 /// Checked writes inside one transaction; see [`crate::Db::write`].
 pub struct Writer<'t, 'a> {
     tx: &'t Tx<'a>,
@@ -150,6 +167,93 @@ impl<'t, 'a> Writer<'t, 'a> {
         };
         self.tx.put_claim(&claim)?;
         Ok(claim)
+    }
+
+    /// Changes fields of a claim. A new quote is citation-checked like a new
+    /// claim's; a claim that cannot be checked (its source has no text) stays
+    /// unverified.
+    pub fn update_claim(&self, id: ClaimId, changes: &ClaimChanges) -> TxResult<Claim> {
+        let mut claim = self
+            .tx
+            .claim(id)?
+            .ok_or_else(|| Error::not_found("claim", id.to_string()))?;
+        if let Some(c) = changes.confidence {
+            claim.confidence = Confidence::new(c)?;
+        }
+        if let Some(r) = &changes.rationale {
+            require_text("rationale", r)?;
+            claim.rationale = r.trim().to_string();
+        }
+        if let Some(s) = &changes.statement {
+            require_text("statement", s)?;
+            claim.statement = s.trim().to_string();
+        }
+        if let Some(tags) = &changes.tags {
+            claim.tags.clear();
+            for tag in tags {
+                let tag = normalize_tag(tag)?;
+                if !claim.tags.contains(&tag) {
+                    claim.tags.push(tag);
+                }
+            }
+        }
+        if let Some(origin) = &changes.origin {
+            if self.tx.source(origin)?.is_none() {
+                return Err(Error::not_found("origin source", origin).into());
+            }
+            claim.origin = Some(origin.clone());
+        }
+        if let Some(quote) = &changes.quote {
+            require_text("quote", quote)?;
+            claim.quote = quote.clone();
+            if let Some(text) = self.tx.source_text(&claim.source)? {
+                let citation = cite::locate_with(&text, &cite::normalize(&text), quote, None);
+                if !citation.is_verified() {
+                    return Err(Error::Citation(Box::new(CitationReport {
+                        claim: format!("claim {id}"),
+                        source: claim.source.clone(),
+                        quote: quote.clone(),
+                        citation,
+                    }))
+                    .into());
+                }
+                claim.anchor = anchor_from(&citation, &text);
+                claim.status = Status::Verified;
+                claim.mismatch = None;
+            }
+        }
+        self.tx.put_claim(&claim)?;
+        Ok(claim)
+    }
+
+    /// Deletes a claim and its index entries; false when there was none.
+    pub fn delete_claim(&self, id: ClaimId) -> TxResult<bool> {
+        self.tx.delete_claim(id)
+    }
+
+    /// Gives the speaker named `speaker` (by any name) another name, which
+    /// must not name anyone yet.
+    pub fn add_alias(&self, alias: &str, speaker: &str) -> TxResult<Speaker> {
+        require_text("alias", alias)?;
+        let id = self
+            .tx
+            .speaker_by_name(speaker)?
+            .ok_or_else(|| Error::not_found("speaker", speaker))?;
+        if let Some(other) = self.tx.speaker_by_name(alias)? {
+            let message = if other == id {
+                "already names this speaker"
+            } else {
+                "already names another speaker"
+            };
+            return Err(Error::invalid("alias", format!("{alias:?} {message}")).into());
+        }
+        let mut record = self
+            .tx
+            .speaker(id)?
+            .ok_or_else(|| Error::not_found("speaker", speaker))?;
+        record.aliases.push(alias.trim().to_string());
+        self.tx.put_speaker(&record)?;
+        Ok(record)
     }
 
     /// Replaces a source's text and re-anchors the claims `claims` that quote

@@ -12,40 +12,211 @@ pub struct Spanned<T> {
     pub span: Span,
 }
 
+impl<T> Spanned<T> {
+    /// Wraps `node` with `span`.
+    pub fn new(node: T, span: Span) -> Self {
+        Spanned { node, span }
+    }
+}
+
+/// What a list statement or condition ranges over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Table {
+    /// Claims.
+    Claims,
+    /// Speakers.
+    Speakers,
+    /// Sources.
+    Sources,
+}
+
+impl Table {
+    /// The table's name in the language.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Claims => "claims",
+            Table::Speakers => "speakers",
+            Table::Sources => "sources",
+        }
+    }
+}
+
 /// One statement of the language.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Statement {
-    /// `claims [where ...] [order by ...] [limit N]`
+    /// `claims [select ...] [where ...] [group by ...] [order by ...] [limit N [offset M]]`
     Claims(ClaimsQuery),
-    /// `count claims [where ...]`
+    /// `count claims [where ...] [group by FIELD]`
     CountClaims {
         /// The condition, if any.
         filter: Option<Expr>,
+        /// Count per value of this field.
+        group_by: Option<Spanned<Field>>,
     },
-    /// `speakers`
-    Speakers,
-    /// `sources`
-    Sources,
+    /// `speakers [where ...] [order by ...] [limit ...]`, `sources ...`
+    List(ListQuery),
+    /// `show claim N`
+    ShowClaim(Spanned<Literal>),
     /// `explain STATEMENT`: the plan instead of the rows.
     Explain(Box<Statement>),
+    /// `add source "id" with title = "...", ...`
+    AddSource {
+        /// The new source's id.
+        id: Spanned<Literal>,
+        /// `field = value` pairs.
+        fields: Vec<Assignment>,
+    },
+    /// `add speaker "Name" [aliases ("A", ...)] [description "..."]`
+    AddSpeaker {
+        /// The canonical name.
+        name: Spanned<Literal>,
+        /// Other names.
+        aliases: Vec<Spanned<Literal>>,
+        /// Role and affiliation.
+        description: Option<Spanned<Literal>>,
+    },
+    /// `add claim with speaker = "...", source = "...", quote = "...", ...`
+    AddClaim {
+        /// `field = value` pairs.
+        fields: Vec<Assignment>,
+    },
+    /// `update claims set FIELD = VALUE, ... [where ...]`
+    Update {
+        /// What to change.
+        set: Vec<Assignment>,
+        /// Which claims (all without it).
+        filter: Option<Expr>,
+    },
+    /// `delete claims [where ...]`
+    Delete {
+        /// Which claims (all without it).
+        filter: Option<Expr>,
+    },
+    /// `alias "Thae" to "Thae Yong-ho"`
+    Alias {
+        /// The new name.
+        alias: Spanned<Literal>,
+        /// A name the speaker already has.
+        speaker: Spanned<Literal>,
+    },
+    /// `begin`
+    Begin,
+    /// `commit`
+    Commit,
+    /// `rollback`
+    Rollback,
+}
+
+impl Statement {
+    /// True for statements that change the database.
+    pub fn is_write(&self) -> bool {
+        matches!(
+            self,
+            Statement::AddSource { .. }
+                | Statement::AddSpeaker { .. }
+                | Statement::AddClaim { .. }
+                | Statement::Update { .. }
+                | Statement::Delete { .. }
+                | Statement::Alias { .. }
+        )
+    }
+}
+
+/// `name = value` in `add ... with` and `update ... set`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    /// The field's name as written.
+    pub name: Spanned<String>,
+    /// The value.
+    pub value: Spanned<Literal>,
 }
 
 /// The parts of a `claims` query.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClaimsQuery {
+    /// `select` list; all fields without it.
+    pub select: Option<Vec<Spanned<SelectItem>>>,
     /// `where` condition.
     pub filter: Option<Expr>,
+    /// `group by`.
+    pub group_by: Option<Spanned<Field>>,
     /// `order by`; claims come in id order without it.
-    pub order: Option<OrderBy>,
+    pub order: Vec<OrderBy>,
     /// `limit`.
     pub limit: Option<u64>,
+    /// `offset`.
+    pub offset: Option<u64>,
 }
 
-/// `order by FIELD [asc|desc]`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// `speakers ...` or `sources ...`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListQuery {
+    /// Which.
+    pub table: Table,
+    /// `where` condition.
+    pub filter: Option<Expr>,
+    /// `order by`.
+    pub order: Vec<OrderBy>,
+    /// `limit`.
+    pub limit: Option<u64>,
+    /// `offset`.
+    pub offset: Option<u64>,
+}
+
+/// One item of a `select` list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectItem {
+    /// A field.
+    Field(Field),
+    /// An aggregate over the group.
+    Aggregate(Aggregate, Option<Field>),
+}
+
+/// Aggregate functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    /// `count(*)`
+    Count,
+    /// `avg(field)`
+    Avg,
+    /// `min(field)`
+    Min,
+    /// `max(field)`
+    Max,
+    /// `sum(field)`
+    Sum,
+}
+
+impl Aggregate {
+    /// The function's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Aggregate::Count => "count",
+            Aggregate::Avg => "avg",
+            Aggregate::Min => "min",
+            Aggregate::Max => "max",
+            Aggregate::Sum => "sum",
+        }
+    }
+}
+
+impl SelectItem {
+    /// The output column's name: the field's name, `count`, or `avg_confidence`.
+    pub fn column(self) -> String {
+        match self {
+            SelectItem::Field(f) => f.name().to_string(),
+            SelectItem::Aggregate(Aggregate::Count, None) => "count".to_string(),
+            SelectItem::Aggregate(a, Some(f)) => format!("{}_{}", a.name(), f.name()),
+            SelectItem::Aggregate(a, None) => a.name().to_string(),
+        }
+    }
+}
+
+/// `order by KEY [asc|desc]`: a field, or an output column of a grouped query.
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrderBy {
-    /// The field sorted on.
-    pub field: Field,
+    /// The key: a field, or an aggregate.
+    pub key: Spanned<SelectItem>,
     /// True for `desc`.
     pub descending: bool,
 }
@@ -68,6 +239,31 @@ pub enum Expr {
         /// The literal compared with, with its span.
         value: Spanned<Literal>,
     },
+    /// `field [not] in (v, ...)`
+    In {
+        /// The field.
+        field: Spanned<Field>,
+        /// The values.
+        values: Vec<Spanned<Literal>>,
+    },
+    /// `field between low and high` (both ends included)
+    Between {
+        /// The field.
+        field: Spanned<Field>,
+        /// Lower bound.
+        low: Spanned<Literal>,
+        /// Upper bound.
+        high: Spanned<Literal>,
+    },
+    /// `field is [not] null`
+    IsNull {
+        /// The field.
+        field: Spanned<Field>,
+        /// True for `is not null`.
+        negated: bool,
+    },
+    /// `has tag "x"`
+    HasTag(Spanned<Literal>),
 }
 
 /// Comparison operators.
@@ -87,6 +283,10 @@ pub enum Op {
     Ge,
     /// `contains`: case-insensitive substring.
     Contains,
+    /// `starts with`: case-insensitive prefix.
+    StartsWith,
+    /// `matches`: a regular expression.
+    Matches,
 }
 
 impl Op {
@@ -100,17 +300,28 @@ impl Op {
             Op::Gt => ">",
             Op::Ge => ">=",
             Op::Contains => "contains",
+            Op::StartsWith => "starts with",
+            Op::Matches => "matches",
         }
+    }
+
+    /// True for the operators that only make sense on text.
+    pub fn is_textual(self) -> bool {
+        matches!(self, Op::Contains | Op::StartsWith | Op::Matches)
     }
 }
 
 /// A literal value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
-    /// `"text"`
+    /// `"text"`, or a bare word where a name is expected (`status = verified`).
     Str(String),
     /// `0.8`, `12`
     Num(f64),
+    /// `("a", "b")`
+    List(Vec<Literal>),
+    /// `$1`, `$name`: bound before the statement runs.
+    Param(String),
 }
 
 /// The type of a field's values.
@@ -122,77 +333,109 @@ pub enum FieldType {
     Number,
 }
 
-/// A claim field that conditions and `order by` can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Field {
-    /// The claim's id.
-    Id,
-    /// The speaker: `=` matches any of their names.
-    Speaker,
-    /// The source id.
-    Source,
-    /// The origin source id (may be absent).
-    Origin,
-    /// The verbatim quote.
-    Quote,
-    /// The claim in plain words.
-    Statement,
-    /// 0 to 1.
-    Confidence,
-    /// Why that confidence.
-    Rationale,
-    /// Any one of the claim's tags.
-    Tag,
-    /// verified, unverified or broken.
-    Status,
+macro_rules! fields {
+    ($( $variant:ident => $name:literal, $ty:ident, [$($table:ident),*], $doc:literal; )*) => {
+        /// A field that conditions, `select` and `order by` can name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Field {
+            $( #[doc = $doc] $variant, )*
+        }
+
+        impl Field {
+            /// Every field.
+            pub const ALL: &'static [Field] = &[$(Field::$variant),*];
+
+            /// The name used in queries.
+            pub fn name(self) -> &'static str {
+                match self { $(Field::$variant => $name,)* }
+            }
+
+            /// The type of the field's values.
+            pub fn field_type(self) -> FieldType {
+                match self { $(Field::$variant => FieldType::$ty,)* }
+            }
+
+            /// Whether `table` has this field.
+            pub fn in_table(self, table: Table) -> bool {
+                match self { $(Field::$variant => [$(Table::$table),*].contains(&table),)* }
+            }
+
+            /// What the field holds, for `.schema` and the grammar.
+            pub fn doc(self) -> &'static str {
+                match self { $(Field::$variant => $doc,)* }
+            }
+        }
+    };
+}
+
+fields! {
+    Id => "id", Number, [Claims, Speakers], "the record's number (a source's id is text: see `source`)";
+    Speaker => "speaker", Text, [Claims], "who made the claim; `=` matches any of their names";
+    Source => "source", Text, [Claims, Sources], "the id of the source that holds the quote (of the source itself, in `sources`)";
+    Origin => "origin", Text, [Claims], "the id of the source where the claim was first made (may be null)";
+    Quote => "quote", Text, [Claims], "the verbatim quote";
+    Statement => "statement", Text, [Claims], "the claim in plain words";
+    Confidence => "confidence", Number, [Claims], "0 to 1";
+    Rationale => "rationale", Text, [Claims], "why that confidence";
+    Tag => "tag", Text, [Claims], "any one of the claim's tags";
+    Status => "status", Text, [Claims], "verified, unverified or broken";
+    Name => "name", Text, [Speakers], "a speaker's name; `=` matches any alias";
+    Alias => "alias", Text, [Speakers], "any one of a speaker's aliases";
+    Description => "description", Text, [Speakers], "a speaker's role and affiliation (may be null)";
+    Claims => "claims", Number, [Speakers, Sources], "how many claims a speaker made, or quote a source";
+    Title => "title", Text, [Sources], "a source's title";
+    Author => "author", Text, [Sources], "a source's author (may be null)";
+    Publisher => "publisher", Text, [Sources], "a source's publisher (may be null)";
+    Date => "date", Text, [Sources], "a source's date as written, such as 2022-06 (may be null)";
+    Kind => "kind", Text, [Sources], "article, book, testimony, statement, interview, report, post or other";
+    Url => "url", Text, [Sources], "where the source can be read (may be null)";
 }
 
 impl Field {
-    /// Every field, in the order `.schema` and the grammar list them.
-    pub const ALL: [Field; 10] = [
-        Field::Id,
-        Field::Speaker,
-        Field::Source,
-        Field::Origin,
-        Field::Quote,
-        Field::Statement,
-        Field::Confidence,
-        Field::Rationale,
-        Field::Tag,
-        Field::Status,
-    ];
-
-    /// The name used in queries.
-    pub fn name(self) -> &'static str {
-        match self {
-            Field::Id => "id",
-            Field::Speaker => "speaker",
-            Field::Source => "source",
-            Field::Origin => "origin",
-            Field::Quote => "quote",
-            Field::Statement => "statement",
-            Field::Confidence => "confidence",
-            Field::Rationale => "rationale",
-            Field::Tag => "tag",
-            Field::Status => "status",
-        }
-    }
-
-    /// Looks a field up by name, case-insensitively (`tags` is accepted for `tag`).
-    pub fn from_name(name: &str) -> Option<Field> {
+    /// Looks a field of `table` up by name, case-insensitively (`tags` is
+    /// accepted for `tag`, `aliases` for `alias`, and in `sources`, `id` for `source`).
+    pub fn lookup(table: Table, name: &str) -> Option<Field> {
         let lower = name.to_ascii_lowercase();
-        if lower == "tags" {
-            return Some(Field::Tag);
-        }
-        Field::ALL.into_iter().find(|f| f.name() == lower)
+        let lower = match lower.as_str() {
+            "tags" => "tag",
+            "aliases" => "alias",
+            "id" if table == Table::Sources => "source",
+            other => other,
+        };
+        Field::ALL
+            .iter()
+            .copied()
+            .find(|f| f.name() == lower && f.in_table(table))
     }
 
-    /// The type of the field's values.
-    pub fn field_type(self) -> FieldType {
-        match self {
-            Field::Id | Field::Confidence => FieldType::Number,
-            _ => FieldType::Text,
-        }
+    /// The fields of `table`, in documentation order.
+    pub fn of(table: Table) -> Vec<Field> {
+        Field::ALL
+            .iter()
+            .copied()
+            .filter(|f| f.in_table(table))
+            .collect()
+    }
+
+    /// Whether the field may be absent.
+    pub fn nullable(self) -> bool {
+        matches!(
+            self,
+            Field::Origin
+                | Field::Description
+                | Field::Author
+                | Field::Publisher
+                | Field::Date
+                | Field::Url
+        )
+    }
+
+    /// Whether `=` compares the field's text case-insensitively (names).
+    pub fn folds_case(self) -> bool {
+        matches!(
+            self,
+            Field::Speaker | Field::Name | Field::Alias | Field::Tag | Field::Status | Field::Kind
+        )
     }
 }
 
@@ -201,6 +444,21 @@ impl std::fmt::Display for Literal {
         match self {
             Literal::Str(s) => write!(f, "{s:?}"),
             Literal::Num(n) => write!(f, "{n}"),
+            Literal::Param(p) => write!(f, "${p}"),
+            Literal::List(items) => {
+                let parts: Vec<String> = items.iter().map(|i| i.to_string()).collect();
+                write!(f, "({})", parts.join(", "))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for SelectItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SelectItem::Field(field) => f.write_str(field.name()),
+            SelectItem::Aggregate(a, None) => write!(f, "{}(*)", a.name()),
+            SelectItem::Aggregate(a, Some(field)) => write!(f, "{}({})", a.name(), field.name()),
         }
     }
 }
@@ -212,7 +470,7 @@ impl Expr {
             Expr::Or(..) => 1,
             Expr::And(..) => 2,
             Expr::Not(_) => 3,
-            Expr::Compare { .. } => 4,
+            _ => 4,
         }
     }
 
@@ -245,6 +503,28 @@ impl std::fmt::Display for Expr {
             Expr::Compare { field, op, value } => {
                 write!(f, "{} {} {}", field.node.name(), op.as_str(), value.node)
             }
+            Expr::In { field, values } => {
+                let list = Literal::List(values.iter().map(|v| v.node.clone()).collect());
+                write!(f, "{} in {list}", field.node.name())
+            }
+            Expr::Between { field, low, high } => {
+                write!(
+                    f,
+                    "{} between {} and {}",
+                    field.node.name(),
+                    low.node,
+                    high.node
+                )
+            }
+            Expr::IsNull { field, negated } => {
+                write!(
+                    f,
+                    "{} is {}null",
+                    field.node.name(),
+                    if *negated { "not " } else { "" }
+                )
+            }
+            Expr::HasTag(tag) => write!(f, "has tag {}", tag.node),
         }
     }
 }

@@ -1,20 +1,28 @@
-//! Running a planned statement: pull claims from the store, filter, sort, cut.
+//! Running a planned read: pull records from the store, filter, group, sort, cut.
 //!
 //! The executor follows the [`Plan`]'s access path, decodes each claim it
-//! reads, keeps those the whole condition accepts, then sorts and limits.
-//! It counts the claims it reads ([`ExecStats`]), which is how tests show
-//! that an index, not a scan, answered a query.
+//! reads, keeps those the whole condition accepts, then groups and
+//! aggregates, sorts, and applies `limit` and `offset`. It counts the claims
+//! it reads ([`ExecStats`]), which is how tests show that an index, not a
+//! scan, answered a query. Writes are not run here: `Db` runs them through
+//! its checked writer, using [`matching_claims`] to find their targets.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::ast::{ClaimsQuery, Expr, Field, Literal, Op, OrderBy, Statement};
+use super::ast::{
+    Aggregate, ClaimsQuery, Expr, Field, ListQuery, Literal, OrderBy, SelectItem, Statement, Table,
+};
 use super::plan::{plan, Access, Plan};
-use crate::error::Result;
-use crate::model::{Claim, Source, Speaker, SpeakerId, Status};
-use crate::store::{fold_name, IndexScan, Store};
+use super::record::{
+    eval, sort_cmp, ClaimRecord, FieldValue, Patterns, Record, SourceRecord, SpeakerRecord,
+};
+use crate::cite::LineIndex;
+use crate::error::{Error, Result};
+use crate::model::{Claim, ClaimId, Source, Speaker, SpeakerId};
+use crate::store::{IndexScan, Store};
 
 /// A claim as a query returns it: the record and its speaker's name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,19 +53,119 @@ pub struct SourceRow {
     pub origin_of: u64,
 }
 
+/// One cell of a [`Rows`] result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// Absent.
+    Null,
+    /// A whole number.
+    Int(i64),
+    /// A number.
+    Num(f64),
+    /// Text.
+    Text(String),
+    /// A list of strings (tags, aliases).
+    List(Vec<String>),
+}
+
+impl Value {
+    /// The cell as the text view shows it.
+    pub fn display(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Int(n) => n.to_string(),
+            Value::Num(n) => n.to_string(),
+            Value::Text(s) => s.clone(),
+            Value::List(items) => items.join(", "),
+        }
+    }
+
+    fn from_field(v: &FieldValue) -> Value {
+        match v {
+            FieldValue::Null => Value::Null,
+            FieldValue::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::Int(*n as i64),
+            FieldValue::Num(n) => Value::Num(*n),
+            FieldValue::Text(t) => Value::Text(t.to_string()),
+            FieldValue::Texts(ts) => Value::List(ts.iter().map(|t| t.to_string()).collect()),
+        }
+    }
+
+    fn cmp_for_sort(&self, other: &Value) -> Ordering {
+        let num = |v: &Value| match v {
+            Value::Int(n) => Some(*n as f64),
+            Value::Num(n) => Some(*n),
+            _ => None,
+        };
+        match (self, other) {
+            (Value::Null, Value::Null) => Ordering::Equal,
+            (Value::Null, _) => Ordering::Greater,
+            (_, Value::Null) => Ordering::Less,
+            _ => match (num(self), num(other)) {
+                (Some(a), Some(b)) => a.total_cmp(&b),
+                _ => self.display().cmp(&other.display()),
+            },
+        }
+    }
+}
+
+/// A table of values: the result of `select`, `group by` and aggregates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rows {
+    /// Column names.
+    pub columns: Vec<String>,
+    /// One cell per column.
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// `show claim N`: the claim, and its passage in context.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimDetail {
+    /// The claim.
+    pub row: ClaimRow,
+    /// The lines around the quote (none when the source holds no text).
+    pub context: Vec<ContextLine>,
+}
+
+/// One line of a source's text, with the quoted part marked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContextLine {
+    /// 1-based line number.
+    pub number: usize,
+    /// The line's text.
+    pub text: String,
+    /// The quoted characters on this line, as a character range.
+    pub quoted: Option<(usize, usize)>,
+}
+
+/// What a write or a transaction statement did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Done {
+    /// One line for a person: "added claim 62 (verified)".
+    pub message: String,
+    /// The ids of the claims (or speakers) written, when there are any.
+    pub ids: Vec<u64>,
+}
+
 /// What a statement returns.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
     /// `claims ...`
     Claims(Vec<ClaimRow>),
+    /// `claims select ...`, `group by`, aggregates.
+    Rows(Rows),
     /// `count claims ...`
     Count(u64),
-    /// `speakers`
+    /// `speakers ...`
     Speakers(Vec<SpeakerRow>),
-    /// `sources`
+    /// `sources ...`
     Sources(Vec<SourceRow>),
+    /// `show claim N`
+    Claim(Box<ClaimDetail>),
     /// `explain ...`
     Plan(Plan),
+    /// A write or `begin`, `commit`, `rollback`.
+    Done(Done),
 }
 
 impl Output {
@@ -85,40 +193,456 @@ pub struct ExecStats {
     pub claims_read: u64,
 }
 
-/// Runs a parsed statement.
-pub fn execute(db: &crate::Db, statement: &Statement) -> Result<Output> {
-    execute_with_stats(db.store(), statement).map(|(out, _)| out)
-}
-
-/// Runs a parsed statement and reports what it read.
-pub fn execute_with_stats(store: &Store, statement: &Statement) -> Result<(Output, ExecStats)> {
+/// Runs a parsed, checked read statement and reports what it read.
+pub fn execute_read(store: &Store, statement: &Statement) -> Result<(Output, ExecStats)> {
     let mut stats = ExecStats::default();
     let output = match statement {
         Statement::Explain(inner) => Output::Plan(plan(store, inner)?),
         Statement::Claims(q) => {
             let p = plan(store, statement)?;
-            Output::Claims(run_claims(store, &p, q, &mut stats)?)
+            run_claims(store, &p, q, &mut stats)?
         }
-        Statement::CountClaims { filter } => {
+        Statement::CountClaims { filter, group_by } => {
             let p = plan(store, statement)?;
-            let q = ClaimsQuery {
-                filter: filter.clone(),
-                ..Default::default()
-            };
-            Output::Count(matching(store, &p, &q, &mut stats)?.len() as u64)
+            let rows = matching(store, &p, filter.as_ref(), &mut stats)?;
+            match group_by {
+                None => Output::Count(rows.len() as u64),
+                Some(field) => {
+                    let q = ClaimsQuery {
+                        select: Some(vec![
+                            super::ast::Spanned::new(SelectItem::Field(field.node), field.span),
+                            super::ast::Spanned::new(
+                                SelectItem::Aggregate(Aggregate::Count, None),
+                                field.span,
+                            ),
+                        ]),
+                        group_by: Some(field.clone()),
+                        ..Default::default()
+                    };
+                    let mut out = group(store, &rows, &q)?;
+                    // Most claims first: the usual question is "who says most".
+                    out.rows
+                        .sort_by(|a, b| b[1].cmp_for_sort(&a[1]).then(a[0].cmp_for_sort(&b[0])));
+                    Output::Rows(out)
+                }
+            }
         }
-        Statement::Speakers => Output::Speakers(
-            store
+        Statement::List(q) => run_list(store, q)?,
+        Statement::ShowClaim(id) => Output::Claim(Box::new(show_claim(store, id)?)),
+        other => {
+            return Err(Error::invalid(
+                "statement",
+                format!("not a read: {other:?}"),
+            ));
+        }
+    };
+    Ok((output, stats))
+}
+
+/// Every speaker by id, loaded once per statement for matching and display.
+pub(crate) struct Speakers(HashMap<SpeakerId, Speaker>);
+
+impl Speakers {
+    pub(crate) fn load(store: &Store) -> Result<Self> {
+        Ok(Speakers(
+            store.speakers()?.into_iter().map(|s| (s.id, s)).collect(),
+        ))
+    }
+
+    pub(crate) fn get(&self, id: SpeakerId) -> Option<&Speaker> {
+        self.0.get(&id)
+    }
+
+    fn name(&self, id: SpeakerId) -> &str {
+        self.0.get(&id).map_or("", |s| s.name.as_str())
+    }
+}
+
+/// Does `claim` satisfy `filter`? (Used by writes inside a transaction.)
+pub(crate) fn claim_matches(
+    claim: &Claim,
+    filter: Option<&Expr>,
+    speakers: &Speakers,
+    patterns: &Patterns,
+) -> bool {
+    let record = ClaimRecord {
+        claim,
+        speaker: speakers.get(claim.speaker),
+    };
+    filter.is_none_or(|f| eval(f, &record, patterns))
+}
+
+/// The ids of the claims that satisfy `filter` now, found as a query would.
+pub fn matching_claims(
+    store: &Store,
+    statement: &Statement,
+    filter: Option<&Expr>,
+) -> Result<Vec<ClaimId>> {
+    let p = plan(store, statement)?;
+    let mut stats = ExecStats::default();
+    Ok(matching(store, &p, filter, &mut stats)?
+        .into_iter()
+        .map(|r| r.claim.id)
+        .collect())
+}
+
+fn matching(
+    store: &Store,
+    p: &Plan,
+    filter: Option<&Expr>,
+    stats: &mut ExecStats,
+) -> Result<Vec<ClaimRow>> {
+    let speakers = Speakers::load(store)?;
+    let patterns = Patterns::of(filter);
+    let mut keep = |claim: Claim, out: &mut Vec<ClaimRow>| {
+        stats.claims_read += 1;
+        if claim_matches(&claim, filter, &speakers, &patterns) {
+            out.push(ClaimRow {
+                speaker_name: speakers.name(claim.speaker).to_string(),
+                claim,
+            });
+        }
+    };
+    let mut rows = Vec::new();
+    let fetch = |id: ClaimId, scan: &IndexScan| -> Result<Claim> {
+        store.claim(id)?.ok_or_else(|| {
+            Error::Corrupt(format!(
+                "index {} names claim {id}, which does not exist",
+                scan.index_name()
+            ))
+        })
+    };
+    match &p.access {
+        Access::Nothing(_) => {}
+        Access::FullScan => {
+            for claim in store.claims() {
+                keep(claim?, &mut rows);
+            }
+        }
+        Access::Index(scan) => {
+            let mut ids: Vec<ClaimId> = store.scan_index(scan).collect::<Result<_>>()?;
+            ids.sort_unstable();
+            for id in ids {
+                keep(fetch(id, scan)?, &mut rows);
+            }
+        }
+        Access::Union(scans) => {
+            // Each claim once, in id order, however many ranges hold it.
+            let mut ids = BTreeSet::new();
+            for scan in scans {
+                for id in store.scan_index(scan) {
+                    ids.insert(id?);
+                }
+            }
+            for id in ids {
+                keep(fetch(id, &scans[0])?, &mut rows);
+            }
+        }
+    }
+    Ok(rows)
+}
+
+fn paginate<T>(rows: &mut Vec<T>, limit: Option<u64>, offset: Option<u64>) {
+    let offset = usize::try_from(offset.unwrap_or(0)).unwrap_or(usize::MAX);
+    rows.drain(..offset.min(rows.len()));
+    if let Some(limit) = limit {
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    }
+}
+
+fn run_claims(store: &Store, p: &Plan, q: &ClaimsQuery, stats: &mut ExecStats) -> Result<Output> {
+    let mut rows = matching(store, p, q.filter.as_ref(), stats)?;
+    let speakers = Speakers::load(store)?;
+    let grouped = q.group_by.is_some()
+        || q.select.as_ref().is_some_and(|s| {
+            s.iter()
+                .any(|i| matches!(i.node, SelectItem::Aggregate(..)))
+        });
+    if grouped {
+        let mut out = group(store, &rows, q)?;
+        let columns = out.columns.clone();
+        let keys: Vec<(usize, bool)> = q
+            .order
+            .iter()
+            .filter_map(|o| {
+                columns
+                    .iter()
+                    .position(|c| *c == o.key.node.column())
+                    .map(|i| (i, o.descending))
+            })
+            .collect();
+        out.rows.sort_by(|a, b| {
+            for &(i, desc) in &keys {
+                let ord = a[i].cmp_for_sort(&b[i]);
+                let ord = if desc { ord.reverse() } else { ord };
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
+            a[0].cmp_for_sort(&b[0])
+        });
+        paginate(&mut out.rows, q.limit, q.offset);
+        return Ok(Output::Rows(out));
+    }
+    if !q.order.is_empty() {
+        rows.sort_by(|a, b| compare_claims(&q.order, a, b, &speakers));
+    }
+    paginate(&mut rows, q.limit, q.offset);
+    match &q.select {
+        None => Ok(Output::Claims(rows)),
+        Some(items) => {
+            let fields: Vec<Field> = items
+                .iter()
+                .filter_map(|i| match i.node {
+                    SelectItem::Field(f) => Some(f),
+                    SelectItem::Aggregate(..) => None,
+                })
+                .collect();
+            let columns = fields.iter().map(|f| f.name().to_string()).collect();
+            let rows = rows
+                .iter()
+                .map(|r| {
+                    let record = ClaimRecord {
+                        claim: &r.claim,
+                        speaker: speakers.get(r.claim.speaker),
+                    };
+                    fields
+                        .iter()
+                        .map(|&f| claim_cell(&record, &r.speaker_name, f))
+                        .collect()
+                })
+                .collect();
+            Ok(Output::Rows(Rows { columns, rows }))
+        }
+    }
+}
+
+/// A claim's field as a cell: the speaker by canonical name, tags as a list.
+fn claim_cell(record: &ClaimRecord, speaker_name: &str, f: Field) -> Value {
+    match f {
+        Field::Speaker => Value::Text(speaker_name.to_string()),
+        _ => Value::from_field(&record.value(f)),
+    }
+}
+
+fn compare_claims(order: &[OrderBy], a: &ClaimRow, b: &ClaimRow, speakers: &Speakers) -> Ordering {
+    let ra = ClaimRecord {
+        claim: &a.claim,
+        speaker: speakers.get(a.claim.speaker),
+    };
+    let rb = ClaimRecord {
+        claim: &b.claim,
+        speaker: speakers.get(b.claim.speaker),
+    };
+    for o in order {
+        let SelectItem::Field(f) = o.key.node else {
+            continue;
+        };
+        let ord = sort_cmp(&ra.value(f), &rb.value(f));
+        let ord = if o.descending { ord.reverse() } else { ord };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    // Ties keep id order, so results are deterministic.
+    a.claim.id.cmp(&b.claim.id)
+}
+
+/// Running totals of one group.
+#[derive(Default, Clone)]
+struct Acc {
+    count: u64,
+    sums: Vec<f64>,
+    counts: Vec<u64>,
+    mins: Vec<Option<Value>>,
+    maxs: Vec<Option<Value>>,
+}
+
+fn group(store: &Store, rows: &[ClaimRow], q: &ClaimsQuery) -> Result<Rows> {
+    let speakers = Speakers::load(store)?;
+    let items: Vec<SelectItem> = q.select.as_ref().map_or_else(
+        || {
+            let mut v = Vec::new();
+            if let Some(g) = &q.group_by {
+                v.push(SelectItem::Field(g.node));
+            }
+            v.push(SelectItem::Aggregate(Aggregate::Count, None));
+            v
+        },
+        |s| s.iter().map(|i| i.node).collect(),
+    );
+    let group_field = q.group_by.as_ref().map(|g| g.node);
+    let mut order: Vec<Value> = Vec::new();
+    let mut groups: HashMap<String, (Value, Acc)> = HashMap::new();
+    let n = items.len();
+    for row in rows {
+        let record = ClaimRecord {
+            claim: &row.claim,
+            speaker: speakers.get(row.claim.speaker),
+        };
+        // The values this claim is grouped under: one, or one per tag.
+        let keys: Vec<Value> = match group_field {
+            None => vec![Value::Null],
+            Some(Field::Speaker) => vec![Value::Text(row.speaker_name.clone())],
+            Some(f) => match record.value(f) {
+                FieldValue::Texts(ts) if !ts.is_empty() => {
+                    ts.iter().map(|t| Value::Text(t.to_string())).collect()
+                }
+                other => vec![Value::from_field(&other)],
+            },
+        };
+        for key in keys {
+            let id = format!("{key:?}");
+            let entry = groups.entry(id).or_insert_with(|| {
+                order.push(key.clone());
+                (
+                    key.clone(),
+                    Acc {
+                        sums: vec![0.0; n],
+                        counts: vec![0; n],
+                        mins: vec![None; n],
+                        maxs: vec![None; n],
+                        ..Acc::default()
+                    },
+                )
+            });
+            let acc = &mut entry.1;
+            acc.count += 1;
+            for (i, item) in items.iter().enumerate() {
+                let SelectItem::Aggregate(_, Some(f)) = item else {
+                    continue;
+                };
+                let v = claim_cell(&record, &row.speaker_name, *f);
+                if v == Value::Null {
+                    continue;
+                }
+                if let Value::Int(x) = v {
+                    acc.sums[i] += x as f64;
+                } else if let Value::Num(x) = v {
+                    acc.sums[i] += x;
+                }
+                acc.counts[i] += 1;
+                if acc.mins[i]
+                    .as_ref()
+                    .is_none_or(|m| v.cmp_for_sort(m) == Ordering::Less)
+                {
+                    acc.mins[i] = Some(v.clone());
+                }
+                if acc.maxs[i]
+                    .as_ref()
+                    .is_none_or(|m| v.cmp_for_sort(m) == Ordering::Greater)
+                {
+                    acc.maxs[i] = Some(v.clone());
+                }
+            }
+        }
+    }
+    // An aggregate over no rows at all still gives one row (count 0).
+    if groups.is_empty() && group_field.is_none() {
+        order.push(Value::Null);
+        groups.insert(
+            format!("{:?}", Value::Null),
+            (
+                Value::Null,
+                Acc {
+                    sums: vec![0.0; n],
+                    counts: vec![0; n],
+                    mins: vec![None; n],
+                    maxs: vec![None; n],
+                    ..Acc::default()
+                },
+            ),
+        );
+    }
+    let columns = items.iter().map(|i| i.column()).collect();
+    let out_rows = order
+        .iter()
+        .map(|key| {
+            let (_, acc) = &groups[&format!("{key:?}")];
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| match item {
+                    SelectItem::Field(_) => key.clone(),
+                    SelectItem::Aggregate(Aggregate::Count, None) => Value::Int(acc.count as i64),
+                    SelectItem::Aggregate(Aggregate::Count, Some(_)) => {
+                        Value::Int(acc.counts[i] as i64)
+                    }
+                    SelectItem::Aggregate(Aggregate::Sum, _) => round(acc.sums[i]),
+                    SelectItem::Aggregate(Aggregate::Avg, _) if acc.counts[i] == 0 => Value::Null,
+                    SelectItem::Aggregate(Aggregate::Avg, _) => {
+                        round(acc.sums[i] / acc.counts[i] as f64)
+                    }
+                    SelectItem::Aggregate(Aggregate::Min, _) => {
+                        acc.mins[i].clone().unwrap_or(Value::Null)
+                    }
+                    SelectItem::Aggregate(Aggregate::Max, _) => {
+                        acc.maxs[i].clone().unwrap_or(Value::Null)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Rows {
+        columns,
+        rows: out_rows,
+    })
+}
+
+/// Averages to four decimals: confidence has no more.
+fn round(x: f64) -> Value {
+    Value::Num((x * 10_000.0).round() / 10_000.0)
+}
+
+fn run_list(store: &Store, q: &ListQuery) -> Result<Output> {
+    let patterns = Patterns::of(q.filter.as_ref());
+    let keep = |r: &dyn Record| q.filter.as_ref().is_none_or(|f| eval(f, r, &patterns));
+    let sort = |a: &dyn Record, b: &dyn Record| {
+        for o in &q.order {
+            let SelectItem::Field(f) = o.key.node else {
+                continue;
+            };
+            let ord = sort_cmp(&a.value(f), &b.value(f));
+            let ord = if o.descending { ord.reverse() } else { ord };
+            if ord != Ordering::Equal {
+                return ord;
+            }
+        }
+        Ordering::Equal
+    };
+    match q.table {
+        Table::Speakers => {
+            let mut rows: Vec<SpeakerRow> = store
                 .speakers()?
                 .into_iter()
                 .map(|speaker| SpeakerRow {
                     claims: store.scan_index(&IndexScan::Speaker(speaker.id)).count() as u64,
                     speaker,
                 })
-                .collect(),
-        ),
-        Statement::Sources => Output::Sources(
-            store
+                .filter(|r| {
+                    keep(&SpeakerRecord {
+                        speaker: &r.speaker,
+                        claims: r.claims,
+                    })
+                })
+                .collect();
+            rows.sort_by(|a, b| {
+                sort(
+                    &SpeakerRecord {
+                        speaker: &a.speaker,
+                        claims: a.claims,
+                    },
+                    &SpeakerRecord {
+                        speaker: &b.speaker,
+                        claims: b.claims,
+                    },
+                )
+            });
+            paginate(&mut rows, q.limit, q.offset);
+            Ok(Output::Speakers(rows))
+        }
+        _ => {
+            let mut rows: Vec<SourceRow> = store
                 .sources()?
                 .into_iter()
                 .map(|source| SourceRow {
@@ -130,216 +654,82 @@ pub fn execute_with_stats(store: &Store, statement: &Statement) -> Result<(Outpu
                         .count() as u64,
                     source,
                 })
-                .collect(),
-        ),
-    };
-    Ok((output, stats))
-}
-
-/// Names of every speaker, loaded once per query for matching and sorting.
-struct Speakers {
-    by_id: HashMap<SpeakerId, Speaker>,
-    /// Names in conditions, resolved once: `speaker = "White"` -> White's id.
-    resolved: HashMap<String, Option<SpeakerId>>,
-}
-
-impl Speakers {
-    fn load(store: &Store, filter: Option<&Expr>) -> Result<Self> {
-        let by_id = store.speakers()?.into_iter().map(|s| (s.id, s)).collect();
-        let mut resolved = HashMap::new();
-        let mut names = Vec::new();
-        if let Some(f) = filter {
-            speaker_names(f, &mut names);
-        }
-        for name in names {
-            let id = store.speaker_by_name(&name)?;
-            resolved.insert(fold_name(&name), id);
-        }
-        Ok(Speakers { by_id, resolved })
-    }
-
-    fn name(&self, id: SpeakerId) -> &str {
-        self.by_id.get(&id).map_or("", |s| s.name.as_str())
-    }
-}
-
-fn speaker_names(e: &Expr, out: &mut Vec<String>) {
-    match e {
-        Expr::Or(a, b) | Expr::And(a, b) => {
-            speaker_names(a, out);
-            speaker_names(b, out);
-        }
-        Expr::Not(a) => speaker_names(a, out),
-        Expr::Compare {
-            field,
-            value,
-            op: Op::Eq | Op::Ne,
-        } if field.node == Field::Speaker => {
-            if let Literal::Str(s) = &value.node {
-                out.push(s.clone());
-            }
-        }
-        Expr::Compare { .. } => {}
-    }
-}
-
-fn matching(
-    store: &Store,
-    p: &Plan,
-    q: &ClaimsQuery,
-    stats: &mut ExecStats,
-) -> Result<Vec<ClaimRow>> {
-    let speakers = Speakers::load(store, q.filter.as_ref())?;
-    let mut keep = |claim: Claim, out: &mut Vec<ClaimRow>| {
-        stats.claims_read += 1;
-        if q.filter.as_ref().is_none_or(|f| eval(f, &claim, &speakers)) {
-            out.push(ClaimRow {
-                speaker_name: speakers.name(claim.speaker).to_string(),
-                claim,
+                .filter(|r| {
+                    keep(&SourceRecord {
+                        source: &r.source,
+                        claims: r.claims,
+                    })
+                })
+                .collect();
+            rows.sort_by(|a, b| {
+                sort(
+                    &SourceRecord {
+                        source: &a.source,
+                        claims: a.claims,
+                    },
+                    &SourceRecord {
+                        source: &b.source,
+                        claims: b.claims,
+                    },
+                )
             });
+            paginate(&mut rows, q.limit, q.offset);
+            Ok(Output::Sources(rows))
         }
+    }
+}
+
+/// How many lines of context `show claim` prints around the quote.
+const CONTEXT_LINES: usize = 1;
+
+fn show_claim(store: &Store, id: &super::ast::Spanned<Literal>) -> Result<ClaimDetail> {
+    let Literal::Num(n) = id.node else {
+        return Err(Error::invalid("claim id", "a claim id is a whole number"));
     };
-    let mut rows = Vec::new();
-    match &p.access {
-        Access::Nothing(_) => {}
-        Access::FullScan => {
-            for claim in store.claims() {
-                keep(claim?, &mut rows);
-            }
-        }
-        Access::Index(scan) => {
-            for id in store.scan_index(scan) {
-                let id = id?;
-                match store.claim(id)? {
-                    Some(claim) => keep(claim, &mut rows),
-                    None => {
-                        return Err(crate::Error::Corrupt(format!(
-                            "index {} names claim {id}, which does not exist",
-                            scan.index_name()
-                        )))
-                    }
+    let claim = store
+        .claim(n as u64)?
+        .ok_or_else(|| Error::not_found("claim", (n as u64).to_string()))?;
+    let speakers = Speakers::load(store)?;
+    let mut context = Vec::new();
+    if let (Some(anchor), Some(text)) = (&claim.anchor, store.source_text(&claim.source)?) {
+        if anchor.text_sha256 == crate::cite::sha256_hex(&text) {
+            let (start, end) = (anchor.start_byte as usize, anchor.end_byte as usize);
+            let lines = LineIndex::new(&text);
+            let first = lines
+                .position(start)
+                .line
+                .saturating_sub(CONTEXT_LINES)
+                .max(1);
+            let last = lines.position(end.saturating_sub(1).max(start)).line + CONTEXT_LINES;
+            let mut offset = 0;
+            for (i, line) in text.split_inclusive('\n').enumerate() {
+                let number = i + 1;
+                let line_start = offset;
+                offset += line.len();
+                if number < first || number > last {
+                    continue;
                 }
+                let body = line.trim_end_matches(['\n', '\r']);
+                let line_end = line_start + body.len();
+                let quoted =
+                    (start < line_end.max(line_start + 1) && end > line_start).then(|| {
+                        let s = start.max(line_start) - line_start;
+                        let e = end.min(line_end) - line_start;
+                        (body[..s].chars().count(), body[..e.max(s)].chars().count())
+                    });
+                context.push(ContextLine {
+                    number,
+                    text: body.to_string(),
+                    quoted,
+                });
             }
         }
     }
-    if let Some(order) = q.order {
-        rows.sort_by(|a, b| compare(order, a, b));
-    } else if matches!(p.access, Access::Index(_)) {
-        rows.sort_by_key(|r| r.claim.id);
-    }
-    Ok(rows)
-}
-
-fn run_claims(
-    store: &Store,
-    p: &Plan,
-    q: &ClaimsQuery,
-    stats: &mut ExecStats,
-) -> Result<Vec<ClaimRow>> {
-    let mut rows = matching(store, p, q, stats)?;
-    if let Some(limit) = q.limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    }
-    Ok(rows)
-}
-
-fn compare(order: OrderBy, a: &ClaimRow, b: &ClaimRow) -> Ordering {
-    let (x, y) = (&a.claim, &b.claim);
-    let by_field = match order.field {
-        Field::Id => x.id.cmp(&y.id),
-        Field::Speaker => a.speaker_name.cmp(&b.speaker_name),
-        Field::Source => x.source.cmp(&y.source),
-        Field::Origin => x.origin.cmp(&y.origin),
-        Field::Quote => x.quote.cmp(&y.quote),
-        Field::Statement => x.statement.cmp(&y.statement),
-        Field::Confidence => x.confidence.cmp(&y.confidence),
-        Field::Rationale => x.rationale.cmp(&y.rationale),
-        Field::Tag => x.tags.cmp(&y.tags),
-        Field::Status => x.status.cmp(&y.status),
-    };
-    let by_field = if order.descending {
-        by_field.reverse()
-    } else {
-        by_field
-    };
-    // Ties keep id order, so results are deterministic.
-    by_field.then(x.id.cmp(&y.id))
-}
-
-/// Does the claim satisfy the condition?
-fn eval(e: &Expr, c: &Claim, speakers: &Speakers) -> bool {
-    match e {
-        Expr::Or(a, b) => eval(a, c, speakers) || eval(b, c, speakers),
-        Expr::And(a, b) => eval(a, c, speakers) && eval(b, c, speakers),
-        Expr::Not(a) => !eval(a, c, speakers),
-        Expr::Compare { field, op, value } => match (&value.node, field.node) {
-            (Literal::Num(n), Field::Id) => compare_op(*op, (c.id as f64).total_cmp(n)),
-            (Literal::Num(n), Field::Confidence) => {
-                compare_op(*op, c.confidence.value().total_cmp(n))
-            }
-            (Literal::Num(_), _) => false,
-            (Literal::Str(s), Field::Speaker) => match op {
-                Op::Eq | Op::Ne => {
-                    let same =
-                        speakers.resolved.get(&fold_name(s)).copied().flatten() == Some(c.speaker);
-                    same == (*op == Op::Eq)
-                }
-                Op::Contains => speakers.by_id.get(&c.speaker).is_some_and(|sp| {
-                    std::iter::once(&sp.name)
-                        .chain(&sp.aliases)
-                        .any(|n| contains(n, s))
-                }),
-                _ => text_op(*op, speakers.name(c.speaker), s),
-            },
-            (Literal::Str(s), Field::Source) => text_op(*op, &c.source, s),
-            (Literal::Str(s), Field::Origin) => match &c.origin {
-                Some(o) => text_op(*op, o, s),
-                None => *op == Op::Ne,
-            },
-            (Literal::Str(s), Field::Quote) => text_op(*op, &c.quote, s),
-            (Literal::Str(s), Field::Statement) => text_op(*op, &c.statement, s),
-            (Literal::Str(s), Field::Rationale) => text_op(*op, &c.rationale, s),
-            (Literal::Str(s), Field::Tag) => {
-                let s = s.to_lowercase();
-                match op {
-                    Op::Ne => !c.tags.contains(&s),
-                    _ => c.tags.iter().any(|t| text_op(*op, t, &s)),
-                }
-            }
-            (Literal::Str(s), Field::Status) => match op {
-                Op::Contains => contains(c.status.as_str(), s),
-                _ => compare_op(
-                    *op,
-                    c.status.cmp(&Status::parse(s).unwrap_or(Status::Broken)),
-                ),
-            },
-            (Literal::Str(_), Field::Id | Field::Confidence) => false,
+    Ok(ClaimDetail {
+        row: ClaimRow {
+            speaker_name: speakers.name(claim.speaker).to_string(),
+            claim,
         },
-    }
-}
-
-fn text_op(op: Op, have: &str, want: &str) -> bool {
-    match op {
-        Op::Contains => contains(have, want),
-        _ => compare_op(op, have.cmp(want)),
-    }
-}
-
-fn compare_op(op: Op, ord: Ordering) -> bool {
-    match op {
-        Op::Eq => ord == Ordering::Equal,
-        Op::Ne => ord != Ordering::Equal,
-        Op::Lt => ord == Ordering::Less,
-        Op::Le => ord != Ordering::Greater,
-        Op::Gt => ord == Ordering::Greater,
-        Op::Ge => ord != Ordering::Less,
-        Op::Contains => false,
-    }
-}
-
-/// Case-insensitive substring test, with typography folded on both sides
-/// (so `contains "don't"` finds "don’t").
-fn contains(have: &str, want: &str) -> bool {
-    let fold = |s: &str| crate::cite::normalize(s).text.to_lowercase();
-    fold(have).contains(&fold(want))
+        context,
+    })
 }

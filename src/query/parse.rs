@@ -5,30 +5,83 @@
 //! with the whole (`src.len() - rest.len()`), so every error and every field
 //! and value node carries a [`Span`].
 //!
-//! Errors are written for people. After a keyword the branch is committed with
-//! `cut`, so a mistake is reported where it is ("expected a value after `=`"),
-//! not as a failure of the whole statement; between alternatives the error
-//! that got furthest wins. A word that is not a keyword but is close to one is
-//! named ("unexpected `were`: did you mean `where`?"). Parentheses and `not`
-//! nest at most [`MAX_DEPTH`] deep, so hostile input cannot overflow the stack.
+//! Errors are written for people. After a keyword the branch is committed
+//! (nom's `Failure`, what `cut` makes), so a mistake is reported where it is
+//! ("expected a value after `=`"), not as a failure of the whole statement;
+//! between alternatives the error that got furthest wins. A word that is not
+//! a keyword but is close to one is named ("unexpected `were`: did you mean
+//! `where`?"). Parentheses and `not` nest at most [`MAX_DEPTH`] deep, so
+//! hostile input cannot overflow the stack.
+//!
+//! The parser checks syntax and resolves field names; types (a number
+//! compared with a string) are checked afterwards, once parameters are
+//! bound, by `check.rs`.
 
-use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::bytes::complete::{take_while, take_while1};
 use nom::character::complete::{char, digit1};
 use nom::combinator::{opt, recognize};
 use nom::error::{ErrorKind, ParseError};
 use nom::{Err, IResult, Parser};
 
-use super::ast::{ClaimsQuery, Expr, Field, FieldType, Literal, Op, OrderBy, Spanned, Statement};
+use super::ast::{
+    Aggregate, Assignment, ClaimsQuery, Expr, Field, ListQuery, Literal, Op, OrderBy, SelectItem,
+    Spanned, Statement, Table,
+};
 use crate::error::{QueryError, Span};
-use crate::model::Status;
 
 /// How deeply parentheses and `not` may nest.
 pub const MAX_DEPTH: usize = 64;
 
 /// The language's keywords (matched case-insensitively).
 pub const KEYWORDS: &[&str] = &[
-    "claims", "count", "speakers", "sources", "explain", "where", "and", "or", "not", "order",
-    "by", "asc", "desc", "limit", "contains",
+    "claims",
+    "count",
+    "speakers",
+    "sources",
+    "explain",
+    "show",
+    "claim",
+    "where",
+    "and",
+    "or",
+    "not",
+    "order",
+    "by",
+    "asc",
+    "desc",
+    "limit",
+    "offset",
+    "contains",
+    "starts",
+    "with",
+    "matches",
+    "in",
+    "between",
+    "is",
+    "null",
+    "has",
+    "tag",
+    "select",
+    "group",
+    "add",
+    "source",
+    "speaker",
+    "aliases",
+    "description",
+    "update",
+    "set",
+    "delete",
+    "alias",
+    "to",
+    "begin",
+    "commit",
+    "rollback",
+];
+
+/// Words that start a statement.
+const STATEMENTS: &[&str] = &[
+    "claims", "count", "speakers", "sources", "show", "explain", "add", "update", "delete",
+    "alias", "begin", "commit", "rollback",
 ];
 
 /// A parse error: where, how long, and (when known) what to say.
@@ -86,7 +139,7 @@ fn fail<'a, O>(at: &'a str, len: usize, msg: impl Into<String>) -> PResult<'a, O
 
 /// Parses one statement (an optional trailing `;` is allowed).
 pub fn parse(src: &str) -> Result<Statement, QueryError> {
-    let p = Parser_ { src };
+    let p = StatementParser { src };
     let result = p.statement(src, 0).and_then(|(rest, stmt)| {
         let (rest, _) = ws(rest)?;
         let (rest, _) = opt(char(';')).parse(rest)?;
@@ -112,7 +165,7 @@ pub fn parse(src: &str) -> Result<Statement, QueryError> {
     }
 }
 
-/// The first token of `rest`, for messages: a word, a string start or one character.
+/// The first token of `rest`, for messages: a word, or one character.
 fn token(rest: &str) -> &str {
     let word_len = rest.find(|c: char| !is_ident_char(c)).unwrap_or(rest.len());
     if word_len > 0 {
@@ -160,12 +213,37 @@ fn found(rest: &str) -> String {
     }
 }
 
-// The name has a trailing underscore so as not to clash with nom's `Parser` trait.
-struct Parser_<'s> {
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Turns a recoverable error into a committed one, adding `msg` when the error
+/// had none (or only a generic "expected `x`").
+fn cut_with<'a>(e: Err<PErr<'a>>, msg: &str) -> Err<PErr<'a>> {
+    match e {
+        Err::Error(mut pe) => {
+            if pe
+                .msg
+                .as_deref()
+                .is_none_or(|m| m.starts_with("expected `"))
+            {
+                pe.msg = Some(format!("{msg}, found {}", found(pe.at)));
+            }
+            Err::Failure(pe)
+        }
+        other => other,
+    }
+}
+
+struct StatementParser<'s> {
     src: &'s str,
 }
 
-impl<'s> Parser_<'s> {
+impl StatementParser<'_> {
     fn offset(&self, rest: &str) -> usize {
         self.src.len() - rest.len()
     }
@@ -183,6 +261,12 @@ impl<'s> Parser_<'s> {
         QueryError::new(message, Span::new(start, start + len))
     }
 
+    fn column_of(&self, at: &str) -> usize {
+        crate::cite::LineIndex::new(self.src)
+            .position(self.offset(at))
+            .column
+    }
+
     /// Matches keyword `kw` (case-insensitively, as a whole word); returns its span.
     fn keyword<'a>(&self, kw: &'static str, i: &'a str) -> PResult<'a, Span> {
         let (i, _) = ws(i)?;
@@ -194,62 +278,276 @@ impl<'s> Parser_<'s> {
         }
     }
 
+    /// A keyword that must be there, with a message for when it is not.
+    fn expect<'a>(&self, kw: &'static str, i: &'a str, msg: &str) -> PResult<'a, Span> {
+        self.keyword(kw, i).map_err(|e| cut_with(e, msg))
+    }
+
+    /// A punctuation mark, after optional whitespace.
+    fn punct<'a>(&self, p: char, i: &'a str) -> PResult<'a, ()> {
+        let (i, _) = ws(i)?;
+        match i.strip_prefix(p) {
+            Some(rest) => Ok((rest, ())),
+            None => backtrack(
+                i,
+                token(i).len(),
+                format!("expected `{p}`, found {}", found(i)),
+            ),
+        }
+    }
+
     fn statement<'a>(&self, i: &'a str, depth: usize) -> PResult<'a, Statement> {
         let (i, _) = ws(i)?;
         let (rest, word) = take_while(is_ident_char).parse(i)?;
         match word.to_ascii_lowercase().as_str() {
             "claims" => self.claims_query(rest),
             "count" => {
-                let (rest, _) = self
-                    .keyword("claims", rest)
-                    .map_err(|e| cut_with(e, "`count` is followed by `claims`"))?;
-                let (rest, filter) = self.opt_where(rest)?;
-                self.expect_end(rest, &["where"])?;
-                Ok((rest, Statement::CountClaims { filter }))
+                let (rest, _) = self.expect("claims", rest, "`count` is followed by `claims`")?;
+                let (rest, filter) = self.opt_where(rest, Table::Claims)?;
+                let (rest, group_by) = self.opt_group_by(rest)?;
+                let mut expected = vec![];
+                if filter.is_none() && group_by.is_none() {
+                    expected.push("where");
+                }
+                if group_by.is_none() {
+                    expected.push("group by");
+                }
+                self.expect_end(rest, &expected)?;
+                Ok((rest, Statement::CountClaims { filter, group_by }))
             }
-            "speakers" => Ok((rest, Statement::Speakers)),
-            "sources" => Ok((rest, Statement::Sources)),
+            "speakers" => self.list_query(rest, Table::Speakers),
+            "sources" => self.list_query(rest, Table::Sources),
+            "show" => {
+                let (rest, _) = self.expect(
+                    "claim",
+                    rest,
+                    "`show` is followed by `claim` and a claim id",
+                )?;
+                let (rest, _) = ws(rest)?;
+                let (after, id) = self.value(rest, "a claim id after `show claim`")?;
+                Ok((
+                    after,
+                    Statement::ShowClaim(Spanned::new(id, self.span(rest, after))),
+                ))
+            }
             "explain" if depth == 0 => {
                 let (rest, inner) = self.statement(rest, depth + 1)?;
                 Ok((rest, Statement::Explain(Box::new(inner))))
             }
+            "add" => self.add(rest),
+            "update" => {
+                let (rest, _) = self.expect("claims", rest, "`update` is followed by `claims`")?;
+                let (rest, _) = self.expect("set", rest, "expected `set` after `update claims`")?;
+                let (rest, set) = self.assignments(rest)?;
+                let (rest, filter) = self.opt_where(rest, Table::Claims)?;
+                self.expect_end(rest, if filter.is_none() { &["where"] } else { &[] })?;
+                Ok((rest, Statement::Update { set, filter }))
+            }
+            "delete" => {
+                let (rest, _) = self.expect("claims", rest, "`delete` is followed by `claims`")?;
+                let (rest, filter) = self.opt_where(rest, Table::Claims)?;
+                self.expect_end(rest, if filter.is_none() { &["where"] } else { &[] })?;
+                Ok((rest, Statement::Delete { filter }))
+            }
+            "alias" => {
+                let (rest, alias) =
+                    self.string_arg(rest, "a new name in double quotes after `alias`")?;
+                let (rest, _) = self.expect("to", rest, "expected `to` and the speaker's name")?;
+                let (rest, speaker) =
+                    self.string_arg(rest, "the speaker's name in double quotes after `to`")?;
+                Ok((rest, Statement::Alias { alias, speaker }))
+            }
+            "begin" => Ok((rest, Statement::Begin)),
+            "commit" => Ok((rest, Statement::Commit)),
+            "rollback" => Ok((rest, Statement::Rollback)),
             _ => {
-                let starts = ["claims", "count", "speakers", "sources", "explain"];
-                let hint = did_you_mean(word, starts)
+                let hint = did_you_mean(word, STATEMENTS.iter().copied())
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 fail(
                     i,
                     token(i).len(),
-                    format!("expected a statement (claims, count claims, speakers, sources or explain), found {}{hint}", found(i)),
+                    format!(
+                        "expected a statement (claims, count claims, speakers, sources, show claim, explain, add, update, delete, alias, begin, commit or rollback), found {}{hint}",
+                        found(i)
+                    ),
                 )
             }
         }
     }
 
     fn claims_query<'a>(&self, i: &'a str) -> PResult<'a, Statement> {
-        let (i, filter) = self.opt_where(i)?;
-        let (i, order) = self.opt_order(i)?;
-        let (i, limit) = self.opt_limit(i)?;
+        let (i, select) = self.opt_select(i)?;
+        let (i, filter) = self.opt_where(i, Table::Claims)?;
+        let (i, group_by) = self.opt_group_by(i)?;
+        let (i, order) = self.opt_order(i, Table::Claims)?;
+        let (i, (limit, offset)) = self.opt_limit(i)?;
         let mut expected = Vec::new();
-        if filter.is_none() && order.is_none() && limit.is_none() {
-            expected.push("where");
+        let seen = [
+            select.is_some(),
+            filter.is_some(),
+            group_by.is_some(),
+            !order.is_empty(),
+            limit.is_some(),
+        ];
+        for (n, clause) in ["select", "where", "group by", "order by", "limit"]
+            .into_iter()
+            .enumerate()
+        {
+            if !seen[n..].iter().any(|&s| s) {
+                expected.push(clause);
+            }
         }
-        if order.is_none() && limit.is_none() {
-            expected.push("order by");
-        }
-        if limit.is_none() {
-            expected.push("limit");
+        if limit.is_some() && offset.is_none() {
+            expected.push("offset");
         }
         self.expect_end(i, &expected)?;
         Ok((
             i,
             Statement::Claims(ClaimsQuery {
+                select,
+                filter,
+                group_by,
+                order,
+                limit,
+                offset,
+            }),
+        ))
+    }
+
+    fn list_query<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Statement> {
+        let (i, filter) = self.opt_where(i, table)?;
+        let (i, order) = self.opt_order(i, table)?;
+        let (i, (limit, offset)) = self.opt_limit(i)?;
+        let mut expected = Vec::new();
+        if filter.is_none() && order.is_empty() && limit.is_none() {
+            expected.push("where");
+        }
+        if limit.is_none() {
+            if order.is_empty() {
+                expected.push("order by");
+            }
+            expected.push("limit");
+        }
+        self.expect_end(i, &expected)?;
+        Ok((
+            i,
+            Statement::List(ListQuery {
+                table,
                 filter,
                 order,
                 limit,
+                offset,
             }),
         ))
+    }
+
+    fn add<'a>(&self, i: &'a str) -> PResult<'a, Statement> {
+        let (i, _) = ws(i)?;
+        let (rest, what) = take_while(is_ident_char).parse(i)?;
+        match what.to_ascii_lowercase().as_str() {
+            "source" => {
+                let (rest, id) = self.string_arg(
+                    rest,
+                    "the new source's id in double quotes after `add source`",
+                )?;
+                let (rest, _) =
+                    self.expect("with", rest, "expected `with` and the source's fields")?;
+                let (rest, fields) = self.assignments(rest)?;
+                Ok((rest, Statement::AddSource { id, fields }))
+            }
+            "speaker" => {
+                let (rest, name) = self.string_arg(
+                    rest,
+                    "the speaker's name in double quotes after `add speaker`",
+                )?;
+                let (rest, aliases) = match self.keyword("aliases", rest) {
+                    Ok((r, _)) => {
+                        let (r, _) = ws(r)?;
+                        let (after, list) = self.list(r)?;
+                        let items = list
+                            .into_iter()
+                            .map(|(lit, span)| Spanned::new(lit, span))
+                            .collect();
+                        (after, items)
+                    }
+                    Err(_) => (rest, Vec::new()),
+                };
+                let (rest, description) = match self.keyword("description", rest) {
+                    Ok((r, _)) => {
+                        let (r, d) = self.string_arg(r, "a description in double quotes")?;
+                        (r, Some(d))
+                    }
+                    Err(_) => (rest, None),
+                };
+                Ok((
+                    rest,
+                    Statement::AddSpeaker {
+                        name,
+                        aliases,
+                        description,
+                    },
+                ))
+            }
+            "claim" => {
+                let (rest, _) =
+                    self.expect("with", rest, "expected `with` and the claim's fields")?;
+                let (rest, fields) = self.assignments(rest)?;
+                Ok((rest, Statement::AddClaim { fields }))
+            }
+            _ => fail(
+                i,
+                token(i).len(),
+                format!(
+                    "`add` is followed by `source`, `speaker` or `claim`, found {}",
+                    found(i)
+                ),
+            ),
+        }
+    }
+
+    /// A string (or parameter) argument.
+    fn string_arg<'a>(&self, i: &'a str, what: &str) -> PResult<'a, Spanned<Literal>> {
+        let (i, _) = ws(i)?;
+        if !(i.starts_with('"') || i.starts_with('$')) {
+            return fail(
+                i,
+                token(i).len(),
+                format!("expected {what}, found {}", found(i)),
+            );
+        }
+        let (rest, value) = self.value(i, what)?;
+        Ok((rest, Spanned::new(value, self.span(i, rest))))
+    }
+
+    /// `name = value, ...`
+    fn assignments<'a>(&self, mut i: &'a str) -> PResult<'a, Vec<Assignment>> {
+        let mut out = Vec::new();
+        loop {
+            let (at, _) = ws(i)?;
+            let Ok((rest, name)) = take_while1::<_, _, PErr>(is_ident_char).parse(at) else {
+                return fail(
+                    at,
+                    token(at).len(),
+                    format!("expected a field name, found {}", found(at)),
+                );
+            };
+            let name = Spanned::new(name.to_ascii_lowercase(), self.span(at, rest));
+            let (rest, _) = self
+                .punct('=', rest)
+                .map_err(|e| cut_with(e, &format!("expected `=` after `{}`", name.node)))?;
+            let (rest, _) = ws(rest)?;
+            let (after, value) = self.value(rest, &format!("a value after `{} =`", name.node))?;
+            out.push(Assignment {
+                name,
+                value: Spanned::new(value, self.span(rest, after)),
+            });
+            i = after;
+            match self.punct(',', i) {
+                Ok((r, _)) => i = r,
+                Err(_) => return Ok((i, out)),
+            }
+        }
     }
 
     /// Succeeds when only `;`, comments or the end follow; otherwise names the stray token.
@@ -272,11 +570,79 @@ impl<'s> Parser_<'s> {
         fail(rest, word.len(), format!("unexpected `{word}`{hint}"))
     }
 
-    fn opt_where<'a>(&self, i: &'a str) -> PResult<'a, Option<Expr>> {
+    fn opt_select<'a>(&self, i: &'a str) -> PResult<'a, Option<Vec<Spanned<SelectItem>>>> {
+        let Ok((mut rest, _)) = self.keyword("select", i) else {
+            return Ok((i, None));
+        };
+        let mut items = Vec::new();
+        loop {
+            let (r, item) = self.select_item(rest, Table::Claims).map_err(|e| {
+                cut_with(
+                    e,
+                    "expected a field or an aggregate (count, avg, min, max, sum) in `select`",
+                )
+            })?;
+            items.push(item);
+            match self.punct(',', r) {
+                Ok((r, _)) => rest = r,
+                Err(_) => return Ok((r, Some(items))),
+            }
+        }
+    }
+
+    /// A field, or `count(*)`, `avg(field)`, ...
+    fn select_item<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Spanned<SelectItem>> {
+        let (i, _) = ws(i)?;
+        let (rest, word) = take_while1(is_ident_char).parse(i)?;
+        let aggregate = match word.to_ascii_lowercase().as_str() {
+            "count" => Some(Aggregate::Count),
+            "avg" => Some(Aggregate::Avg),
+            "min" => Some(Aggregate::Min),
+            "max" => Some(Aggregate::Max),
+            "sum" => Some(Aggregate::Sum),
+            _ => None,
+        };
+        if let (Some(agg), Ok((r, _))) = (aggregate, self.punct('(', rest)) {
+            let (r, _) = ws(r)?;
+            let (r, field) = if let Some(after_star) = r.strip_prefix('*') {
+                if agg != Aggregate::Count {
+                    return fail(
+                        r,
+                        1,
+                        format!(
+                            "`{}(*)` is not defined: name a numeric field, as in {}(confidence)",
+                            agg.name(),
+                            agg.name()
+                        ),
+                    );
+                }
+                (after_star, None)
+            } else {
+                let (r, f) = self
+                    .field(r, table)
+                    .map_err(|e| cut_with(e, "expected a field or `*`"))?;
+                (r, Some(f.node))
+            };
+            let (r, _) = self
+                .punct(')', r)
+                .map_err(|e| cut_with(e, "expected `)`"))?;
+            return Ok((
+                r,
+                Spanned::new(SelectItem::Aggregate(agg, field), self.span(i, r)),
+            ));
+        }
+        let (rest, field) = self.field(i, table)?;
+        Ok((
+            rest,
+            Spanned::new(SelectItem::Field(field.node), field.span),
+        ))
+    }
+
+    fn opt_where<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Option<Expr>> {
         match self.keyword("where", i) {
             Ok((rest, _)) => {
                 let (rest, expr) = self
-                    .condition(rest, 0)
+                    .condition(rest, table, 0)
                     .map_err(|e| cut_with(e, "expected a condition after `where`"))?;
                 Ok((rest, Some(expr)))
             }
@@ -285,57 +651,78 @@ impl<'s> Parser_<'s> {
         }
     }
 
-    fn opt_order<'a>(&self, i: &'a str) -> PResult<'a, Option<OrderBy>> {
-        let Ok((rest, _)) = self.keyword("order", i) else {
+    fn opt_group_by<'a>(&self, i: &'a str) -> PResult<'a, Option<Spanned<Field>>> {
+        let Ok((rest, _)) = self.keyword("group", i) else {
             return Ok((i, None));
         };
-        let (rest, _) = self
-            .keyword("by", rest)
-            .map_err(|e| cut_with(e, "expected `by` after `order`"))?;
+        let (rest, _) = self.expect("by", rest, "expected `by` after `group`")?;
         let (rest, field) = self
-            .field(rest)
-            .map_err(|e| cut_with(e, "expected a field name after `order by`"))?;
-        let (rest, descending) = match self.keyword("desc", rest) {
-            Ok((r, _)) => (r, true),
-            Err(_) => match self.keyword("asc", rest) {
-                Ok((r, _)) => (r, false),
-                Err(_) => (rest, false),
-            },
-        };
-        Ok((
-            rest,
-            Some(OrderBy {
-                field: field.node,
-                descending,
-            }),
-        ))
+            .field(rest, Table::Claims)
+            .map_err(|e| cut_with(e, "expected a field name after `group by`"))?;
+        Ok((rest, Some(field)))
     }
 
-    fn opt_limit<'a>(&self, i: &'a str) -> PResult<'a, Option<u64>> {
-        let Ok((rest, _)) = self.keyword("limit", i) else {
-            return Ok((i, None));
+    fn opt_order<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Vec<OrderBy>> {
+        let Ok((mut rest, _)) = self.keyword("order", i) else {
+            return Ok((i, Vec::new()));
         };
-        let (rest, _) = ws(rest)?;
-        match digit1::<_, PErr>(rest) {
+        rest = self.expect("by", rest, "expected `by` after `order`")?.0;
+        let mut keys = Vec::new();
+        loop {
+            let (r, key) = self
+                .select_item(rest, table)
+                .map_err(|e| cut_with(e, "expected a field name after `order by`"))?;
+            let (r, descending) = match self.keyword("desc", r) {
+                Ok((r, _)) => (r, true),
+                Err(_) => match self.keyword("asc", r) {
+                    Ok((r, _)) => (r, false),
+                    Err(_) => (r, false),
+                },
+            };
+            keys.push(OrderBy { key, descending });
+            match self.punct(',', r) {
+                Ok((r, _)) => rest = r,
+                Err(_) => return Ok((r, keys)),
+            }
+        }
+    }
+
+    fn whole_number<'a>(&self, i: &'a str, what: &str) -> PResult<'a, u64> {
+        let (i, _) = ws(i)?;
+        match digit1::<_, PErr>(i) {
             Ok((after, digits)) if !after.starts_with(|c: char| is_ident_char(c) || c == '.') => {
                 match digits.parse::<u64>() {
-                    Ok(n) => Ok((after, Some(n))),
-                    Err(_) => fail(rest, digits.len(), "limit is too large"),
+                    Ok(n) => Ok((after, n)),
+                    Err(_) => fail(i, digits.len(), format!("{what} is too large")),
                 }
             }
             _ => fail(
-                rest,
-                token(rest).len(),
-                format!("`limit` takes a whole number, found {}", found(rest)),
+                i,
+                token(i).len(),
+                format!("`{what}` takes a whole number, found {}", found(i)),
             ),
         }
     }
 
-    fn condition<'a>(&self, i: &'a str, depth: usize) -> PResult<'a, Expr> {
-        let (mut i, mut left) = self.conjunction(i, depth)?;
+    fn opt_limit<'a>(&self, i: &'a str) -> PResult<'a, (Option<u64>, Option<u64>)> {
+        let Ok((rest, _)) = self.keyword("limit", i) else {
+            return Ok((i, (None, None)));
+        };
+        let (rest, limit) = self.whole_number(rest, "limit")?;
+        match self.keyword("offset", rest) {
+            Ok((r, _)) => {
+                let (r, offset) = self.whole_number(r, "offset")?;
+                Ok((r, (Some(limit), Some(offset))))
+            }
+            Err(_) => Ok((rest, (Some(limit), None))),
+        }
+    }
+
+    fn condition<'a>(&self, i: &'a str, table: Table, depth: usize) -> PResult<'a, Expr> {
+        let (mut i, mut left) = self.conjunction(i, table, depth)?;
         while let Ok((rest, _)) = self.keyword("or", i) {
             let (rest, right) = self
-                .conjunction(rest, depth)
+                .conjunction(rest, table, depth)
                 .map_err(|e| cut_with(e, "expected a condition after `or`"))?;
             left = Expr::Or(Box::new(left), Box::new(right));
             i = rest;
@@ -343,11 +730,11 @@ impl<'s> Parser_<'s> {
         Ok((i, left))
     }
 
-    fn conjunction<'a>(&self, i: &'a str, depth: usize) -> PResult<'a, Expr> {
-        let (mut i, mut left) = self.negation(i, depth)?;
+    fn conjunction<'a>(&self, i: &'a str, table: Table, depth: usize) -> PResult<'a, Expr> {
+        let (mut i, mut left) = self.negation(i, table, depth)?;
         while let Ok((rest, _)) = self.keyword("and", i) {
             let (rest, right) = self
-                .negation(rest, depth)
+                .negation(rest, table, depth)
                 .map_err(|e| cut_with(e, "expected a condition after `and`"))?;
             left = Expr::And(Box::new(left), Box::new(right));
             i = rest;
@@ -355,7 +742,7 @@ impl<'s> Parser_<'s> {
         Ok((i, left))
     }
 
-    fn negation<'a>(&self, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+    fn negation<'a>(&self, i: &'a str, table: Table, depth: usize) -> PResult<'a, Expr> {
         if depth >= MAX_DEPTH {
             let (at, _) = ws(i)?;
             return fail(
@@ -367,24 +754,24 @@ impl<'s> Parser_<'s> {
         match self.keyword("not", i) {
             Ok((rest, _)) => {
                 let (rest, inner) = self
-                    .negation(rest, depth + 1)
+                    .negation(rest, table, depth + 1)
                     .map_err(|e| cut_with(e, "expected a condition after `not`"))?;
                 Ok((rest, Expr::Not(Box::new(inner))))
             }
-            Err(_) => self.primary(i, depth),
+            Err(_) => self.primary(i, table, depth),
         }
     }
 
-    fn primary<'a>(&self, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+    fn primary<'a>(&self, i: &'a str, table: Table, depth: usize) -> PResult<'a, Expr> {
         let (i, _) = ws(i)?;
         if let Some(rest) = i.strip_prefix('(') {
             let (rest, inner) = self
-                .condition(rest, depth + 1)
+                .condition(rest, table, depth + 1)
                 .map_err(|e| cut_with(e, "expected a condition after `(`"))?;
             let (rest, _) = ws(rest)?;
-            return match tag::<_, _, PErr>(")").parse(rest) {
-                Ok((rest, _)) => Ok((rest, inner)),
-                Err(_) => fail(
+            return match rest.strip_prefix(')') {
+                Some(rest) => Ok((rest, inner)),
+                None => fail(
                     rest,
                     token(rest).len(),
                     format!(
@@ -395,16 +782,26 @@ impl<'s> Parser_<'s> {
                 ),
             };
         }
-        self.comparison(i)
+        if let Ok((rest, _)) = self.keyword("has", i) {
+            if table != Table::Claims {
+                return fail(
+                    i,
+                    3,
+                    format!("`has tag` applies to claims, not {}", table.name()),
+                );
+            }
+            let (rest, _) = self.expect("tag", rest, "expected `tag` after `has`")?;
+            let (rest, _) = ws(rest)?;
+            let (after, tag) = self.value(rest, "a tag after `has tag`")?;
+            return Ok((
+                after,
+                Expr::HasTag(Spanned::new(tag, self.span(rest, after))),
+            ));
+        }
+        self.predicate(i, table)
     }
 
-    fn column_of(&self, at: &str) -> usize {
-        crate::cite::LineIndex::new(self.src)
-            .position(self.offset(at))
-            .column
-    }
-
-    fn field<'a>(&self, i: &'a str) -> PResult<'a, Spanned<Field>> {
+    fn field<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Spanned<Field>> {
         let (i, _) = ws(i)?;
         // No word at all: a recoverable error without a message, so that the
         // caller says what it expected ("a condition after `and`").
@@ -415,21 +812,13 @@ impl<'s> Parser_<'s> {
                 msg: None,
             }));
         };
-        match Field::from_name(word) {
-            Some(field) => Ok((
-                rest,
-                Spanned {
-                    node: field,
-                    span: self.span(i, rest),
-                },
-            )),
+        match Field::lookup(table, word) {
+            Some(field) => Ok((rest, Spanned::new(field, self.span(i, rest)))),
             None => {
-                let hint = did_you_mean(word, Field::ALL.iter().map(|f| f.name()))
+                let names: Vec<&str> = Field::of(table).iter().map(|f| f.name()).collect();
+                let hint = did_you_mean(word, names.iter().copied())
                     .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_else(|| {
-                        let names: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
-                        format!("; fields are {}", names.join(", "))
-                    });
+                    .unwrap_or_else(|| format!("; {} have {}", table.name(), names.join(", ")));
                 fail(i, word.len(), format!("unknown field `{word}`{hint}"))
             }
         }
@@ -456,79 +845,173 @@ impl<'s> Parser_<'s> {
         if let Ok((rest, _)) = self.keyword("contains", i) {
             return Ok((rest, Op::Contains));
         }
+        if let Ok((rest, _)) = self.keyword("matches", i) {
+            return Ok((rest, Op::Matches));
+        }
+        if let Ok((rest, _)) = self.keyword("starts", i) {
+            let (rest, _) = self.expect("with", rest, "expected `with` after `starts`")?;
+            return Ok((rest, Op::StartsWith));
+        }
+        let word = token(i);
+        let hint = did_you_mean(
+            word,
+            ["contains", "matches", "starts", "between", "in", "is"],
+        )
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
         fail(
             i,
-            token(i).len(),
+            word.len(),
             format!(
-                "expected an operator (=, !=, <, <=, >, >= or contains) after `{}`, found {}",
+                "expected an operator (=, !=, <, <=, >, >=, contains, starts with, matches, in, between or is null) after `{}`, found {}{hint}",
                 field.name(),
                 found(i)
             ),
         )
     }
 
-    fn comparison<'a>(&self, i: &'a str) -> PResult<'a, Expr> {
-        let (rest, field) = self.field(i)?;
+    fn predicate<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Expr> {
+        let (rest, field) = self.field(i, table)?;
+        // `in`, `not in`, `between`, `is [not] null`
+        let (negated_in, after_not) = match self.keyword("not", rest) {
+            Ok((r, _)) => (true, r),
+            Err(_) => (false, rest),
+        };
+        if let Ok((r, _)) = self.keyword("in", after_not) {
+            let (r, _) = ws(r)?;
+            let (after, values) = self.list(r)?;
+            let values = values
+                .into_iter()
+                .map(|(v, s)| Spanned::new(v, s))
+                .collect();
+            let e = Expr::In { field, values };
+            return Ok((
+                after,
+                if negated_in {
+                    Expr::Not(Box::new(e))
+                } else {
+                    e
+                },
+            ));
+        }
+        if negated_in {
+            let (at, _) = ws(after_not)?;
+            return fail(
+                at,
+                token(at).len(),
+                format!(
+                    "expected `in` after `{} not`, found {}",
+                    field.node.name(),
+                    found(at)
+                ),
+            );
+        }
+        if let Ok((r, _)) = self.keyword("between", rest) {
+            let (r, _) = ws(r)?;
+            let (after_low, low) = self.value(r, "a value after `between`")?;
+            let low = Spanned::new(low, self.span(r, after_low));
+            let (r2, _) = self.expect(
+                "and",
+                after_low,
+                "expected `and` between the bounds of `between`",
+            )?;
+            let (r2, _) = ws(r2)?;
+            let (after, high) = self.value(r2, "a value after `and`")?;
+            let high = Spanned::new(high, self.span(r2, after));
+            return Ok((after, Expr::Between { field, low, high }));
+        }
+        if let Ok((r, _)) = self.keyword("is", rest) {
+            let (r, negated) = match self.keyword("not", r) {
+                Ok((r, _)) => (r, true),
+                Err(_) => (r, false),
+            };
+            let (r, _) = self.expect("null", r, "expected `null` after `is`")?;
+            return Ok((r, Expr::IsNull { field, negated }));
+        }
         let (rest, op) = self.operator(rest, field.node)?;
         let (rest, _) = ws(rest)?;
-        let (after, value) = self.literal(rest, op)?;
-        let value = Spanned {
-            node: value,
-            span: self.span(rest, after),
+        let what = format!("a value after `{}`", op.as_str());
+        let (after, value) = if matches!(field.node, Field::Status | Field::Kind) {
+            self.value_or_word(rest, &what)?
+        } else {
+            self.value(rest, &what)?
         };
-        self.check_types(rest, &field, op, &value)?;
+        let value = Spanned::new(value, self.span(rest, after));
         Ok((after, Expr::Compare { field, op, value }))
     }
 
-    /// Catches type errors before anything runs.
-    fn check_types<'a>(
-        &self,
-        at: &'a str,
-        field: &Spanned<Field>,
-        op: Op,
-        value: &Spanned<Literal>,
-    ) -> PResult<'a, ()> {
-        let len = value.span.end - value.span.start;
-        let name = field.node.name();
-        match (field.node.field_type(), &value.node) {
-            (FieldType::Number, Literal::Str(s)) => {
-                return fail(
-                    at,
-                    len,
-                    format!("`{name}` is a number and cannot be compared with the string {s:?}"),
-                );
+    /// A value, or a bare word standing for a string (`status = verified`).
+    fn value_or_word<'a>(&self, i: &'a str, what: &str) -> PResult<'a, Literal> {
+        match take_while1::<_, _, PErr>(|c: char| c.is_ascii_alphabetic()).parse(i) {
+            Ok((rest, word)) if !rest.starts_with(is_ident_char) => {
+                Ok((rest, Literal::Str(word.to_ascii_lowercase())))
             }
-            (FieldType::Text, Literal::Num(n)) => {
-                return fail(at, len, format!("`{name}` is text: write the value in double quotes, as in {name} = \"{n}\""));
-            }
-            (FieldType::Number, _) if op == Op::Contains => {
-                return fail(
-                    at,
-                    len,
-                    format!("`contains` needs a text field, and `{name}` is a number"),
-                );
-            }
-            _ => {}
+            _ => self.value(i, what),
         }
-        if let (Field::Status, Literal::Str(s)) = (field.node, &value.node) {
-            if op != Op::Contains && Status::parse(s).is_none() {
-                let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
-                return fail(
-                    at,
-                    len,
-                    format!("unknown status {s:?}: a status is {}", names.join(", ")),
-                );
-            }
-        }
-        Ok((at, ()))
     }
 
-    fn literal<'a>(&self, i: &'a str, op: Op) -> PResult<'a, Literal> {
+    /// `(value, ...)`, with each value's span.
+    fn list<'a>(&self, i: &'a str) -> PResult<'a, Vec<(Literal, Span)>> {
+        let Some(mut rest) = i.strip_prefix('(') else {
+            return fail(
+                i,
+                token(i).len(),
+                format!(
+                    "expected a list in parentheses, as in (\"a\", \"b\"), found {}",
+                    found(i)
+                ),
+            );
+        };
+        let mut items = Vec::new();
+        loop {
+            let (r, _) = ws(rest)?;
+            if let Some(r) = r.strip_prefix(')') {
+                return Ok((r, items));
+            }
+            if !items.is_empty() {
+                let Some(r2) = r.strip_prefix(',') else {
+                    return fail(
+                        r,
+                        token(r).len(),
+                        format!("expected `,` or `)` in the list, found {}", found(r)),
+                    );
+                };
+                let (r2, _) = ws(r2)?;
+                let (after, v) = self.value(r2, "a value in the list")?;
+                items.push((v, self.span(r2, after)));
+                rest = after;
+            } else {
+                let (after, v) = self.value(r, "a value in the list")?;
+                items.push((v, self.span(r, after)));
+                rest = after;
+            }
+        }
+    }
+
+    /// A string, a number, a list or a parameter.
+    fn value<'a>(&self, i: &'a str, what: &str) -> PResult<'a, Literal> {
         if i.starts_with('"') {
             return self.string(i);
         }
         if i.starts_with('\'') {
             return fail(i, 1, "strings are written in double quotes: \"...\"");
+        }
+        if i.starts_with('(') {
+            let (rest, items) = self.list(i)?;
+            return Ok((
+                rest,
+                Literal::List(items.into_iter().map(|(v, _)| v).collect()),
+            ));
+        }
+        if let Some(rest) = i.strip_prefix('$') {
+            return match take_while1::<_, _, PErr>(is_ident_char).parse(rest) {
+                Ok((after, name)) => Ok((after, Literal::Param(name.to_string()))),
+                Err(_) => fail(
+                    i,
+                    1,
+                    "a parameter is `$` and a number or a name, as in $1 or $speaker",
+                ),
+            };
         }
         let mut number = recognize((
             opt(char::<&str, PErr>('-')),
@@ -549,14 +1032,16 @@ impl<'s> Parser_<'s> {
                 ),
             };
         }
+        let word = token(i);
+        let hint = if !word.is_empty() && word.chars().all(is_ident_char) {
+            format!(" (text is written in double quotes: \"{word}\")")
+        } else {
+            String::new()
+        };
         fail(
             i,
-            token(i).len(),
-            format!(
-                "expected a value (a \"string\" or a number) after `{}`, found {}",
-                op.as_str(),
-                found(i)
-            ),
+            word.len(),
+            format!("expected {what} (a \"string\", a number, a (list) or a $parameter), found {}{hint}", found(i)),
         )
     }
 
@@ -586,11 +1071,17 @@ impl<'s> Parser_<'s> {
                                         chars.next();
                                     }
                                 }
-                                None => return fail(&i[at..], 2, "bad unicode escape: write \\u{XXXX} with hex digits"),
+                                None => {
+                                    return fail(&i[at..], 2, "bad unicode escape: write \\u{XXXX} with hex digits")
+                                }
                             }
                         }
                         other => {
-                            return fail(&i[at..], 1 + other.len_utf8(), format!("unknown escape `\\{other}` (use \\\" \\\\ \\n \\t \\r or \\u{{...}})"))
+                            return fail(
+                                &i[at..],
+                                1 + other.len_utf8(),
+                                format!("unknown escape `\\{other}` (use \\\" \\\\ \\n \\t \\r or \\u{{...}})"),
+                            )
                         }
                     }
                 }
@@ -602,31 +1093,5 @@ impl<'s> Parser_<'s> {
             1,
             "unterminated string: no closing `\"` for the quote that opens here",
         )
-    }
-}
-
-/// Turns a recoverable error into a committed one, adding `msg` when the error had none.
-fn cut_with<'a>(e: Err<PErr<'a>>, msg: &str) -> Err<PErr<'a>> {
-    match e {
-        Err::Error(mut pe) => {
-            if pe.msg.is_none()
-                || pe
-                    .msg
-                    .as_deref()
-                    .is_some_and(|m| m.starts_with("expected `"))
-            {
-                pe.msg = Some(format!("{msg}, found {}", found(pe.at)));
-            }
-            Err::Failure(pe)
-        }
-        other => other,
-    }
-}
-
-fn join_or(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }

@@ -1,19 +1,22 @@
 //! Choosing how to find the claims a condition asks for.
 //!
 //! The planner looks at the conditions joined by `and` at the top of the
-//! `where` clause. Each one that an index can answer (speaker, source,
-//! origin, tag or status equality; a confidence range) is a candidate access
-//! path; the planner counts how many index entries each would read and takes
-//! the smallest. Without a candidate it scans every claim. Whatever the
-//! access path, the executor still applies the whole condition to each claim
-//! it reads, so an index only ever narrows the search and cannot change the
-//! answer.
+//! `where` clause. Each one that indexes can answer is a candidate access
+//! path: equality (or `in`, or `has tag`) on speaker, source, origin, tag or
+//! status reads one index entry range per value; an `or` whose every branch
+//! is indexable reads the union of their ranges; the confidence conditions
+//! together make one range of the confidence index. The planner counts the
+//! index entries each candidate would read (capped, so planning stays cheap)
+//! and takes the smallest, unless it would read as much as a full scan.
+//! Whatever the access path, the executor still applies the whole condition
+//! to each claim it reads, so an index only ever narrows the search and
+//! cannot change the answer.
 
 use std::fmt;
 
 use serde::Serialize;
 
-use super::ast::{Expr, Field, Literal, Op, Statement};
+use super::ast::{Expr, Field, Literal, Op, SelectItem, Statement};
 use crate::error::Result;
 use crate::model::{Confidence, Status};
 use crate::store::{IndexScan, Store};
@@ -24,8 +27,10 @@ const ESTIMATE_CAP: usize = 100_000;
 /// How a statement's claims are found.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Access {
-    /// Read the claim ids an index holds.
+    /// Read the claim ids one index range holds.
     Index(IndexScan),
+    /// Read the claim ids of several index ranges, each claim once.
+    Union(Vec<IndexScan>),
     /// Read every claim.
     FullScan,
     /// Nothing can match (a speaker no one is called): read nothing.
@@ -35,77 +40,114 @@ pub enum Access {
 /// The plan `explain` shows and the executor follows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
-    /// How claims are found.
+    /// How records are found.
     pub access: Access,
-    /// How many claims the access path reads (exact for indexes up to a cap).
+    /// What is scanned: "claims", "speakers" or "sources".
+    pub table: &'static str,
+    /// How many records the access path reads (exact for indexes up to a cap).
     pub estimated_rows: u64,
-    /// The condition applied to each claim read, as written.
+    /// The condition applied to each record read, as written.
     pub filter: Option<String>,
+    /// `group by`, as written.
+    pub group_by: Option<String>,
     /// `order by`, as written.
     pub order: Option<String>,
-    /// `limit`.
-    pub limit: Option<u64>,
-    /// For list statements (`speakers`, `sources`): what is listed.
-    pub listing: Option<&'static str>,
+    /// `limit` and `offset`.
+    pub limit: Option<(u64, u64)>,
+    /// For a write: what it does to the records found.
+    pub action: Option<&'static str>,
 }
 
 /// A plan in the form `--format json` prints.
 #[derive(Debug, Serialize)]
 struct PlanJson<'a> {
     access: &'a str,
-    index: Option<&'a str>,
-    range: Option<String>,
+    table: &'a str,
+    indexes: Vec<String>,
     estimated_rows: u64,
     filter: Option<&'a str>,
+    group_by: Option<&'a str>,
     order: Option<&'a str>,
     limit: Option<u64>,
+    offset: Option<u64>,
+    action: Option<&'a str>,
 }
 
 impl Plan {
     /// One line per step, as `explain` prints them.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        if let Some(what) = self.listing {
-            lines.push(format!("list {what} (full scan of the {what} tree)"));
-            return lines;
-        }
-        lines.push(match &self.access {
+        let mut lines = vec![match &self.access {
             Access::Index(scan) => format!(
                 "index {} on {} (about {} rows)",
                 scan.index_name(),
                 describe_scan(scan),
                 self.estimated_rows
             ),
-            Access::FullScan => format!("full scan of claims ({} rows)", self.estimated_rows),
+            Access::Union(scans) => format!(
+                "union of {} index ranges: {} (about {} rows)",
+                scans.len(),
+                scans
+                    .iter()
+                    .map(|s| format!("{} on {}", s.index_name(), describe_scan(s)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                self.estimated_rows
+            ),
+            Access::FullScan => {
+                format!("full scan of {} ({} rows)", self.table, self.estimated_rows)
+            }
             Access::Nothing(why) => format!("no rows: {why}"),
-        });
+        }];
         if let Some(f) = &self.filter {
             lines.push(format!("filter {f}"));
+        }
+        if let Some(g) = &self.group_by {
+            lines.push(format!("group by {g}"));
         }
         if let Some(o) = &self.order {
             lines.push(format!("sort by {o}"));
         }
-        if let Some(l) = self.limit {
-            lines.push(format!("limit {l}"));
+        if let Some((limit, offset)) = self.limit {
+            if offset > 0 {
+                lines.push(format!("limit {limit} offset {offset}"));
+            } else {
+                lines.push(format!("limit {limit}"));
+            }
+        }
+        if let Some(a) = self.action {
+            lines.push(a.to_string());
         }
         lines
     }
 
     /// The plan as a JSON value.
     pub fn to_json(&self) -> serde_json::Value {
-        let (access, index, range) = match &self.access {
-            Access::Index(scan) => ("index", Some(scan.index_name()), Some(describe_scan(scan))),
-            Access::FullScan => ("full_scan", None, None),
-            Access::Nothing(_) => ("nothing", None, None),
+        let (access, indexes) = match &self.access {
+            Access::Index(scan) => (
+                "index",
+                vec![format!("{} on {}", scan.index_name(), describe_scan(scan))],
+            ),
+            Access::Union(scans) => (
+                "union",
+                scans
+                    .iter()
+                    .map(|s| format!("{} on {}", s.index_name(), describe_scan(s)))
+                    .collect(),
+            ),
+            Access::FullScan => ("full_scan", vec![]),
+            Access::Nothing(_) => ("nothing", vec![]),
         };
         let json = PlanJson {
-            access: self.listing.map_or(access, |_| "full_scan"),
-            index,
-            range,
+            access,
+            table: self.table,
+            indexes,
             estimated_rows: self.estimated_rows,
             filter: self.filter.as_deref(),
+            group_by: self.group_by.as_deref(),
             order: self.order.as_deref(),
-            limit: self.limit,
+            limit: self.limit.map(|l| l.0),
+            offset: self.limit.map(|l| l.1),
+            action: self.action,
         };
         serde_json::to_value(json).unwrap_or(serde_json::Value::Null)
     }
@@ -128,134 +170,255 @@ fn describe_scan(scan: &IndexScan) -> String {
     }
 }
 
-/// Plans a statement's claim access.
-pub fn plan(store: &Store, statement: &Statement) -> Result<Plan> {
-    let (filter, order, limit) = match statement {
-        Statement::Claims(q) => (
-            q.filter.as_ref(),
-            q.order.map(|o| {
+fn order_text(order: &[super::ast::OrderBy]) -> Option<String> {
+    if order.is_empty() {
+        return None;
+    }
+    Some(
+        order
+            .iter()
+            .map(|o| {
                 format!(
                     "{} {}",
-                    o.field.name(),
+                    o.key.node,
                     if o.descending { "desc" } else { "asc" }
                 )
-            }),
-            q.limit,
-        ),
-        Statement::CountClaims { filter } => (filter.as_ref(), None, None),
-        Statement::Explain(inner) => return plan(store, inner),
-        Statement::Speakers | Statement::Sources => {
-            let listing = if matches!(statement, Statement::Speakers) {
-                "speakers"
-            } else {
-                "sources"
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+/// Plans a statement's record access.
+pub fn plan(store: &Store, statement: &Statement) -> Result<Plan> {
+    let mut p = Plan {
+        access: Access::FullScan,
+        table: "claims",
+        estimated_rows: 0,
+        filter: None,
+        group_by: None,
+        order: None,
+        limit: None,
+        action: None,
+    };
+    let filter = match statement {
+        Statement::Claims(q) => {
+            p.order = order_text(&q.order);
+            p.group_by = q.group_by.as_ref().map(|g| g.node.name().to_string());
+            p.limit = q.limit.map(|l| (l, q.offset.unwrap_or(0)));
+            if let Some(select) = &q.select {
+                let aggregates = select
+                    .iter()
+                    .any(|s| matches!(s.node, SelectItem::Aggregate(..)));
+                if aggregates && p.group_by.is_none() {
+                    p.group_by = Some("(all rows, one group)".into());
+                }
+            }
+            q.filter.as_ref()
+        }
+        Statement::CountClaims { filter, group_by } => {
+            p.group_by = group_by.as_ref().map(|g| g.node.name().to_string());
+            filter.as_ref()
+        }
+        Statement::Update { filter, .. } => {
+            p.action = Some("update each claim found (citation-checked), in one transaction");
+            filter.as_ref()
+        }
+        Statement::Delete { filter } => {
+            p.action = Some("delete each claim found and its index entries, in one transaction");
+            filter.as_ref()
+        }
+        Statement::ShowClaim(_) => {
+            p.table = "claims";
+            p.access = Access::FullScan;
+            p.estimated_rows = 1;
+            p.action = Some("read one claim by id, and its source's text around the quote");
+            return Ok(p);
+        }
+        Statement::List(q) => {
+            p.table = q.table.name();
+            p.filter = q.filter.as_ref().map(|f| f.to_string());
+            p.order = order_text(&q.order);
+            p.limit = q.limit.map(|l| (l, q.offset.unwrap_or(0)));
+            p.estimated_rows = match q.table {
+                super::ast::Table::Speakers => store.speakers()?.len() as u64,
+                _ => store.sources()?.len() as u64,
             };
-            return Ok(Plan {
-                access: Access::FullScan,
-                estimated_rows: 0,
-                filter: None,
-                order: None,
-                limit: None,
-                listing: Some(listing),
+            return Ok(p);
+        }
+        Statement::Explain(inner) => return plan(store, inner),
+        other => {
+            p.access = Access::Nothing("not a query".into());
+            p.action = Some(match other {
+                Statement::AddSource { .. } => "add one source",
+                Statement::AddSpeaker { .. } => "add one speaker",
+                Statement::AddClaim { .. } => {
+                    "check the quote against its source and add one claim"
+                }
+                Statement::Alias { .. } => "add a name to a speaker",
+                _ => "change the transaction state",
             });
+            return Ok(p);
         }
     };
-    let (access, estimated_rows) = choose_access(store, filter)?;
-    Ok(Plan {
-        access,
-        estimated_rows,
-        filter: filter.map(|f| f.to_string()),
-        order,
-        limit,
-        listing: None,
-    })
+    p.filter = filter.map(|f| f.to_string());
+    let (access, estimate) = choose_access(store, filter)?;
+    p.access = access;
+    p.estimated_rows = estimate;
+    Ok(p)
+}
+
+/// The index ranges whose union holds every claim that can satisfy `e`, or
+/// `None` when `e` is not answerable from indexes (confidence is handled
+/// apart, as one merged range).
+fn index_scans(store: &Store, e: &Expr) -> Result<Option<Vec<IndexScan>>> {
+    let eq_scan = |field: Field, lit: &Literal| -> Result<Option<Vec<IndexScan>>> {
+        let Literal::Str(s) = lit else {
+            return Ok(None);
+        };
+        Ok(match field {
+            Field::Speaker => Some(
+                store
+                    .speaker_by_name(s)?
+                    .map(IndexScan::Speaker)
+                    .into_iter()
+                    .collect(),
+            ),
+            Field::Source => Some(vec![IndexScan::Source(s.clone())]),
+            Field::Origin => Some(vec![IndexScan::Origin(s.clone())]),
+            Field::Tag => Some(vec![IndexScan::Tag(s.to_lowercase())]),
+            Field::Status => Status::parse(s).map(|st| vec![IndexScan::Status(st)]),
+            _ => None,
+        })
+    };
+    match e {
+        Expr::Compare {
+            field,
+            op: Op::Eq,
+            value,
+        } => eq_scan(field.node, &value.node),
+        Expr::HasTag(tag) => eq_scan(Field::Tag, &tag.node),
+        Expr::In { field, values } => {
+            let mut all = Vec::new();
+            for v in values {
+                match eq_scan(field.node, &v.node)? {
+                    Some(scans) => all.extend(scans),
+                    None => return Ok(None),
+                }
+            }
+            Ok(Some(all))
+        }
+        Expr::Or(a, b) => match (index_scans(store, a)?, index_scans(store, b)?) {
+            (Some(mut x), Some(y)) => {
+                x.extend(y);
+                Ok(Some(x))
+            }
+            _ => Ok(None),
+        },
+        _ => Ok(None),
+    }
+}
+
+/// Narrows `low..=high` (ten-thousandths) by a confidence condition, if `e` is one.
+fn confidence_bounds(e: &Expr, low: &mut f64, high: &mut f64) -> bool {
+    let scale = f64::from(Confidence::SCALE);
+    // A superset of the exact range, in whole ten-thousandths; the filter
+    // applied afterwards makes the answer exact.
+    let mut narrow = |op: Op, n: f64| {
+        let scaled = n * scale;
+        match op {
+            Op::Ge | Op::Gt => *low = low.max(scaled.floor()),
+            Op::Le | Op::Lt => *high = high.min(scaled.ceil()),
+            Op::Eq => {
+                *low = low.max(scaled.floor());
+                *high = high.min(scaled.ceil());
+            }
+            _ => {}
+        }
+    };
+    match e {
+        Expr::Compare { field, op, value } if field.node == Field::Confidence => {
+            match (&value.node, op) {
+                (Literal::Num(n), Op::Ge | Op::Gt | Op::Le | Op::Lt | Op::Eq) => {
+                    narrow(*op, *n);
+                    true
+                }
+                _ => false,
+            }
+        }
+        Expr::Between {
+            field,
+            low: lo,
+            high: hi,
+        } if field.node == Field::Confidence => match (&lo.node, &hi.node) {
+            (Literal::Num(a), Literal::Num(b)) => {
+                narrow(Op::Ge, *a);
+                narrow(Op::Le, *b);
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn count(store: &Store, scans: &[IndexScan]) -> u64 {
+    scans
+        .iter()
+        .map(|s| store.scan_index(s).take(ESTIMATE_CAP).count() as u64)
+        .sum()
 }
 
 fn choose_access(store: &Store, filter: Option<&Expr>) -> Result<(Access, u64)> {
-    let full = || (Access::FullScan, store.claim_count() as u64);
+    let total = store.claim_count() as u64;
     let Some(filter) = filter else {
-        return Ok(full());
+        return Ok((Access::FullScan, total));
     };
     let mut conjuncts = Vec::new();
     flatten_and(filter, &mut conjuncts);
 
-    let mut candidates = Vec::new();
-    let (mut low, mut high) = (0u16, Confidence::SCALE);
+    let mut candidates: Vec<Vec<IndexScan>> = Vec::new();
+    let (mut low, mut high) = (0.0, f64::from(Confidence::SCALE));
     let mut has_range = false;
     for c in conjuncts {
-        let Expr::Compare { field, op, value } = c else {
-            continue;
-        };
-        match (field.node, op, &value.node) {
-            (Field::Speaker, Op::Eq, Literal::Str(name)) => match store.speaker_by_name(name)? {
-                Some(id) => candidates.push(IndexScan::Speaker(id)),
-                None => return Ok((Access::Nothing(format!("no speaker is named {name:?}")), 0)),
-            },
-            (Field::Source, Op::Eq, Literal::Str(s)) => {
-                candidates.push(IndexScan::Source(s.clone()))
+        if confidence_bounds(c, &mut low, &mut high) {
+            has_range = true;
+        } else if let Some(scans) = index_scans(store, c)? {
+            if scans.is_empty() {
+                return Ok((Access::Nothing(format!("no speaker matches `{c}`")), 0));
             }
-            (Field::Origin, Op::Eq, Literal::Str(s)) => {
-                candidates.push(IndexScan::Origin(s.clone()))
-            }
-            (Field::Tag, Op::Eq, Literal::Str(s)) => {
-                candidates.push(IndexScan::Tag(s.to_lowercase()))
-            }
-            (Field::Status, Op::Eq, Literal::Str(s)) => {
-                if let Some(status) = Status::parse(s) {
-                    candidates.push(IndexScan::Status(status));
-                }
-            }
-            (Field::Confidence, op, Literal::Num(n)) => {
-                // A superset of the exact range, in whole ten-thousandths; the
-                // filter applied afterwards makes the answer exact.
-                let scaled = n * f64::from(Confidence::SCALE);
-                let floor = scaled
-                    .floor()
-                    .clamp(-1.0, f64::from(Confidence::SCALE) + 1.0);
-                let ceil = scaled
-                    .ceil()
-                    .clamp(-1.0, f64::from(Confidence::SCALE) + 1.0);
-                let (lo, hi) = match op {
-                    Op::Ge | Op::Gt => (floor, f64::from(Confidence::SCALE)),
-                    Op::Le | Op::Lt => (0.0, ceil),
-                    Op::Eq => (floor, ceil),
-                    _ => continue,
-                };
-                if hi < 0.0 || lo > f64::from(Confidence::SCALE) {
-                    return Ok((
-                        Access::Nothing(format!("confidence is never {} {n}", op.as_str())),
-                        0,
-                    ));
-                }
-                low = low.max(lo.max(0.0) as u16);
-                high = high.min(hi as u16);
-                has_range = true;
-            }
-            _ => {}
+            candidates.push(scans);
         }
     }
     if has_range {
-        if low > high {
+        let (lo, hi) = (low.max(0.0), high.min(f64::from(Confidence::SCALE)));
+        if lo > hi {
             return Ok((
                 Access::Nothing("the confidence conditions exclude each other".into()),
                 0,
             ));
         }
-        candidates.push(IndexScan::Confidence(
-            Confidence::from_basis_points(low),
-            Confidence::from_basis_points(high),
-        ));
+        candidates.push(vec![IndexScan::Confidence(
+            Confidence::from_basis_points(lo as u16),
+            Confidence::from_basis_points(hi as u16),
+        )]);
     }
-    let mut best: Option<(IndexScan, u64)> = None;
-    for scan in candidates {
-        let estimate = store.scan_index(&scan).take(ESTIMATE_CAP).count() as u64;
+    let mut best: Option<(Vec<IndexScan>, u64)> = None;
+    for scans in candidates {
+        let estimate = count(store, &scans);
         if best.as_ref().is_none_or(|(_, n)| estimate < *n) {
-            best = Some((scan, estimate));
+            best = Some((scans, estimate));
         }
     }
     Ok(match best {
-        Some((scan, n)) => (Access::Index(scan), n),
-        None => full(),
+        Some((mut scans, n)) if n < total || scans.len() == 1 && n == 0 => {
+            if scans.len() == 1 {
+                (Access::Index(scans.remove(0)), n)
+            } else {
+                (Access::Union(scans), n)
+            }
+        }
+        _ => (Access::FullScan, total),
     })
 }
 

@@ -125,12 +125,12 @@ pub fn checks_table(report: &[Recheck], speakers: &[Speaker]) -> Table {
             ]
         })
         .collect();
-    Table {
-        columns: vec![
+    Table::new(
+        &[
             "claim", "speaker", "before", "after", "verdict", "line", "column", "score", "detail",
         ],
         rows,
-        brief: vec![0, 1, 2, 3, 4, 5, 6, 8],
-        shrink: Some(8),
-    }
+        vec![0, 1, 2, 3, 4, 5, 6, 8],
+        Some(8),
+    )
 }

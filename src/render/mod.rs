@@ -1,16 +1,19 @@
-//! Rows to text: aligned tables and JSON.
+//! Rows to text: aligned tables, JSON, JSON Lines and CSV.
 //!
 //! Rendering is pure: functions from an [`Output`] to a `String`; the binary
 //! decides where the text goes. Every output first becomes a [`Table`] of
 //! named columns, so every format uses the same field names; a table also
 //! says which columns the aligned text view shows (a claim has more fields
-//! than fit on a terminal line; JSON carries all of them).
+//! than fit on a terminal line; the other formats carry all of them).
 
 mod citation;
+mod csv;
+mod detail;
 mod table;
 
 use serde_json::{Map, Value as Json};
 
+pub use crate::query::Value;
 use crate::query::{ClaimRow, Output, SourceRow, SpeakerRow};
 
 pub use citation::{checks_table, render_citation};
@@ -24,11 +27,20 @@ pub enum Format {
     Table,
     /// One JSON array of objects per statement.
     Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// RFC 4180 comma-separated values with a header row.
+    Csv,
 }
 
 impl Format {
     /// Every format, by name.
-    pub const ALL: [(&'static str, Format); 2] = [("table", Format::Table), ("json", Format::Json)];
+    pub const ALL: [(&'static str, Format); 4] = [
+        ("table", Format::Table),
+        ("json", Format::Json),
+        ("jsonl", Format::Jsonl),
+        ("csv", Format::Csv),
+    ];
 
     /// A format by name.
     pub fn parse(name: &str) -> Option<Format> {
@@ -37,47 +49,13 @@ impl Format {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|&(_, f)| f)
     }
-}
 
-/// One cell.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    /// Absent.
-    Null,
-    /// A whole number.
-    Int(i64),
-    /// A number.
-    Num(f64),
-    /// Text.
-    Text(String),
-    /// A list of strings (tags, aliases).
-    List(Vec<String>),
-}
-
-impl Value {
-    fn opt(s: &Option<String>) -> Value {
-        s.as_ref().map_or(Value::Null, |s| Value::Text(s.clone()))
-    }
-
-    /// The cell as the text view shows it.
-    pub fn display(&self) -> String {
-        match self {
-            Value::Null => String::new(),
-            Value::Int(n) => n.to_string(),
-            Value::Num(n) => n.to_string(),
-            Value::Text(s) => s.clone(),
-            Value::List(items) => items.join(", "),
-        }
-    }
-
-    fn to_json(&self) -> Json {
-        match self {
-            Value::Null => Json::Null,
-            Value::Int(n) => Json::from(*n),
-            Value::Num(n) => Json::from(*n),
-            Value::Text(s) => Json::from(s.as_str()),
-            Value::List(items) => Json::from(items.clone()),
-        }
+    /// The format's name.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("table", |(n, _)| n)
     }
 }
 
@@ -85,13 +63,47 @@ impl Value {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     /// Column names: the field names of every format.
-    pub columns: Vec<&'static str>,
+    pub columns: Vec<String>,
     /// Rows, one cell per column.
     pub rows: Vec<Vec<Value>>,
     /// Indexes of the columns the text view shows, in order.
     pub brief: Vec<usize>,
-    /// The column the text view may shorten to fit the width.
+    /// The column the text view wraps to fit the width.
     pub shrink: Option<usize>,
+}
+
+impl Table {
+    fn new(
+        columns: &[&str],
+        rows: Vec<Vec<Value>>,
+        brief: Vec<usize>,
+        shrink: Option<usize>,
+    ) -> Table {
+        Table {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows,
+            brief,
+            shrink,
+        }
+    }
+
+    /// Every column shown, none wrapped.
+    fn plain(columns: Vec<String>, rows: Vec<Vec<Value>>) -> Table {
+        let brief = (0..columns.len()).collect();
+        let shrink = columns
+            .iter()
+            .position(|c| c == "quote" || c == "statement");
+        Table {
+            columns,
+            rows,
+            brief,
+            shrink,
+        }
+    }
+}
+
+fn opt(s: &Option<String>) -> Value {
+    s.as_ref().map_or(Value::Null, |s| Value::Text(s.clone()))
 }
 
 /// The field names of a claim, in every format.
@@ -111,13 +123,14 @@ pub const CLAIM_COLUMNS: [&str; 13] = [
     "speaker_id",
 ];
 
-fn claim_cells(r: &ClaimRow) -> Vec<Value> {
+/// A claim's cells, in [`CLAIM_COLUMNS`] order.
+pub fn claim_cells(r: &ClaimRow) -> Vec<Value> {
     let c = &r.claim;
     vec![
         Value::Int(c.id as i64),
         Value::Text(r.speaker_name.clone()),
         Value::Text(c.source.clone()),
-        Value::opt(&c.origin),
+        opt(&c.origin),
         Value::Text(c.quote.clone()),
         Value::Text(c.statement.clone()),
         Value::Num(c.confidence.value()),
@@ -140,7 +153,7 @@ fn speaker_cells(r: &SpeakerRow) -> Vec<Value> {
         Value::Text(r.speaker.name.clone()),
         Value::List(r.speaker.aliases.clone()),
         Value::Int(r.claims as i64),
-        Value::opt(&r.speaker.description),
+        opt(&r.speaker.description),
     ]
 }
 
@@ -150,40 +163,38 @@ fn source_cells(r: &SourceRow) -> Vec<Value> {
         Value::Text(s.id.clone()),
         Value::Text(s.kind.as_str().into()),
         Value::Text(s.title.clone()),
-        Value::opt(&s.author),
-        Value::opt(&s.publisher),
-        Value::opt(&s.date),
-        Value::opt(&s.url),
+        opt(&s.author),
+        opt(&s.publisher),
+        opt(&s.date),
+        opt(&s.url),
         Value::Int(s.text_len as i64),
-        Value::opt(&s.sha256),
+        opt(&s.sha256),
         Value::Int(r.claims as i64),
         Value::Int(r.origin_of as i64),
     ]
 }
 
-/// The table form of an output.
+/// The table form of an output (a claim shown with `show claim` is one row).
 pub fn table_of(out: &Output) -> Table {
     match out {
-        Output::Claims(rows) => Table {
-            columns: CLAIM_COLUMNS.to_vec(),
-            rows: rows.iter().map(claim_cells).collect(),
-            brief: vec![0, 1, 6, 9, 4],
-            shrink: Some(4),
-        },
-        Output::Count(n) => Table {
-            columns: vec!["count"],
-            rows: vec![vec![Value::Int(*n as i64)]],
-            brief: vec![0],
-            shrink: None,
-        },
-        Output::Speakers(rows) => Table {
-            columns: vec!["id", "name", "aliases", "claims", "description"],
-            rows: rows.iter().map(speaker_cells).collect(),
-            brief: vec![0, 1, 2, 3, 4],
-            shrink: Some(4),
-        },
-        Output::Sources(rows) => Table {
-            columns: vec![
+        Output::Claims(rows) => Table::new(
+            &CLAIM_COLUMNS,
+            rows.iter().map(claim_cells).collect(),
+            vec![0, 1, 6, 9, 4],
+            Some(4),
+        ),
+        Output::Rows(rows) => Table::plain(rows.columns.clone(), rows.rows.clone()),
+        Output::Count(n) => {
+            Table::new(&["count"], vec![vec![Value::Int(*n as i64)]], vec![0], None)
+        }
+        Output::Speakers(rows) => Table::new(
+            &["id", "name", "aliases", "claims", "description"],
+            rows.iter().map(speaker_cells).collect(),
+            vec![0, 1, 2, 3, 4],
+            Some(4),
+        ),
+        Output::Sources(rows) => Table::new(
+            &[
                 "id",
                 "kind",
                 "title",
@@ -196,53 +207,107 @@ pub fn table_of(out: &Output) -> Table {
                 "claims",
                 "origin_of",
             ],
-            rows: rows.iter().map(source_cells).collect(),
-            brief: vec![0, 1, 5, 7, 9, 10, 2],
-            shrink: Some(2),
-        },
-        Output::Plan(plan) => Table {
-            columns: vec!["plan"],
-            rows: plan
-                .lines()
+            rows.iter().map(source_cells).collect(),
+            vec![0, 1, 5, 7, 9, 10, 2],
+            Some(2),
+        ),
+        Output::Claim(detail) => Table::new(
+            &CLAIM_COLUMNS,
+            vec![claim_cells(&detail.row)],
+            vec![0, 1, 6, 9, 4],
+            Some(4),
+        ),
+        Output::Plan(plan) => Table::new(
+            &["plan"],
+            plan.lines()
                 .into_iter()
                 .map(|l| vec![Value::Text(l)])
                 .collect(),
-            brief: vec![0],
-            shrink: None,
-        },
+            vec![0],
+            None,
+        ),
+        Output::Done(done) => Table::new(
+            &["message", "ids"],
+            vec![vec![
+                Value::Text(done.message.clone()),
+                Value::List(done.ids.iter().map(|i| i.to_string()).collect()),
+            ]],
+            vec![0],
+            None,
+        ),
     }
 }
 
 /// Renders an output in `format`; `width` is the terminal width for tables.
 pub fn render(out: &Output, format: Format, width: usize) -> String {
-    match format {
-        Format::Table => render_table(&table_of(out), width),
-        Format::Json => render_json(out),
+    match (format, out) {
+        (Format::Table, Output::Done(done)) => done.message.clone(),
+        (Format::Table, Output::Claim(detail)) => detail::render_detail(detail, width),
+        (Format::Json, Output::Plan(plan)) => {
+            serde_json::to_string_pretty(&plan.to_json()).unwrap_or_default()
+        }
+        (Format::Jsonl, Output::Plan(plan)) => plan.to_json().to_string(),
+        (Format::Json | Format::Jsonl, Output::Claim(detail)) => {
+            let mut object = row_object(&table_of(out), 0);
+            object.insert(
+                "context".into(),
+                serde_json::to_value(&detail.context).unwrap_or(Json::Null),
+            );
+            if format == Format::Json {
+                serde_json::to_string_pretty(&Json::Array(vec![Json::Object(object)]))
+                    .unwrap_or_default()
+            } else {
+                Json::Object(object).to_string()
+            }
+        }
+        (Format::Table, _) => render_table(&table_of(out), width),
+        (Format::Json, _) => table_json(&table_of(out)),
+        (Format::Jsonl, _) => table_jsonl(&table_of(out)),
+        (Format::Csv, _) => csv::table_csv(&table_of(out)),
     }
 }
 
-/// A JSON array of objects (a plan is one object; a count is `[{"count": n}]`).
-pub fn render_json(out: &Output) -> String {
-    if let Output::Plan(plan) = out {
-        return serde_json::to_string_pretty(&plan.to_json()).unwrap_or_default();
+/// Any table in any format (for reports that are not query outputs).
+pub fn render_rows(table: &Table, format: Format, width: usize) -> String {
+    match format {
+        Format::Table => render_table(table, width),
+        Format::Json => table_json(table),
+        Format::Jsonl => table_jsonl(table),
+        Format::Csv => csv::table_csv(table),
     }
-    table_json(&table_of(out))
+}
+
+fn cell_json(v: &Value) -> Json {
+    match v {
+        Value::Null => Json::Null,
+        Value::Int(n) => Json::from(*n),
+        Value::Num(n) => Json::from(*n),
+        Value::Text(s) => Json::from(s.as_str()),
+        Value::List(items) => Json::from(items.clone()),
+    }
+}
+
+fn row_object(table: &Table, row: usize) -> Map<String, Json> {
+    table
+        .columns
+        .iter()
+        .zip(&table.rows[row])
+        .map(|(name, cell)| (name.clone(), cell_json(cell)))
+        .collect()
 }
 
 /// A table as a JSON array of objects, one per row, keyed by column name.
 pub fn table_json(table: &Table) -> String {
-    let rows: Vec<Json> = table
-        .rows
-        .iter()
-        .map(|row| {
-            let object: Map<String, Json> = table
-                .columns
-                .iter()
-                .zip(row)
-                .map(|(name, cell)| (name.to_string(), cell.to_json()))
-                .collect();
-            Json::Object(object)
-        })
+    let rows: Vec<Json> = (0..table.rows.len())
+        .map(|i| Json::Object(row_object(table, i)))
         .collect();
     serde_json::to_string_pretty(&rows).unwrap_or_default()
+}
+
+/// A table as JSON Lines: one object per row, no trailing newline.
+pub fn table_jsonl(table: &Table) -> String {
+    (0..table.rows.len())
+        .map(|i| Json::Object(row_object(table, i)).to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }

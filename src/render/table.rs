@@ -161,7 +161,7 @@ mod tests {
     #[test]
     fn aligns_and_wraps() {
         let table = Table {
-            columns: vec!["id", "quote"],
+            columns: vec!["id".into(), "quote".into()],
             rows: vec![
                 vec![Value::Int(1), Value::Text("short".into())],
                 vec![

@@ -145,6 +145,15 @@ impl<'a> Tx<'a> {
             .transpose()?)
     }
 
+    /// A speaker by id.
+    pub fn speaker(&self, id: SpeakerId) -> TxResult<Option<Speaker>> {
+        Ok(self
+            .t(T::Speakers)
+            .get(id.to_be_bytes())?
+            .map(|v| codec::decode(&v, "speaker"))
+            .transpose()?)
+    }
+
     /// Writes a speaker and registers its name and aliases (which must be free).
     pub fn put_speaker(&self, speaker: &Speaker) -> TxResult<()> {
         self.t(T::Speakers)

@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use claimdb::cite::{self, Hint};
-use claimdb::render::{checks_table, render_citation, render_table, table_json, Format};
+use claimdb::render::{checks_table, render_citation, render_rows, render_table, Format};
 use claimdb::{CheckScope, Status};
 
-use crate::session::Session;
+use crate::shell::Shell as Session;
 
 fn read_text(path: &Path) -> Option<String> {
     match std::fs::read(path) {
@@ -59,9 +59,18 @@ pub fn check(session: &Session, scope: &CheckScope) -> bool {
         .filter(|r| r.after == Status::Unverified)
         .count();
     match session.format {
-        Format::Json => println!("{}", table_json(&checks_table(&report, &speakers))),
+        Format::Json | Format::Jsonl | Format::Csv => {
+            println!(
+                "{}",
+                render_rows(
+                    &checks_table(&report, &speakers),
+                    session.format,
+                    Session::width()
+                )
+            )
+        }
         Format::Table => {
-            // Only what needs attention; JSON has every row.
+            // Only what needs attention; the other formats have every row.
             println!(
                 "{} claims checked: {} verified, {failed} broken, {unverified} unverified (no source text)",
                 report.len(),
@@ -106,7 +115,16 @@ pub fn update_source(session: &Session, id: &str, file: &Path) -> bool {
         .collect();
     let broken = report.iter().filter(|r| r.after == Status::Broken).count();
     match session.format {
-        Format::Json => println!("{}", table_json(&checks_table(&report, &speakers))),
+        Format::Json | Format::Jsonl | Format::Csv => {
+            println!(
+                "{}",
+                render_rows(
+                    &checks_table(&report, &speakers),
+                    session.format,
+                    Session::width()
+                )
+            )
+        }
         Format::Table => {
             println!(
                 "source {id:?} updated: {} claims re-anchored, {} verified, {broken} broken, {} changed status",

@@ -8,7 +8,7 @@
 mod commands;
 mod paths;
 mod repl;
-mod session;
+mod shell;
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -18,7 +18,7 @@ use claimdb::render::Format;
 use claimdb::{Db, OpenOptions};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use session::Session;
+use shell::Shell;
 
 /// A citation-checked claims database: who said what, where, and how we know.
 ///
@@ -41,6 +41,14 @@ struct Cli {
     #[arg(long, global = true)]
     empty: bool,
 
+    /// Run these statements and exit (like `query`).
+    #[arg(short = 'c', long = "command", value_name = "QUERY")]
+    inline: Option<String>,
+
+    /// In scripts, go on after a failed statement (the exit code is still 1).
+    #[arg(long, global = true)]
+    keep_going: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -54,6 +62,10 @@ enum Command {
         text: String,
     },
     /// Run the statements in script files, in order; stop at the first error.
+    ///
+    /// Statements end with `;`; `--` starts a comment; lines that start with
+    /// `.` are shell commands (.format, .output, .read, ...). An error prints
+    /// FILE:LINE:COLUMN, the line and a caret, and the exit code is 1.
     Run {
         /// Script files (`;` after each statement, `--` comments).
         #[arg(value_name = "FILE", required = true)]
@@ -109,10 +121,14 @@ enum Command {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum FormatArg {
-    /// Aligned columns with a row count.
+    /// Aligned columns with a row count; long quotes wrap to the terminal.
     Table,
     /// A JSON array of objects per statement.
     Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// RFC 4180 CSV with a header row.
+    Csv,
 }
 
 impl From<FormatArg> for Format {
@@ -120,6 +136,8 @@ impl From<FormatArg> for Format {
         match f {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
         }
     }
 }
@@ -133,9 +151,15 @@ const EXAMPLES: &str = r#"Examples:
   claimdb locate speech.txt 'we can not dedicate'   check a quote against any text file
   claimdb check --source fp-lazarus-review    re-check stored claims
 
-Statements: claims [where COND] [order by FIELD [asc|desc]] [limit N];
-            count claims [where COND];  speakers;  sources;  explain STATEMENT;
-Type .help in the shell for more."#;
+Statements (end each with ;):
+  claims [select FIELD, ...] [where COND] [group by FIELD] [order by FIELD [asc|desc], ...] [limit N [offset M]]
+  count claims [where COND] [group by FIELD]     speakers [where COND]     sources [where COND]
+  show claim N     explain STATEMENT
+  add source "id" with title = "...", text_file = "path"     add speaker "Name" aliases ("A")
+  add claim with speaker = "...", source = "...", quote = "...", statement = "...", confidence = 0.8, rationale = "..."
+  update claims set confidence = 0.6 where ...     delete claims where ...     alias "A" to "Name"
+  begin; ...; commit;   (or rollback)
+The grammar: grammar/claimdb.ebnf. Type .help in the shell for more."#;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -175,13 +199,25 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut session = Session::new(db, cli.format.into());
-    let ok = match cli.command {
-        Some(Command::Query { text }) => session.run_text(&text, "query"),
-        Some(Command::Run { files }) => files.iter().all(|file| session.run_file(file)),
-        Some(Command::Repl) => repl::run(&mut session),
-        Some(Command::Locate { .. }) => unreachable!("handled before the database is opened"),
-        Some(Command::Check { claim, source }) => {
+    let mut session = Shell::new(db, cli.format.into());
+    session.keep_going = cli.keep_going;
+    session.seed = !cli.empty;
+    let ok = match (cli.command, cli.inline) {
+        (None, Some(text)) => session.run_text(&text, "query"),
+        (Some(Command::Query { text }), _) => session.run_text(&text, "query"),
+        (Some(Command::Run { files }), _) => {
+            let mut ok = true;
+            for file in &files {
+                ok &= session.run_file(file);
+                if !ok && !session.keep_going {
+                    break;
+                }
+            }
+            ok
+        }
+        (Some(Command::Repl), _) => repl::run(&mut session),
+        (Some(Command::Locate { .. }), _) => unreachable!("handled before the database is opened"),
+        (Some(Command::Check { claim, source }), _) => {
             let scope = match (claim, source) {
                 (Some(id), _) => claimdb::CheckScope::Claim(id),
                 (None, Some(id)) => claimdb::CheckScope::Source(id),
@@ -189,9 +225,11 @@ fn main() -> ExitCode {
             };
             commands::check(&session, &scope)
         }
-        Some(Command::UpdateSource { id, file }) => commands::update_source(&session, &id, &file),
-        None if std::io::stdin().is_terminal() => repl::run(&mut session),
-        None => {
+        (Some(Command::UpdateSource { id, file }), _) => {
+            commands::update_source(&session, &id, &file)
+        }
+        (None, None) if std::io::stdin().is_terminal() => repl::run(&mut session),
+        (None, None) => {
             let mut text = String::new();
             match std::io::stdin().read_to_string(&mut text) {
                 Ok(_) => session.run_text(&text, "<stdin>"),
@@ -202,6 +240,11 @@ fn main() -> ExitCode {
             }
         }
     };
+    if session.in_transaction() {
+        eprintln!(
+            "warning: the input ended inside a transaction (no commit): nothing of it was written"
+        );
+    }
     // Dropping the session closes the database cleanly (sled flushes on drop).
     drop(session);
     exit(ok)

@@ -2,42 +2,59 @@
 //!
 //! Statements end with `;` and may span lines (the validator asks for more
 //! until the input ends with a `;` outside strings and comments). Lines that
-//! start with `.` are shell commands. Tab completes keywords and field names.
-//! History is kept in the user's data directory. Ctrl-C drops the current
-//! input; Ctrl-D leaves.
+//! start with `.` are shell commands. Tab completes keywords, field names,
+//! dot-commands, and the speaker names and source ids of the open database
+//! (quoted). Keywords, strings and numbers are coloured, unless `NO_COLOR`
+//! is set or the output is not a terminal. History is kept in the user's
+//! data directory. Ctrl-C drops the current input; Ctrl-D leaves.
 
 use std::borrow::Cow;
+use std::io::IsTerminal;
 
 use claimdb::query::{split_statements, Field, KEYWORDS};
-use claimdb::render::Format;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::Hinter;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::{Context, Editor, Helper, Highlighter, Hinter};
+use rustyline::{Context, Editor, Helper};
 
 use crate::paths;
-use crate::session::Session;
+use crate::shell::{Flow, Shell};
 
-const HELP: &str = r#"Statements end with ";" and may span lines.
-  claims [where COND] [order by FIELD [asc|desc]] [limit N];
-  count claims [where COND];
-  speakers;   sources;   explain STATEMENT;
-Conditions: FIELD (= != < <= > >= contains) VALUE, joined with and, or, not, ( ).
-Fields: id speaker source origin quote statement confidence rationale tag status
-Example: claims where speaker = "Moriuchi" and confidence >= 0.8 order by confidence desc limit 5;
+/// The language in brief, for `.help`.
+pub const LANGUAGE_HELP: &str = r#"Statements end with ";" and may span lines.
+  claims [select FIELD, ...] [where COND] [group by FIELD] [order by FIELD [asc|desc], ...] [limit N [offset M]];
+  count claims [where COND] [group by FIELD];
+  speakers [where COND];   sources [where COND];   show claim N;   explain STATEMENT;
+  add source "id" with title = "...", kind = "article", text_file = "path";
+  add speaker "Name" aliases ("Alias") description "...";
+  add claim with speaker = "...", source = "...", quote = "...", statement = "...", confidence = 0.8, rationale = "...", tags = ("a");
+  update claims set confidence = 0.6, rationale = "..." where ...;   delete claims where ...;
+  alias "Thae" to "Thae Yong-ho";   begin; ... commit;   rollback;
+Conditions: FIELD (= != < <= > >= contains, starts with, matches) VALUE, FIELD in (...),
+  FIELD between A and B, FIELD is [not] null, has tag "x"; joined with and, or, not, ( ).
+Example: claims where speaker = "Moriuchi" and confidence >= 0.8 order by confidence desc limit 5;"#;
 
-Shell commands:
-  .help                  this text
-  .format table|json     how results are printed
-  .quit / .exit          leave (Ctrl-D also leaves; Ctrl-C drops the current input)"#;
+const DOT_COMMANDS: &[&str] = &[
+    ".help", ".format", ".output", ".read", ".timer", ".schema", ".open", ".quit", ".exit",
+];
 
-#[derive(Helper, Hinter, Highlighter)]
-struct ShellHelper;
+struct ShellHelper {
+    /// Speaker names and source ids of the open database, quoted for completion.
+    names: Vec<String>,
+    colour: bool,
+}
+
+impl Helper for ShellHelper {}
+
+impl Hinter for ShellHelper {
+    type Hint = String;
+}
 
 impl Validator for ShellHelper {
     fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        let input = ctx.input();
-        if is_complete(input) {
+        if is_complete(ctx.input()) {
             Ok(ValidationResult::Valid(None))
         } else {
             Ok(ValidationResult::Incomplete)
@@ -62,32 +79,145 @@ impl Completer for ShellHelper {
         pos: usize,
         _: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let start = line[..pos]
+        let before = &line[..pos];
+        // A dot-command at the start of the line.
+        if before.trim_start().starts_with('.') && !before.contains(' ') {
+            let start = before.len() - before.trim_start().len();
+            let pairs = DOT_COMMANDS
+                .iter()
+                .filter(|c| c.starts_with(before.trim_start()))
+                .map(|c| pair(c))
+                .collect();
+            return Ok((start, pairs));
+        }
+        // Inside a string: a speaker name or source id.
+        if before.matches('"').count() % 2 == 1 {
+            let start = before.rfind('"').unwrap_or(0);
+            let typed = before[start..].to_lowercase();
+            let pairs = self
+                .names
+                .iter()
+                .filter(|n| n.to_lowercase().starts_with(&typed))
+                .map(|n| pair(n))
+                .collect();
+            return Ok((start, pairs));
+        }
+        let start = before
             .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .map_or(0, |i| i + 1);
-        let word = &line[start..pos];
+        let word = before[start..].to_ascii_lowercase();
         if word.is_empty() {
             return Ok((pos, Vec::new()));
         }
-        let lower = word.to_ascii_lowercase();
         let mut candidates: Vec<&str> = KEYWORDS.to_vec();
         candidates.extend(Field::ALL.iter().map(|f| f.name()));
         candidates.sort_unstable();
         candidates.dedup();
         let pairs = candidates
             .into_iter()
-            .filter(|c| c.starts_with(&lower))
-            .map(|c| Pair {
-                display: c.to_string(),
-                replacement: c.to_string(),
-            })
+            .filter(|c| c.starts_with(&word))
+            .map(pair)
             .collect();
         Ok((start, pairs))
     }
 }
 
+fn pair(s: &str) -> Pair {
+    Pair {
+        display: s.to_string(),
+        replacement: s.to_string(),
+    }
+}
+
+impl Highlighter for ShellHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.colour {
+            return Cow::Borrowed(line);
+        }
+        Cow::Owned(colourize(line))
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        self.colour
+    }
+}
+
+/// Keywords bold blue, strings green, numbers yellow, comments grey.
+fn colourize(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '"' {
+            let mut end = line.len();
+            let mut escaped = false;
+            for (j, d) in chars.by_ref() {
+                if escaped {
+                    escaped = false;
+                } else if d == '\\' {
+                    escaped = true;
+                } else if d == '"' {
+                    end = j + 1;
+                    break;
+                }
+            }
+            out.push_str(&format!("\x1b[32m{}\x1b[0m", &line[i..end]));
+        } else if c == '-' && line[i..].starts_with("--") {
+            out.push_str(&format!("\x1b[90m{}\x1b[0m", &line[i..]));
+            break;
+        } else if c.is_ascii_alphabetic() {
+            let mut end = i + 1;
+            while let Some(&(j, d)) = chars.peek() {
+                if !(d.is_ascii_alphanumeric() || d == '_') {
+                    break;
+                }
+                end = j + 1;
+                chars.next();
+            }
+            let word = &line[i..end];
+            if KEYWORDS.contains(&word.to_ascii_lowercase().as_str()) {
+                out.push_str(&format!("\x1b[1;34m{word}\x1b[0m"));
+            } else {
+                out.push_str(word);
+            }
+        } else if c.is_ascii_digit() {
+            let mut end = i + 1;
+            while let Some(&(j, d)) = chars.peek() {
+                if !(d.is_ascii_digit() || d == '.') {
+                    break;
+                }
+                end = j + 1;
+                chars.next();
+            }
+            out.push_str(&format!("\x1b[33m{}\x1b[0m", &line[i..end]));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Names to complete inside strings: speakers (all names) and source ids, quoted.
+fn completion_names(shell: &Shell) -> Vec<String> {
+    let mut names = Vec::new();
+    for s in shell.db.speakers().unwrap_or_default() {
+        names.push(format!("\"{}\"", s.name));
+        names.extend(s.aliases.iter().map(|a| format!("\"{a}\"")));
+    }
+    names.extend(
+        shell
+            .db
+            .sources()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| format!("\"{}\"", s.id)),
+    );
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Runs the shell until Ctrl-D or `.quit`. Returns false if the last statement failed.
-pub fn run(session: &mut Session) -> bool {
+pub fn run(shell: &mut Shell) -> bool {
     let mut editor = match Editor::<ShellHelper, rustyline::history::DefaultHistory>::new() {
         Ok(e) => e,
         Err(e) => {
@@ -95,7 +225,12 @@ pub fn run(session: &mut Session) -> bool {
             return false;
         }
     };
-    editor.set_helper(Some(ShellHelper));
+    let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal();
+    editor.set_helper(Some(ShellHelper {
+        names: completion_names(shell),
+        colour,
+    }));
     let history = paths::history_file();
     if let Some(h) = &history {
         match editor.load_history(h) {
@@ -107,24 +242,33 @@ pub fn run(session: &mut Session) -> bool {
     println!(
         "claimdb {} on {}\nEnter \".help\" for usage hints.",
         env!("CARGO_PKG_VERSION"),
-        session.db.path().display()
+        shell.db.path().display()
     );
     let mut ok = true;
     loop {
-        match editor.readline("claimdb> ") {
+        let prompt = if shell.in_transaction() {
+            "claimdb*> "
+        } else {
+            "claimdb> "
+        };
+        match editor.readline(prompt) {
             Ok(input) => {
                 if input.trim().is_empty() {
                     continue;
                 }
                 let _ = editor.add_history_entry(input.as_str());
                 let trimmed = input.trim();
-                if let Some(command) = trimmed.strip_prefix('.') {
-                    match dot_command(session, command) {
+                if trimmed.starts_with('.') {
+                    match shell.dot_command(trimmed) {
                         Flow::Quit => break,
                         Flow::Continue(result) => ok = result,
                     }
                 } else {
-                    ok = session.run_text(&input, "<shell>");
+                    ok = shell.run_text(&input, "<shell>");
+                }
+                // Names may have changed (add speaker, .open): refresh completion.
+                if let Some(helper) = editor.helper_mut() {
+                    helper.names = completion_names(shell);
                 }
             }
             Err(ReadlineError::Interrupted) => continue,
@@ -142,51 +286,4 @@ pub fn run(session: &mut Session) -> bool {
         }
     }
     ok
-}
-
-enum Flow {
-    Quit,
-    Continue(bool),
-}
-
-fn dot_command(session: &mut Session, command: &str) -> Flow {
-    let mut words = command.split_whitespace();
-    let name = words.next().unwrap_or("");
-    let args: Vec<&str> = words.collect();
-    match (name, args.as_slice()) {
-        ("quit" | "exit", []) => Flow::Quit,
-        ("help", []) => {
-            println!("{HELP}");
-            Flow::Continue(true)
-        }
-        ("format", []) => {
-            println!("{}", format_name(session.format));
-            Flow::Continue(true)
-        }
-        ("format", [f]) => match Format::parse(f) {
-            Some(format) => {
-                session.format = format;
-                Flow::Continue(true)
-            }
-            None => {
-                eprintln!("error: unknown format {f:?}: use table or json");
-                Flow::Continue(false)
-            }
-        },
-        _ => {
-            let names = ["help", "format", "quit", "exit"];
-            let hint = claimdb::query::did_you_mean(name, names)
-                .map(|n| format!(" (did you mean .{n}?)"))
-                .unwrap_or_default();
-            eprintln!("error: unknown command or wrong arguments: .{command}{hint}; enter .help for the list");
-            Flow::Continue(false)
-        }
-    }
-}
-
-fn format_name(f: Format) -> Cow<'static, str> {
-    Format::ALL
-        .iter()
-        .find(|(_, g)| *g == f)
-        .map_or(Cow::Borrowed("table"), |(n, _)| Cow::Borrowed(*n))
 }

@@ -1,0 +1,313 @@
+//! Running statements and dot-commands, and showing what they give, for
+//! scripts and the interactive shell alike.
+//!
+//! A [`Shell`] owns the open database, the output settings and the
+//! transaction state. Results go to stdout (or the `.output` file); errors go
+//! to stderr, a query error drawn with its file, line, column and a caret.
+//! A script stops at its first error unless `--keep-going` is given.
+
+use std::fs::File;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use claimdb::cite::LineIndex;
+use claimdb::query::{split_statements, Field, Table};
+use claimdb::render::{render, Format};
+use claimdb::{Db, Error, OpenOptions, Session};
+
+/// Table width when stdout is not a terminal and $COLUMNS is not set.
+const DEFAULT_WIDTH: usize = 120;
+
+/// The shell commands and what they do, for `.help`.
+pub const DOT_HELP: &str = r#"Shell commands (a line that starts with "."):
+  .help                          this text
+  .format [table|json|jsonl|csv] show or set how results are printed
+  .output [FILE]                 send results to FILE; without FILE, back to the terminal
+  .read FILE                     run the statements in FILE
+  .timer on|off                  print how long each statement took
+  .schema                        the fields of claims, speakers and sources, with their types
+  .open PATH                     close this database and open (or create) another
+  .quit, .exit                   leave (Ctrl-D also leaves; Ctrl-C drops the current input)"#;
+
+/// Where results go.
+enum Sink {
+    Stdout,
+    File(File),
+}
+
+/// An open database, how to print its answers, and an open transaction, if any.
+pub struct Shell {
+    pub db: Db,
+    pub format: Format,
+    /// Go on after a failed statement (scripts).
+    pub keep_going: bool,
+    /// Whether a new database from `.open` gets the seed.
+    pub seed: bool,
+    session: Session,
+    timer: bool,
+    sink: Sink,
+}
+
+/// What the shell should do after a dot-command.
+pub enum Flow {
+    Quit,
+    Continue(bool),
+}
+
+impl Shell {
+    pub fn new(db: Db, format: Format) -> Self {
+        Shell {
+            db,
+            format,
+            keep_going: false,
+            seed: true,
+            session: Session::new(),
+            timer: false,
+            sink: Sink::Stdout,
+        }
+    }
+
+    /// True between `begin` and `commit`.
+    pub fn in_transaction(&self) -> bool {
+        self.session.in_transaction()
+    }
+
+    /// The width tables are fitted to.
+    pub fn width() -> usize {
+        if std::io::stdout().is_terminal() {
+            if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+                return usize::from(w);
+            }
+        }
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(DEFAULT_WIDTH)
+    }
+
+    /// Writes a result; false if it could not be written.
+    fn emit(&mut self, text: &str) -> bool {
+        let result = match &mut self.sink {
+            Sink::Stdout => {
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "{text}").and_then(|_| out.flush())
+            }
+            Sink::File(f) => writeln!(f, "{text}").and_then(|_| f.flush()),
+        };
+        match result {
+            Ok(()) => true,
+            // stdout closed (a pipe into `head`): nothing more to say.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
+            Err(e) => {
+                eprintln!("error: cannot write the result: {e}");
+                false
+            }
+        }
+    }
+
+    /// Runs a script file; false if it could not be read or a statement failed.
+    pub fn run_file(&mut self, path: &Path) -> bool {
+        match std::fs::read_to_string(path) {
+            Ok(text) => self.run_text(&text, &path.display().to_string()),
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", path.display());
+                false
+            }
+        }
+    }
+
+    /// Runs the statements and dot-commands in `text` (named `origin` in
+    /// errors). Stops at the first failure unless `keep_going`. Returns false
+    /// if anything failed.
+    pub fn run_text(&mut self, text: &str, origin: &str) -> bool {
+        let mut ok = true;
+        // Dot-commands stand on lines of their own between statements; the
+        // text between them is cut into statements at `;`.
+        let mut block_start = 0;
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let line_start = offset;
+            offset += line.len();
+            let pending = &text[block_start..line_start];
+            let at_boundary = split_statements(pending)
+                .last()
+                .is_none_or(|c| c.terminated);
+            if at_boundary && line.trim_start().starts_with('.') {
+                if !self.run_block(text, block_start, line_start, origin, &mut ok) {
+                    return false;
+                }
+                match self.dot_command(line.trim()) {
+                    Flow::Quit => return ok,
+                    Flow::Continue(good) => {
+                        if !good {
+                            let at = LineIndex::new(text).position(line_start);
+                            eprintln!(" --> {origin}:{}:1", at.line);
+                            ok = false;
+                            if !self.keep_going {
+                                return false;
+                            }
+                        }
+                    }
+                }
+                block_start = offset;
+            }
+        }
+        self.run_block(text, block_start, text.len(), origin, &mut ok);
+        ok
+    }
+
+    /// Runs the statements in `text[from..to]`; false when the caller must stop.
+    fn run_block(
+        &mut self,
+        text: &str,
+        from: usize,
+        to: usize,
+        origin: &str,
+        ok: &mut bool,
+    ) -> bool {
+        for chunk in split_statements(&text[from..to]) {
+            let start = from + chunk.offset;
+            if !self.run_statement(chunk.text, text, start, origin) {
+                *ok = false;
+                if !self.keep_going {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Runs one statement found at byte `start` of `text`.
+    fn run_statement(&mut self, statement: &str, text: &str, start: usize, origin: &str) -> bool {
+        let began = Instant::now();
+        let result = self.session.execute(&self.db, statement);
+        let elapsed = began.elapsed();
+        let ok = match result {
+            Ok(out) => {
+                let rendered = render(&out, self.format, Self::width());
+                self.emit(&rendered)
+            }
+            Err(Error::Query(mut e)) => {
+                e.span = e.span.shifted(start);
+                eprintln!("{}", e.render(text, origin));
+                false
+            }
+            Err(e) => {
+                let at = LineIndex::new(text).position(start + leading_space(statement));
+                eprintln!("error: {e}\n --> {origin}:{}:{}", at.line, at.column);
+                false
+            }
+        };
+        if self.timer {
+            eprintln!("run time: {:.3} ms", elapsed.as_secs_f64() * 1e3);
+        }
+        ok
+    }
+
+    /// Runs a dot-command line (with its leading `.`).
+    pub fn dot_command(&mut self, line: &str) -> Flow {
+        let mut words = line.trim_start_matches('.').split_whitespace();
+        let name = words.next().unwrap_or("");
+        let args: Vec<&str> = words.collect();
+        let fail = |msg: String| {
+            eprintln!("error: {msg}");
+            Flow::Continue(false)
+        };
+        match (name, args.as_slice()) {
+            ("quit" | "exit", []) => Flow::Quit,
+            ("help", []) => {
+                let text = format!("{}\n\n{DOT_HELP}", crate::repl::LANGUAGE_HELP);
+                Flow::Continue(self.emit(&text))
+            }
+            ("format", []) => {
+                let name = self.format.name();
+                Flow::Continue(self.emit(name))
+            }
+            ("format", [f]) => match Format::parse(f) {
+                Some(format) => {
+                    self.format = format;
+                    Flow::Continue(true)
+                }
+                None => fail(format!(
+                    "unknown format {f:?}: use table, json, jsonl or csv"
+                )),
+            },
+            ("output", []) => {
+                self.sink = Sink::Stdout;
+                Flow::Continue(true)
+            }
+            ("output", [path]) => match File::create(path) {
+                Ok(f) => {
+                    self.sink = Sink::File(f);
+                    Flow::Continue(true)
+                }
+                Err(e) => fail(format!("cannot write {path}: {e}")),
+            },
+            ("read", [path]) => Flow::Continue(self.run_file(Path::new(path))),
+            ("timer", [on @ ("on" | "off")]) => {
+                self.timer = *on == "on";
+                Flow::Continue(true)
+            }
+            ("schema", []) => {
+                let text = schema();
+                Flow::Continue(self.emit(&text))
+            }
+            ("open", [path]) => {
+                if self.in_transaction() {
+                    return fail("a transaction is open: commit or rollback before .open".into());
+                }
+                if Path::new(path) == self.db.path() {
+                    return Flow::Continue(true);
+                }
+                match Db::open_with(path, OpenOptions { seed: self.seed }) {
+                    Ok(db) => {
+                        self.db = db;
+                        Flow::Continue(true)
+                    }
+                    Err(e) => fail(format!("cannot open {path}: {e}")),
+                }
+            }
+            _ => {
+                let names = [
+                    "help", "format", "output", "read", "timer", "schema", "open", "quit", "exit",
+                ];
+                let hint = claimdb::query::did_you_mean(name, names)
+                    .map(|n| format!(" (did you mean .{n}?)"))
+                    .unwrap_or_default();
+                fail(format!(
+                    "unknown command or wrong arguments: {line}{hint}; enter .help for the list"
+                ))
+            }
+        }
+    }
+}
+
+/// `.schema`: every field of every table, with its type.
+pub fn schema() -> String {
+    let mut out = String::new();
+    for table in [Table::Claims, Table::Speakers, Table::Sources] {
+        out.push_str(&format!("{}:\n", table.name()));
+        for f in Field::of(table) {
+            let ty = match f.field_type() {
+                claimdb::query::FieldType::Text => "text",
+                claimdb::query::FieldType::Number => "number",
+            };
+            let null = if f.nullable() { ", may be null" } else { "" };
+            out.push_str(&format!("  {:<12} {ty}{null}: {}\n", f.name(), f.doc()));
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// Bytes of whitespace and comment lines before a statement's first token.
+fn leading_space(text: &str) -> usize {
+    let mut rest = text;
+    loop {
+        let trimmed = rest.trim_start();
+        match trimmed.strip_prefix("--") {
+            Some(comment) => rest = comment.find('\n').map_or("", |n| &comment[n..]),
+            None => return text.len() - trimmed.len(),
+        }
+    }
+}

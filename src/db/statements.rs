@@ -1,0 +1,500 @@
+//! Running statements of the query language against a [`Db`]: reads through
+//! the query executor, writes through the checked [`Writer`], and
+//! `begin … commit` through a [`Session`].
+//!
+//! A write statement is first turned into a [`WriteOp`] outside the
+//! transaction (reading a `text_file`, finding the claims an `update` or
+//! `delete` targets with the planner), because sled may run a transaction's
+//! closure more than once and the closure must not have side effects. The
+//! ops then run in one transaction, so a failing statement leaves nothing of
+//! the others that share its transaction.
+
+use std::path::Path;
+
+use super::writer::ClaimChanges;
+use super::{Db, Writer};
+use crate::error::{Error, QueryError, Result};
+use crate::model::{ClaimId, NewClaim, NewSource, NewSpeaker, SourceKind, Status};
+use crate::query::{
+    self, claim_matches, Assignment, Done, ExecStats, Expr, Literal, Output, Params, Patterns,
+    Speakers, Statement,
+};
+use crate::store::TxResult;
+
+/// A statement parsed and checked once, to run many times with different parameters.
+///
+/// ```
+/// # fn main() -> claimdb::Result<()> {
+/// use claimdb::query::Params;
+/// let dir = tempfile::tempdir().unwrap();
+/// let db = claimdb::Db::open(dir.path().join("c.db"))?;
+/// let by_speaker = db.prepare("count claims where speaker = $1 and confidence >= $min")?;
+/// for name in ["White", "Moriuchi"] {
+///     let n = by_speaker.run(&db, &Params::new().bind(1, name).bind("min", 0.8))?;
+///     assert!(n.count().unwrap() > 0);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    statement: Statement,
+}
+
+impl Prepared {
+    /// The parsed statement (parameters not yet bound).
+    pub fn statement(&self) -> &Statement {
+        &self.statement
+    }
+
+    /// Binds `params` and runs the statement. Values are never spliced into
+    /// query text, so a bound string cannot change the statement's meaning.
+    pub fn run(&self, db: &Db, params: &Params) -> Result<Output> {
+        let mut statement = self.statement.clone();
+        query::bind(&mut statement, params)?;
+        query::check(&statement)?;
+        db.execute(&statement).map(|(out, _)| out)
+    }
+}
+
+/// A statement turned into what the writer must do.
+enum WriteOp {
+    AddSource(NewSource),
+    AddSpeaker(NewSpeaker),
+    AddClaim(NewClaim),
+    Update {
+        candidates: Vec<ClaimId>,
+        filter: Option<Expr>,
+        changes: ClaimChanges,
+    },
+    Delete {
+        candidates: Vec<ClaimId>,
+        filter: Option<Expr>,
+    },
+    Alias {
+        alias: String,
+        speaker: String,
+    },
+}
+
+fn string(lit: &Literal) -> String {
+    match lit {
+        Literal::Str(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn field<'a>(fields: &'a [Assignment], name: &str) -> Option<&'a Literal> {
+    fields
+        .iter()
+        .find(|a| a.name.node == name)
+        .map(|a| &a.value.node)
+}
+
+fn text_field(fields: &[Assignment], name: &str) -> Option<String> {
+    field(fields, name).map(string)
+}
+
+fn strings(lit: Option<&Literal>) -> Option<Vec<String>> {
+    match lit? {
+        Literal::List(items) => Some(items.iter().map(string).collect()),
+        one => Some(vec![string(one)]),
+    }
+}
+
+impl Db {
+    /// Parses and checks a statement for running later, maybe many times.
+    pub fn prepare(&self, text: &str) -> Result<Prepared> {
+        Ok(Prepared {
+            statement: query::parse(text)?,
+        })
+    }
+
+    /// Parses, checks and runs one statement. Writes are atomic and flushed
+    /// before this returns; `begin`, `commit` and `rollback` need a
+    /// [`Session`].
+    pub fn query(&self, text: &str) -> Result<Output> {
+        self.query_with(text, &Params::new())
+    }
+
+    /// Like [`Db::query`], with values for the statement's `$1` or `$name` parameters.
+    pub fn query_with(&self, text: &str, params: &Params) -> Result<Output> {
+        let statement = query::prepare(text, params)?;
+        self.execute(&statement).map(|(out, _)| out)
+    }
+
+    /// Like [`Db::query`], and also reports what the statement read, which
+    /// shows whether an index or a full scan answered it.
+    ///
+    /// ```
+    /// # fn main() -> claimdb::Result<()> {
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let db = claimdb::Db::open(dir.path().join("c.db"))?;
+    /// let (out, stats) = db.query_with_stats(r#"claims where speaker = "Thae""#)?;
+    /// assert_eq!(stats.claims_read, out.claims().unwrap().len() as u64);
+    /// # Ok(()) }
+    /// ```
+    pub fn query_with_stats(&self, text: &str) -> Result<(Output, ExecStats)> {
+        let statement = query::prepare(text, &Params::new())?;
+        self.execute(&statement)
+    }
+
+    /// Runs a checked statement.
+    pub fn execute(&self, statement: &Statement) -> Result<(Output, ExecStats)> {
+        match statement {
+            Statement::Begin | Statement::Commit | Statement::Rollback => Err(Error::invalid(
+                "statement",
+                "begin, commit and rollback need a session (Db::session), as the shell and scripts have",
+            )),
+            s if s.is_write() => {
+                let mut done = self.apply_writes(std::slice::from_ref(s))?;
+                Ok((Output::Done(done.remove(0)), ExecStats::default()))
+            }
+            s => query::execute_read(self.store(), s),
+        }
+    }
+
+    fn write_op(&self, statement: &Statement) -> Result<WriteOp> {
+        Ok(match statement {
+            Statement::AddSource { id, fields } => {
+                let text = match (text_field(fields, "text"), field(fields, "text_file")) {
+                    (Some(t), _) => Some(t),
+                    (None, Some(path)) => {
+                        let path = Path::new(&string(path)).to_path_buf();
+                        Some(
+                            std::fs::read_to_string(&path)
+                                .map_err(|source| Error::Io { path, source })?,
+                        )
+                    }
+                    (None, None) => None,
+                };
+                WriteOp::AddSource(NewSource {
+                    id: string(&id.node),
+                    title: text_field(fields, "title").unwrap_or_default(),
+                    author: text_field(fields, "author"),
+                    publisher: text_field(fields, "publisher"),
+                    date: text_field(fields, "date"),
+                    kind: text_field(fields, "kind").and_then(|k| {
+                        SourceKind::ALL
+                            .into_iter()
+                            .find(|s| s.as_str() == k.to_lowercase())
+                    }),
+                    url: text_field(fields, "url"),
+                    notes: text_field(fields, "notes"),
+                    text,
+                })
+            }
+            Statement::AddSpeaker {
+                name,
+                aliases,
+                description,
+            } => WriteOp::AddSpeaker(NewSpeaker {
+                name: string(&name.node),
+                aliases: aliases.iter().map(|a| string(&a.node)).collect(),
+                description: description.as_ref().map(|d| string(&d.node)),
+            }),
+            Statement::AddClaim { fields } => WriteOp::AddClaim(NewClaim {
+                speaker: text_field(fields, "speaker").unwrap_or_default(),
+                source: text_field(fields, "source").unwrap_or_default(),
+                origin: text_field(fields, "origin"),
+                quote: text_field(fields, "quote").unwrap_or_default(),
+                statement: text_field(fields, "statement").unwrap_or_default(),
+                confidence: match field(fields, "confidence") {
+                    Some(Literal::Num(n)) => *n,
+                    _ => f64::NAN,
+                },
+                rationale: text_field(fields, "rationale").unwrap_or_default(),
+                tags: strings(field(fields, "tags")).unwrap_or_default(),
+            }),
+            Statement::Update { set, filter } => WriteOp::Update {
+                candidates: query::matching_claims(self.store(), statement, filter.as_ref())?,
+                filter: filter.clone(),
+                changes: ClaimChanges {
+                    confidence: match field(set, "confidence") {
+                        Some(Literal::Num(n)) => Some(*n),
+                        _ => None,
+                    },
+                    rationale: text_field(set, "rationale"),
+                    statement: text_field(set, "statement"),
+                    tags: strings(field(set, "tags")),
+                    origin: text_field(set, "origin"),
+                    quote: text_field(set, "quote"),
+                },
+            },
+            Statement::Delete { filter } => WriteOp::Delete {
+                candidates: query::matching_claims(self.store(), statement, filter.as_ref())?,
+                filter: filter.clone(),
+            },
+            Statement::Alias { alias, speaker } => WriteOp::Alias {
+                alias: string(&alias.node),
+                speaker: string(&speaker.node),
+            },
+            other => {
+                return Err(Error::invalid(
+                    "statement",
+                    format!("not a write: {other:?}"),
+                ))
+            }
+        })
+    }
+
+    /// Runs write statements in one transaction, all or nothing, and flushes.
+    fn apply_writes(&self, statements: &[Statement]) -> Result<Vec<Done>> {
+        let _writing = self.write_lock();
+        let ops = statements
+            .iter()
+            .map(|s| self.write_op(s))
+            .collect::<Result<Vec<_>>>()?;
+        let speakers = Speakers::load(self.store())?;
+        let patterns: Vec<Patterns> = ops
+            .iter()
+            .map(|op| match op {
+                WriteOp::Update { filter, .. } | WriteOp::Delete { filter, .. } => {
+                    Patterns::of(filter.as_ref())
+                }
+                _ => Patterns::default(),
+            })
+            .collect();
+        self.write_locked(|w| {
+            let mut added: Vec<ClaimId> = Vec::new();
+            let mut done = Vec::with_capacity(ops.len());
+            for (op, patterns) in ops.iter().zip(&patterns) {
+                done.push(apply(w, op, &mut added, &speakers, patterns)?);
+            }
+            Ok(done)
+        })
+    }
+}
+
+/// The claims an update or delete touches inside its transaction: the ones
+/// the planner found, and the ones this transaction added, that match the
+/// condition as the transaction sees them now.
+fn targets(
+    w: &Writer,
+    candidates: &[ClaimId],
+    added: &[ClaimId],
+    filter: Option<&Expr>,
+    speakers: &Speakers,
+    patterns: &Patterns,
+) -> TxResult<Vec<ClaimId>> {
+    let mut ids: Vec<ClaimId> = candidates.iter().chain(added).copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(claim) = w.tx().claim(id)? {
+            if claim_matches(&claim, filter, speakers, patterns) {
+                out.push(id);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn plural(n: usize, one: &str) -> String {
+    format!("{n} {one}{}", if n == 1 { "" } else { "s" })
+}
+
+fn apply(
+    w: &Writer,
+    op: &WriteOp,
+    added: &mut Vec<ClaimId>,
+    speakers: &Speakers,
+    patterns: &Patterns,
+) -> TxResult<Done> {
+    Ok(match op {
+        WriteOp::AddSource(s) => {
+            let source = w.add_source(s)?;
+            let text = if source.text_len > 0 {
+                format!("{} bytes of text", source.text_len)
+            } else {
+                "no text".into()
+            };
+            Done {
+                message: format!("added source {:?} ({text})", source.id),
+                ids: vec![],
+            }
+        }
+        WriteOp::AddSpeaker(s) => {
+            let speaker = w.add_speaker(s)?;
+            Done {
+                message: format!("added speaker {} {:?}", speaker.id, speaker.name),
+                ids: vec![speaker.id],
+            }
+        }
+        WriteOp::AddClaim(c) => {
+            let claim = w.add_claim(c)?;
+            added.push(claim.id);
+            let how = match (&claim.status, &claim.anchor) {
+                (Status::Verified, Some(a)) => format!(
+                    "verified{}, line {} column {}",
+                    if a.exact {
+                        ", exact"
+                    } else {
+                        " after normalization"
+                    },
+                    a.line,
+                    a.column
+                ),
+                _ => "unverified: its source holds no text".into(),
+            };
+            Done {
+                message: format!("added claim {} ({how})", claim.id),
+                ids: vec![claim.id],
+            }
+        }
+        WriteOp::Update {
+            candidates,
+            filter,
+            changes,
+        } => {
+            let ids = targets(w, candidates, added, filter.as_ref(), speakers, patterns)?;
+            for &id in &ids {
+                w.update_claim(id, changes)?;
+            }
+            Done {
+                message: format!("updated {}", plural(ids.len(), "claim")),
+                ids,
+            }
+        }
+        WriteOp::Delete { candidates, filter } => {
+            let ids = targets(w, candidates, added, filter.as_ref(), speakers, patterns)?;
+            for &id in &ids {
+                w.delete_claim(id)?;
+            }
+            added.retain(|a| !ids.contains(a));
+            Done {
+                message: format!("deleted {}", plural(ids.len(), "claim")),
+                ids,
+            }
+        }
+        WriteOp::Alias { alias, speaker } => {
+            let s = w.add_alias(alias, speaker)?;
+            Done {
+                message: format!("{alias:?} now names speaker {} {:?}", s.id, s.name),
+                ids: vec![s.id],
+            }
+        }
+    })
+}
+
+/// Statements run one after another, with `begin … commit` transactions.
+///
+/// Between `begin` and `commit` write statements are checked and held; at
+/// `commit` they run in one transaction, all or nothing. An error inside a
+/// transaction spoils it: `commit` then writes nothing, as PostgreSQL does.
+/// Reads are refused inside a transaction, since they could not see its
+/// writes.
+///
+/// ```
+/// # fn main() -> claimdb::Result<()> {
+/// let dir = tempfile::tempdir().unwrap();
+/// let db = claimdb::Db::open(dir.path().join("c.db"))?;
+/// let mut session = claimdb::Session::new();
+/// session.execute(&db, "begin")?;
+/// session.execute(&db, r#"update claims set confidence = 0.5 where speaker = "Thae""#)?;
+/// // Not a quote from the review: refused at commit, with everything before it.
+/// session.execute(&db, r#"add claim with speaker = "Thae", source = "fp-lazarus-review", quote = "we will win", statement = "s", confidence = 0.1, rationale = "r""#)?;
+/// assert!(session.execute(&db, "commit").is_err());
+/// assert_eq!(db.query(r#"count claims where speaker = "Thae" and confidence = 0.5"#)?.count(), Some(0));
+/// # Ok(()) }
+/// ```
+#[derive(Default)]
+pub struct Session {
+    pending: Option<Pending>,
+}
+
+#[derive(Default)]
+struct Pending {
+    statements: Vec<Statement>,
+    failed: bool,
+}
+
+impl Session {
+    /// A session with no transaction open.
+    pub fn new() -> Self {
+        Session::default()
+    }
+
+    /// True between `begin` and `commit` or `rollback`.
+    pub fn in_transaction(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Runs one statement against `db`.
+    pub fn execute(&mut self, db: &Db, text: &str) -> Result<Output> {
+        self.execute_with(db, text, &Params::new())
+    }
+
+    /// Runs one statement with parameters.
+    pub fn execute_with(&mut self, db: &Db, text: &str, params: &Params) -> Result<Output> {
+        let result = self.run(db, text, params);
+        if result.is_err() {
+            if let Some(p) = &mut self.pending {
+                p.failed = true;
+            }
+        }
+        result
+    }
+
+    fn run(&mut self, db: &Db, text: &str, params: &Params) -> Result<Output> {
+        let statement = query::prepare(text, params)?;
+        let done = |message: String| {
+            Ok(Output::Done(Done {
+                message,
+                ids: vec![],
+            }))
+        };
+        match (&statement, &mut self.pending) {
+            (Statement::Begin, Some(_)) => Err(transaction_error(text, "a transaction is already open: commit or rollback first")),
+            (Statement::Begin, None) => {
+                self.pending = Some(Pending {
+                    statements: Vec::new(),
+                    failed: false,
+                });
+                done("transaction begun: writes are held until commit".into())
+            }
+            (Statement::Commit | Statement::Rollback, None) => {
+                Err(transaction_error(text, "no transaction is open (begin one with `begin`)"))
+            }
+            (Statement::Rollback, Some(_)) => {
+                let n = self.pending.take().map_or(0, |p| p.statements.len());
+                done(format!("rolled back; {} discarded", plural(n, "statement")))
+            }
+            (Statement::Commit, Some(_)) => {
+                let Some(pending) = self.pending.take() else { unreachable!() };
+                if pending.failed {
+                    return Err(transaction_error(
+                        text,
+                        "the transaction had an error, so it was rolled back: nothing was written",
+                    ));
+                }
+                let done_list = db.apply_writes(&pending.statements)?;
+                let ids = done_list.iter().flat_map(|d| d.ids.iter().copied()).collect();
+                let details: Vec<String> = done_list.into_iter().map(|d| d.message).collect();
+                Ok(Output::Done(Done {
+                    message: format!("committed {}: {}", plural(details.len(), "statement"), details.join("; ")),
+                    ids,
+                }))
+            }
+            (s, Some(pending)) if s.is_write() => {
+                pending.statements.push(statement);
+                done(format!("held for commit ({} in this transaction)", plural(pending.statements.len(), "statement")))
+            }
+            (Statement::Explain(_), Some(_)) | (_, None) => db.execute(&statement).map(|(out, _)| out),
+            (_, Some(_)) => Err(transaction_error(
+                text,
+                "reads are not run inside a transaction, which holds its writes until commit: commit or rollback first",
+            )),
+        }
+    }
+}
+
+/// A transaction-state error, pointing at the whole statement.
+fn transaction_error(text: &str, message: &str) -> Error {
+    let start = text.len() - text.trim_start().len();
+    let word = text.split_whitespace().next().unwrap_or("");
+    Error::Query(QueryError::new(
+        message,
+        crate::Span::new(start, start + word.len()),
+    ))
+}

@@ -1,0 +1,581 @@
+//! Binding parameters and checking a statement before anything runs.
+//!
+//! Parameters (`$1`, `$speaker`) are replaced by the values the caller bound,
+//! never spliced into the query text. Then every comparison is checked: a
+//! number field against a string (`confidence = "high"`), a text operator on
+//! a number, an unknown status, a regular expression that does not compile,
+//! `is null` on a field that is never null, a `select` that mixes plain
+//! fields and aggregates without `group by`, an unknown field in `set` or
+//! `with`. Each error points at the offending span.
+
+use super::ast::{
+    Aggregate, Assignment, ClaimsQuery, Expr, Field, FieldType, Literal, Op, SelectItem, Spanned,
+    Statement,
+};
+use super::parse::did_you_mean;
+use crate::error::QueryError;
+use crate::model::{SourceKind, Status};
+
+/// Values bound to a statement's parameters: `$1` is named "1".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Params(Vec<(String, Literal)>);
+
+impl Params {
+    /// No parameters.
+    pub fn new() -> Self {
+        Params::default()
+    }
+
+    /// Binds `$name` (or `$1` for `name` = "1") to `value`.
+    pub fn bind(mut self, name: impl ToString, value: impl Into<Literal>) -> Self {
+        let name = name.to_string();
+        let name = name.trim_start_matches('$').to_string();
+        self.0.retain(|(n, _)| *n != name);
+        self.0.push((name, value.into()));
+        self
+    }
+
+    fn get(&self, name: &str) -> Option<&Literal> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+impl From<&str> for Literal {
+    fn from(s: &str) -> Self {
+        Literal::Str(s.to_string())
+    }
+}
+impl From<String> for Literal {
+    fn from(s: String) -> Self {
+        Literal::Str(s)
+    }
+}
+impl From<f64> for Literal {
+    fn from(n: f64) -> Self {
+        Literal::Num(n)
+    }
+}
+impl From<i64> for Literal {
+    fn from(n: i64) -> Self {
+        Literal::Num(n as f64)
+    }
+}
+impl From<u64> for Literal {
+    fn from(n: u64) -> Self {
+        Literal::Num(n as f64)
+    }
+}
+impl<T: Into<Literal>> From<Vec<T>> for Literal {
+    fn from(items: Vec<T>) -> Self {
+        Literal::List(items.into_iter().map(Into::into).collect())
+    }
+}
+
+type CheckResult = Result<(), QueryError>;
+
+fn err(message: impl Into<String>, span: crate::Span) -> QueryError {
+    QueryError::new(message, span)
+}
+
+/// Replaces every parameter in `stmt` by its bound value.
+pub fn bind(stmt: &mut Statement, params: &Params) -> CheckResult {
+    let mut result = Ok(());
+    visit_literals(stmt, &mut |lit: &mut Spanned<Literal>| {
+        if result.is_err() {
+            return;
+        }
+        if let Literal::Param(name) = &lit.node {
+            match params.get(name) {
+                Some(value) => lit.node = value.clone(),
+                None => result = Err(err(format!("no value is bound to ${name}"), lit.span)),
+            }
+        }
+    });
+    result
+}
+
+/// Calls `f` on every literal of the statement, in order.
+fn visit_literals(stmt: &mut Statement, f: &mut dyn FnMut(&mut Spanned<Literal>)) {
+    fn expr(e: &mut Expr, f: &mut dyn FnMut(&mut Spanned<Literal>)) {
+        match e {
+            Expr::Or(a, b) | Expr::And(a, b) => {
+                expr(a, f);
+                expr(b, f);
+            }
+            Expr::Not(a) => expr(a, f),
+            Expr::Compare { value, .. } => f(value),
+            Expr::In { values, .. } => values.iter_mut().for_each(&mut *f),
+            Expr::Between { low, high, .. } => {
+                f(low);
+                f(high);
+            }
+            Expr::IsNull { .. } => {}
+            Expr::HasTag(tag) => f(tag),
+        }
+    }
+    match stmt {
+        Statement::Claims(q) => {
+            if let Some(e) = &mut q.filter {
+                expr(e, f)
+            }
+        }
+        Statement::CountClaims { filter, .. } | Statement::Delete { filter } => {
+            if let Some(e) = filter {
+                expr(e, f)
+            }
+        }
+        Statement::List(q) => {
+            if let Some(e) = &mut q.filter {
+                expr(e, f)
+            }
+        }
+        Statement::ShowClaim(id) => f(id),
+        Statement::Explain(inner) => visit_literals(inner, f),
+        Statement::AddSource { id, fields } => {
+            f(id);
+            fields.iter_mut().for_each(|a| f(&mut a.value));
+        }
+        Statement::AddSpeaker {
+            name,
+            aliases,
+            description,
+        } => {
+            f(name);
+            aliases.iter_mut().for_each(&mut *f);
+            if let Some(d) = description {
+                f(d)
+            }
+        }
+        Statement::AddClaim { fields } => fields.iter_mut().for_each(|a| f(&mut a.value)),
+        Statement::Update { set, filter } => {
+            set.iter_mut().for_each(|a| f(&mut a.value));
+            if let Some(e) = filter {
+                expr(e, f)
+            }
+        }
+        Statement::Alias { alias, speaker } => {
+            f(alias);
+            f(speaker);
+        }
+        Statement::Begin | Statement::Commit | Statement::Rollback => {}
+    }
+}
+
+/// Checks a bound statement.
+pub fn check(stmt: &Statement) -> CheckResult {
+    match stmt {
+        Statement::Claims(q) => check_claims_query(q),
+        Statement::CountClaims { filter, .. } | Statement::Delete { filter } => {
+            check_filter(filter.as_ref())
+        }
+        Statement::List(q) => {
+            check_filter(q.filter.as_ref())?;
+            for o in &q.order {
+                if let SelectItem::Aggregate(..) = o.key.node {
+                    return Err(err(
+                        "`order by` takes a field here, not an aggregate",
+                        o.key.span,
+                    ));
+                }
+            }
+            Ok(())
+        }
+        Statement::ShowClaim(id) => whole_number(id, "a claim id"),
+        Statement::Explain(inner) => check(inner),
+        Statement::AddSource { id, fields } => {
+            text(id, "a source id")?;
+            check_assignments(fields, SOURCE_FIELDS, &["title"], id.span)
+        }
+        Statement::AddSpeaker {
+            name,
+            aliases,
+            description,
+        } => {
+            text(name, "a speaker's name")?;
+            for a in aliases {
+                text(a, "an alias")?;
+            }
+            description
+                .as_ref()
+                .map_or(Ok(()), |d| text(d, "a description"))
+        }
+        Statement::AddClaim { fields } => {
+            let at = fields
+                .first()
+                .map_or(crate::Span::default(), |a| a.name.span);
+            check_assignments(
+                fields,
+                CLAIM_FIELDS,
+                &[
+                    "speaker",
+                    "source",
+                    "quote",
+                    "statement",
+                    "confidence",
+                    "rationale",
+                ],
+                at,
+            )
+        }
+        Statement::Update { set, filter } => {
+            check_filter(filter.as_ref())?;
+            check_assignments(set, UPDATE_FIELDS, &[], crate::Span::default())
+        }
+        Statement::Alias { alias, speaker } => {
+            text(alias, "an alias")?;
+            text(speaker, "a speaker's name")
+        }
+        Statement::Begin | Statement::Commit | Statement::Rollback => Ok(()),
+    }
+}
+
+/// Fields `add claim with` accepts, and their types.
+const CLAIM_FIELDS: &[(&str, Kind)] = &[
+    ("speaker", Kind::Text),
+    ("source", Kind::Text),
+    ("origin", Kind::Text),
+    ("quote", Kind::Text),
+    ("statement", Kind::Text),
+    ("confidence", Kind::Number),
+    ("rationale", Kind::Text),
+    ("tags", Kind::TextList),
+];
+
+/// Fields `add source ... with` accepts.
+const SOURCE_FIELDS: &[(&str, Kind)] = &[
+    ("title", Kind::Text),
+    ("author", Kind::Text),
+    ("publisher", Kind::Text),
+    ("date", Kind::Text),
+    ("kind", Kind::Text),
+    ("url", Kind::Text),
+    ("notes", Kind::Text),
+    ("text", Kind::Text),
+    ("text_file", Kind::Text),
+];
+
+/// Fields `update claims set` may change.
+const UPDATE_FIELDS: &[(&str, Kind)] = &[
+    ("confidence", Kind::Number),
+    ("rationale", Kind::Text),
+    ("statement", Kind::Text),
+    ("tags", Kind::TextList),
+    ("origin", Kind::Text),
+    ("quote", Kind::Text),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Text,
+    Number,
+    TextList,
+}
+
+fn check_assignments(
+    fields: &[Assignment],
+    allowed: &[(&str, Kind)],
+    required: &[&str],
+    statement_span: crate::Span,
+) -> CheckResult {
+    for (i, a) in fields.iter().enumerate() {
+        let Some(&(_, kind)) = allowed.iter().find(|(n, _)| *n == a.name.node) else {
+            let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
+            let hint = did_you_mean(&a.name.node, names.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_else(|| format!("; use {}", names.join(", ")));
+            return Err(err(
+                format!("`{}` cannot be set here{hint}", a.name.node),
+                a.name.span,
+            ));
+        };
+        if fields[..i].iter().any(|b| b.name.node == a.name.node) {
+            return Err(err(format!("`{}` is set twice", a.name.node), a.name.span));
+        }
+        let ok = match (kind, &a.value.node) {
+            (Kind::Text, Literal::Str(_)) | (Kind::Number, Literal::Num(_)) => true,
+            (Kind::TextList, Literal::List(items)) => {
+                items.iter().all(|i| matches!(i, Literal::Str(_)))
+            }
+            (Kind::TextList, Literal::Str(_)) => true,
+            _ => false,
+        };
+        if !ok {
+            let want = match kind {
+                Kind::Text => "text in double quotes",
+                Kind::Number => "a number",
+                Kind::TextList => "a list of strings, as in (\"a\", \"b\")",
+            };
+            return Err(err(format!("`{}` takes {want}", a.name.node), a.value.span));
+        }
+        if a.name.node == "kind" {
+            if let Literal::Str(k) = &a.value.node {
+                if !SourceKind::ALL
+                    .iter()
+                    .any(|s| s.as_str() == k.to_lowercase())
+                {
+                    let kinds: Vec<&str> = SourceKind::ALL.iter().map(|s| s.as_str()).collect();
+                    return Err(err(
+                        format!("unknown kind {k:?}: a kind is {}", kinds.join(", ")),
+                        a.value.span,
+                    ));
+                }
+            }
+        }
+    }
+    for r in required {
+        if !fields.iter().any(|a| a.name.node == *r) {
+            let end = fields.last().map_or(statement_span, |a| a.value.span);
+            return Err(err(format!("`{r}` is required"), end));
+        }
+    }
+    Ok(())
+}
+
+fn text(lit: &Spanned<Literal>, what: &str) -> CheckResult {
+    match &lit.node {
+        Literal::Str(s) if !s.trim().is_empty() => Ok(()),
+        Literal::Str(_) => Err(err(format!("{what} must not be empty"), lit.span)),
+        _ => Err(err(format!("expected {what} in double quotes"), lit.span)),
+    }
+}
+
+fn whole_number(lit: &Spanned<Literal>, what: &str) -> CheckResult {
+    match lit.node {
+        Literal::Num(n) if n >= 0.0 && n.fract() == 0.0 => Ok(()),
+        _ => Err(err(format!("expected {what}: a whole number"), lit.span)),
+    }
+}
+
+fn check_claims_query(q: &ClaimsQuery) -> CheckResult {
+    check_filter(q.filter.as_ref())?;
+    let select = q.select.as_deref().unwrap_or(&[]);
+    let has_aggregate = select
+        .iter()
+        .any(|s| matches!(s.node, SelectItem::Aggregate(..)));
+    for item in select {
+        match item.node {
+            SelectItem::Aggregate(a @ (Aggregate::Avg | Aggregate::Sum), Some(f))
+                if f.field_type() != FieldType::Number =>
+            {
+                return Err(err(
+                    format!(
+                        "`{}` needs a number field, and `{}` is text",
+                        a.name(),
+                        f.name()
+                    ),
+                    item.span,
+                ));
+            }
+            SelectItem::Field(f)
+                if (has_aggregate || q.group_by.is_some())
+                    && q.group_by.as_ref().is_none_or(|g| g.node != f) =>
+            {
+                return Err(err(
+                    format!("`{}` is neither grouped nor aggregated: add `group by {}` or use it in an aggregate", f.name(), f.name()),
+                    item.span,
+                ));
+            }
+            _ => {}
+        }
+    }
+    let grouped = has_aggregate || q.group_by.is_some();
+    for o in &q.order {
+        match o.key.node {
+            SelectItem::Aggregate(..) if !grouped => {
+                return Err(err(
+                    "aggregates can only be ordered by in a grouped query (add `group by`)",
+                    o.key.span,
+                ))
+            }
+            SelectItem::Field(f) if grouped && q.group_by.as_ref().is_none_or(|g| g.node != f) => {
+                return Err(err(
+                    format!(
+                        "a grouped query can be ordered by `{}` only if it is grouped by it",
+                        f.name()
+                    ),
+                    o.key.span,
+                ))
+            }
+            SelectItem::Aggregate(..)
+                if grouped
+                    && !select.iter().any(|s| s.node == o.key.node)
+                    && o.key.node != SelectItem::Aggregate(Aggregate::Count, None) =>
+            {
+                return Err(err(
+                    format!("`{}` is not in the `select` list", o.key.node),
+                    o.key.span,
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_filter(filter: Option<&Expr>) -> CheckResult {
+    filter.map_or(Ok(()), check_expr)
+}
+
+fn check_expr(e: &Expr) -> CheckResult {
+    match e {
+        Expr::Or(a, b) | Expr::And(a, b) => {
+            check_expr(a)?;
+            check_expr(b)
+        }
+        Expr::Not(a) => check_expr(a),
+        Expr::Compare { field, op, value } => check_compare(field, *op, value),
+        Expr::In { field, values } => values
+            .iter()
+            .try_for_each(|v| check_compare(field, Op::Eq, v)),
+        Expr::Between { field, low, high } => {
+            check_compare(field, Op::Ge, low)?;
+            check_compare(field, Op::Le, high)
+        }
+        Expr::IsNull { field, .. } => {
+            if field.node.nullable() {
+                Ok(())
+            } else {
+                Err(err(
+                    format!("`{}` is never null", field.node.name()),
+                    field.span,
+                ))
+            }
+        }
+        Expr::HasTag(tag) => text(tag, "a tag"),
+    }
+}
+
+fn check_compare(field: &Spanned<Field>, op: Op, value: &Spanned<Literal>) -> CheckResult {
+    let name = field.node.name();
+    let span = value.span;
+    match (field.node.field_type(), &value.node) {
+        (_, Literal::List(_)) => {
+            return Err(err(
+                format!(
+                    "`{}` compares with one value; use `{name} in (...)` for a list",
+                    op.as_str()
+                ),
+                span,
+            ))
+        }
+        (_, Literal::Param(p)) => return Err(err(format!("no value is bound to ${p}"), span)),
+        (FieldType::Number, Literal::Str(s)) => {
+            return Err(err(
+                format!("`{name}` is a number and cannot be compared with the string {s:?}"),
+                span,
+            ));
+        }
+        (FieldType::Text, Literal::Num(n)) => {
+            return Err(err(
+                format!(
+                    "`{name}` is text: write the value in double quotes, as in {name} = \"{n}\""
+                ),
+                span,
+            ));
+        }
+        (FieldType::Number, _) if op.is_textual() => {
+            return Err(err(
+                format!(
+                    "`{}` needs a text field, and `{name}` is a number",
+                    op.as_str()
+                ),
+                span,
+            ));
+        }
+        _ => {}
+    }
+    if let Literal::Str(s) = &value.node {
+        if field.node == Field::Status && !op.is_textual() && Status::parse(s).is_none() {
+            let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+            return Err(err(
+                format!("unknown status {s:?}: a status is {}", names.join(", ")),
+                span,
+            ));
+        }
+        if field.node == Field::Kind
+            && !op.is_textual()
+            && !SourceKind::ALL
+                .iter()
+                .any(|k| k.as_str() == s.to_lowercase())
+        {
+            let kinds: Vec<&str> = SourceKind::ALL.iter().map(|k| k.as_str()).collect();
+            return Err(err(
+                format!("unknown kind {s:?}: a kind is {}", kinds.join(", ")),
+                span,
+            ));
+        }
+        if op == Op::Matches {
+            compile_regex(s).map_err(|m| err(m, span))?;
+        }
+    }
+    Ok(())
+}
+
+/// The compiled-program size a `matches` pattern may reach: patterns are
+/// matched in linear time (the regex crate has no backtracking), and this
+/// bounds the memory a hostile pattern can claim.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Compiles a `matches` pattern, case-insensitively.
+pub fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .nest_limit(64)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(_) => "regular expression is too large".to_string(),
+            other => format!(
+                "bad regular expression: {}",
+                other.to_string().lines().last().unwrap_or("").trim()
+            ),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::parse;
+
+    fn checked(q: &str) -> Result<Statement, QueryError> {
+        let mut s = parse(q)?;
+        bind(&mut s, &Params::new().bind(1, "White").bind("min", 0.8))?;
+        check(&s)?;
+        Ok(s)
+    }
+
+    #[test]
+    fn binds_and_checks() {
+        checked(r#"claims where speaker = $1 and confidence >= $min"#).unwrap();
+        let e = checked(r#"claims where speaker = $2"#).unwrap_err();
+        assert_eq!(e.message, "no value is bound to $2");
+        let e = checked(r#"claims where confidence = $1"#).unwrap_err();
+        assert!(
+            e.message.starts_with("`confidence` is a number"),
+            "{}",
+            e.message
+        );
+        let e = checked(r#"claims where quote matches "(unclosed""#).unwrap_err();
+        assert!(
+            e.message.starts_with("bad regular expression"),
+            "{}",
+            e.message
+        );
+        let e = checked(r#"claims where speaker is null"#).unwrap_err();
+        assert_eq!(e.message, "`speaker` is never null");
+        let e = checked(r#"claims select speaker, count(*)"#).unwrap_err();
+        assert!(
+            e.message.contains("neither grouped nor aggregated"),
+            "{}",
+            e.message
+        );
+        checked(r#"claims select speaker, count(*), avg(confidence) group by speaker order by count desc"#).unwrap_err();
+        checked(r#"claims select speaker, count(*), avg(confidence) group by speaker order by count(*) desc"#).unwrap();
+        let e = checked(r#"update claims set confidance = 0.5 where id = 1"#).unwrap_err();
+        assert_eq!(
+            e.message,
+            "`confidance` cannot be set here (did you mean `confidence`?)"
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! `show claim N` as a person reads it: the record's fields, then the cited
+//! passage in its source, the lines around it, the quote marked.
+
+use std::fmt::Write as _;
+
+use crate::query::ClaimDetail;
+
+/// Characters of context kept either side of the quote on its own line.
+const AROUND: usize = 160;
+
+pub(super) fn render_detail(d: &ClaimDetail, width: usize) -> String {
+    let c = &d.row.claim;
+    let mut out = String::new();
+    let _ = writeln!(out, "claim {}", c.id);
+    let field = |out: &mut String, name: &str, value: &str| {
+        let _ = writeln!(out, "  {name:<11} {value}");
+    };
+    field(&mut out, "speaker:", &d.row.speaker_name);
+    field(&mut out, "statement:", &c.statement);
+    field(&mut out, "quote:", &format!("\"{}\"", c.quote));
+    let status = match &c.anchor {
+        Some(a) if c.status == crate::Status::Verified => format!(
+            "{} ({}), line {} column {}",
+            c.status.as_str(),
+            if a.exact {
+                "exact"
+            } else {
+                "after normalization"
+            },
+            a.line,
+            a.column
+        ),
+        _ => c.status.as_str().to_string(),
+    };
+    field(&mut out, "source:", &c.source);
+    field(&mut out, "status:", &status);
+    if let Some(o) = &c.origin {
+        field(&mut out, "origin:", o);
+    }
+    field(
+        &mut out,
+        "confidence:",
+        &format!("{} — {}", c.confidence, c.rationale),
+    );
+    field(&mut out, "tags:", &c.tags.join(", "));
+    if let Some(m) = &c.mismatch {
+        field(
+            &mut out,
+            "broken:",
+            &format!("{} ({:.0}% similar)", m.verdict, m.score * 100.0),
+        );
+        if let Some(p) = &m.passage {
+            field(
+                &mut out,
+                "source has:",
+                &format!("\"{p}\" (line {}, column {})", m.line, m.column),
+            );
+        }
+        for change in &m.changes {
+            field(&mut out, "", &format!("- {change}"));
+        }
+    }
+    if d.context.is_empty() {
+        return out.trim_end().to_string();
+    }
+    let _ = writeln!(out);
+    let gutter = d.context.last().map_or(1, |l| l.number.to_string().len());
+    let room = width.saturating_sub(gutter + 3).max(20);
+    for line in &d.context {
+        let chars: Vec<char> = line.text.chars().collect();
+        let shown = match line.quoted {
+            Some((s, e)) => {
+                let from = s.saturating_sub(AROUND);
+                let to = (e + AROUND).min(chars.len());
+                format!(
+                    "{}{}»{}«{}{}",
+                    if from > 0 { "…" } else { "" },
+                    chars[from..s].iter().collect::<String>(),
+                    chars[s..e].iter().collect::<String>(),
+                    chars[e..to].iter().collect::<String>(),
+                    if to < chars.len() { "…" } else { "" },
+                )
+            }
+            None if chars.len() > room => format!("{}…", chars[..room].iter().collect::<String>()),
+            None => line.text.clone(),
+        };
+        let _ = writeln!(out, "{:>gutter$} | {shown}", line.number);
+    }
+    out.trim_end().to_string()
+}
