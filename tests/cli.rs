@@ -418,3 +418,43 @@ fn update_source_breaks_the_claims_it_must_and_check_reports_them() {
     assert_eq!(bad.status.code(), Some(1));
     assert_eq!(text(&bad.stderr), "error: no source \"nope\"\n");
 }
+
+#[test]
+fn a_reported_write_survives_kill_9() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("durable.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .arg("--db")
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Statements on a pipe run as each `;` arrives; the pipe stays open, so
+    // the process is still running (the database open) when it is killed.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"add claim with speaker = \"Obama\", source = \"fp-lazarus-review\", quote = \"We cannot have a society\", statement = \"s\", confidence = 0.9, rationale = \"r\";\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("added claim 62"), "{line}");
+    // Success was reported: kill the process before it can close the database.
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "still running, stdin open"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+    let reopened = claimdb::Db::open(&db).unwrap();
+    let claim = reopened
+        .claim(62)
+        .unwrap()
+        .expect("the reported claim is on disk");
+    assert_eq!(claim.quote, "We cannot have a society");
+}

@@ -1,6 +1,7 @@
 //! Data-driven query tests: every `tests/queries/*.cq` file runs against a
-//! fresh database loaded with the seed, and each statement's output must
-//! match the expected text written under it.
+//! fresh database loaded with the seed, in one session (so `begin … commit`
+//! spans cases), and each statement's output must match the expected text
+//! written under it.
 //!
 //! A file is a series of cases:
 //!
@@ -20,7 +21,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use claimdb::render::{render, Format};
-use claimdb::{Db, Error};
+use claimdb::{Db, Error, Session};
 
 /// Tables are rendered this wide, whatever the terminal.
 const WIDTH: usize = 110;
@@ -72,8 +73,8 @@ fn parse_file(text: &str) -> Vec<Item> {
     items
 }
 
-fn run(db: &Db, case: &Case) -> String {
-    match db.query(&case.query) {
+fn run(db: &Db, session: &mut Session, case: &Case) -> String {
+    match session.execute(db, &case.query) {
         Ok(out) => render(&out, case.format, WIDTH),
         Err(Error::Query(e)) => e.render(&case.query, "query"),
         Err(e) => format!("error: {e}"),
@@ -96,6 +97,7 @@ fn query_files() {
     for file in files {
         let tmp = tempfile::tempdir().unwrap();
         let db = Db::open(tmp.path().join("golden.db")).unwrap();
+        let mut session = Session::new();
         let text = std::fs::read_to_string(&file).unwrap();
         let mut rewritten = String::new();
         for item in parse_file(&text) {
@@ -103,7 +105,7 @@ fn query_files() {
                 Item::Text(t) => writeln!(rewritten, "{t}").unwrap(),
                 Item::Case(case) => {
                     cases += 1;
-                    let actual = run(&db, &case);
+                    let actual = run(&db, &mut session, &case);
                     if actual != case.expected {
                         writeln!(
                             failures,

@@ -398,7 +398,17 @@ fn run_claims(store: &Store, p: &Plan, q: &ClaimsQuery, stats: &mut ExecStats) -
                     SelectItem::Aggregate(..) => None,
                 })
                 .collect();
-            let columns = fields.iter().map(|f| f.name().to_string()).collect();
+            // A plain select shows a claim's whole tag list: "tags", as in every claim output.
+            let columns = fields
+                .iter()
+                .map(|f| {
+                    if *f == Field::Tag {
+                        "tags".to_string()
+                    } else {
+                        f.name().to_string()
+                    }
+                })
+                .collect();
             let rows = rows
                 .iter()
                 .map(|r| {

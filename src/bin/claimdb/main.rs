@@ -10,7 +10,7 @@ mod paths;
 mod repl;
 mod shell;
 
-use std::io::{IsTerminal, Read};
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -229,16 +229,7 @@ fn main() -> ExitCode {
             commands::update_source(&session, &id, &file)
         }
         (None, None) if std::io::stdin().is_terminal() => repl::run(&mut session),
-        (None, None) => {
-            let mut text = String::new();
-            match std::io::stdin().read_to_string(&mut text) {
-                Ok(_) => session.run_text(&text, "<stdin>"),
-                Err(e) => {
-                    eprintln!("error: cannot read stdin: {e}");
-                    false
-                }
-            }
-        }
+        (None, None) => run_stdin(&mut session),
     };
     if session.in_transaction() {
         eprintln!(
@@ -248,6 +239,44 @@ fn main() -> ExitCode {
     // Dropping the session closes the database cleanly (sled flushes on drop).
     drop(session);
     exit(ok)
+}
+
+/// Runs statements from a stdin that is not a terminal, each as soon as its
+/// `;` arrives (as the sqlite3 shell does), so a pipe can feed a long-lived
+/// process. A statement left without `;` at the end still runs.
+fn run_stdin(shell: &mut Shell) -> bool {
+    let mut text = String::new();
+    let mut done = 0;
+    let mut ok = true;
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock();
+    loop {
+        let mut line = String::new();
+        match lines.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) => text.push_str(&line),
+            Err(e) => {
+                eprintln!("error: cannot read stdin: {e}");
+                return false;
+            }
+        }
+        let pending = &text[done..];
+        let complete = pending.trim_start().starts_with('.')
+            || claimdb::query::split_statements(pending)
+                .last()
+                .is_none_or(|c| c.terminated);
+        if complete {
+            ok &= shell.run_from(&text, done, "<stdin>");
+            done = text.len();
+            if !ok && !shell.keep_going {
+                return false;
+            }
+        }
+    }
+    if done < text.len() {
+        ok &= shell.run_from(&text, done, "<stdin>");
+    }
+    ok
 }
 
 fn exit(ok: bool) -> ExitCode {

@@ -121,12 +121,18 @@ impl Shell {
     /// errors). Stops at the first failure unless `keep_going`. Returns false
     /// if anything failed.
     pub fn run_text(&mut self, text: &str, origin: &str) -> bool {
+        self.run_from(text, 0, origin)
+    }
+
+    /// Runs what stands in `text` from byte `from` on; errors are placed in
+    /// the whole `text` (for input that arrives piece by piece).
+    pub fn run_from(&mut self, text: &str, from: usize, origin: &str) -> bool {
         let mut ok = true;
         // Dot-commands stand on lines of their own between statements; the
         // text between them is cut into statements at `;`.
-        let mut block_start = 0;
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
+        let mut block_start = from;
+        let mut offset = from;
+        for line in text[from..].split_inclusive('\n') {
             let line_start = offset;
             offset += line.len();
             let pending = &text[block_start..line_start];
