@@ -63,7 +63,7 @@ pub(super) fn render_detail(d: &ClaimDetail, width: usize) -> String {
     if d.context.is_empty() {
         return out.trim_end().to_string();
     }
-    let _ = writeln!(out);
+    let _ = writeln!(out, "  passage:");
     let gutter = d.context.last().map_or(1, |l| l.number.to_string().len());
     let room = width.saturating_sub(gutter + 3).max(20);
     for line in &d.context {
@@ -84,7 +84,8 @@ pub(super) fn render_detail(d: &ClaimDetail, width: usize) -> String {
             None if chars.len() > room => format!("{}…", chars[..room].iter().collect::<String>()),
             None => line.text.clone(),
         };
-        let _ = writeln!(out, "{:>gutter$} | {shown}", line.number);
+        let row = format!("  {:>gutter$} | {shown}", line.number);
+        let _ = writeln!(out, "{}", row.trim_end());
     }
     out.trim_end().to_string()
 }
