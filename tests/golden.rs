@@ -49,12 +49,17 @@ fn parse_file(text: &str) -> Vec<Item> {
             items.push(Item::Text(line.to_string()));
         } else {
             let mut query = vec![line];
+            let mut closed = false;
             for l in lines.by_ref() {
                 if l == "----" {
+                    closed = true;
                     break;
                 }
                 query.push(l);
             }
+            // A statement without `----` is a broken file (often expected
+            // output with a blank line in it): say so rather than guess.
+            assert!(closed, "statement without a `----` line: {:?}", query.join("\n"));
             let mut expected = Vec::new();
             while let Some(l) = lines.peek() {
                 if l.is_empty() {
