@@ -59,7 +59,11 @@ fn parse_file(text: &str) -> Vec<Item> {
             }
             // A statement without `----` is a broken file (often expected
             // output with a blank line in it): say so rather than guess.
-            assert!(closed, "statement without a `----` line: {:?}", query.join("\n"));
+            assert!(
+                closed,
+                "statement without a `----` line: {:?}",
+                query.join("\n")
+            );
             let mut expected = Vec::new();
             while let Some(l) = lines.peek() {
                 if l.is_empty() {

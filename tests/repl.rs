@@ -1,0 +1,74 @@
+//! The real shell, driven through a pseudo-terminal as a person would drive
+//! it: a partial keyword and Tab, a partial speaker name and Tab, a statement
+//! over two lines, a bad statement (the caret, and the shell goes on),
+//! `.format json`, and Ctrl-D to leave. What the screen shows is checked.
+#![cfg(unix)]
+
+use std::process::Command;
+
+use rexpect::reader::Options;
+use rexpect::session::spawn_with_options;
+
+/// Sends keystrokes now (the session's writer is buffered).
+fn type_keys(p: &mut rexpect::session::PtySession, keys: &str) {
+    p.send(keys).unwrap();
+    p.flush().unwrap();
+}
+
+#[test]
+fn a_person_at_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimdb"));
+    cmd.arg("--db")
+        .arg(dir.path().join("repl.db"))
+        .env("XDG_DATA_HOME", dir.path())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("CLAIMDB_DB");
+    let options = Options::new()
+        .timeout_ms(Some(20_000))
+        .strip_ansi_escape_codes(false);
+    let mut p = spawn_with_options(cmd, options).expect("spawn claimdb in a pty");
+    p.exp_string("Enter \".help\" for usage hints.").unwrap();
+    p.exp_string("claimdb> ").unwrap();
+
+    // A partial keyword, Tab, and the rest of a statement over two lines.
+    type_keys(&mut p, "expl");
+    type_keys(&mut p, "\t");
+    p.exp_string("explain").unwrap();
+    type_keys(&mut p, " count claims");
+    type_keys(&mut p, "\r");
+    // Not finished without `;`: the shell waits for more.
+    type_keys(&mut p, "where speaker = \"Mori");
+    type_keys(&mut p, "\t");
+    p.exp_string("\"Moriuchi\"").unwrap();
+    type_keys(&mut p, ";\r");
+    p.exp_string("index idx_speaker on speaker id 3 (about 4 rows)")
+        .unwrap();
+    p.exp_string("claimdb> ").unwrap();
+
+    // A bad statement: the error with its caret, then the prompt again.
+    type_keys(&mut p, "claims where speeker = \"White\";\r");
+    p.exp_string("error: unknown field `speeker` (did you mean `speaker`?)")
+        .unwrap();
+    p.exp_string("^^^^^^^").unwrap();
+    p.exp_string("claimdb> ").unwrap();
+
+    // .format json, then a count.
+    type_keys(&mut p, ".format json\r");
+    p.exp_string("claimdb> ").unwrap();
+    type_keys(&mut p, "count claims where speaker = \"Thae\";\r");
+    p.exp_string("\"count\": 2").unwrap();
+    p.exp_string("claimdb> ").unwrap();
+
+    // Ctrl-C drops the current input; the shell goes on.
+    type_keys(&mut p, "claims where");
+    p.send_control('c').unwrap();
+    p.exp_string("claimdb> ").unwrap();
+
+    // Ctrl-D leaves, and the history was kept.
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+    let history = std::fs::read_to_string(dir.path().join("claimdb/history.txt")).unwrap();
+    assert!(history.contains("speeker"), "{history}");
+}

@@ -1,0 +1,71 @@
+//! Scripts as `claimdb run FILE` runs them: each `tests/scripts/NAME.cq`
+//! runs against a fresh seeded database, and its exit code, stdout and
+//! stderr must match `NAME.out`. A first line `-- args: ...` adds options.
+//! Run with `UPDATE_GOLDEN=1` to rewrite the `.out` files.
+
+use std::path::Path;
+use std::process::Command;
+
+fn expected_text(code: Option<i32>, stdout: &str, stderr: &str) -> String {
+    format!(
+        "exit {}\n--- stdout\n{stdout}--- stderr\n{stderr}",
+        code.map_or("signal".into(), |c| c.to_string())
+    )
+}
+
+#[test]
+fn script_files() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut scripts: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "cq"))
+        .collect();
+    scripts.sort();
+    assert!(scripts.len() >= 6);
+    let mut failures = Vec::new();
+    for script in scripts {
+        let name = script.file_name().unwrap().to_str().unwrap().to_string();
+        let text = std::fs::read_to_string(&script).unwrap();
+        let args: Vec<&str> = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("-- args:"))
+            .map(|a| a.split_whitespace().collect())
+            .unwrap_or_default();
+        let tmp = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+            .current_dir(&dir)
+            .arg("--db")
+            .arg(tmp.path().join("s.db"))
+            .args(&args)
+            .arg("run")
+            .arg(&name)
+            .env("COLUMNS", "100")
+            .env_remove("CLAIMDB_DB")
+            .output()
+            .unwrap();
+        let actual = expected_text(
+            out.status.code(),
+            &String::from_utf8_lossy(&out.stdout),
+            &String::from_utf8_lossy(&out.stderr),
+        );
+        let expected_path = script.with_extension("out");
+        if update {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != actual {
+            failures.push(format!(
+                "{name}\n--- expected\n{expected}\n--- actual\n{actual}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "script mismatches (UPDATE_GOLDEN=1 to accept):\n{}",
+        failures.join("\n")
+    );
+}
