@@ -4,7 +4,7 @@
 //! until the input ends with a `;` outside strings and comments). Lines that
 //! start with `.` are shell commands. Tab completes keywords, field names,
 //! dot-commands, and the speaker names and source ids of the open database
-//! (quoted). Keywords, strings and numbers are coloured, unless `NO_COLOR`
+//! (quoted); a hint from history completes the line. Keywords, strings and numbers are coloured, unless `NO_COLOR`
 //! is set or the output is not a terminal. History is kept in the user's
 //! data directory. Ctrl-C drops the current input; Ctrl-D leaves.
 
@@ -15,7 +15,7 @@ use claimdb::query::{split_statements, Field, KEYWORDS};
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::{CmdKind, Highlighter};
-use rustyline::hint::Hinter;
+use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Editor, Helper};
 
@@ -44,12 +44,18 @@ struct ShellHelper {
     /// Speaker names and source ids of the open database, quoted for completion.
     names: Vec<String>,
     colour: bool,
+    /// Suggests the rest of a line from history, fish-style (accept with →).
+    history: HistoryHinter,
 }
 
 impl Helper for ShellHelper {}
 
 impl Hinter for ShellHelper {
     type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        self.history.hint(line, pos, ctx)
+    }
 }
 
 impl Validator for ShellHelper {
@@ -135,6 +141,14 @@ impl Highlighter for ShellHelper {
             return Cow::Borrowed(line);
         }
         Cow::Owned(colourize(line))
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.colour {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
     }
 
     fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
@@ -230,6 +244,7 @@ pub fn run(shell: &mut Shell) -> bool {
     editor.set_helper(Some(ShellHelper {
         names: completion_names(shell),
         colour,
+        history: HistoryHinter::new(),
     }));
     let history = paths::history_file();
     if let Some(h) = &history {
