@@ -604,10 +604,42 @@ fn round(x: f64) -> Value {
     Value::Num((x * 10_000.0).round() / 10_000.0)
 }
 
-fn run_list(store: &Store, q: &ListQuery) -> Result<Output> {
+/// A listed row, seen as a record for conditions and sorting.
+trait AsRecord {
+    fn record(&self) -> Box<dyn Record + '_>;
+}
+
+impl AsRecord for SpeakerRow {
+    fn record(&self) -> Box<dyn Record + '_> {
+        Box::new(SpeakerRecord {
+            speaker: &self.speaker,
+            claims: self.claims,
+        })
+    }
+}
+
+impl AsRecord for SourceRow {
+    fn record(&self) -> Box<dyn Record + '_> {
+        Box::new(SourceRecord {
+            source: &self.source,
+            claims: self.claims,
+        })
+    }
+}
+
+/// Applies a list query's condition, order, limit and offset to its rows.
+fn filter_sort_page<T: AsRecord>(rows: Vec<T>, q: &ListQuery) -> Vec<T> {
     let patterns = Patterns::of(q.filter.as_ref());
-    let keep = |r: &dyn Record| q.filter.as_ref().is_none_or(|f| eval(f, r, &patterns));
-    let sort = |a: &dyn Record, b: &dyn Record| {
+    let mut rows: Vec<T> = rows
+        .into_iter()
+        .filter(|r| {
+            q.filter
+                .as_ref()
+                .is_none_or(|f| eval(f, r.record().as_ref(), &patterns))
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let (a, b) = (a.record(), b.record());
         for o in &q.order {
             let SelectItem::Field(f) = o.key.node else {
                 continue;
@@ -619,74 +651,38 @@ fn run_list(store: &Store, q: &ListQuery) -> Result<Output> {
             }
         }
         Ordering::Equal
-    };
-    match q.table {
+    });
+    paginate(&mut rows, q.limit, q.offset);
+    rows
+}
+
+fn run_list(store: &Store, q: &ListQuery) -> Result<Output> {
+    let count = |scan: IndexScan| store.scan_index(&scan).count() as u64;
+    Ok(match q.table {
         Table::Speakers => {
-            let mut rows: Vec<SpeakerRow> = store
+            let rows = store
                 .speakers()?
                 .into_iter()
                 .map(|speaker| SpeakerRow {
-                    claims: store.scan_index(&IndexScan::Speaker(speaker.id)).count() as u64,
+                    claims: count(IndexScan::Speaker(speaker.id)),
                     speaker,
                 })
-                .filter(|r| {
-                    keep(&SpeakerRecord {
-                        speaker: &r.speaker,
-                        claims: r.claims,
-                    })
-                })
                 .collect();
-            rows.sort_by(|a, b| {
-                sort(
-                    &SpeakerRecord {
-                        speaker: &a.speaker,
-                        claims: a.claims,
-                    },
-                    &SpeakerRecord {
-                        speaker: &b.speaker,
-                        claims: b.claims,
-                    },
-                )
-            });
-            paginate(&mut rows, q.limit, q.offset);
-            Ok(Output::Speakers(rows))
+            Output::Speakers(filter_sort_page(rows, q))
         }
         _ => {
-            let mut rows: Vec<SourceRow> = store
+            let rows = store
                 .sources()?
                 .into_iter()
                 .map(|source| SourceRow {
-                    claims: store
-                        .scan_index(&IndexScan::Source(source.id.clone()))
-                        .count() as u64,
-                    origin_of: store
-                        .scan_index(&IndexScan::Origin(source.id.clone()))
-                        .count() as u64,
+                    claims: count(IndexScan::Source(source.id.clone())),
+                    origin_of: count(IndexScan::Origin(source.id.clone())),
                     source,
                 })
-                .filter(|r| {
-                    keep(&SourceRecord {
-                        source: &r.source,
-                        claims: r.claims,
-                    })
-                })
                 .collect();
-            rows.sort_by(|a, b| {
-                sort(
-                    &SourceRecord {
-                        source: &a.source,
-                        claims: a.claims,
-                    },
-                    &SourceRecord {
-                        source: &b.source,
-                        claims: b.claims,
-                    },
-                )
-            });
-            paginate(&mut rows, q.limit, q.offset);
-            Ok(Output::Sources(rows))
+            Output::Sources(filter_sort_page(rows, q))
         }
-    }
+    })
 }
 
 /// How many lines of context `show claim` prints around the quote.

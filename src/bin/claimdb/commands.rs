@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use claimdb::cite::{self, Hint};
-use claimdb::render::{checks_table, render_citation, render_rows, render_table, Format};
-use claimdb::{CheckScope, Status};
+use claimdb::render::{checks_table, render_citation, render_rows, Format};
+use claimdb::{CheckScope, Recheck, Status};
 
 use crate::shell::Shell as Session;
 
@@ -52,43 +52,17 @@ pub fn check(session: &Session, scope: &CheckScope) -> bool {
             return false;
         }
     };
-    let speakers = session.db.speakers().unwrap_or_default();
     let failed = report.iter().filter(|r| r.after == Status::Broken).count();
     let unverified = report
         .iter()
         .filter(|r| r.after == Status::Unverified)
         .count();
-    match session.format {
-        Format::Json | Format::Jsonl | Format::Csv => {
-            println!(
-                "{}",
-                render_rows(
-                    &checks_table(&report, &speakers),
-                    session.format,
-                    Session::width()
-                )
-            )
-        }
-        Format::Table => {
-            // Only what needs attention; the other formats have every row.
-            println!(
-                "{} claims checked: {} verified, {failed} broken, {unverified} unverified (no source text)",
-                report.len(),
-                report.len() - failed - unverified
-            );
-            let problems: Vec<_> = report
-                .iter()
-                .filter(|r| r.after == Status::Broken)
-                .cloned()
-                .collect();
-            if !problems.is_empty() {
-                println!(
-                    "{}",
-                    render_table(&checks_table(&problems, &speakers), Session::width())
-                );
-            }
-        }
-    }
+    let summary = format!(
+        "{} claims checked: {} verified, {failed} broken, {unverified} unverified (no source text)",
+        report.len(),
+        report.len() - failed - unverified
+    );
+    print_report(session, &report, &summary, |r| r.after == Status::Broken);
     if failed > 0 {
         eprintln!("error: {failed} of {} claims do not verify", report.len());
     }
@@ -107,38 +81,47 @@ pub fn update_source(session: &Session, id: &str, file: &Path) -> bool {
             return false;
         }
     };
-    let speakers = session.db.speakers().unwrap_or_default();
-    let changed: Vec<_> = report
-        .iter()
-        .filter(|r| r.before != r.after)
-        .cloned()
-        .collect();
+    let changed = report.iter().filter(|r| r.before != r.after).count();
     let broken = report.iter().filter(|r| r.after == Status::Broken).count();
-    match session.format {
-        Format::Json | Format::Jsonl | Format::Csv => {
-            println!(
-                "{}",
-                render_rows(
-                    &checks_table(&report, &speakers),
-                    session.format,
-                    Session::width()
-                )
-            )
-        }
-        Format::Table => {
-            println!(
-                "source {id:?} updated: {} claims re-anchored, {} verified, {broken} broken, {} changed status",
-                report.len(),
-                report.len() - broken,
-                changed.len()
-            );
-            if !changed.is_empty() {
-                println!(
-                    "{}",
-                    render_table(&checks_table(&changed, &speakers), Session::width())
-                );
-            }
-        }
-    }
+    let summary = format!(
+        "source {id:?} updated: {} claims re-anchored, {} verified, {broken} broken, {changed} changed status",
+        report.len(),
+        report.len() - broken,
+    );
+    print_report(session, &report, &summary, |r| r.before != r.after);
     true
+}
+
+/// Prints a re-check report: in a table, the summary and the rows `shown`
+/// picks (what needs attention); in the other formats, every row.
+fn print_report(
+    session: &Session,
+    report: &[Recheck],
+    summary: &str,
+    shown: impl Fn(&Recheck) -> bool,
+) {
+    let speakers = session.db.speakers().unwrap_or_default();
+    if session.format != Format::Table {
+        println!(
+            "{}",
+            render_rows(
+                &checks_table(report, &speakers),
+                session.format,
+                Session::width()
+            )
+        );
+        return;
+    }
+    println!("{summary}");
+    let picked: Vec<Recheck> = report.iter().filter(|r| shown(r)).cloned().collect();
+    if !picked.is_empty() {
+        println!(
+            "{}",
+            render_rows(
+                &checks_table(&picked, &speakers),
+                Format::Table,
+                Session::width()
+            )
+        );
+    }
 }
