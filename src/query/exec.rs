@@ -444,18 +444,25 @@ fn compare_claims(order: &[OrderBy], a: &ClaimRow, b: &ClaimRow, speakers: &Spea
         claim: &b.claim,
         speaker: speakers.get(b.claim.speaker),
     };
+    compare_records(order, &ra, &rb)
+        // Ties keep id order, so results are deterministic.
+        .then(a.claim.id.cmp(&b.claim.id))
+}
+
+/// Orders two records by the `order by` keys (fields; aggregates are
+/// ordered elsewhere).
+fn compare_records(order: &[OrderBy], a: &dyn Record, b: &dyn Record) -> Ordering {
     for o in order {
         let SelectItem::Field(f) = o.key.node else {
             continue;
         };
-        let ord = sort_cmp(&ra.value(f), &rb.value(f));
+        let ord = sort_cmp(&a.value(f), &b.value(f));
         let ord = if o.descending { ord.reverse() } else { ord };
         if ord != Ordering::Equal {
             return ord;
         }
     }
-    // Ties keep id order, so results are deterministic.
-    a.claim.id.cmp(&b.claim.id)
+    Ordering::Equal
 }
 
 /// Running totals of one group.
@@ -638,20 +645,7 @@ fn filter_sort_page<T: AsRecord>(rows: Vec<T>, q: &ListQuery) -> Vec<T> {
                 .is_none_or(|f| eval(f, r.record().as_ref(), &patterns))
         })
         .collect();
-    rows.sort_by(|a, b| {
-        let (a, b) = (a.record(), b.record());
-        for o in &q.order {
-            let SelectItem::Field(f) = o.key.node else {
-                continue;
-            };
-            let ord = sort_cmp(&a.value(f), &b.value(f));
-            let ord = if o.descending { ord.reverse() } else { ord };
-            if ord != Ordering::Equal {
-                return ord;
-            }
-        }
-        Ordering::Equal
-    });
+    rows.sort_by(|a, b| compare_records(&q.order, a.record().as_ref(), b.record().as_ref()));
     paginate(&mut rows, q.limit, q.offset);
     rows
 }
