@@ -458,3 +458,57 @@ fn a_reported_write_survives_kill_9() {
         .expect("the reported claim is on disk");
     assert_eq!(claim.quote, "We cannot have a society");
 }
+
+#[test]
+fn a_folder_of_other_files_is_not_taken_for_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let out = claimdb(dir.path(), &["query", "count claims"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("does not hold a claimdb database"),
+        "{}",
+        text(&out.stderr)
+    );
+    let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(entries.len(), 1, "nothing was written there");
+}
+
+#[test]
+fn shell_commands_output_schema_timer_and_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("results.txt");
+    let other = dir.path().join("other.db");
+    let script = format!(
+        ".output {}\ncount claims where speaker = \"Thae\";\n.output\n.schema\n.timer on\ncount claims;\n.timer off\n.open {}\ncount claims;\n",
+        results.display(),
+        other.display()
+    );
+    let out = claimdb(&dir.path().join("main.db"), &[], Some(&script));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&results).unwrap(),
+        " count\n------\n     2\n(1 row)\n"
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("claims:\n  id           number: "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  confidence   number: 0 to 1"), "{stdout}");
+    assert!(
+        stdout.contains("  origin       text, may be null:"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("sources:\n"), "{stdout}");
+    // The count in this database, then in the one .open created (and seeded).
+    let n = seed_claim_count();
+    assert_eq!(
+        stdout.matches(&format!("{n:>6}\n(1 row)")).count(),
+        2,
+        "{stdout}"
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.matches("run time: ").count(), 1, "{stderr}");
+    assert!(other.join("db").exists());
+}

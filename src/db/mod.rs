@@ -68,6 +68,23 @@ impl Db {
                 source: std::io::Error::other("is a file, not a claimdb database directory"),
             });
         }
+        // sled writes its files into whatever directory it is given: never
+        // into a folder of someone's documents mistaken for a database.
+        if path.is_dir() && !path.join("conf").exists() && !path.join("db").exists() {
+            let has_entries = std::fs::read_dir(path)
+                .map_err(|source| Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?
+                .next()
+                .is_some();
+            if has_entries {
+                return Err(Error::Io {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::other("is a directory that does not hold a claimdb database; refusing to write into it"),
+                });
+            }
+        }
         let (store, created) = Store::open(path)?;
         let db = Db {
             store,

@@ -372,7 +372,7 @@ fields! {
     Id => "id", Number, [Claims, Speakers], "the record's number (a source's id is text: see `source`)";
     Speaker => "speaker", Text, [Claims], "who made the claim; `=` matches any of their names";
     Source => "source", Text, [Claims, Sources], "the id of the source that holds the quote (of the source itself, in `sources`)";
-    Origin => "origin", Text, [Claims], "the id of the source where the claim was first made (may be null)";
+    Origin => "origin", Text, [Claims], "the id of the source where the claim was first made";
     Quote => "quote", Text, [Claims], "the verbatim quote";
     Statement => "statement", Text, [Claims], "the claim in plain words";
     Confidence => "confidence", Number, [Claims], "0 to 1";
@@ -381,14 +381,14 @@ fields! {
     Status => "status", Text, [Claims], "verified, unverified or broken";
     Name => "name", Text, [Speakers], "a speaker's name; `=` matches any alias";
     Alias => "alias", Text, [Speakers], "any one of a speaker's aliases";
-    Description => "description", Text, [Speakers], "a speaker's role and affiliation (may be null)";
+    Description => "description", Text, [Speakers], "a speaker's role and affiliation";
     Claims => "claims", Number, [Speakers, Sources], "how many claims a speaker made, or quote a source";
     Title => "title", Text, [Sources], "a source's title";
-    Author => "author", Text, [Sources], "a source's author (may be null)";
-    Publisher => "publisher", Text, [Sources], "a source's publisher (may be null)";
-    Date => "date", Text, [Sources], "a source's date as written, such as 2022-06 (may be null)";
+    Author => "author", Text, [Sources], "a source's author";
+    Publisher => "publisher", Text, [Sources], "a source's publisher";
+    Date => "date", Text, [Sources], "a source's date as written, such as 2022-06";
     Kind => "kind", Text, [Sources], "article, book, testimony, statement, interview, report, post or other";
-    Url => "url", Text, [Sources], "where the source can be read (may be null)";
+    Url => "url", Text, [Sources], "where the source can be read";
 }
 
 impl Field {
