@@ -325,3 +325,42 @@ fn open_error(path: &Path, e: sled::Error) -> Error {
         other => Error::Storage(other),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_of_another_format_version_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.db");
+        {
+            let (store, created) = Store::open(&path).unwrap();
+            assert!(created);
+            store.transaction(|tx| tx.stamp_format_version()).unwrap();
+            store
+                .tree(T::Meta)
+                .insert(b"format_version", codec::encode(&99u32).unwrap())
+                .unwrap();
+            store.flush().unwrap();
+        }
+        match Store::open(&path) {
+            Err(Error::FormatVersion {
+                found: 99,
+                expected: FORMAT_VERSION,
+            }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_second_open_reports_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.db");
+        let _first = Store::open(&path).unwrap();
+        match Store::open(&path) {
+            Err(Error::Locked(p)) => assert_eq!(p, path),
+            other => panic!("{other:?}"),
+        }
+    }
+}
