@@ -103,6 +103,11 @@ pub fn candidate_windows(text: &str, quote: &str) -> Vec<(usize, usize, usize)> 
             scores.push((shared, i + 1 - width));
         }
     }
+    // Only windows at least half as good as the best can be among the best
+    // few: drop the rest before sorting (most of a long text shares a word
+    // or two with any quote).
+    let top = scores.iter().map(|s| s.0).max().unwrap_or(0);
+    scores.retain(|s| 2 * s.0 >= top);
     // Best first; among equals, earliest first.
     scores.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut picked: Vec<(usize, usize, usize)> = Vec::new();
