@@ -475,6 +475,19 @@ struct Acc {
     maxs: Vec<Option<Value>>,
 }
 
+impl Acc {
+    /// Totals for `n` select items, all empty.
+    fn new(n: usize) -> Acc {
+        Acc {
+            count: 0,
+            sums: vec![0.0; n],
+            counts: vec![0; n],
+            mins: vec![None; n],
+            maxs: vec![None; n],
+        }
+    }
+}
+
 fn group(store: &Store, rows: &[ClaimRow], q: &ClaimsQuery) -> Result<Rows> {
     let speakers = Speakers::load(store)?;
     let items: Vec<SelectItem> = q.select.as_ref().map_or_else(
@@ -512,16 +525,7 @@ fn group(store: &Store, rows: &[ClaimRow], q: &ClaimsQuery) -> Result<Rows> {
             let id = format!("{key:?}");
             let entry = groups.entry(id).or_insert_with(|| {
                 order.push(key.clone());
-                (
-                    key.clone(),
-                    Acc {
-                        sums: vec![0.0; n],
-                        counts: vec![0; n],
-                        mins: vec![None; n],
-                        maxs: vec![None; n],
-                        ..Acc::default()
-                    },
-                )
+                (key.clone(), Acc::new(n))
             });
             let acc = &mut entry.1;
             acc.count += 1;
@@ -557,19 +561,7 @@ fn group(store: &Store, rows: &[ClaimRow], q: &ClaimsQuery) -> Result<Rows> {
     // An aggregate over no rows at all still gives one row (count 0).
     if groups.is_empty() && group_field.is_none() {
         order.push(Value::Null);
-        groups.insert(
-            format!("{:?}", Value::Null),
-            (
-                Value::Null,
-                Acc {
-                    sums: vec![0.0; n],
-                    counts: vec![0; n],
-                    mins: vec![None; n],
-                    maxs: vec![None; n],
-                    ..Acc::default()
-                },
-            ),
-        );
+        groups.insert(format!("{:?}", Value::Null), (Value::Null, Acc::new(n)));
     }
     let columns = items.iter().map(|i| i.column()).collect();
     let out_rows = order
