@@ -75,7 +75,8 @@ fn parameter_errors_point_at_the_parameter() {
         e.message
     );
     assert_eq!(&text[e.span.start..e.span.end], "$min");
-    // Lists bind too.
+    // A bound list is one value: `in` still needs its parentheses, with a
+    // parameter for each member.
     let out = db
         .query_with(
             "count claims where speaker in $names",

@@ -51,6 +51,22 @@ pub struct Change {
     pub kinds: Vec<ChangeKind>,
 }
 
+impl Change {
+    /// The change for a person: `the quote says "$18" where the source says "$81" (number)`.
+    pub fn describe(&self) -> String {
+        let kinds: Vec<&str> = self.kinds.iter().map(|k| k.describe()).collect();
+        let what = match (self.quote.is_empty(), self.source.is_empty()) {
+            (false, false) => format!(
+                "the quote says \"{}\" where the source says \"{}\"",
+                self.quote, self.source
+            ),
+            (false, true) => format!("the quote adds \"{}\"", self.quote),
+            _ => format!("the quote leaves out \"{}\"", self.source),
+        };
+        format!("{what} ({})", kinds.join(", "))
+    }
+}
+
 /// A word token: the text as written and its comparison key.
 #[derive(Debug, Clone)]
 pub struct Word<'t> {

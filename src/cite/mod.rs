@@ -144,6 +144,23 @@ impl Citation {
     pub fn is_verified(&self) -> bool {
         self.verdict.is_verified()
     }
+
+    /// The result for a quote that could not be checked: its source holds no text.
+    pub fn without_text() -> Citation {
+        Citation {
+            notes: vec!["the source holds no text to check against".into()],
+            ..not_found()
+        }
+    }
+
+    /// One line per word change, then the notes: what a report lists.
+    pub fn findings(&self) -> Vec<String> {
+        self.changes
+            .iter()
+            .map(Change::describe)
+            .chain(self.notes.iter().cloned())
+            .collect()
+    }
 }
 
 /// Checks `quote` against `text`.
@@ -174,7 +191,7 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
     let needle = folded_quote.text.trim();
     let quote_rules = folded_quote.rules_in(0, folded_quote.text.len());
     if needle.is_empty() || folded.text.is_empty() {
-        return not_found(text, folded, needle);
+        return not_found();
     }
     // 1. The whole quote, as is, then with its first letter's case flipped.
     for variant in [Some(needle.to_string()), flip_initial(needle)]
@@ -269,11 +286,11 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
                 notes: Vec::new(),
             }
         }
-        _ => not_found(text, folded, needle),
+        _ => not_found(),
     }
 }
 
-fn not_found(_text: &str, _folded: &Normalized, _needle: &str) -> Citation {
+fn not_found() -> Citation {
     Citation {
         verdict: Verdict::NotFound,
         location: None,
@@ -484,16 +501,7 @@ pub fn write_findings(f: &mut impl fmt::Write, c: &Citation) -> fmt::Result {
         _ => {}
     }
     for change in &c.changes {
-        let kinds: Vec<&str> = change.kinds.iter().map(|k| k.describe()).collect();
-        let line = match (change.quote.is_empty(), change.source.is_empty()) {
-            (false, false) => format!(
-                "the quote says \"{}\" where the source says \"{}\"",
-                change.quote, change.source
-            ),
-            (false, true) => format!("the quote adds \"{}\"", change.quote),
-            _ => format!("the quote leaves out \"{}\"", change.source),
-        };
-        write!(f, "\n  - {line} ({})", kinds.join(", "))?;
+        write!(f, "\n  - {}", change.describe())?;
     }
     for note in &c.notes {
         write!(f, "\n  note: {note}")?;

@@ -87,7 +87,7 @@ impl Db {
                 .find(|(id, _)| *id == claim.source)
                 .and_then(|(_, t)| t.as_ref());
             let (after, citation) = match text {
-                None => (Status::Unverified, cite::locate("", "")),
+                None => (Status::Unverified, Citation::without_text()),
                 Some((text, folded)) => {
                     let c = cite::locate_with(
                         text,

@@ -321,25 +321,13 @@ pub(crate) fn hint_from(anchor: &Anchor) -> cite::Hint {
 
 /// The checker's findings, as a broken claim stores them.
 pub(crate) fn mismatch_from(c: &Citation, text: &str) -> Mismatch {
-    let mut changes = String::new();
-    let _ = cite::write_findings(
-        &mut changes,
-        &Citation {
-            location: None,
-            ..c.clone()
-        },
-    );
     Mismatch {
         verdict: c.verdict.as_str().to_string(),
         passage: c.location.as_ref().map(|l| l.text.clone()),
         line: c.location.as_ref().map_or(0, |l| l.line as u32),
         column: c.location.as_ref().map_or(0, |l| l.column as u32),
         score: c.score,
-        changes: changes
-            .lines()
-            .map(|l| l.trim().trim_start_matches("- ").to_string())
-            .filter(|l| !l.is_empty())
-            .collect(),
+        changes: c.findings(),
         text_sha256: cite::sha256_hex(text),
     }
 }

@@ -204,7 +204,8 @@ pub fn execute_read(store: &Store, statement: &Statement) -> Result<(Output, Exe
         }
         Statement::CountClaims { filter, group_by } => {
             let p = plan(store, statement)?;
-            let rows = matching(store, &p, filter.as_ref(), &mut stats)?;
+            let speakers = Speakers::load(store)?;
+            let rows = matching(store, &speakers, &p, filter.as_ref(), &mut stats)?;
             match group_by {
                 None => Output::Count(rows.len() as u64),
                 Some(field) => {
@@ -219,7 +220,7 @@ pub fn execute_read(store: &Store, statement: &Statement) -> Result<(Output, Exe
                         group_by: Some(field.clone()),
                         ..Default::default()
                     };
-                    let mut out = group(store, &rows, &q)?;
+                    let mut out = group(&speakers, &rows, &q);
                     // Most claims first: the usual question is "who says most".
                     out.rows
                         .sort_by(|a, b| b[1].cmp_for_sort(&a[1]).then(a[0].cmp_for_sort(&b[0])));
@@ -280,23 +281,25 @@ pub fn matching_claims(
 ) -> Result<Vec<ClaimId>> {
     let p = plan(store, statement)?;
     let mut stats = ExecStats::default();
-    Ok(matching(store, &p, filter, &mut stats)?
-        .into_iter()
-        .map(|r| r.claim.id)
-        .collect())
+    Ok(
+        matching(store, &Speakers::load(store)?, &p, filter, &mut stats)?
+            .into_iter()
+            .map(|r| r.claim.id)
+            .collect(),
+    )
 }
 
 fn matching(
     store: &Store,
+    speakers: &Speakers,
     p: &Plan,
     filter: Option<&Expr>,
     stats: &mut ExecStats,
 ) -> Result<Vec<ClaimRow>> {
-    let speakers = Speakers::load(store)?;
     let patterns = Patterns::of(filter);
     let mut keep = |claim: Claim, out: &mut Vec<ClaimRow>| {
         stats.claims_read += 1;
-        if claim_matches(&claim, filter, &speakers, &patterns) {
+        if claim_matches(&claim, filter, speakers, &patterns) {
             out.push(ClaimRow {
                 speaker_name: speakers.name(claim.speaker).to_string(),
                 claim,
@@ -351,15 +354,16 @@ fn paginate<T>(rows: &mut Vec<T>, limit: Option<u64>, offset: Option<u64>) {
 }
 
 fn run_claims(store: &Store, p: &Plan, q: &ClaimsQuery, stats: &mut ExecStats) -> Result<Output> {
-    let mut rows = matching(store, p, q.filter.as_ref(), stats)?;
+    // Speakers are loaded once: for conditions, names, sorting and groups.
     let speakers = Speakers::load(store)?;
+    let mut rows = matching(store, &speakers, p, q.filter.as_ref(), stats)?;
     let grouped = q.group_by.is_some()
         || q.select.as_ref().is_some_and(|s| {
             s.iter()
                 .any(|i| matches!(i.node, SelectItem::Aggregate(..)))
         });
     if grouped {
-        let mut out = group(store, &rows, q)?;
+        let mut out = group(&speakers, &rows, q);
         let columns = out.columns.clone();
         let keys: Vec<(usize, bool)> = q
             .order
@@ -488,8 +492,7 @@ impl Acc {
     }
 }
 
-fn group(store: &Store, rows: &[ClaimRow], q: &ClaimsQuery) -> Result<Rows> {
-    let speakers = Speakers::load(store)?;
+fn group(speakers: &Speakers, rows: &[ClaimRow], q: &ClaimsQuery) -> Rows {
     let items: Vec<SelectItem> = q.select.as_ref().map_or_else(
         || {
             let mut v = Vec::new();
@@ -592,10 +595,10 @@ fn group(store: &Store, rows: &[ClaimRow], q: &ClaimsQuery) -> Result<Rows> {
                 .collect()
         })
         .collect();
-    Ok(Rows {
+    Rows {
         columns,
         rows: out_rows,
-    })
+    }
 }
 
 /// Averages to four decimals: confidence has no more.

@@ -229,7 +229,6 @@ pub fn plan(store: &Store, statement: &Statement) -> Result<Plan> {
             filter.as_ref()
         }
         Statement::ShowClaim(_) => {
-            p.table = "claims";
             p.access = Access::FullScan;
             p.estimated_rows = 1;
             p.action = Some("read one claim by id, and its source's text around the quote");

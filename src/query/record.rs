@@ -138,9 +138,14 @@ impl Record for SourceRecord<'_> {
     }
 }
 
-/// Compiled regular expressions of a condition, by pattern.
+/// What a condition needs prepared once rather than once per record: its
+/// `matches` patterns compiled, and its `contains` and `starts with` needles
+/// folded (case and typography).
 #[derive(Default)]
-pub struct Patterns(HashMap<String, regex::Regex>);
+pub struct Patterns {
+    regexes: HashMap<String, regex::Regex>,
+    needles: HashMap<String, String>,
+}
 
 impl Patterns {
     /// Compiles every `matches` pattern in `e` (already checked to compile).
@@ -159,18 +164,28 @@ impl Patterns {
                 self.collect(b);
             }
             Expr::Not(a) => self.collect(a),
-            Expr::Compare {
-                op: Op::Matches,
-                value,
-                ..
-            } => {
-                if let Literal::Str(s) = &value.node {
+            Expr::Compare { op, value, .. } => match (op, &value.node) {
+                (Op::Matches, Literal::Str(s)) => {
                     if let Ok(re) = super::check::compile_regex(s) {
-                        self.0.insert(s.clone(), re);
+                        self.regexes.insert(s.clone(), re);
                     }
                 }
-            }
+                (Op::Contains | Op::StartsWith, Literal::Str(s)) => {
+                    self.needles.insert(s.clone(), fold(s));
+                }
+                _ => {}
+            },
             _ => {}
+        }
+    }
+}
+
+impl Patterns {
+    /// The folded needle for `want` (folded now if the condition was not prepared).
+    fn needle<'p>(&'p self, want: &str) -> std::borrow::Cow<'p, str> {
+        match self.needles.get(want) {
+            Some(n) => Cow::Borrowed(n.as_str()),
+            None => Cow::Owned(fold(want)),
         }
     }
 }
@@ -228,9 +243,12 @@ fn compare(field: Field, have: &FieldValue, op: Op, want: &Literal, patterns: &P
 
 fn text_holds(field: Field, op: Op, have: &str, want: &str, patterns: &Patterns) -> bool {
     match op {
-        Op::Contains => fold(have).contains(&fold(want)),
-        Op::StartsWith => fold(have).starts_with(&fold(want)),
-        Op::Matches => patterns.0.get(want).is_some_and(|re| re.is_match(have)),
+        Op::Contains => fold(have).contains(patterns.needle(want).as_ref()),
+        Op::StartsWith => fold(have).starts_with(patterns.needle(want).as_ref()),
+        Op::Matches => patterns
+            .regexes
+            .get(want)
+            .is_some_and(|re| re.is_match(have)),
         _ if field.folds_case() => ordering_holds(op, fold_name(have).cmp(&fold_name(want))),
         _ => ordering_holds(op, have.cmp(want)),
     }

@@ -100,14 +100,6 @@ pub fn checks_table(report: &[Recheck], speakers: &[Speaker]) -> Table {
         .iter()
         .map(|r| {
             let at = r.citation.location.as_ref();
-            let mut detail = String::new();
-            let _ = write_findings(
-                &mut detail,
-                &Citation {
-                    location: None,
-                    ..r.citation.clone()
-                },
-            );
             vec![
                 Value::Int(r.claim as i64),
                 Value::Text(names.get(&r.speaker).copied().unwrap_or("").to_string()),
@@ -117,11 +109,7 @@ pub fn checks_table(report: &[Recheck], speakers: &[Speaker]) -> Table {
                 at.map_or(Value::Null, |l| Value::Int(l.line as i64)),
                 at.map_or(Value::Null, |l| Value::Int(l.column as i64)),
                 Value::Num((r.citation.score * 1000.0).round() / 1000.0),
-                Value::Text(
-                    one_line(&detail.replace("\n  - ", "; ").replace("\n  note: ", "; "))
-                        .trim_start_matches("; ")
-                        .to_string(),
-                ),
+                Value::Text(r.citation.findings().join("; ")),
             ]
         })
         .collect();

@@ -135,11 +135,13 @@ impl Shell {
         for line in text[from..].split_inclusive('\n') {
             let line_start = offset;
             offset += line.len();
-            let pending = &text[block_start..line_start];
-            let at_boundary = split_statements(pending)
-                .last()
-                .is_none_or(|c| c.terminated);
-            if at_boundary && line.trim_start().starts_with('.') {
+            // Only a line that starts with `.` can be a dot-command; only then
+            // is it worth asking whether a statement is still open before it.
+            let at_dot_command = line.trim_start().starts_with('.')
+                && split_statements(&text[block_start..line_start])
+                    .last()
+                    .is_none_or(|c| c.terminated);
+            if at_dot_command {
                 if !self.run_block(text, block_start, line_start, origin, &mut ok) {
                     return false;
                 }
