@@ -28,6 +28,7 @@
 pub mod cite;
 mod db;
 pub mod error;
+pub mod limits;
 pub mod model;
 pub mod query;
 pub mod render;

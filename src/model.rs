@@ -364,11 +364,13 @@ pub(crate) fn require_text(what: &'static str, value: &str) -> Result<()> {
     }
 }
 
-/// Lowercases and trims a tag, refusing empty ones.
+/// A tag as it is stored and shown: trimmed and lowercased. It is indexed
+/// and compared by [`crate::cite::fold_key`] (the same fold the planner and
+/// the filter apply to a tag in a query), never by this spelling. Tags that
+/// fold to nothing are refused.
 pub(crate) fn normalize_tag(tag: &str) -> Result<String> {
-    let tag = tag.trim().to_lowercase();
-    require_text("tag", &tag)?;
-    Ok(tag)
+    require_text("tag", &crate::cite::fold_key(tag))?;
+    Ok(tag.trim().to_lowercase())
 }
 
 #[cfg(test)]

@@ -168,9 +168,60 @@ fn classify(quote: &[&Word], source: &[&Word], quote_start: bool) -> Vec<ChangeK
     kinds
 }
 
+/// Most cells of the LCS table [`diff_words`] fills (4 bytes each): beyond
+/// it, the differing middle is reported as one change instead of aligned
+/// word by word, so a huge quote cannot ask for gigabytes.
+const MAX_DIFF_CELLS: usize = 4_000_000;
+
 /// The changes that turn the source's words into the quote's, by a
 /// longest-common-subsequence alignment of word keys.
+///
+/// The common prefix and suffix are set aside first (they are part of some
+/// longest common subsequence), so one changed word in a long quote costs a
+/// linear pass, not a table of quote × passage words.
 pub fn diff_words(quote: &[Word], source: &[Word]) -> Vec<Change> {
+    let prefix = quote
+        .iter()
+        .zip(source)
+        .take_while(|(q, s)| q.key == s.key)
+        .count();
+    let suffix = quote[prefix..]
+        .iter()
+        .rev()
+        .zip(source[prefix..].iter().rev())
+        .take_while(|(q, s)| q.key == s.key)
+        .count();
+    let (q_mid, s_mid) = (
+        &quote[prefix..quote.len() - suffix],
+        &source[prefix..source.len() - suffix],
+    );
+    let mut changes = if (q_mid.len() + 1).saturating_mul(s_mid.len() + 1) > MAX_DIFF_CELLS {
+        let q: Vec<&Word> = q_mid.iter().collect();
+        let s: Vec<&Word> = s_mid.iter().collect();
+        vec![Change {
+            quote: q.iter().map(|w| w.text).collect::<Vec<_>>().join(" "),
+            source: s.iter().map(|w| w.text).collect::<Vec<_>>().join(" "),
+            kinds: classify(&q, &s, prefix == 0),
+        }]
+    } else {
+        align(q_mid, s_mid, prefix == 0)
+    };
+    // The same words, moved: say so rather than listing removals and additions.
+    let mut q_keys: Vec<&str> = quote.iter().map(|w| w.key.as_str()).collect();
+    let mut s_keys: Vec<&str> = source.iter().map(|w| w.key.as_str()).collect();
+    q_keys.sort_unstable();
+    s_keys.sort_unstable();
+    if !changes.is_empty() && q_keys == s_keys {
+        for c in &mut changes {
+            c.kinds = vec![ChangeKind::WordOrder];
+        }
+    }
+    changes
+}
+
+/// The word-by-word alignment of two runs; `at_start` when the quote's run
+/// begins the quote.
+fn align(quote: &[Word], source: &[Word], at_start: bool) -> Vec<Change> {
     let (n, m) = (quote.len(), source.len());
     // lcs[i][j]: LCS length of quote[i..] and source[j..].
     let mut lcs = vec![vec![0u32; m + 1]; n + 1];
@@ -186,7 +237,7 @@ pub fn diff_words(quote: &[Word], source: &[Word]) -> Vec<Change> {
     let mut changes = Vec::new();
     let (mut i, mut j) = (0, 0);
     let (mut q_run, mut s_run): (Vec<&Word>, Vec<&Word>) = (Vec::new(), Vec::new());
-    let mut run_at_start = true;
+    let mut run_at_start = at_start;
     let mut flush = |q: &mut Vec<&Word>, s: &mut Vec<&Word>, at_start: bool| {
         if q.is_empty() && s.is_empty() {
             return;
@@ -210,23 +261,13 @@ pub fn diff_words(quote: &[Word], source: &[Word]) -> Vec<Change> {
             j += 1;
         } else {
             if q_run.is_empty() && s_run.is_empty() {
-                run_at_start = i == 0;
+                run_at_start = at_start && i == 0;
             }
             q_run.push(&quote[i]);
             i += 1;
         }
     }
     flush(&mut q_run, &mut s_run, run_at_start);
-    // The same words, moved: say so rather than listing removals and additions.
-    let mut q_keys: Vec<&str> = quote.iter().map(|w| w.key.as_str()).collect();
-    let mut s_keys: Vec<&str> = source.iter().map(|w| w.key.as_str()).collect();
-    q_keys.sort_unstable();
-    s_keys.sort_unstable();
-    if !changes.is_empty() && q_keys == s_keys {
-        for c in &mut changes {
-            c.kinds = vec![ChangeKind::WordOrder];
-        }
-    }
     changes
 }
 

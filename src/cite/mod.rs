@@ -187,6 +187,13 @@ pub fn locate(text: &str, quote: &str) -> Citation {
 /// [`locate`] with the text already folded (to check many quotes against one
 /// source) and an optional [`Hint`] to choose among repeated passages.
 pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&Hint>) -> Citation {
+    if quote.len() > crate::limits::MAX_QUOTE_BYTES {
+        return refused(format!(
+            "the quote is {} bytes long, over the limit of {}: it was not checked",
+            quote.len(),
+            crate::limits::human_bytes(crate::limits::MAX_QUOTE_BYTES)
+        ));
+    }
     let folded_quote = normalize(quote.trim());
     let needle = folded_quote.text.trim();
     let quote_rules = folded_quote.rules_in(0, folded_quote.text.len());
@@ -226,6 +233,13 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
     }
     // 2. A quote in parts.
     let parts = segments::parts(needle);
+    if parts.len() > segments::MAX_PARTS {
+        return refused(format!(
+            "the quote has {} parts (text, ellipses and brackets); at most {} are checked",
+            parts.len(),
+            segments::MAX_PARTS
+        ));
+    }
     if segments::has_separators(&parts) {
         let matches = segments::find_all(&folded.text, &parts);
         let clean: Vec<&segments::SegmentMatch> =
@@ -287,6 +301,14 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
             }
         }
         _ => not_found(),
+    }
+}
+
+/// Not checked at all, for the reason given.
+fn refused(note: String) -> Citation {
+    Citation {
+        notes: vec![note],
+        ..not_found()
     }
 }
 
@@ -365,14 +387,12 @@ fn choose(
     let (want_prefix, want_suffix) = (fold(&hint.prefix), fold(&hint.suffix));
     let score = |spans: &Vec<(usize, usize)>| {
         let (start, end) = folded.original_span(spans[0].0, spans[spans.len() - 1].1);
-        let before = fold(
-            &text[start.saturating_sub(4 * CONTEXT_CHARS)..start]
-                .chars()
-                .rev()
-                .collect::<String>(),
-        );
-        let before: String = before.chars().rev().collect();
-        let after = fold(&text[end..(end + 4 * CONTEXT_CHARS).min(text.len())]);
+        // Byte windows around the passage, moved to character boundaries:
+        // a multibyte character may straddle the window's edge.
+        let from = floor_char_boundary(text, start.saturating_sub(4 * CONTEXT_CHARS));
+        let to = floor_char_boundary(text, end + 4 * CONTEXT_CHARS);
+        let before = fold(&text[from..start]);
+        let after = fold(&text[end..to]);
         let context = usize::from(
             !want_prefix.trim().is_empty() && before.trim_end().ends_with(want_prefix.trim()),
         ) + usize::from(
@@ -384,6 +404,15 @@ fn choose(
     (0..candidates.len())
         .min_by_key(|&i| score(&candidates[i]))
         .unwrap_or(0)
+}
+
+/// The largest character boundary at or before `i` (clamped to the text).
+fn floor_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 fn verified(
@@ -449,6 +478,14 @@ fn describe(text: &str, folded: &Normalized, spans: &[(usize, usize)]) -> Locati
         segments,
         text: text[start..end].to_string(),
     }
+}
+
+/// The one fold for names, aliases, tags and statuses wherever they are
+/// compared, stored as index keys or looked up: trimmed, typography folded
+/// as [`normalize`] does (quotes, dashes, spaces, NFC), lowercased. Folding
+/// twice gives the same key.
+pub fn fold_key(s: &str) -> String {
+    normalize(s.trim()).text.trim().to_lowercase()
 }
 
 /// Hex sha256 of a text: recorded with a source and with every anchor, so a

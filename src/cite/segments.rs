@@ -17,6 +17,8 @@
 //!   [`MAX_BRACKET_WORDS`] source words, unless those words
 //!   hold a negation or a number the bracket does not.
 
+use std::collections::HashSet;
+
 use memchr::memmem;
 
 use super::diff::{is_negation, is_number, words};
@@ -28,6 +30,9 @@ pub const MAX_ELLIPSIS_GAP: usize = 600;
 pub const MAX_BRACKET_WORDS: usize = 4;
 /// Most occurrences of a quote's first part that are tried.
 const MAX_STARTS: usize = 10_000;
+/// Most parts (text, ellipses, brackets) a quote may be cut into. A real
+/// quotation has a handful; the bound keeps the work and the recursion small.
+pub const MAX_PARTS: usize = 32;
 
 /// A piece of a folded quote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +118,7 @@ pub fn find_all(hay: &str, parts: &[Part]) -> Vec<SegmentMatch> {
         return Vec::new();
     };
     let mut out = Vec::new();
+    let mut dead_ends = HashSet::new();
     for start in memmem::find_iter(hay.as_bytes(), first.as_bytes()).take(MAX_STARTS) {
         let mut m = SegmentMatch {
             spans: vec![(start, start + first.len())],
@@ -121,15 +127,29 @@ pub fn find_all(hay: &str, parts: &[Part]) -> Vec<SegmentMatch> {
             split: false,
             bracketed: false,
         };
-        if extend(hay, &parts[1..], &mut m) {
+        if extend(hay, parts, 1, &mut m, &mut dead_ends) {
             out.push(m);
         }
     }
     out
 }
 
-/// Matches the remaining parts after `m`'s last span, greedily, earliest first.
-fn extend(hay: &str, rest: &[Part], m: &mut SegmentMatch) -> bool {
+/// Matches `parts[from..]` after `m`'s last span, earliest first.
+///
+/// Whether the rest can be matched depends only on which part comes next and
+/// where the previous one ended, so a (part, cursor) pair that failed once is
+/// remembered in `dead_ends` and never explored again. Without that, parts
+/// that occur many times made the search exponential in the number of parts
+/// (a 6-part quote on a 1 KB text took over a minute); with it, the work is
+/// bounded by parts × positions × occurrences in one gap window.
+fn extend(
+    hay: &str,
+    parts: &[Part],
+    from: usize,
+    m: &mut SegmentMatch,
+    dead_ends: &mut HashSet<(usize, usize)>,
+) -> bool {
+    let rest = &parts[from..];
     let Some(next_text) = rest.iter().position(|p| matches!(p, Part::Text(_))) else {
         return true;
     };
@@ -138,6 +158,9 @@ fn extend(hay: &str, rest: &[Part], m: &mut SegmentMatch) -> bool {
         return false;
     };
     let cursor = m.spans.last().map_or(0, |s| s.1);
+    if dead_ends.contains(&(from, cursor)) {
+        return false;
+    }
     let elided = separators.contains(&Part::Ellipsis);
     let brackets: Vec<&str> = separators
         .iter()
@@ -166,11 +189,12 @@ fn extend(hay: &str, rest: &[Part], m: &mut SegmentMatch) -> bool {
         attempt
             .spans
             .push((cursor + found, cursor + found + text.len()));
-        if extend(hay, &rest[next_text + 1..], &mut attempt) {
+        if extend(hay, parts, from + next_text + 1, &mut attempt, dead_ends) {
             *m = attempt;
             return true;
         }
     }
+    dead_ends.insert((from, cursor));
     false
 }
 

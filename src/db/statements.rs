@@ -158,13 +158,10 @@ impl Db {
             Statement::AddSource { id, fields } => {
                 let text = match (text_field(fields, "text"), field(fields, "text_file")) {
                     (Some(t), _) => Some(t),
-                    (None, Some(path)) => {
-                        let path = Path::new(&string(path)).to_path_buf();
-                        Some(
-                            std::fs::read_to_string(&path)
-                                .map_err(|source| Error::Io { path, source })?,
-                        )
-                    }
+                    (None, Some(path)) => Some(crate::limits::read_text_file(
+                        Path::new(&string(path)),
+                        crate::limits::MAX_SOURCE_TEXT_BYTES,
+                    )?),
                     (None, None) => None,
                 };
                 WriteOp::AddSource(NewSource {

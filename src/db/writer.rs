@@ -9,6 +9,7 @@
 use super::Recheck;
 use crate::cite::{self, Citation, CitationReport};
 use crate::error::Error;
+use crate::limits::{check_len, MAX_QUOTE_BYTES, MAX_SOURCE_TEXT_BYTES};
 use crate::model::{
     normalize_tag, require_text, validate_source_id, Anchor, Claim, ClaimId, Confidence, Mismatch,
     NewClaim, NewSource, NewSpeaker, Source, SourceKind, Speaker, Status,
@@ -50,6 +51,9 @@ impl<'t, 'a> Writer<'t, 'a> {
     pub fn add_source(&self, new: &NewSource) -> TxResult<Source> {
         validate_source_id(&new.id)?;
         require_text("source title", &new.title)?;
+        if let Some(text) = &new.text {
+            check_len("source text", text, MAX_SOURCE_TEXT_BYTES)?;
+        }
         if self.tx.source(&new.id)?.is_some() {
             return Err(Error::Duplicate {
                 kind: "source",
@@ -114,6 +118,7 @@ impl<'t, 'a> Writer<'t, 'a> {
     pub fn add_claim(&self, new: &NewClaim) -> TxResult<Claim> {
         let confidence = Confidence::new(new.confidence)?;
         require_text("quote", &new.quote)?;
+        check_len("quote", &new.quote, MAX_QUOTE_BYTES)?;
         require_text("statement", &new.statement)?;
         require_text("rationale", &new.rationale)?;
         let speaker = self
@@ -128,13 +133,7 @@ impl<'t, 'a> Writer<'t, 'a> {
                 return Err(Error::not_found("origin source", origin).into());
             }
         }
-        let mut tags = Vec::new();
-        for tag in &new.tags {
-            let tag = normalize_tag(tag)?;
-            if !tags.contains(&tag) {
-                tags.push(tag);
-            }
-        }
+        let tags = tag_list(&new.tags)?;
         let (anchor, status) = match self.tx.source_text(&new.source)? {
             None => (None, Status::Unverified),
             Some(text) => {
@@ -189,13 +188,7 @@ impl<'t, 'a> Writer<'t, 'a> {
             claim.statement = s.trim().to_string();
         }
         if let Some(tags) = &changes.tags {
-            claim.tags.clear();
-            for tag in tags {
-                let tag = normalize_tag(tag)?;
-                if !claim.tags.contains(&tag) {
-                    claim.tags.push(tag);
-                }
-            }
+            claim.tags = tag_list(tags)?;
         }
         if let Some(origin) = &changes.origin {
             if self.tx.source(origin)?.is_none() {
@@ -205,6 +198,7 @@ impl<'t, 'a> Writer<'t, 'a> {
         }
         if let Some(quote) = &changes.quote {
             require_text("quote", quote)?;
+            check_len("quote", quote, MAX_QUOTE_BYTES)?;
             claim.quote = quote.clone();
             if let Some(text) = self.tx.source_text(&claim.source)? {
                 let citation = cite::locate_with(&text, &cite::normalize(&text), quote, None);
@@ -266,6 +260,7 @@ impl<'t, 'a> Writer<'t, 'a> {
         text: &str,
         claims: &[ClaimId],
     ) -> TxResult<Vec<Recheck>> {
+        check_len("source text", text, MAX_SOURCE_TEXT_BYTES)?;
         let mut source = self
             .tx
             .source(id)?
@@ -308,6 +303,18 @@ impl<'t, 'a> Writer<'t, 'a> {
         }
         Ok(report)
     }
+}
+
+/// Tags as a claim stores them: each checked, and one of each that fold alike.
+fn tag_list(tags: &[String]) -> TxResult<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = normalize_tag(tag)?;
+        if !out.iter().any(|t| fold_name(t) == fold_name(&tag)) {
+            out.push(tag);
+        }
+    }
+    Ok(out)
 }
 
 /// What an anchor remembers, as a hint for finding the passage again.

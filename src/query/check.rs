@@ -339,8 +339,16 @@ fn text(lit: &Spanned<Literal>, what: &str) -> CheckResult {
     }
 }
 
+/// The largest whole number a literal holds exactly (2^53 - 1): numbers are
+/// f64, and past this one an id would be rounded to a neighbour.
+pub const MAX_WHOLE_NUMBER: f64 = 9_007_199_254_740_991.0;
+
 fn whole_number(lit: &Spanned<Literal>, what: &str) -> CheckResult {
     match lit.node {
+        Literal::Num(n) if n > MAX_WHOLE_NUMBER => Err(err(
+            format!("{what} is too large (the largest is {MAX_WHOLE_NUMBER})"),
+            lit.span,
+        )),
         Literal::Num(n) if n >= 0.0 && n.fract() == 0.0 => Ok(()),
         _ => Err(err(format!("expected {what}: a whole number"), lit.span)),
     }

@@ -40,7 +40,7 @@ pub use exec::{
 pub use parse::{did_you_mean, parse, KEYWORDS, MAX_DEPTH};
 pub use plan::{plan, Access, Plan};
 pub(crate) use record::Patterns;
-pub use script::{only_comments, split_statements, Chunk};
+pub use script::{only_comments, split_statements, Chunk, Scanner};
 
 /// Parses, binds and checks one statement: everything short of running it.
 pub fn prepare(text: &str, params: &Params) -> Result<Statement, crate::error::QueryError> {

@@ -28,6 +28,7 @@ use super::ast::{
     Spanned, Statement, Table,
 };
 use crate::error::{QueryError, Span};
+use crate::limits::{human_bytes, MAX_CONDITION_TERMS, MAX_STATEMENT_BYTES};
 
 /// How deeply parentheses and `not` may nest.
 pub const MAX_DEPTH: usize = 64;
@@ -139,7 +140,20 @@ fn fail<'a, O>(at: &'a str, len: usize, msg: impl Into<String>) -> PResult<'a, O
 
 /// Parses one statement (an optional trailing `;` is allowed).
 pub fn parse(src: &str) -> Result<Statement, QueryError> {
-    let p = StatementParser { src };
+    if src.len() > MAX_STATEMENT_BYTES {
+        return Err(QueryError::new(
+            format!(
+                "the statement is {} bytes long, over the limit of {}",
+                src.len(),
+                human_bytes(MAX_STATEMENT_BYTES)
+            ),
+            Span::new(0, 0),
+        ));
+    }
+    let p = StatementParser {
+        src,
+        terms: std::cell::Cell::new(0),
+    };
     let result = p.statement(src, 0).and_then(|(rest, stmt)| {
         let (rest, _) = ws(rest)?;
         let (rest, _) = opt(char(';')).parse(rest)?;
@@ -241,6 +255,9 @@ fn cut_with<'a>(e: Err<PErr<'a>>, msg: &str) -> Err<PErr<'a>> {
 
 struct StatementParser<'s> {
     src: &'s str,
+    /// Comparisons read so far: a condition holds at most
+    /// [`MAX_CONDITION_TERMS`], so no later pass over it can run out of stack.
+    terms: std::cell::Cell<usize>,
 }
 
 impl StatementParser<'_> {
@@ -781,6 +798,17 @@ impl StatementParser<'_> {
                     ),
                 ),
             };
+        }
+        self.terms.set(self.terms.get() + 1);
+        if self.terms.get() > MAX_CONDITION_TERMS {
+            return fail(
+                i,
+                token(i).len(),
+                format!(
+                    "the condition has more than {MAX_CONDITION_TERMS} comparisons \
+                     (for many values, use `in (...)`)"
+                ),
+            );
         }
         if let Ok((rest, _)) = self.keyword("has", i) {
             if table != Table::Claims {

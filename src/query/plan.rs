@@ -285,8 +285,10 @@ fn index_scans(store: &Store, e: &Expr) -> Result<Option<Vec<IndexScan>>> {
             ),
             Field::Source => Some(vec![IndexScan::Source(s.clone())]),
             Field::Origin => Some(vec![IndexScan::Origin(s.clone())]),
-            Field::Tag => Some(vec![IndexScan::Tag(s.to_lowercase())]),
-            Field::Status => Status::parse(s).map(|st| vec![IndexScan::Status(st)]),
+            Field::Tag => Some(vec![IndexScan::Tag(crate::cite::fold_key(s))]),
+            Field::Status => {
+                Status::parse(&crate::cite::fold_key(s)).map(|st| vec![IndexScan::Status(st)])
+            }
             _ => None,
         })
     };

@@ -20,43 +20,94 @@ pub struct Chunk<'s> {
 /// and comments.
 pub fn split_statements(script: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
-    let bytes = script.as_bytes();
+    let mut scanner = Scanner::default();
     let mut start = 0;
-    let mut i = 0;
-    let mut push = |from: usize, to: usize, terminated: bool| {
-        let text = &script[from..to];
-        if !only_comments(text) {
+    scanner.scan(script, |end, has_content| {
+        if has_content {
             chunks.push(Chunk {
-                offset: from,
-                text,
-                terminated,
+                offset: start,
+                text: &script[start..end],
+                terminated: true,
             });
         }
-    };
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                i = script[i..].find('\n').map_or(bytes.len(), |n| i + n);
-            }
-            b';' => {
-                push(start, i, true);
-                i += 1;
-                start = i;
-            }
-            _ => i += 1,
-        }
-    }
-    if start < bytes.len() {
-        push(start, bytes.len(), false);
+        start = end + 1;
+    });
+    if scanner.is_open() {
+        chunks.push(Chunk {
+            offset: start,
+            text: &script[start..],
+            terminated: false,
+        });
     }
     chunks
+}
+
+/// Where a script stands after the text read so far: in code, in a string,
+/// in a comment. Fed piece by piece (a line of stdin at a time), it says
+/// whether a statement is still open without reading the text again, so
+/// input that arrives in many pieces costs one pass in all.
+#[derive(Debug, Clone, Default)]
+pub struct Scanner {
+    state: ScanState,
+    /// Something other than whitespace and comments since the last `;`.
+    content: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum ScanState {
+    #[default]
+    Code,
+    /// A `-` that may start a `--` comment.
+    Dash,
+    Str,
+    /// Just after a `\` in a string.
+    Escape,
+    Comment,
+}
+
+impl Scanner {
+    /// Reads `text`, calling `end(i, has_content)` at each `;` that ends a
+    /// statement (`i` is its offset in `text`).
+    pub fn scan(&mut self, text: &str, mut end: impl FnMut(usize, bool)) {
+        use ScanState::*;
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            if self.state == Dash {
+                if b == b'-' {
+                    self.state = Comment;
+                    continue;
+                }
+                // A lone `-` is part of the statement (a negative number).
+                self.content = true;
+                self.state = Code;
+            }
+            match (self.state, b) {
+                (Code, b';') => {
+                    end(i, self.content);
+                    self.content = false;
+                }
+                (Code, b'-') => self.state = Dash,
+                (Code, b'"') => {
+                    self.content = true;
+                    self.state = Str;
+                }
+                (Code, b) if !b.is_ascii_whitespace() => self.content = true,
+                (Str, b'"') => self.state = Code,
+                (Str, b'\\') => self.state = Escape,
+                (Escape, _) => self.state = Str,
+                (Comment, b'\n') => self.state = Code,
+                _ => {}
+            }
+        }
+    }
+
+    /// True when a statement has begun and no `;` has closed it yet.
+    pub fn is_open(&self) -> bool {
+        self.content
+            || matches!(
+                self.state,
+                ScanState::Str | ScanState::Escape | ScanState::Dash
+            )
+    }
 }
 
 /// True when `text` holds nothing but whitespace and `--` comments.

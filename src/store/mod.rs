@@ -308,9 +308,10 @@ fn index_prefix(scan: &IndexScan) -> Vec<u8> {
     }
 }
 
-/// How names are compared: case-insensitive, spacing and apostrophes folded.
+/// How names are compared: case-insensitive, spacing and apostrophes folded
+/// ([`crate::cite::fold_key`], the one fold for names, tags and statuses).
 pub fn fold_name(name: &str) -> String {
-    crate::cite::normalize(name.trim()).text.to_lowercase()
+    crate::cite::fold_key(name)
 }
 
 fn open_error(path: &Path, e: sled::Error) -> Error {

@@ -195,7 +195,9 @@ fn index_keys(c: &Claim) -> Vec<(T, Vec<u8>)> {
         keys.push((T::IdxOrigin, KeyBuf::new().str(origin).u64(c.id).finish()));
     }
     for tag in &c.tags {
-        keys.push((T::IdxTag, KeyBuf::new().str(tag).u64(c.id).finish()));
+        // The fold the planner looks a tag up by (and the filter compares by).
+        let key = crate::cite::fold_key(tag);
+        keys.push((T::IdxTag, KeyBuf::new().str(&key).u64(c.id).finish()));
     }
     keys
 }

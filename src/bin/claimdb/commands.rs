@@ -11,20 +11,10 @@ use claimdb::{CheckScope, Recheck, Status};
 use crate::shell::Shell as Session;
 
 fn read_text(path: &Path) -> Option<String> {
-    match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                eprintln!(
-                    "error: {}: not UTF-8 text (invalid byte at offset {at})",
-                    path.display()
-                );
-                None
-            }
-        },
+    match claimdb::limits::read_text_file(path, claimdb::limits::MAX_SOURCE_TEXT_BYTES) {
+        Ok(text) => Some(text),
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", path.display());
+            eprintln!("error: cannot read {e}");
             None
         }
     }

@@ -248,6 +248,8 @@ fn run_stdin(shell: &mut Shell) -> bool {
     let mut text = String::new();
     let mut done = 0;
     let mut ok = true;
+    // Reads each line once, so a statement of many lines costs one pass.
+    let mut scanner = claimdb::query::Scanner::default();
     let stdin = std::io::stdin();
     let mut lines = stdin.lock();
     loop {
@@ -260,14 +262,12 @@ fn run_stdin(shell: &mut Shell) -> bool {
                 return false;
             }
         }
-        let pending = &text[done..];
-        let complete = pending.trim_start().starts_with('.')
-            || claimdb::query::split_statements(pending)
-                .last()
-                .is_none_or(|c| c.terminated);
+        scanner.scan(&line, |_, _| {});
+        let complete = text[done..].trim_start().starts_with('.') || !scanner.is_open();
         if complete {
             ok &= shell.run_from(&text, done, "<stdin>");
             done = text.len();
+            scanner = claimdb::query::Scanner::default();
             if !ok && !shell.keep_going {
                 return false;
             }

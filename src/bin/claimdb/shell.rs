@@ -12,6 +12,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use claimdb::cite::LineIndex;
+use claimdb::limits::MAX_READ_DEPTH;
 use claimdb::query::{split_statements, Field, Table};
 use claimdb::render::{render, Format};
 use claimdb::{Db, Error, OpenOptions, Session};
@@ -47,6 +48,8 @@ pub struct Shell {
     session: Session,
     timer: bool,
     sink: Sink,
+    /// How many `.read` files are open now, one inside another.
+    read_depth: usize,
 }
 
 /// What the shell should do after a dot-command.
@@ -65,6 +68,7 @@ impl Shell {
             session: Session::new(),
             timer: false,
             sink: Sink::Stdout,
+            read_depth: 0,
         }
     }
 
@@ -252,7 +256,15 @@ impl Shell {
                 }
                 Err(e) => fail(format!("cannot write {path}: {e}")),
             },
-            ("read", [path]) => Flow::Continue(self.run_file(Path::new(path))),
+            ("read", [_]) if self.read_depth >= MAX_READ_DEPTH => fail(format!(
+                ".read nests more than {MAX_READ_DEPTH} files deep (does a file read itself?)"
+            )),
+            ("read", [path]) => {
+                self.read_depth += 1;
+                let ok = self.run_file(Path::new(path));
+                self.read_depth -= 1;
+                Flow::Continue(ok)
+            }
             ("timer", [on @ ("on" | "off")]) => {
                 self.timer = *on == "on";
                 Flow::Continue(true)
