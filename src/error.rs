@@ -52,9 +52,19 @@ pub enum Error {
         name: String,
     },
 
-    /// Another process (or another handle in this one) has the database open.
-    #[error("database {} is in use by another process (sled holds an exclusive lock on it)", .0.display())]
-    Locked(PathBuf),
+    /// Another process has the database open, and kept it past the busy timeout.
+    #[error("database {} is in use by another process (waited {waited_ms} ms for it)", .path.display())]
+    Locked {
+        /// The database.
+        path: PathBuf,
+        /// How long claimdb waited for the other process to let go.
+        waited_ms: u64,
+    },
+
+    /// This process has the database open already (a second `Db::open` of
+    /// the same path would wait for itself forever).
+    #[error("database {} is already open in this process", .0.display())]
+    AlreadyOpen(PathBuf),
 
     /// The database was written by a different version of claimdb's format.
     #[error(
@@ -75,9 +85,10 @@ pub enum Error {
     #[error("seed data: {0}")]
     Seed(String),
 
-    /// An error from the storage engine.
+    /// An error from the storage engine, in words that do not depend on
+    /// which engine it is.
     #[error("storage: {0}")]
-    Storage(#[from] sled::Error),
+    Storage(StorageError),
 
     /// An operating-system error on a file.
     #[error("{path}: {source}")]
@@ -103,6 +114,59 @@ impl Error {
             name: name.into(),
         }
     }
+}
+
+/// What went wrong in the storage engine.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct StorageError {
+    /// The kind, for programs.
+    pub kind: StorageErrorKind,
+    /// The engine's account, for people.
+    pub message: String,
+}
+
+/// Kinds of [`StorageError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StorageErrorKind {
+    /// The disk is full: nothing of the failed write was kept.
+    DiskFull,
+    /// Another input or output error from the operating system.
+    Io,
+    /// The engine's files are damaged or incomplete.
+    Corrupt,
+    /// Anything else the engine reports.
+    Other,
+}
+
+impl StorageError {
+    /// An error of `kind` with `message`.
+    pub fn new(kind: StorageErrorKind, message: impl Into<String>) -> Self {
+        StorageError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// An operating-system error, with a full disk told apart.
+    pub fn io(e: &std::io::Error) -> Self {
+        if is_disk_full(e) {
+            StorageError::new(
+                StorageErrorKind::DiskFull,
+                "no space left on device: nothing more was written; free some space and retry",
+            )
+        } else {
+            StorageError::new(StorageErrorKind::Io, e.to_string())
+        }
+    }
+}
+
+/// ENOSPC, however the engine wrapped it.
+pub(crate) fn is_disk_full(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::StorageFull
+        || e.raw_os_error() == Some(28)
+        || e.to_string().contains("No space left on device")
 }
 
 /// A byte range in a piece of text (a query, a script, a source document).

@@ -36,12 +36,13 @@ pub mod seed;
 pub mod store;
 
 pub use db::{CheckScope, ClaimChanges, Db, OpenOptions, Prepared, Recheck, Session, Writer};
-pub use error::{Error, QueryError, Result, Span};
+pub use error::{Error, QueryError, Result, Span, StorageError, StorageErrorKind};
 pub use model::{
     Anchor, Claim, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Source, SourceKind,
     Speaker, SpeakerId, Status,
 };
 pub use query::{Output, Params};
+pub use store::{Durability, Problem, VerifyReport};
 
 /// The README's Rust example, compiled by `cargo test` so it cannot rot.
 #[doc = include_str!("../README.md")]

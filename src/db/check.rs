@@ -12,7 +12,7 @@ use super::Db;
 use crate::cite::{self, Citation};
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, SpeakerId, Status};
-use crate::store::IndexScan;
+use crate::store::{IndexScan, VerifyReport};
 
 /// One claim's check: the status it had, the status the check gives, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,6 +114,35 @@ impl Db {
             });
         }
         Ok(report)
+    }
+
+    /// Checks the database's integrity, writing nothing: every index entry
+    /// against the claims (both ways), the name table against the speakers,
+    /// id counters, references between records, stored texts against their
+    /// recorded hashes, anchors against their texts, and the format version.
+    ///
+    /// ```
+    /// # fn main() -> claimdb::Result<()> {
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let db = claimdb::Db::open(dir.path().join("c.db"))?;
+    /// let report = db.verify()?;
+    /// assert!(report.is_ok() && report.claims == 61);
+    /// # Ok(()) }
+    /// ```
+    pub fn verify(&self) -> Result<VerifyReport> {
+        let _writing = self.write_lock();
+        self.store().verify()
+    }
+
+    /// Rebuilds every index, the name table and the id counters from the
+    /// primary records in one transaction, flushed before it returns; then
+    /// verifies again and returns what is still wrong (damaged records or
+    /// stale anchors, which no rebuild can mend).
+    pub fn repair(&self) -> Result<VerifyReport> {
+        let _writing = self.write_lock();
+        self.store().repair()?;
+        self.store().flush()?;
+        self.store().verify()
     }
 
     /// Replaces a source's text and re-anchors its claims in the same

@@ -10,6 +10,7 @@ mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 pub use check::{CheckScope, Recheck};
 pub use statements::{Prepared, Session};
@@ -17,18 +18,68 @@ pub use writer::{ClaimChanges, Writer};
 
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, NewClaim, NewSource, NewSpeaker, Source, Speaker, SpeakerId};
-use crate::store::{Store, TxResult};
+use crate::store::{Durability, Store, StoreOptions, TxResult};
 
 /// How to open a database.
+///
+/// ```
+/// # fn main() -> claimdb::Result<()> {
+/// use std::time::Duration;
+/// let dir = tempfile::tempdir().unwrap();
+/// let options = claimdb::OpenOptions::new()
+///     .seed(false)
+///     .busy_timeout(Duration::from_secs(1));
+/// let db = claimdb::Db::open_with(dir.path().join("c.db"), options)?;
+/// assert_eq!(db.query("count claims")?.count(), Some(0));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OpenOptions {
     /// Load the seed corpus into a database created by this open. Default: true.
     pub seed: bool,
+    /// What a reported write survives. Default: [`Durability::PowerLoss`].
+    pub durability: Durability,
+    /// How long to wait for another process that has the database open
+    /// before failing with [`Error::Locked`]. Default: 5 seconds.
+    pub busy_timeout: Duration,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { seed: true }
+        OpenOptions {
+            seed: true,
+            durability: Durability::default(),
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
+        }
+    }
+}
+
+/// How long an open waits for another process, unless told otherwise.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl OpenOptions {
+    /// The defaults: seeded, synced to disk, a 5-second busy timeout.
+    pub fn new() -> Self {
+        OpenOptions::default()
+    }
+
+    /// Whether a database created by this open gets the seed corpus.
+    pub fn seed(mut self, seed: bool) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// What a reported write survives.
+    pub fn durability(mut self, durability: Durability) -> Self {
+        self.durability = durability;
+        self
+    }
+
+    /// How long to wait for another process that has the database open.
+    pub fn busy_timeout(mut self, timeout: Duration) -> Self {
+        self.busy_timeout = timeout;
+        self
     }
 }
 
@@ -85,7 +136,13 @@ impl Db {
                 });
             }
         }
-        let (store, created) = Store::open(path)?;
+        let (store, created) = Store::open(
+            path,
+            StoreOptions {
+                durability: options.durability,
+                busy_timeout: options.busy_timeout,
+            },
+        )?;
         let db = Db {
             store,
             writing: Mutex::new(()),
@@ -119,7 +176,7 @@ impl Db {
     /// # fn main() -> claimdb::Result<()> {
     /// use claimdb::{NewSource, NewSpeaker};
     /// let dir = tempfile::tempdir().unwrap();
-    /// let db = claimdb::Db::open_with(dir.path().join("c.db"), claimdb::OpenOptions { seed: false })?;
+    /// let db = claimdb::Db::open_with(dir.path().join("c.db"), claimdb::OpenOptions::new().seed(false))?;
     /// db.write(|w| {
     ///     w.add_source(&NewSource { id: "memo".into(), title: "A memo".into(), text: Some("We will ship on Friday.".into()), ..Default::default() })?;
     ///     w.add_speaker(&NewSpeaker { name: "Ada Lovelace".into(), aliases: vec!["Ada".into()], description: None })?;

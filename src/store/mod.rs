@@ -23,21 +23,35 @@
 //! change together or not at all; [`Store::flush`] makes them durable.
 
 mod codec;
+mod durability;
 mod keys;
+mod open;
 mod tx;
+mod verify;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use sled::Tree;
 
-use crate::error::{Error, Result};
+use crate::error::{is_disk_full, Error, Result, StorageError, StorageErrorKind};
 use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId, Status};
 
+pub use durability::Durability;
 pub use keys::KeyBuf;
 pub use tx::{Tx, TxError, TxResult};
+pub use verify::{Problem, VerifyReport};
 
 /// The on-disk format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// Version 2 keys the tag index by [`crate::cite::fold_key`] (version 1 by
+/// the lowercased tag); a version-1 database is migrated on open by
+/// rebuilding its indexes from the claims ([`Store::repair`]).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// Older versions this build migrates on open.
+const MIGRATES_FROM: &[u32] = &[1];
 
 /// sled's page cache. Its default of 1 GiB is far more than claimdb needs and
 /// real memory use can be several times the setting (TECH-NOTES).
@@ -111,11 +125,26 @@ impl IndexScan {
     }
 }
 
+/// How [`Store::open`] behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// What a reported write survives.
+    pub durability: Durability,
+    /// How long to wait for another process that has the database open.
+    pub busy_timeout: Duration,
+}
+
 /// An open sled database with claimdb's trees.
 pub struct Store {
-    db: sled::Db,
+    /// `None` only while dropping: see [`Drop for Store`](#impl-Drop-for-Store).
+    db: Option<sled::Db>,
     trees: Vec<Tree>,
     path: PathBuf,
+    syncer: Option<durability::Syncer>,
+    /// Set when the engine failed to write: its background flusher may then
+    /// never finish, so the handle is not closed (see `Drop`).
+    failed: AtomicBool,
+    _registration: open::Registration,
 }
 
 impl std::fmt::Debug for Store {
@@ -124,28 +153,62 @@ impl std::fmt::Debug for Store {
     }
 }
 
+impl Drop for Store {
+    fn drop(&mut self) {
+        // After a failed write (a full disk), closing sled waits for its
+        // flusher thread, which can retry forever: the process would hang on
+        // exit. sled also writes during reads (it consolidates pages), so a
+        // failure can come from any call: see `ENGINE_FAILED`. Every write
+        // that was reported had been flushed and synced already, so nothing
+        // is lost by leaving the handle unclosed.
+        if self.failed.load(Ordering::Relaxed) || ENGINE_FAILED.load(Ordering::Relaxed) {
+            std::mem::forget(self.db.take());
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path` and checks its format version.
     /// Returns the store and whether it was created just now.
-    pub fn open(path: &Path) -> Result<(Store, bool)> {
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|e| open_error(path, e))?;
+    pub fn open(path: &Path, options: StoreOptions) -> Result<(Store, bool)> {
+        // A failure of an earlier handle no longer matters once none is open.
+        let registration = open::register(path, || ENGINE_FAILED.store(false, Ordering::Relaxed))?;
+        let db = open::with_busy_timeout(path, options.busy_timeout, || {
+            open::remove_unfinished_snapshots(path)?;
+            sled::Config::new()
+                .path(path)
+                .cache_capacity(CACHE_BYTES)
+                .open()
+                .map_err(|e| open_error(path, e))
+        })?;
         let trees = TREE_NAMES
             .iter()
             .map(|name| db.open_tree(name))
             .collect::<sled::Result<Vec<_>>>()?;
+        let syncer = match options.durability {
+            Durability::PowerLoss => Some(
+                durability::Syncer::new(path).map_err(|e| Error::Storage(StorageError::io(&e)))?,
+            ),
+            Durability::ProcessCrash => None,
+        };
         let store = Store {
-            db,
+            db: Some(db),
             trees,
             path: path.to_path_buf(),
+            syncer,
+            failed: AtomicBool::new(false),
+            _registration: registration,
         };
         let created = match store.tree(T::Meta).get(b"format_version")? {
             Some(v) => {
                 let found: u32 = codec::decode(&v, "format version")?;
-                if found != FORMAT_VERSION {
+                if MIGRATES_FROM.contains(&found) {
+                    // Every index is derived from the claims: rebuilding them
+                    // all and stamping the new version in one transaction
+                    // is the whole migration.
+                    store.repair_and_stamp()?;
+                    store.flush()?;
+                } else if found != FORMAT_VERSION {
                     return Err(Error::FormatVersion {
                         found,
                         expected: FORMAT_VERSION,
@@ -168,6 +231,20 @@ impl Store {
         Ok((store, created))
     }
 
+    fn sled(&self) -> &sled::Db {
+        self.db
+            .as_ref()
+            .expect("the sled handle is taken only in drop")
+    }
+
+    /// Notes a failed write (see `Drop`) and passes the error on.
+    fn failing<A>(&self, result: Result<A>) -> Result<A> {
+        if let Err(Error::Storage(_)) = &result {
+            self.failed.store(true, Ordering::Relaxed);
+        }
+        result
+    }
+
     /// Where the database lives.
     pub fn path(&self) -> &Path {
         &self.path
@@ -177,10 +254,27 @@ impl Store {
         &self.trees[t as usize]
     }
 
-    /// Writes everything to disk. Nothing is durable until this returns.
+    /// Writes everything to disk, and with [`Durability::PowerLoss`] syncs
+    /// it. Nothing is durable until this returns.
     pub fn flush(&self) -> Result<()> {
-        self.db.flush()?;
-        Ok(())
+        if ENGINE_FAILED.load(Ordering::Relaxed) {
+            // sled's flush waits forever for a log that failed to write.
+            self.failed.store(true, Ordering::Relaxed);
+            return Err(Error::Storage(StorageError::new(
+                StorageErrorKind::Io,
+                "the storage engine failed to write earlier in this process; \
+                 nothing more is written until the database is opened again",
+            )));
+        }
+        let result = self
+            .sled()
+            .flush()
+            .map_err(Error::from)
+            .and_then(|_| match &self.syncer {
+                Some(s) => s.sync().map_err(|e| Error::Storage(StorageError::io(&e))),
+                None => Ok(()),
+            });
+        self.failing(result.map(|_| ()))
     }
 
     /// Runs `f` as one atomic change over every tree. `f` may run more than
@@ -197,11 +291,11 @@ impl Store {
                 TxError::Sled(err) => err.into(),
             })
         });
-        match result {
+        self.failing(match result {
             Ok(a) => Ok(a),
             Err(TransactionError::Abort(e)) => Err(e),
-            Err(TransactionError::Storage(e)) => Err(Error::Storage(e)),
-        }
+            Err(TransactionError::Storage(e)) => Err(e.into()),
+        })
     }
 
     /// A claim by id.
@@ -316,14 +410,56 @@ pub fn fold_name(name: &str) -> String {
 
 fn open_error(path: &Path, e: sled::Error) -> Error {
     match e {
-        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
-            Error::Locked(path.to_path_buf())
-        }
+        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => Error::Locked {
+            path: path.to_path_buf(),
+            waited_ms: 0,
+        },
+        sled::Error::Io(io) if is_disk_full(&io) => Error::Storage(StorageError::io(&io)),
         sled::Error::Io(io) => Error::Io {
             path: path.to_path_buf(),
             source: io,
         },
-        other => Error::Storage(other),
+        other => other.into(),
+    }
+}
+
+/// Set once sled has failed to read or write in this process (a full disk,
+/// an I/O error, damaged files). sled then marks its log broken, and its
+/// `flush` (also the one it runs when a handle is dropped) waits forever for
+/// writes that will never become stable; so from then on claimdb neither
+/// flushes nor closes a sled handle. sled's errors surface through this
+/// conversion from any call, reads included (sled writes while it reads,
+/// consolidating pages), hence one flag for the process: it costs at most a
+/// leaked handle and refused writes until the next open, never a reported
+/// write, since each was flushed before it was reported.
+static ENGINE_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// sled's errors in engine-neutral words (its own `Display` prints Rust
+/// debug text such as `file offset None backtrace ()`).
+impl From<sled::Error> for Error {
+    fn from(e: sled::Error) -> Error {
+        if !matches!(
+            e,
+            sled::Error::CollectionNotFound(_) | sled::Error::Unsupported(_)
+        ) {
+            ENGINE_FAILED.store(true, Ordering::Relaxed);
+        }
+        Error::Storage(match e {
+            sled::Error::Io(io) => StorageError::io(&io),
+            sled::Error::Corruption { .. } => StorageError::new(
+                StorageErrorKind::Corrupt,
+                "the database files are damaged or incomplete (the engine read corrupted data)",
+            ),
+            sled::Error::CollectionNotFound(name) => StorageError::new(
+                StorageErrorKind::Corrupt,
+                format!("a tree is missing: {}", String::from_utf8_lossy(&name)),
+            ),
+            sled::Error::Unsupported(what) => StorageError::new(StorageErrorKind::Other, what),
+            sled::Error::ReportableBug(what) => StorageError::new(
+                StorageErrorKind::Other,
+                format!("the storage engine failed: {what}"),
+            ),
+        })
     }
 }
 
@@ -336,7 +472,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v.db");
         {
-            let (store, created) = Store::open(&path).unwrap();
+            let (store, created) = Store::open(&path, TEST_OPTIONS).unwrap();
             assert!(created);
             store.transaction(|tx| tx.stamp_format_version()).unwrap();
             store
@@ -345,7 +481,7 @@ mod tests {
                 .unwrap();
             store.flush().unwrap();
         }
-        match Store::open(&path) {
+        match Store::open(&path, TEST_OPTIONS) {
             Err(Error::FormatVersion {
                 found: 99,
                 expected: FORMAT_VERSION,
@@ -354,14 +490,45 @@ mod tests {
         }
     }
 
+    const TEST_OPTIONS: StoreOptions = StoreOptions {
+        durability: Durability::PowerLoss,
+        busy_timeout: Duration::from_millis(50),
+    };
+
     #[test]
-    fn a_second_open_reports_the_lock() {
+    fn a_second_open_in_this_process_says_so() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("l.db");
-        let _first = Store::open(&path).unwrap();
-        match Store::open(&path) {
-            Err(Error::Locked(p)) => assert_eq!(p, path),
+        let first = Store::open(&path, TEST_OPTIONS).unwrap();
+        match Store::open(&path, TEST_OPTIONS) {
+            Err(e @ Error::AlreadyOpen(_)) => assert_eq!(
+                e.to_string(),
+                format!(
+                    "database {} is already open in this process",
+                    path.display()
+                )
+            ),
             other => panic!("{other:?}"),
         }
+        drop(first);
+        Store::open(&path, TEST_OPTIONS).expect("free again once closed");
+    }
+
+    #[test]
+    fn an_unfinished_snapshot_is_removed_before_opening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        {
+            let (store, _) = Store::open(&path, TEST_OPTIONS).unwrap();
+            store.transaction(|tx| tx.stamp_format_version()).unwrap();
+            store.flush().unwrap();
+        }
+        // What a snapshot cut short by a full disk leaves: sled reads it as
+        // the newest snapshot and fails on every open.
+        let stale = path.join("snap.FFFFFFFFFFFFFFFF.generating");
+        std::fs::write(&stale, b"").unwrap();
+        let (_store, created) = Store::open(&path, TEST_OPTIONS).unwrap();
+        assert!(!created);
+        assert!(!stale.exists());
     }
 }

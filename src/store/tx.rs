@@ -47,7 +47,7 @@ impl<'a> Tx<'a> {
         Tx { trees }
     }
 
-    fn t(&self, t: T) -> &TransactionalTree {
+    pub(super) fn t(&self, t: T) -> &TransactionalTree {
         &self.trees[t as usize]
     }
 
@@ -60,7 +60,7 @@ impl<'a> Tx<'a> {
 
     /// Takes the next id from the named counter (ids start at 1 and never repeat).
     pub fn next_id(&self, counter: &str) -> TxResult<u64> {
-        let key = KeyBuf::new().str("next_id").str(counter).finish();
+        let key = super::verify::counter_key(counter);
         let next = match self.t(T::Meta).get(&key)? {
             Some(v) => codec::decode::<u64>(&v, "id counter")?,
             None => 1,
@@ -169,7 +169,7 @@ impl<'a> Tx<'a> {
 }
 
 /// Every index entry a claim has.
-fn index_keys(c: &Claim) -> Vec<(T, Vec<u8>)> {
+pub(super) fn index_keys(c: &Claim) -> Vec<(T, Vec<u8>)> {
     let mut keys = vec![
         (
             T::IdxSpeaker,

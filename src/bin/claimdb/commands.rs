@@ -82,6 +82,71 @@ pub fn update_source(session: &Session, id: &str, file: &Path) -> bool {
     true
 }
 
+/// `claimdb verify [--repair]`: true when nothing is (still) wrong.
+pub fn verify(session: &Session, repair: bool) -> bool {
+    let before = match session.db.verify() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return false;
+        }
+    };
+    let after = if repair && !before.is_ok() {
+        match session.db.repair() {
+            Ok(r) => Some(r),
+            Err(e) => {
+                eprintln!("error: the repair failed, nothing was changed: {e}");
+                return false;
+            }
+        }
+    } else {
+        None
+    };
+    let last = after.as_ref().unwrap_or(&before);
+    if session.format != Format::Table {
+        let json = serde_json::json!({ "found": before, "after_repair": after });
+        let text = match session.format {
+            Format::Json => serde_json::to_string_pretty(&json),
+            _ => serde_json::to_string(&json),
+        };
+        println!("{}", text.unwrap_or_default());
+        return last.is_ok();
+    }
+    println!(
+        "checked {} claims, {} speakers, {} sources, {} index entries: {}",
+        before.claims,
+        before.speakers,
+        before.sources,
+        before.index_entries,
+        match before.problems.len() {
+            0 => "no problems".to_string(),
+            1 => "1 problem".to_string(),
+            n => format!("{n} problems"),
+        }
+    );
+    for p in &before.problems {
+        let fix = if p.repairable {
+            "repairable"
+        } else {
+            "not repairable"
+        };
+        println!("  {}: {} ({fix})", p.area, p.message);
+    }
+    if let Some(after) = &after {
+        let mended = before.problems.len().saturating_sub(after.problems.len());
+        println!(
+            "repaired: rebuilt the indexes, names and counters; {mended} fixed, {} left",
+            after.problems.len()
+        );
+        for p in &after.problems {
+            println!("  still: {}: {}", p.area, p.message);
+        }
+    } else if !before.is_ok() && before.problems.iter().any(|p| p.repairable) {
+        println!("run `claimdb verify --repair` to rebuild what can be derived");
+    }
+    last.is_ok()
+}
+
 /// Prints a re-check report: in a table, the summary and the rows `shown`
 /// picks (what needs attention); in the other formats, every row.
 fn print_report(

@@ -49,6 +49,11 @@ struct Cli {
     #[arg(long, global = true)]
     keep_going: bool,
 
+    /// How long to wait for another claimdb process that has the database
+    /// open, in milliseconds, before giving up.
+    #[arg(long, value_name = "MS", default_value_t = 5000, global = true)]
+    busy_timeout: u64,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -105,6 +110,18 @@ enum Command {
         /// Only the claims quoting this source.
         #[arg(long)]
         source: Option<String>,
+    },
+    /// Check the database's integrity; with --repair, rebuild what can be derived.
+    ///
+    /// Checks every index entry against the claims both ways, speaker names,
+    /// id counters, references between records, stored texts against their
+    /// hashes, anchors against their texts, and the format version. Exit
+    /// code 1 when anything is wrong (after --repair: still wrong).
+    Verify {
+        /// Rebuild every index, the name table and the id counters from the
+        /// claims, speakers and sources, in one transaction.
+        #[arg(long)]
+        repair: bool,
     },
     /// Replace a source's text with a file's and re-anchor its claims.
     ///
@@ -192,7 +209,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let db = match Db::open_with(&path, OpenOptions { seed: !cli.empty }) {
+    let options = OpenOptions::new()
+        .seed(!cli.empty)
+        .busy_timeout(std::time::Duration::from_millis(cli.busy_timeout));
+    let db = match Db::open_with(&path, options) {
         Ok(db) => db,
         Err(e) => {
             eprintln!("error: cannot open {}: {e}", path.display());
@@ -201,7 +221,7 @@ fn main() -> ExitCode {
     };
     let mut session = Shell::new(db, cli.format.into());
     session.keep_going = cli.keep_going;
-    session.seed = !cli.empty;
+    session.open_options = options;
     let ok = match (cli.command, cli.inline) {
         (None, Some(text)) => session.run_text(&text, "query"),
         (Some(Command::Query { text }), _) => session.run_text(&text, "query"),
@@ -225,6 +245,7 @@ fn main() -> ExitCode {
             };
             commands::check(&session, &scope)
         }
+        (Some(Command::Verify { repair }), _) => commands::verify(&session, repair),
         (Some(Command::UpdateSource { id, file }), _) => {
             commands::update_source(&session, &id, &file)
         }

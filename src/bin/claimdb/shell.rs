@@ -43,8 +43,8 @@ pub struct Shell {
     pub format: Format,
     /// Go on after a failed statement (scripts).
     pub keep_going: bool,
-    /// Whether a new database from `.open` gets the seed.
-    pub seed: bool,
+    /// How `.open` opens another database (the seed, the busy timeout).
+    pub open_options: OpenOptions,
     session: Session,
     timer: bool,
     sink: Sink,
@@ -64,7 +64,7 @@ impl Shell {
             db,
             format,
             keep_going: false,
-            seed: true,
+            open_options: OpenOptions::new(),
             session: Session::new(),
             timer: false,
             sink: Sink::Stdout,
@@ -280,7 +280,7 @@ impl Shell {
                 if Path::new(path) == self.db.path() {
                     return Flow::Continue(true);
                 }
-                match Db::open_with(path, OpenOptions { seed: self.seed }) {
+                match Db::open_with(path, self.open_options) {
                     Ok(db) => {
                         self.db = db;
                         Flow::Continue(true)
