@@ -162,6 +162,40 @@ fn align_words(quote: &[u64], window: &[u64]) -> (usize, usize, usize) {
     (best as usize, j, end)
 }
 
+/// Words aligned at each end of a long quote.
+const END_WORDS: usize = 64;
+
+/// The passage's start and end (folded bytes) for a long quote whose best
+/// window is `start..end`: each end is found by aligning the quote's first
+/// (last) [`END_WORDS`] words with the text's words around the window's end.
+fn refine_ends(
+    text_words: &[(usize, usize, u64)],
+    quote: &[u64],
+    start: usize,
+    end: usize,
+) -> (usize, usize) {
+    let first = text_words.partition_point(|w| w.0 < start);
+    let last = text_words.partition_point(|w| w.1 <= end);
+    let n = END_WORDS.min(quote.len());
+    let region = |from: usize, to: usize| (from, to.min(text_words.len()));
+    let (a, b) = region(first.saturating_sub(n), first + 2 * n);
+    let head: Vec<u64> = text_words[a..b].iter().map(|w| w.2).collect();
+    let (_, s, _) = align_words(&quote[..n], &head);
+    let (c, d) = region(last.saturating_sub(2 * n), last + n);
+    let tail: Vec<u64> = text_words[c..d].iter().map(|w| w.2).collect();
+    let (_, _, e) = align_words(&quote[quote.len() - n..], &tail);
+    let from = text_words.get(a + s).map_or(start, |w| w.0);
+    let to = (c + e)
+        .checked_sub(1)
+        .and_then(|i| text_words.get(i))
+        .map_or(end, |w| w.1);
+    if from < to {
+        (from, to)
+    } else {
+        (start, end)
+    }
+}
+
 /// Levenshtein distance between two character sequences (two rows of memory).
 fn char_distance(a: &[char], b: &[char]) -> usize {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -191,10 +225,16 @@ pub fn approximate(text: &str, quote: &str) -> Option<Approx> {
     let windows = candidate_windows(text, quote);
     let quote_chars = lower_chars(quote);
     if quote_chars.len() > MAX_ALIGN_CHARS {
+        // Too long to align whole: align only its first and last words
+        // around the best window, so the passage starts and ends where the
+        // quote does (a window one word off would make every word differ).
         let &(start, end, shared) = windows.first()?;
+        let text_words = hashed_words(text);
+        let quote_hashes: Vec<u64> = quote_words.iter().map(|w| w.2).collect();
+        let (from, to) = refine_ends(&text_words, &quote_hashes, start, end);
         return Some(Approx {
-            start,
-            end,
+            start: from,
+            end: to,
             distance: quote_chars.len(),
             similarity: shared as f64 / quote_words.len() as f64,
         });

@@ -442,7 +442,7 @@ impl Field {
 impl std::fmt::Display for Literal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Literal::Str(s) => write!(f, "{s:?}"),
+            Literal::Str(s) => f.write_str(&quote_string(s)),
             Literal::Num(n) => write!(f, "{n}"),
             Literal::Param(p) => write!(f, "${p}"),
             Literal::List(items) => {
@@ -451,6 +451,27 @@ impl std::fmt::Display for Literal {
             }
         }
     }
+}
+
+/// A string as the query language writes it: in double quotes, with the
+/// escapes the parser reads (`\"`, `\\`, `\n`, `\t`, `\r`, `\u{...}` for
+/// other control characters), so that printing and parsing round-trip.
+pub fn quote_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 impl std::fmt::Display for SelectItem {

@@ -153,6 +153,7 @@ pub fn parse(src: &str) -> Result<Statement, QueryError> {
     let p = StatementParser {
         src,
         terms: std::cell::Cell::new(0),
+        last_term: std::cell::Cell::new(0),
     };
     let result = p.statement(src, 0).and_then(|(rest, stmt)| {
         let (rest, _) = ws(rest)?;
@@ -258,6 +259,9 @@ struct StatementParser<'s> {
     /// Comparisons read so far: a condition holds at most
     /// [`MAX_CONDITION_TERMS`], so no later pass over it can run out of stack.
     terms: std::cell::Cell<usize>,
+    /// Where the last counted comparison started: a comparison read again
+    /// after backtracking is not counted twice.
+    last_term: std::cell::Cell<usize>,
 }
 
 impl StatementParser<'_> {
@@ -799,7 +803,11 @@ impl StatementParser<'_> {
                 ),
             };
         }
-        self.terms.set(self.terms.get() + 1);
+        let at = self.offset(i) + 1;
+        if at > self.last_term.get() {
+            self.last_term.set(at);
+            self.terms.set(self.terms.get() + 1);
+        }
         if self.terms.get() > MAX_CONDITION_TERMS {
             return fail(
                 i,

@@ -24,10 +24,19 @@ pub fn command(db: &Path) -> Command {
 /// Runs claimdb with `args` and `stdin`; `None` when it did not finish within
 /// `limit` (it is killed then): a hang is a failure the caller names.
 pub fn run_within(db: &Path, args: &[&str], stdin: &str, limit: Duration) -> Option<Output> {
+    run_with_input(db, args, stdin.as_bytes(), limit)
+}
+
+/// Runs claimdb with raw bytes (not necessarily UTF-8) on stdin.
+pub fn run_bytes(db: &Path, stdin: &[u8]) -> Output {
+    run_with_input(db, &[], stdin, Duration::from_secs(120)).expect("claimdb did not finish")
+}
+
+fn run_with_input(db: &Path, args: &[&str], stdin: &[u8], limit: Duration) -> Option<Output> {
     let mut child = command(db).args(args).spawn().unwrap();
     let mut input = child.stdin.take().unwrap();
     // A child that exits early closes its stdin: not an error here.
-    let _ = input.write_all(stdin.as_bytes());
+    let _ = input.write_all(stdin);
     drop(input);
     let started = Instant::now();
     loop {

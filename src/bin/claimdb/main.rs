@@ -273,16 +273,28 @@ fn run_stdin(shell: &mut Shell) -> bool {
     let mut scanner = claimdb::query::Scanner::default();
     let stdin = std::io::stdin();
     let mut lines = stdin.lock();
+    let mut line_number = 0;
     loop {
-        let mut line = String::new();
-        match lines.read_line(&mut line) {
+        let mut bytes = Vec::new();
+        line_number += 1;
+        let line = match lines.read_until(b'\n', &mut bytes) {
             Ok(0) => break,
-            Ok(_) => text.push_str(&line),
+            Ok(_) => match String::from_utf8(bytes) {
+                Ok(line) => line,
+                Err(e) => {
+                    let column = e.utf8_error().valid_up_to() + 1;
+                    eprintln!(
+                        "error: <stdin>:{line_number}:{column}: not UTF-8 text; nothing from this line on was run"
+                    );
+                    return false;
+                }
+            },
             Err(e) => {
                 eprintln!("error: cannot read stdin: {e}");
                 return false;
             }
-        }
+        };
+        text.push_str(&line);
         scanner.scan(&line, |_, _| {});
         let complete = text[done..].trim_start().starts_with('.') || !scanner.is_open();
         if complete {

@@ -1,0 +1,280 @@
+//! kill -9 at random points: every write that was reported survives, every
+//! transaction is all or nothing, and `claimdb verify` finds the indexes in
+//! agreement after each kill.
+//!
+//! A child `claimdb` reads statements on stdin (adds, updates, deletes,
+//! `begin … commit` transactions) and reports each as it finishes; the test
+//! reads the reports as they come, kills the child with SIGKILL after a
+//! random delay, and checks the database against what was reported. Every
+//! few cycles the child is an `update-source` instead, killed mid-way.
+//!
+//! The default run does a few cycles; the long run is
+//! `CLAIMDB_CRASH_CYCLES=60 cargo test --release --test crash -- --nocapture`.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use support::{command, run, text};
+
+/// A small deterministic generator (xorshift), seeded per run and printed,
+/// so a failing run can be repeated with CLAIMDB_CRASH_SEED.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const QUOTE: &str = "Remember the 11th of September 2001.";
+
+/// What one statement does, to check against the database afterwards.
+#[derive(Debug, Clone)]
+enum Op {
+    Add(String),
+    Update(String, u32),
+    Delete(String),
+    /// Adds inside `begin … commit`.
+    Transaction(Vec<String>),
+}
+
+impl Op {
+    fn script(&self) -> String {
+        let add = |marker: &str| {
+            format!(
+                r#"add claim with speaker = "White", source = "fp-lazarus-review", quote = "{QUOTE}", statement = "{marker}", confidence = 0.5, rationale = "crash test", tags = ("crash");"#
+            )
+        };
+        match self {
+            Op::Add(m) => add(m) + "\n",
+            Op::Update(m, c) => {
+                format!("update claims set confidence = 0.{c:02} where statement = \"{m}\";\n")
+            }
+            Op::Delete(m) => format!("delete claims where statement = \"{m}\";\n"),
+            Op::Transaction(ms) => {
+                let adds: Vec<String> = ms.iter().map(|m| add(m)).collect();
+                format!("begin;\n{}\ncommit;\n", adds.join("\n"))
+            }
+        }
+    }
+
+    /// How many report lines the statement prints before it is done.
+    fn reports(&self) -> usize {
+        match self {
+            Op::Transaction(ms) => ms.len() + 2,
+            _ => 1,
+        }
+    }
+}
+
+/// The claims with a crash marker, as (statement, confidence) pairs.
+fn markers(db: &Path) -> Vec<(String, String)> {
+    let out = run(
+        db,
+        &[
+            "--format",
+            "csv",
+            "query",
+            r#"claims select statement, confidence where has tag "crash""#,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let (s, c) = l.rsplit_once(',')?;
+            Some((s.to_string(), c.to_string()))
+        })
+        .collect()
+}
+
+fn verify(db: &Path, cycle: usize) {
+    let out = run(db, &["verify"]);
+    assert!(
+        out.status.success(),
+        "cycle {cycle}: verify after kill -9:\n{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+/// One cycle of statements, killed after `delay`; returns how many were reported.
+fn statements_cycle(db: &Path, cycle: usize, rng: &mut Rng, live: &mut Vec<(String, u32)>) {
+    // Plan the statements against what is known to be stored.
+    let mut ops = Vec::new();
+    let mut planned = live.clone();
+    for i in 0..40 {
+        let marker = format!("crash-{cycle}-{i}");
+        let op = match rng.below(6) {
+            0 | 1 => Op::Add(marker),
+            2 if !planned.is_empty() => {
+                let at = rng.below(planned.len() as u64) as usize;
+                Op::Update(planned[at].0.clone(), rng.below(100) as u32)
+            }
+            3 if !planned.is_empty() => {
+                let at = rng.below(planned.len() as u64) as usize;
+                Op::Delete(planned[at].0.clone())
+            }
+            _ => Op::Transaction((0..3).map(|k| format!("{marker}-{k}")).collect()),
+        };
+        apply(&op, &mut planned);
+        ops.push(op);
+    }
+    let script: String = ops.iter().map(Op::script).collect();
+    let mut child = command(db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = stdin.write_all(script.as_bytes());
+    // Kept open so the child does not see the end of its input.
+    let stdout = child.stdout.take().unwrap();
+    // Kill after a random number of report lines and a random few
+    // milliseconds more, so kills land at every point of the workload:
+    // between statements, inside one, inside a transaction.
+    let total: usize = ops.iter().map(Op::reports).sum();
+    let kill_after = rng.below(total as u64) as usize;
+    let extra = Duration::from_micros(rng.below(15_000));
+    let mut lines = Vec::new();
+    let mut reader = BufReader::new(stdout);
+    let mut killed = false;
+    loop {
+        if !killed && lines.len() >= kill_after {
+            std::thread::sleep(extra);
+            let _ = child.kill(); // SIGKILL
+            killed = true;
+        }
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => lines.push(line),
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(stdin);
+    let delay = extra;
+
+    // The statements whose every report line arrived were reported done.
+    let mut reported = 0;
+    let mut used = 0;
+    for op in &ops {
+        if used + op.reports() > lines.len() {
+            break;
+        }
+        used += op.reports();
+        reported += 1;
+    }
+    eprintln!(
+        "cycle {cycle}: killed {delay:?} after report {kill_after}; {reported} of {} statements reported",
+        ops.len()
+    );
+    let mut before = live.clone();
+    for op in &ops[..reported] {
+        apply(op, &mut before);
+    }
+    let stored = markers(db);
+    let found = |m: &str| stored.iter().find(|(s, _)| s == m).map(|(_, c)| c.clone());
+    // The statement in flight may or may not have landed, but whole.
+    let mut after_next = before.clone();
+    if let Some(next) = ops.get(reported) {
+        apply(next, &mut after_next);
+    }
+    let matches = |state: &Vec<(String, u32)>| {
+        state.len() == stored.len()
+            && state.iter().all(|(m, c)| {
+                found(m).is_some_and(|f| f.parse::<f64>().ok() == Some(*c as f64 / 100.0))
+            })
+    };
+    assert!(
+        matches(&before) || matches(&after_next),
+        "cycle {cycle}: after {reported} reported statements the database holds {stored:?}, \
+         expected {before:?} (or with the statement in flight, {after_next:?})"
+    );
+    *live = if matches(&before) { before } else { after_next };
+    verify(db, cycle);
+}
+
+fn apply(op: &Op, state: &mut Vec<(String, u32)>) {
+    match op {
+        Op::Add(m) => state.push((m.clone(), 50)),
+        Op::Update(m, c) => {
+            for entry in state.iter_mut().filter(|(s, _)| s == m) {
+                entry.1 = *c;
+            }
+        }
+        Op::Delete(m) => state.retain(|(s, _)| s != m),
+        Op::Transaction(ms) => state.extend(ms.iter().map(|m| (m.clone(), 50))),
+    }
+}
+
+/// `update-source` killed mid-way: the text is the old one or the new one,
+/// with its claims anchored to it, never a mixture.
+fn update_source_cycle(db: &Path, cycle: usize, rng: &mut Rng, texts: &[std::path::PathBuf; 2]) {
+    let file = &texts[cycle % 2];
+    let mut child = command(db)
+        .args(["update-source", "fp-lazarus-review"])
+        .arg(file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(rng.below(300)));
+    let _ = child.kill();
+    let _ = child.wait();
+    verify(db, cycle);
+}
+
+#[test]
+fn acknowledged_writes_survive_kill_9() {
+    let cycles: usize = std::env::var("CLAIMDB_CRASH_CYCLES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(4);
+    let seed: u64 = std::env::var("CLAIMDB_CRASH_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
+    eprintln!("crash test: {cycles} cycles, CLAIMDB_CRASH_SEED={seed}");
+    let mut rng = Rng(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crash.db");
+    assert!(run(&db, &["query", "count claims"]).status.success());
+    let review = include_str!("../db-seed/texts/fp-lazarus-review.txt");
+    let texts = [dir.path().join("a.txt"), dir.path().join("b.txt")];
+    std::fs::write(&texts[0], format!("{review}\nA paragraph added later.\n")).unwrap();
+    std::fs::write(&texts[1], review).unwrap();
+
+    let started = Instant::now();
+    let mut live = Vec::new();
+    for cycle in 0..cycles {
+        if cycle % 4 == 3 {
+            update_source_cycle(&db, cycle, &mut rng, &texts);
+        } else {
+            statements_cycle(&db, cycle, &mut rng, &mut live);
+        }
+    }
+    eprintln!(
+        "crash test: {cycles} kills survived in {:.1} s; {} crash claims live",
+        started.elapsed().as_secs_f64(),
+        live.len()
+    );
+}
