@@ -26,7 +26,7 @@ fn ellipsis_matching_is_polynomial_in_the_parts() {
     let c = cite::locate(&text, &quote);
     assert!(!c.is_verified());
     // One that is there, found the same way.
-    let quote = vec!["the cat", "the dog", "the bird"].join(" … ");
+    let quote = ["the cat", "the dog", "the bird"].join(" … ");
     assert_eq!(cite::locate(&text, &quote).verdict, Verdict::Normalized);
     // A bound on the parts, with its reason.
     let many = vec!["the"; 40].join(" … ");
