@@ -515,7 +515,14 @@ impl std::fmt::Display for Expr {
                 } else {
                     " and "
                 })?;
-                self.fmt_child(b, f)
+                // `and` and `or` read left to right: a right operand of the
+                // same kind keeps its parentheses, so that printing and
+                // parsing give back the same tree.
+                if b.precedence() == self.precedence() {
+                    write!(f, "({b})")
+                } else {
+                    self.fmt_child(b, f)
+                }
             }
             Expr::Not(a) => {
                 f.write_str("not ")?;

@@ -22,7 +22,7 @@
 //! one sled transaction over every tree, so a claim and its index entries
 //! change together or not at all; [`Store::flush`] makes them durable.
 
-mod codec;
+pub mod codec;
 mod durability;
 mod keys;
 mod open;
@@ -155,17 +155,35 @@ impl std::fmt::Debug for Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
+        let Some(db) = self.db.take() else { return };
         // After a failed write (a full disk), closing sled waits for its
-        // flusher thread, which can retry forever: the process would hang on
-        // exit. sled also writes during reads (it consolidates pages), so a
-        // failure can come from any call: see `ENGINE_FAILED`. Every write
+        // flusher, which can wait forever: the process would hang on exit.
+        // sled also writes in the background and while it reads, so a
+        // handle can be stuck even when no call of ours failed. Every write
         // that was reported had been flushed and synced already, so nothing
-        // is lost by leaving the handle unclosed.
+        // is lost by not waiting: the handle is closed on a thread of its
+        // own, and left there if closing takes longer than CLOSE_TIMEOUT.
         if self.failed.load(Ordering::Relaxed) || ENGINE_FAILED.load(Ordering::Relaxed) {
-            std::mem::forget(self.db.take());
+            std::mem::forget(db);
+            return;
+        }
+        let trees = std::mem::take(&mut self.trees);
+        let (done, closed) = std::sync::mpsc::channel();
+        let closing = std::thread::Builder::new()
+            .name("claimdb-close".into())
+            .spawn(move || {
+                drop(trees);
+                drop(db);
+                let _ = done.send(());
+            });
+        if closing.is_ok() && closed.recv_timeout(CLOSE_TIMEOUT).is_err() {
+            ENGINE_FAILED.store(true, Ordering::Relaxed);
         }
     }
 }
+
+/// How long closing a sled handle may take before claimdb stops waiting.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(3);
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and checks its format version.

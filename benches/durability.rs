@@ -1,0 +1,106 @@
+//! What durability costs per write: `cargo bench --bench durability`.
+//!
+//! The same writes (adding a speaker; adding a citation-checked claim; a
+//! transaction of 100 claims) against two databases opened in the same
+//! process, one with `Durability::PowerLoss` (flush, then fdatasync of
+//! sled's files: the default) and one with `Durability::ProcessCrash`
+//! (sled's flush alone). Prints the median per write of each and their
+//! ratio. The figures depend on the disk: on a tmpfs an fsync is free.
+
+use std::time::{Duration, Instant};
+
+use claimdb::{Db, Durability, NewClaim, NewSpeaker, OpenOptions};
+
+const WRITES: usize = 200;
+
+fn median(mut runs: Vec<Duration>) -> Duration {
+    runs.sort();
+    runs[runs.len() / 2]
+}
+
+fn claim(n: usize) -> NewClaim {
+    NewClaim {
+        speaker: "White".into(),
+        source: "fp-lazarus-review".into(),
+        origin: None,
+        quote: "Remember the 11th of September 2001.".into(),
+        statement: format!("bench claim {n}"),
+        confidence: 0.5,
+        rationale: "benchmark".into(),
+        tags: vec!["bench".into()],
+    }
+}
+
+fn measure(durability: Durability, dir: &std::path::Path) -> [Duration; 3] {
+    let db = Db::open_with(
+        dir.join(format!("{durability:?}.db")),
+        OpenOptions::new().durability(durability),
+    )
+    .unwrap();
+    let time = |f: &mut dyn FnMut(usize)| {
+        median(
+            (0..WRITES)
+                .map(|n| {
+                    let start = Instant::now();
+                    f(n);
+                    start.elapsed()
+                })
+                .collect(),
+        )
+    };
+    let speaker = time(&mut |n| {
+        db.add_speaker(&NewSpeaker {
+            name: format!("Bench Speaker {n}"),
+            aliases: vec![],
+            description: None,
+        })
+        .unwrap();
+    });
+    let one_claim = time(&mut |n| {
+        db.add_claim(&claim(n)).unwrap();
+    });
+    let batch = median(
+        (0..20)
+            .map(|b| {
+                let start = Instant::now();
+                db.write(|w| {
+                    for n in 0..100 {
+                        w.add_claim(&claim(10_000 + b * 100 + n))?;
+                    }
+                    Ok(())
+                })
+                .unwrap();
+                start.elapsed()
+            })
+            .collect(),
+    );
+    [speaker, one_claim, batch]
+}
+
+fn main() {
+    let dir =
+        tempfile::tempdir_in(std::env::var("CLAIMDB_BENCH_DIR").unwrap_or_else(|_| ".".into()))
+            .unwrap();
+    println!(
+        "durability cost per write ({WRITES} writes each, medians; database in {})",
+        dir.path().display()
+    );
+    let synced = measure(Durability::PowerLoss, dir.path());
+    let flushed = measure(Durability::ProcessCrash, dir.path());
+    println!(
+        "{:<34} {:>12} {:>14} {:>7}",
+        "write", "fsync (default)", "flush only", "ratio"
+    );
+    for (name, s, f) in [
+        ("add speaker", synced[0], flushed[0]),
+        ("add claim (citation-checked)", synced[1], flushed[1]),
+        ("transaction of 100 claims", synced[2], flushed[2]),
+    ] {
+        println!(
+            "{name:<34} {:>12.3} ms {:>11.3} ms {:>6.2}x",
+            s.as_secs_f64() * 1e3,
+            f.as_secs_f64() * 1e3,
+            s.as_secs_f64() / f.as_secs_f64()
+        );
+    }
+}
