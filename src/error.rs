@@ -116,6 +116,31 @@ impl Error {
     }
 }
 
+/// Characters of a line shown around a caret at most.
+const SHOWN_CHARS: usize = 120;
+
+/// Cuts `line` to [`SHOWN_CHARS`] around the caret that stands after
+/// `indent` and is `under` characters long.
+fn clip_line(line: &str, indent: &str, under: usize) -> (String, String, usize) {
+    let total = line.chars().count();
+    if total <= SHOWN_CHARS {
+        return (line.to_string(), indent.to_string(), under);
+    }
+    let caret = indent.chars().count();
+    let from = caret.saturating_sub(SHOWN_CHARS / 3);
+    let to = (from + SHOWN_CHARS).min(total);
+    let mut shown: String = line.chars().skip(from).take(to - from).collect();
+    let mut pad: String = indent.chars().skip(from).collect();
+    if from > 0 {
+        shown.insert(0, '…');
+        pad.insert(0, ' ');
+    }
+    if to < total {
+        shown.push('…');
+    }
+    (shown, pad, under.min(to.saturating_sub(caret)).max(1))
+}
+
 /// What went wrong in the storage engine.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
@@ -245,6 +270,9 @@ impl QueryError {
             .chars()
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
+        // A very long line (a generated query) is shown as a window around
+        // the caret, with `…` where it is cut.
+        let (line_text, indent, under) = clip_line(line_text, &indent, under);
         format!(
             "error: {msg}\n{pad}--> {origin}:{line}:{col}\n{pad} |\n{line} | {line_text}\n{pad} | {indent}{carets}",
             msg = self.message,

@@ -73,11 +73,23 @@ fn hints_never_slice_inside_a_character() {
 fn long_conditions_are_refused_and_the_longest_allowed_runs_on_a_small_stack() {
     let (_dir, db) = seeded();
     let terms = |n: usize| vec![r#"speaker = "White""#; n].join(" or ");
-    match db.query(&format!("count claims where {}", terms(40_000))) {
-        Err(Error::Query(e)) => assert_eq!(
-            e.message,
-            "the condition has more than 1000 comparisons (for many values, use `in (...)`)"
-        ),
+    let long = format!("count claims where {}", terms(40_000));
+    match db.query(&long) {
+        Err(Error::Query(e)) => {
+            assert_eq!(
+                e.message,
+                "the condition has more than 1000 comparisons (for many values, use `in (...)`)"
+            );
+            // The caret is drawn under a window of the line, not all of it.
+            let drawn = e.render(&long, "query");
+            assert!(drawn.lines().all(|l| l.chars().count() < 140), "{drawn}");
+            assert!(drawn.contains("| …"), "{drawn}");
+            let caret_line = drawn.lines().last().unwrap();
+            let text_line = drawn.lines().nth(3).unwrap();
+            let at = caret_line.chars().position(|c| c == '^').unwrap();
+            let under: String = text_line.chars().skip(at).take(7).collect();
+            assert_eq!(under, "speaker", "{drawn}");
+        }
         other => panic!("{other:?}"),
     }
     // The longest condition allowed, nested as deep as allowed, goes through

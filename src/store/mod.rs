@@ -533,6 +533,32 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_database_is_migrated_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.db");
+        {
+            let (store, _) = Store::open(&path, TEST_OPTIONS).unwrap();
+            // Version 1 keyed tags by their lowercased spelling, untrimmed.
+            store
+                .transaction(|tx| {
+                    tx.t(T::Meta)
+                        .insert(b"format_version".as_slice(), codec::encode(&1u32)?)?;
+                    tx.t(T::IdxTag)
+                        .insert(KeyBuf::new().str(" don’t").u64(7).finish(), &[])?;
+                    Ok(())
+                })
+                .unwrap();
+            store.flush().unwrap();
+        }
+        let (store, created) = Store::open(&path, TEST_OPTIONS).unwrap();
+        assert!(!created);
+        let version = store.tree(T::Meta).get(b"format_version").unwrap().unwrap();
+        assert_eq!(codec::decode::<u32>(&version, "v").unwrap(), FORMAT_VERSION);
+        assert_eq!(store.tree(T::IdxTag).iter().count(), 0);
+        assert!(store.verify().unwrap().is_ok());
+    }
+
+    #[test]
     fn an_unfinished_snapshot_is_removed_before_opening() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
