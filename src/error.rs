@@ -14,8 +14,10 @@ use crate::cite::CitationReport;
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Everything that can go wrong in claimdb.
+/// Everything that can go wrong in claimdb. New kinds may be added, so a
+/// `match` needs a wildcard arm.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A query (or script statement) that does not parse or does not make sense.
     #[error("{0}")]
