@@ -11,7 +11,6 @@ use serde::Deserialize;
 use crate::db::Writer;
 use crate::error::{Error, Result};
 use crate::model::{NewClaim, NewSource, NewSpeaker, SourceKind};
-use crate::store::TxResult;
 
 /// The seed's files: sources, speakers and claims as JSON.
 pub const SOURCES_JSON: &str = include_str!("../db-seed/sources.json");
@@ -102,7 +101,7 @@ pub fn seed() -> Result<Seed> {
 }
 
 /// Writes the seed through `w` (inside the caller's transaction).
-pub(crate) fn load(w: &Writer, seed: &Seed) -> TxResult<()> {
+pub(crate) fn load(w: &mut Writer, seed: &Seed) -> Result<()> {
     for s in &seed.sources {
         w.add_source(s)?;
     }
@@ -111,9 +110,9 @@ pub(crate) fn load(w: &Writer, seed: &Seed) -> TxResult<()> {
     }
     for (n, c) in seed.claims.iter().enumerate() {
         w.add_claim(c).map_err(|e| match e {
-            crate::store::TxError::Fail(Error::Citation(mut report)) => {
+            Error::Citation(mut report) => {
                 report.claim = format!("seed claim #{} ({})", n + 1, c.speaker);
-                crate::store::TxError::Fail(Error::Citation(report))
+                Error::Citation(report)
             }
             other => other,
         })?;

@@ -54,21 +54,21 @@ impl Db {
     /// # Ok(()) }
     /// ```
     pub fn check(&self, scope: &CheckScope) -> Result<Vec<Recheck>> {
+        let view = self.view()?;
         let claims: Vec<Claim> = match scope {
-            CheckScope::All => self.store().claims().collect::<Result<_>>()?,
-            CheckScope::Claim(id) => vec![self
+            CheckScope::All => view.claims().collect::<Result<_>>()?,
+            CheckScope::Claim(id) => vec![view
                 .claim(*id)?
                 .ok_or_else(|| Error::not_found("claim", id.to_string()))?],
             CheckScope::Source(id) => {
-                if self.source(id)?.is_none() {
+                if view.source(id)?.is_none() {
                     return Err(Error::not_found("source", id));
                 }
-                let ids: Vec<ClaimId> = self
-                    .store()
+                let ids: Vec<ClaimId> = view
                     .scan_index(&IndexScan::Source(id.clone()))
                     .collect::<Result<_>>()?;
                 ids.into_iter()
-                    .filter_map(|i| self.claim(i).transpose())
+                    .filter_map(|i| view.claim(i).transpose())
                     .collect::<Result<_>>()?
             }
         };
@@ -76,7 +76,7 @@ impl Db {
         let mut report = Vec::with_capacity(claims.len());
         for claim in claims {
             if !texts.iter().any(|(id, _)| *id == claim.source) {
-                let text = self.source_text(&claim.source)?.map(|t| {
+                let text = view.source_text(&claim.source)?.map(|t| {
                     let folded = cite::normalize(&t);
                     (t, folded)
                 });
@@ -130,8 +130,7 @@ impl Db {
     /// # Ok(()) }
     /// ```
     pub fn verify(&self) -> Result<VerifyReport> {
-        let _writing = self.write_lock();
-        self.store().verify()
+        self.view()?.verify()
     }
 
     /// Rebuilds every index, the name table and the id counters from the
@@ -139,10 +138,8 @@ impl Db {
     /// verifies again and returns what is still wrong (damaged records or
     /// stale anchors, which no rebuild can mend).
     pub fn repair(&self) -> Result<VerifyReport> {
-        let _writing = self.write_lock();
-        self.store().repair()?;
-        self.store().flush()?;
-        self.store().verify()
+        self.write(|w| w.tx().rebuild_derived())?;
+        self.verify()
     }
 
     /// Replaces a source's text and re-anchors its claims in the same
@@ -152,7 +149,7 @@ impl Db {
     pub fn replace_source_text(&self, id: &str, text: &str) -> Result<Vec<Recheck>> {
         let _writing = self.write_lock();
         let ids: Vec<ClaimId> = self
-            .store()
+            .view()?
             .scan_index(&IndexScan::Source(id.to_string()))
             .collect::<Result<_>>()?;
         self.write_locked(|w| w.replace_source_text(id, text, &ids))

@@ -18,7 +18,7 @@ pub use writer::{ClaimChanges, Writer};
 
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, NewClaim, NewSource, NewSpeaker, Source, Speaker, SpeakerId};
-use crate::store::{Durability, Store, StoreOptions, TxResult};
+use crate::store::{Durability, Engine, MemoryEngine, ReadView, SledEngine, SledOptions};
 
 /// How to open a database.
 ///
@@ -96,7 +96,7 @@ impl OpenOptions {
 /// ```
 #[derive(Debug)]
 pub struct Db {
-    store: Store,
+    engine: Box<dyn Engine>,
     /// Serializes writers, so that what a writer reads outside its
     /// transaction (the claims of a source, found by an index scan) cannot
     /// change before the transaction commits.
@@ -136,15 +136,36 @@ impl Db {
                 });
             }
         }
-        let (store, created) = Store::open(
+        let engine = SledEngine::open(
             path,
-            StoreOptions {
+            SledOptions {
                 durability: options.durability,
                 busy_timeout: options.busy_timeout,
             },
         )?;
+        Db::with_engine(Box::new(engine), options)
+    }
+
+    /// A database held in memory (the seed loaded unless `options` say
+    /// not): nothing is written to disk, and it is gone when dropped.
+    ///
+    /// ```
+    /// # fn main() -> claimdb::Result<()> {
+    /// let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new())?;
+    /// assert_eq!(db.query("count claims")?.count(), Some(61));
+    /// # Ok(()) }
+    /// ```
+    pub fn open_in_memory(options: OpenOptions) -> Result<Db> {
+        Db::with_engine(Box::new(MemoryEngine::new()), options)
+    }
+
+    /// A database on any engine: its format is checked (an older one is
+    /// migrated), and a new one is filled with the seed unless `options`
+    /// say not.
+    pub fn with_engine(engine: Box<dyn Engine>, options: OpenOptions) -> Result<Db> {
+        let created = crate::store::check_format(engine.as_ref())?;
         let db = Db {
-            store,
+            engine,
             writing: Mutex::new(()),
         };
         if created {
@@ -163,14 +184,27 @@ impl Db {
         Ok(db)
     }
 
-    /// Where the database lives.
+    /// Where the database lives (empty for a database in memory).
     pub fn path(&self) -> PathBuf {
-        self.store.path().to_path_buf()
+        self.engine
+            .path()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
     }
 
-    /// Runs `f` as one atomic, checked change and flushes it. If `f` fails,
-    /// nothing it wrote is kept. `f` may be run more than once when sled
-    /// meets a conflict, so it must not have other side effects.
+    /// The storage engine's name: "sled" or "memory".
+    pub fn engine_name(&self) -> &'static str {
+        self.engine.name()
+    }
+
+    /// A consistent view of the database for reading: writes committed
+    /// while it is held are not half-seen by it.
+    pub fn view(&self) -> Result<Box<dyn ReadView + '_>> {
+        self.engine.read()
+    }
+
+    /// Runs `f` once as one atomic, checked change, durable before this
+    /// returns. If `f` fails, nothing it wrote is kept.
     ///
     /// ```
     /// # fn main() -> claimdb::Result<()> {
@@ -185,7 +219,7 @@ impl Db {
     /// assert_eq!(db.sources()?.len(), 1);
     /// # Ok(()) }
     /// ```
-    pub fn write<A>(&self, f: impl Fn(&Writer) -> TxResult<A>) -> Result<A> {
+    pub fn write<A>(&self, f: impl FnOnce(&mut Writer) -> Result<A>) -> Result<A> {
         let _writing = self.write_lock();
         self.write_locked(f)
     }
@@ -197,10 +231,15 @@ impl Db {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn write_locked<A>(&self, f: impl Fn(&Writer) -> TxResult<A>) -> Result<A> {
-        let out = self.store.transaction(|tx| f(&Writer::new(tx)))?;
-        self.store.flush()?;
-        Ok(out)
+    fn write_locked<A>(&self, f: impl FnOnce(&mut Writer) -> Result<A>) -> Result<A> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.engine.write(&mut |tx| {
+            let f = f.take().expect("an engine runs a transaction once");
+            out = Some(f(&mut Writer::new(tx))?);
+            Ok(())
+        })?;
+        Ok(out.expect("the transaction ran"))
     }
 
     /// Adds a source (with its text, when held). Flushed before it returns.
@@ -242,43 +281,40 @@ impl Db {
 
     /// A claim by id.
     pub fn claim(&self, id: ClaimId) -> Result<Option<Claim>> {
-        self.store.claim(id)
+        self.view()?.claim(id)
     }
 
     /// Every source, in id order.
     pub fn sources(&self) -> Result<Vec<Source>> {
-        self.store.sources()
+        self.view()?.sources()
     }
 
     /// A source's metadata.
     pub fn source(&self, id: &str) -> Result<Option<Source>> {
-        self.store.source(id)
+        self.view()?.source(id)
     }
 
     /// A source's full text, when claimdb holds it.
     pub fn source_text(&self, id: &str) -> Result<Option<String>> {
-        self.store.source_text(id)
+        self.view()?.source_text(id)
     }
 
     /// Every speaker, in id order.
     pub fn speakers(&self) -> Result<Vec<Speaker>> {
-        self.store.speakers()
+        self.view()?.speakers()
     }
 
     /// A speaker by id.
     pub fn speaker(&self, id: SpeakerId) -> Result<Option<Speaker>> {
-        self.store.speaker(id)
+        self.view()?.speaker(id)
     }
 
     /// The speaker that a name or alias stands for.
     pub fn speaker_by_name(&self, name: &str) -> Result<Option<Speaker>> {
-        match self.store.speaker_by_name(name)? {
-            Some(id) => self.store.speaker(id),
+        let view = self.view()?;
+        match view.speaker_by_name(name)? {
+            Some(id) => view.speaker(id),
             None => Ok(None),
         }
-    }
-
-    pub(crate) fn store(&self) -> &Store {
-        &self.store
     }
 }

@@ -19,7 +19,6 @@ use crate::query::{
     self, claim_matches, Assignment, Done, ExecStats, Expr, Literal, Output, Params, Patterns,
     Speakers, Statement,
 };
-use crate::store::TxResult;
 
 /// A statement parsed and checked once, to run many times with different parameters.
 ///
@@ -149,7 +148,7 @@ impl Db {
                 let mut done = self.apply_writes(std::slice::from_ref(s))?;
                 Ok((Output::Done(done.remove(0)), ExecStats::default()))
             }
-            s => query::execute_read(self.store(), s),
+            s => query::execute_read(&*self.view()?, s),
         }
     }
 
@@ -203,7 +202,7 @@ impl Db {
                 tags: strings(field(fields, "tags")).unwrap_or_default(),
             }),
             Statement::Update { set, filter } => WriteOp::Update {
-                candidates: query::matching_claims(self.store(), statement, filter.as_ref())?,
+                candidates: query::matching_claims(&*self.view()?, statement, filter.as_ref())?,
                 filter: filter.clone(),
                 changes: ClaimChanges {
                     confidence: match field(set, "confidence") {
@@ -218,7 +217,7 @@ impl Db {
                 },
             },
             Statement::Delete { filter } => WriteOp::Delete {
-                candidates: query::matching_claims(self.store(), statement, filter.as_ref())?,
+                candidates: query::matching_claims(&*self.view()?, statement, filter.as_ref())?,
                 filter: filter.clone(),
             },
             Statement::Alias { alias, speaker } => WriteOp::Alias {
@@ -241,7 +240,7 @@ impl Db {
             .iter()
             .map(|s| self.write_op(s))
             .collect::<Result<Vec<_>>>()?;
-        let speakers = Speakers::load(self.store())?;
+        let speakers = Speakers::load(&*self.view()?)?;
         let patterns: Vec<Patterns> = ops
             .iter()
             .map(|op| match op {
@@ -272,13 +271,13 @@ fn targets(
     filter: Option<&Expr>,
     speakers: &Speakers,
     patterns: &Patterns,
-) -> TxResult<Vec<ClaimId>> {
+) -> Result<Vec<ClaimId>> {
     let mut ids: Vec<ClaimId> = candidates.iter().chain(added).copied().collect();
     ids.sort_unstable();
     ids.dedup();
     let mut out = Vec::new();
     for id in ids {
-        if let Some(claim) = w.tx().claim(id)? {
+        if let Some(claim) = w.view().claim(id)? {
             if claim_matches(&claim, filter, speakers, patterns) {
                 out.push(id);
             }
@@ -292,12 +291,12 @@ fn plural(n: usize, one: &str) -> String {
 }
 
 fn apply(
-    w: &Writer,
+    w: &mut Writer,
     op: &WriteOp,
     added: &mut Vec<ClaimId>,
     speakers: &Speakers,
     patterns: &Patterns,
-) -> TxResult<Done> {
+) -> Result<Done> {
     Ok(match op {
         WriteOp::AddSource(s) => {
             let source = w.add_source(s)?;

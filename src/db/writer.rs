@@ -9,12 +9,13 @@
 use super::Recheck;
 use crate::cite::{self, Citation, CitationReport};
 use crate::error::Error;
+use crate::error::Result;
 use crate::limits::{check_len, MAX_QUOTE_BYTES, MAX_SOURCE_TEXT_BYTES};
 use crate::model::{
     normalize_tag, require_text, validate_source_id, Anchor, Claim, ClaimId, Confidence, Mismatch,
     NewClaim, NewSource, NewSpeaker, Source, SourceKind, Speaker, Status,
 };
-use crate::store::{fold_name, Tx, TxResult};
+use crate::store::{fold_name, ReadView, WriteTx};
 
 /// The fields `update claims set` may change; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -34,32 +35,36 @@ pub struct ClaimChanges {
 }
 
 /// Checked writes inside one transaction; see [`crate::Db::write`].
-pub struct Writer<'t, 'a> {
-    tx: &'t Tx<'a>,
+pub struct Writer<'t> {
+    tx: &'t mut dyn WriteTx,
 }
 
-impl<'t, 'a> Writer<'t, 'a> {
-    pub(crate) fn new(tx: &'t Tx<'a>) -> Self {
+impl<'t> Writer<'t> {
+    pub(crate) fn new(tx: &'t mut dyn WriteTx) -> Self {
         Writer { tx }
     }
 
-    pub(crate) fn tx(&self) -> &Tx<'a> {
+    pub(crate) fn tx(&mut self) -> &mut dyn WriteTx {
         self.tx
     }
 
+    /// The database as this transaction sees it (its own writes included).
+    pub fn view(&self) -> &dyn ReadView {
+        self.tx.view()
+    }
+
     /// Adds a source; its id must be new.
-    pub fn add_source(&self, new: &NewSource) -> TxResult<Source> {
+    pub fn add_source(&mut self, new: &NewSource) -> Result<Source> {
         validate_source_id(&new.id)?;
         require_text("source title", &new.title)?;
         if let Some(text) = &new.text {
             check_len("source text", text, MAX_SOURCE_TEXT_BYTES)?;
         }
-        if self.tx.source(&new.id)?.is_some() {
+        if self.tx.view().source(&new.id)?.is_some() {
             return Err(Error::Duplicate {
                 kind: "source",
                 name: new.id.clone(),
-            }
-            .into());
+            });
         }
         let source = Source {
             id: new.id.clone(),
@@ -78,7 +83,7 @@ impl<'t, 'a> Writer<'t, 'a> {
     }
 
     /// Adds a speaker; neither its name nor any alias may already name someone.
-    pub fn add_speaker(&self, new: &NewSpeaker) -> TxResult<Speaker> {
+    pub fn add_speaker(&mut self, new: &NewSpeaker) -> Result<Speaker> {
         require_text("speaker name", &new.name)?;
         let mut seen = Vec::new();
         for name in std::iter::once(&new.name).chain(&new.aliases) {
@@ -87,12 +92,11 @@ impl<'t, 'a> Writer<'t, 'a> {
             if seen.contains(&folded) {
                 continue;
             }
-            if self.tx.speaker_by_name(name)?.is_some() {
+            if self.tx.view().speaker_by_name(name)?.is_some() {
                 return Err(Error::Duplicate {
                     kind: "speaker name",
                     name: name.clone(),
-                }
-                .into());
+                });
             }
             seen.push(folded);
         }
@@ -115,7 +119,7 @@ impl<'t, 'a> Writer<'t, 'a> {
     /// and sources exist, and the quote is in the source's text. A claim whose
     /// quote is not there is refused with the checker's report. A claim on a
     /// source without text is stored as unverified.
-    pub fn add_claim(&self, new: &NewClaim) -> TxResult<Claim> {
+    pub fn add_claim(&mut self, new: &NewClaim) -> Result<Claim> {
         let confidence = Confidence::new(new.confidence)?;
         require_text("quote", &new.quote)?;
         check_len("quote", &new.quote, MAX_QUOTE_BYTES)?;
@@ -123,18 +127,19 @@ impl<'t, 'a> Writer<'t, 'a> {
         require_text("rationale", &new.rationale)?;
         let speaker = self
             .tx
+            .view()
             .speaker_by_name(&new.speaker)?
             .ok_or_else(|| Error::not_found("speaker", &new.speaker))?;
-        if self.tx.source(&new.source)?.is_none() {
-            return Err(Error::not_found("source", &new.source).into());
+        if self.tx.view().source(&new.source)?.is_none() {
+            return Err(Error::not_found("source", &new.source));
         }
         if let Some(origin) = &new.origin {
-            if self.tx.source(origin)?.is_none() {
-                return Err(Error::not_found("origin source", origin).into());
+            if self.tx.view().source(origin)?.is_none() {
+                return Err(Error::not_found("origin source", origin));
             }
         }
         let tags = tag_list(&new.tags)?;
-        let (anchor, status) = match self.tx.source_text(&new.source)? {
+        let (anchor, status) = match self.tx.view().source_text(&new.source)? {
             None => (None, Status::Unverified),
             Some(text) => {
                 let citation = cite::locate_with(&text, &cite::normalize(&text), &new.quote, None);
@@ -144,8 +149,7 @@ impl<'t, 'a> Writer<'t, 'a> {
                         source: new.source.clone(),
                         quote: new.quote.clone(),
                         citation,
-                    }))
-                    .into());
+                    })));
                 }
                 (anchor_from(&citation, &text), Status::Verified)
             }
@@ -171,9 +175,10 @@ impl<'t, 'a> Writer<'t, 'a> {
     /// Changes fields of a claim. A new quote is citation-checked like a new
     /// claim's; a claim that cannot be checked (its source has no text) stays
     /// unverified.
-    pub fn update_claim(&self, id: ClaimId, changes: &ClaimChanges) -> TxResult<Claim> {
+    pub fn update_claim(&mut self, id: ClaimId, changes: &ClaimChanges) -> Result<Claim> {
         let mut claim = self
             .tx
+            .view()
             .claim(id)?
             .ok_or_else(|| Error::not_found("claim", id.to_string()))?;
         if let Some(c) = changes.confidence {
@@ -191,8 +196,8 @@ impl<'t, 'a> Writer<'t, 'a> {
             claim.tags = tag_list(tags)?;
         }
         if let Some(origin) = &changes.origin {
-            if self.tx.source(origin)?.is_none() {
-                return Err(Error::not_found("origin source", origin).into());
+            if self.tx.view().source(origin)?.is_none() {
+                return Err(Error::not_found("origin source", origin));
             }
             claim.origin = Some(origin.clone());
         }
@@ -200,7 +205,7 @@ impl<'t, 'a> Writer<'t, 'a> {
             require_text("quote", quote)?;
             check_len("quote", quote, MAX_QUOTE_BYTES)?;
             claim.quote = quote.clone();
-            if let Some(text) = self.tx.source_text(&claim.source)? {
+            if let Some(text) = self.tx.view().source_text(&claim.source)? {
                 let citation = cite::locate_with(&text, &cite::normalize(&text), quote, None);
                 if !citation.is_verified() {
                     return Err(Error::Citation(Box::new(CitationReport {
@@ -208,8 +213,7 @@ impl<'t, 'a> Writer<'t, 'a> {
                         source: claim.source.clone(),
                         quote: quote.clone(),
                         citation,
-                    }))
-                    .into());
+                    })));
                 }
                 claim.anchor = anchor_from(&citation, &text);
                 claim.status = Status::Verified;
@@ -221,28 +225,30 @@ impl<'t, 'a> Writer<'t, 'a> {
     }
 
     /// Deletes a claim and its index entries; false when there was none.
-    pub fn delete_claim(&self, id: ClaimId) -> TxResult<bool> {
+    pub fn delete_claim(&mut self, id: ClaimId) -> Result<bool> {
         self.tx.delete_claim(id)
     }
 
     /// Gives the speaker named `speaker` (by any name) another name, which
     /// must not name anyone yet.
-    pub fn add_alias(&self, alias: &str, speaker: &str) -> TxResult<Speaker> {
+    pub fn add_alias(&mut self, alias: &str, speaker: &str) -> Result<Speaker> {
         require_text("alias", alias)?;
         let id = self
             .tx
+            .view()
             .speaker_by_name(speaker)?
             .ok_or_else(|| Error::not_found("speaker", speaker))?;
-        if let Some(other) = self.tx.speaker_by_name(alias)? {
+        if let Some(other) = self.tx.view().speaker_by_name(alias)? {
             let message = if other == id {
                 "already names this speaker"
             } else {
                 "already names another speaker"
             };
-            return Err(Error::invalid("alias", format!("{alias:?} {message}")).into());
+            return Err(Error::invalid("alias", format!("{alias:?} {message}")));
         }
         let mut record = self
             .tx
+            .view()
             .speaker(id)?
             .ok_or_else(|| Error::not_found("speaker", speaker))?;
         record.aliases.push(alias.trim().to_string());
@@ -255,14 +261,15 @@ impl<'t, 'a> Writer<'t, 'a> {
     /// that still verifies gets its new anchor; one that does not becomes
     /// broken, with what the checker found recorded. Nothing else changes.
     pub fn replace_source_text(
-        &self,
+        &mut self,
         id: &str,
         text: &str,
         claims: &[ClaimId],
-    ) -> TxResult<Vec<Recheck>> {
+    ) -> Result<Vec<Recheck>> {
         check_len("source text", text, MAX_SOURCE_TEXT_BYTES)?;
         let mut source = self
             .tx
+            .view()
             .source(id)?
             .ok_or_else(|| Error::not_found("source", id))?;
         source.sha256 = Some(cite::sha256_hex(text));
@@ -271,7 +278,7 @@ impl<'t, 'a> Writer<'t, 'a> {
         let folded = cite::normalize(text);
         let mut report = Vec::new();
         for &claim_id in claims {
-            let Some(mut claim) = self.tx.claim(claim_id)? else {
+            let Some(mut claim) = self.tx.view().claim(claim_id)? else {
                 continue;
             };
             if claim.source != id {
@@ -306,7 +313,7 @@ impl<'t, 'a> Writer<'t, 'a> {
 }
 
 /// Tags as a claim stores them: each checked, and one of each that fold alike.
-fn tag_list(tags: &[String]) -> TxResult<Vec<String>> {
+fn tag_list(tags: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for tag in tags {
         let tag = normalize_tag(tag)?;

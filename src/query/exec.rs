@@ -22,7 +22,7 @@ use super::record::{
 use crate::cite::LineIndex;
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, Source, Speaker, SpeakerId};
-use crate::store::{IndexScan, Store};
+use crate::store::{IndexScan, ReadView};
 
 /// A claim as a query returns it: the record and its speaker's name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -194,7 +194,7 @@ pub struct ExecStats {
 }
 
 /// Runs a parsed, checked read statement and reports what it read.
-pub fn execute_read(store: &Store, statement: &Statement) -> Result<(Output, ExecStats)> {
+pub fn execute_read(store: &dyn ReadView, statement: &Statement) -> Result<(Output, ExecStats)> {
     let mut stats = ExecStats::default();
     let output = match statement {
         Statement::Explain(inner) => Output::Plan(plan(store, inner)?),
@@ -244,7 +244,7 @@ pub fn execute_read(store: &Store, statement: &Statement) -> Result<(Output, Exe
 pub(crate) struct Speakers(HashMap<SpeakerId, Speaker>);
 
 impl Speakers {
-    pub(crate) fn load(store: &Store) -> Result<Self> {
+    pub(crate) fn load(store: &dyn ReadView) -> Result<Self> {
         Ok(Speakers(
             store.speakers()?.into_iter().map(|s| (s.id, s)).collect(),
         ))
@@ -275,7 +275,7 @@ pub(crate) fn claim_matches(
 
 /// The ids of the claims that satisfy `filter` now, found as a query would.
 pub fn matching_claims(
-    store: &Store,
+    store: &dyn ReadView,
     statement: &Statement,
     filter: Option<&Expr>,
 ) -> Result<Vec<ClaimId>> {
@@ -290,7 +290,7 @@ pub fn matching_claims(
 }
 
 fn matching(
-    store: &Store,
+    store: &dyn ReadView,
     speakers: &Speakers,
     p: &Plan,
     filter: Option<&Expr>,
@@ -353,7 +353,12 @@ fn paginate<T>(rows: &mut Vec<T>, limit: Option<u64>, offset: Option<u64>) {
     }
 }
 
-fn run_claims(store: &Store, p: &Plan, q: &ClaimsQuery, stats: &mut ExecStats) -> Result<Output> {
+fn run_claims(
+    store: &dyn ReadView,
+    p: &Plan,
+    q: &ClaimsQuery,
+    stats: &mut ExecStats,
+) -> Result<Output> {
     // Speakers are loaded once: for conditions, names, sorting and groups.
     let speakers = Speakers::load(store)?;
     let mut rows = matching(store, &speakers, p, q.filter.as_ref(), stats)?;
@@ -645,7 +650,7 @@ fn filter_sort_page<T: AsRecord>(rows: Vec<T>, q: &ListQuery) -> Vec<T> {
     rows
 }
 
-fn run_list(store: &Store, q: &ListQuery) -> Result<Output> {
+fn run_list(store: &dyn ReadView, q: &ListQuery) -> Result<Output> {
     let count = |scan: IndexScan| store.scan_index(&scan).count() as u64;
     Ok(match q.table {
         Table::Speakers => {
@@ -677,7 +682,7 @@ fn run_list(store: &Store, q: &ListQuery) -> Result<Output> {
 /// How many lines of context `show claim` prints around the quote.
 const CONTEXT_LINES: usize = 1;
 
-fn show_claim(store: &Store, id: &super::ast::Spanned<Literal>) -> Result<ClaimDetail> {
+fn show_claim(store: &dyn ReadView, id: &super::ast::Spanned<Literal>) -> Result<ClaimDetail> {
     let Literal::Num(n) = id.node else {
         return Err(Error::invalid("claim id", "a claim id is a whole number"));
     };

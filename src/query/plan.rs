@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::ast::{Expr, Field, Literal, Op, SelectItem, Statement};
 use crate::error::Result;
 use crate::model::{Confidence, Status};
-use crate::store::{IndexScan, Store};
+use crate::store::{IndexScan, ReadView};
 
 /// Index entries counted at most when estimating (a bound on planning cost).
 const ESTIMATE_CAP: usize = 100_000;
@@ -190,7 +190,7 @@ fn order_text(order: &[super::ast::OrderBy]) -> Option<String> {
 }
 
 /// Plans a statement's record access.
-pub fn plan(store: &Store, statement: &Statement) -> Result<Plan> {
+pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
     let mut p = Plan {
         access: Access::FullScan,
         table: "claims",
@@ -270,7 +270,7 @@ pub fn plan(store: &Store, statement: &Statement) -> Result<Plan> {
 /// The index ranges whose union holds every claim that can satisfy `e`, or
 /// `None` when `e` is not answerable from indexes (confidence is handled
 /// apart, as one merged range).
-fn index_scans(store: &Store, e: &Expr) -> Result<Option<Vec<IndexScan>>> {
+fn index_scans(store: &dyn ReadView, e: &Expr) -> Result<Option<Vec<IndexScan>>> {
     let eq_scan = |field: Field, lit: &Literal| -> Result<Option<Vec<IndexScan>>> {
         let Literal::Str(s) = lit else {
             return Ok(None);
@@ -363,15 +363,15 @@ fn confidence_bounds(e: &Expr, low: &mut f64, high: &mut f64) -> bool {
     }
 }
 
-fn count(store: &Store, scans: &[IndexScan]) -> u64 {
+fn count(store: &dyn ReadView, scans: &[IndexScan]) -> u64 {
     scans
         .iter()
         .map(|s| store.scan_index(s).take(ESTIMATE_CAP).count() as u64)
         .sum()
 }
 
-fn choose_access(store: &Store, filter: Option<&Expr>) -> Result<(Access, u64)> {
-    let total = store.claim_count() as u64;
+fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<(Access, u64)> {
+    let total = store.claim_count()?;
     let Some(filter) = filter else {
         return Ok((Access::FullScan, total));
     };

@@ -15,20 +15,14 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::tx::index_keys;
-use super::{codec, fold_name, keys, KeyBuf, Store, T, TREE_NAMES};
+use std::ops::Bound;
+
+use super::indexes::{claim_of, index_entries, INDEXES};
+use super::kv::{KvRead, KvWrite, T};
+use super::records::{claim_count_key, counter_key, RecordWriter, Records};
+use super::{codec, fold_name, KeyBuf, ReadView};
 use crate::error::Result;
 use crate::model::{Claim, Source, Speaker, Status};
-
-/// Index trees, derived from claims.
-const INDEX_TREES: [T; 6] = [
-    T::IdxSpeaker,
-    T::IdxSource,
-    T::IdxOrigin,
-    T::IdxConfidence,
-    T::IdxStatus,
-    T::IdxTag,
-];
 
 /// One thing found wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -74,7 +68,7 @@ impl VerifyReport {
 
 /// What every derived tree should hold, computed from the primary records.
 struct Derived {
-    /// Per index tree (in [`INDEX_TREES`] order), its keys.
+    /// Per index (in [`INDEXES`] order), its keys.
     index: Vec<BTreeSet<Vec<u8>>>,
     /// Folded name -> speaker id.
     names: HashMap<Vec<u8>, u64>,
@@ -82,290 +76,275 @@ struct Derived {
     max_speaker: u64,
 }
 
-impl Store {
-    /// Checks the database, writing nothing.
-    pub fn verify(&self) -> Result<VerifyReport> {
-        let mut report = VerifyReport::default();
-        match self.tree(T::Meta).get(b"format_version")? {
-            None => report.problem("format", false, "no format version is stored".into()),
-            Some(v) => {
-                let found: u32 = codec::decode(&v, "format version")?;
-                if found != super::FORMAT_VERSION {
-                    report.problem("format", false, format!("format version {found}"));
-                }
-            }
-        }
-        let (claims, speakers, sources) = self.primary_records(&mut report)?;
-        let derived = derive(&claims, &speakers);
+fn all<K: KvRead + ?Sized>(kv: &K, tree: T) -> super::kv::Entries<'_> {
+    kv.range(tree, Bound::Unbounded, Bound::Unbounded)
+}
 
-        for (&tree, expected) in INDEX_TREES.iter().zip(&derived.index) {
-            let name = TREE_NAMES[tree as usize];
-            let mut present = BTreeSet::new();
-            for kv in self.tree(tree).iter() {
-                let (key, _) = kv?;
-                report.index_entries += 1;
-                if !expected.contains(key.as_ref()) {
-                    let claim = keys::trailing_u64(&key).unwrap_or(0);
-                    let why = if claims.contains_key(&claim) {
-                        "that the claim does not have"
-                    } else {
-                        "and the claim does not exist"
-                    };
-                    report.problem(
-                        "index",
-                        true,
-                        format!("{name} has an entry for claim {claim} {why}"),
-                    );
-                }
-                present.insert(key.to_vec());
-            }
-            for key in expected.difference(&present) {
-                let claim = keys::trailing_u64(key).unwrap_or(0);
+/// Checks the records behind `records`, writing nothing.
+pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
+    let kv = &records.kv;
+    let mut report = VerifyReport::default();
+    match records.format_version()? {
+        None => report.problem("format", false, "no format version is stored".into()),
+        Some(found) if found != super::FORMAT_VERSION => {
+            report.problem("format", false, format!("format version {found}"))
+        }
+        Some(_) => {}
+    }
+    let (claims, speakers, sources) = primary_records(kv, &mut report)?;
+    let derived = derive(&claims, &speakers);
+
+    for (def, expected) in INDEXES.iter().zip(&derived.index) {
+        let name = def.name();
+        let mut present = BTreeSet::new();
+        for entry in all(kv, def.tree) {
+            let (key, _) = entry?;
+            report.index_entries += 1;
+            if !expected.contains(&key) {
+                let claim = claim_of(&key).unwrap_or(0);
+                let why = if claims.contains_key(&claim) {
+                    "that the claim does not have"
+                } else {
+                    "and the claim does not exist"
+                };
                 report.problem(
                     "index",
                     true,
-                    format!("{name} lacks an entry for claim {claim}"),
+                    format!("{name} has an entry for claim {claim} {why}"),
                 );
             }
+            present.insert(key);
         }
+        for key in expected.difference(&present) {
+            let claim = claim_of(key).unwrap_or(0);
+            report.problem(
+                "index",
+                true,
+                format!("{name} lacks an entry for claim {claim}"),
+            );
+        }
+    }
 
-        let mut seen_names = 0;
-        for kv in self.tree(T::SpeakerNames).iter() {
-            let (key, value) = kv?;
-            seen_names += 1;
-            let id: Option<u64> = codec::decode(&value, "speaker name").ok();
-            if derived.names.get(key.as_ref()) != id.as_ref() {
-                report.problem(
-                    "names",
-                    true,
-                    format!(
-                        "the name {:?} points to speaker {} but no speaker of that id has it",
-                        String::from_utf8_lossy(&key[..key.len().saturating_sub(2)]),
-                        id.map_or("?".to_string(), |i| i.to_string())
-                    ),
-                );
-            }
-        }
-        if seen_names < derived.names.len() {
+    let mut seen_names = 0;
+    for entry in all(kv, T::SpeakerNames) {
+        let (key, value) = entry?;
+        seen_names += 1;
+        let id: Option<u64> = codec::decode(&value, "speaker name").ok();
+        if derived.names.get(&key) != id.as_ref() {
             report.problem(
                 "names",
                 true,
                 format!(
-                    "{} speaker names or aliases are missing from the name table",
-                    derived.names.len() - seen_names
+                    "the name {:?} points to speaker {} but no speaker of that id has it",
+                    String::from_utf8_lossy(&key[..key.len().saturating_sub(2)]),
+                    id.map_or("?".to_string(), |i| i.to_string())
                 ),
             );
         }
-
-        for (counter, max) in [
-            ("claim", derived.max_claim),
-            ("speaker", derived.max_speaker),
-        ] {
-            let next = self.counter(counter)?;
-            if next <= max {
-                report.problem(
-                    "counter",
-                    true,
-                    format!("the next {counter} id is {next}, but {counter} {max} exists"),
-                );
-            }
-        }
-
-        for source in sources.values() {
-            self.verify_text(source, &mut report)?;
-        }
-        for claim in claims.values() {
-            verify_references(claim, &speakers, &sources, &mut report);
-            self.verify_anchor(claim, &sources, &mut report)?;
-        }
-        Ok(report)
+    }
+    if seen_names < derived.names.len() {
+        report.problem(
+            "names",
+            true,
+            format!(
+                "{} speaker names or aliases are missing from the name table",
+                derived.names.len() - seen_names
+            ),
+        );
     }
 
-    /// Rebuilds every index entry, the name table and the id counters from
-    /// the primary records, in one transaction. The caller holds the write
-    /// lock and flushes.
-    pub(crate) fn repair(&self) -> Result<()> {
-        self.rebuild(false)
-    }
-
-    /// [`Store::repair`], stamping the current format version in the same
-    /// transaction: the migration of an older database.
-    pub(super) fn repair_and_stamp(&self) -> Result<()> {
-        self.rebuild(true)
-    }
-
-    fn rebuild(&self, stamp: bool) -> Result<()> {
-        let mut scratch = VerifyReport::default();
-        let (claims, speakers, _) = self.primary_records(&mut scratch)?;
-        let derived = derive(&claims, &speakers);
-        let mut stale: Vec<(T, Vec<u8>)> = Vec::new();
-        for &tree in INDEX_TREES.iter().chain(&[T::SpeakerNames]) {
-            for kv in self.tree(tree).iter() {
-                stale.push((tree, kv?.0.to_vec()));
-            }
-        }
-        let names: Vec<(Vec<u8>, Vec<u8>)> = derived
-            .names
-            .iter()
-            .map(|(k, id)| Ok((k.clone(), codec::encode(id)?)))
-            .collect::<Result<_>>()?;
-        let counters = [
-            ("claim", derived.max_claim + 1),
-            ("speaker", derived.max_speaker + 1),
-        ];
-        let current: Vec<u64> = counters
-            .iter()
-            .map(|(name, _)| self.counter(name))
-            .collect::<Result<_>>()?;
-        self.transaction(|tx| {
-            for (tree, key) in &stale {
-                tx.t(*tree).remove(key.as_slice())?;
-            }
-            for (&tree, keys) in INDEX_TREES.iter().zip(&derived.index) {
-                for key in keys {
-                    tx.t(tree).insert(key.as_slice(), &[])?;
-                }
-            }
-            for (key, value) in &names {
-                tx.t(T::SpeakerNames)
-                    .insert(key.as_slice(), value.as_slice())?;
-            }
-            for ((name, next), now) in counters.iter().zip(&current) {
-                if now < next {
-                    tx.t(T::Meta)
-                        .insert(counter_key(name), codec::encode(next)?)?;
-                }
-            }
-            if stamp {
-                tx.stamp_format_version()?;
-            }
-            Ok(())
-        })
-    }
-
-    /// Claims, speakers and sources by id; undecodable ones are reported.
-    #[allow(clippy::type_complexity)]
-    fn primary_records(
-        &self,
-        report: &mut VerifyReport,
-    ) -> Result<(
-        HashMap<u64, Claim>,
-        HashMap<u64, Speaker>,
-        HashMap<String, Source>,
-    )> {
-        let mut claims = HashMap::new();
-        for kv in self.tree(T::Claims).iter() {
-            let (key, value) = kv?;
-            report.claims += 1;
-            match codec::decode::<Claim>(&value, "claim") {
-                Ok(c) => {
-                    claims.insert(c.id, c);
-                }
-                Err(e) => report.problem(
-                    "record",
-                    false,
-                    format!("claim {}: {e}", keys::trailing_u64(&key).unwrap_or(0)),
-                ),
-            }
-        }
-        let mut speakers = HashMap::new();
-        for kv in self.tree(T::Speakers).iter() {
-            let (_, value) = kv?;
-            report.speakers += 1;
-            match codec::decode::<Speaker>(&value, "speaker") {
-                Ok(s) => {
-                    speakers.insert(s.id, s);
-                }
-                Err(e) => report.problem("record", false, e.to_string()),
-            }
-        }
-        let mut sources = HashMap::new();
-        for kv in self.tree(T::Sources).iter() {
-            let (_, value) = kv?;
-            report.sources += 1;
-            match codec::decode::<Source>(&value, "source") {
-                Ok(s) => {
-                    sources.insert(s.id.clone(), s);
-                }
-                Err(e) => report.problem("record", false, e.to_string()),
-            }
-        }
-        Ok((claims, speakers, sources))
-    }
-
-    fn counter(&self, name: &str) -> Result<u64> {
-        Ok(match self.tree(T::Meta).get(counter_key(name))? {
-            Some(v) => codec::decode(&v, "id counter")?,
-            None => 1,
-        })
-    }
-
-    fn verify_text(&self, source: &Source, report: &mut VerifyReport) -> Result<()> {
-        let text = match self.source_text(&source.id) {
-            Ok(t) => t,
-            Err(e) => {
-                report.problem("text", false, e.to_string());
-                return Ok(());
-            }
-        };
-        let (len, sha) = match &text {
-            Some(t) => (t.len() as u64, Some(crate::cite::sha256_hex(t))),
-            None => (0, None),
-        };
-        if len != source.text_len || sha != source.sha256 {
+    for (counter, max) in [
+        ("claim", derived.max_claim),
+        ("speaker", derived.max_speaker),
+    ] {
+        let next = records.counter(counter)?;
+        if next <= max {
             report.problem(
-                "text",
-                false,
-                format!(
-                    "source {:?}: its text is not the one recorded ({} bytes and hash {} recorded, {len} bytes found)",
-                    source.id,
-                    source.text_len,
-                    source.sha256.as_deref().unwrap_or("none")
-                ),
+                "counter",
+                true,
+                format!("the next {counter} id is {next}, but {counter} {max} exists"),
             );
         }
-        Ok(())
+    }
+    let counted = records.claim_count()?;
+    if counted != claims.len() as u64 {
+        report.problem(
+            "count",
+            true,
+            format!(
+                "the stored claim count is {counted}, but there are {} claims",
+                claims.len()
+            ),
+        );
     }
 
-    fn verify_anchor(
-        &self,
-        claim: &Claim,
-        sources: &HashMap<String, Source>,
-        report: &mut VerifyReport,
-    ) -> Result<()> {
-        let (Some(anchor), Status::Verified) = (&claim.anchor, claim.status) else {
-            return Ok(());
-        };
-        let Some(source) = sources.get(&claim.source) else {
-            return Ok(()); // reported as a reference
-        };
-        if source.sha256.as_deref() != Some(anchor.text_sha256.as_str()) {
-            report.problem(
-                "anchor",
+    for source in sources.values() {
+        verify_text(records, source, &mut report)?;
+    }
+    for claim in claims.values() {
+        verify_references(claim, &speakers, &sources, &mut report);
+        verify_anchor(records, claim, &sources, &mut report)?;
+    }
+    Ok(report)
+}
+
+/// Rebuilds every index entry, the name table, the id counters and the
+/// claim count from the primary records, inside the writer's transaction.
+pub(crate) fn rebuild(w: &mut RecordWriter<'_>) -> Result<()> {
+    let mut scratch = VerifyReport::default();
+    let (claims, speakers, _) = primary_records(&w.records.kv, &mut scratch)?;
+    let derived = derive(&claims, &speakers);
+    let mut stale: Vec<(T, Vec<u8>)> = Vec::new();
+    for tree in INDEXES.iter().map(|d| d.tree).chain([T::SpeakerNames]) {
+        for entry in all(&w.records.kv, tree) {
+            stale.push((tree, entry?.0));
+        }
+    }
+    let counters = [
+        ("claim", derived.max_claim + 1),
+        ("speaker", derived.max_speaker + 1),
+    ];
+    let current: Vec<u64> = counters
+        .iter()
+        .map(|(name, _)| w.records.counter(name))
+        .collect::<Result<_>>()?;
+    let kv = &mut w.records.kv;
+    for (tree, key) in stale {
+        kv.remove(tree, key)?;
+    }
+    for (def, keys) in INDEXES.iter().zip(derived.index) {
+        for key in keys {
+            kv.insert(def.tree, key, Vec::new())?;
+        }
+    }
+    for (key, id) in derived.names {
+        kv.insert(T::SpeakerNames, key, codec::encode(&id)?)?;
+    }
+    for ((name, next), now) in counters.iter().zip(&current) {
+        if now < next {
+            kv.insert(T::Meta, counter_key(name), codec::encode(next)?)?;
+        }
+    }
+    kv.insert(
+        T::Meta,
+        claim_count_key(),
+        codec::encode(&(claims.len() as u64))?,
+    )
+}
+
+/// Claims, speakers and sources by id; undecodable ones are reported.
+#[allow(clippy::type_complexity)]
+fn primary_records<K: KvRead + ?Sized>(
+    kv: &K,
+    report: &mut VerifyReport,
+) -> Result<(
+    HashMap<u64, Claim>,
+    HashMap<u64, Speaker>,
+    HashMap<String, Source>,
+)> {
+    let mut claims = HashMap::new();
+    for entry in all(kv, T::Claims) {
+        let (key, value) = entry?;
+        report.claims += 1;
+        match codec::decode::<Claim>(&value, "claim") {
+            Ok(c) => {
+                claims.insert(c.id, c);
+            }
+            Err(e) => report.problem(
+                "record",
                 false,
-                format!(
-                    "claim {} is verified against a text of source {:?} that is no longer stored (run `claimdb check --claim {}`)",
-                    claim.id, claim.source, claim.id
-                ),
-            );
+                format!("claim {}: {e}", claim_of(&key).unwrap_or(0)),
+            ),
+        }
+    }
+    let mut speakers = HashMap::new();
+    for entry in all(kv, T::Speakers) {
+        report.speakers += 1;
+        match codec::decode::<Speaker>(&entry?.1, "speaker") {
+            Ok(s) => {
+                speakers.insert(s.id, s);
+            }
+            Err(e) => report.problem("record", false, e.to_string()),
+        }
+    }
+    let mut sources = HashMap::new();
+    for entry in all(kv, T::Sources) {
+        report.sources += 1;
+        match codec::decode::<Source>(&entry?.1, "source") {
+            Ok(s) => {
+                sources.insert(s.id.clone(), s);
+            }
+            Err(e) => report.problem("record", false, e.to_string()),
+        }
+    }
+    Ok((claims, speakers, sources))
+}
+
+fn verify_text(view: &dyn ReadView, source: &Source, report: &mut VerifyReport) -> Result<()> {
+    let text = match view.source_text(&source.id) {
+        Ok(t) => t,
+        Err(e) => {
+            report.problem("text", false, e.to_string());
             return Ok(());
         }
-        let in_text = self.source_text(&claim.source)?.is_some_and(|text| {
-            let (s, e) = (anchor.start_byte as usize, anchor.end_byte as usize);
-            s < e && text.get(s..e).is_some()
-        });
-        if !in_text {
-            report.problem(
-                "anchor",
-                false,
-                format!(
-                    "claim {}: its anchor {}..{} is not a passage of its source's text",
-                    claim.id, anchor.start_byte, anchor.end_byte
-                ),
-            );
-        }
-        Ok(())
+    };
+    let (len, sha) = match &text {
+        Some(t) => (t.len() as u64, Some(crate::cite::sha256_hex(t))),
+        None => (0, None),
+    };
+    if len != source.text_len || sha != source.sha256 {
+        report.problem(
+            "text",
+            false,
+            format!(
+                "source {:?}: its text is not the one recorded ({} bytes and hash {} recorded, {len} bytes found)",
+                source.id,
+                source.text_len,
+                source.sha256.as_deref().unwrap_or("none")
+            ),
+        );
     }
+    Ok(())
+}
+
+fn verify_anchor(
+    view: &dyn ReadView,
+    claim: &Claim,
+    sources: &HashMap<String, Source>,
+    report: &mut VerifyReport,
+) -> Result<()> {
+    let (Some(anchor), Status::Verified) = (&claim.anchor, claim.status) else {
+        return Ok(());
+    };
+    let Some(source) = sources.get(&claim.source) else {
+        return Ok(()); // reported as a reference
+    };
+    if source.sha256.as_deref() != Some(anchor.text_sha256.as_str()) {
+        report.problem(
+            "anchor",
+            false,
+            format!(
+                "claim {} is verified against a text of source {:?} that is no longer stored (run `claimdb check --claim {}`)",
+                claim.id, claim.source, claim.id
+            ),
+        );
+        return Ok(());
+    }
+    let in_text = view.source_text(&claim.source)?.is_some_and(|text| {
+        let (s, e) = (anchor.start_byte as usize, anchor.end_byte as usize);
+        s < e && text.get(s..e).is_some()
+    });
+    if !in_text {
+        report.problem(
+            "anchor",
+            false,
+            format!(
+                "claim {}: its anchor {}..{} is not a passage of its source's text",
+                claim.id, anchor.start_byte, anchor.end_byte
+            ),
+        );
+    }
+    Ok(())
 }
 
 fn verify_references(
@@ -401,10 +380,10 @@ fn verify_references(
 }
 
 fn derive(claims: &HashMap<u64, Claim>, speakers: &HashMap<u64, Speaker>) -> Derived {
-    let mut index = vec![BTreeSet::new(); INDEX_TREES.len()];
+    let mut index = vec![BTreeSet::new(); INDEXES.len()];
     for claim in claims.values() {
-        for (tree, key) in index_keys(claim) {
-            if let Some(at) = INDEX_TREES.iter().position(|&t| t == tree) {
+        for (tree, key) in index_entries(claim) {
+            if let Some(at) = INDEXES.iter().position(|d| d.tree == tree) {
                 index[at].insert(key);
             }
         }
@@ -421,9 +400,4 @@ fn derive(claims: &HashMap<u64, Claim>, speakers: &HashMap<u64, Speaker>) -> Der
         max_claim: claims.keys().copied().max().unwrap_or(0),
         max_speaker: speakers.keys().copied().max().unwrap_or(0),
     }
-}
-
-/// The meta key of an id counter (as `Tx::next_id` writes it).
-pub(super) fn counter_key(name: &str) -> Vec<u8> {
-    KeyBuf::new().str("next_id").str(name).finish()
 }

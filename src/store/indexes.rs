@@ -1,0 +1,187 @@
+//! The one table of secondary indexes.
+//!
+//! Each entry says which tree holds the index, which claim field it answers
+//! for, and how the key values of a claim are derived. The writer derives a
+//! claim's entries from it ([`index_entries`]), `verify` and `repair`
+//! rebuild every index from it, and the planner reads [`IndexScan`]s through
+//! it. Index keys are `value ++ claim id` (big-endian), so the entries of one
+//! value are a key prefix and come out in claim-id order.
+
+use super::keys::{trailing_u64, KeyBuf};
+use super::kv::T;
+use crate::model::{Claim, ClaimId, Confidence, SpeakerId, Status};
+
+/// A secondary index.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexDef {
+    /// The tree it lives in.
+    pub(crate) tree: T,
+    /// The claim field it answers equality (or, for confidence, ranges) on.
+    pub field: &'static str,
+    /// The key values (without the claim id) a claim has in this index.
+    values: fn(&Claim) -> Vec<Vec<u8>>,
+}
+
+impl IndexDef {
+    /// The index's name, as `explain` and `verify` show it.
+    pub fn name(&self) -> &'static str {
+        self.tree.name()
+    }
+}
+
+/// Every secondary index.
+pub const INDEXES: [IndexDef; 6] = [
+    IndexDef {
+        tree: T::IdxSpeaker,
+        field: "speaker",
+        values: |c| vec![KeyBuf::new().u64(c.speaker).finish()],
+    },
+    IndexDef {
+        tree: T::IdxSource,
+        field: "source",
+        values: |c| vec![KeyBuf::new().str(&c.source).finish()],
+    },
+    IndexDef {
+        tree: T::IdxOrigin,
+        field: "origin",
+        values: |c| {
+            c.origin
+                .iter()
+                .map(|o| KeyBuf::new().str(o).finish())
+                .collect()
+        },
+    },
+    IndexDef {
+        tree: T::IdxConfidence,
+        field: "confidence",
+        values: |c| vec![KeyBuf::new().u16(c.confidence.basis_points()).finish()],
+    },
+    IndexDef {
+        tree: T::IdxStatus,
+        field: "status",
+        values: |c| vec![KeyBuf::new().u8(c.status as u8).finish()],
+    },
+    IndexDef {
+        tree: T::IdxTag,
+        field: "tag",
+        // The fold the planner looks a tag up by (and the filter compares by).
+        values: |c| {
+            c.tags
+                .iter()
+                .map(|t| KeyBuf::new().str(&crate::cite::fold_key(t)).finish())
+                .collect()
+        },
+    },
+];
+
+/// Every index entry a claim has: (tree, key).
+pub(crate) fn index_entries(c: &Claim) -> Vec<(T, Vec<u8>)> {
+    let mut out = Vec::with_capacity(8);
+    for def in &INDEXES {
+        for mut key in (def.values)(c) {
+            key.extend_from_slice(&c.id.to_be_bytes());
+            out.push((def.tree, key));
+        }
+    }
+    out
+}
+
+/// The claim id an index key ends with.
+pub(crate) fn claim_of(key: &[u8]) -> Option<ClaimId> {
+    trailing_u64(key)
+}
+
+/// An index lookup: the claims with one value of a field, or a confidence range.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IndexScan {
+    /// Claims by a speaker.
+    Speaker(SpeakerId),
+    /// Claims quoting a source.
+    Source(String),
+    /// Claims first made in an origin.
+    Origin(String),
+    /// Claims with a status.
+    Status(Status),
+    /// Claims with a tag (folded by [`crate::cite::fold_key`]).
+    Tag(String),
+    /// Claims whose confidence lies in `low..=high`.
+    Confidence(Confidence, Confidence),
+}
+
+impl IndexScan {
+    /// The index it reads.
+    pub fn index(&self) -> &'static IndexDef {
+        let tree = match self {
+            IndexScan::Speaker(_) => T::IdxSpeaker,
+            IndexScan::Source(_) => T::IdxSource,
+            IndexScan::Origin(_) => T::IdxOrigin,
+            IndexScan::Status(_) => T::IdxStatus,
+            IndexScan::Tag(_) => T::IdxTag,
+            IndexScan::Confidence(..) => T::IdxConfidence,
+        };
+        INDEXES
+            .iter()
+            .find(|d| d.tree == tree)
+            .expect("every scan has an index in INDEXES")
+    }
+
+    /// The index tree's name, as `explain` shows it.
+    pub fn index_name(&self) -> &'static str {
+        self.index().name()
+    }
+
+    /// The key range it reads: `(first, last)` inclusive bounds, or a
+    /// prefix when `last` is `None`.
+    pub(crate) fn keys(&self) -> (Vec<u8>, Option<Vec<u8>>) {
+        match self {
+            IndexScan::Speaker(id) => (KeyBuf::new().u64(*id).finish(), None),
+            IndexScan::Source(s) | IndexScan::Origin(s) | IndexScan::Tag(s) => {
+                (KeyBuf::new().str(s).finish(), None)
+            }
+            IndexScan::Status(s) => (KeyBuf::new().u8(*s as u8).finish(), None),
+            IndexScan::Confidence(low, high) => (
+                KeyBuf::new().u16(low.basis_points()).finish(),
+                Some(
+                    KeyBuf::new()
+                        .u16(high.basis_points())
+                        .u64(u64::MAX)
+                        .finish(),
+                ),
+            ),
+        }
+    }
+
+    /// Whether the ids it yields come in ascending order (one key value).
+    pub fn yields_ids_in_order(&self) -> bool {
+        !matches!(self, IndexScan::Confidence(..))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_index_tree_is_in_the_table_once() {
+        let mut trees: Vec<T> = INDEXES.iter().map(|d| d.tree).collect();
+        trees.sort();
+        trees.dedup();
+        assert_eq!(trees.len(), INDEXES.len());
+        for scan in [
+            IndexScan::Speaker(1),
+            IndexScan::Source("s".into()),
+            IndexScan::Origin("o".into()),
+            IndexScan::Status(Status::Verified),
+            IndexScan::Tag("t".into()),
+            IndexScan::Confidence(
+                Confidence::from_basis_points(1),
+                Confidence::from_basis_points(2),
+            ),
+        ] {
+            assert_eq!(
+                scan.index().field,
+                scan.index_name().trim_start_matches("idx_")
+            );
+        }
+    }
+}

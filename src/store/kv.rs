@@ -1,0 +1,235 @@
+//! The key-value floor under the record engines: named trees of ordered
+//! byte keys, read through [`KvRead`] and changed through [`KvWrite`].
+//!
+//! Both engines that ship with claimdb (sled on disk, and the in-memory one
+//! the tests use) are this small: they hold trees and apply a batch of puts
+//! and removes atomically. Everything that makes a record a record (the
+//! encoding, the index entries a claim implies, the counts) is written once,
+//! above this floor, in `records.rs`. A writer works on an [`Overlay`]: its
+//! reads see its own writes, and nothing reaches the engine until the whole
+//! transaction is applied as one batch, so the caller's closure runs exactly
+//! once and an engine that retries (sled does, on conflict) replays a plain
+//! list of changes.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use crate::error::Result;
+
+/// The trees, in a fixed order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(usize)]
+pub(crate) enum T {
+    Meta,
+    Claims,
+    Sources,
+    SourceText,
+    Speakers,
+    SpeakerNames,
+    IdxSpeaker,
+    IdxSource,
+    IdxOrigin,
+    IdxConfidence,
+    IdxStatus,
+    IdxTag,
+}
+
+/// Every tree, in [`T`] order.
+pub(crate) const TREES: [T; 12] = [
+    T::Meta,
+    T::Claims,
+    T::Sources,
+    T::SourceText,
+    T::Speakers,
+    T::SpeakerNames,
+    T::IdxSpeaker,
+    T::IdxSource,
+    T::IdxOrigin,
+    T::IdxConfidence,
+    T::IdxStatus,
+    T::IdxTag,
+];
+
+impl T {
+    /// The tree's name on disk (and in `explain` for the index trees).
+    pub(crate) fn name(self) -> &'static str {
+        [
+            "meta",
+            "claims",
+            "sources",
+            "source_text",
+            "speakers",
+            "speaker_names",
+            "idx_speaker",
+            "idx_source",
+            "idx_origin",
+            "idx_confidence",
+            "idx_status",
+            "idx_tag",
+        ][self as usize]
+    }
+}
+
+/// A key and its value.
+pub(crate) type Entry = (Vec<u8>, Vec<u8>);
+
+/// Ordered entries of a range, in key order.
+pub(crate) type Entries<'a> = Box<dyn Iterator<Item = Result<Entry>> + 'a>;
+
+/// Reading trees.
+pub(crate) trait KvRead {
+    /// The value under `key`.
+    fn get(&self, tree: T, key: &[u8]) -> Result<Option<Vec<u8>>>;
+    /// The entries with keys in `from..to`, in key order.
+    fn range(&self, tree: T, from: Bound<Vec<u8>>, to: Bound<Vec<u8>>) -> Entries<'_>;
+
+    /// The entries whose keys start with `prefix`.
+    fn prefix(&self, tree: T, prefix: Vec<u8>) -> Entries<'_> {
+        let end = prefix_end(&prefix);
+        self.range(tree, Bound::Included(prefix), end)
+    }
+}
+
+/// Changing trees (inside a transaction).
+pub(crate) trait KvWrite: KvRead {
+    /// Puts `value` under `key`.
+    fn insert(&mut self, tree: T, key: Vec<u8>, value: Vec<u8>) -> Result<()>;
+    /// Removes `key`.
+    fn remove(&mut self, tree: T, key: Vec<u8>) -> Result<()>;
+}
+
+/// The first key after every key that starts with `prefix`.
+pub(crate) fn prefix_end(prefix: &[u8]) -> Bound<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return Bound::Excluded(end);
+        }
+    }
+    Bound::Unbounded
+}
+
+/// A change waiting to be applied: `Some(value)` puts, `None` removes.
+pub(crate) type Pending = BTreeMap<(T, Vec<u8>), Option<Vec<u8>>>;
+
+/// A transaction's writes over a base that does not change while it runs.
+pub(crate) struct Overlay<'b> {
+    base: &'b dyn KvRead,
+    pending: Pending,
+}
+
+impl<'b> Overlay<'b> {
+    /// An empty transaction over `base`.
+    pub(crate) fn new(base: &'b dyn KvRead) -> Self {
+        Overlay {
+            base,
+            pending: Pending::new(),
+        }
+    }
+
+    /// The changes, in tree and key order, to apply as one batch.
+    pub(crate) fn into_pending(self) -> Pending {
+        self.pending
+    }
+}
+
+impl KvRead for Overlay<'_> {
+    fn get(&self, tree: T, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        match self.pending.get(&(tree, key.to_vec())) {
+            Some(change) => Ok(change.clone()),
+            None => self.base.get(tree, key),
+        }
+    }
+
+    fn range(&self, tree: T, from: Bound<Vec<u8>>, to: Bound<Vec<u8>>) -> Entries<'_> {
+        // The base's entries with this transaction's changes laid over them.
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        for entry in self.base.range(tree, from.clone(), to.clone()) {
+            match entry {
+                Ok((k, v)) => {
+                    merged.insert(k, v);
+                }
+                Err(e) => return Box::new(std::iter::once(Err(e))),
+            }
+        }
+        let lo = from.map(|k| (tree, k));
+        let hi = to.map(|k| (tree, k));
+        let lo = match lo {
+            Bound::Unbounded => Bound::Included((tree, Vec::new())),
+            other => other,
+        };
+        let hi = match hi {
+            Bound::Unbounded => match TREES.get(tree as usize + 1) {
+                Some(&next) => Bound::Excluded((next, Vec::new())),
+                None => Bound::Unbounded,
+            },
+            other => other,
+        };
+        for ((_, k), change) in self.pending.range((lo, hi)) {
+            match change {
+                Some(v) => merged.insert(k.clone(), v.clone()),
+                None => merged.remove(k),
+            };
+        }
+        Box::new(merged.into_iter().map(Ok))
+    }
+}
+
+impl KvWrite for Overlay<'_> {
+    fn insert(&mut self, tree: T, key: Vec<u8>, value: Vec<u8>) -> Result<()> {
+        self.pending.insert((tree, key), Some(value));
+        Ok(())
+    }
+
+    fn remove(&mut self, tree: T, key: Vec<u8>) -> Result<()> {
+        self.pending.insert((tree, key), None);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Base(BTreeMap<Vec<u8>, Vec<u8>>);
+
+    impl KvRead for Base {
+        fn get(&self, _: T, key: &[u8]) -> Result<Option<Vec<u8>>> {
+            Ok(self.0.get(key).cloned())
+        }
+        fn range(&self, _: T, from: Bound<Vec<u8>>, to: Bound<Vec<u8>>) -> Entries<'_> {
+            Box::new(
+                self.0
+                    .range((from, to))
+                    .map(|(k, v)| Ok((k.clone(), v.clone()))),
+            )
+        }
+    }
+
+    #[test]
+    fn an_overlay_reads_its_own_writes_over_the_base() {
+        let base = Base(
+            [
+                (b"a".to_vec(), b"1".to_vec()),
+                (b"b".to_vec(), b"2".to_vec()),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let mut o = Overlay::new(&base);
+        o.remove(T::Claims, b"a".to_vec()).unwrap();
+        o.insert(T::Claims, b"c".to_vec(), b"3".to_vec()).unwrap();
+        o.insert(T::Meta, b"b".to_vec(), b"other tree".to_vec())
+            .unwrap();
+        assert_eq!(o.get(T::Claims, b"a").unwrap(), None);
+        assert_eq!(o.get(T::Claims, b"b").unwrap(), Some(b"2".to_vec()));
+        let keys: Vec<Vec<u8>> = o
+            .range(T::Claims, Bound::Unbounded, Bound::Unbounded)
+            .map(|e| e.unwrap().0)
+            .collect();
+        assert_eq!(keys, vec![b"b".to_vec(), b"c".to_vec()]);
+        assert_eq!(prefix_end(b"a\xff"), Bound::Excluded(b"b".to_vec()));
+        assert_eq!(prefix_end(b"\xff"), Bound::Unbounded);
+    }
+}

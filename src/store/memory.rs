@@ -1,0 +1,122 @@
+//! The in-memory engine: claimdb's trees as ordered maps, nothing on disk.
+//!
+//! It is the reference for new engines and the second engine every test
+//! runs on. Its state is an immutable set of maps behind an `Arc`: a read
+//! view holds the `Arc` of the moment (a true snapshot, whatever writers do
+//! next), and a commit builds the next state from the current one and the
+//! transaction's changes, then swaps it in. Copying the maps makes a commit
+//! cost the size of the database: fine for tests and small corpora, and the
+//! simplest correct thing.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+
+use super::kv::{Entries, KvRead, T, TREES};
+use super::records::{RecordWriter, Records};
+use super::{Engine, ReadView, WriteTx};
+use crate::error::Result;
+
+type Trees = Vec<BTreeMap<Vec<u8>, Vec<u8>>>;
+
+/// A database held in memory.
+#[derive(Debug)]
+pub struct MemoryEngine {
+    state: RwLock<Arc<Trees>>,
+    /// One commit at a time.
+    committing: Mutex<()>,
+}
+
+impl Default for MemoryEngine {
+    fn default() -> Self {
+        MemoryEngine::new()
+    }
+}
+
+impl MemoryEngine {
+    /// An empty database.
+    pub fn new() -> Self {
+        MemoryEngine {
+            state: RwLock::new(Arc::new(vec![BTreeMap::new(); TREES.len()])),
+            committing: Mutex::new(()),
+        }
+    }
+
+    fn current(&self) -> Arc<Trees> {
+        self.state
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+}
+
+/// One state of the trees.
+struct Snapshot(Arc<Trees>);
+
+impl KvRead for Snapshot {
+    fn get(&self, tree: T, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(self.0[tree as usize].get(key).cloned())
+    }
+
+    fn range(&self, tree: T, from: Bound<Vec<u8>>, to: Bound<Vec<u8>>) -> Entries<'_> {
+        // An empty range when the bounds cross (BTreeMap would panic).
+        let crossed = match (&from, &to) {
+            (Bound::Included(a) | Bound::Excluded(a), Bound::Included(b) | Bound::Excluded(b)) => {
+                a > b
+                    || (a == b && !matches!((&from, &to), (Bound::Included(_), Bound::Included(_))))
+            }
+            _ => false,
+        };
+        if crossed {
+            return Box::new(std::iter::empty());
+        }
+        Box::new(
+            self.0[tree as usize]
+                .range((from, to))
+                .map(|(k, v)| Ok((k.clone(), v.clone()))),
+        )
+    }
+}
+
+impl Engine for MemoryEngine {
+    fn read(&self) -> Result<Box<dyn ReadView + '_>> {
+        Ok(Box::new(Records {
+            kv: Snapshot(self.current()),
+        }))
+    }
+
+    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        let _alone = self
+            .committing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let base = Snapshot(self.current());
+        let mut writer = RecordWriter::new(&base);
+        f(&mut writer)?;
+        let pending = writer.records.kv.into_pending();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let mut next: Trees = (*base.0).clone();
+        for ((tree, key), change) in pending {
+            match change {
+                Some(value) => next[tree as usize].insert(key, value),
+                None => next[tree as usize].remove(&key),
+            };
+        }
+        *self
+            .state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(next);
+        Ok(())
+    }
+
+    fn path(&self) -> Option<&Path> {
+        None
+    }
+
+    fn name(&self) -> &'static str {
+        "memory"
+    }
+}

@@ -1,0 +1,288 @@
+//! Records over the key-value floor: the one implementation of
+//! [`ReadView`] and [`WriteTx`] that every key-value engine shares.
+//!
+//! The layout, tree by tree:
+//!
+//! | tree | key | value |
+//! |---|---|---|
+//! | `meta` | name | format version, id counters, the claim count |
+//! | `claims` | claim id (u64 BE) | [`Claim`] |
+//! | `sources` | source id | [`Source`] (without its text) |
+//! | `source_text` | source id | the text, raw UTF-8 |
+//! | `speakers` | speaker id (u64 BE) | [`Speaker`] |
+//! | `speaker_names` | folded name or alias | speaker id |
+//! | `idx_*` | value ++ claim id | empty (see `indexes.rs`) |
+//!
+//! Putting a claim writes its index entries and keeps the claim count, in
+//! the same transaction, and removes the entries of the version it
+//! replaces, so the indexes cannot drift from the claims.
+
+use std::ops::Bound;
+
+use super::indexes::{claim_of, index_entries, IndexScan};
+use super::keys::KeyBuf;
+use super::kv::{KvRead, KvWrite, Overlay, T};
+use super::verify::VerifyReport;
+use super::{codec, fold_name, ReadView, WriteTx, FORMAT_VERSION};
+use crate::error::{Error, Result};
+use crate::model::{Claim, ClaimId, Source, Speaker, SpeakerId};
+
+const FORMAT_KEY: &[u8] = b"format_version";
+
+/// The meta key of an id counter.
+pub(crate) fn counter_key(name: &str) -> Vec<u8> {
+    KeyBuf::new().str("next_id").str(name).finish()
+}
+
+/// The meta key of the claim count.
+pub(crate) fn claim_count_key() -> Vec<u8> {
+    KeyBuf::new().str("count").str("claims").finish()
+}
+
+/// Records read from a key-value view.
+pub(crate) struct Records<K> {
+    pub(crate) kv: K,
+}
+
+impl<K: KvRead> Records<K> {
+    fn decode_values<'a, V: serde::de::DeserializeOwned + 'a>(
+        &'a self,
+        tree: T,
+        what: &'static str,
+    ) -> impl Iterator<Item = Result<V>> + 'a {
+        self.kv
+            .range(tree, Bound::Unbounded, Bound::Unbounded)
+            .map(move |e| codec::decode(&e?.1, what))
+    }
+
+    pub(crate) fn counter(&self, name: &str) -> Result<u64> {
+        Ok(match self.kv.get(T::Meta, &counter_key(name))? {
+            Some(v) => codec::decode(&v, "id counter")?,
+            None => 1,
+        })
+    }
+}
+
+impl<K: KvRead> ReadView for Records<K> {
+    fn claim(&self, id: ClaimId) -> Result<Option<Claim>> {
+        self.kv
+            .get(T::Claims, &id.to_be_bytes())?
+            .map(|v| codec::decode(&v, "claim"))
+            .transpose()
+    }
+
+    fn claims_in(
+        &self,
+        first: ClaimId,
+        last: ClaimId,
+    ) -> Box<dyn Iterator<Item = Result<Claim>> + '_> {
+        Box::new(
+            self.kv
+                .range(
+                    T::Claims,
+                    Bound::Included(first.to_be_bytes().to_vec()),
+                    Bound::Included(last.to_be_bytes().to_vec()),
+                )
+                .map(|e| codec::decode(&e?.1, "claim")),
+        )
+    }
+
+    fn claim_count(&self) -> Result<u64> {
+        Ok(match self.kv.get(T::Meta, &claim_count_key())? {
+            Some(v) => codec::decode(&v, "claim count")?,
+            None => 0,
+        })
+    }
+
+    fn scan_index(&self, scan: &IndexScan) -> Box<dyn Iterator<Item = Result<ClaimId>> + '_> {
+        let tree = scan.index().tree;
+        let entries = match scan.keys() {
+            (prefix, None) => self.kv.prefix(tree, prefix),
+            (first, Some(last)) => {
+                self.kv
+                    .range(tree, Bound::Included(first), Bound::Included(last))
+            }
+        };
+        Box::new(entries.map(|e| {
+            let (key, _) = e?;
+            claim_of(&key).ok_or_else(|| Error::Corrupt("short index key".into()))
+        }))
+    }
+
+    fn source(&self, id: &str) -> Result<Option<Source>> {
+        self.kv
+            .get(T::Sources, &KeyBuf::new().str(id).finish())?
+            .map(|v| codec::decode(&v, "source"))
+            .transpose()
+    }
+
+    fn sources(&self) -> Result<Vec<Source>> {
+        self.decode_values(T::Sources, "source").collect()
+    }
+
+    fn source_text(&self, id: &str) -> Result<Option<String>> {
+        self.kv
+            .get(T::SourceText, &KeyBuf::new().str(id).finish())?
+            .map(|v| {
+                String::from_utf8(v)
+                    .map_err(|_| Error::Corrupt(format!("text of source {id:?} is not UTF-8")))
+            })
+            .transpose()
+    }
+
+    fn speaker(&self, id: SpeakerId) -> Result<Option<Speaker>> {
+        self.kv
+            .get(T::Speakers, &id.to_be_bytes())?
+            .map(|v| codec::decode(&v, "speaker"))
+            .transpose()
+    }
+
+    fn speakers(&self) -> Result<Vec<Speaker>> {
+        self.decode_values(T::Speakers, "speaker").collect()
+    }
+
+    fn speaker_by_name(&self, name: &str) -> Result<Option<SpeakerId>> {
+        self.kv
+            .get(
+                T::SpeakerNames,
+                &KeyBuf::new().str(&fold_name(name)).finish(),
+            )?
+            .map(|v| codec::decode(&v, "speaker name"))
+            .transpose()
+    }
+
+    fn format_version(&self) -> Result<Option<u32>> {
+        self.kv
+            .get(T::Meta, FORMAT_KEY)?
+            .map(|v| codec::decode(&v, "format version"))
+            .transpose()
+    }
+
+    fn is_empty(&self) -> Result<bool> {
+        Ok(self
+            .kv
+            .range(T::Claims, Bound::Unbounded, Bound::Unbounded)
+            .next()
+            .is_none()
+            && self
+                .kv
+                .range(T::Sources, Bound::Unbounded, Bound::Unbounded)
+                .next()
+                .is_none())
+    }
+
+    fn verify(&self) -> Result<VerifyReport> {
+        super::verify::verify(self)
+    }
+}
+
+/// A transaction's records: reads see its own writes ([`Overlay`]).
+pub(crate) struct RecordWriter<'b> {
+    pub(crate) records: Records<Overlay<'b>>,
+}
+
+impl<'b> RecordWriter<'b> {
+    pub(crate) fn new(base: &'b dyn KvRead) -> Self {
+        RecordWriter {
+            records: Records {
+                kv: Overlay::new(base),
+            },
+        }
+    }
+
+    fn kv(&mut self) -> &mut Overlay<'b> {
+        &mut self.records.kv
+    }
+
+    fn add_to_count(&mut self, delta: i64) -> Result<()> {
+        let now = self.records.claim_count()?;
+        let next = now.saturating_add_signed(delta);
+        self.kv()
+            .insert(T::Meta, claim_count_key(), codec::encode(&next)?)
+    }
+}
+
+impl WriteTx for RecordWriter<'_> {
+    fn view(&self) -> &dyn ReadView {
+        &self.records
+    }
+
+    fn stamp_format_version(&mut self) -> Result<()> {
+        self.kv().insert(
+            T::Meta,
+            FORMAT_KEY.to_vec(),
+            codec::encode(&FORMAT_VERSION)?,
+        )
+    }
+
+    fn next_id(&mut self, counter: &str) -> Result<u64> {
+        let next = self.records.counter(counter)?;
+        self.kv()
+            .insert(T::Meta, counter_key(counter), codec::encode(&(next + 1))?)?;
+        Ok(next)
+    }
+
+    fn put_claim(&mut self, claim: &Claim) -> Result<()> {
+        match self.records.claim(claim.id)? {
+            Some(old) => {
+                for (tree, key) in index_entries(&old) {
+                    self.kv().remove(tree, key)?;
+                }
+            }
+            None => self.add_to_count(1)?,
+        }
+        self.kv().insert(
+            T::Claims,
+            claim.id.to_be_bytes().to_vec(),
+            codec::encode(claim)?,
+        )?;
+        for (tree, key) in index_entries(claim) {
+            self.kv().insert(tree, key, Vec::new())?;
+        }
+        Ok(())
+    }
+
+    fn delete_claim(&mut self, id: ClaimId) -> Result<bool> {
+        let Some(old) = self.records.claim(id)? else {
+            return Ok(false);
+        };
+        for (tree, key) in index_entries(&old) {
+            self.kv().remove(tree, key)?;
+        }
+        self.kv().remove(T::Claims, id.to_be_bytes().to_vec())?;
+        self.add_to_count(-1)?;
+        Ok(true)
+    }
+
+    fn put_source(&mut self, source: &Source, text: Option<&str>) -> Result<()> {
+        let key = KeyBuf::new().str(&source.id).finish();
+        self.kv()
+            .insert(T::Sources, key.clone(), codec::encode(source)?)?;
+        match text {
+            Some(text) => self
+                .kv()
+                .insert(T::SourceText, key, text.as_bytes().to_vec()),
+            None => self.kv().remove(T::SourceText, key),
+        }
+    }
+
+    fn put_speaker(&mut self, speaker: &Speaker) -> Result<()> {
+        self.kv().insert(
+            T::Speakers,
+            speaker.id.to_be_bytes().to_vec(),
+            codec::encode(speaker)?,
+        )?;
+        for name in std::iter::once(&speaker.name).chain(&speaker.aliases) {
+            self.kv().insert(
+                T::SpeakerNames,
+                KeyBuf::new().str(&fold_name(name)).finish(),
+                codec::encode(&speaker.id)?,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn rebuild_derived(&mut self) -> Result<()> {
+        super::verify::rebuild(self)
+    }
+}

@@ -1,0 +1,324 @@
+//! The sled engine: claimdb's trees in an embedded sled database on disk.
+//!
+//! sled gives ordered trees and atomic multi-tree transactions; it does not
+//! give read snapshots (an iterator sees writes made while it runs), and its
+//! `flush` neither fsyncs nor survives a failed write. This file builds the
+//! rest: a reader/writer lock makes every read view a consistent state (a
+//! commit waits for the readers of the moment and readers wait for a
+//! commit, so no reader meets half a transaction or an index entry whose
+//! claim was just removed); every commit is one sled transaction, flushed
+//! and synced (`durability.rs`) before it returns; opening handles locks,
+//! the busy timeout and unfinished snapshots (`open.rs`); and a failed
+//! engine is never waited on again.
+
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{RwLock, RwLockReadGuard};
+use std::time::Duration;
+
+use super::durability::{Durability, Syncer};
+use super::kv::{Entries, KvRead, Pending, T, TREES};
+use super::open;
+use super::records::{RecordWriter, Records};
+use super::{Engine, ReadView, WriteTx};
+use crate::error::{is_disk_full, Error, Result, StorageError, StorageErrorKind};
+
+/// sled's page cache. Its default of 1 GiB is far more than claimdb needs and
+/// real memory use can be several times the setting (TECH-NOTES).
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How long closing a sled handle may take before claimdb stops waiting.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Set once sled has failed to read or write in this process (a full disk,
+/// an I/O error, damaged files). sled then marks its log broken, and its
+/// `flush` (also the one it runs when a handle is dropped) waits forever for
+/// writes that will never become stable; so from then on claimdb neither
+/// flushes nor closes a sled handle. sled's errors surface through this
+/// conversion from any call, reads included (sled writes while it reads,
+/// consolidating pages), hence one flag for the process: it costs at most a
+/// leaked handle and refused writes until the next open, never a reported
+/// write, since each was flushed before it was reported.
+static ENGINE_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// How [`SledEngine::open`] behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SledOptions {
+    /// What a reported write survives.
+    pub durability: Durability,
+    /// How long to wait for another process that has the database open.
+    pub busy_timeout: Duration,
+}
+
+/// An open sled database with claimdb's trees.
+pub struct SledEngine {
+    /// `None` only while dropping.
+    db: Option<sled::Db>,
+    trees: Vec<sled::Tree>,
+    path: PathBuf,
+    syncer: Option<Syncer>,
+    /// Readers hold it shared for a statement; a commit holds it alone.
+    isolation: RwLock<()>,
+    /// Set when the engine failed to write (see `Drop`).
+    failed: AtomicBool,
+    _registration: open::Registration,
+}
+
+impl std::fmt::Debug for SledEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SledEngine")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+impl Drop for SledEngine {
+    fn drop(&mut self) {
+        let Some(db) = self.db.take() else { return };
+        // After a failed write (a full disk), closing sled waits for its
+        // flusher, which can wait forever: the process would hang on exit.
+        // sled also writes in the background and while it reads, so a
+        // handle can be stuck even when no call of ours failed. Every write
+        // that was reported had been flushed and synced already, so nothing
+        // is lost by not waiting: the handle is closed on a thread of its
+        // own, and left there if closing takes longer than CLOSE_TIMEOUT.
+        if self.failed.load(Ordering::Relaxed) || ENGINE_FAILED.load(Ordering::Relaxed) {
+            std::mem::forget(db);
+            return;
+        }
+        let trees = std::mem::take(&mut self.trees);
+        let (done, closed) = std::sync::mpsc::channel();
+        let closing = std::thread::Builder::new()
+            .name("claimdb-close".into())
+            .spawn(move || {
+                drop(trees);
+                drop(db);
+                let _ = done.send(());
+            });
+        if closing.is_ok() && closed.recv_timeout(CLOSE_TIMEOUT).is_err() {
+            ENGINE_FAILED.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+impl SledEngine {
+    /// Opens (creating if needed) the sled database at `path`.
+    pub fn open(path: &Path, options: SledOptions) -> Result<SledEngine> {
+        // A failure of an earlier handle no longer matters once none is open.
+        let registration = open::register(path, || ENGINE_FAILED.store(false, Ordering::Relaxed))?;
+        let db = open::with_busy_timeout(path, options.busy_timeout, || {
+            open::remove_unfinished_snapshots(path)?;
+            sled::Config::new()
+                .path(path)
+                .cache_capacity(CACHE_BYTES)
+                .open()
+                .map_err(|e| open_error(path, e))
+        })?;
+        let trees = TREES
+            .iter()
+            .map(|t| db.open_tree(t.name()))
+            .collect::<sled::Result<Vec<_>>>()?;
+        let syncer = match options.durability {
+            Durability::PowerLoss => {
+                Some(Syncer::new(path).map_err(|e| Error::Storage(StorageError::io(&e)))?)
+            }
+            Durability::ProcessCrash => None,
+        };
+        Ok(SledEngine {
+            db: Some(db),
+            trees,
+            path: path.to_path_buf(),
+            syncer,
+            isolation: RwLock::new(()),
+            failed: AtomicBool::new(false),
+            _registration: registration,
+        })
+    }
+
+    fn sled(&self) -> &sled::Db {
+        self.db
+            .as_ref()
+            .expect("the sled handle is taken only in drop")
+    }
+
+    fn tree(&self, t: T) -> &sled::Tree {
+        &self.trees[t as usize]
+    }
+
+    /// Notes a failed write (see `Drop`) and passes the error on.
+    fn failing<A>(&self, result: Result<A>) -> Result<A> {
+        if let Err(Error::Storage(_)) = &result {
+            self.failed.store(true, Ordering::Relaxed);
+        }
+        result
+    }
+
+    /// Writes everything to disk, and with [`Durability::PowerLoss`] syncs it.
+    fn flush(&self) -> Result<()> {
+        if ENGINE_FAILED.load(Ordering::Relaxed) {
+            // sled's flush waits forever for a log that failed to write.
+            self.failed.store(true, Ordering::Relaxed);
+            return Err(Error::Storage(StorageError::new(
+                StorageErrorKind::Io,
+                "the storage engine failed to write earlier in this process; \
+                 nothing more is written until the database is opened again",
+            )));
+        }
+        let result = self
+            .sled()
+            .flush()
+            .map_err(Error::from)
+            .and_then(|_| match &self.syncer {
+                Some(s) => s.sync().map_err(|e| Error::Storage(StorageError::io(&e))),
+                None => Ok(()),
+            });
+        self.failing(result.map(|_| ()))
+    }
+
+    /// Applies a transaction's changes as one sled transaction.
+    fn apply(&self, pending: &Pending) -> Result<()> {
+        use sled::transaction::{TransactionError, Transactional};
+        let result = self.trees.as_slice().transaction(|trees| {
+            for ((tree, key), change) in pending {
+                let t = &trees[*tree as usize];
+                match change {
+                    Some(value) => t.insert(key.as_slice(), value.as_slice())?,
+                    None => t.remove(key.as_slice())?,
+                };
+            }
+            Ok::<(), sled::transaction::ConflictableTransactionError<Error>>(())
+        });
+        self.failing(match result {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(e.into()),
+        })
+    }
+}
+
+/// sled's trees as a key-value view, with the lock that keeps it consistent.
+struct SledView<'a> {
+    engine: &'a SledEngine,
+    _shared: Option<RwLockReadGuard<'a, ()>>,
+}
+
+impl KvRead for SledView<'_> {
+    fn get(&self, tree: T, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(self.engine.tree(tree).get(key)?.map(|v| v.to_vec()))
+    }
+
+    fn range(&self, tree: T, from: Bound<Vec<u8>>, to: Bound<Vec<u8>>) -> Entries<'_> {
+        Box::new(
+            self.engine
+                .tree(tree)
+                .range::<Vec<u8>, _>((from, to))
+                .map(|e| {
+                    let (k, v) = e?;
+                    Ok((k.to_vec(), v.to_vec()))
+                }),
+        )
+    }
+}
+
+impl Engine for SledEngine {
+    fn read(&self) -> Result<Box<dyn ReadView + '_>> {
+        let shared = self
+            .isolation
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(Box::new(Records {
+            kv: SledView {
+                engine: self,
+                _shared: Some(shared),
+            },
+        }))
+    }
+
+    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        // Writers are serialized above (Db holds a mutex), and readers do not
+        // change anything: the base is stable while `f` runs.
+        let base = SledView {
+            engine: self,
+            _shared: None,
+        };
+        let mut writer = RecordWriter::new(&base);
+        f(&mut writer)?;
+        let pending = writer.records.kv.into_pending();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let _alone = self
+            .isolation
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.apply(&pending)?;
+        self.flush()
+    }
+
+    fn path(&self) -> Option<&Path> {
+        Some(&self.path)
+    }
+
+    fn name(&self) -> &'static str {
+        "sled"
+    }
+}
+
+fn open_error(path: &Path, e: sled::Error) -> Error {
+    match e {
+        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => Error::Locked {
+            path: path.to_path_buf(),
+            waited_ms: 0,
+        },
+        sled::Error::Io(io) if is_disk_full(&io) => Error::Storage(StorageError::io(&io)),
+        sled::Error::Io(io) => Error::Io {
+            path: path.to_path_buf(),
+            source: io,
+        },
+        other => other.into(),
+    }
+}
+
+/// sled's errors in engine-neutral words (its own `Display` prints Rust
+/// debug text such as `file offset None backtrace ()`).
+impl From<sled::Error> for Error {
+    fn from(e: sled::Error) -> Error {
+        if !matches!(
+            e,
+            sled::Error::CollectionNotFound(_) | sled::Error::Unsupported(_)
+        ) {
+            ENGINE_FAILED.store(true, Ordering::Relaxed);
+        }
+        Error::Storage(match e {
+            sled::Error::Io(io) => StorageError::io(&io),
+            sled::Error::Corruption { .. } => StorageError::new(
+                StorageErrorKind::Corrupt,
+                "the database files are damaged or incomplete (the engine read corrupted data)",
+            ),
+            sled::Error::CollectionNotFound(name) => StorageError::new(
+                StorageErrorKind::Corrupt,
+                format!("a tree is missing: {}", String::from_utf8_lossy(&name)),
+            ),
+            sled::Error::Unsupported(what) => StorageError::new(StorageErrorKind::Other, what),
+            sled::Error::ReportableBug(what) => StorageError::new(
+                StorageErrorKind::Other,
+                format!("the storage engine failed: {what}"),
+            ),
+        })
+    }
+}
+
+impl From<sled::transaction::UnabortableTransactionError> for Error {
+    fn from(e: sled::transaction::UnabortableTransactionError) -> Error {
+        match e {
+            sled::transaction::UnabortableTransactionError::Storage(e) => e.into(),
+            sled::transaction::UnabortableTransactionError::Conflict => {
+                Error::Storage(StorageError::new(
+                    StorageErrorKind::Other,
+                    "a transaction conflicted with another",
+                ))
+            }
+        }
+    }
+}
