@@ -35,7 +35,9 @@ pub mod render;
 pub mod seed;
 pub mod store;
 
-pub use db::{CheckScope, ClaimChanges, Db, OpenOptions, Prepared, Recheck, Session, Writer};
+pub use db::{
+    CheckScope, ClaimChanges, Db, OpenOptions, Prepared, Recheck, Session, Snapshot, Writer,
+};
 pub use error::{Error, QueryError, Result, Span, StorageError, StorageErrorKind};
 pub use model::{
     Anchor, Claim, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Source, SourceKind,

@@ -90,55 +90,101 @@ fn run(db: &Db, session: &mut Session, case: &Case) -> String {
     }
 }
 
+/// The engines every golden file runs on.
+#[derive(Clone, Copy, Debug)]
+enum Engine {
+    Sled,
+    Memory,
+}
+
+/// Runs one golden file on one engine; with `UPDATE_GOLDEN=1` (on sled
+/// only, so the two runs do not race) rewrites its expected outputs.
+fn golden(name: &str, engine: Engine) {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/queries")
+        .join(format!("{name}.cq"));
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some() && matches!(engine, Engine::Sled);
+    let tmp = tempfile::tempdir().unwrap();
+    let db = match engine {
+        Engine::Sled => Db::open(tmp.path().join("golden.db")).unwrap(),
+        Engine::Memory => Db::open_in_memory(claimdb::OpenOptions::new()).unwrap(),
+    };
+    let mut session = Session::new();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut rewritten = String::new();
+    let mut failures = String::new();
+    let mut cases = 0;
+    for item in parse_file(&text) {
+        match item {
+            Item::Text(t) => writeln!(rewritten, "{t}").unwrap(),
+            Item::Case(case) => {
+                cases += 1;
+                let actual = run(&db, &mut session, &case);
+                if actual != case.expected {
+                    writeln!(
+                        failures,
+                        "{}: {}\n--- expected\n{}\n--- actual\n{}\n",
+                        file.display(),
+                        case.query,
+                        case.expected,
+                        actual
+                    )
+                    .unwrap();
+                }
+                writeln!(rewritten, "{}\n----\n{}", case.query, actual).unwrap();
+            }
+        }
+    }
+    assert!(cases > 0, "{} holds no cases", file.display());
+    if update {
+        std::fs::write(&file, rewritten).unwrap();
+    } else {
+        assert!(
+            failures.is_empty(),
+            "golden mismatches on {engine:?} (UPDATE_GOLDEN=1 to accept):\n{failures}"
+        );
+    }
+}
+
+/// One test per golden file and engine, so a failure names both.
+macro_rules! golden_files {
+    ($($name:ident),* $(,)?) => {
+        const LISTED: &[&str] = &[$(stringify!($name)),*];
+        mod sled {
+            $(#[test] fn $name() { super::golden(stringify!($name), super::Engine::Sled) })*
+        }
+        mod memory {
+            $(#[test] fn $name() { super::golden(stringify!($name), super::Engine::Memory) })*
+        }
+    };
+}
+
+golden_files!(
+    errors,
+    explain,
+    filters,
+    json,
+    lists,
+    predicates,
+    select,
+    show,
+    speakers,
+    transactions,
+    writes,
+);
+
 #[test]
-fn query_files() {
+fn every_golden_file_is_listed() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/queries");
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "cq"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no .cq files in {}", dir.display());
-    let mut failures = String::new();
-    let mut cases = 0;
-    for file in files {
-        let tmp = tempfile::tempdir().unwrap();
-        let db = Db::open(tmp.path().join("golden.db")).unwrap();
-        let mut session = Session::new();
-        let text = std::fs::read_to_string(&file).unwrap();
-        let mut rewritten = String::new();
-        for item in parse_file(&text) {
-            match item {
-                Item::Text(t) => writeln!(rewritten, "{t}").unwrap(),
-                Item::Case(case) => {
-                    cases += 1;
-                    let actual = run(&db, &mut session, &case);
-                    if actual != case.expected {
-                        writeln!(
-                            failures,
-                            "{}: {}\n--- expected\n{}\n--- actual\n{}\n",
-                            file.display(),
-                            case.query,
-                            case.expected,
-                            actual
-                        )
-                        .unwrap();
-                    }
-                    writeln!(rewritten, "{}\n----\n{}", case.query, actual).unwrap();
-                }
-            }
-        }
-        if update {
-            std::fs::write(&file, rewritten).unwrap();
-        }
-    }
-    assert!(cases > 0);
-    if !update {
-        assert!(
-            failures.is_empty(),
-            "golden mismatches (UPDATE_GOLDEN=1 to accept):\n{failures}"
-        );
-    }
+    on_disk.sort();
+    assert_eq!(
+        on_disk, LISTED,
+        "add the new file to golden_files! in tests/golden.rs"
+    );
 }

@@ -4,140 +4,147 @@
 use claimdb::query::Params;
 use claimdb::{Db, Error, Output, Session};
 
-fn db() -> (tempfile::TempDir, Db) {
+/// A seeded database on each engine: sled on disk, and in memory.
+fn engines() -> Vec<(Option<tempfile::TempDir>, Db)> {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("l.db")).unwrap();
-    (dir, db)
+    let on_disk = Db::open(dir.path().join("t.db")).unwrap();
+    let in_memory = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    vec![(Some(dir), on_disk), (None, in_memory)]
 }
 
 #[test]
 fn a_prepared_statement_runs_many_times_with_different_values() {
-    let (_dir, db) = db();
-    let by_speaker = db
-        .prepare("claims where speaker = $1 and confidence >= $min order by id")
-        .unwrap();
-    for (name, canonical) in [
-        ("White", "Geoff White"),
-        ("Moriuchi", "Priscilla Moriuchi"),
-        ("Thae", "Thae Yong-ho"),
-    ] {
-        let out = by_speaker
-            .run(&db, &Params::new().bind(1, name).bind("min", 0.7))
+    for (_dir, db) in engines() {
+        let by_speaker = db
+            .prepare("claims where speaker = $1 and confidence >= $min order by id")
             .unwrap();
-        let rows = out.claims().unwrap();
-        assert!(!rows.is_empty(), "{name}");
-        assert!(rows
-            .iter()
-            .all(|r| r.speaker_name == canonical && r.claim.confidence.value() >= 0.7));
+        for (name, canonical) in [
+            ("White", "Geoff White"),
+            ("Moriuchi", "Priscilla Moriuchi"),
+            ("Thae", "Thae Yong-ho"),
+        ] {
+            let out = by_speaker
+                .run(&db, &Params::new().bind(1, name).bind("min", 0.7))
+                .unwrap();
+            let rows = out.claims().unwrap();
+            assert!(!rows.is_empty(), "{name}");
+            assert!(rows
+                .iter()
+                .all(|r| r.speaker_name == canonical && r.claim.confidence.value() >= 0.7));
+        }
     }
 }
 
 #[test]
 fn values_are_bound_not_spliced() {
-    let (_dir, db) = db();
-    // Text that would change the statement if it were pasted into it.
-    let hostile = r#"White" or speaker != "x"#;
-    let out = db
-        .query_with(
-            "count claims where speaker = $who",
-            &Params::new().bind("who", hostile),
-        )
-        .unwrap();
-    assert_eq!(out.count(), Some(0));
-    let out = db
-        .query_with(
-            "count claims where quote contains $q",
-            &Params::new().bind("q", "\"; delete claims; --"),
-        )
-        .unwrap();
-    assert_eq!(out.count(), Some(0));
-    assert_eq!(
-        db.query("count claims").unwrap().count(),
-        Some(claimdb::seed::seed().unwrap().claims.len() as u64)
-    );
+    for (_dir, db) in engines() {
+        // Text that would change the statement if it were pasted into it.
+        let hostile = r#"White" or speaker != "x"#;
+        let out = db
+            .query_with(
+                "count claims where speaker = $who",
+                &Params::new().bind("who", hostile),
+            )
+            .unwrap();
+        assert_eq!(out.count(), Some(0));
+        let out = db
+            .query_with(
+                "count claims where quote contains $q",
+                &Params::new().bind("q", "\"; delete claims; --"),
+            )
+            .unwrap();
+        assert_eq!(out.count(), Some(0));
+        assert_eq!(
+            db.query("count claims").unwrap().count(),
+            Some(claimdb::seed::seed().unwrap().claims.len() as u64)
+        );
+    }
 }
 
 #[test]
 fn parameter_errors_point_at_the_parameter() {
-    let (_dir, db) = db();
-    let text = "claims where confidence >= $min";
-    let Err(Error::Query(e)) = db.query(text) else {
-        panic!("ran without a value")
-    };
-    assert_eq!(e.message, "no value is bound to $min");
-    assert_eq!(&text[e.span.start..e.span.end], "$min");
-    let Err(Error::Query(e)) = db.query_with(text, &Params::new().bind("min", "high")) else {
-        panic!()
-    };
-    assert!(
-        e.message.starts_with("`confidence` is a number"),
-        "{}",
-        e.message
-    );
-    assert_eq!(&text[e.span.start..e.span.end], "$min");
-    // A bound list is one value: `in` still needs its parentheses, with a
-    // parameter for each member.
-    let out = db
-        .query_with(
-            "count claims where speaker in $names",
-            &Params::new().bind("names", vec!["Thae", "Obama"]),
-        )
-        .unwrap_err();
-    assert!(
-        out.to_string().contains("expected a list in parentheses"),
-        "{out}"
-    );
-    let out = db
-        .query_with(
-            "count claims where speaker in ($a, $b)",
-            &Params::new().bind("a", "Thae").bind("b", "Obama"),
-        )
-        .unwrap();
-    assert_eq!(out.count(), Some(4));
+    for (_dir, db) in engines() {
+        let text = "claims where confidence >= $min";
+        let Err(Error::Query(e)) = db.query(text) else {
+            panic!("ran without a value")
+        };
+        assert_eq!(e.message, "no value is bound to $min");
+        assert_eq!(&text[e.span.start..e.span.end], "$min");
+        let Err(Error::Query(e)) = db.query_with(text, &Params::new().bind("min", "high")) else {
+            panic!()
+        };
+        assert!(
+            e.message.starts_with("`confidence` is a number"),
+            "{}",
+            e.message
+        );
+        assert_eq!(&text[e.span.start..e.span.end], "$min");
+        // A bound list is one value: `in` still needs its parentheses, with a
+        // parameter for each member.
+        let out = db
+            .query_with(
+                "count claims where speaker in $names",
+                &Params::new().bind("names", vec!["Thae", "Obama"]),
+            )
+            .unwrap_err();
+        assert!(
+            out.to_string().contains("expected a list in parentheses"),
+            "{out}"
+        );
+        let out = db
+            .query_with(
+                "count claims where speaker in ($a, $b)",
+                &Params::new().bind("a", "Thae").bind("b", "Obama"),
+            )
+            .unwrap();
+        assert_eq!(out.count(), Some(4));
+    }
 }
 
 #[test]
 fn writes_through_the_query_language_are_checked() {
-    let (_dir, db) = db();
-    let out = db
+    for (_dir, db) in engines() {
+        let out = db
         .query(r#"add claim with speaker = "Obama", source = "fp-lazarus-review", quote = "We cannot have a society", statement = "s", confidence = 0.9, rationale = "r""#)
         .unwrap();
-    let Output::Done(done) = out else {
-        panic!("{out:?}")
-    };
-    assert_eq!(done.ids.len(), 1);
-    let before = db.query("claims").unwrap();
-    let err = db
+        let Output::Done(done) = out else {
+            panic!("{out:?}")
+        };
+        assert_eq!(done.ids.len(), 1);
+        let before = db.query("claims").unwrap();
+        let err = db
         .query(r#"add claim with speaker = "Obama", source = "fp-lazarus-review", quote = "We can have a society", statement = "s", confidence = 0.9, rationale = "r""#)
         .unwrap_err();
-    assert!(matches!(err, Error::Citation(_)), "{err}");
-    assert_eq!(db.query("claims").unwrap(), before);
+        assert!(matches!(err, Error::Citation(_)), "{err}");
+        assert_eq!(db.query("claims").unwrap(), before);
+    }
 }
 
 #[test]
 fn a_session_groups_writes_and_a_failure_undoes_them_all() {
-    let (_dir, db) = db();
-    let before = db.query("claims").unwrap();
-    let mut s = Session::new();
-    s.execute(&db, "begin").unwrap();
-    assert!(s.in_transaction());
-    s.execute(&db, r#"delete claims where speaker = "White""#)
+    for (_dir, db) in engines() {
+        let before = db.query("claims").unwrap();
+        let mut s = Session::new();
+        s.execute(&db, "begin").unwrap();
+        assert!(s.in_transaction());
+        s.execute(&db, r#"delete claims where speaker = "White""#)
+            .unwrap();
+        s.execute(
+            &db,
+            r#"update claims set confidence = 0.1 where confidence > 0.5"#,
+        )
         .unwrap();
-    s.execute(
-        &db,
-        r#"update claims set confidence = 0.1 where confidence > 0.5"#,
-    )
-    .unwrap();
-    s.execute(&db, r#"add claim with speaker = "Nobody", source = "fp-lazarus-review", quote = "x", statement = "s", confidence = 0.5, rationale = "r""#)
+        s.execute(&db, r#"add claim with speaker = "Nobody", source = "fp-lazarus-review", quote = "x", statement = "s", confidence = 0.5, rationale = "r""#)
         .unwrap();
-    let err = s.execute(&db, "commit").unwrap_err();
-    assert_eq!(err.to_string(), "no speaker \"Nobody\"");
-    assert!(!s.in_transaction());
-    assert_eq!(
-        db.query("claims").unwrap(),
-        before,
-        "nothing of the first two statements is left"
-    );
-    // Without a session, begin is refused rather than ignored.
-    assert!(db.query("begin").is_err());
+        let err = s.execute(&db, "commit").unwrap_err();
+        assert_eq!(err.to_string(), "no speaker \"Nobody\"");
+        assert!(!s.in_transaction());
+        assert_eq!(
+            db.query("claims").unwrap(),
+            before,
+            "nothing of the first two statements is left"
+        );
+        // Without a session, begin is refused rather than ignored.
+        assert!(db.query("begin").is_err());
+    }
 }

@@ -3,107 +3,112 @@
 
 use claimdb::Db;
 
-fn db() -> (tempfile::TempDir, Db) {
+/// A seeded database on each engine: sled on disk, and in memory.
+fn engines() -> Vec<(Option<tempfile::TempDir>, Db)> {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("plan.db")).unwrap();
-    (dir, db)
+    let on_disk = Db::open(dir.path().join("t.db")).unwrap();
+    let in_memory = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    vec![(Some(dir), on_disk), (None, in_memory)]
 }
 
 /// (query, how many claims the index holds for its most selective predicate)
 #[test]
 fn indexed_predicates_read_only_their_entries() {
-    let (_dir, db) = db();
-    let total = db.query("count claims").unwrap().count().unwrap();
-    let count = |q: &str| {
-        db.query(&format!("count claims where {q}"))
-            .unwrap()
-            .count()
-            .unwrap()
-    };
-    let cases = [
-        (
-            r#"speaker = "White" and confidence >= 0.8"#,
-            count(r#"speaker = "White""#),
-        ),
-        (
-            r#"speaker = "Priscilla Moriuchi""#,
-            count(r#"speaker = "Moriuchi""#),
-        ),
-        (
-            r#"origin = "usss-senate-2006" and quote contains "1989""#,
-            2,
-        ),
-        (r#"confidence >= 0.9"#, count("confidence >= 0.9")),
-        (
-            r#"confidence > 0.5 and confidence < 0.6"#,
-            count("confidence >= 0.5 and confidence <= 0.6"),
-        ),
-        (r#"tag = "supernotes""#, count(r#"tag = "supernotes""#)),
-        (r#"speaker = "Nobody""#, 0),
-    ];
-    for (condition, expected_reads) in cases {
-        let (_, stats) = db
-            .query_with_stats(&format!("claims where {condition}"))
-            .unwrap();
-        assert_eq!(stats.claims_read, expected_reads, "{condition}");
-        assert!(stats.claims_read < total, "{condition} read every claim");
-    }
-    // The White example from the issue reads White's claims only, and answers correctly.
-    let (out, stats) = db
+    for (_dir, db) in engines() {
+        let total = db.query("count claims").unwrap().count().unwrap();
+        let count = |q: &str| {
+            db.query(&format!("count claims where {q}"))
+                .unwrap()
+                .count()
+                .unwrap()
+        };
+        let cases = [
+            (
+                r#"speaker = "White" and confidence >= 0.8"#,
+                count(r#"speaker = "White""#),
+            ),
+            (
+                r#"speaker = "Priscilla Moriuchi""#,
+                count(r#"speaker = "Moriuchi""#),
+            ),
+            (
+                r#"origin = "usss-senate-2006" and quote contains "1989""#,
+                2,
+            ),
+            (r#"confidence >= 0.9"#, count("confidence >= 0.9")),
+            (
+                r#"confidence > 0.5 and confidence < 0.6"#,
+                count("confidence >= 0.5 and confidence <= 0.6"),
+            ),
+            (r#"tag = "supernotes""#, count(r#"tag = "supernotes""#)),
+            (r#"speaker = "Nobody""#, 0),
+        ];
+        for (condition, expected_reads) in cases {
+            let (_, stats) = db
+                .query_with_stats(&format!("claims where {condition}"))
+                .unwrap();
+            assert_eq!(stats.claims_read, expected_reads, "{condition}");
+            assert!(stats.claims_read < total, "{condition} read every claim");
+        }
+        // The White example from the issue reads White's claims only, and answers correctly.
+        let (out, stats) = db
         .query_with_stats(r#"claims where speaker = "White" and confidence >= 0.8 order by confidence desc limit 3"#)
         .unwrap();
-    let rows = out.claims().unwrap();
-    assert!(rows.len() <= 3 && !rows.is_empty());
-    assert!(rows
-        .iter()
-        .all(|r| r.speaker_name == "Geoff White" && r.claim.confidence.value() >= 0.8));
-    assert!(rows
-        .windows(2)
-        .all(|w| w[0].claim.confidence >= w[1].claim.confidence));
-    assert_eq!(stats.claims_read, count(r#"speaker = "White""#));
+        let rows = out.claims().unwrap();
+        assert!(rows.len() <= 3 && !rows.is_empty());
+        assert!(rows
+            .iter()
+            .all(|r| r.speaker_name == "Geoff White" && r.claim.confidence.value() >= 0.8));
+        assert!(rows
+            .windows(2)
+            .all(|w| w[0].claim.confidence >= w[1].claim.confidence));
+        assert_eq!(stats.claims_read, count(r#"speaker = "White""#));
+    }
 }
 
 #[test]
 fn unindexable_conditions_scan_everything() {
-    let (_dir, db) = db();
-    let total = db.query("count claims").unwrap().count().unwrap();
-    for condition in [
-        r#"statement contains "sanctions""#,
-        r#"speaker = "White" or confidence > 0.9"#,
-        r#"not speaker = "White""#,
-    ] {
-        let (_, stats) = db
-            .query_with_stats(&format!("claims where {condition}"))
-            .unwrap();
-        assert_eq!(stats.claims_read, total, "{condition}");
+    for (_dir, db) in engines() {
+        let total = db.query("count claims").unwrap().count().unwrap();
+        for condition in [
+            r#"statement contains "sanctions""#,
+            r#"speaker = "White" or confidence > 0.9"#,
+            r#"not speaker = "White""#,
+        ] {
+            let (_, stats) = db
+                .query_with_stats(&format!("claims where {condition}"))
+                .unwrap();
+            assert_eq!(stats.claims_read, total, "{condition}");
+        }
     }
 }
 
 #[test]
 fn index_and_scan_give_the_same_answers() {
-    let (_dir, db) = db();
-    // The same condition, once indexable and once hidden from the planner
-    // behind `not not`, must select the same claims.
-    for condition in [
-        r#"speaker = "White""#,
-        r#"confidence >= 0.8"#,
-        r#"confidence > 0.85"#,
-        r#"confidence <= 0.55"#,
-        r#"confidence < 0.55"#,
-        r#"confidence = 0.85"#,
-        r#"origin = "lazarus-heist-book""#,
-        r#"source = "fp-lazarus-review""#,
-        r#"tag = "sony""#,
-        r#"status = "verified""#,
-    ] {
-        let indexed = db.query(&format!("claims where {condition}")).unwrap();
-        let scanned = db
-            .query(&format!("claims where not not {condition}"))
-            .unwrap();
-        assert_eq!(indexed, scanned, "{condition}");
-        assert!(
-            !indexed.claims().unwrap().is_empty(),
-            "{condition} matched nothing"
-        );
+    for (_dir, db) in engines() {
+        // The same condition, once indexable and once hidden from the planner
+        // behind `not not`, must select the same claims.
+        for condition in [
+            r#"speaker = "White""#,
+            r#"confidence >= 0.8"#,
+            r#"confidence > 0.85"#,
+            r#"confidence <= 0.55"#,
+            r#"confidence < 0.55"#,
+            r#"confidence = 0.85"#,
+            r#"origin = "lazarus-heist-book""#,
+            r#"source = "fp-lazarus-review""#,
+            r#"tag = "sony""#,
+            r#"status = "verified""#,
+        ] {
+            let indexed = db.query(&format!("claims where {condition}")).unwrap();
+            let scanned = db
+                .query(&format!("claims where not not {condition}"))
+                .unwrap();
+            assert_eq!(indexed, scanned, "{condition}");
+            assert!(
+                !indexed.claims().unwrap().is_empty(),
+                "{condition} matched nothing"
+            );
+        }
     }
 }

@@ -5,6 +5,14 @@
 use claimdb::query::parse;
 use claimdb::{Db, Error};
 
+/// A seeded database on each engine: sled on disk, and in memory.
+fn engines() -> Vec<(Option<tempfile::TempDir>, Db)> {
+    let dir = tempfile::tempdir().unwrap();
+    let on_disk = Db::open(dir.path().join("t.db")).unwrap();
+    let in_memory = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    vec![(Some(dir), on_disk), (None, in_memory)]
+}
+
 const QUERIES: &[&str] = &[
     r#"claims where speaker = "Moriuchi" and confidence >= 0.8 order by confidence desc limit 5"#,
     r#"count claims where (speaker = "Thae" or not tag = "sony") and quote contains "\"x\"""#,
@@ -94,18 +102,18 @@ fn prefixes_and_mutations_never_panic() {
 
 #[test]
 fn mutated_queries_run_or_fail_cleanly_against_the_seed() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("fuzz.db")).unwrap();
-    let before = db.query("count claims").unwrap();
-    let mut rng = Rng(42);
-    for i in 0..1500 {
-        let q = mutate(&mut rng, QUERIES[i % QUERIES.len()]);
-        match db.query(&q) {
-            Ok(_) | Err(Error::Query(_)) => {}
-            Err(other) => panic!("{q:?}: unexpected error kind {other:?}"),
+    for (_dir, db) in engines() {
+        let before = db.query("count claims").unwrap();
+        let mut rng = Rng(42);
+        for i in 0..1500 {
+            let q = mutate(&mut rng, QUERIES[i % QUERIES.len()]);
+            match db.query(&q) {
+                Ok(_) | Err(Error::Query(_)) => {}
+                Err(other) => panic!("{q:?}: unexpected error kind {other:?}"),
+            }
         }
+        assert_eq!(db.query("count claims").unwrap(), before);
     }
-    assert_eq!(db.query("count claims").unwrap(), before);
 }
 
 #[test]
@@ -146,33 +154,33 @@ const WRITES: &[&str] = &[
 /// and every index agrees with a full scan.
 #[test]
 fn mutated_writes_leave_a_consistent_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("w.db")).unwrap();
-    let mut rng = Rng(7);
-    for i in 0..400 {
-        let q = if i % 5 == 0 {
-            WRITES[i / 5 % WRITES.len()].to_string()
-        } else {
-            mutate(&mut rng, WRITES[i % WRITES.len()])
-        };
-        let _ = db.query(&q);
-    }
-    let report = db.check(&claimdb::CheckScope::All).unwrap();
-    assert!(
-        report.iter().all(|r| r.after == claimdb::Status::Verified),
-        "a write broke a citation"
-    );
-    for condition in [
-        r#"speaker = "White""#,
-        r#"tag = "x""#,
-        "confidence >= 0.5",
-        r#"status = "verified""#,
-        r#"origin = "lazarus-heist-book""#,
-    ] {
-        let indexed = db.query(&format!("claims where {condition}")).unwrap();
-        let scanned = db
-            .query(&format!("claims where not not {condition}"))
-            .unwrap();
-        assert_eq!(indexed, scanned, "index and scan disagree on {condition}");
+    for (_dir, db) in engines() {
+        let mut rng = Rng(7);
+        for i in 0..400 {
+            let q = if i % 5 == 0 {
+                WRITES[i / 5 % WRITES.len()].to_string()
+            } else {
+                mutate(&mut rng, WRITES[i % WRITES.len()])
+            };
+            let _ = db.query(&q);
+        }
+        let report = db.check(&claimdb::CheckScope::All).unwrap();
+        assert!(
+            report.iter().all(|r| r.after == claimdb::Status::Verified),
+            "a write broke a citation"
+        );
+        for condition in [
+            r#"speaker = "White""#,
+            r#"tag = "x""#,
+            "confidence >= 0.5",
+            r#"status = "verified""#,
+            r#"origin = "lazarus-heist-book""#,
+        ] {
+            let indexed = db.query(&format!("claims where {condition}")).unwrap();
+            let scanned = db
+                .query(&format!("claims where not not {condition}"))
+                .unwrap();
+            assert_eq!(indexed, scanned, "index and scan disagree on {condition}");
+        }
     }
 }

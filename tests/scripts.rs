@@ -1,5 +1,5 @@
 //! Scripts as `claimdb run FILE` runs them: each `tests/scripts/NAME.cq`
-//! runs against a fresh seeded database, and its exit code, stdout and
+//! runs against a fresh seeded database, on disk and in memory, and its exit code, stdout and
 //! stderr must match `NAME.out`. A first line `-- args: ...` adds options.
 //! Run with `UPDATE_GOLDEN=1` to rewrite the `.out` files.
 
@@ -35,32 +35,37 @@ fn script_files() {
             .map(|a| a.split_whitespace().collect())
             .unwrap_or_default();
         let tmp = tempfile::tempdir().unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))
-            .current_dir(&dir)
-            .arg("--db")
-            .arg(tmp.path().join("s.db"))
-            .args(&args)
-            .arg("run")
-            .arg(&name)
-            .env("COLUMNS", "100")
-            .env_remove("CLAIMDB_DB")
-            .output()
-            .unwrap();
-        let actual = expected_text(
-            out.status.code(),
-            &String::from_utf8_lossy(&out.stdout),
-            &String::from_utf8_lossy(&out.stderr),
-        );
-        let expected_path = script.with_extension("out");
-        if update {
-            std::fs::write(&expected_path, &actual).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != actual {
-            failures.push(format!(
-                "{name}\n--- expected\n{expected}\n--- actual\n{actual}"
-            ));
+        // Each script runs on both engines: a database on disk, and one in
+        // memory (`--db :memory:`); both must print the same.
+        for db in [tmp.path().join("s.db"), ":memory:".into()] {
+            let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+                .current_dir(&dir)
+                .arg("--db")
+                .arg(&db)
+                .args(&args)
+                .arg("run")
+                .arg(&name)
+                .env("COLUMNS", "100")
+                .env_remove("CLAIMDB_DB")
+                .output()
+                .unwrap();
+            let actual = expected_text(
+                out.status.code(),
+                &String::from_utf8_lossy(&out.stdout),
+                &String::from_utf8_lossy(&out.stderr),
+            );
+            let expected_path = script.with_extension("out");
+            if update {
+                std::fs::write(&expected_path, &actual).unwrap();
+                break;
+            }
+            let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+            if expected != actual {
+                failures.push(format!(
+                    "{name} on {}\n--- expected\n{expected}\n--- actual\n{actual}",
+                    db.display()
+                ));
+            }
         }
     }
     assert!(

@@ -5,6 +5,7 @@
 //! write is flushed before the call returns, so `Ok` means durable.
 
 mod check;
+mod snapshot;
 mod statements;
 mod writer;
 
@@ -13,6 +14,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 pub use check::{CheckScope, Recheck};
+pub use snapshot::Snapshot;
 pub use statements::{Prepared, Session};
 pub use writer::{ClaimChanges, Writer};
 

@@ -197,10 +197,24 @@ impl SledEngine {
     }
 }
 
+thread_local! {
+    /// Read views this thread holds: a commit from the same thread would
+    /// wait for them forever.
+    static VIEWS_HELD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// sled's trees as a key-value view, with the lock that keeps it consistent.
 struct SledView<'a> {
     engine: &'a SledEngine,
     _shared: Option<RwLockReadGuard<'a, ()>>,
+}
+
+impl Drop for SledView<'_> {
+    fn drop(&mut self) {
+        if self._shared.is_some() {
+            VIEWS_HELD.with(|n| n.set(n.get().saturating_sub(1)));
+        }
+    }
 }
 
 impl KvRead for SledView<'_> {
@@ -227,6 +241,7 @@ impl Engine for SledEngine {
             .isolation
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        VIEWS_HELD.with(|n| n.set(n.get() + 1));
         Ok(Box::new(Records {
             kv: SledView {
                 engine: self,
@@ -236,6 +251,12 @@ impl Engine for SledEngine {
     }
 
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        if VIEWS_HELD.with(|n| n.get()) > 0 {
+            return Err(Error::invalid(
+                "write",
+                "this thread holds a snapshot of the database: drop it before writing",
+            ));
+        }
         // Writers are serialized above (Db holds a mutex), and readers do not
         // change anything: the base is stable while `f` runs.
         let base = SledView {

@@ -29,7 +29,7 @@ use shell::Shell;
 #[derive(Debug, Parser)]
 #[command(name = "claimdb", version, after_help = EXAMPLES)]
 struct Cli {
-    /// The database directory [default: $CLAIMDB_DB, or claims.db in the user's data directory]
+    /// The database directory, or `:memory:` for one held in memory for this run [default: $CLAIMDB_DB, or claims.db in the user's data directory]
     #[arg(long, value_name = "PATH", global = true)]
     db: Option<PathBuf>,
 
@@ -212,7 +212,7 @@ fn main() -> ExitCode {
     let options = OpenOptions::new()
         .seed(!cli.empty)
         .busy_timeout(std::time::Duration::from_millis(cli.busy_timeout));
-    let db = match Db::open_with(&path, options) {
+    let db = match open(&path, options) {
         Ok(db) => db,
         Err(e) => {
             eprintln!("error: cannot open {}: {e}", path.display());
@@ -311,6 +311,19 @@ fn run_stdin(shell: &mut Shell) -> bool {
     }
     ok
 }
+
+/// Opens the database at `path`; `:memory:` (as in sqlite3) is a database
+/// held in memory for this run only.
+pub fn open(path: &std::path::Path, options: OpenOptions) -> claimdb::Result<Db> {
+    if path.as_os_str() == MEMORY {
+        Db::open_in_memory(options)
+    } else {
+        Db::open_with(path, options)
+    }
+}
+
+/// The `--db` value for a database in memory.
+pub const MEMORY: &str = ":memory:";
 
 fn exit(ok: bool) -> ExitCode {
     if ok {

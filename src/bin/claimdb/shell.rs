@@ -277,10 +277,10 @@ impl Shell {
                 if self.in_transaction() {
                     return fail("a transaction is open: commit or rollback before .open".into());
                 }
-                if Path::new(path) == self.db.path() {
+                if *path != crate::MEMORY && Path::new(path) == self.db.path() {
                     return Flow::Continue(true);
                 }
-                match Db::open_with(path, self.open_options) {
+                match crate::open(Path::new(path), self.open_options) {
                     Ok(db) => {
                         self.db = db;
                         Flow::Continue(true)
