@@ -7,8 +7,9 @@
 //! scan, answered a query. Writes are not run here: `Db` runs them through
 //! its checked writer, using [`matching_claims`] to find their targets.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -195,41 +196,57 @@ pub struct ExecStats {
 
 /// Runs a parsed, checked read statement and reports what it read.
 pub fn execute_read(store: &dyn ReadView, statement: &Statement) -> Result<(Output, ExecStats)> {
-    let mut stats = ExecStats::default();
+    let read = Cell::new(0);
     let output = match statement {
         Statement::Explain(inner) => Output::Plan(plan(store, inner)?),
         Statement::Claims(q) => {
             let p = plan(store, statement)?;
-            run_claims(store, &p, q, &mut stats)?
+            run_claims(store, &p, q, &read)?
         }
         Statement::CountClaims { filter, group_by } => {
             let p = plan(store, statement)?;
-            let speakers = Speakers::load(store)?;
-            let rows = matching(store, &speakers, &p, filter.as_ref(), &mut stats)?;
-            match group_by {
-                None => Output::Count(rows.len() as u64),
-                Some(field) => {
-                    let q = ClaimsQuery {
-                        select: Some(vec![
-                            super::ast::Spanned::new(SelectItem::Field(field.node), field.span),
-                            super::ast::Spanned::new(
-                                SelectItem::Aggregate(Aggregate::Count, None),
-                                field.span,
-                            ),
-                        ]),
-                        group_by: Some(field.clone()),
-                        ..Default::default()
-                    };
-                    let mut out = group(&speakers, &rows, &q);
-                    // Most claims first: the usual question is "who says most".
-                    out.rows
-                        .sort_by(|a, b| b[1].cmp_for_sort(&a[1]).then(a[0].cmp_for_sort(&b[0])));
-                    Output::Rows(out)
+            if p.access == Access::StoredCount {
+                Output::Count(store.claim_count()?)
+            } else {
+                let speakers = Speakers::load(store)?;
+                let patterns = Patterns::of(filter.as_ref());
+                let rows = matching(store, &p, &read, filter.as_ref(), &speakers, &patterns)?;
+                match group_by {
+                    None => {
+                        let mut n = 0;
+                        for row in rows {
+                            row?;
+                            n += 1;
+                        }
+                        Output::Count(n)
+                    }
+                    Some(field) => {
+                        let q = ClaimsQuery {
+                            select: Some(vec![
+                                super::ast::Spanned::new(SelectItem::Field(field.node), field.span),
+                                super::ast::Spanned::new(
+                                    SelectItem::Aggregate(Aggregate::Count, None),
+                                    field.span,
+                                ),
+                            ]),
+                            group_by: Some(field.clone()),
+                            ..Default::default()
+                        };
+                        let mut out = group(&speakers, rows, &q)?;
+                        // Most claims first: the usual question is "who says most".
+                        out.rows.sort_by(|a, b| {
+                            b[1].cmp_for_sort(&a[1]).then(a[0].cmp_for_sort(&b[0]))
+                        });
+                        Output::Rows(out)
+                    }
                 }
             }
         }
         Statement::List(q) => run_list(store, q)?,
-        Statement::ShowClaim(id) => Output::Claim(Box::new(show_claim(store, id)?)),
+        Statement::ShowClaim(id) => {
+            read.set(1);
+            Output::Claim(Box::new(show_claim(store, id)?))
+        }
         other => {
             return Err(Error::invalid(
                 "statement",
@@ -237,7 +254,12 @@ pub fn execute_read(store: &dyn ReadView, statement: &Statement) -> Result<(Outp
             ));
         }
     };
-    Ok((output, stats))
+    Ok((
+        output,
+        ExecStats {
+            claims_read: read.get(),
+        },
+    ))
 }
 
 /// Every speaker by id, loaded once per statement for matching and display.
@@ -256,6 +278,13 @@ impl Speakers {
 
     fn name(&self, id: SpeakerId) -> &str {
         self.0.get(&id).map_or("", |s| s.name.as_str())
+    }
+
+    fn row(&self, claim: Claim) -> ClaimRow {
+        ClaimRow {
+            speaker_name: self.name(claim.speaker).to_string(),
+            claim,
+        }
     }
 }
 
@@ -280,95 +309,143 @@ pub fn matching_claims(
     filter: Option<&Expr>,
 ) -> Result<Vec<ClaimId>> {
     let p = plan(store, statement)?;
-    let mut stats = ExecStats::default();
-    Ok(
-        matching(store, &Speakers::load(store)?, &p, filter, &mut stats)?
-            .into_iter()
-            .map(|r| r.claim.id)
-            .collect(),
-    )
+    let read = Cell::new(0);
+    let speakers = Speakers::load(store)?;
+    let patterns = Patterns::of(filter);
+    let ids = matching(store, &p, &read, filter, &speakers, &patterns)?
+        .map(|c| c.map(|c| c.id))
+        .collect();
+    ids
 }
 
-fn matching(
-    store: &dyn ReadView,
-    speakers: &Speakers,
-    p: &Plan,
-    filter: Option<&Expr>,
-    stats: &mut ExecStats,
-) -> Result<Vec<ClaimRow>> {
-    let patterns = Patterns::of(filter);
-    let mut keep = |claim: Claim, out: &mut Vec<ClaimRow>| {
-        stats.claims_read += 1;
-        if claim_matches(&claim, filter, speakers, &patterns) {
-            out.push(ClaimRow {
-                speaker_name: speakers.name(claim.speaker).to_string(),
-                claim,
-            });
+/// A stream of claims.
+type Claims<'a> = Box<dyn Iterator<Item = Result<Claim>> + 'a>;
+
+/// The claims the plan's access path yields, in id order; each one pulled
+/// is counted in `read`. Nothing is read before it is asked for, so a
+/// `limit` stops the reading.
+fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>) -> Claims<'a> {
+    let counted = move |c: &Result<Claim>| {
+        if c.is_ok() {
+            read.set(read.get() + 1);
         }
     };
-    let mut rows = Vec::new();
-    let fetch = |id: ClaimId, scan: &IndexScan| -> Result<Claim> {
-        store.claim(id)?.ok_or_else(|| {
-            Error::Corrupt(format!(
-                "index {} names claim {id}, which does not exist",
-                scan.index_name()
-            ))
+    let by_id = move |ids: Box<dyn Iterator<Item = Result<ClaimId>> + 'a>, index: &'static str| {
+        ids.map(move |id| {
+            let id = id?;
+            store.claim(id)?.ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "index {index} names claim {id}, which does not exist"
+                ))
+            })
         })
     };
     match &p.access {
-        Access::Nothing(_) => {}
-        Access::FullScan => {
-            for claim in store.claims() {
-                keep(claim?, &mut rows);
-            }
+        Access::Nothing(_) | Access::StoredCount => Box::new(std::iter::empty()),
+        Access::FullScan => Box::new(store.claims().inspect(counted)),
+        Access::IdRange(first, last) => Box::new(store.claims_in(*first, *last).inspect(counted)),
+        Access::Ids(ids) => {
+            let ids = ids.clone();
+            Box::new(
+                ids.into_iter()
+                    .filter_map(move |id| store.claim(id).transpose())
+                    .inspect(counted),
+            )
         }
         Access::Index(scan) => {
-            let mut ids: Vec<ClaimId> = store.scan_index(scan).collect::<Result<_>>()?;
-            ids.sort_unstable();
-            for id in ids {
-                keep(fetch(id, scan)?, &mut rows);
+            let name = scan.index_name();
+            if scan.yields_ids_in_order() {
+                Box::new(by_id(store.scan_index(scan), name).inspect(counted))
+            } else {
+                // A range of values: its ids come in value order; sort them.
+                match store.scan_index(scan).collect::<Result<Vec<ClaimId>>>() {
+                    Ok(mut ids) => {
+                        ids.sort_unstable();
+                        Box::new(by_id(Box::new(ids.into_iter().map(Ok)), name).inspect(counted))
+                    }
+                    Err(e) => Box::new(std::iter::once(Err(e))),
+                }
             }
         }
         Access::Union(scans) => {
-            // Each claim once, in id order, however many ranges hold it.
-            let mut ids = BTreeSet::new();
-            for scan in scans {
-                for id in store.scan_index(scan) {
-                    ids.insert(id?);
+            let name = scans[0].index_name();
+            let streams: Vec<_> = scans.iter().map(|s| store.scan_index(s)).collect();
+            Box::new(by_id(Box::new(MergeIds::new(streams)), name).inspect(counted))
+        }
+    }
+}
+
+/// Sorted streams of ids merged into one sorted stream, each id once.
+struct MergeIds<'a> {
+    streams: Vec<std::iter::Peekable<Box<dyn Iterator<Item = Result<ClaimId>> + 'a>>>,
+    last: Option<ClaimId>,
+}
+
+impl<'a> MergeIds<'a> {
+    fn new(streams: Vec<Box<dyn Iterator<Item = Result<ClaimId>> + 'a>>) -> Self {
+        MergeIds {
+            streams: streams.into_iter().map(Iterator::peekable).collect(),
+            last: None,
+        }
+    }
+}
+
+impl Iterator for MergeIds<'_> {
+    type Item = Result<ClaimId>;
+
+    fn next(&mut self) -> Option<Result<ClaimId>> {
+        loop {
+            // An error anywhere comes out first.
+            for s in &mut self.streams {
+                if let Some(Err(_)) = s.peek() {
+                    return s.next();
                 }
             }
-            for id in ids {
-                keep(fetch(id, &scans[0])?, &mut rows);
+            let (at, id) = self
+                .streams
+                .iter_mut()
+                .enumerate()
+                .filter_map(|(i, s)| match s.peek() {
+                    Some(Ok(id)) => Some((i, *id)),
+                    _ => None,
+                })
+                .min_by_key(|&(_, id)| id)?;
+            self.streams[at].next();
+            if self.last != Some(id) {
+                self.last = Some(id);
+                return Some(Ok(id));
             }
         }
     }
-    Ok(rows)
 }
 
-fn paginate<T>(rows: &mut Vec<T>, limit: Option<u64>, offset: Option<u64>) {
-    let offset = usize::try_from(offset.unwrap_or(0)).unwrap_or(usize::MAX);
-    rows.drain(..offset.min(rows.len()));
-    if let Some(limit) = limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    }
-}
-
-fn run_claims(
-    store: &dyn ReadView,
+/// The claims that satisfy `filter`, in id order, as a stream.
+fn matching<'a>(
+    store: &'a dyn ReadView,
     p: &Plan,
-    q: &ClaimsQuery,
-    stats: &mut ExecStats,
-) -> Result<Output> {
+    read: &'a Cell<u64>,
+    filter: Option<&'a Expr>,
+    speakers: &'a Speakers,
+    patterns: &'a Patterns,
+) -> Result<Claims<'a>> {
+    Ok(Box::new(access(store, p, read).filter(move |c| match c {
+        Ok(claim) => claim_matches(claim, filter, speakers, patterns),
+        Err(_) => true,
+    })))
+}
+
+fn run_claims(store: &dyn ReadView, p: &Plan, q: &ClaimsQuery, read: &Cell<u64>) -> Result<Output> {
     // Speakers are loaded once: for conditions, names, sorting and groups.
     let speakers = Speakers::load(store)?;
-    let mut rows = matching(store, &speakers, p, q.filter.as_ref(), stats)?;
+    let patterns = Patterns::of(q.filter.as_ref());
+    let rows = matching(store, p, read, q.filter.as_ref(), &speakers, &patterns)?;
     let grouped = q.group_by.is_some()
         || q.select.as_ref().is_some_and(|s| {
             s.iter()
                 .any(|i| matches!(i.node, SelectItem::Aggregate(..)))
         });
     if grouped {
-        let mut out = group(&speakers, &rows, q);
+        let mut out = group(&speakers, rows, q)?;
         let columns = out.columns.clone();
         let keys: Vec<(usize, bool)> = q
             .order
@@ -393,10 +470,23 @@ fn run_claims(
         paginate(&mut out.rows, q.limit, q.offset);
         return Ok(Output::Rows(out));
     }
-    if !q.order.is_empty() {
-        rows.sort_by(|a, b| compare_claims(&q.order, a, b, &speakers));
-    }
-    paginate(&mut rows, q.limit, q.offset);
+    let offset = usize::try_from(q.offset.unwrap_or(0)).unwrap_or(usize::MAX);
+    let limit = q
+        .limit
+        .map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+    let rows: Vec<ClaimRow> = if q.order.is_empty() {
+        // Id order already: skip and stop without reading further.
+        rows.skip(offset)
+            .take(limit)
+            .map(|c| c.map(|c| speakers.row(c)))
+            .collect::<Result<_>>()?
+    } else {
+        let cmp = |a: &ClaimRow, b: &ClaimRow| compare_claims(&q.order, a, b, &speakers);
+        let keep = offset.saturating_add(limit);
+        let mut kept = top_k(rows.map(|c| c.map(|c| speakers.row(c))), keep, cmp)?;
+        kept.drain(..offset.min(kept.len()));
+        kept
+    };
     match &q.select {
         None => Ok(Output::Claims(rows)),
         Some(items) => {
@@ -433,6 +523,46 @@ fn run_claims(
                 .collect();
             Ok(Output::Rows(Rows { columns, rows }))
         }
+    }
+}
+
+/// The first `k` rows of a stream in `cmp` order, keeping at most `k` (plus
+/// a batch) in memory: `order by ... limit k` over a million claims holds k
+/// rows, not a million.
+fn top_k<T>(
+    rows: impl Iterator<Item = Result<T>>,
+    k: usize,
+    cmp: impl Fn(&T, &T) -> Ordering,
+) -> Result<Vec<T>> {
+    let mut kept: Vec<T> = Vec::new();
+    for row in rows {
+        let row = row?;
+        if k == usize::MAX {
+            kept.push(row);
+            continue;
+        }
+        if kept.len() == k
+            && kept
+                .last()
+                .is_some_and(|last| cmp(&row, last) != Ordering::Less)
+        {
+            continue;
+        }
+        let at = kept.partition_point(|x| cmp(x, &row) != Ordering::Greater);
+        kept.insert(at, row);
+        kept.truncate(k);
+    }
+    if k == usize::MAX {
+        kept.sort_by(&cmp);
+    }
+    Ok(kept)
+}
+
+fn paginate<T>(rows: &mut Vec<T>, limit: Option<u64>, offset: Option<u64>) {
+    let offset = usize::try_from(offset.unwrap_or(0)).unwrap_or(usize::MAX);
+    rows.drain(..offset.min(rows.len()));
+    if let Some(limit) = limit {
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     }
 }
 
@@ -497,7 +627,7 @@ impl Acc {
     }
 }
 
-fn group(speakers: &Speakers, rows: &[ClaimRow], q: &ClaimsQuery) -> Rows {
+fn group(speakers: &Speakers, rows: Claims<'_>, q: &ClaimsQuery) -> Result<Rows> {
     let items: Vec<SelectItem> = q.select.as_ref().map_or_else(
         || {
             let mut v = Vec::new();
@@ -514,6 +644,7 @@ fn group(speakers: &Speakers, rows: &[ClaimRow], q: &ClaimsQuery) -> Rows {
     let mut groups: HashMap<String, (Value, Acc)> = HashMap::new();
     let n = items.len();
     for row in rows {
+        let row = speakers.row(row?);
         let record = ClaimRecord {
             claim: &row.claim,
             speaker: speakers.get(row.claim.speaker),
@@ -600,10 +731,10 @@ fn group(speakers: &Speakers, rows: &[ClaimRow], q: &ClaimsQuery) -> Rows {
                 .collect()
         })
         .collect();
-    Rows {
+    Ok(Rows {
         columns,
         rows: out_rows,
-    }
+    })
 }
 
 /// Averages to four decimals: confidence has no more.

@@ -8,9 +8,16 @@
 //! together make one range of the confidence index. The planner counts the
 //! index entries each candidate would read (capped, so planning stays cheap)
 //! and takes the smallest, unless it would read as much as a full scan.
-//! Whatever the access path, the executor still applies the whole condition
-//! to each claim it reads, so an index only ever narrows the search and
-//! cannot change the answer.
+//! Conditions on `id` read the claims by primary key (`id = N`, `id in
+//! (...)`, ranges). Whatever the access path, the executor still applies the
+//! whole condition to each claim it reads, so an index only ever narrows the
+//! search and cannot change the answer.
+//!
+//! The plan is a stack of operators, printed by `explain` from the output
+//! down to the access path, as the executor runs them (`exec.rs`): the
+//! access path yields claims in id order, `filter` drops those the condition
+//! refuses, then `group`, `sort` (or `top k` when a limit follows a sort, so
+//! only k rows are kept), `limit`, and `count`.
 
 use std::fmt;
 
@@ -18,7 +25,7 @@ use serde::Serialize;
 
 use super::ast::{Expr, Field, Literal, Op, SelectItem, Statement};
 use crate::error::Result;
-use crate::model::{Confidence, Status};
+use crate::model::{ClaimId, Confidence, Status};
 use crate::store::{IndexScan, ReadView};
 
 /// Index entries counted at most when estimating (a bound on planning cost).
@@ -33,6 +40,12 @@ pub enum Access {
     Union(Vec<IndexScan>),
     /// Read every claim.
     FullScan,
+    /// Read these claims by primary key, in id order.
+    Ids(Vec<ClaimId>),
+    /// Read the claims with ids in `first..=last`, in id order.
+    IdRange(ClaimId, ClaimId),
+    /// Read no claim: the answer is the count kept with the claims.
+    StoredCount,
     /// Nothing can match (a speaker no one is called): read nothing.
     Nothing(String),
 }
@@ -56,6 +69,8 @@ pub struct Plan {
     pub limit: Option<(u64, u64)>,
     /// For a write: what it does to the records found.
     pub action: Option<&'static str>,
+    /// `count claims`: the rows are counted, not built.
+    pub count: bool,
 }
 
 /// A plan in the form `--format json` prints.
@@ -71,53 +86,102 @@ struct PlanJson<'a> {
     limit: Option<u64>,
     offset: Option<u64>,
     action: Option<&'a str>,
+    operators: Vec<String>,
 }
 
 impl Plan {
-    /// One line per step, as `explain` prints them.
-    pub fn lines(&self) -> Vec<String> {
-        let mut lines = vec![match &self.access {
+    /// The access path, as one line.
+    fn access_line(&self) -> String {
+        match &self.access {
             Access::Index(scan) => format!(
-                "index {} on {} (about {} rows)",
+                "index {} on {} (about {})",
                 scan.index_name(),
                 describe_scan(scan),
-                self.estimated_rows
+                rows(self.estimated_rows)
             ),
             Access::Union(scans) => format!(
-                "union of {} index ranges: {} (about {} rows)",
+                "union of {} index ranges: {} (about {})",
                 scans.len(),
                 scans
                     .iter()
                     .map(|s| format!("{} on {}", s.index_name(), describe_scan(s)))
                     .collect::<Vec<_>>()
                     .join("; "),
-                self.estimated_rows
+                rows(self.estimated_rows)
+            ),
+            Access::Ids(ids) => format!(
+                "claims by id: {} ({} at most)",
+                ids.iter()
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                ids.len()
+            ),
+            Access::IdRange(first, last) if *last == ClaimId::MAX => format!(
+                "claims by id from {first} on (at most {})",
+                rows(self.estimated_rows)
+            ),
+            Access::IdRange(first, last) => format!(
+                "claims by id from {first} to {last} (at most {})",
+                rows(self.estimated_rows)
             ),
             Access::FullScan => {
-                format!("full scan of {} ({} rows)", self.table, self.estimated_rows)
+                format!(
+                    "full scan of {} ({})",
+                    self.table,
+                    rows(self.estimated_rows)
+                )
             }
+            Access::StoredCount => "the claim count kept with the claims (no claim is read)".into(),
             Access::Nothing(why) => format!("no rows: {why}"),
-        }];
-        if let Some(f) = &self.filter {
-            lines.push(format!("filter {f}"));
         }
-        if let Some(g) = &self.group_by {
-            lines.push(format!("group by {g}"));
+    }
+
+    /// The operators from the output down to the access path, one line each.
+    fn operators(&self) -> Vec<String> {
+        let mut ops = Vec::new();
+        if let Some(a) = self.action {
+            ops.push(a.to_string());
         }
-        if let Some(o) = &self.order {
-            lines.push(format!("sort by {o}"));
+        if self.count && self.group_by.is_none() {
+            ops.push("count".to_string());
         }
         if let Some((limit, offset)) = self.limit {
-            if offset > 0 {
-                lines.push(format!("limit {limit} offset {offset}"));
+            ops.push(if offset > 0 {
+                format!("limit {limit} offset {offset}")
             } else {
-                lines.push(format!("limit {limit}"));
+                format!("limit {limit}")
+            });
+        }
+        if let Some(o) = &self.order {
+            match self.limit {
+                Some((limit, offset)) if self.group_by.is_none() => {
+                    ops.push(format!("top {} by {o}", limit.saturating_add(offset)))
+                }
+                _ => ops.push(format!("sort by {o}")),
             }
         }
-        if let Some(a) = self.action {
-            lines.push(a.to_string());
+        if let Some(g) = &self.group_by {
+            ops.push(format!("group by {g}"));
         }
-        lines
+        if let Some(f) = &self.filter {
+            ops.push(format!("filter {f}"));
+        }
+        ops.push(self.access_line());
+        ops
+    }
+
+    /// One line per operator, as `explain` prints them: the output first,
+    /// each operator reading from the one below it.
+    pub fn lines(&self) -> Vec<String> {
+        self.operators()
+            .into_iter()
+            .enumerate()
+            .map(|(depth, op)| match depth {
+                0 => op,
+                d => format!("{}-> {op}", "  ".repeat(d - 1)),
+            })
+            .collect()
     }
 
     /// The plan as a JSON value.
@@ -134,7 +198,10 @@ impl Plan {
                     .map(|s| format!("{} on {}", s.index_name(), describe_scan(s)))
                     .collect(),
             ),
+            Access::Ids(_) => ("ids", vec![]),
+            Access::IdRange(..) => ("id_range", vec![]),
             Access::FullScan => ("full_scan", vec![]),
+            Access::StoredCount => ("stored_count", vec![]),
             Access::Nothing(_) => ("nothing", vec![]),
         };
         let json = PlanJson {
@@ -148,6 +215,7 @@ impl Plan {
             limit: self.limit.map(|l| l.0),
             offset: self.limit.map(|l| l.1),
             action: self.action,
+            operators: self.operators(),
         };
         serde_json::to_value(json).unwrap_or(serde_json::Value::Null)
     }
@@ -157,6 +225,11 @@ impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.lines().join("\n"))
     }
+}
+
+/// "1 row", "14 rows".
+fn rows(n: u64) -> String {
+    format!("{n} row{}", if n == 1 { "" } else { "s" })
 }
 
 fn describe_scan(scan: &IndexScan) -> String {
@@ -200,6 +273,7 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
         order: None,
         limit: None,
         action: None,
+        count: false,
     };
     let filter = match statement {
         Statement::Claims(q) => {
@@ -218,6 +292,11 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
         }
         Statement::CountClaims { filter, group_by } => {
             p.group_by = group_by.as_ref().map(|g| g.node.name().to_string());
+            p.count = true;
+            if filter.is_none() && group_by.is_none() {
+                p.access = Access::StoredCount;
+                return Ok(p);
+            }
             filter.as_ref()
         }
         Statement::Update { filter, .. } => {
@@ -228,10 +307,14 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
             p.action = Some("delete each claim found and its index entries, in one transaction");
             filter.as_ref()
         }
-        Statement::ShowClaim(_) => {
-            p.access = Access::FullScan;
+        Statement::ShowClaim(id) => {
+            let id = match id.node {
+                Literal::Num(n) => n as ClaimId,
+                _ => 0,
+            };
+            p.access = Access::Ids(vec![id]);
             p.estimated_rows = 1;
-            p.action = Some("read one claim by id, and its source's text around the quote");
+            p.action = Some("show the claim, and its source's text around the quote");
             return Ok(p);
         }
         Statement::List(q) => {
@@ -378,6 +461,39 @@ fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<(Access,
     let mut conjuncts = Vec::new();
     flatten_and(filter, &mut conjuncts);
 
+    // Conditions on `id` read by primary key: a list of ids, or a range.
+    let mut ids: Option<Vec<ClaimId>> = None;
+    let (mut first, mut last) = (0u64, u64::MAX);
+    let mut has_id_range = false;
+    for c in &conjuncts {
+        if let Some(list) = id_list(c) {
+            ids = Some(match ids {
+                None => list,
+                Some(before) => before.into_iter().filter(|i| list.contains(i)).collect(),
+            });
+        } else if id_bounds(c, &mut first, &mut last) {
+            has_id_range = true;
+        }
+    }
+    if let Some(mut ids) = ids {
+        ids.retain(|i| (first..=last).contains(i));
+        ids.sort_unstable();
+        ids.dedup();
+        let n = ids.len() as u64;
+        return Ok((Access::Ids(ids), n));
+    }
+    if has_id_range {
+        if first > last {
+            return Ok((
+                Access::Nothing("the id conditions exclude each other".into()),
+                0,
+            ));
+        }
+        // A range of the claims tree is never more work than reading it all.
+        let span = last.saturating_sub(first).saturating_add(1);
+        return Ok((Access::IdRange(first, last), span.min(total)));
+    }
+
     let mut candidates: Vec<Vec<IndexScan>> = Vec::new();
     let (mut low, mut high) = (0.0, f64::from(Confidence::SCALE));
     let mut has_range = false;
@@ -421,6 +537,67 @@ fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<(Access,
         }
         _ => (Access::FullScan, total),
     })
+}
+
+/// The ids `id = N` or `id in (...)` names (whole numbers only).
+fn id_list(e: &Expr) -> Option<Vec<ClaimId>> {
+    let whole = |lit: &Literal| match lit {
+        Literal::Num(n) if *n >= 0.0 && n.fract() == 0.0 => Some(*n as ClaimId),
+        _ => None,
+    };
+    match e {
+        Expr::Compare {
+            field,
+            op: Op::Eq,
+            value,
+        } if field.node == Field::Id => {
+            // `id = 1.5` names no claim: an empty list reads nothing.
+            Some(whole(&value.node).into_iter().collect())
+        }
+        Expr::In { field, values } if field.node == Field::Id => {
+            Some(values.iter().filter_map(|v| whole(&v.node)).collect())
+        }
+        _ => None,
+    }
+}
+
+/// Narrows `first..=last` by a range condition on `id`, if `e` is one.
+fn id_bounds(e: &Expr, first: &mut u64, last: &mut u64) -> bool {
+    let mut narrow = |op: Op, n: f64| {
+        if n.is_nan() {
+            return;
+        }
+        match op {
+            Op::Ge => *first = (*first).max(n.max(0.0).ceil() as u64),
+            Op::Gt => *first = (*first).max((n.max(-1.0).floor() + 1.0) as u64),
+            // Ids start at 1: a bound below that leaves only the absent id 0.
+            Op::Le if n < 0.0 => *last = 0,
+            Op::Le => *last = (*last).min(n.floor() as u64),
+            Op::Lt if n <= 0.0 => *last = 0,
+            Op::Lt => *last = (*last).min((n.ceil() - 1.0) as u64),
+            _ => {}
+        }
+    };
+    match e {
+        Expr::Compare { field, op, value } if field.node == Field::Id => match (&value.node, op) {
+            (Literal::Num(n), Op::Ge | Op::Gt | Op::Le | Op::Lt) => {
+                narrow(*op, *n);
+                true
+            }
+            _ => false,
+        },
+        Expr::Between { field, low, high } if field.node == Field::Id => {
+            match (&low.node, &high.node) {
+                (Literal::Num(a), Literal::Num(b)) => {
+                    narrow(Op::Ge, *a);
+                    narrow(Op::Le, *b);
+                    true
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 fn flatten_and<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {

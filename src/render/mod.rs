@@ -242,6 +242,8 @@ pub fn table_of(out: &Output) -> Table {
 pub fn render(out: &Output, format: Format, width: usize) -> String {
     match (format, out) {
         (Format::Table, Output::Done(done)) => done.message.clone(),
+        // The operator tree, indented as it nests (a table would flatten it).
+        (Format::Table, Output::Plan(plan)) => plan.lines().join("\n"),
         (Format::Table, Output::Claim(detail)) => detail::render_detail(detail, width),
         (Format::Json, Output::Plan(plan)) => {
             serde_json::to_string_pretty(&plan.to_json()).unwrap_or_default()
