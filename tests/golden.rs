@@ -8,6 +8,8 @@
 //! ```text
 //! # a comment
 //! @format json            (optional: table or json, for the cases after it)
+//! @reads on                (optional: after each output, how many claims the
+//!                           executor read, to pin an access path down)
 //! claims where speaker = "Thae";
 //! ----
 //! expected output, or the error as the CLI draws it
@@ -28,6 +30,7 @@ const WIDTH: usize = 110;
 
 struct Case {
     format: Format,
+    reads: bool,
     query: String,
     expected: String,
 }
@@ -41,8 +44,12 @@ fn parse_file(text: &str) -> Vec<Item> {
     let mut items = Vec::new();
     let mut lines = text.lines().peekable();
     let mut format = Format::Table;
+    let mut reads = false;
     while let Some(line) = lines.next() {
-        if let Some(f) = line.strip_prefix("@format ") {
+        if let Some(r) = line.strip_prefix("@reads ") {
+            reads = r.trim() == "on";
+            items.push(Item::Text(line.to_string()));
+        } else if let Some(f) = line.strip_prefix("@format ") {
             format = Format::parse(f.trim()).unwrap_or_else(|| panic!("unknown format {f:?}"));
             items.push(Item::Text(line.to_string()));
         } else if line.starts_with('#') || line.trim().is_empty() {
@@ -74,6 +81,7 @@ fn parse_file(text: &str) -> Vec<Item> {
             }
             items.push(Item::Case(Case {
                 format,
+                reads,
                 query: query.join("\n"),
                 expected: expected.join("\n"),
             }));
@@ -83,6 +91,16 @@ fn parse_file(text: &str) -> Vec<Item> {
 }
 
 fn run(db: &Db, session: &mut Session, case: &Case) -> String {
+    if case.reads {
+        return match db.query_with_stats(&case.query) {
+            Ok((out, stats)) => format!(
+                "{}\n(read {} claims)",
+                render(&out, case.format, WIDTH),
+                stats.claims_read
+            ),
+            Err(e) => format!("error: {e}"),
+        };
+    }
     match session.execute(db, &case.query) {
         Ok(out) => render(&out, case.format, WIDTH),
         Err(Error::Query(e)) => e.render(&case.query, "query"),

@@ -16,8 +16,8 @@ use super::{Db, Writer};
 use crate::error::{Error, QueryError, Result};
 use crate::model::{ClaimId, NewClaim, NewSource, NewSpeaker, SourceKind, Status};
 use crate::query::{
-    self, claim_matches, Assignment, Done, ExecStats, Expr, Literal, Output, Params, Patterns,
-    Speakers, Statement,
+    self, claim_matches, Assignment, ClaimRow, Done, ExecStats, Expr, Literal, Output, Params,
+    Patterns, Speakers, Statement,
 };
 
 /// A statement parsed and checked once, to run many times with different parameters.
@@ -430,6 +430,25 @@ impl Session {
             }
         }
         result
+    }
+
+    /// Runs one statement, handing the rows of a claims query to `each` as
+    /// they are produced instead of gathering them (for output that is
+    /// written row by row, such as JSON Lines and CSV). Returns `None` when
+    /// the rows went to `each`, and the output of any other statement.
+    pub fn execute_streaming(
+        &mut self,
+        db: &Db,
+        text: &str,
+        each: &mut dyn FnMut(ClaimRow) -> Result<()>,
+    ) -> Result<Option<Output>> {
+        if self.pending.is_none() {
+            let statement = query::prepare(text, &Params::new())?;
+            if query::stream_claims(&*db.view()?, &statement, each)?.is_some() {
+                return Ok(None);
+            }
+        }
+        self.execute(db, text).map(Some)
     }
 
     fn run(&mut self, db: &Db, text: &str, params: &Params) -> Result<Output> {

@@ -526,6 +526,62 @@ fn run_claims(store: &dyn ReadView, p: &Plan, q: &ClaimsQuery, read: &Cell<u64>)
     }
 }
 
+/// The rows of a claims query that neither groups nor aggregates, in its
+/// order, cut by its limit and offset. Without `order by` nothing is
+/// buffered: the rows come as the access path yields them, and reading
+/// stops at the limit. With it, the top `offset + limit` are kept.
+fn ordered_rows<'a>(
+    rows: Claims<'a>,
+    q: &'a ClaimsQuery,
+    speakers: &'a Speakers,
+) -> Result<Box<dyn Iterator<Item = Result<ClaimRow>> + 'a>> {
+    let offset = usize::try_from(q.offset.unwrap_or(0)).unwrap_or(usize::MAX);
+    let limit = q
+        .limit
+        .map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+    if q.order.is_empty() {
+        // Id order already: skip and stop without reading further.
+        return Ok(Box::new(
+            rows.skip(offset)
+                .take(limit)
+                .map(move |c| c.map(|c| speakers.row(c))),
+        ));
+    }
+    let cmp = |a: &ClaimRow, b: &ClaimRow| compare_claims(&q.order, a, b, speakers);
+    let keep = offset.saturating_add(limit);
+    let mut kept = top_k(rows.map(|c| c.map(|c| speakers.row(c))), keep, cmp)?;
+    kept.drain(..offset.min(kept.len()));
+    Ok(Box::new(kept.into_iter().map(Ok)))
+}
+
+/// Runs a claims query row by row, handing each row to `each` as it is
+/// produced, when the statement is one whose result is a list of claims
+/// (`claims [where ...] [order by ...] [limit ...]`, no select or group).
+/// Returns `None`, running nothing, for any other statement.
+pub fn stream_claims(
+    store: &dyn ReadView,
+    statement: &Statement,
+    each: &mut dyn FnMut(ClaimRow) -> Result<()>,
+) -> Result<Option<ExecStats>> {
+    let Statement::Claims(q) = statement else {
+        return Ok(None);
+    };
+    if q.select.is_some() || q.group_by.is_some() {
+        return Ok(None);
+    }
+    let p = plan(store, statement)?;
+    let read = Cell::new(0);
+    let speakers = Speakers::load(store)?;
+    let patterns = Patterns::of(q.filter.as_ref());
+    let rows = matching(store, &p, &read, q.filter.as_ref(), &speakers, &patterns)?;
+    for row in ordered_rows(rows, q, &speakers)? {
+        each(row?)?;
+    }
+    Ok(Some(ExecStats {
+        claims_read: read.get(),
+    }))
+}
+
 /// The first `k` rows of a stream in `cmp` order, keeping at most `k` (plus
 /// a batch) in memory: `order by ... limit k` over a million claims holds k
 /// rows, not a million.

@@ -1,21 +1,29 @@
 //! The query language: text in, typed rows out.
 //!
-//! The life of a query, in the files of this module:
+//! The life of a query, from the shell line to the storage read:
 //!
-//! 1. [`parse`] (`parse.rs`) turns text into a [`Statement`] (`ast.rs`) whose
-//!    fields and values keep their spans; a mistake is a [`QueryError`] with a
-//!    span, drawn with a caret by the caller.
-//! 2. [`bind`] and [`check`] (`check.rs`) put the caller's [`Params`] in place
-//!    of `$1` and `$name` and catch type errors before anything runs.
-//! 3. [`plan`] (`plan.rs`) picks an access path: an index range, a union of
-//!    ranges, or a full scan.
-//! 4. [`execute_read`] (`exec.rs`) reads records along that path and
-//!    evaluates the condition on each (`record.rs`), then groups, sorts and
-//!    limits, and returns an [`Output`]. Writes go through `Db` and its
-//!    checked writer instead, which use the same plans to find their targets.
-//!
-//! Scripts hold many statements; [`split_statements`] (`script.rs`) cuts them
-//! apart at `;` without being fooled by strings or comments.
+//! 1. The shell, a script or `claimdb query` (`bin/claimdb/shell.rs`) cuts
+//!    its input into statements with [`split_statements`] (`script.rs`, the
+//!    [`Scanner`] reads stdin line by line in one pass) and hands each one to
+//!    a [`crate::Session`] or [`crate::Db::query`] (`db/statements.rs`).
+//! 2. [`parse`] (`parse.rs`) turns the text into a [`Statement`] (`ast.rs`)
+//!    whose fields and values keep their spans; a mistake is a
+//!    [`QueryError`] with a span, drawn with a caret by the caller.
+//! 3. [`bind`] and [`check`] (`check.rs`) put the caller's [`Params`] in
+//!    place of `$1` and `$name` and catch type errors before anything runs.
+//! 4. `Db` opens one read view of the store ([`crate::store::ReadView`]: a
+//!    consistent state for the whole statement) and [`plan`] (`plan.rs`)
+//!    picks an access path: claims by primary key, an index range, a union
+//!    of ranges, or a full scan, under filter, group, sort or top-k, limit
+//!    and count operators; `explain` prints that stack.
+//! 5. [`execute_read`] (`exec.rs`) runs the stack as iterators over the
+//!    view: the access path yields claims in id order (`store/records.rs`
+//!    decodes them from the engine's trees), the condition is evaluated on
+//!    each (`record.rs`), and rows flow on; a `limit` stops the reading,
+//!    `count` builds no rows. [`stream_claims`] hands the rows of a claims
+//!    query to the caller one at a time (the shell writes JSON Lines and
+//!    CSV that way). Writes go through `Db` and its checked writer instead,
+//!    which use the same plans to find their targets.
 //!
 //! [`QueryError`]: crate::error::QueryError
 
@@ -34,8 +42,8 @@ pub use ast::{
 pub use check::{bind, check, compile_regex, Params};
 pub(crate) use exec::{claim_matches, Speakers};
 pub use exec::{
-    execute_read, matching_claims, ClaimDetail, ClaimRow, ContextLine, Done, ExecStats, Output,
-    Rows, SourceRow, SpeakerRow, Value,
+    execute_read, matching_claims, stream_claims, ClaimDetail, ClaimRow, ContextLine, Done,
+    ExecStats, Output, Rows, SourceRow, SpeakerRow, Value,
 };
 pub use parse::{did_you_mean, parse, KEYWORDS, MAX_DEPTH};
 pub use plan::{plan, Access, Plan};

@@ -269,6 +269,69 @@ pub fn render(out: &Output, format: Format, width: usize) -> String {
     }
 }
 
+/// Claims written one at a time, as a query produces them: JSON Lines and
+/// CSV need nothing of the rows to come, so an export of a million claims
+/// holds one row at a time. The text is what [`render`] gives for the same
+/// rows (with the shell's final line break).
+pub struct ClaimWriter<W: std::io::Write> {
+    out: W,
+    format: Format,
+    rows: u64,
+}
+
+impl<W: std::io::Write> ClaimWriter<W> {
+    /// A writer of `format` (JSON Lines or CSV) to `out`; `None` for a
+    /// format that needs every row before it can print one.
+    pub fn new(out: W, format: Format) -> Option<Self> {
+        matches!(format, Format::Jsonl | Format::Csv).then_some(ClaimWriter {
+            out,
+            format,
+            rows: 0,
+        })
+    }
+
+    fn header(&mut self) -> std::io::Result<()> {
+        let names: Vec<String> = CLAIM_COLUMNS.iter().map(|c| c.to_string()).collect();
+        let header = csv::table_csv(&Table::plain(names, Vec::new()));
+        self.out.write_all(header.as_bytes())
+    }
+
+    /// Writes one claim.
+    pub fn claim(&mut self, row: &ClaimRow) -> std::io::Result<()> {
+        let table = Table::new(&CLAIM_COLUMNS, vec![claim_cells(row)], vec![], None);
+        match self.format {
+            Format::Csv => {
+                if self.rows == 0 {
+                    self.header()?;
+                }
+                let text = csv::table_csv(&table);
+                let line = text.split_once("\r\n").map_or("", |(_, row)| row);
+                write!(self.out, "\r\n{line}")?;
+            }
+            _ => {
+                if self.rows > 0 {
+                    self.out.write_all(b"\n")?;
+                }
+                self.out
+                    .write_all(Json::Object(row_object(&table, 0)).to_string().as_bytes())?;
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Ends the output (the header alone when there were no rows) and
+    /// returns how many claims were written.
+    pub fn finish(mut self) -> std::io::Result<u64> {
+        if self.rows == 0 && self.format == Format::Csv {
+            self.header()?;
+        }
+        self.out.write_all(b"\n")?;
+        self.out.flush()?;
+        Ok(self.rows)
+    }
+}
+
 /// Any table in any format (for reports that are not query outputs).
 pub fn render_rows(table: &Table, format: Format, width: usize) -> String {
     match format {

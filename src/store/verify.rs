@@ -2,11 +2,11 @@
 //!
 //! Primary records (claims, speakers, sources and their texts) are the
 //! truth; everything else is derived from them: the index trees, the
-//! name-to-speaker table, the id counters. [`Store::verify`] checks each
+//! name-to-speaker table, the id counters. [`verify`] checks each
 //! derived entry against the records both ways (every entry a record implies
 //! is there; every entry there is implied by a record), every reference
 //! between records, every stored text against its recorded length and
-//! hash, and every anchor against its source's text. [`Store::repair`]
+//! hash, and every anchor against its source's text. [`rebuild`]
 //! rebuilds the derived trees from the records in one transaction; damaged
 //! records and stale anchors it can only report (`claimdb check` and
 //! `update-source` deal with anchors).
@@ -36,7 +36,7 @@ pub struct Problem {
     pub repairable: bool,
 }
 
-/// What [`Store::verify`] looked at and found.
+/// What `verify` looked at and found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
     /// Claims read.

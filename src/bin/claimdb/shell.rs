@@ -14,8 +14,11 @@ use std::time::Instant;
 use claimdb::cite::LineIndex;
 use claimdb::limits::MAX_READ_DEPTH;
 use claimdb::query::{split_statements, Field, Table};
-use claimdb::render::{render, Format};
+use claimdb::render::{render, ClaimWriter, Format};
 use claimdb::{Db, Error, OpenOptions, Session};
+
+/// The name write errors of the result output carry.
+const OUTPUT: &str = "<output>";
 
 /// Table width when stdout is not a terminal and $COLUMNS is not set.
 const DEFAULT_WIDTH: usize = 120;
@@ -193,12 +196,21 @@ impl Shell {
     /// Runs one statement found at byte `start` of `text`.
     fn run_statement(&mut self, statement: &str, text: &str, start: usize, origin: &str) -> bool {
         let began = Instant::now();
-        let result = self.session.execute(&self.db, statement);
+        let result = self.execute(statement);
         let elapsed = began.elapsed();
         let ok = match result {
-            Ok(out) => {
+            // Streamed: the rows are written already.
+            Ok(None) => true,
+            Ok(Some(out)) => {
                 let rendered = render(&out, self.format, Self::width());
                 self.emit(&rendered)
+            }
+            Err(Error::Io { path, source }) if path.as_os_str() == OUTPUT => {
+                // stdout closed (a pipe into `head`): nothing more to say.
+                if source.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln!("error: cannot write the result: {source}");
+                }
+                false
             }
             Err(Error::Query(mut e)) => {
                 e.span = e.span.shifted(start);
@@ -215,6 +227,32 @@ impl Shell {
             eprintln!("run time: {:.3} ms", elapsed.as_secs_f64() * 1e3);
         }
         ok
+    }
+
+    /// Runs a statement. In JSON Lines and CSV, the rows of a claims query
+    /// are written as they are produced (`None`), so an export of any size
+    /// holds one row at a time; anything else comes back whole.
+    fn execute(&mut self, statement: &str) -> claimdb::Result<Option<claimdb::Output>> {
+        let out: Box<dyn Write + '_> = match &mut self.sink {
+            Sink::Stdout => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            Sink::File(f) => Box::new(std::io::BufWriter::new(f)),
+        };
+        let Some(mut writer) = ClaimWriter::new(out, self.format) else {
+            return self.session.execute(&self.db, statement).map(Some);
+        };
+        let failed = |source| Error::Io {
+            path: OUTPUT.into(),
+            source,
+        };
+        let streamed = self
+            .session
+            .execute_streaming(&self.db, statement, &mut |row| {
+                writer.claim(&row).map_err(failed)
+            })?;
+        match streamed {
+            None => writer.finish().map(|_| None).map_err(failed),
+            Some(out) => Ok(Some(out)),
+        }
     }
 
     /// Runs a dot-command line (with its leading `.`).
