@@ -32,6 +32,7 @@ mod check;
 mod exec;
 mod parse;
 mod plan;
+mod ranges;
 mod record;
 mod script;
 

@@ -1,0 +1,132 @@
+//! Access paths as iterators: the claims a plan reads, in id order.
+//!
+//! Every access path yields claims in id order and reads nothing before it
+//! is asked for, so the operators above it (filter, limit, top-k, count)
+//! decide how much is read. Each claim pulled is counted, which is how
+//! tests show which path answered a query.
+
+use std::cell::Cell;
+
+use super::super::ast::Expr;
+use super::super::plan::{Access, Plan};
+use super::super::record::Patterns;
+use super::{claim_matches, Speakers};
+use crate::error::{Error, Result};
+use crate::model::{Claim, ClaimId};
+use crate::store::ReadView;
+
+/// A stream of claims.
+pub(super) type Claims<'a> = Box<dyn Iterator<Item = Result<Claim>> + 'a>;
+
+/// The claims the plan's access path yields, in id order; each one pulled
+/// is counted in `read`. Nothing is read before it is asked for, so a
+/// `limit` stops the reading.
+pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>) -> Claims<'a> {
+    let counted = move |c: &Result<Claim>| {
+        if c.is_ok() {
+            read.set(read.get() + 1);
+        }
+    };
+    let by_id = move |ids: Box<dyn Iterator<Item = Result<ClaimId>> + 'a>, index: &'static str| {
+        ids.map(move |id| {
+            let id = id?;
+            store.claim(id)?.ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "index {index} names claim {id}, which does not exist"
+                ))
+            })
+        })
+    };
+    match &p.access {
+        Access::Nothing(_) | Access::StoredCount => Box::new(std::iter::empty()),
+        Access::FullScan => Box::new(store.claims().inspect(counted)),
+        Access::IdRange(first, last) => Box::new(store.claims_in(*first, *last).inspect(counted)),
+        Access::Ids(ids) => {
+            let ids = ids.clone();
+            Box::new(
+                ids.into_iter()
+                    .filter_map(move |id| store.claim(id).transpose())
+                    .inspect(counted),
+            )
+        }
+        Access::Index(scan) => {
+            let name = scan.index_name();
+            if scan.yields_ids_in_order() {
+                Box::new(by_id(store.scan_index(scan), name).inspect(counted))
+            } else {
+                // A range of values: its ids come in value order; sort them.
+                match store.scan_index(scan).collect::<Result<Vec<ClaimId>>>() {
+                    Ok(mut ids) => {
+                        ids.sort_unstable();
+                        Box::new(by_id(Box::new(ids.into_iter().map(Ok)), name).inspect(counted))
+                    }
+                    Err(e) => Box::new(std::iter::once(Err(e))),
+                }
+            }
+        }
+        Access::Union(scans) => {
+            let name = scans[0].index_name();
+            let streams: Vec<_> = scans.iter().map(|s| store.scan_index(s)).collect();
+            Box::new(by_id(Box::new(MergeIds::new(streams)), name).inspect(counted))
+        }
+    }
+}
+
+/// Sorted streams of ids merged into one sorted stream, each id once.
+struct MergeIds<'a> {
+    streams: Vec<std::iter::Peekable<Box<dyn Iterator<Item = Result<ClaimId>> + 'a>>>,
+    last: Option<ClaimId>,
+}
+
+impl<'a> MergeIds<'a> {
+    fn new(streams: Vec<Box<dyn Iterator<Item = Result<ClaimId>> + 'a>>) -> Self {
+        MergeIds {
+            streams: streams.into_iter().map(Iterator::peekable).collect(),
+            last: None,
+        }
+    }
+}
+
+impl Iterator for MergeIds<'_> {
+    type Item = Result<ClaimId>;
+
+    fn next(&mut self) -> Option<Result<ClaimId>> {
+        loop {
+            // An error anywhere comes out first.
+            for s in &mut self.streams {
+                if let Some(Err(_)) = s.peek() {
+                    return s.next();
+                }
+            }
+            let (at, id) = self
+                .streams
+                .iter_mut()
+                .enumerate()
+                .filter_map(|(i, s)| match s.peek() {
+                    Some(Ok(id)) => Some((i, *id)),
+                    _ => None,
+                })
+                .min_by_key(|&(_, id)| id)?;
+            self.streams[at].next();
+            if self.last != Some(id) {
+                self.last = Some(id);
+                return Some(Ok(id));
+            }
+        }
+    }
+}
+
+/// The claims that satisfy `filter`, in id order, as a stream.
+pub(super) fn matching<'a>(
+    store: &'a dyn ReadView,
+    p: &Plan,
+    read: &'a Cell<u64>,
+    filter: Option<&'a Expr>,
+    speakers: &'a Speakers,
+    patterns: &'a Patterns,
+) -> Result<Claims<'a>> {
+    Ok(Box::new(access(store, p, read).filter(move |c| match c {
+        Ok(claim) => claim_matches(claim, filter, speakers, patterns),
+        Err(_) => true,
+    })))
+}

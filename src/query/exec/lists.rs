@@ -1,0 +1,133 @@
+//! `speakers`, `sources` and `show claim`: the statements that do not read
+//! claims through an access path.
+
+use super::super::ast::{ListQuery, Literal, Spanned, Table};
+use super::super::record::{eval, Patterns, Record, SourceRecord, SpeakerRecord};
+use super::output::{ClaimDetail, ClaimRow, ContextLine, Output, SourceRow, SpeakerRow};
+use super::{compare_records, paginate, Speakers};
+use crate::cite::LineIndex;
+use crate::error::{Error, Result};
+use crate::store::{IndexScan, ReadView};
+
+/// A listed row, seen as a record for conditions and sorting.
+trait AsRecord {
+    fn record(&self) -> Box<dyn Record + '_>;
+}
+
+impl AsRecord for SpeakerRow {
+    fn record(&self) -> Box<dyn Record + '_> {
+        Box::new(SpeakerRecord {
+            speaker: &self.speaker,
+            claims: self.claims,
+        })
+    }
+}
+
+impl AsRecord for SourceRow {
+    fn record(&self) -> Box<dyn Record + '_> {
+        Box::new(SourceRecord {
+            source: &self.source,
+            claims: self.claims,
+        })
+    }
+}
+
+/// Applies a list query's condition, order, limit and offset to its rows.
+fn filter_sort_page<T: AsRecord>(rows: Vec<T>, q: &ListQuery) -> Vec<T> {
+    let patterns = Patterns::of(q.filter.as_ref());
+    let mut rows: Vec<T> = rows
+        .into_iter()
+        .filter(|r| {
+            q.filter
+                .as_ref()
+                .is_none_or(|f| eval(f, r.record().as_ref(), &patterns))
+        })
+        .collect();
+    rows.sort_by(|a, b| compare_records(&q.order, a.record().as_ref(), b.record().as_ref()));
+    paginate(&mut rows, q.limit, q.offset);
+    rows
+}
+
+pub(super) fn run_list(store: &dyn ReadView, q: &ListQuery) -> Result<Output> {
+    let count = |scan: IndexScan| store.scan_index(&scan).count() as u64;
+    Ok(match q.table {
+        Table::Speakers => {
+            let rows = store
+                .speakers()?
+                .into_iter()
+                .map(|speaker| SpeakerRow {
+                    claims: count(IndexScan::Speaker(speaker.id)),
+                    speaker,
+                })
+                .collect();
+            Output::Speakers(filter_sort_page(rows, q))
+        }
+        _ => {
+            let rows = store
+                .sources()?
+                .into_iter()
+                .map(|source| SourceRow {
+                    claims: count(IndexScan::Source(source.id.clone())),
+                    origin_of: count(IndexScan::Origin(source.id.clone())),
+                    source,
+                })
+                .collect();
+            Output::Sources(filter_sort_page(rows, q))
+        }
+    })
+}
+
+/// How many lines of context `show claim` prints around the quote.
+const CONTEXT_LINES: usize = 1;
+
+pub(super) fn show_claim(store: &dyn ReadView, id: &Spanned<Literal>) -> Result<ClaimDetail> {
+    let Literal::Num(n) = id.node else {
+        return Err(Error::invalid("claim id", "a claim id is a whole number"));
+    };
+    let claim = store
+        .claim(n as u64)?
+        .ok_or_else(|| Error::not_found("claim", (n as u64).to_string()))?;
+    let speakers = Speakers::load(store)?;
+    let mut context = Vec::new();
+    if let (Some(anchor), Some(text)) = (&claim.anchor, store.source_text(&claim.source)?) {
+        if anchor.text_sha256 == crate::cite::sha256_hex(&text) {
+            let (start, end) = (anchor.start_byte as usize, anchor.end_byte as usize);
+            let lines = LineIndex::new(&text);
+            let first = lines
+                .position(start)
+                .line
+                .saturating_sub(CONTEXT_LINES)
+                .max(1);
+            let last = lines.position(end.saturating_sub(1).max(start)).line + CONTEXT_LINES;
+            let mut offset = 0;
+            for (i, line) in text.split_inclusive('\n').enumerate() {
+                let number = i + 1;
+                let line_start = offset;
+                offset += line.len();
+                if number < first || number > last {
+                    continue;
+                }
+                let body = line.trim_end_matches(['\n', '\r']);
+                let line_end = line_start + body.len();
+                let quoted =
+                    (start < line_end.max(line_start + 1) && end > line_start).then(|| {
+                        let s = start.max(line_start) - line_start;
+                        let e = end.min(line_end) - line_start;
+                        (body[..s].chars().count(), body[..e.max(s)].chars().count())
+                    });
+                context.push(ContextLine {
+                    number,
+                    text: body.to_string(),
+                    quoted,
+                });
+            }
+        }
+    }
+    Ok(ClaimDetail {
+        row: ClaimRow {
+            speaker_name: speakers.name(claim.speaker).to_string(),
+            claim,
+        },
+        context,
+    })
+}

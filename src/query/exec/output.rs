@@ -1,0 +1,179 @@
+//! What statements return: rows of claims, speakers and sources, tables of
+//! values, counts, plans, and the reports of writes.
+
+use std::cmp::Ordering;
+
+use serde::Serialize;
+
+use super::super::plan::Plan;
+use super::super::record::FieldValue;
+use crate::model::{Claim, Source, Speaker};
+
+/// A claim as a query returns it: the record and its speaker's name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimRow {
+    /// The stored claim.
+    pub claim: Claim,
+    /// The speaker's canonical name.
+    pub speaker_name: String,
+}
+
+/// A speaker with the number of claims attributed to them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpeakerRow {
+    /// The speaker.
+    pub speaker: Speaker,
+    /// How many claims are theirs.
+    pub claims: u64,
+}
+
+/// A source with the number of claims quoting it and citing it as origin.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRow {
+    /// The source (without its text).
+    pub source: Source,
+    /// Claims whose quote is in this source.
+    pub claims: u64,
+    /// Claims that name this source as their origin.
+    pub origin_of: u64,
+}
+
+/// One cell of a [`Rows`] result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// Absent.
+    Null,
+    /// A whole number.
+    Int(i64),
+    /// A number.
+    Num(f64),
+    /// Text.
+    Text(String),
+    /// A list of strings (tags, aliases).
+    List(Vec<String>),
+}
+
+impl Value {
+    /// The cell as the text view shows it.
+    pub fn display(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Int(n) => n.to_string(),
+            Value::Num(n) => n.to_string(),
+            Value::Text(s) => s.clone(),
+            Value::List(items) => items.join(", "),
+        }
+    }
+
+    pub(super) fn from_field(v: &FieldValue) -> Value {
+        match v {
+            FieldValue::Null => Value::Null,
+            FieldValue::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::Int(*n as i64),
+            FieldValue::Num(n) => Value::Num(*n),
+            FieldValue::Text(t) => Value::Text(t.to_string()),
+            FieldValue::Texts(ts) => Value::List(ts.iter().map(|t| t.to_string()).collect()),
+        }
+    }
+
+    pub(super) fn cmp_for_sort(&self, other: &Value) -> Ordering {
+        let num = |v: &Value| match v {
+            Value::Int(n) => Some(*n as f64),
+            Value::Num(n) => Some(*n),
+            _ => None,
+        };
+        match (self, other) {
+            (Value::Null, Value::Null) => Ordering::Equal,
+            (Value::Null, _) => Ordering::Greater,
+            (_, Value::Null) => Ordering::Less,
+            _ => match (num(self), num(other)) {
+                (Some(a), Some(b)) => a.total_cmp(&b),
+                _ => self.display().cmp(&other.display()),
+            },
+        }
+    }
+}
+
+/// A table of values: the result of `select`, `group by` and aggregates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rows {
+    /// Column names.
+    pub columns: Vec<String>,
+    /// One cell per column.
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// `show claim N`: the claim, and its passage in context.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimDetail {
+    /// The claim.
+    pub row: ClaimRow,
+    /// The lines around the quote (none when the source holds no text).
+    pub context: Vec<ContextLine>,
+}
+
+/// One line of a source's text, with the quoted part marked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContextLine {
+    /// 1-based line number.
+    pub number: usize,
+    /// The line's text.
+    pub text: String,
+    /// The quoted characters on this line, as a character range.
+    pub quoted: Option<(usize, usize)>,
+}
+
+/// What a write or a transaction statement did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Done {
+    /// One line for a person: "added claim 62 (verified)".
+    pub message: String,
+    /// The ids of the claims (or speakers) written, when there are any.
+    pub ids: Vec<u64>,
+}
+
+/// What a statement returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// `claims ...`
+    Claims(Vec<ClaimRow>),
+    /// `claims select ...`, `group by`, aggregates.
+    Rows(Rows),
+    /// `count claims ...`
+    Count(u64),
+    /// `speakers ...`
+    Speakers(Vec<SpeakerRow>),
+    /// `sources ...`
+    Sources(Vec<SourceRow>),
+    /// `show claim N`
+    Claim(Box<ClaimDetail>),
+    /// `explain ...`
+    Plan(Plan),
+    /// A write or `begin`, `commit`, `rollback`.
+    Done(Done),
+}
+
+impl Output {
+    /// The claims, when the statement was a claims query.
+    pub fn claims(&self) -> Option<&[ClaimRow]> {
+        match self {
+            Output::Claims(rows) => Some(rows),
+            _ => None,
+        }
+    }
+
+    /// The count, when the statement was `count claims`.
+    pub fn count(&self) -> Option<u64> {
+        match self {
+            Output::Count(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// What running a statement cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExecStats {
+    /// Claims read from the store and decoded.
+    pub claims_read: u64,
+}
