@@ -5,7 +5,24 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+/// Runs claimdb on `db`; a database that does not exist yet is created
+/// first, by a run of its own whose only output is the creation notice.
 fn claimdb(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    if !db.exists() {
+        let first = raw(db, &["query", "count claims"], None);
+        assert!(first.status.success(), "{}", text(&first.stderr));
+        assert_eq!(
+            text(&first.stderr),
+            format!(
+                "created a claims database at {}, loaded the seed: 61 claims\n",
+                db.display()
+            )
+        );
+    }
+    raw(db, args, stdin)
+}
+
+fn raw(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
         .arg("--db")
         .arg(db)
@@ -181,13 +198,37 @@ fn json_output_has_every_claim_field() {
 #[test]
 fn empty_creates_a_database_without_the_seed() {
     let dir = tempfile::tempdir().unwrap();
-    let out = claimdb(
-        &dir.path().join("empty.db"),
-        &["--empty", "query", "count claims; speakers"],
-        None,
-    );
+    let path = dir.path().join("empty.db");
+    let out = raw(&path, &["--empty", "query", "count claims; speakers"], None);
     assert!(out.status.success());
     assert_eq!(text(&out.stdout), " count\n------\n     0\n(1 row)\n id | name | aliases | claims | description\n----+------+---------+--------+------------\n(0 rows)\n");
+    assert_eq!(
+        text(&out.stderr),
+        format!("created an empty claims database at {}\n", path.display())
+    );
+    // --empty on a database that exists is a mistake, not a no-op.
+    let again = raw(&path, &["--empty", "query", "count claims"], None);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        text(&again.stderr),
+        format!(
+            "error: --empty creates a new database, and {} holds one already\n",
+            path.display()
+        )
+    );
+    // A path whose folder does not exist is refused, not created.
+    let lost = dir.path().join("no-such-folder").join("c.db");
+    let out = raw(&lost, &["query", "count claims"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "error: cannot open {}: {}: no such folder (claimdb creates a database, not the folders above it)\n",
+            lost.display(),
+            lost.parent().unwrap().display()
+        )
+    );
+    assert!(!lost.parent().unwrap().exists());
 }
 
 #[test]
@@ -309,7 +350,7 @@ fn locate_reports_the_verdict_and_exits_by_it() {
     let file = dir.path().join("speech.txt");
     std::fs::write(&file, "We cannot have a society in which\nsome dictator someplace can start imposing censorship.\n").unwrap();
     let db = dir.path().join("unused.db");
-    let ok = claimdb(
+    let ok = raw(
         &db,
         &["locate", file.to_str().unwrap(), "in which some dictator"],
         None,
@@ -324,7 +365,7 @@ fn locate_reports_the_verdict_and_exits_by_it() {
         out.contains(&format!("{}:1:26 to 2:13", file.display())),
         "{out}"
     );
-    let bad = claimdb(
+    let bad = raw(
         &db,
         &["locate", file.to_str().unwrap(), "in which no dictator"],
         None,
@@ -336,7 +377,7 @@ fn locate_reports_the_verdict_and_exits_by_it() {
         out.contains("the quote says \"no\" where the source says \"some\""),
         "{out}"
     );
-    let json = claimdb(
+    let json = raw(
         &db,
         &[
             "--format",
@@ -352,7 +393,7 @@ fn locate_reports_the_verdict_and_exits_by_it() {
     assert_eq!(value["result"]["verdict"], "exact");
     assert_eq!(value["result"]["location"]["line"], 2);
     assert!(!db.exists(), "locate needs no database");
-    let missing = claimdb(&db, &["locate", "/nonexistent.txt", "x"], None);
+    let missing = raw(&db, &["locate", "/nonexistent.txt", "x"], None);
     assert_eq!(missing.status.code(), Some(1));
     assert!(text(&missing.stderr).starts_with("error: cannot read /nonexistent.txt"));
 }

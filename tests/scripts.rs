@@ -37,7 +37,16 @@ fn script_files() {
         let tmp = tempfile::tempdir().unwrap();
         // Each script runs on both engines: a database on disk, and one in
         // memory (`--db :memory:`); both must print the same.
-        for db in [tmp.path().join("s.db"), ":memory:".into()] {
+        let on_disk = tmp.path().join("s.db");
+        let created = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+            .arg("--db")
+            .arg(&on_disk)
+            .args(&args)
+            .args(["query", "count claims"])
+            .output()
+            .unwrap();
+        assert!(created.status.success());
+        for db in [on_disk, ":memory:".into()] {
             let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))
                 .current_dir(&dir)
                 .arg("--db")

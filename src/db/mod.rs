@@ -45,6 +45,10 @@ pub struct OpenOptions {
     /// How long to wait for another process that has the database open
     /// before failing with [`Error::Locked`]. Default: 5 seconds.
     pub busy_timeout: Duration,
+    /// Create the folders above a new database's path when they are
+    /// missing. Default: false, so that a mistyped path is an error instead
+    /// of a new database somewhere unexpected.
+    pub create_parents: bool,
 }
 
 impl Default for OpenOptions {
@@ -53,6 +57,7 @@ impl Default for OpenOptions {
             seed: true,
             durability: Durability::default(),
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
+            create_parents: false,
         }
     }
 }
@@ -83,6 +88,12 @@ impl OpenOptions {
         self.busy_timeout = timeout;
         self
     }
+
+    /// Whether to create missing folders above a new database's path.
+    pub fn create_parents(mut self, create: bool) -> Self {
+        self.create_parents = create;
+        self
+    }
 }
 
 /// An open claims database.
@@ -99,6 +110,9 @@ impl OpenOptions {
 #[derive(Debug)]
 pub struct Db {
     engine: Box<dyn Engine>,
+    /// Set when this open created the database: how many claims the seed
+    /// loaded (0 for an empty one).
+    created: Option<u64>,
     /// Serializes writers, so that what a writer reads outside its
     /// transaction (the claims of a source, found by an index scan) cannot
     /// change before the transaction commits.
@@ -138,6 +152,16 @@ impl Db {
                 });
             }
         }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.is_dir() && !options.create_parents {
+                return Err(Error::Io {
+                    path: parent.to_path_buf(),
+                    source: std::io::Error::other(
+                        "no such folder (claimdb creates a database, not the folders above it)",
+                    ),
+                });
+            }
+        }
         let engine = SledEngine::open(
             path,
             SledOptions {
@@ -166,8 +190,9 @@ impl Db {
     /// say not.
     pub fn with_engine(engine: Box<dyn Engine>, options: OpenOptions) -> Result<Db> {
         let created = crate::store::check_format(engine.as_ref())?;
-        let db = Db {
+        let mut db = Db {
             engine,
+            created: None,
             writing: Mutex::new(()),
         };
         if created {
@@ -182,8 +207,17 @@ impl Db {
                 }
                 w.tx().stamp_format_version()
             })?;
+            let loaded = db.view()?.claim_count()?;
+            db.created = Some(loaded);
         }
         Ok(db)
+    }
+
+    /// Whether this open created the database, and if so how many claims
+    /// the seed put in it (0 for an empty one): a caller can tell the user,
+    /// so a mistyped path does not go unnoticed.
+    pub fn created(&self) -> Option<u64> {
+        self.created
     }
 
     /// Where the database lives (empty for a database in memory).

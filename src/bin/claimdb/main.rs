@@ -212,6 +212,13 @@ fn main() -> ExitCode {
     let options = OpenOptions::new()
         .seed(!cli.empty)
         .busy_timeout(std::time::Duration::from_millis(cli.busy_timeout));
+    if cli.empty && path.join("conf").exists() {
+        eprintln!(
+            "error: --empty creates a new database, and {} holds one already",
+            path.display()
+        );
+        return ExitCode::FAILURE;
+    }
     let db = match open(&path, options) {
         Ok(db) => db,
         Err(e) => {
@@ -219,6 +226,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    announce_creation(&db, &path);
     let mut session = Shell::new(db, cli.format.into());
     session.keep_going = cli.keep_going;
     session.open_options = options;
@@ -319,6 +327,20 @@ pub fn open(path: &std::path::Path, options: OpenOptions) -> claimdb::Result<Db>
         Db::open_in_memory(options)
     } else {
         Db::open_with(path, options)
+    }
+}
+
+/// Says on stderr that a database was just created, so that a mistyped
+/// `--db` path is noticed before anything is written to the wrong place.
+pub fn announce_creation(db: &Db, path: &std::path::Path) {
+    match db.created() {
+        _ if path.as_os_str() == MEMORY => {}
+        None => {}
+        Some(0) => eprintln!("created an empty claims database at {}", path.display()),
+        Some(n) => eprintln!(
+            "created a claims database at {}, loaded the seed: {n} claims",
+            path.display()
+        ),
     }
 }
 

@@ -320,6 +320,7 @@ impl Shell {
                 }
                 match crate::open(Path::new(path), self.open_options) {
                     Ok(db) => {
+                        crate::announce_creation(&db, Path::new(path));
                         self.db = db;
                         Flow::Continue(true)
                     }
