@@ -416,7 +416,12 @@ fn update_source_breaks_the_claims_it_must_and_check_reports_them() {
         ],
         None,
     );
-    assert_eq!(update.status.code(), Some(0), "{}", text(&update.stderr));
+    // The text is replaced, and the broken claim makes the exit code 1.
+    assert_eq!(update.status.code(), Some(1), "{}", text(&update.stderr));
+    assert_eq!(
+        text(&update.stderr),
+        "error: 1 claim of source \"fp-lazarus-review\" no longer verifies against the new text\n"
+    );
     let out = text(&update.stdout);
     let n = seed_claim_count();
     assert!(out.starts_with(&format!("source \"fp-lazarus-review\" updated: {n} claims re-anchored, {} verified, 1 broken, 1 changed status", n - 1)), "{out}");
@@ -551,4 +556,45 @@ fn shell_commands_output_schema_timer_and_open() {
     let stderr = text(&out.stderr);
     assert_eq!(stderr.matches("run time: ").count(), 1, "{stderr}");
     assert!(other.join("db").exists());
+}
+
+#[test]
+fn paths_in_a_script_are_read_from_the_scripts_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("corpus");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(sub.join("memo.txt"), "We will ship on Friday.").unwrap();
+    std::fs::write(
+        sub.join("load.cq"),
+        "add source \"memo\" with title = \"A memo\", text_file = \"memo.txt\";\n.read more.cq\n",
+    )
+    .unwrap();
+    std::fs::write(
+        sub.join("more.cq"),
+        "add source \"gone\" with title = \"Gone\", text_file = \"missing.txt\";\n",
+    )
+    .unwrap();
+    let db = dir.path().join("p.db");
+    let _ = claimdb(&db, &["query", "count claims"], None);
+    // Run from elsewhere: the working directory is not the script's folder.
+    let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .current_dir(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["run", "corpus/load.cq"])
+        .env_remove("CLAIMDB_DB")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "added source \"memo\" (23 bytes of text)\n"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: corpus/missing.txt: No such file or directory (os error 2)\n --> corpus/more.cq:1:1"
+        ),
+        "{stderr}"
+    );
 }

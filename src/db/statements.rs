@@ -397,6 +397,8 @@ fn apply(
 #[derive(Default)]
 pub struct Session {
     pending: Option<Pending>,
+    /// Where relative `text_file` paths are found (a script's folder).
+    base_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Default)]
@@ -414,6 +416,35 @@ impl Session {
     /// True between `begin` and `commit` or `rollback`.
     pub fn in_transaction(&self) -> bool {
         self.pending.is_some()
+    }
+
+    /// The folder relative `text_file` paths are read from (a script's own
+    /// folder, as the shell sets it while it runs a file); `None` for the
+    /// working directory. Returns the folder it replaces.
+    pub fn set_base_dir(&mut self, dir: Option<std::path::PathBuf>) -> Option<std::path::PathBuf> {
+        std::mem::replace(&mut self.base_dir, dir)
+    }
+
+    /// The folder relative paths are read from now, if not the working one.
+    pub fn base_dir(&self) -> Option<&Path> {
+        self.base_dir.as_deref()
+    }
+
+    /// Parses and checks a statement, with its relative `text_file` made
+    /// relative to the session's folder.
+    fn prepare(&self, text: &str, params: &Params) -> Result<Statement> {
+        let mut statement = query::prepare(text, params)?;
+        if let (Some(base), Statement::AddSource { fields, .. }) = (&self.base_dir, &mut statement)
+        {
+            for a in fields.iter_mut().filter(|a| a.name.node == "text_file") {
+                if let Literal::Str(path) = &mut a.value.node {
+                    if Path::new(path.as_str()).is_relative() {
+                        *path = base.join(&*path).to_string_lossy().into_owned();
+                    }
+                }
+            }
+        }
+        Ok(statement)
     }
 
     /// Runs one statement against `db`.
@@ -443,7 +474,7 @@ impl Session {
         each: &mut dyn FnMut(ClaimRow) -> Result<()>,
     ) -> Result<Option<Output>> {
         if self.pending.is_none() {
-            let statement = query::prepare(text, &Params::new())?;
+            let statement = self.prepare(text, &Params::new())?;
             if query::stream_claims(&*db.view()?, &statement, each)?.is_some() {
                 return Ok(None);
             }
@@ -452,7 +483,7 @@ impl Session {
     }
 
     fn run(&mut self, db: &Db, text: &str, params: &Params) -> Result<Output> {
-        let statement = query::prepare(text, params)?;
+        let statement = self.prepare(text, params)?;
         let done = |message: String| {
             Ok(Output::Done(Done {
                 message,

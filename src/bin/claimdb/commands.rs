@@ -59,7 +59,8 @@ pub fn check(session: &Session, scope: &CheckScope) -> bool {
     failed == 0
 }
 
-/// `claimdb update-source ID FILE`: true when the text was replaced.
+/// `claimdb update-source ID FILE`: true when the text was replaced and
+/// every claim of the source still verifies.
 pub fn update_source(session: &Session, id: &str, file: &Path) -> bool {
     let Some(text) = read_text(file) else {
         return false;
@@ -79,7 +80,19 @@ pub fn update_source(session: &Session, id: &str, file: &Path) -> bool {
         report.len() - broken,
     );
     print_report(session, &report, &summary, |r| r.before != r.after);
-    true
+    // The text is replaced either way; a script must still notice the
+    // claims it broke, as `check` makes it.
+    if broken > 0 {
+        let (claims, verify) = if broken == 1 {
+            ("claim", "verifies")
+        } else {
+            ("claims", "verify")
+        };
+        eprintln!(
+            "error: {broken} {claims} of source {id:?} no longer {verify} against the new text"
+        );
+    }
+    broken == 0
 }
 
 /// `claimdb verify [--repair]`: true when nothing is (still) wrong.

@@ -114,9 +114,18 @@ impl Shell {
     }
 
     /// Runs a script file; false if it could not be read or a statement failed.
+    ///
+    /// While it runs, relative paths in it (`text_file`, `.read`) are read
+    /// from the script's own folder, wherever claimdb was started.
     pub fn run_file(&mut self, path: &Path) -> bool {
         match std::fs::read_to_string(path) {
-            Ok(text) => self.run_text(&text, &path.display().to_string()),
+            Ok(text) => {
+                let folder = path.parent().map(Path::to_path_buf);
+                let outer = self.session.set_base_dir(folder);
+                let ok = self.run_text(&text, &path.display().to_string());
+                self.session.set_base_dir(outer);
+                ok
+            }
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", path.display());
                 false
@@ -299,7 +308,11 @@ impl Shell {
             )),
             ("read", [path]) => {
                 self.read_depth += 1;
-                let ok = self.run_file(Path::new(path));
+                let path = match self.session.base_dir() {
+                    Some(base) if Path::new(path).is_relative() => base.join(path),
+                    _ => Path::new(path).to_path_buf(),
+                };
+                let ok = self.run_file(&path);
                 self.read_depth -= 1;
                 Flow::Continue(ok)
             }
