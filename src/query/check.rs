@@ -26,7 +26,14 @@ impl Params {
         Params::default()
     }
 
-    /// Binds `$name` (or `$1` for `name` = "1") to `value`.
+    /// Binds `$name` (or `$1` for `name` = "1") to `value`: text, any
+    /// number, or a list of them (for `in`).
+    ///
+    /// ```
+    /// use claimdb::Params;
+    /// let p = Params::new().bind(1, 1).bind("speaker", "Thae").bind("min", 0.8).bind("ids", vec![1u8, 2]);
+    /// # let _ = p;
+    /// ```
     pub fn bind(mut self, name: impl ToString, value: impl Into<Literal>) -> Self {
         let name = name.to_string();
         let name = name.trim_start_matches('$').to_string();
@@ -50,21 +57,18 @@ impl From<String> for Literal {
         Literal::Str(s)
     }
 }
-impl From<f64> for Literal {
-    fn from(n: f64) -> Self {
-        Literal::Num(n)
-    }
+/// Any number binds: `bind(1, 1)`, `bind("min", 0.8)`, `bind("n", len)`.
+macro_rules! numbers_bind {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Literal {
+            fn from(n: $t) -> Self {
+                Literal::Num(n as f64)
+            }
+        }
+    )*};
 }
-impl From<i64> for Literal {
-    fn from(n: i64) -> Self {
-        Literal::Num(n as f64)
-    }
-}
-impl From<u64> for Literal {
-    fn from(n: u64) -> Self {
-        Literal::Num(n as f64)
-    }
-}
+numbers_bind!(f64, f32, i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
 impl<T: Into<Literal>> From<Vec<T>> for Literal {
     fn from(items: Vec<T>) -> Self {
         Literal::List(items.into_iter().map(Into::into).collect())

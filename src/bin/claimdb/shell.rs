@@ -204,6 +204,23 @@ impl Shell {
 
     /// Runs one statement found at byte `start` of `text`.
     fn run_statement(&mut self, statement: &str, text: &str, start: usize, origin: &str) -> bool {
+        // sqlite3 and psql habits: the shell's own commands start with a dot.
+        let word = statement[leading_space(statement)..]
+            .trim()
+            .to_ascii_lowercase();
+        if let Some(command) = match word.as_str() {
+            "help" | "?" | "\\?" | "\\h" => Some(".help"),
+            "quit" | "exit" | "\\q" => Some(".quit"),
+            _ => None,
+        } {
+            let at = LineIndex::new(text).position(start + leading_space(statement));
+            eprintln!(
+                "error: `{word}` is not a statement; shell commands start with a dot: {command}\n --> {origin}:{}:{}",
+                at.line,
+                at.column
+            );
+            return false;
+        }
         let began = Instant::now();
         let result = self.execute(statement);
         let elapsed = began.elapsed();
