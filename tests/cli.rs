@@ -598,3 +598,20 @@ fn paths_in_a_script_are_read_from_the_scripts_folder() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_speaker_no_one_is_called_gets_a_note_with_the_closest_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("n.db");
+    let out = claimdb(
+        &db,
+        &["query", r#"count claims where speaker = "Moriuchy""#],
+        None,
+    );
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), " count\n------\n     0\n(1 row)\n");
+    assert_eq!(
+        text(&out.stderr),
+        "note: no speaker is called \"Moriuchy\" (did you mean \"Moriuchi\"?)\n"
+    );
+}

@@ -152,7 +152,9 @@ impl Db {
         }
     }
 
-    fn write_op(&self, statement: &Statement) -> Result<WriteOp> {
+    /// `alone`: the statement is the whole transaction (no earlier statement
+    /// of it can have added the speaker or source it names).
+    fn write_op(&self, statement: &Statement, alone: bool) -> Result<WriteOp> {
         Ok(match statement {
             Statement::AddSource { id, fields } => {
                 let text = match (text_field(fields, "text"), field(fields, "text_file")) {
@@ -188,19 +190,24 @@ impl Db {
                 aliases: aliases.iter().map(|a| string(&a.node)).collect(),
                 description: description.as_ref().map(|d| string(&d.node)),
             }),
-            Statement::AddClaim { fields } => WriteOp::AddClaim(NewClaim {
-                speaker: text_field(fields, "speaker").unwrap_or_default(),
-                source: text_field(fields, "source").unwrap_or_default(),
-                origin: text_field(fields, "origin"),
-                quote: text_field(fields, "quote").unwrap_or_default(),
-                statement: text_field(fields, "statement").unwrap_or_default(),
-                confidence: match field(fields, "confidence") {
-                    Some(Literal::Num(n)) => *n,
-                    _ => f64::NAN,
-                },
-                rationale: text_field(fields, "rationale").unwrap_or_default(),
-                tags: strings(field(fields, "tags")).unwrap_or_default(),
-            }),
+            Statement::AddClaim { fields } => {
+                if alone {
+                    self.check_names(fields)?;
+                }
+                WriteOp::AddClaim(NewClaim {
+                    speaker: text_field(fields, "speaker").unwrap_or_default(),
+                    source: text_field(fields, "source").unwrap_or_default(),
+                    origin: text_field(fields, "origin"),
+                    quote: text_field(fields, "quote").unwrap_or_default(),
+                    statement: text_field(fields, "statement").unwrap_or_default(),
+                    confidence: match field(fields, "confidence") {
+                        Some(Literal::Num(n)) => *n,
+                        _ => f64::NAN,
+                    },
+                    rationale: text_field(fields, "rationale").unwrap_or_default(),
+                    tags: strings(field(fields, "tags")).unwrap_or_default(),
+                })
+            }
             Statement::Update { set, filter } => WriteOp::Update {
                 candidates: query::matching_claims(&*self.view()?, statement, filter.as_ref())?,
                 filter: filter.clone(),
@@ -233,12 +240,49 @@ impl Db {
         })
     }
 
+    /// Refuses a claim whose speaker, source or origin does not exist, with
+    /// a caret under the value and the closest existing name.
+    fn check_names(&self, fields: &[Assignment]) -> Result<()> {
+        let view = self.view()?;
+        for a in fields {
+            let Literal::Str(value) = &a.value.node else {
+                continue;
+            };
+            let (kind, known): (&str, Vec<String>) = match a.name.node.as_str() {
+                "speaker" if view.speaker_by_name(value)?.is_none() => (
+                    "speaker",
+                    view.speakers()?
+                        .into_iter()
+                        .flat_map(|s| std::iter::once(s.name).chain(s.aliases))
+                        .collect(),
+                ),
+                "source" | "origin" if view.source(value)?.is_none() => (
+                    if a.name.node == "source" {
+                        "source"
+                    } else {
+                        "origin source"
+                    },
+                    view.sources()?.into_iter().map(|s| s.id).collect(),
+                ),
+                _ => continue,
+            };
+            let hint = query::closest_name(value, known.iter().map(String::as_str))
+                .map(|k| format!(" (did you mean {k:?}?)"))
+                .unwrap_or_default();
+            return Err(Error::Query(QueryError::new(
+                format!("no {kind} {value:?}{hint}"),
+                a.value.span,
+            )));
+        }
+        Ok(())
+    }
+
     /// Runs write statements in one transaction, all or nothing, and flushes.
     fn apply_writes(&self, statements: &[Statement]) -> Result<Vec<Done>> {
         let _writing = self.write_lock();
         let ops = statements
             .iter()
-            .map(|s| self.write_op(s))
+            .map(|s| self.write_op(s, statements.len() == 1))
             .collect::<Result<Vec<_>>>()?;
         let speakers = Speakers::load(&*self.view()?)?;
         let patterns: Vec<Patterns> = ops
@@ -399,6 +443,8 @@ pub struct Session {
     pending: Option<Pending>,
     /// Where relative `text_file` paths are found (a script's folder).
     base_dir: Option<std::path::PathBuf>,
+    /// Remarks on the last statement (see [`ExecStats::notes`]).
+    notes: Vec<String>,
 }
 
 #[derive(Default)]
@@ -452,8 +498,15 @@ impl Session {
         self.execute_with(db, text, &Params::new())
     }
 
+    /// Remarks on the last statement that are not errors (a speaker no one
+    /// is called, with the closest name): the shell prints them on stderr.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
     /// Runs one statement with parameters.
     pub fn execute_with(&mut self, db: &Db, text: &str, params: &Params) -> Result<Output> {
+        self.notes.clear();
         let result = self.run(db, text, params);
         if result.is_err() {
             if let Some(p) = &mut self.pending {
@@ -473,9 +526,11 @@ impl Session {
         text: &str,
         each: &mut dyn FnMut(ClaimRow) -> Result<()>,
     ) -> Result<Option<Output>> {
+        self.notes.clear();
         if self.pending.is_none() {
             let statement = self.prepare(text, &Params::new())?;
-            if query::stream_claims(&*db.view()?, &statement, each)?.is_some() {
+            if let Some(stats) = query::stream_claims(&*db.view()?, &statement, each)? {
+                self.notes = stats.notes;
                 return Ok(None);
             }
         }
@@ -526,7 +581,10 @@ impl Session {
                 pending.statements.push(statement);
                 done(format!("held for commit ({} in this transaction)", plural(pending.statements.len(), "statement")))
             }
-            (Statement::Explain(_), Some(_)) | (_, None) => db.execute(&statement).map(|(out, _)| out),
+            (Statement::Explain(_), Some(_)) | (_, None) => db.execute(&statement).map(|(out, stats)| {
+                self.notes = stats.notes;
+                out
+            }),
             (_, Some(_)) => Err(transaction_error(
                 text,
                 "reads are not run inside a transaction, which holds its writes until commit: commit or rollback first",

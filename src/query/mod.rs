@@ -46,7 +46,7 @@ pub use exec::{
     execute_read, matching_claims, stream_claims, ClaimDetail, ClaimRow, ContextLine, Done,
     ExecStats, Output, Rows, SourceRow, SpeakerRow, Value,
 };
-pub use parse::{did_you_mean, parse, KEYWORDS, MAX_DEPTH};
+pub use parse::{closest_name, did_you_mean, parse, KEYWORDS, MAX_DEPTH};
 pub use plan::{plan, Access, Plan};
 pub(crate) use record::Patterns;
 pub use script::{only_comments, split_statements, Chunk, Scanner};

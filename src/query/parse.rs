@@ -220,6 +220,23 @@ pub fn did_you_mean<'c>(
         .map(|(_, c)| c)
 }
 
+/// The name among `names` closest to `name` once both are folded (case,
+/// spacing, typography), if one is near enough to be a likely misspelling.
+pub fn closest_name<'n>(name: &str, names: impl IntoIterator<Item = &'n str>) -> Option<&'n str> {
+    let wanted = crate::store::fold_name(name);
+    names
+        .into_iter()
+        .map(|n| {
+            (
+                strsim::damerau_levenshtein(&wanted, &crate::store::fold_name(n)),
+                n,
+            )
+        })
+        .filter(|&(d, n)| d > 0 && d <= 2.max(n.chars().count() / 4))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, n)| n)
+}
+
 /// Names what was found at `rest`, for "expected X, found Y" messages.
 fn found(rest: &str) -> String {
     match token(rest) {

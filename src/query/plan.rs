@@ -72,6 +72,8 @@ pub struct Plan {
     pub action: Option<&'static str>,
     /// `count claims`: the rows are counted, not built.
     pub count: bool,
+    /// Remarks for a person (a speaker no one is called), not errors.
+    pub notes: Vec<String>,
 }
 
 /// A plan in the form `--format json` prints.
@@ -275,6 +277,7 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
         limit: None,
         action: None,
         count: false,
+        notes: Vec::new(),
     };
     let filter = match statement {
         Statement::Claims(q) => {
@@ -345,10 +348,65 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
         }
     };
     p.filter = filter.map(|f| f.to_string());
+    if let Some(f) = filter {
+        p.notes = unknown_speakers(store, f)?;
+    }
     let (access, estimate) = choose_access(store, filter)?;
     p.access = access;
     p.estimated_rows = estimate;
     Ok(p)
+}
+
+/// A note for each speaker a condition names that no one is called, with
+/// the closest name when one is near: a misspelled name otherwise only
+/// gives an empty answer.
+fn unknown_speakers(store: &dyn ReadView, e: &Expr) -> Result<Vec<String>> {
+    let mut names: Vec<&str> = Vec::new();
+    collect_speaker_names(e, &mut names);
+    let mut notes = Vec::new();
+    let mut known: Option<Vec<String>> = None;
+    for name in names {
+        if store.speaker_by_name(name)?.is_some() {
+            continue;
+        }
+        let known = match &mut known {
+            Some(k) => k,
+            None => known.insert(
+                store
+                    .speakers()?
+                    .into_iter()
+                    .flat_map(|s| std::iter::once(s.name).chain(s.aliases))
+                    .collect(),
+            ),
+        };
+        let closest = super::parse::closest_name(name, known.iter().map(String::as_str))
+            .map(|k| format!(" (did you mean {k:?}?)"))
+            .unwrap_or_default();
+        notes.push(format!("no speaker is called {name:?}{closest}"));
+    }
+    Ok(notes)
+}
+
+fn collect_speaker_names<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
+    match e {
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            collect_speaker_names(a, out);
+            collect_speaker_names(b, out);
+        }
+        Expr::Not(a) => collect_speaker_names(a, out),
+        Expr::Compare { field, value, .. } if field.node == Field::Speaker => {
+            if let Literal::Str(s) = &value.node {
+                out.push(s);
+            }
+        }
+        Expr::In { field, values } if field.node == Field::Speaker => {
+            out.extend(values.iter().filter_map(|v| match &v.node {
+                Literal::Str(s) => Some(s.as_str()),
+                _ => None,
+            }));
+        }
+        _ => {}
+    }
 }
 
 /// The index ranges whose union holds every claim that can satisfy `e`, or

@@ -224,6 +224,9 @@ impl Shell {
         let began = Instant::now();
         let result = self.execute(statement);
         let elapsed = began.elapsed();
+        for note in self.session.notes() {
+            eprintln!("note: {note}");
+        }
         let ok = match result {
             // Streamed: the rows are written already.
             Ok(None) => true,

@@ -35,14 +35,17 @@ pub use output::{
 /// Runs a parsed, checked read statement and reports what it read.
 pub fn execute_read(store: &dyn ReadView, statement: &Statement) -> Result<(Output, ExecStats)> {
     let read = Cell::new(0);
+    let mut notes = Vec::new();
     let output = match statement {
         Statement::Explain(inner) => Output::Plan(plan(store, inner)?),
         Statement::Claims(q) => {
             let p = plan(store, statement)?;
+            notes.clone_from(&p.notes);
             run_claims(store, &p, q, &read)?
         }
         Statement::CountClaims { filter, group_by } => {
             let p = plan(store, statement)?;
+            notes.clone_from(&p.notes);
             if p.access == Access::StoredCount {
                 Output::Count(store.claim_count()?)
             } else {
@@ -96,6 +99,7 @@ pub fn execute_read(store: &dyn ReadView, statement: &Statement) -> Result<(Outp
         output,
         ExecStats {
             claims_read: read.get(),
+            notes,
         },
     ))
 }
@@ -301,6 +305,7 @@ pub fn stream_claims(
     }
     Ok(Some(ExecStats {
         claims_read: read.get(),
+        notes: p.notes,
     }))
 }
 

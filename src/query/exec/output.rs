@@ -171,9 +171,12 @@ impl Output {
     }
 }
 
-/// What running a statement cost.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What running a statement cost, and what a person should know about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExecStats {
     /// Claims read from the store and decoded.
     pub claims_read: u64,
+    /// Remarks on the statement that are not errors: "no speaker is called
+    /// "Vasqez" (did you mean "Vásquez"?)". The shell prints them on stderr.
+    pub notes: Vec<String>,
 }
