@@ -169,6 +169,81 @@ impl Output {
             _ => None,
         }
     }
+
+    /// The table, when the statement selected fields, grouped or aggregated.
+    pub fn rows(&self) -> Option<&Rows> {
+        match self {
+            Output::Rows(rows) => Some(rows),
+            _ => None,
+        }
+    }
+
+    /// The speakers, when the statement was `speakers ...`.
+    pub fn speakers(&self) -> Option<&[SpeakerRow]> {
+        match self {
+            Output::Speakers(rows) => Some(rows),
+            _ => None,
+        }
+    }
+
+    /// The sources, when the statement was `sources ...`.
+    pub fn sources(&self) -> Option<&[SourceRow]> {
+        match self {
+            Output::Sources(rows) => Some(rows),
+            _ => None,
+        }
+    }
+
+    /// The claim and its passage, when the statement was `show claim N`.
+    pub fn claim_detail(&self) -> Option<&ClaimDetail> {
+        match self {
+            Output::Claim(detail) => Some(detail),
+            _ => None,
+        }
+    }
+
+    /// The plan, when the statement was `explain ...`.
+    pub fn plan(&self) -> Option<&Plan> {
+        match self {
+            Output::Plan(plan) => Some(plan),
+            _ => None,
+        }
+    }
+
+    /// What a write or a transaction statement did.
+    pub fn done(&self) -> Option<&Done> {
+        match self {
+            Output::Done(done) => Some(done),
+            _ => None,
+        }
+    }
+}
+
+impl Rows {
+    /// The cells of column `name` ("speaker", "count(*)"), one per row;
+    /// `None` when there is no such column.
+    ///
+    /// ```
+    /// # fn main() -> claimdb::Result<()> {
+    /// let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new())?;
+    /// let out = db.query("count claims group by speaker")?;
+    /// let rows = out.rows().unwrap();
+    /// let speakers = rows.column("speaker").unwrap();
+    /// let counts = rows.column("count").unwrap();
+    /// assert_eq!(speakers.len(), counts.len());
+    /// assert_eq!(rows.get(0, "speaker"), Some(speakers[0]));
+    /// # Ok(()) }
+    /// ```
+    pub fn column(&self, name: &str) -> Option<Vec<&Value>> {
+        let at = self.columns.iter().position(|c| c == name)?;
+        Some(self.rows.iter().map(|r| &r[at]).collect())
+    }
+
+    /// The cell of row `row` in column `name`.
+    pub fn get(&self, row: usize, name: &str) -> Option<&Value> {
+        let at = self.columns.iter().position(|c| c == name)?;
+        self.rows.get(row)?.get(at)
+    }
 }
 
 /// What running a statement cost, and what a person should know about it.
