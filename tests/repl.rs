@@ -1,7 +1,9 @@
 //! The real shell, driven through a pseudo-terminal as a person would drive
-//! it: a partial keyword and Tab, a partial speaker name and Tab, a statement
-//! over two lines, a bad statement (the caret, and the shell goes on),
-//! `.format json`, and Ctrl-D to leave. What the screen shows is checked.
+//! it: a partial keyword and Tab, a statement over two lines (with its
+//! continuation prompt), a partial speaker name and Tab, a bad statement
+//! (the caret, and the shell goes on), `.format json`, Tab after `source =`,
+//! and Ctrl-D on an unfinished statement to leave. What the screen shows is
+//! checked.
 #![cfg(unix)]
 
 use std::process::Command;
@@ -38,7 +40,8 @@ fn a_person_at_the_shell() {
     p.exp_string("explain").unwrap();
     type_keys(&mut p, " count claims");
     type_keys(&mut p, "\r");
-    // Not finished without `;`: the shell waits for more.
+    // Not finished without `;`: the shell waits for more, and says so.
+    p.exp_string("   ...> ").unwrap();
     type_keys(&mut p, "where speaker = \"Mori");
     type_keys(&mut p, "\t");
     p.exp_string("\"Moriuchi\"").unwrap();
@@ -66,8 +69,21 @@ fn a_person_at_the_shell() {
     p.send_control('c').unwrap();
     p.exp_string("claimdb> ").unwrap();
 
-    // Ctrl-D leaves, and the history was kept.
+    // After `source =`, Tab offers the source ids.
+    type_keys(&mut p, "count claims where source = \"fp-laz");
+    type_keys(&mut p, "\t");
+    p.exp_string("\"fp-lazarus-review\"").unwrap();
+    type_keys(&mut p, ";\r");
+    p.exp_string("\"count\": 61").unwrap();
+    p.exp_string("claimdb> ").unwrap();
+
+    // Ctrl-D on an unfinished statement leaves, saying it was not run;
+    // and the history was kept.
+    type_keys(&mut p, "count claims\r");
+    p.exp_string("   ...> ").unwrap();
     p.send_control('d').unwrap();
+    p.exp_string("note: the unfinished statement was not run (it has no `;`): count claims")
+        .unwrap();
     p.exp_eof().unwrap();
     let history = std::fs::read_to_string(dir.path().join("claimdb/history.txt")).unwrap();
     assert!(history.contains("speeker"), "{history}");

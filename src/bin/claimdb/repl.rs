@@ -1,12 +1,15 @@
 //! The interactive shell, on rustyline.
 //!
-//! Statements end with `;` and may span lines (the validator asks for more
-//! until the input ends with a `;` outside strings and comments). Lines that
-//! start with `.` are shell commands. Tab completes keywords, field names,
-//! dot-commands, and the speaker names and source ids of the open database
-//! (quoted); a hint from history completes the line. Keywords, strings and numbers are coloured, unless `NO_COLOR`
-//! is set or the output is not a terminal. History is kept in the user's
-//! data directory. Ctrl-C drops the current input; Ctrl-D leaves.
+//! Statements end with `;` and may span lines: while one waits for its `;`
+//! the prompt is `   ...> `, as in sqlite3. Lines that start with `.` are
+//! shell commands. Tab completes from context: after `speaker =` (or inside
+//! its string) the speakers' names, after `source =` or `origin =` the
+//! source ids, after `where`, `and`, `or` the fields first, elsewhere
+//! keywords, fields and dot-commands; a hint from history completes the
+//! line. Keywords, strings and numbers are coloured, unless `NO_COLOR` is
+//! set or the output is not a terminal. History is kept in the user's data
+//! directory. Ctrl-C drops the current input; Ctrl-D leaves (saying so when
+//! it drops an unfinished statement).
 
 use std::borrow::Cow;
 use std::io::IsTerminal;
@@ -16,7 +19,7 @@ use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hinter, HistoryHinter};
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::validate::Validator;
 use rustyline::{Context, Editor, Helper};
 
 use crate::paths;
@@ -41,8 +44,10 @@ const DOT_COMMANDS: &[&str] = &[
 ];
 
 struct ShellHelper {
-    /// Speaker names and source ids of the open database, quoted for completion.
-    names: Vec<String>,
+    /// Speaker names (and aliases) of the open database, quoted.
+    speakers: Vec<String>,
+    /// Source ids of the open database, quoted.
+    sources: Vec<String>,
     colour: bool,
     /// Suggests the rest of a line from history, fish-style (accept with →).
     history: HistoryHinter,
@@ -58,15 +63,10 @@ impl Hinter for ShellHelper {
     }
 }
 
-impl Validator for ShellHelper {
-    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        if is_complete(ctx.input()) {
-            Ok(ValidationResult::Valid(None))
-        } else {
-            Ok(ValidationResult::Incomplete)
-        }
-    }
-}
+/// Lines are taken one at a time: the shell gathers a statement until its
+/// `;` (with a continuation prompt), so rustyline's own validation accepts
+/// every line.
+impl Validator for ShellHelper {}
 
 /// Complete when it is a dot-command, blank, or its last statement ends with `;`.
 fn is_complete(input: &str) -> bool {
@@ -74,6 +74,28 @@ fn is_complete(input: &str) -> bool {
     trimmed.is_empty()
         || trimmed.starts_with('.')
         || split_statements(input).last().is_none_or(|c| c.terminated)
+}
+
+/// The field a value is being typed for: the word before `=` (or `in (`,
+/// `!=`) just before `at`.
+fn field_before(before: &str) -> Option<String> {
+    let rest = before.trim_end();
+    let rest = rest
+        .strip_suffix("in (")
+        .or_else(|| rest.strip_suffix("in("))
+        .or_else(|| rest.strip_suffix("!="))
+        .or_else(|| rest.strip_suffix('='))
+        .or_else(|| rest.strip_suffix(','))?
+        .trim_end();
+    let word: String = rest
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    Some(word.to_ascii_lowercase())
 }
 
 impl Completer for ShellHelper {
@@ -96,17 +118,31 @@ impl Completer for ShellHelper {
                 .collect();
             return Ok((start, pairs));
         }
-        // Inside a string: a speaker name or source id.
-        if before.matches('"').count() % 2 == 1 {
-            let start = before.rfind('"').unwrap_or(0);
-            let typed = before[start..].to_lowercase();
-            let pairs = self
-                .names
-                .iter()
-                .filter(|n| n.to_lowercase().starts_with(&typed))
-                .map(|n| pair(n))
-                .collect();
-            return Ok((start, pairs));
+        // Inside a string, or right after `speaker =`: names from the
+        // database, chosen by the field the value is for.
+        let in_string = before.matches('"').count() % 2 == 1;
+        let start = if in_string {
+            before.rfind('"').unwrap_or(0)
+        } else {
+            pos
+        };
+        let field = field_before(&before[..start]);
+        if in_string || field.is_some() {
+            let names: Vec<&String> = match field.as_deref() {
+                Some("speaker") => self.speakers.iter().collect(),
+                Some("source") | Some("origin") => self.sources.iter().collect(),
+                Some(_) if !in_string => Vec::new(),
+                _ => self.speakers.iter().chain(&self.sources).collect(),
+            };
+            if !names.is_empty() || in_string {
+                let typed = before[start..].to_lowercase();
+                let pairs = names
+                    .into_iter()
+                    .filter(|n| n.to_lowercase().starts_with(&typed))
+                    .map(|n| pair(n))
+                    .collect();
+                return Ok((start, pairs));
+            }
         }
         let start = before
             .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -115,10 +151,30 @@ impl Completer for ShellHelper {
         if word.is_empty() {
             return Ok((pos, Vec::new()));
         }
-        let mut candidates: Vec<&str> = KEYWORDS.to_vec();
-        candidates.extend(Field::ALL.iter().map(|f| f.name()));
-        candidates.sort_unstable();
-        candidates.dedup();
+        // After `where`, `and`, `or`, `not` or `(`, a field comes next.
+        let previous = before[..start]
+            .split_whitespace()
+            .last()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let wants_field = matches!(
+            previous.as_str(),
+            "where" | "and" | "or" | "not" | "by" | "select"
+        ) || previous.ends_with('(');
+        let mut fields: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+        fields.sort_unstable();
+        fields.dedup();
+        let mut keywords: Vec<&str> = KEYWORDS
+            .iter()
+            .copied()
+            .filter(|k| !fields.contains(k))
+            .collect();
+        keywords.sort_unstable();
+        let candidates: Vec<&str> = if wants_field {
+            fields.into_iter().chain(keywords).collect()
+        } else {
+            keywords.into_iter().chain(fields).collect()
+        };
         let pairs = candidates
             .into_iter()
             .filter(|c| c.starts_with(&word))
@@ -210,24 +266,23 @@ fn colourize(line: &str) -> String {
     out
 }
 
-/// Names to complete inside strings: speakers (all names) and source ids, quoted.
-fn completion_names(shell: &Shell) -> Vec<String> {
-    let mut names = Vec::new();
+/// Names to complete: speakers (every name) and source ids, quoted.
+fn completion_names(shell: &Shell) -> (Vec<String>, Vec<String>) {
+    let mut speakers = Vec::new();
     for s in shell.db.speakers().unwrap_or_default() {
-        names.push(format!("\"{}\"", s.name));
-        names.extend(s.aliases.iter().map(|a| format!("\"{a}\"")));
+        speakers.push(format!("\"{}\"", s.name));
+        speakers.extend(s.aliases.iter().map(|a| format!("\"{a}\"")));
     }
-    names.extend(
-        shell
-            .db
-            .sources()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|s| format!("\"{}\"", s.id)),
-    );
-    names.sort();
-    names.dedup();
-    names
+    speakers.sort();
+    speakers.dedup();
+    let sources = shell
+        .db
+        .sources()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| format!("\"{}\"", s.id))
+        .collect();
+    (speakers, sources)
 }
 
 /// Runs the shell until Ctrl-D or `.quit`. Returns false if the last statement failed.
@@ -241,8 +296,10 @@ pub fn run(shell: &mut Shell) -> bool {
     };
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
+    let (speakers, sources) = completion_names(shell);
     editor.set_helper(Some(ShellHelper {
-        names: completion_names(shell),
+        speakers,
+        sources,
         colour,
         history: HistoryHinter::new(),
     }));
@@ -260,34 +317,51 @@ pub fn run(shell: &mut Shell) -> bool {
         shell.db.path().display()
     );
     let mut ok = true;
+    // A statement still waiting for its `;`.
+    let mut pending = String::new();
     loop {
-        let prompt = if shell.in_transaction() {
-            "claimdb*> "
-        } else {
-            "claimdb> "
+        let prompt = match (pending.is_empty(), shell.in_transaction()) {
+            (false, _) => "   ...> ",
+            (true, true) => "claimdb*> ",
+            (true, false) => "claimdb> ",
         };
         match editor.readline(prompt) {
             Ok(input) => {
-                if input.trim().is_empty() {
+                if pending.is_empty() && input.trim().is_empty() {
                     continue;
                 }
-                let _ = editor.add_history_entry(input.as_str());
                 let trimmed = input.trim();
-                if trimmed.starts_with('.') {
+                if pending.is_empty() && trimmed.starts_with('.') {
+                    let _ = editor.add_history_entry(input.as_str());
                     match shell.dot_command(trimmed) {
                         Flow::Quit => break,
                         Flow::Continue(result) => ok = result,
                     }
                 } else {
-                    ok = shell.run_text(&input, "<shell>");
+                    pending.push_str(&input);
+                    pending.push('\n');
+                    if !is_complete(&pending) {
+                        continue;
+                    }
+                    let _ = editor.add_history_entry(pending.trim_end());
+                    ok = shell.run_text(&pending, "<shell>");
+                    pending.clear();
                 }
                 // Names may have changed (add speaker, .open): refresh completion.
                 if let Some(helper) = editor.helper_mut() {
-                    helper.names = completion_names(shell);
+                    (helper.speakers, helper.sources) = completion_names(shell);
                 }
             }
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
+            Err(ReadlineError::Interrupted) => pending.clear(),
+            Err(ReadlineError::Eof) => {
+                if !pending.trim().is_empty() {
+                    eprintln!(
+                        "note: the unfinished statement was not run (it has no `;`): {}",
+                        pending.split_whitespace().collect::<Vec<_>>().join(" ")
+                    );
+                }
+                break;
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 ok = false;
