@@ -342,6 +342,28 @@ fn help_teaches_the_language() {
         help.contains("claims [where COND]") && help.contains("--format"),
         "{help}"
     );
+    // Nothing points into the source tree, which a user does not have.
+    assert!(!help.contains("grammar/"), "{help}");
+    // Every command's own help ends with an example of it.
+    for command in [
+        "query",
+        "run",
+        "repl",
+        "locate",
+        "check",
+        "verify",
+        "update-source",
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+            .args([command, "--help"])
+            .output()
+            .unwrap();
+        let help = text(&out.stdout);
+        assert!(
+            help.contains("Example:\n  claimdb ") && help.contains(command),
+            "{command}: {help}"
+        );
+    }
 }
 
 #[test]

@@ -220,8 +220,10 @@ fn gap_fits(gap: &str, elided: bool, brackets: &[&str], m: &mut SegmentMatch) ->
                 "split quote: the source has {trimmed:?} between the parts"
             ));
         } else {
-            m.notes
-                .push(format!("ellipsis leaves out {} words", gap_words.len()));
+            m.notes.push(match gap_words.len() {
+                1 => "ellipsis leaves out 1 word".to_string(),
+                n => format!("ellipsis leaves out {n} words"),
+            });
             for w in introduced(is_negation) {
                 m.objections
                     .push(format!("the ellipsis leaves out the negation {w:?}"));

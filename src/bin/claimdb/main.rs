@@ -61,6 +61,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run statements given on the command line (`;` between several).
+    #[command(
+        after_help = "Example:\n  claimdb query 'claims where speaker = \"Moriuchi\" and confidence >= 0.8 order by confidence desc limit 5'"
+    )]
     Query {
         /// The statements, e.g. 'claims where speaker = "White" limit 3'.
         #[arg(value_name = "QUERY")]
@@ -71,12 +74,14 @@ enum Command {
     /// Statements end with `;`; `--` starts a comment; lines that start with
     /// `.` are shell commands (.format, .output, .read, ...). An error prints
     /// FILE:LINE:COLUMN, the line and a caret, and the exit code is 1.
+    #[command(after_help = "Example:\n  claimdb --keep-going run load-corpus.cq checks.cq")]
     Run {
         /// Script files (`;` after each statement, `--` comments).
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
     /// Open the interactive shell.
+    #[command(after_help = "Example:\n  claimdb --db newsroom.db repl")]
     Repl,
     /// Find a quote in any text file and say whether it is verified.
     ///
@@ -85,6 +90,9 @@ enum Command {
     /// its context, and for a quote that is not there, the closest passage
     /// with a word-by-word account of what differs. Exit code 0 when the
     /// quote is verified, 1 otherwise. Needs no database.
+    #[command(
+        after_help = "Example:\n  claimdb locate speech.txt 'we can not dedicate' --prefix 'But, in a larger sense,'"
+    )]
     Locate {
         /// The text file to search.
         file: PathBuf,
@@ -103,6 +111,7 @@ enum Command {
     /// Re-check stored claims against their sources' current texts.
     ///
     /// Writes nothing. Exit code 1 when any claim does not verify.
+    #[command(after_help = "Example:\n  claimdb check --source fp-lazarus-review")]
     Check {
         /// Only this claim.
         #[arg(long, conflicts_with = "source")]
@@ -117,6 +126,7 @@ enum Command {
     /// id counters, references between records, stored texts against their
     /// hashes, anchors against their texts, and the format version. Exit
     /// code 1 when anything is wrong (after --repair: still wrong).
+    #[command(after_help = "Example:\n  claimdb verify --repair")]
     Verify {
         /// Rebuild every index, the name table and the id counters from the
         /// claims, speakers and sources, in one transaction.
@@ -127,7 +137,11 @@ enum Command {
     ///
     /// In one transaction: claims whose quote is still in the new text get
     /// new anchors, the others become broken with the closest passage
-    /// recorded. Prints the claims whose status changed.
+    /// recorded. Prints the claims whose status changed; exit code 1 when
+    /// any claim no longer verifies.
+    #[command(
+        after_help = "Example:\n  claimdb update-source fp-lazarus-review corrected-review.txt"
+    )]
     UpdateSource {
         /// The source's id.
         id: String,
@@ -176,7 +190,7 @@ Statements (end each with ;):
   add claim with speaker = "...", source = "...", quote = "...", statement = "...", confidence = 0.8, rationale = "..."
   update claims set confidence = 0.6 where ...     delete claims where ...     alias "A" to "Name"
   begin; ...; commit;   (or rollback)
-The grammar: grammar/claimdb.ebnf. Type .help in the shell for more."#;
+Type .help in the shell for the language in brief; `claimdb COMMAND --help` for each command."#;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
