@@ -637,3 +637,17 @@ fn a_speaker_no_one_is_called_gets_a_note_with_the_closest_name() {
         "note: no speaker is called \"Moriuchy\" (did you mean \"Moriuchi\"?)\n"
     );
 }
+
+#[test]
+fn update_and_delete_without_where_need_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    let refused = claimdb(&db, &["query", "delete claims"], None);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stderr).starts_with(
+        "error: `delete claims` without `where` would change every claim: add a condition (`where id > 0` means every claim), or run with --force"
+    ));
+    let forced = claimdb(&db, &["--force", "query", "delete claims"], None);
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    assert_eq!(text(&forced.stdout), "deleted 61 claims\n");
+}

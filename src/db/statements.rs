@@ -137,8 +137,18 @@ impl Db {
         self.execute(&statement)
     }
 
-    /// Runs a checked statement.
+    /// Runs a checked statement. An `update` or `delete` without `where`
+    /// is refused (it would change every claim): write a condition, such
+    /// as `where id > 0` for every claim, or use a [`Session`] with
+    /// [`Session::force`].
     pub fn execute(&self, statement: &Statement) -> Result<(Output, ExecStats)> {
+        self.execute_forced(statement, false)
+    }
+
+    fn execute_forced(&self, statement: &Statement, force: bool) -> Result<(Output, ExecStats)> {
+        if !force {
+            refuse_unconditional(statement)?;
+        }
         match statement {
             Statement::Begin | Statement::Commit | Statement::Rollback => Err(Error::invalid(
                 "statement",
@@ -305,6 +315,42 @@ impl Db {
     }
 }
 
+/// An `update claims` or `delete claims` without `where` acts on every
+/// claim: it is refused unless forced, so a forgotten condition cannot
+/// wipe a corpus.
+fn refuse_unconditional(statement: &Statement) -> Result<()> {
+    refuse_unconditional_at(statement, 0)
+}
+
+/// [`refuse_unconditional`], pointing at the statement that starts at byte
+/// `start` of its text.
+fn refuse_unconditional_at(statement: &Statement, start: usize) -> Result<()> {
+    let verb = match statement {
+        Statement::Update { filter: None, .. } => "update claims",
+        Statement::Delete { filter: None } => "delete claims",
+        _ => return Ok(()),
+    };
+    Err(Error::Query(QueryError::new(
+        format!(
+            "`{verb}` without `where` would change every claim: add a condition \
+             (`where id > 0` means every claim), or run with --force"
+        ),
+        crate::Span::new(start, start + verb.len()),
+    )))
+}
+
+/// Bytes of whitespace and `--` comment lines before a statement's first word.
+fn first_word(text: &str) -> usize {
+    let mut rest = text;
+    loop {
+        let trimmed = rest.trim_start();
+        match trimmed.strip_prefix("--") {
+            Some(comment) => rest = comment.find('\n').map_or("", |n| &comment[n..]),
+            None => return text.len() - trimmed.len(),
+        }
+    }
+}
+
 /// The claims an update or delete touches inside its transaction: the ones
 /// the planner found, and the ones this transaction added, that match the
 /// condition as the transaction sees them now.
@@ -445,6 +491,8 @@ pub struct Session {
     base_dir: Option<std::path::PathBuf>,
     /// Remarks on the last statement (see [`ExecStats::notes`]).
     notes: Vec<String>,
+    /// Whether `update` and `delete` may run without `where`.
+    force: bool,
 }
 
 #[derive(Default)]
@@ -469,6 +517,12 @@ impl Session {
     /// working directory. Returns the folder it replaces.
     pub fn set_base_dir(&mut self, dir: Option<std::path::PathBuf>) -> Option<std::path::PathBuf> {
         std::mem::replace(&mut self.base_dir, dir)
+    }
+
+    /// Lets `update claims` and `delete claims` run without `where` (the
+    /// CLI's `--force`); by default they are refused.
+    pub fn force(&mut self, force: bool) {
+        self.force = force;
     }
 
     /// The folder relative paths are read from now, if not the working one.
@@ -578,13 +632,21 @@ impl Session {
                 }))
             }
             (s, Some(pending)) if s.is_write() => {
+                if !self.force {
+                    refuse_unconditional_at(s, first_word(text))?;
+                }
                 pending.statements.push(statement);
                 done(format!("held for commit ({} in this transaction)", plural(pending.statements.len(), "statement")))
             }
-            (Statement::Explain(_), Some(_)) | (_, None) => db.execute(&statement).map(|(out, stats)| {
+            (Statement::Explain(_), Some(_)) | (_, None) => {
+                if !self.force {
+                    refuse_unconditional_at(&statement, first_word(text))?;
+                }
+                db.execute_forced(&statement, true).map(|(out, stats)| {
                 self.notes = stats.notes;
                 out
-            }),
+            })
+            }
             (_, Some(_)) => Err(transaction_error(
                 text,
                 "reads are not run inside a transaction, which holds its writes until commit: commit or rollback first",

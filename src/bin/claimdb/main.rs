@@ -49,6 +49,11 @@ struct Cli {
     #[arg(long, global = true)]
     keep_going: bool,
 
+    /// Let `update claims` and `delete claims` run without `where` (they
+    /// would change every claim, and are refused otherwise).
+    #[arg(long, global = true)]
+    force: bool,
+
     /// How long to wait for another claimdb process that has the database
     /// open, in milliseconds, before giving up.
     #[arg(long, value_name = "MS", default_value_t = 5000, global = true)]
@@ -244,6 +249,7 @@ fn main() -> ExitCode {
     let mut session = Shell::new(db, cli.format.into());
     session.keep_going = cli.keep_going;
     session.open_options = options;
+    session.force(cli.force);
     let ok = match (cli.command, cli.inline) {
         (None, Some(text)) => session.run_text(&text, "query"),
         (Some(Command::Query { text }), _) => session.run_text(&text, "query"),

@@ -75,6 +75,11 @@ impl Shell {
         }
     }
 
+    /// Lets `update` and `delete` run without `where` (`--force`).
+    pub fn force(&mut self, force: bool) {
+        self.session.force(force);
+    }
+
     /// True between `begin` and `commit`.
     pub fn in_transaction(&self) -> bool {
         self.session.in_transaction()
