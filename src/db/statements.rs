@@ -59,7 +59,7 @@ impl Prepared {
 enum WriteOp {
     AddSource(NewSource),
     AddSpeaker(NewSpeaker),
-    AddClaim(NewClaim),
+    AddClaim(NewClaim, Option<crate::cite::Hint>),
     Update {
         candidates: Vec<ClaimId>,
         filter: Option<Expr>,
@@ -91,6 +91,21 @@ fn field<'a>(fields: &'a [Assignment], name: &str) -> Option<&'a Literal> {
 
 fn text_field(fields: &[Assignment], name: &str) -> Option<String> {
     field(fields, name).map(string)
+}
+
+/// The `prefix`, `suffix` and `position` of an `add claim`, when any is given.
+fn hint_of(fields: &[Assignment]) -> Option<crate::cite::Hint> {
+    let prefix = text_field(fields, "prefix");
+    let suffix = text_field(fields, "suffix");
+    let position = match field(fields, "position") {
+        Some(Literal::Num(n)) if *n >= 0.0 => Some(*n as usize),
+        _ => None,
+    };
+    (prefix.is_some() || suffix.is_some() || position.is_some()).then(|| crate::cite::Hint {
+        prefix: prefix.unwrap_or_default(),
+        suffix: suffix.unwrap_or_default(),
+        start_byte: position,
+    })
 }
 
 fn strings(lit: Option<&Literal>) -> Option<Vec<String>> {
@@ -204,19 +219,23 @@ impl Db {
                 if alone {
                     self.check_names(fields)?;
                 }
-                WriteOp::AddClaim(NewClaim {
-                    speaker: text_field(fields, "speaker").unwrap_or_default(),
-                    source: text_field(fields, "source").unwrap_or_default(),
-                    origin: text_field(fields, "origin"),
-                    quote: text_field(fields, "quote").unwrap_or_default(),
-                    statement: text_field(fields, "statement").unwrap_or_default(),
-                    confidence: match field(fields, "confidence") {
-                        Some(Literal::Num(n)) => *n,
-                        _ => f64::NAN,
+                let hint = hint_of(fields);
+                WriteOp::AddClaim(
+                    NewClaim {
+                        speaker: text_field(fields, "speaker").unwrap_or_default(),
+                        source: text_field(fields, "source").unwrap_or_default(),
+                        origin: text_field(fields, "origin"),
+                        quote: text_field(fields, "quote").unwrap_or_default(),
+                        statement: text_field(fields, "statement").unwrap_or_default(),
+                        confidence: match field(fields, "confidence") {
+                            Some(Literal::Num(n)) => *n,
+                            _ => f64::NAN,
+                        },
+                        rationale: text_field(fields, "rationale").unwrap_or_default(),
+                        tags: strings(field(fields, "tags")).unwrap_or_default(),
                     },
-                    rationale: text_field(fields, "rationale").unwrap_or_default(),
-                    tags: strings(field(fields, "tags")).unwrap_or_default(),
-                })
+                    hint,
+                )
             }
             Statement::Update { set, filter } => WriteOp::Update {
                 candidates: query::matching_claims(&*self.view()?, statement, filter.as_ref())?,
@@ -407,8 +426,8 @@ fn apply(
                 ids: vec![speaker.id],
             }
         }
-        WriteOp::AddClaim(c) => {
-            let claim = w.add_claim(c)?;
+        WriteOp::AddClaim(c, hint) => {
+            let (claim, occurrences) = w.add_claim_at(c, hint.as_ref())?;
             added.push(claim.id);
             let how = match (&claim.status, &claim.anchor) {
                 (Status::Verified, Some(a)) => format!(
@@ -423,8 +442,16 @@ fn apply(
                 ),
                 _ => "unverified: its source holds no text".into(),
             };
+            // A repeated passage: say which one was taken, and how to choose.
+            let which = match (occurrences, hint) {
+                (0 | 1, _) => String::new(),
+                (n, Some(_)) => format!("; the quote occurs {n} times: the hint chose this one"),
+                (n, None) => format!(
+                    "; the quote occurs {n} times: the first was taken (prefix, suffix or position choose another)"
+                ),
+            };
             Done {
-                message: format!("added claim {} ({how})", claim.id),
+                message: format!("added claim {} ({how}{which})", claim.id),
                 ids: vec![claim.id],
             }
         }

@@ -120,6 +120,19 @@ impl<'t> Writer<'t> {
     /// quote is not there is refused with the checker's report. A claim on a
     /// source without text is stored as unverified.
     pub fn add_claim(&mut self, new: &NewClaim) -> Result<Claim> {
+        self.add_claim_at(new, None).map(|(claim, _)| claim)
+    }
+
+    /// [`Writer::add_claim`], with a [`cite::Hint`] (text just before or
+    /// after the passage, or a byte position near it) to choose among
+    /// repeated passages. Returns the claim and how many times its quote
+    /// occurs in the source (more than one: the hint, or else the first,
+    /// chose the passage anchored).
+    pub fn add_claim_at(
+        &mut self,
+        new: &NewClaim,
+        hint: Option<&cite::Hint>,
+    ) -> Result<(Claim, usize)> {
         let confidence = Confidence::new(new.confidence)?;
         require_text("quote", &new.quote)?;
         check_len("quote", &new.quote, MAX_QUOTE_BYTES)?;
@@ -139,10 +152,12 @@ impl<'t> Writer<'t> {
             }
         }
         let tags = tag_list(&new.tags)?;
+        let mut occurrences = 0;
         let (anchor, status) = match self.tx.view().source_text(&new.source)? {
             None => (None, Status::Unverified),
             Some(text) => {
-                let citation = cite::locate_with(&text, &cite::normalize(&text), &new.quote, None);
+                let citation = cite::locate_with(&text, &cite::normalize(&text), &new.quote, hint);
+                occurrences = citation.occurrences;
                 if !citation.is_verified() {
                     return Err(Error::Citation(Box::new(CitationReport {
                         claim: format!("new claim by {}", new.speaker),
@@ -169,7 +184,7 @@ impl<'t> Writer<'t> {
             mismatch: None,
         };
         self.tx.put_claim(&claim)?;
-        Ok(claim)
+        Ok((claim, occurrences))
     }
 
     /// Changes fields of a claim. A new quote is citation-checked like a new

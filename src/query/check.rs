@@ -243,6 +243,10 @@ const CLAIM_FIELDS: &[(&str, Kind)] = &[
     ("confidence", Kind::Number),
     ("rationale", Kind::Text),
     ("tags", Kind::TextList),
+    // Which of several occurrences of the quote is meant (as `locate` takes them).
+    ("prefix", Kind::Text),
+    ("suffix", Kind::Text),
+    ("position", Kind::Number),
 ];
 
 /// Fields `add source ... with` accepts.
