@@ -651,3 +651,30 @@ fn update_and_delete_without_where_need_force() {
     assert!(forced.status.success(), "{}", text(&forced.stderr));
     assert_eq!(text(&forced.stdout), "deleted 61 claims\n");
 }
+
+#[test]
+fn show_claim_wraps_to_the_terminal_width() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let _ = claimdb(&db, &["query", "count claims"], None);
+    let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .arg("--db")
+        .arg(&db)
+        .args(["query", "show claim 18"])
+        .env("COLUMNS", "60")
+        .env_remove("CLAIMDB_DB")
+        .output()
+        .unwrap();
+    let shown = text(&out.stdout);
+    assert!(shown.contains("  passage:"), "{shown}");
+    for line in shown.lines() {
+        assert!(
+            line.chars().count() <= 60,
+            "{} chars: {line}",
+            line.chars().count()
+        );
+    }
+    // Wrapped lines hang under their label and under the line number.
+    assert!(shown.contains("\n              "), "{shown}");
+    assert!(shown.contains("\n     | "), "{shown}");
+}

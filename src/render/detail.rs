@@ -1,9 +1,15 @@
 //! `show claim N` as a person reads it: the record's fields, then the cited
-//! passage in its source, the lines around it, the quote marked.
+//! passage in its source, the lines around it, the quote marked. Everything
+//! is wrapped to the terminal's width, under its label or line number, and
+//! no value prints a raw line break.
 
 use std::fmt::Write as _;
 
+use super::table::{one_line, wrap};
 use crate::query::ClaimDetail;
+
+/// Columns taken by a field's label: two spaces, eleven, one space.
+const LABEL: usize = 14;
 
 /// Characters of context kept either side of the quote on its own line.
 const AROUND: usize = 160;
@@ -12,8 +18,12 @@ pub(super) fn render_detail(d: &ClaimDetail, width: usize) -> String {
     let c = &d.row.claim;
     let mut out = String::new();
     let _ = writeln!(out, "claim {}", c.id);
+    let room = width.saturating_sub(LABEL).max(20);
     let field = |out: &mut String, name: &str, value: &str| {
-        let _ = writeln!(out, "  {name:<11} {value}");
+        for (i, line) in wrap(&one_line(value), room).iter().enumerate() {
+            let label = if i == 0 { name } else { "" };
+            let _ = writeln!(out, "{}", format!("  {label:<11} {line}").trim_end());
+        }
     };
     field(&mut out, "speaker:", &d.row.speaker_name);
     field(&mut out, "statement:", &c.statement);
@@ -84,8 +94,14 @@ pub(super) fn render_detail(d: &ClaimDetail, width: usize) -> String {
             None if chars.len() > room => format!("{}…", chars[..room].iter().collect::<String>()),
             None => line.text.clone(),
         };
-        let row = format!("  {:>gutter$} | {shown}", line.number);
-        let _ = writeln!(out, "{}", row.trim_end());
+        for (i, part) in wrap(&one_line(&shown), room).iter().enumerate() {
+            let row = if i == 0 {
+                format!("  {:>gutter$} | {part}", line.number)
+            } else {
+                format!("  {:>gutter$} | {part}", "")
+            };
+            let _ = writeln!(out, "{}", row.trim_end());
+        }
     }
     out.trim_end().to_string()
 }

@@ -101,7 +101,7 @@ fn push_row(out: &mut String, cells: &[String], widths: &[usize], numeric: &[boo
 
 /// Breaks `s` into lines at most `width` columns wide, at spaces where it
 /// can and inside a word where a word alone is too long.
-fn wrap(s: &str, width: usize) -> Vec<String> {
+pub(super) fn wrap(s: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -131,7 +131,7 @@ fn wrap(s: &str, width: usize) -> Vec<String> {
 }
 
 /// Line breaks and tabs become spaces: one record, one line.
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
