@@ -75,7 +75,7 @@ pub(super) fn render_detail(d: &ClaimDetail, width: usize) -> String {
     }
     let _ = writeln!(out, "  passage:");
     let gutter = d.context.last().map_or(1, |l| l.number.to_string().len());
-    let room = width.saturating_sub(gutter + 3).max(20);
+    let room = width.saturating_sub(gutter + 5).max(20);
     for line in &d.context {
         let chars: Vec<char> = line.text.chars().collect();
         let shown = match line.quoted {
