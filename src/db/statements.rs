@@ -358,18 +358,6 @@ fn refuse_unconditional_at(statement: &Statement, start: usize) -> Result<()> {
     )))
 }
 
-/// Bytes of whitespace and `--` comment lines before a statement's first word.
-fn first_word(text: &str) -> usize {
-    let mut rest = text;
-    loop {
-        let trimmed = rest.trim_start();
-        match trimmed.strip_prefix("--") {
-            Some(comment) => rest = comment.find('\n').map_or("", |n| &comment[n..]),
-            None => return text.len() - trimmed.len(),
-        }
-    }
-}
-
 /// The claims an update or delete touches inside its transaction: the ones
 /// the planner found, and the ones this transaction added, that match the
 /// condition as the transaction sees them now.
@@ -660,14 +648,14 @@ impl Session {
             }
             (s, Some(pending)) if s.is_write() => {
                 if !self.force {
-                    refuse_unconditional_at(s, first_word(text))?;
+                    refuse_unconditional_at(s, query::statement_start(text))?;
                 }
                 pending.statements.push(statement);
                 done(format!("held for commit ({} in this transaction)", plural(pending.statements.len(), "statement")))
             }
             (Statement::Explain(_), Some(_)) | (_, None) => {
                 if !self.force {
-                    refuse_unconditional_at(&statement, first_word(text))?;
+                    refuse_unconditional_at(&statement, query::statement_start(text))?;
                 }
                 db.execute_forced(&statement, true).map(|(out, stats)| {
                 self.notes = stats.notes;

@@ -110,6 +110,19 @@ impl Scanner {
     }
 }
 
+/// Bytes of whitespace and `--` comment lines before a statement's first
+/// word: where an error about the whole statement points.
+pub fn statement_start(text: &str) -> usize {
+    let mut rest = text;
+    loop {
+        let trimmed = rest.trim_start();
+        match trimmed.strip_prefix("--") {
+            Some(comment) => rest = comment.find('\n').map_or("", |n| &comment[n..]),
+            None => return text.len() - trimmed.len(),
+        }
+    }
+}
+
 /// True when `text` holds nothing but whitespace and `--` comments.
 pub fn only_comments(text: &str) -> bool {
     text.lines().all(|l| {

@@ -210,7 +210,7 @@ impl Shell {
     /// Runs one statement found at byte `start` of `text`.
     fn run_statement(&mut self, statement: &str, text: &str, start: usize, origin: &str) -> bool {
         // sqlite3 and psql habits: the shell's own commands start with a dot.
-        let word = statement[leading_space(statement)..]
+        let word = statement[claimdb::query::statement_start(statement)..]
             .trim()
             .to_ascii_lowercase();
         if let Some(command) = match word.as_str() {
@@ -218,7 +218,8 @@ impl Shell {
             "quit" | "exit" | "\\q" => Some(".quit"),
             _ => None,
         } {
-            let at = LineIndex::new(text).position(start + leading_space(statement));
+            let at =
+                LineIndex::new(text).position(start + claimdb::query::statement_start(statement));
             eprintln!(
                 "error: `{word}` is not a statement; shell commands start with a dot: {command}\n --> {origin}:{}:{}",
                 at.line,
@@ -252,7 +253,8 @@ impl Shell {
                 false
             }
             Err(e) => {
-                let at = LineIndex::new(text).position(start + leading_space(statement));
+                let at = LineIndex::new(text)
+                    .position(start + claimdb::query::statement_start(statement));
                 eprintln!("error: {e}\n --> {origin}:{}:{}", at.line, at.column);
                 false
             }
@@ -395,16 +397,4 @@ pub fn schema() -> String {
         }
     }
     out.trim_end().to_string()
-}
-
-/// Bytes of whitespace and comment lines before a statement's first token.
-fn leading_space(text: &str) -> usize {
-    let mut rest = text;
-    loop {
-        let trimmed = rest.trim_start();
-        match trimmed.strip_prefix("--") {
-            Some(comment) => rest = comment.find('\n').map_or("", |n| &comment[n..]),
-            None => return text.len() - trimmed.len(),
-        }
-    }
 }
