@@ -5,6 +5,7 @@
 //! write is flushed before the call returns, so `Ok` means durable.
 
 mod check;
+mod session;
 mod snapshot;
 mod statements;
 mod writer;
@@ -14,8 +15,9 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 pub use check::{CheckScope, Recheck};
+pub use session::Session;
 pub use snapshot::Snapshot;
-pub use statements::{Prepared, Session};
+pub use statements::Prepared;
 pub use writer::{ClaimChanges, Writer};
 
 use crate::error::{Error, Result};
