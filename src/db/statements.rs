@@ -1,13 +1,13 @@
 //! Running statements of the query language against a [`Db`]: reads through
-//! the query executor, writes through the checked [`Writer`], and
-//! `begin … commit` through a [`Session`].
+//! the query executor over one read view, writes through the checked
+//! [`Writer`] (`begin … commit` is the [`Session`](crate::Session)'s, in `session.rs`).
 //!
-//! A write statement is first turned into a [`WriteOp`] outside the
-//! transaction (reading a `text_file`, finding the claims an `update` or
-//! `delete` targets with the planner), because sled may run a transaction's
-//! closure more than once and the closure must not have side effects. The
-//! ops then run in one transaction, so a failing statement leaves nothing of
-//! the others that share its transaction.
+//! A write statement is first turned into a [`WriteOp`] before its
+//! transaction opens: a `text_file` is read, and the claims an `update` or
+//! `delete` targets are found by the planner through a read view (a
+//! transaction's writer cannot scan an index). The ops then run in one
+//! transaction, which checks each target again as the transaction sees it,
+//! so a failing statement leaves nothing of the others that share it.
 
 use std::path::Path;
 
@@ -125,7 +125,7 @@ impl Db {
 
     /// Parses, checks and runs one statement. Writes are atomic and flushed
     /// before this returns; `begin`, `commit` and `rollback` need a
-    /// [`Session`].
+    /// [`Session`](crate::Session).
     pub fn query(&self, text: &str) -> Result<Output> {
         self.query_with(text, &Params::new())
     }
@@ -154,8 +154,8 @@ impl Db {
 
     /// Runs a checked statement. An `update` or `delete` without `where`
     /// is refused (it would change every claim): write a condition, such
-    /// as `where id > 0` for every claim, or use a [`Session`] with
-    /// [`Session::force`].
+    /// as `where id > 0` for every claim, or use a [`Session`](crate::Session) with
+    /// [`Session::force`](crate::Session::force).
     pub fn execute(&self, statement: &Statement) -> Result<(Output, ExecStats)> {
         self.execute_forced(statement, false)
     }
