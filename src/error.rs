@@ -37,7 +37,7 @@ pub enum Error {
     },
 
     /// A record that a statement refers to does not exist.
-    #[error("no {kind} {name:?}")]
+    #[error("no {kind} {}", quoted(.name))]
     NotFound {
         /// "source", "speaker", "claim".
         kind: &'static str,
@@ -46,7 +46,7 @@ pub enum Error {
     },
 
     /// A record that would replace one that already exists.
-    #[error("{kind} {name:?} already exists")]
+    #[error("{kind} {} already exists", quoted(.name))]
     Duplicate {
         /// "source", "speaker", "alias".
         kind: &'static str,
@@ -141,6 +141,19 @@ fn clip_line(line: &str, indent: &str, under: usize) -> (String, String, usize) 
         shown.push('…');
     }
     (shown, pad, under.min(to.saturating_sub(caret)).max(1))
+}
+
+/// A name, value or passage quoted for a person: in straight double quotes,
+/// as written, line breaks shown as spaces. Never Rust's debug escapes
+/// (`\"`, `\u{301}`), which belong to no format a user reads.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out.push('"');
+    out
 }
 
 /// What went wrong in the storage engine.

@@ -383,6 +383,11 @@ fn locate_reports_the_verdict_and_exits_by_it() {
         out.starts_with("verified: after normalization (whitespace and line breaks)"),
         "{out}"
     );
+    // The context keeps the spaces around the marked passage.
+    assert!(
+        out.contains("context: …We cannot have a society [in which some dictator] someplace can"),
+        "{out}"
+    );
     assert!(
         out.contains(&format!("{}:1:26 to 2:13", file.display())),
         "{out}"
@@ -677,4 +682,28 @@ fn show_claim_wraps_to_the_terminal_width() {
     // Wrapped lines hang under their label and under the line number.
     assert!(shown.contains("\n              "), "{shown}");
     assert!(shown.contains("\n     | "), "{shown}");
+}
+
+#[test]
+fn messages_quote_names_as_written_never_with_rust_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("q.db");
+    // A name with double quotes and a combining accent (e + U+0301).
+    let out = claimdb(
+        &db,
+        &[
+            "--format",
+            "jsonl",
+            "query",
+            "add speaker \"Ann \\\"Nan\\\" Lee\u{301}\"",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let message = value["message"].as_str().unwrap();
+    assert_eq!(message, "added speaker 9 \"Ann \"Nan\" Lee\u{301}\"");
+    assert!(!message.contains('\\'), "{message}");
+    let out = claimdb(&db, &["query", "alias \"Nan\" to \"Nobody\""], None);
+    assert!(text(&out.stderr).starts_with("error: no speaker \"Nobody\""));
 }

@@ -517,8 +517,10 @@ impl fmt::Display for CitationReport {
         };
         write!(
             f,
-            "{}: {what} source {:?}\n  quote:   \"{}\"",
-            self.claim, self.source, self.quote
+            "{}: {what} source {}\n  quote:   \"{}\"",
+            self.claim,
+            crate::error::quoted(&self.source),
+            self.quote
         )?;
         write_findings(f, c)
     }

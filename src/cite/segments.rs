@@ -21,6 +21,8 @@ use std::collections::HashSet;
 
 use memchr::memmem;
 
+use crate::error::quoted;
+
 use super::diff::{is_negation, is_number, words};
 use super::normalize::ELLIPSIS;
 
@@ -217,7 +219,8 @@ fn gap_fits(gap: &str, elided: bool, brackets: &[&str], m: &mut SegmentMatch) ->
         if trimmed.contains('"') {
             m.split = true;
             m.notes.push(format!(
-                "split quote: the source has {trimmed:?} between the parts"
+                "split quote: the source has {} between the parts",
+                quoted(trimmed)
             ));
         } else {
             m.notes.push(match gap_words.len() {
@@ -225,8 +228,10 @@ fn gap_fits(gap: &str, elided: bool, brackets: &[&str], m: &mut SegmentMatch) ->
                 n => format!("ellipsis leaves out {n} words"),
             });
             for w in introduced(is_negation) {
-                m.objections
-                    .push(format!("the ellipsis leaves out the negation {w:?}"));
+                m.objections.push(format!(
+                    "the ellipsis leaves out the negation {}",
+                    quoted(&w)
+                ));
             }
         }
         return true;
@@ -241,7 +246,8 @@ fn gap_fits(gap: &str, elided: bool, brackets: &[&str], m: &mut SegmentMatch) ->
     }
     if trimmed == brackets.join(" ") {
         m.notes.push(format!(
-            "brackets around the source's own words {trimmed:?}"
+            "brackets around the source's own words {}",
+            quoted(trimmed)
         ));
         return true;
     }
@@ -252,14 +258,15 @@ fn gap_fits(gap: &str, elided: bool, brackets: &[&str], m: &mut SegmentMatch) ->
         return false;
     }
     m.bracketed = true;
-    m.notes.push(format!("{literal} stands for {trimmed:?}"));
+    m.notes
+        .push(format!("{literal} stands for {}", quoted(trimmed)));
     for w in introduced(is_negation) {
         m.objections
-            .push(format!("{literal} replaces the negation {w:?}"));
+            .push(format!("{literal} replaces the negation {}", quoted(&w)));
     }
     for w in introduced(is_number) {
         m.objections
-            .push(format!("{literal} replaces the number {w:?}"));
+            .push(format!("{literal} replaces the number {}", quoted(&w)));
     }
     true
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use super::writer::ClaimChanges;
 use super::{Db, Writer};
-use crate::error::{Error, QueryError, Result};
+use crate::error::{quoted, Error, QueryError, Result};
 use crate::model::{ClaimId, NewClaim, NewSource, NewSpeaker, SourceKind, Status};
 use crate::query::{
     self, claim_matches, Assignment, Done, ExecStats, Expr, Literal, Output, Params, Patterns,
@@ -300,10 +300,10 @@ impl Db {
                 _ => continue,
             };
             let hint = query::closest_name(value, known.iter().map(String::as_str))
-                .map(|k| format!(" (did you mean {k:?}?)"))
+                .map(|k| format!(" (did you mean {}?)", quoted(k)))
                 .unwrap_or_default();
             return Err(Error::Query(QueryError::new(
-                format!("no {kind} {value:?}{hint}"),
+                format!("no {kind} {}{hint}", quoted(value)),
                 a.value.span,
             )));
         }
@@ -407,14 +407,14 @@ fn apply(
                 "no text".into()
             };
             Done {
-                message: format!("added source {:?} ({text})", source.id),
+                message: format!("added source {} ({text})", quoted(&source.id)),
                 ids: vec![],
             }
         }
         WriteOp::AddSpeaker(s) => {
             let speaker = w.add_speaker(s)?;
             Done {
-                message: format!("added speaker {} {:?}", speaker.id, speaker.name),
+                message: format!("added speaker {} {}", speaker.id, quoted(&speaker.name)),
                 ids: vec![speaker.id],
             }
         }
@@ -475,7 +475,12 @@ fn apply(
         WriteOp::Alias { alias, speaker } => {
             let s = w.add_alias(alias, speaker)?;
             Done {
-                message: format!("{alias:?} now names speaker {} {:?}", s.id, s.name),
+                message: format!(
+                    "{} now names speaker {} {}",
+                    quoted(alias),
+                    s.id,
+                    quoted(&s.name)
+                ),
                 ids: vec![s.id],
             }
         }

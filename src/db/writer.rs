@@ -8,8 +8,8 @@
 
 use super::Recheck;
 use crate::cite::{self, Citation, CitationReport};
-use crate::error::Error;
 use crate::error::Result;
+use crate::error::{quoted, Error};
 use crate::limits::{check_len, MAX_QUOTE_BYTES, MAX_SOURCE_TEXT_BYTES};
 use crate::model::{
     normalize_tag, require_text, validate_source_id, Anchor, Claim, ClaimId, Confidence, Mismatch,
@@ -259,7 +259,10 @@ impl<'t> Writer<'t> {
             } else {
                 "already names another speaker"
             };
-            return Err(Error::invalid("alias", format!("{alias:?} {message}")));
+            return Err(Error::invalid(
+                "alias",
+                format!("{} {message}", quoted(alias)),
+            ));
         }
         let mut record = self
             .tx

@@ -9,8 +9,8 @@
 //! `with`. Each error points at the offending span.
 
 use super::ast::{
-    Aggregate, Assignment, ClaimsQuery, Expr, Field, FieldType, Literal, Op, SelectItem, Spanned,
-    Statement,
+    quote_string, Aggregate, Assignment, ClaimsQuery, Expr, Field, FieldType, Literal, Op,
+    SelectItem, Spanned, Statement,
 };
 use super::parse::did_you_mean;
 use crate::error::QueryError;
@@ -323,7 +323,11 @@ fn check_assignments(
                 {
                     let kinds: Vec<&str> = SourceKind::ALL.iter().map(|s| s.as_str()).collect();
                     return Err(err(
-                        format!("unknown kind {k:?}: a kind is {}", kinds.join(", ")),
+                        format!(
+                            "unknown kind {}: a kind is {}",
+                            quote_string(k),
+                            kinds.join(", ")
+                        ),
                         a.value.span,
                     ));
                 }
@@ -477,7 +481,10 @@ fn check_compare(field: &Spanned<Field>, op: Op, value: &Spanned<Literal>) -> Ch
         (_, Literal::Param(p)) => return Err(err(format!("no value is bound to ${p}"), span)),
         (FieldType::Number, Literal::Str(s)) => {
             return Err(err(
-                format!("`{name}` is a number and cannot be compared with the string {s:?}"),
+                format!(
+                    "`{name}` is a number and cannot be compared with the string {}",
+                    quote_string(s)
+                ),
                 span,
             ));
         }
@@ -504,7 +511,11 @@ fn check_compare(field: &Spanned<Field>, op: Op, value: &Spanned<Literal>) -> Ch
         if field.node == Field::Status && !op.is_textual() && Status::parse(s).is_none() {
             let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
             return Err(err(
-                format!("unknown status {s:?}: a status is {}", names.join(", ")),
+                format!(
+                    "unknown status {}: a status is {}",
+                    quote_string(s),
+                    names.join(", ")
+                ),
                 span,
             ));
         }
@@ -516,7 +527,11 @@ fn check_compare(field: &Spanned<Field>, op: Op, value: &Spanned<Literal>) -> Ch
         {
             let kinds: Vec<&str> = SourceKind::ALL.iter().map(|k| k.as_str()).collect();
             return Err(err(
-                format!("unknown kind {s:?}: a kind is {}", kinds.join(", ")),
+                format!(
+                    "unknown kind {}: a kind is {}",
+                    quote_string(s),
+                    kinds.join(", ")
+                ),
                 span,
             ));
         }

@@ -23,7 +23,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::ast::{Expr, Field, Literal, Op, SelectItem, Statement};
+use super::ast::{quote_string, Expr, Field, Literal, Op, SelectItem, Statement};
 use super::ranges::{confidence_bounds, id_bounds, id_list};
 use crate::error::Result;
 use crate::model::{ClaimId, Confidence, Status};
@@ -238,10 +238,10 @@ fn rows(n: u64) -> String {
 fn describe_scan(scan: &IndexScan) -> String {
     match scan {
         IndexScan::Speaker(id) => format!("speaker id {id}"),
-        IndexScan::Source(s) => format!("source = {s:?}"),
-        IndexScan::Origin(s) => format!("origin = {s:?}"),
-        IndexScan::Tag(s) => format!("tag = {s:?}"),
-        IndexScan::Status(s) => format!("status = {:?}", s.as_str()),
+        IndexScan::Source(s) => format!("source = {}", quote_string(s)),
+        IndexScan::Origin(s) => format!("origin = {}", quote_string(s)),
+        IndexScan::Tag(s) => format!("tag = {}", quote_string(s)),
+        IndexScan::Status(s) => format!("status = {}", quote_string(s.as_str())),
         IndexScan::Confidence(lo, hi) => format!("confidence {lo}..={hi}"),
     }
 }
@@ -380,9 +380,12 @@ fn unknown_speakers(store: &dyn ReadView, e: &Expr) -> Result<Vec<String>> {
             ),
         };
         let closest = super::parse::closest_name(name, known.iter().map(String::as_str))
-            .map(|k| format!(" (did you mean {k:?}?)"))
+            .map(|k| format!(" (did you mean {}?)", crate::error::quoted(k)))
             .unwrap_or_default();
-        notes.push(format!("no speaker is called {name:?}{closest}"));
+        notes.push(format!(
+            "no speaker is called {}{closest}",
+            crate::error::quoted(name)
+        ));
     }
     Ok(notes)
 }

@@ -51,9 +51,9 @@ pub fn render_citation(c: &Citation, quote: &str, origin: &str, format: Format) 
         let _ = write!(
             out,
             "\n  context: …{}[{}]{}…",
-            one_line(&at.prefix),
+            squash(&at.prefix),
             one_line(&at.text),
-            one_line(&at.suffix)
+            squash(&at.suffix)
         );
         if c.occurrences > 1 {
             let _ = write!(
@@ -85,6 +85,25 @@ pub fn render_citation(c: &Citation, quote: &str, origin: &str, format: Format) 
             ..c.clone()
         },
     );
+    out
+}
+
+/// Runs of whitespace (line breaks included) as one space, keeping a space
+/// at either end: context beside a marked passage keeps its word breaks.
+fn squash(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
     out
 }
 
