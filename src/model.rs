@@ -23,6 +23,7 @@ pub type SpeakerId = u64;
 /// What kind of document a source is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum SourceKind {
     /// A news article, review or essay.
     Article,
@@ -203,6 +204,7 @@ impl std::fmt::Display for Confidence {
 /// Whether a claim's quote is anchored in its source's current text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Status {
     /// The quote was found in the source text; the anchor says where.
     Verified,

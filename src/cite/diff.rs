@@ -11,6 +11,7 @@ use serde::Serialize;
 /// the source's words; the kinds say how much it matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChangeKind {
     /// A figure, year or amount differs.
     Number,

@@ -48,6 +48,7 @@ pub const APPROXIMATE_THRESHOLD: f64 = 0.75;
 /// The outcome of a citation check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Verdict {
     /// The quote is, byte for byte, the source's text. Verified.
     Exact,

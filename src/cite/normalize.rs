@@ -27,6 +27,7 @@ use unicode_normalization::UnicodeNormalization;
 /// A kind of folding, as reported by the citation checker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Rule {
     /// Unicode composition (NFC).
     Unicode,

@@ -31,6 +31,7 @@ pub struct Recheck {
 
 /// Which claims [`Db::check`] looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CheckScope {
     /// Every claim.
     All,

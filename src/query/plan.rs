@@ -34,6 +34,7 @@ const ESTIMATE_CAP: usize = 100_000;
 
 /// How a statement's claims are found.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Access {
     /// Read the claim ids one index range holds.
     Index(IndexScan),

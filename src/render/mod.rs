@@ -21,6 +21,7 @@ pub use table::render_table;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Format {
     /// Aligned columns with a row count.
     #[default]

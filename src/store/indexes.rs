@@ -93,6 +93,7 @@ pub(crate) fn claim_of(key: &[u8]) -> Option<ClaimId> {
 
 /// An index lookup: the claims with one value of a field, or a confidence range.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IndexScan {
     /// Claims by a speaker.
     Speaker(SpeakerId),

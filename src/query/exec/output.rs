@@ -41,6 +41,7 @@ pub struct SourceRow {
 /// One cell of a [`Rows`] result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Value {
     /// Absent.
     Null,
@@ -134,6 +135,7 @@ pub struct Done {
 
 /// What a statement returns.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Output {
     /// `claims ...`
     Claims(Vec<ClaimRow>),
