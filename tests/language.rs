@@ -79,18 +79,14 @@ fn parameter_errors_point_at_the_parameter() {
             e.message
         );
         assert_eq!(&text[e.span.start..e.span.end], "$min");
-        // A bound list is one value: `in` still needs its parentheses, with a
-        // parameter for each member.
+        // A bound list fills an `in`, as a parameter per member does.
         let out = db
             .query_with(
                 "count claims where speaker in $names",
                 &Params::new().bind("names", vec!["Thae", "Obama"]),
             )
-            .unwrap_err();
-        assert!(
-            out.to_string().contains("expected a list in parentheses"),
-            "{out}"
-        );
+            .unwrap();
+        assert_eq!(out.count(), Some(4));
         let out = db
             .query_with(
                 "count claims where speaker in ($a, $b)",
@@ -147,4 +143,35 @@ fn a_session_groups_writes_and_a_failure_undoes_them_all() {
         // Without a session, begin is refused rather than ignored.
         assert!(db.query("begin").is_err());
     }
+}
+
+#[test]
+fn a_list_parameter_fills_an_in() {
+    let db = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    let by_speakers = db
+        .prepare("count claims where speaker in $names and confidence >= $min")
+        .unwrap();
+    let both = by_speakers
+        .run(
+            &db,
+            &Params::new()
+                .bind("names", vec!["Thae", "Obama"])
+                .bind("min", 0),
+        )
+        .unwrap();
+    let one = by_speakers
+        .run(&db, &Params::new().bind("names", "Thae").bind("min", 0))
+        .unwrap();
+    let thae = db.query(r#"count claims where speaker = "Thae""#).unwrap();
+    let obama = db.query(r#"count claims where speaker = "Obama""#).unwrap();
+    assert_eq!(one.count(), thae.count());
+    assert_eq!(
+        both.count().unwrap(),
+        thae.count().unwrap() + obama.count().unwrap()
+    );
+    // A list of the wrong kind is a type error, pointing at the parameter.
+    let e = by_speakers
+        .run(&db, &Params::new().bind("names", vec![1, 2]).bind("min", 0))
+        .unwrap_err();
+    assert!(e.to_string().contains("speaker"), "{e}");
 }

@@ -95,7 +95,52 @@ pub fn bind(stmt: &mut Statement, params: &Params) -> CheckResult {
             }
         }
     });
-    result
+    result?;
+    // `field in $list`: the bound list's items become the values.
+    visit_exprs(stmt, &mut |e| {
+        if let Expr::In { values, .. } = e {
+            if values.iter().any(|v| matches!(v.node, Literal::List(_))) {
+                *values = std::mem::take(values)
+                    .into_iter()
+                    .flat_map(|v| match v.node {
+                        Literal::List(items) => items
+                            .into_iter()
+                            .map(|i| Spanned::new(i, v.span))
+                            .collect::<Vec<_>>(),
+                        other => vec![Spanned::new(other, v.span)],
+                    })
+                    .collect();
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Calls `f` on every condition node of `stmt`.
+fn visit_exprs(stmt: &mut Statement, f: &mut dyn FnMut(&mut Expr)) {
+    fn walk(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+        f(e);
+        match e {
+            Expr::Or(a, b) | Expr::And(a, b) => {
+                walk(a, f);
+                walk(b, f);
+            }
+            Expr::Not(a) => walk(a, f),
+            _ => {}
+        }
+    }
+    let filter = match stmt {
+        Statement::Claims(q) => q.filter.as_mut(),
+        Statement::List(q) => q.filter.as_mut(),
+        Statement::CountClaims { filter, .. }
+        | Statement::Delete { filter }
+        | Statement::Update { filter, .. } => filter.as_mut(),
+        Statement::Explain(inner) => return visit_exprs(inner, f),
+        _ => None,
+    };
+    if let Some(e) = filter {
+        walk(e, f);
+    }
 }
 
 /// Calls `f` on every literal of the statement, in order.

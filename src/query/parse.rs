@@ -932,7 +932,13 @@ impl StatementParser<'_> {
         };
         if let Ok((r, _)) = self.keyword("in", after_not) {
             let (r, _) = ws(r)?;
-            let (after, values) = self.list(r)?;
+            // `in $names`: a parameter bound to a list (expanded by `bind`).
+            let (after, values) = if r.starts_with('$') {
+                let (after, param) = self.value(r, "a list")?;
+                (after, vec![(param, self.span(r, after))])
+            } else {
+                self.list(r)?
+            };
             let values = values
                 .into_iter()
                 .map(|(v, s)| Spanned::new(v, s))
