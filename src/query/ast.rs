@@ -379,6 +379,9 @@ fields! {
     Rationale => "rationale", Text, [Claims], "why that confidence";
     Tag => "tag", Text, [Claims], "any one of the claim's tags";
     Status => "status", Text, [Claims], "verified, unverified or broken";
+    Line => "line", Number, [Claims], "the line of the source where the quote starts (null when it is not anchored)";
+    Column => "column", Number, [Claims], "the column (in characters) where the quote starts";
+    SpeakerId => "speaker_id", Number, [Claims], "the id of the claim's speaker";
     Name => "name", Text, [Speakers], "a speaker's name; `=` matches any alias";
     Alias => "alias", Text, [Speakers], "any one of a speaker's aliases";
     Description => "description", Text, [Speakers], "a speaker's role and affiliation";
@@ -389,6 +392,9 @@ fields! {
     Date => "date", Text, [Sources], "a source's date as written, such as 2022-06";
     Kind => "kind", Text, [Sources], "article, book, testimony, statement, interview, report, post or other";
     Url => "url", Text, [Sources], "where the source can be read";
+    TextBytes => "text_bytes", Number, [Sources], "the length of the text claimdb holds, in bytes (0 for none)";
+    Sha256 => "sha256", Text, [Sources], "the sha256 of the text claimdb holds";
+    OriginOf => "origin_of", Number, [Sources], "how many claims name the source as their origin";
 }
 
 impl Field {
@@ -427,6 +433,9 @@ impl Field {
                 | Field::Publisher
                 | Field::Date
                 | Field::Url
+                | Field::Line
+                | Field::Column
+                | Field::Sha256
         )
     }
 

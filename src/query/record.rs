@@ -69,6 +69,15 @@ impl Record for ClaimRecord<'_> {
                 FieldValue::Texts(c.tags.iter().map(|t| Cow::Borrowed(t.as_str())).collect())
             }
             Field::Status => text(c.status.as_str()),
+            Field::Line => c
+                .anchor
+                .as_ref()
+                .map_or(FieldValue::Null, |a| FieldValue::Num(f64::from(a.line))),
+            Field::Column => c
+                .anchor
+                .as_ref()
+                .map_or(FieldValue::Null, |a| FieldValue::Num(f64::from(a.column))),
+            Field::SpeakerId => FieldValue::Num(c.speaker as f64),
             _ => FieldValue::Null,
         }
     }
@@ -115,6 +124,8 @@ pub struct SourceRecord<'a> {
     pub source: &'a Source,
     /// How many claims quote it.
     pub claims: u64,
+    /// How many claims name it as their origin.
+    pub origin_of: u64,
 }
 
 impl Record for SourceRecord<'_> {
@@ -133,6 +144,9 @@ impl Record for SourceRecord<'_> {
             Field::Kind => FieldValue::Text(Cow::Borrowed(s.kind.as_str())),
             Field::Url => opt(&s.url),
             Field::Claims => FieldValue::Num(self.claims as f64),
+            Field::TextBytes => FieldValue::Num(s.text_len as f64),
+            Field::Sha256 => opt(&s.sha256),
+            Field::OriginOf => FieldValue::Num(self.origin_of as f64),
             _ => FieldValue::Null,
         }
     }

@@ -28,6 +28,7 @@ impl AsRecord for SourceRow {
         Box::new(SourceRecord {
             source: &self.source,
             claims: self.claims,
+            origin_of: self.origin_of,
         })
     }
 }
