@@ -153,6 +153,8 @@ pub struct ClaimsQuery {
 pub struct ListQuery {
     /// Which.
     pub table: Table,
+    /// `select` fields; the whole record without it.
+    pub select: Option<Vec<Spanned<Field>>>,
     /// `where` condition.
     pub filter: Option<Expr>,
     /// `order by`.
@@ -421,6 +423,15 @@ impl Field {
             .copied()
             .filter(|f| f.in_table(table))
             .collect()
+    }
+
+    /// The field's name in `table`, as its listing shows it: a source's
+    /// own id is `id` (`source` is accepted too).
+    pub fn name_in(self, table: Table) -> &'static str {
+        match (table, self) {
+            (Table::Sources, Field::Source) => "id",
+            _ => self.name(),
+        }
     }
 
     /// Whether the field may be absent.

@@ -454,10 +454,29 @@ impl StatementParser<'_> {
     }
 
     fn list_query<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Statement> {
+        let (i, select) = match self.keyword("select", i) {
+            Ok((mut rest, _)) => {
+                let mut fields = Vec::new();
+                loop {
+                    let (r, f) = self
+                        .field(rest, table)
+                        .map_err(|e| cut_with(e, "expected a field in `select`"))?;
+                    fields.push(f);
+                    match self.punct(',', r) {
+                        Ok((r, _)) => rest = r,
+                        Err(_) => break (r, Some(fields)),
+                    }
+                }
+            }
+            Err(_) => (i, None),
+        };
         let (i, filter) = self.opt_where(i, table)?;
         let (i, order) = self.opt_order(i, table)?;
         let (i, (limit, offset)) = self.opt_limit(i)?;
         let mut expected = Vec::new();
+        if select.is_none() && filter.is_none() && order.is_empty() && limit.is_none() {
+            expected.push("select");
+        }
         if filter.is_none() && order.is_empty() && limit.is_none() {
             expected.push("where");
         }
@@ -472,6 +491,7 @@ impl StatementParser<'_> {
             i,
             Statement::List(ListQuery {
                 table,
+                select,
                 filter,
                 order,
                 limit,
@@ -868,7 +888,7 @@ impl StatementParser<'_> {
         match Field::lookup(table, word) {
             Some(field) => Ok((rest, Spanned::new(field, self.span(i, rest)))),
             None => {
-                let names: Vec<&str> = Field::of(table).iter().map(|f| f.name()).collect();
+                let names: Vec<&str> = Field::of(table).iter().map(|f| f.name_in(table)).collect();
                 let hint = did_you_mean(word, names.iter().copied())
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_else(|| format!("; {} have {}", table.name(), names.join(", ")));

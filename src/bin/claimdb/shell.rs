@@ -393,7 +393,11 @@ pub fn schema() -> String {
                 claimdb::query::FieldType::Number => "number",
             };
             let null = if f.nullable() { ", may be null" } else { "" };
-            out.push_str(&format!("  {:<12} {ty}{null}: {}\n", f.name(), f.doc()));
+            out.push_str(&format!(
+                "  {:<12} {ty}{null}: {}\n",
+                f.name_in(table),
+                f.doc()
+            ));
         }
     }
     out.trim_end().to_string()

@@ -1,9 +1,11 @@
 //! `speakers`, `sources` and `show claim`: the statements that do not read
 //! claims through an access path.
 
-use super::super::ast::{ListQuery, Literal, Spanned, Table};
-use super::super::record::{eval, Patterns, Record, SourceRecord, SpeakerRecord};
-use super::output::{ClaimDetail, ClaimRow, ContextLine, Output, SourceRow, SpeakerRow};
+use super::super::ast::{Field, ListQuery, Literal, Spanned, Table};
+use super::super::record::{eval, FieldValue, Patterns, Record, SourceRecord, SpeakerRecord};
+use super::output::{
+    ClaimDetail, ClaimRow, ContextLine, Output, Rows, SourceRow, SpeakerRow, Value,
+};
 use super::{compare_records, paginate, Speakers};
 use crate::cite::LineIndex;
 use crate::error::{Error, Result};
@@ -61,7 +63,11 @@ pub(super) fn run_list(store: &dyn ReadView, q: &ListQuery) -> Result<Output> {
                     speaker,
                 })
                 .collect();
-            Output::Speakers(filter_sort_page(rows, q))
+            let rows = filter_sort_page(rows, q);
+            match &q.select {
+                Some(fields) => selected(&rows, fields, q.table),
+                None => Output::Speakers(rows),
+            }
         }
         _ => {
             let rows = store
@@ -73,11 +79,41 @@ pub(super) fn run_list(store: &dyn ReadView, q: &ListQuery) -> Result<Output> {
                     source,
                 })
                 .collect();
-            Output::Sources(filter_sort_page(rows, q))
+            let rows = filter_sort_page(rows, q);
+            match &q.select {
+                Some(fields) => selected(&rows, fields, q.table),
+                None => Output::Sources(rows),
+            }
         }
     })
 }
 
+/// `speakers select ...`, `sources select ...`: the chosen fields of each
+/// row, under the names the listings show (a source's `id`, a speaker's
+/// `name` alone: `name` matches aliases too, but a column shows the name).
+fn selected<T: AsRecord>(rows: &[T], fields: &[Spanned<Field>], table: Table) -> Output {
+    Output::Rows(Rows {
+        columns: fields
+            .iter()
+            .map(|f| f.node.name_in(table).to_string())
+            .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                let record = r.record();
+                fields
+                    .iter()
+                    .map(|f| match (f.node, record.value(f.node)) {
+                        (Field::Name, FieldValue::Texts(names)) => names
+                            .first()
+                            .map_or(Value::Null, |n| Value::Text(n.to_string())),
+                        (_, v) => Value::from_field(&v),
+                    })
+                    .collect()
+            })
+            .collect(),
+    })
+}
 /// How many lines of context `show claim` prints around the quote.
 const CONTEXT_LINES: usize = 1;
 
