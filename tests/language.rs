@@ -175,3 +175,34 @@ fn a_list_parameter_fills_an_in() {
         .unwrap_err();
     assert!(e.to_string().contains("speaker"), "{e}");
 }
+
+#[test]
+fn limit_and_offset_take_parameters() {
+    let db = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    let page = db
+        .prepare("claims select id order by id limit $size offset $from")
+        .unwrap();
+    let ids = |from: u64| {
+        let out = page
+            .run(&db, &Params::new().bind("size", 3).bind("from", from))
+            .unwrap();
+        out.rows()
+            .unwrap()
+            .column("id")
+            .unwrap()
+            .iter()
+            .map(|v| v.display())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(0), ["1", "2", "3"]);
+    assert_eq!(ids(3), ["4", "5", "6"]);
+    let e = page
+        .run(&db, &Params::new().bind("size", 2.5).bind("from", 0))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`limit` takes a whole number, and $size is 2.5"
+    );
+    let e = db.query("speakers limit $n").unwrap_err();
+    assert_eq!(e.to_string(), "no value is bound to $n");
+}

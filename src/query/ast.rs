@@ -146,6 +146,17 @@ pub struct ClaimsQuery {
     pub limit: Option<u64>,
     /// `offset`.
     pub offset: Option<u64>,
+    /// `limit $n` / `offset $m`: parameters that `bind` turns into numbers.
+    pub limit_params: LimitParams,
+}
+
+/// The parameters written for `limit` and `offset`, until they are bound.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LimitParams {
+    /// `limit $name`.
+    pub limit: Option<Spanned<String>>,
+    /// `offset $name`.
+    pub offset: Option<Spanned<String>>,
 }
 
 /// `speakers ...` or `sources ...`.
@@ -163,6 +174,8 @@ pub struct ListQuery {
     pub limit: Option<u64>,
     /// `offset`.
     pub offset: Option<u64>,
+    /// `limit $n` / `offset $m`, until bound.
+    pub limit_params: LimitParams,
 }
 
 /// One item of a `select` list.

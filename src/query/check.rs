@@ -96,6 +96,7 @@ pub fn bind(stmt: &mut Statement, params: &Params) -> CheckResult {
         }
     });
     result?;
+    bind_limits(stmt, params)?;
     // `field in $list`: the bound list's items become the values.
     visit_exprs(stmt, &mut |e| {
         if let Expr::In { values, .. } = e {
@@ -113,6 +114,41 @@ pub fn bind(stmt: &mut Statement, params: &Params) -> CheckResult {
             }
         }
     });
+    Ok(())
+}
+
+/// `limit $n` and `offset $m`: the bound values, which must be whole
+/// numbers, become the statement's limit and offset.
+fn bind_limits(stmt: &mut Statement, params: &Params) -> CheckResult {
+    let (limit, offset, slots) = match stmt {
+        Statement::Claims(q) => (&mut q.limit, &mut q.offset, &mut q.limit_params),
+        Statement::List(q) => (&mut q.limit, &mut q.offset, &mut q.limit_params),
+        Statement::Explain(inner) => return bind_limits(inner, params),
+        _ => return Ok(()),
+    };
+    for (slot, target, what) in [
+        (&mut slots.limit, limit, "limit"),
+        (&mut slots.offset, offset, "offset"),
+    ] {
+        let Some(param) = slot.take() else { continue };
+        let value = params
+            .get(&param.node)
+            .ok_or_else(|| err(format!("no value is bound to ${}", param.node), param.span))?;
+        match value {
+            Literal::Num(n) if *n >= 0.0 && n.fract() == 0.0 && *n <= MAX_WHOLE_NUMBER => {
+                *target = Some(*n as u64)
+            }
+            other => {
+                return Err(err(
+                    format!(
+                        "`{what}` takes a whole number, and ${} is {other}",
+                        param.node
+                    ),
+                    param.span,
+                ))
+            }
+        }
+    }
     Ok(())
 }
 

@@ -24,8 +24,8 @@ use nom::error::{ErrorKind, ParseError};
 use nom::{Err, IResult, Parser};
 
 use super::ast::{
-    Aggregate, Assignment, ClaimsQuery, Expr, Field, ListQuery, Literal, Op, OrderBy, SelectItem,
-    Spanned, Statement, Table,
+    Aggregate, Assignment, ClaimsQuery, Expr, Field, LimitParams, ListQuery, Literal, Op, OrderBy,
+    SelectItem, Spanned, Statement, Table,
 };
 use crate::error::{QueryError, Span};
 use crate::limits::{human_bytes, MAX_CONDITION_TERMS, MAX_STATEMENT_BYTES};
@@ -419,14 +419,14 @@ impl StatementParser<'_> {
         let (i, filter) = self.opt_where(i, Table::Claims)?;
         let (i, group_by) = self.opt_group_by(i)?;
         let (i, order) = self.opt_order(i, Table::Claims)?;
-        let (i, (limit, offset)) = self.opt_limit(i)?;
+        let (i, (limit, offset, limit_params)) = self.opt_limit(i)?;
         let mut expected = Vec::new();
         let seen = [
             select.is_some(),
             filter.is_some(),
             group_by.is_some(),
             !order.is_empty(),
-            limit.is_some(),
+            limit.is_some() || limit_params.limit.is_some(),
         ];
         for (n, clause) in ["select", "where", "group by", "order by", "limit"]
             .into_iter()
@@ -436,7 +436,8 @@ impl StatementParser<'_> {
                 expected.push(clause);
             }
         }
-        if limit.is_some() && offset.is_none() {
+        let has_limit = limit.is_some() || limit_params.limit.is_some();
+        if has_limit && offset.is_none() && limit_params.offset.is_none() {
             expected.push("offset");
         }
         self.expect_end(i, &expected)?;
@@ -449,6 +450,7 @@ impl StatementParser<'_> {
                 order,
                 limit,
                 offset,
+                limit_params,
             }),
         ))
     }
@@ -472,15 +474,16 @@ impl StatementParser<'_> {
         };
         let (i, filter) = self.opt_where(i, table)?;
         let (i, order) = self.opt_order(i, table)?;
-        let (i, (limit, offset)) = self.opt_limit(i)?;
+        let (i, (limit, offset, limit_params)) = self.opt_limit(i)?;
         let mut expected = Vec::new();
-        if select.is_none() && filter.is_none() && order.is_empty() && limit.is_none() {
+        let limited = limit.is_some() || limit_params.limit.is_some();
+        if select.is_none() && filter.is_none() && order.is_empty() && !limited {
             expected.push("select");
         }
-        if filter.is_none() && order.is_empty() && limit.is_none() {
+        if filter.is_none() && order.is_empty() && !limited {
             expected.push("where");
         }
-        if limit.is_none() {
+        if !limited {
             if order.is_empty() {
                 expected.push("order by");
             }
@@ -496,6 +499,7 @@ impl StatementParser<'_> {
                 order,
                 limit,
                 offset,
+                limit_params,
             }),
         ))
     }
@@ -762,18 +766,40 @@ impl StatementParser<'_> {
         }
     }
 
-    fn opt_limit<'a>(&self, i: &'a str) -> PResult<'a, (Option<u64>, Option<u64>)> {
+    /// `limit N [offset M]`, where N and M may be `$parameters`.
+    #[allow(clippy::type_complexity)]
+    fn opt_limit<'a>(&self, i: &'a str) -> PResult<'a, (Option<u64>, Option<u64>, LimitParams)> {
+        let mut params = LimitParams::default();
         let Ok((rest, _)) = self.keyword("limit", i) else {
-            return Ok((i, (None, None)));
+            return Ok((i, (None, None, params)));
         };
-        let (rest, limit) = self.whole_number(rest, "limit")?;
+        let (rest, limit) = self.count_or_param(rest, "limit", &mut params.limit)?;
         match self.keyword("offset", rest) {
             Ok((r, _)) => {
-                let (r, offset) = self.whole_number(r, "offset")?;
-                Ok((r, (Some(limit), Some(offset))))
+                let (r, offset) = self.count_or_param(r, "offset", &mut params.offset)?;
+                Ok((r, (limit, offset, params)))
             }
-            Err(_) => Ok((rest, (Some(limit), None))),
+            Err(_) => Ok((rest, (limit, None, params))),
         }
+    }
+
+    /// A whole number, or a `$parameter` (recorded in `param`, the number left `None`).
+    fn count_or_param<'a>(
+        &self,
+        i: &'a str,
+        what: &str,
+        param: &mut Option<Spanned<String>>,
+    ) -> PResult<'a, Option<u64>> {
+        let (i, _) = ws(i)?;
+        if i.starts_with('$') {
+            let (after, value) = self.value(i, what)?;
+            if let Literal::Param(name) = value {
+                *param = Some(Spanned::new(name, self.span(i, after)));
+            }
+            return Ok((after, None));
+        }
+        let (after, n) = self.whole_number(i, what)?;
+        Ok((after, Some(n)))
     }
 
     fn condition<'a>(&self, i: &'a str, table: Table, depth: usize) -> PResult<'a, Expr> {
