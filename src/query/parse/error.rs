@@ -1,0 +1,94 @@
+//! The parse error: where it is, how long, what to say; and how nom's
+//! alternatives pick the error that got furthest.
+
+use nom::error::{ErrorKind, ParseError};
+use nom::{Err, IResult};
+
+use super::*;
+
+/// A parse error: where, how long, and (when known) what to say.
+#[derive(Debug)]
+pub(super) struct PErr<'a> {
+    pub(super) at: &'a str,
+    pub(super) len: usize,
+    pub(super) msg: Option<String>,
+}
+
+impl<'a> PErr<'a> {
+    pub(super) fn msg(at: &'a str, len: usize, msg: impl Into<String>) -> Self {
+        PErr {
+            at,
+            len,
+            msg: Some(msg.into()),
+        }
+    }
+}
+
+impl<'a> ParseError<&'a str> for PErr<'a> {
+    fn from_error_kind(at: &'a str, _: ErrorKind) -> Self {
+        PErr {
+            at,
+            len: 0,
+            msg: None,
+        }
+    }
+    fn append(_: &'a str, _: ErrorKind, other: Self) -> Self {
+        other
+    }
+    /// Of two failed alternatives, the one that got further says more.
+    fn or(self, other: Self) -> Self {
+        if other.at.len() < self.at.len()
+            || (other.at.len() == self.at.len() && other.msg.is_some())
+        {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+pub(super) type PResult<'a, O> = IResult<&'a str, O, PErr<'a>>;
+
+/// A recoverable error (an alternative may still match).
+pub(super) fn backtrack<'a, O>(at: &'a str, len: usize, msg: impl Into<String>) -> PResult<'a, O> {
+    Err(Err::Error(PErr::msg(at, len, msg)))
+}
+
+/// A committed error: reported as it is.
+pub(super) fn fail<'a, O>(at: &'a str, len: usize, msg: impl Into<String>) -> PResult<'a, O> {
+    Err(Err::Failure(PErr::msg(at, len, msg)))
+}
+
+/// Names what was found at `rest`, for "expected X, found Y" messages.
+pub(super) fn found(rest: &str) -> String {
+    match token(rest) {
+        "" => "the end of the statement".to_string(),
+        t => format!("`{t}`"),
+    }
+}
+
+pub(super) fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Turns a recoverable error into a committed one, adding `msg` when the error
+/// had none (or only a generic "expected `x`").
+pub(super) fn cut_with<'a>(e: Err<PErr<'a>>, msg: &str) -> Err<PErr<'a>> {
+    match e {
+        Err::Error(mut pe) => {
+            if pe
+                .msg
+                .as_deref()
+                .is_none_or(|m| m.starts_with("expected `"))
+            {
+                pe.msg = Some(format!("{msg}, found {}", found(pe.at)));
+            }
+            Err::Failure(pe)
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,485 @@
+//! Statements and their clauses: claims queries, lists, add, update,
+//! delete, alias, transactions, explain; select, where, group by, order by,
+//! limit.
+
+use super::*;
+
+impl StatementParser<'_> {
+    pub(super) fn statement<'a>(&self, i: &'a str, depth: usize) -> PResult<'a, Statement> {
+        let (i, _) = ws(i)?;
+        let (rest, word) = take_while(is_ident_char).parse(i)?;
+        match word.to_ascii_lowercase().as_str() {
+            "claims" => self.claims_query(rest),
+            "count" => {
+                let (rest, _) = self.expect("claims", rest, "`count` is followed by `claims`")?;
+                let (rest, filter) = self.opt_where(rest, Table::Claims)?;
+                let (rest, group_by) = self.opt_group_by(rest)?;
+                let mut expected = vec![];
+                if filter.is_none() && group_by.is_none() {
+                    expected.push("where");
+                }
+                if group_by.is_none() {
+                    expected.push("group by");
+                }
+                self.expect_end(rest, &expected)?;
+                Ok((rest, Statement::CountClaims { filter, group_by }))
+            }
+            "speakers" => self.list_query(rest, Table::Speakers),
+            "sources" => self.list_query(rest, Table::Sources),
+            "show" => {
+                let (rest, _) = self.expect(
+                    "claim",
+                    rest,
+                    "`show` is followed by `claim` and a claim id",
+                )?;
+                let (rest, _) = ws(rest)?;
+                let (after, id) = self.value(rest, "a claim id after `show claim`")?;
+                Ok((
+                    after,
+                    Statement::ShowClaim(Spanned::new(id, self.span(rest, after))),
+                ))
+            }
+            "explain" if depth == 0 => {
+                let (rest, inner) = self.statement(rest, depth + 1)?;
+                Ok((rest, Statement::Explain(Box::new(inner))))
+            }
+            "add" => self.add(rest),
+            "update" => {
+                let (rest, _) = self.expect("claims", rest, "`update` is followed by `claims`")?;
+                let (rest, _) = self.expect("set", rest, "expected `set` after `update claims`")?;
+                let (rest, set) = self.assignments(rest)?;
+                let (rest, filter) = self.opt_where(rest, Table::Claims)?;
+                self.expect_end(rest, if filter.is_none() { &["where"] } else { &[] })?;
+                Ok((rest, Statement::Update { set, filter }))
+            }
+            "delete" => {
+                let (rest, _) = self.expect("claims", rest, "`delete` is followed by `claims`")?;
+                let (rest, filter) = self.opt_where(rest, Table::Claims)?;
+                self.expect_end(rest, if filter.is_none() { &["where"] } else { &[] })?;
+                Ok((rest, Statement::Delete { filter }))
+            }
+            "alias" => {
+                let (rest, alias) =
+                    self.string_arg(rest, "a new name in double quotes after `alias`")?;
+                let (rest, _) = self.expect("to", rest, "expected `to` and the speaker's name")?;
+                let (rest, speaker) =
+                    self.string_arg(rest, "the speaker's name in double quotes after `to`")?;
+                Ok((rest, Statement::Alias { alias, speaker }))
+            }
+            "begin" => Ok((rest, Statement::Begin)),
+            "commit" => Ok((rest, Statement::Commit)),
+            "rollback" => Ok((rest, Statement::Rollback)),
+            _ => {
+                let hint = did_you_mean(word, STATEMENTS.iter().copied())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                fail(
+                    i,
+                    token(i).len(),
+                    format!(
+                        "expected a statement (claims, count claims, speakers, sources, show claim, explain, add, update, delete, alias, begin, commit or rollback), found {}{hint}",
+                        found(i)
+                    ),
+                )
+            }
+        }
+    }
+
+    pub(super) fn claims_query<'a>(&self, i: &'a str) -> PResult<'a, Statement> {
+        let (i, select) = self.opt_select(i)?;
+        let (i, filter) = self.opt_where(i, Table::Claims)?;
+        let (i, group_by) = self.opt_group_by(i)?;
+        let (i, order) = self.opt_order(i, Table::Claims)?;
+        let (i, (limit, offset, limit_params)) = self.opt_limit(i)?;
+        let mut expected = Vec::new();
+        let seen = [
+            select.is_some(),
+            filter.is_some(),
+            group_by.is_some(),
+            !order.is_empty(),
+            limit.is_some() || limit_params.limit.is_some(),
+        ];
+        for (n, clause) in ["select", "where", "group by", "order by", "limit"]
+            .into_iter()
+            .enumerate()
+        {
+            if !seen[n..].iter().any(|&s| s) {
+                expected.push(clause);
+            }
+        }
+        let has_limit = limit.is_some() || limit_params.limit.is_some();
+        if has_limit && offset.is_none() && limit_params.offset.is_none() {
+            expected.push("offset");
+        }
+        self.expect_end(i, &expected)?;
+        Ok((
+            i,
+            Statement::Claims(ClaimsQuery {
+                select,
+                filter,
+                group_by,
+                order,
+                limit,
+                offset,
+                limit_params,
+            }),
+        ))
+    }
+
+    pub(super) fn list_query<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Statement> {
+        let (i, select) = match self.keyword("select", i) {
+            Ok((mut rest, _)) => {
+                let mut fields = Vec::new();
+                loop {
+                    let (r, f) = self
+                        .field(rest, table)
+                        .map_err(|e| cut_with(e, "expected a field in `select`"))?;
+                    fields.push(f);
+                    match self.punct(',', r) {
+                        Ok((r, _)) => rest = r,
+                        Err(_) => break (r, Some(fields)),
+                    }
+                }
+            }
+            Err(_) => (i, None),
+        };
+        let (i, filter) = self.opt_where(i, table)?;
+        let (i, order) = self.opt_order(i, table)?;
+        let (i, (limit, offset, limit_params)) = self.opt_limit(i)?;
+        let mut expected = Vec::new();
+        let limited = limit.is_some() || limit_params.limit.is_some();
+        if select.is_none() && filter.is_none() && order.is_empty() && !limited {
+            expected.push("select");
+        }
+        if filter.is_none() && order.is_empty() && !limited {
+            expected.push("where");
+        }
+        if !limited {
+            if order.is_empty() {
+                expected.push("order by");
+            }
+            expected.push("limit");
+        }
+        self.expect_end(i, &expected)?;
+        Ok((
+            i,
+            Statement::List(ListQuery {
+                table,
+                select,
+                filter,
+                order,
+                limit,
+                offset,
+                limit_params,
+            }),
+        ))
+    }
+
+    pub(super) fn add<'a>(&self, i: &'a str) -> PResult<'a, Statement> {
+        let (i, _) = ws(i)?;
+        let (rest, what) = take_while(is_ident_char).parse(i)?;
+        match what.to_ascii_lowercase().as_str() {
+            "source" => {
+                let (rest, id) = self.string_arg(
+                    rest,
+                    "the new source's id in double quotes after `add source`",
+                )?;
+                let (rest, _) =
+                    self.expect("with", rest, "expected `with` and the source's fields")?;
+                let (rest, fields) = self.assignments(rest)?;
+                Ok((rest, Statement::AddSource { id, fields }))
+            }
+            "speaker" => {
+                let (rest, name) = self.string_arg(
+                    rest,
+                    "the speaker's name in double quotes after `add speaker`",
+                )?;
+                let (rest, aliases) = match self.keyword("aliases", rest) {
+                    Ok((r, _)) => {
+                        let (r, _) = ws(r)?;
+                        let (after, list) = self.list(r)?;
+                        let items = list
+                            .into_iter()
+                            .map(|(lit, span)| Spanned::new(lit, span))
+                            .collect();
+                        (after, items)
+                    }
+                    Err(_) => (rest, Vec::new()),
+                };
+                let (rest, description) = match self.keyword("description", rest) {
+                    Ok((r, _)) => {
+                        let (r, d) = self.string_arg(r, "a description in double quotes")?;
+                        (r, Some(d))
+                    }
+                    Err(_) => (rest, None),
+                };
+                Ok((
+                    rest,
+                    Statement::AddSpeaker {
+                        name,
+                        aliases,
+                        description,
+                    },
+                ))
+            }
+            "claim" => {
+                let (rest, _) =
+                    self.expect("with", rest, "expected `with` and the claim's fields")?;
+                let (rest, fields) = self.assignments(rest)?;
+                Ok((rest, Statement::AddClaim { fields }))
+            }
+            _ => fail(
+                i,
+                token(i).len(),
+                format!(
+                    "`add` is followed by `source`, `speaker` or `claim`, found {}",
+                    found(i)
+                ),
+            ),
+        }
+    }
+
+    /// A string (or parameter) argument.
+    pub(super) fn string_arg<'a>(&self, i: &'a str, what: &str) -> PResult<'a, Spanned<Literal>> {
+        let (i, _) = ws(i)?;
+        if !(i.starts_with('"') || i.starts_with('$')) {
+            return fail(
+                i,
+                token(i).len(),
+                format!("expected {what}, found {}", found(i)),
+            );
+        }
+        let (rest, value) = self.value(i, what)?;
+        Ok((rest, Spanned::new(value, self.span(i, rest))))
+    }
+
+    /// `name = value, ...`
+    pub(super) fn assignments<'a>(&self, mut i: &'a str) -> PResult<'a, Vec<Assignment>> {
+        let mut out = Vec::new();
+        loop {
+            let (at, _) = ws(i)?;
+            let Ok((rest, name)) = take_while1::<_, _, PErr>(is_ident_char).parse(at) else {
+                return fail(
+                    at,
+                    token(at).len(),
+                    format!("expected a field name, found {}", found(at)),
+                );
+            };
+            let name = Spanned::new(name.to_ascii_lowercase(), self.span(at, rest));
+            let (rest, _) = self
+                .punct('=', rest)
+                .map_err(|e| cut_with(e, &format!("expected `=` after `{}`", name.node)))?;
+            let (rest, _) = ws(rest)?;
+            let (after, value) = self.value(rest, &format!("a value after `{} =`", name.node))?;
+            out.push(Assignment {
+                name,
+                value: Spanned::new(value, self.span(rest, after)),
+            });
+            i = after;
+            match self.punct(',', i) {
+                Ok((r, _)) => i = r,
+                Err(_) => return Ok((i, out)),
+            }
+        }
+    }
+
+    /// Succeeds when only `;`, comments or the end follow; otherwise names the stray token.
+    pub(super) fn expect_end<'a>(&self, i: &'a str, expected: &[&'static str]) -> PResult<'a, ()> {
+        let (rest, _) = ws(i)?;
+        if rest.is_empty() || rest.starts_with(';') {
+            return Ok((i, ()));
+        }
+        let word = token(rest);
+        let hint = did_you_mean(
+            word,
+            expected.iter().map(|e| e.split(' ').next().unwrap_or(e)),
+        )
+        .map(|s| format!(": did you mean `{s}`?"))
+        .unwrap_or_else(|| {
+            let mut list: Vec<String> = expected.iter().map(|e| format!("`{e}`")).collect();
+            list.push("the end of the statement".into());
+            format!(": expected {}", join_or(&list))
+        });
+        fail(rest, word.len(), format!("unexpected `{word}`{hint}"))
+    }
+
+    pub(super) fn opt_select<'a>(
+        &self,
+        i: &'a str,
+    ) -> PResult<'a, Option<Vec<Spanned<SelectItem>>>> {
+        let Ok((mut rest, _)) = self.keyword("select", i) else {
+            return Ok((i, None));
+        };
+        let mut items = Vec::new();
+        loop {
+            let (r, item) = self.select_item(rest, Table::Claims).map_err(|e| {
+                cut_with(
+                    e,
+                    "expected a field or an aggregate (count, avg, min, max, sum) in `select`",
+                )
+            })?;
+            items.push(item);
+            match self.punct(',', r) {
+                Ok((r, _)) => rest = r,
+                Err(_) => return Ok((r, Some(items))),
+            }
+        }
+    }
+
+    /// A field, or `count(*)`, `avg(field)`, ...
+    pub(super) fn select_item<'a>(
+        &self,
+        i: &'a str,
+        table: Table,
+    ) -> PResult<'a, Spanned<SelectItem>> {
+        let (i, _) = ws(i)?;
+        let (rest, word) = take_while1(is_ident_char).parse(i)?;
+        let aggregate = match word.to_ascii_lowercase().as_str() {
+            "count" => Some(Aggregate::Count),
+            "avg" => Some(Aggregate::Avg),
+            "min" => Some(Aggregate::Min),
+            "max" => Some(Aggregate::Max),
+            "sum" => Some(Aggregate::Sum),
+            _ => None,
+        };
+        if let (Some(agg), Ok((r, _))) = (aggregate, self.punct('(', rest)) {
+            let (r, _) = ws(r)?;
+            let (r, field) = if let Some(after_star) = r.strip_prefix('*') {
+                if agg != Aggregate::Count {
+                    return fail(
+                        r,
+                        1,
+                        format!(
+                            "`{}(*)` is not defined: name a numeric field, as in {}(confidence)",
+                            agg.name(),
+                            agg.name()
+                        ),
+                    );
+                }
+                (after_star, None)
+            } else {
+                let (r, f) = self
+                    .field(r, table)
+                    .map_err(|e| cut_with(e, "expected a field or `*`"))?;
+                (r, Some(f.node))
+            };
+            let (r, _) = self
+                .punct(')', r)
+                .map_err(|e| cut_with(e, "expected `)`"))?;
+            return Ok((
+                r,
+                Spanned::new(SelectItem::Aggregate(agg, field), self.span(i, r)),
+            ));
+        }
+        let (rest, field) = self.field(i, table)?;
+        Ok((
+            rest,
+            Spanned::new(SelectItem::Field(field.node), field.span),
+        ))
+    }
+
+    pub(super) fn opt_where<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Option<Expr>> {
+        match self.keyword("where", i) {
+            Ok((rest, _)) => {
+                let (rest, expr) = self
+                    .condition(rest, table, 0)
+                    .map_err(|e| cut_with(e, "expected a condition after `where`"))?;
+                Ok((rest, Some(expr)))
+            }
+            Err(Err::Error(_)) => Ok((i, None)),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub(super) fn opt_group_by<'a>(&self, i: &'a str) -> PResult<'a, Option<Spanned<Field>>> {
+        let Ok((rest, _)) = self.keyword("group", i) else {
+            return Ok((i, None));
+        };
+        let (rest, _) = self.expect("by", rest, "expected `by` after `group`")?;
+        let (rest, field) = self
+            .field(rest, Table::Claims)
+            .map_err(|e| cut_with(e, "expected a field name after `group by`"))?;
+        Ok((rest, Some(field)))
+    }
+
+    pub(super) fn opt_order<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Vec<OrderBy>> {
+        let Ok((mut rest, _)) = self.keyword("order", i) else {
+            return Ok((i, Vec::new()));
+        };
+        rest = self.expect("by", rest, "expected `by` after `order`")?.0;
+        let mut keys = Vec::new();
+        loop {
+            let (r, key) = self
+                .select_item(rest, table)
+                .map_err(|e| cut_with(e, "expected a field name after `order by`"))?;
+            let (r, descending) = match self.keyword("desc", r) {
+                Ok((r, _)) => (r, true),
+                Err(_) => match self.keyword("asc", r) {
+                    Ok((r, _)) => (r, false),
+                    Err(_) => (r, false),
+                },
+            };
+            keys.push(OrderBy { key, descending });
+            match self.punct(',', r) {
+                Ok((r, _)) => rest = r,
+                Err(_) => return Ok((r, keys)),
+            }
+        }
+    }
+
+    pub(super) fn whole_number<'a>(&self, i: &'a str, what: &str) -> PResult<'a, u64> {
+        let (i, _) = ws(i)?;
+        match digit1::<_, PErr>(i) {
+            Ok((after, digits)) if !after.starts_with(|c: char| is_ident_char(c) || c == '.') => {
+                match digits.parse::<u64>() {
+                    Ok(n) => Ok((after, n)),
+                    Err(_) => fail(i, digits.len(), format!("{what} is too large")),
+                }
+            }
+            _ => fail(
+                i,
+                token(i).len(),
+                format!("`{what}` takes a whole number, found {}", found(i)),
+            ),
+        }
+    }
+
+    /// `limit N [offset M]`, where N and M may be `$parameters`.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn opt_limit<'a>(
+        &self,
+        i: &'a str,
+    ) -> PResult<'a, (Option<u64>, Option<u64>, LimitParams)> {
+        let mut params = LimitParams::default();
+        let Ok((rest, _)) = self.keyword("limit", i) else {
+            return Ok((i, (None, None, params)));
+        };
+        let (rest, limit) = self.count_or_param(rest, "limit", &mut params.limit)?;
+        match self.keyword("offset", rest) {
+            Ok((r, _)) => {
+                let (r, offset) = self.count_or_param(r, "offset", &mut params.offset)?;
+                Ok((r, (limit, offset, params)))
+            }
+            Err(_) => Ok((rest, (limit, None, params))),
+        }
+    }
+
+    /// A whole number, or a `$parameter` (recorded in `param`, the number left `None`).
+    pub(super) fn count_or_param<'a>(
+        &self,
+        i: &'a str,
+        what: &str,
+        param: &mut Option<Spanned<String>>,
+    ) -> PResult<'a, Option<u64>> {
+        let (i, _) = ws(i)?;
+        if i.starts_with('$') {
+            let (after, value) = self.value(i, what)?;
+            if let Literal::Param(name) = value {
+                *param = Some(Spanned::new(name, self.span(i, after)));
+            }
+            return Ok((after, None));
+        }
+        let (after, n) = self.whole_number(i, what)?;
+        Ok((after, Some(n)))
+    }
+}
