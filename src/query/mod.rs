@@ -28,6 +28,7 @@
 //! [`QueryError`]: crate::error::QueryError
 
 mod ast;
+mod bind;
 mod check;
 mod exec;
 mod parse;
@@ -40,7 +41,8 @@ pub use ast::{
     Aggregate, Assignment, ClaimsQuery, Expr, Field, FieldType, ListQuery, Literal, Op, OrderBy,
     SelectItem, Spanned, Statement, Table,
 };
-pub use check::{bind, check, compile_regex, Params};
+pub use bind::{bind, Params};
+pub use check::{check, compile_regex};
 pub(crate) use exec::{claim_matches, Speakers};
 pub use exec::{
     execute_read, matching_claims, stream_claims, ClaimDetail, ClaimRow, ContextLine, Done,
