@@ -6,10 +6,10 @@
 //!    its input into statements with [`split_statements`] (`script.rs`, the
 //!    [`Scanner`] reads stdin line by line in one pass) and hands each one to
 //!    a [`crate::Session`] or [`crate::Db::query`] (`db/statements.rs`).
-//! 2. [`parse`] (`parse.rs`) turns the text into a [`Statement`] (`ast.rs`)
+//! 2. [`parse`] (`parse/`: statements, conditions, literals) turns the text into a [`Statement`] (`ast.rs`)
 //!    whose fields and values keep their spans; a mistake is a
 //!    [`QueryError`] with a span, drawn with a caret by the caller.
-//! 3. [`bind`] and [`check`] (`check.rs`) put the caller's [`Params`] in
+//! 3. [`bind`] (`bind.rs`) and [`check`] (`check.rs`) put the caller's [`Params`] in
 //!    place of `$1` and `$name` and catch type errors before anything runs.
 //! 4. `Db` opens one read view of the store ([`crate::store::ReadView`]: a
 //!    consistent state for the whole statement) and [`plan`] (`plan.rs`)
