@@ -11,7 +11,7 @@ pub(super) fn confidence_bounds(e: &Expr, low: &mut f64, high: &mut f64) -> bool
     let scale = f64::from(Confidence::SCALE);
     // A superset of the exact range, in whole ten-thousandths; the filter
     // applied afterwards makes the answer exact.
-    let mut narrow = |op: Op, n: f64| {
+    let narrow = |op: Op, n: f64| {
         let scaled = n * scale;
         match op {
             Op::Ge | Op::Gt => *low = low.max(scaled.floor()),
@@ -23,30 +23,7 @@ pub(super) fn confidence_bounds(e: &Expr, low: &mut f64, high: &mut f64) -> bool
             _ => {}
         }
     };
-    match e {
-        Expr::Compare { field, op, value } if field.node == Field::Confidence => {
-            match (&value.node, op) {
-                (Literal::Num(n), Op::Ge | Op::Gt | Op::Le | Op::Lt | Op::Eq) => {
-                    narrow(*op, *n);
-                    true
-                }
-                _ => false,
-            }
-        }
-        Expr::Between {
-            field,
-            low: lo,
-            high: hi,
-        } if field.node == Field::Confidence => match (&lo.node, &hi.node) {
-            (Literal::Num(a), Literal::Num(b)) => {
-                narrow(Op::Ge, *a);
-                narrow(Op::Le, *b);
-                true
-            }
-            _ => false,
-        },
-        _ => false,
-    }
+    numeric_bounds(e, Field::Confidence, &[Op::Eq], narrow)
 }
 
 /// The ids `id = N` or `id in (...)` names (whole numbers only).
@@ -73,7 +50,7 @@ pub(super) fn id_list(e: &Expr) -> Option<Vec<ClaimId>> {
 
 /// Narrows `first..=last` by a range condition on `id`, if `e` is one.
 pub(super) fn id_bounds(e: &Expr, first: &mut u64, last: &mut u64) -> bool {
-    let mut narrow = |op: Op, n: f64| {
+    let narrow = |op: Op, n: f64| {
         if n.is_nan() {
             return;
         }
@@ -88,24 +65,39 @@ pub(super) fn id_bounds(e: &Expr, first: &mut u64, last: &mut u64) -> bool {
             _ => {}
         }
     };
+    // `id = N` is a list of ids (`id_list`), read before ranges are.
+    numeric_bounds(e, Field::Id, &[], narrow)
+}
+
+/// If `e` bounds `field` by numbers (`<`, `<=`, `>`, `>=`, the operators in
+/// `also`, or `between`), hands each bound to `narrow` and says so.
+fn numeric_bounds(e: &Expr, field: Field, also: &[Op], mut narrow: impl FnMut(Op, f64)) -> bool {
     match e {
-        Expr::Compare { field, op, value } if field.node == Field::Id => match (&value.node, op) {
-            (Literal::Num(n), Op::Ge | Op::Gt | Op::Le | Op::Lt) => {
+        Expr::Compare {
+            field: f,
+            op,
+            value,
+        } if f.node == field => match &value.node {
+            Literal::Num(n)
+                if matches!(op, Op::Ge | Op::Gt | Op::Le | Op::Lt) || also.contains(op) =>
+            {
                 narrow(*op, *n);
                 true
             }
             _ => false,
         },
-        Expr::Between { field, low, high } if field.node == Field::Id => {
-            match (&low.node, &high.node) {
-                (Literal::Num(a), Literal::Num(b)) => {
-                    narrow(Op::Ge, *a);
-                    narrow(Op::Le, *b);
-                    true
-                }
-                _ => false,
+        Expr::Between {
+            field: f,
+            low,
+            high,
+        } if f.node == field => match (&low.node, &high.node) {
+            (Literal::Num(a), Literal::Num(b)) => {
+                narrow(Op::Ge, *a);
+                narrow(Op::Le, *b);
+                true
             }
-        }
+            _ => false,
+        },
         _ => false,
     }
 }
