@@ -125,7 +125,7 @@ const CASES: &[Case] = &[
     Case {
         name: "a database of a future format",
         given: Given::Args(&["--db", "{dir}/future.db", "query", "count claims"]),
-        error: "error: cannot open {dir}/future.db: database format version 99 is not supported (this claimdb reads version 3)",
+        error: "error: cannot open {dir}/future.db: database format version 99 is not supported (this claimdb reads version 4)",
     },
     Case {
         name: "a truncated database",

@@ -69,6 +69,24 @@ fn statements_read_only_what_they_return() {
     assert_eq!((out.claims().unwrap().len(), n), (5, 5));
     let (out, n) = read(r#"count claims where speaker = "Beta Speaker""#);
     assert_eq!((out.count(), n), (Some(1_000), 1_000));
+    // Planning reads the counts kept beside the indexes, not the entries:
+    // its estimates are exact, and explain reads no claim.
+    let estimate = |q: &str| {
+        let (out, n) = read(&format!("explain {q}"));
+        assert_eq!(n, 0);
+        out.plan().unwrap().estimated_rows
+    };
+    assert_eq!(estimate(r#"claims where speaker = "Beta Speaker""#), 1_000);
+    let t3 = read(r#"count claims where tag = "t3""#).0.count().unwrap();
+    assert_eq!(estimate(r#"claims where tag = "t3""#), t3);
+    let in_range = read("count claims where confidence between 0.25 and 0.2599")
+        .0
+        .count()
+        .unwrap();
+    assert_eq!(
+        estimate("claims where confidence between 0.25 and 0.2599"),
+        in_range
+    );
     // Top k: every claim is read, 3 are kept and returned.
     let (out, _) = read("claims order by confidence desc, id limit 3");
     let top: Vec<u64> = out.claims().unwrap().iter().map(|r| r.claim.id).collect();

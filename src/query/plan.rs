@@ -5,8 +5,9 @@
 //! path: equality (or `in`, or `has tag`) on speaker, source, origin, tag or
 //! status reads one index entry range per value; an `or` whose every branch
 //! is indexable reads the union of their ranges; the confidence conditions
-//! together make one range of the confidence index. The planner counts the
-//! index entries each candidate would read (capped, so planning stays cheap)
+//! together make one range of the confidence index. The planner reads how
+//! many entries each candidate holds from the counts kept beside the
+//! indexes (no scan, so planning and `explain` cost the same at any size)
 //! and takes the smallest, unless it would read as much as a full scan.
 //! Conditions on `id` read the claims by primary key (`id = N`, `id in
 //! (...)`, ranges). Whatever the access path, the executor still applies the
@@ -28,9 +29,6 @@ use super::ranges::{confidence_bounds, id_bounds, id_list};
 use crate::error::Result;
 use crate::model::{ClaimId, Confidence, Status};
 use crate::store::{IndexScan, ReadView};
-
-/// Index entries counted at most when estimating (a bound on planning cost).
-const ESTIMATE_CAP: usize = 100_000;
 
 /// How a statement's claims are found.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,7 +57,7 @@ pub struct Plan {
     pub access: Access,
     /// What is scanned: "claims", "speakers" or "sources".
     pub table: &'static str,
-    /// How many records the access path reads (exact for indexes up to a cap).
+    /// How many records the access path reads (exact for indexes).
     pub estimated_rows: u64,
     /// The condition applied to each record read, as written.
     pub filter: Option<String>,
@@ -466,11 +464,8 @@ fn index_scans(store: &dyn ReadView, e: &Expr) -> Result<Option<Vec<IndexScan>>>
     }
 }
 
-fn count(store: &dyn ReadView, scans: &[IndexScan]) -> u64 {
-    scans
-        .iter()
-        .map(|s| store.scan_index(s).take(ESTIMATE_CAP).count() as u64)
-        .sum()
+fn count(store: &dyn ReadView, scans: &[IndexScan]) -> Result<u64> {
+    scans.iter().map(|s| store.index_count(s)).sum()
 }
 
 fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<(Access, u64)> {
@@ -542,7 +537,7 @@ fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<(Access,
     }
     let mut best: Option<(Vec<IndexScan>, u64)> = None;
     for scans in candidates {
-        let estimate = count(store, &scans);
+        let estimate = count(store, &scans)?;
         if best.as_ref().is_none_or(|(_, n)| estimate < *n) {
             best = Some((scans, estimate));
         }

@@ -86,6 +86,20 @@ pub(crate) fn index_entries(c: &Claim) -> Vec<(T, Vec<u8>)> {
     out
 }
 
+/// The key under which the `counts` tree keeps how many entries an index
+/// holds for one value: the index tree's number, then the value's key.
+pub(crate) fn count_key(tree: T, value: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(value.len() + 1);
+    key.push(tree as u8);
+    key.extend_from_slice(value);
+    key
+}
+
+/// The count key of an index entry (its key without the trailing claim id).
+pub(crate) fn count_key_of_entry(tree: T, entry: &[u8]) -> Vec<u8> {
+    count_key(tree, &entry[..entry.len().saturating_sub(8)])
+}
+
 /// The claim id an index key ends with.
 pub(crate) fn claim_of(key: &[u8]) -> Option<ClaimId> {
     trailing_u64(key)

@@ -32,10 +32,12 @@ pub(crate) enum T {
     IdxConfidence,
     IdxStatus,
     IdxTag,
+    /// Entries per index value: (index tree, value) -> count.
+    Counts,
 }
 
 /// Every tree, in [`T`] order.
-pub(crate) const TREES: [T; 12] = [
+pub(crate) const TREES: [T; 13] = [
     T::Meta,
     T::Claims,
     T::Sources,
@@ -48,6 +50,7 @@ pub(crate) const TREES: [T; 12] = [
     T::IdxConfidence,
     T::IdxStatus,
     T::IdxTag,
+    T::Counts,
 ];
 
 impl T {
@@ -66,6 +69,7 @@ impl T {
             "idx_confidence",
             "idx_status",
             "idx_tag",
+            "counts",
         ][self as usize]
     }
 }

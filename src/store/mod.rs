@@ -41,13 +41,14 @@ pub use verify::{Problem, VerifyReport};
 /// The format this build reads and writes.
 ///
 /// Version 2 keys the tag index by [`crate::cite::fold_key`] (version 1 by
-/// the lowercased tag); version 3 keeps the claim count in `meta`. An older
+/// the lowercased tag); version 3 keeps the claim count in `meta`; version 4
+/// keeps a count per index value in `counts`. An older
 /// database is migrated when it is opened, by rebuilding everything derived
 /// from the records ([`WriteTx::rebuild_derived`]) in one transaction.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Older versions this build migrates on open.
-const MIGRATES_FROM: &[u32] = &[1, 2];
+const MIGRATES_FROM: &[u32] = &[1, 2, 3];
 
 /// One consistent state of the database, for reading.
 pub trait ReadView {
@@ -67,6 +68,9 @@ pub trait ReadView {
     fn claim_count(&self) -> Result<u64>;
     /// The claim ids an index holds for `scan`, in key order.
     fn scan_index(&self, scan: &IndexScan) -> Box<dyn Iterator<Item = Result<ClaimId>> + '_>;
+    /// How many entries `scan` would read, from counts kept with the index
+    /// (no scan: planning and `explain` stay cheap at any size).
+    fn index_count(&self, scan: &IndexScan) -> Result<u64>;
     /// A source by id (without its text).
     fn source(&self, id: &str) -> Result<Option<Source>>;
     /// Every source, in id order.

@@ -19,7 +19,7 @@
 
 use std::ops::Bound;
 
-use super::indexes::{claim_of, index_entries, IndexScan};
+use super::indexes::{claim_of, count_key, count_key_of_entry, index_entries, IndexScan};
 use super::keys::KeyBuf;
 use super::kv::{KvRead, KvWrite, Overlay, T};
 use super::verify::VerifyReport;
@@ -109,6 +109,29 @@ impl<K: KvRead> ReadView for Records<K> {
         }))
     }
 
+    fn index_count(&self, scan: &IndexScan) -> Result<u64> {
+        let tree = scan.index().tree;
+        let decode = |v: &[u8]| codec::decode::<u64>(v, "index count");
+        match scan.keys() {
+            (value, None) => self
+                .kv
+                .get(T::Counts, &count_key(tree, &value))?
+                .map_or(Ok(0), |v| decode(&v)),
+            (first, Some(last)) => {
+                let last = &last[..last.len().saturating_sub(8)];
+                let mut n = 0;
+                for entry in self.kv.range(
+                    T::Counts,
+                    Bound::Included(count_key(tree, &first)),
+                    Bound::Included(count_key(tree, last)),
+                ) {
+                    n += decode(&entry?.1)?;
+                }
+                Ok(n)
+            }
+        }
+    }
+
     fn source(&self, id: &str) -> Result<Option<Source>> {
         self.kv
             .get(T::Sources, &KeyBuf::new().str(id).finish())?
@@ -194,6 +217,19 @@ impl<'b> RecordWriter<'b> {
         &mut self.records.kv
     }
 
+    /// Keeps the per-value count of an index entry added (+1) or removed (-1).
+    fn count_entry(&mut self, tree: T, entry: &[u8], delta: i64) -> Result<()> {
+        let key = count_key_of_entry(tree, entry);
+        let now: u64 = match self.records.kv.get(T::Counts, &key)? {
+            Some(v) => codec::decode(&v, "index count")?,
+            None => 0,
+        };
+        match now.saturating_add_signed(delta) {
+            0 => self.kv().remove(T::Counts, key),
+            n => self.kv().insert(T::Counts, key, codec::encode(&n)?),
+        }
+    }
+
     fn add_to_count(&mut self, delta: i64) -> Result<()> {
         let now = self.records.claim_count()?;
         let next = now.saturating_add_signed(delta);
@@ -226,6 +262,7 @@ impl WriteTx for RecordWriter<'_> {
         match self.records.claim(claim.id)? {
             Some(old) => {
                 for (tree, key) in index_entries(&old) {
+                    self.count_entry(tree, &key, -1)?;
                     self.kv().remove(tree, key)?;
                 }
             }
@@ -237,6 +274,7 @@ impl WriteTx for RecordWriter<'_> {
             codec::encode(claim)?,
         )?;
         for (tree, key) in index_entries(claim) {
+            self.count_entry(tree, &key, 1)?;
             self.kv().insert(tree, key, Vec::new())?;
         }
         Ok(())
@@ -247,6 +285,7 @@ impl WriteTx for RecordWriter<'_> {
             return Ok(false);
         };
         for (tree, key) in index_entries(&old) {
+            self.count_entry(tree, &key, -1)?;
             self.kv().remove(tree, key)?;
         }
         self.kv().remove(T::Claims, id.to_be_bytes().to_vec())?;

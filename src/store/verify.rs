@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use std::ops::Bound;
 
-use super::indexes::{claim_of, index_entries, INDEXES};
+use super::indexes::{claim_of, count_key_of_entry, index_entries, INDEXES};
 use super::kv::{KvRead, KvWrite, T};
 use super::records::{claim_count_key, counter_key, RecordWriter, Records};
 use super::{codec, fold_name, KeyBuf, ReadView};
@@ -72,6 +72,8 @@ struct Derived {
     index: Vec<BTreeSet<Vec<u8>>>,
     /// Folded name -> speaker id.
     names: HashMap<Vec<u8>, u64>,
+    /// Count key -> entries the index holds for that value.
+    counts: HashMap<Vec<u8>, u64>,
     max_claim: u64,
     max_speaker: u64,
 }
@@ -166,6 +168,33 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
             );
         }
     }
+    let mut counts_seen = 0;
+    for entry in all(kv, T::Counts) {
+        let (key, value) = entry?;
+        counts_seen += 1;
+        let stored: Option<u64> = codec::decode(&value, "index count").ok();
+        if derived.counts.get(&key) != stored.as_ref() {
+            report.problem(
+                "count",
+                true,
+                format!(
+                    "the count kept for an index value is {}, but the index holds {}",
+                    stored.map_or("unreadable".to_string(), |n| n.to_string()),
+                    derived.counts.get(&key).copied().unwrap_or(0)
+                ),
+            );
+        }
+    }
+    if counts_seen < derived.counts.len() {
+        report.problem(
+            "count",
+            true,
+            format!(
+                "{} index values have no count kept",
+                derived.counts.len() - counts_seen
+            ),
+        );
+    }
     let counted = records.claim_count()?;
     if counted != claims.len() as u64 {
         report.problem(
@@ -195,7 +224,11 @@ pub(crate) fn rebuild(w: &mut RecordWriter<'_>) -> Result<()> {
     let (claims, speakers, _) = primary_records(&w.records.kv, &mut scratch)?;
     let derived = derive(&claims, &speakers);
     let mut stale: Vec<(T, Vec<u8>)> = Vec::new();
-    for tree in INDEXES.iter().map(|d| d.tree).chain([T::SpeakerNames]) {
+    for tree in INDEXES
+        .iter()
+        .map(|d| d.tree)
+        .chain([T::SpeakerNames, T::Counts])
+    {
         for entry in all(&w.records.kv, tree) {
             stale.push((tree, entry?.0));
         }
@@ -211,6 +244,9 @@ pub(crate) fn rebuild(w: &mut RecordWriter<'_>) -> Result<()> {
     let kv = &mut w.records.kv;
     for (tree, key) in stale {
         kv.remove(tree, key)?;
+    }
+    for (key, n) in derived.counts {
+        kv.insert(T::Counts, key, codec::encode(&n)?)?;
     }
     for (def, keys) in INDEXES.iter().zip(derived.index) {
         for key in keys {
@@ -388,6 +424,12 @@ fn derive(claims: &HashMap<u64, Claim>, speakers: &HashMap<u64, Speaker>) -> Der
             }
         }
     }
+    let mut counts = HashMap::new();
+    for (def, keys) in INDEXES.iter().zip(&index) {
+        for key in keys {
+            *counts.entry(count_key_of_entry(def.tree, key)).or_insert(0) += 1;
+        }
+    }
     let mut names = HashMap::new();
     for s in speakers.values() {
         for name in std::iter::once(&s.name).chain(&s.aliases) {
@@ -397,6 +439,7 @@ fn derive(claims: &HashMap<u64, Claim>, speakers: &HashMap<u64, Speaker>) -> Der
     Derived {
         index,
         names,
+        counts,
         max_claim: claims.keys().copied().max().unwrap_or(0),
         max_speaker: speakers.keys().copied().max().unwrap_or(0),
     }
