@@ -107,12 +107,10 @@ impl Session {
     /// Runs one statement with parameters.
     pub fn execute_with(&mut self, db: &Db, text: &str, params: &Params) -> Result<Output> {
         self.notes.clear();
-        let result = self.run(db, text, params);
-        if result.is_err() {
-            if let Some(p) = &mut self.pending {
-                p.failed = true;
-            }
-        }
+        let result = self
+            .prepare(text, params)
+            .and_then(|statement| self.run(db, text, statement));
+        self.note_failure(&result);
         result
     }
 
@@ -127,18 +125,32 @@ impl Session {
         each: &mut dyn FnMut(ClaimRow) -> Result<()>,
     ) -> Result<Option<Output>> {
         self.notes.clear();
-        if self.pending.is_none() {
-            let statement = self.prepare(text, &Params::new())?;
-            if let Some(stats) = query::stream_claims(&*db.view()?, &statement, each)? {
-                self.notes = stats.notes;
-                return Ok(None);
+        let result = self.prepare(text, &Params::new()).and_then(|statement| {
+            if self.pending.is_none() {
+                if let Some(stats) = query::stream_claims(&*db.view()?, &statement, each)? {
+                    self.notes = stats.notes;
+                    return Ok(None);
+                }
             }
-        }
-        self.execute(db, text).map(Some)
+            self.run(db, text, statement).map(Some)
+        });
+        self.note_failure(&result);
+        result
     }
 
-    fn run(&mut self, db: &Db, text: &str, params: &Params) -> Result<Output> {
-        let statement = self.prepare(text, params)?;
+    /// An error inside `begin … commit` spoils the transaction.
+    fn note_failure<A>(&mut self, result: &Result<A>) {
+        if result.is_err() {
+            if let Some(p) = &mut self.pending {
+                p.failed = true;
+            }
+        }
+    }
+
+    fn run(&mut self, db: &Db, text: &str, statement: Statement) -> Result<Output> {
+        if !self.force {
+            refuse_unconditional_at(&statement, query::statement_start(text))?;
+        }
         let done = |message: String| {
             Ok(Output::Done(Done {
                 message,
@@ -178,20 +190,14 @@ impl Session {
                 }))
             }
             (s, Some(pending)) if s.is_write() => {
-                if !self.force {
-                    refuse_unconditional_at(s, query::statement_start(text))?;
-                }
                 pending.statements.push(statement);
                 done(format!("held for commit ({} in this transaction)", plural(pending.statements.len(), "statement")))
             }
             (Statement::Explain(_), Some(_)) | (_, None) => {
-                if !self.force {
-                    refuse_unconditional_at(&statement, query::statement_start(text))?;
-                }
                 db.execute_forced(&statement, true).map(|(out, stats)| {
-                self.notes = stats.notes;
-                out
-            })
+                    self.notes = stats.notes;
+                    out
+                })
             }
             (_, Some(_)) => Err(transaction_error(
                 text,

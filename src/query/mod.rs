@@ -51,7 +51,7 @@ pub use exec::{
 pub use parse::{closest_name, did_you_mean, parse, KEYWORDS, MAX_DEPTH};
 pub use plan::{plan, Access, Plan};
 pub(crate) use record::Patterns;
-pub use script::{only_comments, split_statements, statement_start, Chunk, Scanner};
+pub use script::{split_statements, statement_start, Chunk, Scanner};
 
 /// Parses, binds and checks one statement: everything short of running it.
 pub fn prepare(text: &str, params: &Params) -> Result<Statement, crate::error::QueryError> {

@@ -123,14 +123,6 @@ pub fn statement_start(text: &str) -> usize {
     }
 }
 
-/// True when `text` holds nothing but whitespace and `--` comments.
-pub fn only_comments(text: &str) -> bool {
-    text.lines().all(|l| {
-        let l = l.trim();
-        l.is_empty() || l.starts_with("--")
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,9 +29,14 @@ pub fn table_csv(table: &Table) -> String {
         .collect::<Vec<_>>()
         .join(",")];
     for row in &table.rows {
-        lines.push(row.iter().map(cell).collect::<Vec<_>>().join(","));
+        lines.push(row_csv(row));
     }
     lines.join("\r\n")
+}
+
+/// One row's fields, without a line break.
+pub fn row_csv(row: &[Value]) -> String {
+    row.iter().map(cell).collect::<Vec<_>>().join(",")
 }
 
 #[cfg(test)]

@@ -299,22 +299,25 @@ impl<W: std::io::Write> ClaimWriter<W> {
 
     /// Writes one claim.
     pub fn claim(&mut self, row: &ClaimRow) -> std::io::Result<()> {
-        let table = Table::new(&CLAIM_COLUMNS, vec![claim_cells(row)], vec![], None);
+        let cells = claim_cells(row);
         match self.format {
             Format::Csv => {
                 if self.rows == 0 {
                     self.header()?;
                 }
-                let text = csv::table_csv(&table);
-                let line = text.split_once("\r\n").map_or("", |(_, row)| row);
-                write!(self.out, "\r\n{line}")?;
+                write!(self.out, "\r\n{}", csv::row_csv(&cells))?;
             }
             _ => {
                 if self.rows > 0 {
                     self.out.write_all(b"\n")?;
                 }
+                let object: Map<String, Json> = CLAIM_COLUMNS
+                    .iter()
+                    .zip(&cells)
+                    .map(|(name, cell)| (name.to_string(), cell_json(cell)))
+                    .collect();
                 self.out
-                    .write_all(Json::Object(row_object(&table, 0)).to_string().as_bytes())?;
+                    .write_all(Json::Object(object).to_string().as_bytes())?;
             }
         }
         self.rows += 1;

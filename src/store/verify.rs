@@ -127,34 +127,25 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
         }
     }
 
-    let mut seen_names = 0;
-    for entry in all(kv, T::SpeakerNames) {
-        let (key, value) = entry?;
-        seen_names += 1;
-        let id: Option<u64> = codec::decode(&value, "speaker name").ok();
-        if derived.names.get(&key) != id.as_ref() {
-            report.problem(
-                "names",
-                true,
-                format!(
-                    "the name {:?} points to speaker {} but no speaker of that id has it",
-                    String::from_utf8_lossy(&key[..key.len().saturating_sub(2)]),
-                    id.map_or("?".to_string(), |i| i.to_string())
-                ),
-            );
-        }
-    }
-    if seen_names < derived.names.len() {
-        report.problem(
+    compare_table(
+        kv,
+        T::SpeakerNames,
+        &derived.names,
+        &mut report,
+        (
             "names",
-            true,
+            "speaker names or aliases are missing from the name table",
+        ),
+        |key, stored| {
             format!(
-                "{} speaker names or aliases are missing from the name table",
-                derived.names.len() - seen_names
-            ),
-        );
-    }
-
+                "the name {} points to speaker {} but no speaker of that id has it",
+                crate::error::quoted(&String::from_utf8_lossy(
+                    &key[..key.len().saturating_sub(2)]
+                )),
+                stored.map_or("?".to_string(), |i| i.to_string())
+            )
+        },
+    )?;
     for (counter, max) in [
         ("claim", derived.max_claim),
         ("speaker", derived.max_speaker),
@@ -168,33 +159,20 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
             );
         }
     }
-    let mut counts_seen = 0;
-    for entry in all(kv, T::Counts) {
-        let (key, value) = entry?;
-        counts_seen += 1;
-        let stored: Option<u64> = codec::decode(&value, "index count").ok();
-        if derived.counts.get(&key) != stored.as_ref() {
-            report.problem(
-                "count",
-                true,
-                format!(
-                    "the count kept for an index value is {}, but the index holds {}",
-                    stored.map_or("unreadable".to_string(), |n| n.to_string()),
-                    derived.counts.get(&key).copied().unwrap_or(0)
-                ),
-            );
-        }
-    }
-    if counts_seen < derived.counts.len() {
-        report.problem(
-            "count",
-            true,
+    compare_table(
+        kv,
+        T::Counts,
+        &derived.counts,
+        &mut report,
+        ("count", "index values have no count kept"),
+        |key, stored| {
             format!(
-                "{} index values have no count kept",
-                derived.counts.len() - counts_seen
-            ),
-        );
-    }
+                "the count kept for an index value is {}, but the index holds {}",
+                stored.map_or("unreadable".to_string(), |n| n.to_string()),
+                derived.counts.get(key).copied().unwrap_or(0)
+            )
+        },
+    )?;
     let counted = records.claim_count()?;
     if counted != claims.len() as u64 {
         report.problem(
@@ -215,6 +193,39 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
         verify_anchor(records, claim, &sources, &mut report)?;
     }
     Ok(report)
+}
+
+/// Compares a derived table (the speaker-name table, the index counts:
+/// key to number) with the one stored in `tree`, both ways: each stored
+/// entry that differs is described by `differs`; the expected keys that are
+/// not stored at all make one problem, `missing` saying what they are.
+fn compare_table<K: KvRead + ?Sized>(
+    kv: &K,
+    tree: T,
+    expected: &HashMap<Vec<u8>, u64>,
+    report: &mut VerifyReport,
+    (area, missing): (&'static str, &str),
+    differs: impl Fn(&[u8], Option<u64>) -> String,
+) -> Result<()> {
+    let mut present = 0;
+    for entry in all(kv, tree) {
+        let (key, value) = entry?;
+        let stored: Option<u64> = codec::decode(&value, tree.name()).ok();
+        if expected.contains_key(&key) {
+            present += 1;
+        }
+        if expected.get(&key) != stored.as_ref() {
+            report.problem(area, true, differs(&key, stored));
+        }
+    }
+    if present < expected.len() {
+        report.problem(
+            area,
+            true,
+            format!("{} {missing}", expected.len() - present),
+        );
+    }
+    Ok(())
 }
 
 /// Rebuilds every index entry, the name table, the id counters and the
