@@ -239,15 +239,55 @@ pub struct QueryError {
     pub message: String,
     /// Where in the query text.
     pub span: Span,
+    /// What kind of mistake it is, for programs and tests that match on it.
+    pub kind: QueryErrorKind,
+}
+
+/// What kind of mistake a [`QueryError`] is; its message says the rest.
+/// New kinds may be added, so a `match` needs a wildcard arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QueryErrorKind {
+    /// A token the grammar does not allow where it stands, or the end of
+    /// the statement where more was needed.
+    Syntax,
+    /// A word that is not a field of the table the statement is about.
+    UnknownField,
+    /// A string with no closing `"`.
+    UnterminatedString,
+    /// An unknown or malformed escape in a string.
+    BadEscape,
+    /// A number that is malformed or too large.
+    BadNumber,
+    /// A statement over one of the language's limits: too long, nested too
+    /// deep, too many comparisons.
+    TooComplex,
+    /// A `$parameter` with no value bound, or one of the wrong shape.
+    Parameter,
+    /// A value of the wrong type or range for its field, a bad pattern, a
+    /// field that cannot be set: found after parsing, by the checks.
+    Invalid,
+    /// A speaker or source the database does not hold.
+    UnknownName,
+    /// A statement refused as written: `update` or `delete` without
+    /// `where`, `commit` outside a transaction.
+    Refused,
 }
 
 impl QueryError {
-    /// An error about `span`.
+    /// An error about `span`, of kind [`QueryErrorKind::Invalid`].
     pub fn new(message: impl Into<String>, span: Span) -> Self {
         QueryError {
             message: message.into(),
             span,
+            kind: QueryErrorKind::Invalid,
         }
+    }
+
+    /// The same error, of kind `kind`.
+    pub fn with_kind(mut self, kind: QueryErrorKind) -> Self {
+        self.kind = kind;
+        self
     }
 
     /// Draws the error the way a compiler does:

@@ -38,7 +38,7 @@ pub mod store;
 pub use db::{
     CheckScope, ClaimChanges, Db, OpenOptions, Prepared, Recheck, Session, Snapshot, Writer,
 };
-pub use error::{Error, QueryError, Result, Span, StorageError, StorageErrorKind};
+pub use error::{Error, QueryError, QueryErrorKind, Result, Span, StorageError, StorageErrorKind};
 pub use model::{
     Anchor, Claim, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Source, SourceKind,
     Speaker, SpeakerId, Status,

@@ -206,3 +206,90 @@ fn limit_and_offset_take_parameters() {
     let e = db.query("speakers limit $n").unwrap_err();
     assert_eq!(e.to_string(), "no value is bound to $n");
 }
+
+/// Each kind of mistake is typed, so a program can tell them apart without
+/// reading the message. One row per kind.
+#[test]
+fn query_errors_have_kinds_a_program_can_match() {
+    use claimdb::QueryErrorKind as K;
+    let db = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    let cases = [
+        ("claims were id = 1", K::Syntax),
+        ("claims where speeker = \"White\"", K::UnknownField),
+        ("claims where quote = \"open", K::UnterminatedString),
+        ("claims where quote = \"a\\qb\"", K::BadEscape),
+        ("claims where confidence > 1.2.3", K::BadNumber),
+        ("claims limit 99999999999999999999999", K::BadNumber),
+        (&format!("claims where {}id = 1{}", "(".repeat(70), ")".repeat(70)), K::TooComplex),
+        ("claims where speaker = $who", K::Parameter),
+        ("claims where confidence = \"high\"", K::Invalid),
+        ("add claim with speaker = \"Nobody At All\", source = \"fp-lazarus-review\", quote = \"mistake\", statement = \"s\", confidence = 0.5, rationale = \"r\"", K::UnknownName),
+        ("delete claims", K::Refused),
+    ];
+    for (text, kind) in cases {
+        match db.query(text) {
+            Err(claimdb::Error::Query(e)) => assert_eq!(e.kind, kind, "{text}: {}", e.message),
+            other => panic!("{text}: expected a query error, got {other:?}"),
+        }
+    }
+}
+
+/// The grammar's expectations at the end of an unfinished statement: what
+/// the shell offers first when completing.
+#[test]
+fn the_parser_says_what_may_come_next() {
+    use claimdb::query::{expected_at_end, Expected, Keyword as K, Table};
+    let keywords = |prefix: &str| -> Vec<K> {
+        expected_at_end(prefix)
+            .into_iter()
+            .filter_map(|e| match e {
+                Expected::Keyword(k) => Some(k),
+                _ => None,
+            })
+            .collect()
+    };
+    let cases: &[(&str, &[K])] = &[
+        (
+            "",
+            &[
+                K::Claims,
+                K::Count,
+                K::Speakers,
+                K::Sources,
+                K::Show,
+                K::Explain,
+                K::Add,
+            ],
+        ),
+        (
+            "claims ",
+            &[K::Select, K::Where, K::Group, K::Order, K::Limit],
+        ),
+        ("count ", &[K::Claims]),
+        ("add ", &[K::Source, K::Speaker, K::Claim]),
+        (
+            "claims where speaker = \"White\" ",
+            &[K::And, K::Or, K::Order, K::Limit],
+        ),
+        (
+            "claims where confidence ",
+            &[K::Not, K::In, K::Between, K::Is, K::Contains],
+        ),
+        ("claims order by id ", &[K::Desc, K::Asc, K::Limit]),
+        ("claims limit 5 ", &[K::Offset]),
+    ];
+    for (prefix, wanted) in cases {
+        let got = keywords(prefix);
+        for k in *wanted {
+            assert!(got.contains(k), "{prefix:?}: {k} not in {got:?}");
+        }
+    }
+    // What can never come next is not offered.
+    assert!(!keywords("claims ").contains(&K::Offset));
+    assert!(!keywords("claims limit 5 ").contains(&K::Where));
+    assert!(expected_at_end("claims where ").contains(&Expected::Field(Table::Claims)));
+    assert!(expected_at_end("speakers where ").contains(&Expected::Field(Table::Speakers)));
+    assert!(expected_at_end("claims where id = ").contains(&Expected::Value));
+    // A mistake before the end: nothing there can make it right.
+    assert!(expected_at_end("claims were ").is_empty());
+}

@@ -1,6 +1,7 @@
 //! The query parser and checker on arbitrary text: an error is fine, a panic
 //! or a stack overflow is not. A condition that parses prints back to text
-//! that parses to the same condition.
+//! that parses to the same condition. The lexer's tokens cover the text
+//! exactly, and asking the parser what may follow any prefix never panics.
 #![no_main]
 
 use claimdb::query::{parse, Statement};
@@ -28,4 +29,12 @@ fuzz_target!(|data: &[u8]| {
     for chunk in claimdb::query::split_statements(text) {
         assert!(text.get(chunk.offset..).is_some());
     }
+    let mut at = 0;
+    for token in claimdb::query::tokens(text) {
+        assert_eq!(token.span.start, at, "{text:?}");
+        assert!(token.span.end > at, "{text:?}");
+        at = token.span.end;
+        let _ = claimdb::query::expected_at_end(&text[..at]);
+    }
+    assert_eq!(at, text.len(), "{text:?}");
 });

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::statements::{plural, refuse_unconditional_at};
 use super::Db;
-use crate::error::{Error, QueryError, Result};
+use crate::error::{Error, QueryError, QueryErrorKind, Result};
 use crate::query::{self, ClaimRow, Done, Literal, Output, Params, Statement};
 
 /// Statements run one after another, with `begin … commit` transactions.
@@ -211,8 +211,8 @@ impl Session {
 fn transaction_error(text: &str, message: &str) -> Error {
     let start = text.len() - text.trim_start().len();
     let word = text.split_whitespace().next().unwrap_or("");
-    Error::Query(QueryError::new(
-        message,
-        crate::Span::new(start, start + word.len()),
-    ))
+    Error::Query(
+        QueryError::new(message, crate::Span::new(start, start + word.len()))
+            .with_kind(QueryErrorKind::Refused),
+    )
 }

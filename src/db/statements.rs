@@ -13,7 +13,7 @@ use std::path::Path;
 
 use super::writer::ClaimChanges;
 use super::{Db, Writer};
-use crate::error::{quoted, Error, QueryError, Result};
+use crate::error::{quoted, Error, QueryError, QueryErrorKind, Result};
 use crate::model::{ClaimId, NewClaim, NewSource, NewSpeaker, SourceKind, Status};
 use crate::query::{
     self, claim_matches, Assignment, Done, ExecStats, Expr, Literal, Output, Params, Patterns,
@@ -302,10 +302,10 @@ impl Db {
             let hint = query::closest_name(value, known.iter().map(String::as_str))
                 .map(|k| format!(" (did you mean {}?)", quoted(k)))
                 .unwrap_or_default();
-            return Err(Error::Query(QueryError::new(
-                format!("no {kind} {}{hint}", quoted(value)),
-                a.value.span,
-            )));
+            return Err(Error::Query(
+                QueryError::new(format!("no {kind} {}{hint}", quoted(value)), a.value.span)
+                    .with_kind(QueryErrorKind::UnknownName),
+            ));
         }
         Ok(())
     }
@@ -353,13 +353,16 @@ pub(super) fn refuse_unconditional_at(statement: &Statement, start: usize) -> Re
         Statement::Delete { filter: None } => "delete claims",
         _ => return Ok(()),
     };
-    Err(Error::Query(QueryError::new(
-        format!(
-            "`{verb}` without `where` would change every claim: add a condition \
+    Err(Error::Query(
+        QueryError::new(
+            format!(
+                "`{verb}` without `where` would change every claim: add a condition \
              (`where id > 0` means every claim), or run with --force"
-        ),
-        crate::Span::new(start, start + verb.len()),
-    )))
+            ),
+            crate::Span::new(start, start + verb.len()),
+        )
+        .with_kind(QueryErrorKind::Refused),
+    ))
 }
 
 /// The claims an update or delete touches inside its transaction: the ones

@@ -74,7 +74,7 @@ pub fn bind(stmt: &mut Statement, params: &Params) -> CheckResult {
         if let Literal::Param(name) = &lit.node {
             match params.get(name) {
                 Some(value) => lit.node = value.clone(),
-                None => result = Err(err(format!("no value is bound to ${name}"), lit.span)),
+                None => result = Err(param_err(format!("no value is bound to ${name}"), lit.span)),
             }
         }
     });
@@ -114,15 +114,15 @@ fn bind_limits(stmt: &mut Statement, params: &Params) -> CheckResult {
         (&mut slots.offset, offset, "offset"),
     ] {
         let Some(param) = slot.take() else { continue };
-        let value = params
-            .get(&param.node)
-            .ok_or_else(|| err(format!("no value is bound to ${}", param.node), param.span))?;
+        let value = params.get(&param.node).ok_or_else(|| {
+            param_err(format!("no value is bound to ${}", param.node), param.span)
+        })?;
         match value {
             Literal::Num(n) if *n >= 0.0 && n.fract() == 0.0 && *n <= MAX_WHOLE_NUMBER => {
                 *target = Some(*n as u64)
             }
             other => {
-                return Err(err(
+                return Err(param_err(
                     format!(
                         "`{what}` takes a whole number, and ${} is {other}",
                         param.node
@@ -227,4 +227,9 @@ fn visit_literals(stmt: &mut Statement, f: &mut dyn FnMut(&mut Spanned<Literal>)
         }
         Statement::Begin | Statement::Commit | Statement::Rollback => {}
     }
+}
+
+/// An error about a parameter's value (or its absence).
+fn param_err(message: String, span: crate::Span) -> crate::error::QueryError {
+    err(message, span).with_kind(crate::error::QueryErrorKind::Parameter)
 }

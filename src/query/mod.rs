@@ -2,13 +2,21 @@
 //!
 //! The life of a query, from the shell line to the storage read:
 //!
+//! 0. One lexer (`lex.rs`) cuts text into [`Token`]s with spans: keywords
+//!    ([`Keyword`]), words, numbers, strings, parameters, punctuation,
+//!    comments. Everything below that reads query text reads it through
+//!    the lexer, and so does the shell's highlighter and completer.
 //! 1. The shell, a script or `claimdb query` (`bin/claimdb/shell.rs`) cuts
-//!    its input into statements with [`split_statements`] (`script.rs`, the
-//!    [`Scanner`] reads stdin line by line in one pass) and hands each one to
-//!    a [`crate::Session`] or [`crate::Db::query`] (`db/statements.rs`).
-//! 2. [`parse`] (`parse/`: statements, conditions, literals) turns the text into a [`Statement`] (`ast.rs`)
-//!    whose fields and values keep their spans; a mistake is a
-//!    [`QueryError`] with a span, drawn with a caret by the caller.
+//!    its input into statements at `;` tokens with [`split_statements`]
+//!    (`script.rs`; the [`Scanner`] reads stdin line by line in one pass)
+//!    and hands each one to a [`crate::Session`] or [`crate::Db::query`]
+//!    (`db/statements.rs`).
+//! 2. [`parse`] (`parse/`: statements, conditions, literals; nom parsers
+//!    whose leaves take one token each) turns the text into a
+//!    [`Statement`] (`ast.rs`) whose fields and values keep their spans; a
+//!    mistake is a [`QueryError`] with a span and a kind, drawn with a
+//!    caret by the caller. [`expected_at_end`] says what the grammar
+//!    accepts after an unfinished statement (the shell's completion).
 //! 3. [`bind`] (`bind.rs`) and [`check`] (`check.rs`) put the caller's [`Params`] in
 //!    place of `$1` and `$name` and catch type errors before anything runs.
 //! 4. `Db` opens one read view of the store ([`crate::store::ReadView`]: a
@@ -31,6 +39,7 @@ mod ast;
 mod bind;
 mod check;
 mod exec;
+pub mod lex;
 mod parse;
 mod plan;
 mod ranges;
@@ -48,7 +57,8 @@ pub use exec::{
     execute_read, matching_claims, stream_claims, ClaimDetail, ClaimRow, ContextLine, Done,
     ExecStats, Output, Rows, SourceRow, SpeakerRow, Value,
 };
-pub use parse::{closest_name, did_you_mean, parse, KEYWORDS, MAX_DEPTH};
+pub use lex::{tokens, Keyword, Token, TokenKind, KEYWORDS};
+pub use parse::{closest_name, did_you_mean, expected_at_end, parse, Expected, MAX_DEPTH};
 pub use plan::{plan, Access, Plan};
 pub(crate) use record::Patterns;
 pub use script::{split_statements, statement_start, Chunk, Scanner};

@@ -6,6 +6,7 @@
 //! database failed, 2 for a usage error.
 
 mod commands;
+mod complete;
 mod paths;
 mod repl;
 mod shell;

@@ -2,19 +2,18 @@
 //!
 //! Statements end with `;` and may span lines: while one waits for its `;`
 //! the prompt is `   ...> `, as in sqlite3. Lines that start with `.` are
-//! shell commands. Tab completes from context: after `speaker =` (or inside
-//! its string) the speakers' names, after `source =` or `origin =` the
-//! source ids, after `where`, `and`, `or` the fields first, elsewhere
-//! keywords, fields and dot-commands; a hint from history completes the
-//! line. Keywords, strings and numbers are coloured, unless `NO_COLOR` is
-//! set or the output is not a terminal. History is kept in the user's data
+//! shell commands. Tab completes from context (`complete.rs`: what the
+//! grammar accepts next first, names after `speaker =` and `source =`); a
+//! hint from history completes the line. Keywords, strings, numbers and
+//! comments are coloured from the lexer's tokens, unless `NO_COLOR` is set
+//! or the output is not a terminal. History is kept in the user's data
 //! directory. Ctrl-C drops the current input; Ctrl-D leaves (saying so when
 //! it drops an unfinished statement).
 
 use std::borrow::Cow;
 use std::io::IsTerminal;
 
-use claimdb::query::{split_statements, Field, KEYWORDS};
+use claimdb::query::{split_statements, tokens, TokenKind};
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::{CmdKind, Highlighter};
@@ -22,6 +21,7 @@ use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::Validator;
 use rustyline::{Context, Editor, Helper};
 
+use crate::complete::{self, Names};
 use crate::paths;
 use crate::shell::{Flow, Shell};
 
@@ -39,15 +39,9 @@ Conditions: FIELD (= != < <= > >= contains, starts with, matches) VALUE, FIELD i
   FIELD between A and B, FIELD is [not] null, has tag "x"; joined with and, or, not, ( ).
 Example: claims where speaker = "Moriuchi" and confidence >= 0.8 order by confidence desc limit 5;"#;
 
-const DOT_COMMANDS: &[&str] = &[
-    ".help", ".format", ".output", ".read", ".timer", ".schema", ".open", ".quit", ".exit",
-];
-
 struct ShellHelper {
-    /// Speaker names (and aliases) of the open database, quoted.
-    speakers: Vec<String>,
-    /// Source ids of the open database, quoted.
-    sources: Vec<String>,
+    /// Speaker names (and aliases) and source ids of the open database, quoted.
+    names: Names,
     colour: bool,
     /// Suggests the rest of a line from history, fish-style (accept with →).
     history: HistoryHinter,
@@ -76,28 +70,6 @@ fn is_complete(input: &str) -> bool {
         || split_statements(input).last().is_none_or(|c| c.terminated)
 }
 
-/// The field a value is being typed for: the word before `=` (or `in (`,
-/// `!=`) just before `at`.
-fn field_before(before: &str) -> Option<String> {
-    let rest = before.trim_end();
-    let rest = rest
-        .strip_suffix("in (")
-        .or_else(|| rest.strip_suffix("in("))
-        .or_else(|| rest.strip_suffix("!="))
-        .or_else(|| rest.strip_suffix('='))
-        .or_else(|| rest.strip_suffix(','))?
-        .trim_end();
-    let word: String = rest
-        .chars()
-        .rev()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    Some(word.to_ascii_lowercase())
-}
-
 impl Completer for ShellHelper {
     type Candidate = Pair;
 
@@ -107,87 +79,15 @@ impl Completer for ShellHelper {
         pos: usize,
         _: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let before = &line[..pos];
-        // A dot-command at the start of the line.
-        if before.trim_start().starts_with('.') && !before.contains(' ') {
-            let start = before.len() - before.trim_start().len();
-            let pairs = DOT_COMMANDS
-                .iter()
-                .filter(|c| c.starts_with(before.trim_start()))
-                .map(|c| pair(c))
-                .collect();
-            return Ok((start, pairs));
-        }
-        // Inside a string, or right after `speaker =`: names from the
-        // database, chosen by the field the value is for.
-        let in_string = before.matches('"').count() % 2 == 1;
-        let start = if in_string {
-            before.rfind('"').unwrap_or(0)
-        } else {
-            pos
-        };
-        let field = field_before(&before[..start]);
-        if in_string || field.is_some() {
-            let names: Vec<&String> = match field.as_deref() {
-                Some("speaker") => self.speakers.iter().collect(),
-                Some("source") | Some("origin") => self.sources.iter().collect(),
-                Some(_) if !in_string => Vec::new(),
-                _ => self.speakers.iter().chain(&self.sources).collect(),
-            };
-            if !names.is_empty() || in_string {
-                let typed = before[start..].to_lowercase();
-                let pairs = names
-                    .into_iter()
-                    .filter(|n| n.to_lowercase().starts_with(&typed))
-                    .map(|n| pair(n))
-                    .collect();
-                return Ok((start, pairs));
-            }
-        }
-        let start = before
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .map_or(0, |i| i + 1);
-        let word = before[start..].to_ascii_lowercase();
-        if word.is_empty() {
-            return Ok((pos, Vec::new()));
-        }
-        // After `where`, `and`, `or`, `not` or `(`, a field comes next.
-        let previous = before[..start]
-            .split_whitespace()
-            .last()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let wants_field = matches!(
-            previous.as_str(),
-            "where" | "and" | "or" | "not" | "by" | "select"
-        ) || previous.ends_with('(');
-        let mut fields: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
-        fields.sort_unstable();
-        fields.dedup();
-        let mut keywords: Vec<&str> = KEYWORDS
-            .iter()
-            .copied()
-            .filter(|k| !fields.contains(k))
-            .collect();
-        keywords.sort_unstable();
-        let candidates: Vec<&str> = if wants_field {
-            fields.into_iter().chain(keywords).collect()
-        } else {
-            keywords.into_iter().chain(fields).collect()
-        };
-        let pairs = candidates
+        let (start, found) = complete::complete(&line[..pos], &self.names);
+        let pairs = found
             .into_iter()
-            .filter(|c| c.starts_with(&word))
-            .map(pair)
+            .map(|s| Pair {
+                display: s.clone(),
+                replacement: s,
+            })
             .collect();
         Ok((start, pairs))
-    }
-}
-
-fn pair(s: &str) -> Pair {
-    Pair {
-        display: s.to_string(),
-        replacement: s.to_string(),
     }
 }
 
@@ -212,62 +112,30 @@ impl Highlighter for ShellHelper {
     }
 }
 
-/// Keywords bold blue, strings green, numbers yellow, comments grey.
+/// Keywords bold blue, strings green, numbers yellow, parameters
+/// magenta, comments grey: each from the lexer's token kinds.
 fn colourize(line: &str) -> String {
     let mut out = String::with_capacity(line.len() * 2);
-    let mut chars = line.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c == '"' {
-            let mut end = line.len();
-            let mut escaped = false;
-            for (j, d) in chars.by_ref() {
-                if escaped {
-                    escaped = false;
-                } else if d == '\\' {
-                    escaped = true;
-                } else if d == '"' {
-                    end = j + 1;
-                    break;
-                }
+    for token in tokens(line) {
+        let text = token.text(line);
+        let colour = match token.kind {
+            TokenKind::Keyword(_) => "1;34",
+            TokenKind::Str { .. } => "32",
+            TokenKind::Number => "33",
+            TokenKind::Param => "35",
+            TokenKind::Comment => "90",
+            _ => {
+                out.push_str(text);
+                continue;
             }
-            out.push_str(&format!("\x1b[32m{}\x1b[0m", &line[i..end]));
-        } else if c == '-' && line[i..].starts_with("--") {
-            out.push_str(&format!("\x1b[90m{}\x1b[0m", &line[i..]));
-            break;
-        } else if c.is_ascii_alphabetic() {
-            let mut end = i + 1;
-            while let Some(&(j, d)) = chars.peek() {
-                if !(d.is_ascii_alphanumeric() || d == '_') {
-                    break;
-                }
-                end = j + 1;
-                chars.next();
-            }
-            let word = &line[i..end];
-            if KEYWORDS.contains(&word.to_ascii_lowercase().as_str()) {
-                out.push_str(&format!("\x1b[1;34m{word}\x1b[0m"));
-            } else {
-                out.push_str(word);
-            }
-        } else if c.is_ascii_digit() {
-            let mut end = i + 1;
-            while let Some(&(j, d)) = chars.peek() {
-                if !(d.is_ascii_digit() || d == '.') {
-                    break;
-                }
-                end = j + 1;
-                chars.next();
-            }
-            out.push_str(&format!("\x1b[33m{}\x1b[0m", &line[i..end]));
-        } else {
-            out.push(c);
-        }
+        };
+        out.push_str(&format!("\x1b[{colour}m{text}\x1b[0m"));
     }
     out
 }
 
 /// Names to complete: speakers (every name) and source ids, quoted.
-fn completion_names(shell: &Shell) -> (Vec<String>, Vec<String>) {
+fn completion_names(shell: &Shell) -> Names {
     let mut speakers = Vec::new();
     for s in shell.db.speakers().unwrap_or_default() {
         speakers.push(format!("\"{}\"", s.name));
@@ -282,7 +150,7 @@ fn completion_names(shell: &Shell) -> (Vec<String>, Vec<String>) {
         .into_iter()
         .map(|s| format!("\"{}\"", s.id))
         .collect();
-    (speakers, sources)
+    Names { speakers, sources }
 }
 
 /// Runs the shell until Ctrl-D or `.quit`. Returns false if the last statement failed.
@@ -296,10 +164,8 @@ pub fn run(shell: &mut Shell) -> bool {
     };
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
-    let (speakers, sources) = completion_names(shell);
     editor.set_helper(Some(ShellHelper {
-        speakers,
-        sources,
+        names: completion_names(shell),
         colour,
         history: HistoryHinter::new(),
     }));
@@ -349,7 +215,7 @@ pub fn run(shell: &mut Shell) -> bool {
                 }
                 // Names may have changed (add speaker, .open): refresh completion.
                 if let Some(helper) = editor.helper_mut() {
-                    (helper.speakers, helper.sources) = completion_names(shell);
+                    helper.names = completion_names(shell);
                 }
             }
             Err(ReadlineError::Interrupted) => pending.clear(),

@@ -12,6 +12,7 @@ pub(super) struct PErr<'a> {
     pub(super) at: &'a str,
     pub(super) len: usize,
     pub(super) msg: Option<String>,
+    pub(super) kind: QueryErrorKind,
 }
 
 impl<'a> PErr<'a> {
@@ -20,17 +21,24 @@ impl<'a> PErr<'a> {
             at,
             len,
             msg: Some(msg.into()),
+            kind: QueryErrorKind::Syntax,
+        }
+    }
+
+    /// An error without a message: the caller says what it expected.
+    pub(super) fn silent(at: &'a str) -> Self {
+        PErr {
+            at,
+            len: 0,
+            msg: None,
+            kind: QueryErrorKind::Syntax,
         }
     }
 }
 
 impl<'a> ParseError<&'a str> for PErr<'a> {
     fn from_error_kind(at: &'a str, _: ErrorKind) -> Self {
-        PErr {
-            at,
-            len: 0,
-            msg: None,
-        }
+        PErr::silent(at)
     }
     fn append(_: &'a str, _: ErrorKind, other: Self) -> Self {
         other
@@ -59,10 +67,29 @@ pub(super) fn fail<'a, O>(at: &'a str, len: usize, msg: impl Into<String>) -> PR
     Err(Err::Failure(PErr::msg(at, len, msg)))
 }
 
-/// Names what was found at `rest`, for "expected X, found Y" messages.
+/// A committed error of a kind other than [`QueryErrorKind::Syntax`].
+pub(super) fn fail_kind<'a, O>(
+    at: &'a str,
+    len: usize,
+    kind: QueryErrorKind,
+    msg: impl Into<String>,
+) -> PResult<'a, O> {
+    Err(Err::Failure(PErr {
+        kind,
+        ..PErr::msg(at, len, msg)
+    }))
+}
+
+/// Names what was found at `rest`, for "expected X, found Y" messages: the
+/// next token, a long one cut short.
 pub(super) fn found(rest: &str) -> String {
+    const SHOWN: usize = 40;
     match token(rest) {
         "" => "the end of the statement".to_string(),
+        t if t.chars().count() > SHOWN => {
+            let cut: String = t.chars().take(SHOWN).collect();
+            format!("`{cut}…`")
+        }
         t => format!("`{t}`"),
     }
 }

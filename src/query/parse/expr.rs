@@ -11,7 +11,7 @@ impl StatementParser<'_> {
         depth: usize,
     ) -> PResult<'a, Expr> {
         let (mut i, mut left) = self.conjunction(i, table, depth)?;
-        while let Ok((rest, _)) = self.keyword("or", i) {
+        while let Ok((rest, _)) = self.keyword(Keyword::Or, i) {
             let (rest, right) = self
                 .conjunction(rest, table, depth)
                 .map_err(|e| cut_with(e, "expected a condition after `or`"))?;
@@ -28,7 +28,7 @@ impl StatementParser<'_> {
         depth: usize,
     ) -> PResult<'a, Expr> {
         let (mut i, mut left) = self.negation(i, table, depth)?;
-        while let Ok((rest, _)) = self.keyword("and", i) {
+        while let Ok((rest, _)) = self.keyword(Keyword::And, i) {
             let (rest, right) = self
                 .negation(rest, table, depth)
                 .map_err(|e| cut_with(e, "expected a condition after `and`"))?;
@@ -41,13 +41,14 @@ impl StatementParser<'_> {
     pub(super) fn negation<'a>(&self, i: &'a str, table: Table, depth: usize) -> PResult<'a, Expr> {
         if depth >= MAX_DEPTH {
             let (at, _) = ws(i)?;
-            return fail(
+            return fail_kind(
                 at,
                 1,
+                QueryErrorKind::TooComplex,
                 format!("conditions nest more than {MAX_DEPTH} levels deep"),
             );
         }
-        match self.keyword("not", i) {
+        match self.keyword(Keyword::Not, i) {
             Ok((rest, _)) => {
                 let (rest, inner) = self
                     .negation(rest, table, depth + 1)
@@ -60,14 +61,14 @@ impl StatementParser<'_> {
 
     pub(super) fn primary<'a>(&self, i: &'a str, table: Table, depth: usize) -> PResult<'a, Expr> {
         let (i, _) = ws(i)?;
-        if let Some(rest) = i.strip_prefix('(') {
+        if let Ok((rest, _)) = self.punct(Punct::LParen, i) {
             let (rest, inner) = self
                 .condition(rest, table, depth + 1)
                 .map_err(|e| cut_with(e, "expected a condition after `(`"))?;
             let (rest, _) = ws(rest)?;
-            return match rest.strip_prefix(')') {
-                Some(rest) => Ok((rest, inner)),
-                None => fail(
+            return match self.punct(Punct::RParen, rest) {
+                Ok((rest, _)) => Ok((rest, inner)),
+                Err(_) => fail(
                     rest,
                     token(rest).len(),
                     format!(
@@ -84,16 +85,17 @@ impl StatementParser<'_> {
             self.terms.set(self.terms.get() + 1);
         }
         if self.terms.get() > MAX_CONDITION_TERMS {
-            return fail(
+            return fail_kind(
                 i,
                 token(i).len(),
+                QueryErrorKind::TooComplex,
                 format!(
                     "the condition has more than {MAX_CONDITION_TERMS} comparisons \
                      (for many values, use `in (...)`)"
                 ),
             );
         }
-        if let Ok((rest, _)) = self.keyword("has", i) {
+        if let Ok((rest, _)) = self.keyword(Keyword::Has, i) {
             if table != Table::Claims {
                 return fail(
                     i,
@@ -101,7 +103,7 @@ impl StatementParser<'_> {
                     format!("`has tag` applies to claims, not {}", table.name()),
                 );
             }
-            let (rest, _) = self.expect("tag", rest, "expected `tag` after `has`")?;
+            let (rest, _) = self.expect(Keyword::Tag, rest, "expected `tag` after `has`")?;
             let (rest, _) = ws(rest)?;
             let (after, tag) = self.value(rest, "a tag after `has tag`")?;
             return Ok((
@@ -114,15 +116,10 @@ impl StatementParser<'_> {
 
     pub(super) fn field<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Spanned<Field>> {
         let (i, _) = ws(i)?;
+        self.expect_here(i, Expected::Field(table));
         // No word at all: a recoverable error without a message, so that the
         // caller says what it expected ("a condition after `and`").
-        let Ok((rest, word)) = take_while1::<_, _, PErr>(is_ident_char).parse(i) else {
-            return Err(Err::Error(PErr {
-                at: i,
-                len: 0,
-                msg: None,
-            }));
-        };
+        let (rest, word) = self.word(i)?;
         match Field::lookup(table, word) {
             Some(field) => Ok((rest, Spanned::new(field, self.span(i, rest)))),
             None => {
@@ -130,37 +127,49 @@ impl StatementParser<'_> {
                 let hint = did_you_mean(word, names.iter().copied())
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_else(|| format!("; {} have {}", table.name(), names.join(", ")));
-                fail(i, word.len(), format!("unknown field `{word}`{hint}"))
+                fail_kind(
+                    i,
+                    word.len(),
+                    QueryErrorKind::UnknownField,
+                    format!("unknown field `{word}`{hint}"),
+                )
             }
         }
     }
 
     pub(super) fn operator<'a>(&self, i: &'a str, field: Field) -> PResult<'a, Op> {
         let (i, _) = ws(i)?;
-        if let Some(rest) = i.strip_prefix("==") {
-            return fail(i, i.len() - rest.len(), "use `=` for equality");
+        if let Ok((
+            _,
+            Tok {
+                kind: TokenKind::Punct(Punct::EqEq),
+                text,
+            },
+        )) = tok(i)
+        {
+            return fail(i, text.len(), "use `=` for equality");
         }
-        for (text, op) in [
-            ("<=", Op::Le),
-            (">=", Op::Ge),
-            ("!=", Op::Ne),
-            ("<>", Op::Ne),
-            ("=", Op::Eq),
-            ("<", Op::Lt),
-            (">", Op::Gt),
+        for (punct, op) in [
+            (Punct::Eq, Op::Eq),
+            (Punct::Ne, Op::Ne),
+            (Punct::LtGt, Op::Ne),
+            (Punct::Lt, Op::Lt),
+            (Punct::Le, Op::Le),
+            (Punct::Gt, Op::Gt),
+            (Punct::Ge, Op::Ge),
         ] {
-            if let Some(rest) = i.strip_prefix(text) {
+            if let Ok((rest, _)) = self.punct(punct, i) {
                 return Ok((rest, op));
             }
         }
-        if let Ok((rest, _)) = self.keyword("contains", i) {
+        if let Ok((rest, _)) = self.keyword(Keyword::Contains, i) {
             return Ok((rest, Op::Contains));
         }
-        if let Ok((rest, _)) = self.keyword("matches", i) {
+        if let Ok((rest, _)) = self.keyword(Keyword::Matches, i) {
             return Ok((rest, Op::Matches));
         }
-        if let Ok((rest, _)) = self.keyword("starts", i) {
-            let (rest, _) = self.expect("with", rest, "expected `with` after `starts`")?;
+        if let Ok((rest, _)) = self.keyword(Keyword::Starts, i) {
+            let (rest, _) = self.expect(Keyword::With, rest, "expected `with` after `starts`")?;
             return Ok((rest, Op::StartsWith));
         }
         let word = token(i);
@@ -184,14 +193,14 @@ impl StatementParser<'_> {
     pub(super) fn predicate<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Expr> {
         let (rest, field) = self.field(i, table)?;
         // `in`, `not in`, `between`, `is [not] null`
-        let (negated_in, after_not) = match self.keyword("not", rest) {
+        let (negated_in, after_not) = match self.keyword(Keyword::Not, rest) {
             Ok((r, _)) => (true, r),
             Err(_) => (false, rest),
         };
-        if let Ok((r, _)) = self.keyword("in", after_not) {
+        if let Ok((r, _)) = self.keyword(Keyword::In, after_not) {
             let (r, _) = ws(r)?;
             // `in $names`: a parameter bound to a list (expanded by `bind`).
-            let (after, values) = if r.starts_with('$') {
+            let (after, values) = if matches!(lex_one(r), Some((TokenKind::Param, _))) {
                 let (after, param) = self.value(r, "a list")?;
                 (after, vec![(param, self.span(r, after))])
             } else {
@@ -223,12 +232,12 @@ impl StatementParser<'_> {
                 ),
             );
         }
-        if let Ok((r, _)) = self.keyword("between", rest) {
+        if let Ok((r, _)) = self.keyword(Keyword::Between, rest) {
             let (r, _) = ws(r)?;
             let (after_low, low) = self.value(r, "a value after `between`")?;
             let low = Spanned::new(low, self.span(r, after_low));
             let (r2, _) = self.expect(
-                "and",
+                Keyword::And,
                 after_low,
                 "expected `and` between the bounds of `between`",
             )?;
@@ -237,12 +246,12 @@ impl StatementParser<'_> {
             let high = Spanned::new(high, self.span(r2, after));
             return Ok((after, Expr::Between { field, low, high }));
         }
-        if let Ok((r, _)) = self.keyword("is", rest) {
-            let (r, negated) = match self.keyword("not", r) {
+        if let Ok((r, _)) = self.keyword(Keyword::Is, rest) {
+            let (r, negated) = match self.keyword(Keyword::Not, r) {
                 Ok((r, _)) => (r, true),
                 Err(_) => (r, false),
             };
-            let (r, _) = self.expect("null", r, "expected `null` after `is`")?;
+            let (r, _) = self.expect(Keyword::Null, r, "expected `null` after `is`")?;
             return Ok((r, Expr::IsNull { field, negated }));
         }
         let (rest, op) = self.operator(rest, field.node)?;

@@ -5,9 +5,12 @@ use super::*;
 impl StatementParser<'_> {
     /// A value, or a bare word standing for a string (`status = verified`).
     pub(super) fn value_or_word<'a>(&self, i: &'a str, what: &str) -> PResult<'a, Literal> {
-        match take_while1::<_, _, PErr>(|c: char| c.is_ascii_alphabetic()).parse(i) {
-            Ok((rest, word)) if !rest.starts_with(is_ident_char) => {
-                Ok((rest, Literal::Str(word.to_ascii_lowercase())))
+        match tok(i) {
+            Ok((rest, t))
+                if matches!(t.kind, TokenKind::Word | TokenKind::Keyword(_))
+                    && t.text.chars().all(|c| c.is_ascii_alphabetic()) =>
+            {
+                Ok((rest, Literal::Str(t.text.to_ascii_lowercase())))
             }
             _ => self.value(i, what),
         }
@@ -15,7 +18,7 @@ impl StatementParser<'_> {
 
     /// `(value, ...)`, with each value's span.
     pub(super) fn list<'a>(&self, i: &'a str) -> PResult<'a, Vec<(Literal, Span)>> {
-        let Some(mut rest) = i.strip_prefix('(') else {
+        let Ok((mut rest, _)) = self.punct(Punct::LParen, i) else {
             return fail(
                 i,
                 token(i).len(),
@@ -28,75 +31,59 @@ impl StatementParser<'_> {
         let mut items = Vec::new();
         loop {
             let (r, _) = ws(rest)?;
-            if let Some(r) = r.strip_prefix(')') {
+            if let Ok((r, _)) = self.punct(Punct::RParen, r) {
                 return Ok((r, items));
             }
-            if !items.is_empty() {
-                let Some(r2) = r.strip_prefix(',') else {
+            let r = if items.is_empty() {
+                r
+            } else {
+                let Ok((r2, _)) = self.punct(Punct::Comma, r) else {
                     return fail(
                         r,
                         token(r).len(),
                         format!("expected `,` or `)` in the list, found {}", found(r)),
                     );
                 };
-                let (r2, _) = ws(r2)?;
-                let (after, v) = self.value(r2, "a value in the list")?;
-                items.push((v, self.span(r2, after)));
-                rest = after;
-            } else {
-                let (after, v) = self.value(r, "a value in the list")?;
-                items.push((v, self.span(r, after)));
-                rest = after;
-            }
+                ws(r2)?.0
+            };
+            let (after, v) = self.value(r, "a value in the list")?;
+            items.push((v, self.span(r, after)));
+            rest = after;
         }
     }
 
     /// A string, a number, a list or a parameter.
     pub(super) fn value<'a>(&self, i: &'a str, what: &str) -> PResult<'a, Literal> {
-        if i.starts_with('"') {
-            return self.string(i);
-        }
-        if i.starts_with('\'') {
-            return fail(i, 1, "strings are written in double quotes: \"...\"");
-        }
-        if i.starts_with('(') {
-            let (rest, items) = self.list(i)?;
-            return Ok((
-                rest,
-                Literal::List(items.into_iter().map(|(v, _)| v).collect()),
-            ));
-        }
-        if let Some(rest) = i.strip_prefix('$') {
-            return match take_while1::<_, _, PErr>(is_ident_char).parse(rest) {
-                Ok((after, name)) => Ok((after, Literal::Param(name.to_string()))),
-                Err(_) => fail(
+        let (i, _) = ws(i)?;
+        let next = tok(i).ok();
+        match next.map(|(rest, t)| (rest, t.kind, t.text)) {
+            Some((_, TokenKind::Str { .. }, _)) => return self.string(i),
+            Some((_, TokenKind::Unknown, "'")) => {
+                return fail(i, 1, "strings are written in double quotes: \"...\"")
+            }
+            Some((_, TokenKind::Punct(Punct::LParen), _)) => {
+                let (rest, items) = self.list(i)?;
+                return Ok((
+                    rest,
+                    Literal::List(items.into_iter().map(|(v, _)| v).collect()),
+                ));
+            }
+            Some((rest, TokenKind::Param, text)) => {
+                return Ok((rest, Literal::Param(text[1..].to_string())))
+            }
+            Some((_, TokenKind::Unknown, "$")) => {
+                return fail(
                     i,
                     1,
                     "a parameter is `$` and a number or a name, as in $1 or $speaker",
-                ),
-            };
-        }
-        let mut number = recognize((
-            opt(char::<&str, PErr>('-')),
-            digit1,
-            opt((char('.'), digit1)),
-        ));
-        if let Ok((rest, text)) = number.parse(i) {
-            if rest.starts_with(|c: char| is_ident_char(c) || c == '.') {
-                let bad = token(rest).len() + (i.len() - rest.len());
-                return fail(i, bad, format!("`{}` is not a number", &i[..bad]));
+                )
             }
-            return match text.parse::<f64>() {
-                Ok(n) if n.is_finite() => Ok((rest, Literal::Num(n))),
-                _ => fail(
-                    i,
-                    text.len(),
-                    format!("`{text}` is not a number claimdb can hold"),
-                ),
-            };
+            Some((rest, TokenKind::Number, text)) => return self.number(i, rest, text),
+            _ => {}
         }
+        self.expect_here(i, Expected::Value);
         let word = token(i);
-        let hint = if !word.is_empty() && word.chars().all(is_ident_char) {
+        let hint = if !word.is_empty() && word.chars().all(is_word_char) {
             format!(" (text is written in double quotes: \"{word}\")")
         } else {
             String::new()
@@ -108,10 +95,42 @@ impl StatementParser<'_> {
         )
     }
 
+    /// A number token: `-`, digits, and an optional fraction; anything else
+    /// the lexer took into the token (`12abc`, `1.2.3`) makes it no number.
+    fn number<'a>(&self, i: &'a str, rest: &'a str, text: &'a str) -> PResult<'a, Literal> {
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+        let well_formed = [whole, fraction]
+            .iter()
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+        if !well_formed {
+            return fail_kind(
+                i,
+                text.len(),
+                QueryErrorKind::BadNumber,
+                format!("`{text}` is not a number"),
+            );
+        }
+        match text.parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok((rest, Literal::Num(n))),
+            _ => fail_kind(
+                i,
+                text.len(),
+                QueryErrorKind::BadNumber,
+                format!("`{text}` is not a number claimdb can hold"),
+            ),
+        }
+    }
+
     /// A double-quoted string with `\"`, `\\`, `\n`, `\t`, `\r` and `\u{...}` escapes.
     pub(super) fn string<'a>(&self, i: &'a str) -> PResult<'a, Literal> {
+        // The lexer says where the string ends; here its escapes are read.
+        let text = match lex_one(i) {
+            Some((TokenKind::Str { terminated: true }, len)) => &i[..len],
+            _ => i,
+        };
         let mut out = String::new();
-        let mut chars = i.char_indices().skip(1);
+        let mut chars = text.char_indices().skip(1);
         while let Some((at, c)) = chars.next() {
             match c {
                 '"' => return Ok((&i[at + 1..], Literal::Str(out))),
@@ -124,7 +143,7 @@ impl StatementParser<'_> {
                         't' => out.push('\t'),
                         'r' => out.push('\r'),
                         'u' => {
-                            let rest = &i[at + 2..];
+                            let rest = &text[at + 2..];
                             let hex = rest.strip_prefix('{').and_then(|r| r.split_once('}')).map(|(h, _)| h);
                             match hex.and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32) {
                                 Some(ch) => {
@@ -135,14 +154,15 @@ impl StatementParser<'_> {
                                     }
                                 }
                                 None => {
-                                    return fail(&i[at..], 2, "bad unicode escape: write \\u{XXXX} with hex digits")
+                                    return fail_kind(&i[at..], 2, QueryErrorKind::BadEscape, "bad unicode escape: write \\u{XXXX} with hex digits")
                                 }
                             }
                         }
                         other => {
-                            return fail(
+                            return fail_kind(
                                 &i[at..],
                                 1 + other.len_utf8(),
+                                QueryErrorKind::BadEscape,
                                 format!("unknown escape `\\{other}` (use \\\" \\\\ \\n \\t \\r or \\u{{...}})"),
                             )
                         }
@@ -151,9 +171,10 @@ impl StatementParser<'_> {
                 c => out.push(c),
             }
         }
-        fail(
+        fail_kind(
             i,
             1,
+            QueryErrorKind::UnterminatedString,
             "unterminated string: no closing `\"` for the quote that opens here",
         )
     }

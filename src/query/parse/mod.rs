@@ -1,17 +1,27 @@
-//! Text to [`Statement`], with nom.
+//! Text to [`Statement`], with nom, over the language's one lexer.
 //!
-//! The parser is a set of small nom parsers over `&str`. Positions are byte
-//! offsets into the statement, found by comparing what is left of the input
-//! with the whole (`src.len() - rest.len()`), so every error and every field
-//! and value node carries a [`Span`].
+//! The parser is a set of small nom parsers over `&str` whose leaves each
+//! take one token from the lexer (`lex.rs`): [`tok`] skips whitespace and
+//! comments and lexes the next token, and `keyword`, `punct`, `value` and
+//! `field` are built on it. So the parser, the script splitter and the
+//! shell agree on what a string, a comment or a keyword is. Positions are
+//! byte offsets into the statement, found by comparing what is left of
+//! the input with the whole (`src.len() - rest.len()`), so every error and
+//! every field and value node carries a [`Span`].
 //!
-//! Errors are written for people. After a keyword the branch is committed
-//! (nom's `Failure`, what `cut` makes), so a mistake is reported where it is
-//! ("expected a value after `=`"), not as a failure of the whole statement;
-//! between alternatives the error that got furthest wins. A word that is not
-//! a keyword but is close to one is named ("unexpected `were`: did you mean
-//! `where`?"). Parentheses and `not` nest at most [`MAX_DEPTH`] deep, so
-//! hostile input cannot overflow the stack.
+//! Errors are written for people and typed for programs
+//! ([`QueryErrorKind`]). After a keyword the branch is committed (nom's
+//! `Failure`, what `cut` makes), so a mistake is reported where it is
+//! ("expected a value after `=`"), not as a failure of the whole
+//! statement; between alternatives the error that got furthest wins. A
+//! word that is not a keyword but is close to one is named ("unexpected
+//! `were`: did you mean `where`?"). Parentheses and `not` nest at most
+//! [`MAX_DEPTH`] deep, so hostile input cannot overflow the stack.
+//!
+//! While it parses, the parser notes what it would have accepted at the
+//! furthest point it reached ([`Expected`]): keywords, a field, a value.
+//! [`expected_at_end`] asks that of an unfinished statement, which is how
+//! the shell ranks its completions by the grammar.
 //!
 //! The parser checks syntax and resolves field names; types (a number
 //! compared with a string) are checked afterwards, once parameters are
@@ -20,81 +30,61 @@
 //! The files: `statement.rs` (statements and their clauses), `expr.rs`
 //! (conditions), `literal.rs` (values, lists, strings), `error.rs` (the
 //! parse error and how it becomes a [`QueryError`]); here, the entry point,
-//! the token helpers and the parser's state.
+//! the token leaves and the parser's state.
 
 mod error;
 mod expr;
 mod literal;
 mod statement;
 
-use nom::bytes::complete::{take_while, take_while1};
-use nom::character::complete::{char, digit1};
-use nom::combinator::{opt, recognize};
+use std::cell::{Cell, RefCell};
+
+use nom::combinator::opt;
 use nom::{Err, Parser};
 
-use error::{backtrack, cut_with, fail, found, join_or, PErr, PResult};
+use error::{backtrack, cut_with, fail, fail_kind, found, join_or, PErr, PResult};
 
 use super::ast::{
     Aggregate, Assignment, ClaimsQuery, Expr, Field, LimitParams, ListQuery, Literal, Op, OrderBy,
     SelectItem, Spanned, Statement, Table,
 };
-use crate::error::{QueryError, Span};
+use super::lex::{is_word_char, lex_one, Keyword, Punct, TokenKind};
+use crate::error::{QueryError, QueryErrorKind, Span};
 use crate::limits::{human_bytes, MAX_CONDITION_TERMS, MAX_STATEMENT_BYTES};
 
 /// How deeply parentheses and `not` may nest.
 pub const MAX_DEPTH: usize = 64;
 
-/// The language's keywords (matched case-insensitively).
-pub const KEYWORDS: &[&str] = &[
-    "claims",
-    "count",
-    "speakers",
-    "sources",
-    "explain",
-    "show",
-    "claim",
-    "where",
-    "and",
-    "or",
-    "not",
-    "order",
-    "by",
-    "asc",
-    "desc",
-    "limit",
-    "offset",
-    "contains",
-    "starts",
-    "with",
-    "matches",
-    "in",
-    "between",
-    "is",
-    "null",
-    "has",
-    "tag",
-    "select",
-    "group",
-    "add",
-    "source",
-    "speaker",
-    "aliases",
-    "description",
-    "update",
-    "set",
-    "delete",
-    "alias",
-    "to",
-    "begin",
-    "commit",
-    "rollback",
+/// Keywords that start a statement, in the order messages list them.
+const STATEMENTS: &[Keyword] = &[
+    Keyword::Claims,
+    Keyword::Count,
+    Keyword::Speakers,
+    Keyword::Sources,
+    Keyword::Show,
+    Keyword::Explain,
+    Keyword::Add,
+    Keyword::Update,
+    Keyword::Delete,
+    Keyword::Alias,
+    Keyword::Begin,
+    Keyword::Commit,
+    Keyword::Rollback,
 ];
 
-/// Words that start a statement.
-const STATEMENTS: &[&str] = &[
-    "claims", "count", "speakers", "sources", "show", "explain", "add", "update", "delete",
-    "alias", "begin", "commit", "rollback",
-];
+/// Something the grammar would accept at a point of a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Expected {
+    /// This keyword.
+    Keyword(Keyword),
+    /// This punctuation or operator.
+    Punct(Punct),
+    /// A field name of the statement's table.
+    Field(Table),
+    /// A value: a string, a number, a list or a `$parameter`.
+    Value,
+}
 
 /// Parses one statement (an optional trailing `;` is allowed).
 pub fn parse(src: &str) -> Result<Statement, QueryError> {
@@ -106,61 +96,79 @@ pub fn parse(src: &str) -> Result<Statement, QueryError> {
                 human_bytes(MAX_STATEMENT_BYTES)
             ),
             Span::new(0, 0),
-        ));
+        )
+        .with_kind(QueryErrorKind::TooComplex));
     }
-    let p = StatementParser {
-        src,
-        terms: std::cell::Cell::new(0),
-        last_term: std::cell::Cell::new(0),
-    };
-    let result = p.statement(src, 0).and_then(|(rest, stmt)| {
-        let (rest, _) = ws(rest)?;
-        let (rest, _) = opt(char(';')).parse(rest)?;
-        let (rest, _) = ws(rest)?;
-        if rest.is_empty() {
-            Ok((rest, stmt))
-        } else {
-            let word = token(rest);
-            fail(
-                rest,
-                word.len(),
-                format!("unexpected `{word}` after the end of the statement"),
-            )
-        }
-    });
-    match result {
-        Ok((_, stmt)) => Ok(stmt),
-        Err(Err::Error(e) | Err::Failure(e)) => Err(p.to_query_error(e)),
-        Err(Err::Incomplete(_)) => Err(QueryError::new(
-            "incomplete input",
-            Span::new(src.len(), src.len()),
-        )),
-    }
+    let p = StatementParser::new(src);
+    p.run()
 }
 
-/// The first token of `rest`, for messages: a word, or one character.
-fn token(rest: &str) -> &str {
-    let word_len = rest.find(|c: char| !is_ident_char(c)).unwrap_or(rest.len());
-    if word_len > 0 {
-        &rest[..word_len]
+/// What the grammar would accept at the end of `prefix`, an unfinished
+/// statement: the keywords, punctuation, fields or values that could come
+/// next, in the order the parser tried them. Empty when `prefix` has a
+/// mistake before its end (nothing there can make it right).
+pub fn expected_at_end(prefix: &str) -> Vec<Expected> {
+    if prefix.len() > MAX_STATEMENT_BYTES {
+        return Vec::new();
+    }
+    let p = StatementParser::new(prefix);
+    let _ = p.run();
+    // Expectations are noted after trivia, so one at the very end is about
+    // what comes after everything typed so far.
+    let (at, items) = p.expected.into_inner();
+    if at == prefix.len() {
+        items
     } else {
-        rest.chars().next().map_or("", |c| &rest[..c.len_utf8()])
+        Vec::new()
     }
 }
 
-fn is_ident_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
+/// The next token's text at `rest` (no trivia skipped), for messages and
+/// carets: a word, a number, a string, an operator, or one character.
+fn token(rest: &str) -> &str {
+    lex_one(rest).map_or("", |(_, len)| &rest[..len])
 }
 
-/// Skips whitespace and `--` comments.
+/// Skips whitespace and `--` comments (the lexer's trivia).
 fn ws(mut i: &str) -> PResult<'_, ()> {
-    loop {
-        i = i.trim_start();
-        if let Some(rest) = i.strip_prefix("--") {
-            i = rest.find('\n').map_or("", |n| &rest[n..]);
-        } else {
-            return Ok((i, ()));
+    while let Some((TokenKind::Space | TokenKind::Comment, len)) = lex_one(i) {
+        i = &i[len..];
+    }
+    Ok((i, ()))
+}
+
+/// A token as the parser sees it: its kind and text.
+#[derive(Debug, Clone, Copy)]
+struct Tok<'a> {
+    kind: TokenKind,
+    text: &'a str,
+}
+
+impl<'a> Tok<'a> {
+    /// A word of letters, digits and `_` (a keyword, a name, or digits):
+    /// what may be a field name or a misspelt keyword.
+    fn word(self) -> Option<&'a str> {
+        match self.kind {
+            TokenKind::Keyword(_) | TokenKind::Word => Some(self.text),
+            TokenKind::Number if self.text.chars().all(is_word_char) => Some(self.text),
+            _ => None,
         }
+    }
+}
+
+/// The next token after trivia: the leaf every other parser stands on.
+/// Fails (recoverably, without a message) only at the end of the text.
+fn tok(i: &str) -> PResult<'_, Tok<'_>> {
+    let (i, _) = ws(i)?;
+    match lex_one(i) {
+        Some((kind, len)) => Ok((
+            &i[len..],
+            Tok {
+                kind,
+                text: &i[..len],
+            },
+        )),
+        None => Err(Err::Error(PErr::silent(i))),
     }
 }
 
@@ -199,13 +207,53 @@ struct StatementParser<'s> {
     src: &'s str,
     /// Comparisons read so far: a condition holds at most
     /// [`MAX_CONDITION_TERMS`], so no later pass over it can run out of stack.
-    terms: std::cell::Cell<usize>,
+    terms: Cell<usize>,
     /// Where the last counted comparison started: a comparison read again
     /// after backtracking is not counted twice.
-    last_term: std::cell::Cell<usize>,
+    last_term: Cell<usize>,
+    /// The furthest offset at which a token was looked for, and what would
+    /// have been accepted there.
+    expected: RefCell<(usize, Vec<Expected>)>,
 }
 
-impl StatementParser<'_> {
+impl<'s> StatementParser<'s> {
+    fn new(src: &'s str) -> Self {
+        StatementParser {
+            src,
+            terms: Cell::new(0),
+            last_term: Cell::new(0),
+            expected: RefCell::new((0, Vec::new())),
+        }
+    }
+
+    /// The whole statement, then an optional `;`, then nothing.
+    fn run(&self) -> Result<Statement, QueryError> {
+        let src = self.src;
+        let result = self.statement(src, 0).and_then(|(rest, stmt)| {
+            let (rest, _) = opt(|i| self.punct(Punct::Semicolon, i)).parse(rest)?;
+            let (rest, _) = ws(rest)?;
+            if rest.is_empty() {
+                Ok((rest, stmt))
+            } else {
+                let word = token(rest);
+                fail(
+                    rest,
+                    word.len(),
+                    format!("unexpected `{word}` after the end of the statement"),
+                )
+            }
+        });
+        match result {
+            Ok((_, stmt)) => Ok(stmt),
+            Err(Err::Error(e) | Err::Failure(e)) => Err(self.to_query_error(e)),
+            Err(Err::Incomplete(_)) => Err(QueryError::new(
+                "incomplete input",
+                Span::new(src.len(), src.len()),
+            )
+            .with_kind(QueryErrorKind::Syntax)),
+        }
+    }
+
     pub(super) fn offset(&self, rest: &str) -> usize {
         self.src.len() - rest.len()
     }
@@ -214,13 +262,25 @@ impl StatementParser<'_> {
         Span::new(self.offset(from), self.offset(to))
     }
 
+    /// Notes that `what` would have been accepted at `at` (after trivia).
+    pub(super) fn expect_here(&self, at: &str, what: Expected) {
+        let offset = self.offset(at);
+        let mut expected = self.expected.borrow_mut();
+        if offset > expected.0 {
+            *expected = (offset, Vec::new());
+        }
+        if offset == expected.0 && !expected.1.contains(&what) {
+            expected.1.push(what);
+        }
+    }
+
     pub(super) fn to_query_error(&self, e: PErr<'_>) -> QueryError {
         let start = self.offset(e.at);
         let message = e
             .msg
             .unwrap_or_else(|| format!("unexpected {}", found(e.at)));
         let len = if e.len == 0 { token(e.at).len() } else { e.len };
-        QueryError::new(message, Span::new(start, start + len))
+        QueryError::new(message, Span::new(start, start + len)).with_kind(e.kind)
     }
 
     pub(super) fn column_of(&self, at: &str) -> usize {
@@ -229,32 +289,56 @@ impl StatementParser<'_> {
             .column
     }
 
-    /// Matches keyword `kw` (case-insensitively, as a whole word); returns its span.
-    pub(super) fn keyword<'a>(&self, kw: &'static str, i: &'a str) -> PResult<'a, Span> {
+    /// Matches keyword `kw` (a whole word, in any case); returns its span.
+    pub(super) fn keyword<'a>(&self, kw: Keyword, i: &'a str) -> PResult<'a, Span> {
         let (i, _) = ws(i)?;
-        let (rest, word) = take_while1(is_ident_char).parse(i)?;
-        if word.eq_ignore_ascii_case(kw) {
-            Ok((rest, self.span(i, rest)))
-        } else {
-            backtrack(i, word.len(), format!("expected `{kw}`, found `{word}`"))
+        match tok(i) {
+            Ok((rest, t)) if t.kind == TokenKind::Keyword(kw) => Ok((rest, self.span(i, rest))),
+            other => {
+                self.expect_here(i, Expected::Keyword(kw));
+                match other {
+                    Ok((_, t)) => backtrack(
+                        i,
+                        t.text.len(),
+                        format!("expected `{kw}`, found `{}`", t.text),
+                    ),
+                    Err(e) => Err(e),
+                }
+            }
         }
     }
 
     /// A keyword that must be there, with a message for when it is not.
-    pub(super) fn expect<'a>(&self, kw: &'static str, i: &'a str, msg: &str) -> PResult<'a, Span> {
+    pub(super) fn expect<'a>(&self, kw: Keyword, i: &'a str, msg: &str) -> PResult<'a, Span> {
         self.keyword(kw, i).map_err(|e| cut_with(e, msg))
     }
 
-    /// A punctuation mark, after optional whitespace.
-    pub(super) fn punct<'a>(&self, p: char, i: &'a str) -> PResult<'a, ()> {
+    /// A punctuation mark or operator, after optional trivia.
+    pub(super) fn punct<'a>(&self, p: Punct, i: &'a str) -> PResult<'a, ()> {
         let (i, _) = ws(i)?;
-        match i.strip_prefix(p) {
-            Some(rest) => Ok((rest, ())),
-            None => backtrack(
-                i,
-                token(i).len(),
-                format!("expected `{p}`, found {}", found(i)),
-            ),
+        match tok(i) {
+            Ok((rest, t)) if t.kind == TokenKind::Punct(p) => Ok((rest, ())),
+            _ => {
+                self.expect_here(i, Expected::Punct(p));
+                backtrack(
+                    i,
+                    token(i).len(),
+                    format!("expected `{}`, found {}", p.as_str(), found(i)),
+                )
+            }
+        }
+    }
+
+    /// A word (see [`Tok::word`]) and its text; the end of the text or any
+    /// other token fails recoverably without a message.
+    pub(super) fn word<'a>(&self, i: &'a str) -> PResult<'a, &'a str> {
+        let (i, _) = ws(i)?;
+        match tok(i) {
+            Ok((rest, t)) => match t.word() {
+                Some(w) => Ok((rest, w)),
+                None => Err(Err::Error(PErr::silent(i))),
+            },
+            Err(e) => Err(e),
         }
     }
 }

@@ -7,11 +7,43 @@ use super::*;
 impl StatementParser<'_> {
     pub(super) fn statement<'a>(&self, i: &'a str, depth: usize) -> PResult<'a, Statement> {
         let (i, _) = ws(i)?;
-        let (rest, word) = take_while(is_ident_char).parse(i)?;
-        match word.to_ascii_lowercase().as_str() {
-            "claims" => self.claims_query(rest),
-            "count" => {
-                let (rest, _) = self.expect("claims", rest, "`count` is followed by `claims`")?;
+        let next = tok(i);
+        let keyword = match next {
+            Ok((
+                rest,
+                Tok {
+                    kind: TokenKind::Keyword(k),
+                    ..
+                },
+            )) if STATEMENTS.contains(&k) && (k != Keyword::Explain || depth == 0) => {
+                Some((rest, k))
+            }
+            _ => None,
+        };
+        let Some((rest, keyword)) = keyword else {
+            for &k in STATEMENTS {
+                if k != Keyword::Explain || depth == 0 {
+                    self.expect_here(i, Expected::Keyword(k));
+                }
+            }
+            let word = next.ok().and_then(|(_, t)| t.word()).unwrap_or("");
+            let hint = did_you_mean(word, STATEMENTS.iter().map(|k| k.as_str()))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return fail(
+                i,
+                token(i).len(),
+                format!(
+                    "expected a statement (claims, count claims, speakers, sources, show claim, explain, add, update, delete, alias, begin, commit or rollback), found {}{hint}",
+                    found(i)
+                ),
+            );
+        };
+        match keyword {
+            Keyword::Claims => self.claims_query(rest),
+            Keyword::Count => {
+                let (rest, _) =
+                    self.expect(Keyword::Claims, rest, "`count` is followed by `claims`")?;
                 let (rest, filter) = self.opt_where(rest, Table::Claims)?;
                 let (rest, group_by) = self.opt_group_by(rest)?;
                 let mut expected = vec![];
@@ -24,11 +56,11 @@ impl StatementParser<'_> {
                 self.expect_end(rest, &expected)?;
                 Ok((rest, Statement::CountClaims { filter, group_by }))
             }
-            "speakers" => self.list_query(rest, Table::Speakers),
-            "sources" => self.list_query(rest, Table::Sources),
-            "show" => {
+            Keyword::Speakers => self.list_query(rest, Table::Speakers),
+            Keyword::Sources => self.list_query(rest, Table::Sources),
+            Keyword::Show => {
                 let (rest, _) = self.expect(
-                    "claim",
+                    Keyword::Claim,
                     rest,
                     "`show` is followed by `claim` and a claim id",
                 )?;
@@ -39,49 +71,40 @@ impl StatementParser<'_> {
                     Statement::ShowClaim(Spanned::new(id, self.span(rest, after))),
                 ))
             }
-            "explain" if depth == 0 => {
+            Keyword::Explain => {
                 let (rest, inner) = self.statement(rest, depth + 1)?;
                 Ok((rest, Statement::Explain(Box::new(inner))))
             }
-            "add" => self.add(rest),
-            "update" => {
-                let (rest, _) = self.expect("claims", rest, "`update` is followed by `claims`")?;
-                let (rest, _) = self.expect("set", rest, "expected `set` after `update claims`")?;
+            Keyword::Add => self.add(rest),
+            Keyword::Update => {
+                let (rest, _) =
+                    self.expect(Keyword::Claims, rest, "`update` is followed by `claims`")?;
+                let (rest, _) =
+                    self.expect(Keyword::Set, rest, "expected `set` after `update claims`")?;
                 let (rest, set) = self.assignments(rest)?;
                 let (rest, filter) = self.opt_where(rest, Table::Claims)?;
                 self.expect_end(rest, if filter.is_none() { &["where"] } else { &[] })?;
                 Ok((rest, Statement::Update { set, filter }))
             }
-            "delete" => {
-                let (rest, _) = self.expect("claims", rest, "`delete` is followed by `claims`")?;
+            Keyword::Delete => {
+                let (rest, _) =
+                    self.expect(Keyword::Claims, rest, "`delete` is followed by `claims`")?;
                 let (rest, filter) = self.opt_where(rest, Table::Claims)?;
                 self.expect_end(rest, if filter.is_none() { &["where"] } else { &[] })?;
                 Ok((rest, Statement::Delete { filter }))
             }
-            "alias" => {
+            Keyword::Alias => {
                 let (rest, alias) =
                     self.string_arg(rest, "a new name in double quotes after `alias`")?;
-                let (rest, _) = self.expect("to", rest, "expected `to` and the speaker's name")?;
+                let (rest, _) =
+                    self.expect(Keyword::To, rest, "expected `to` and the speaker's name")?;
                 let (rest, speaker) =
                     self.string_arg(rest, "the speaker's name in double quotes after `to`")?;
                 Ok((rest, Statement::Alias { alias, speaker }))
             }
-            "begin" => Ok((rest, Statement::Begin)),
-            "commit" => Ok((rest, Statement::Commit)),
-            "rollback" => Ok((rest, Statement::Rollback)),
-            _ => {
-                let hint = did_you_mean(word, STATEMENTS.iter().copied())
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                fail(
-                    i,
-                    token(i).len(),
-                    format!(
-                        "expected a statement (claims, count claims, speakers, sources, show claim, explain, add, update, delete, alias, begin, commit or rollback), found {}{hint}",
-                        found(i)
-                    ),
-                )
-            }
+            Keyword::Begin => Ok((rest, Statement::Begin)),
+            Keyword::Commit => Ok((rest, Statement::Commit)),
+            _ => Ok((rest, Statement::Rollback)),
         }
     }
 
@@ -127,7 +150,7 @@ impl StatementParser<'_> {
     }
 
     pub(super) fn list_query<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Statement> {
-        let (i, select) = match self.keyword("select", i) {
+        let (i, select) = match self.keyword(Keyword::Select, i) {
             Ok((mut rest, _)) => {
                 let mut fields = Vec::new();
                 loop {
@@ -135,7 +158,7 @@ impl StatementParser<'_> {
                         .field(rest, table)
                         .map_err(|e| cut_with(e, "expected a field in `select`"))?;
                     fields.push(f);
-                    match self.punct(',', r) {
+                    match self.punct(Punct::Comma, r) {
                         Ok((r, _)) => rest = r,
                         Err(_) => break (r, Some(fields)),
                     }
@@ -177,24 +200,30 @@ impl StatementParser<'_> {
 
     pub(super) fn add<'a>(&self, i: &'a str) -> PResult<'a, Statement> {
         let (i, _) = ws(i)?;
-        let (rest, what) = take_while(is_ident_char).parse(i)?;
-        match what.to_ascii_lowercase().as_str() {
-            "source" => {
+        let what = match tok(i) {
+            Ok((rest, t)) => Some((rest, t.kind)),
+            Err(_) => None,
+        };
+        match what {
+            Some((rest, TokenKind::Keyword(Keyword::Source))) => {
                 let (rest, id) = self.string_arg(
                     rest,
                     "the new source's id in double quotes after `add source`",
                 )?;
-                let (rest, _) =
-                    self.expect("with", rest, "expected `with` and the source's fields")?;
+                let (rest, _) = self.expect(
+                    Keyword::With,
+                    rest,
+                    "expected `with` and the source's fields",
+                )?;
                 let (rest, fields) = self.assignments(rest)?;
                 Ok((rest, Statement::AddSource { id, fields }))
             }
-            "speaker" => {
+            Some((rest, TokenKind::Keyword(Keyword::Speaker))) => {
                 let (rest, name) = self.string_arg(
                     rest,
                     "the speaker's name in double quotes after `add speaker`",
                 )?;
-                let (rest, aliases) = match self.keyword("aliases", rest) {
+                let (rest, aliases) = match self.keyword(Keyword::Aliases, rest) {
                     Ok((r, _)) => {
                         let (r, _) = ws(r)?;
                         let (after, list) = self.list(r)?;
@@ -206,7 +235,7 @@ impl StatementParser<'_> {
                     }
                     Err(_) => (rest, Vec::new()),
                 };
-                let (rest, description) = match self.keyword("description", rest) {
+                let (rest, description) = match self.keyword(Keyword::Description, rest) {
                     Ok((r, _)) => {
                         let (r, d) = self.string_arg(r, "a description in double quotes")?;
                         (r, Some(d))
@@ -222,27 +251,39 @@ impl StatementParser<'_> {
                     },
                 ))
             }
-            "claim" => {
-                let (rest, _) =
-                    self.expect("with", rest, "expected `with` and the claim's fields")?;
+            Some((rest, TokenKind::Keyword(Keyword::Claim))) => {
+                let (rest, _) = self.expect(
+                    Keyword::With,
+                    rest,
+                    "expected `with` and the claim's fields",
+                )?;
                 let (rest, fields) = self.assignments(rest)?;
                 Ok((rest, Statement::AddClaim { fields }))
             }
-            _ => fail(
-                i,
-                token(i).len(),
-                format!(
-                    "`add` is followed by `source`, `speaker` or `claim`, found {}",
-                    found(i)
-                ),
-            ),
+            _ => {
+                for k in [Keyword::Source, Keyword::Speaker, Keyword::Claim] {
+                    self.expect_here(i, Expected::Keyword(k));
+                }
+                fail(
+                    i,
+                    token(i).len(),
+                    format!(
+                        "`add` is followed by `source`, `speaker` or `claim`, found {}",
+                        found(i)
+                    ),
+                )
+            }
         }
     }
 
     /// A string (or parameter) argument.
     pub(super) fn string_arg<'a>(&self, i: &'a str, what: &str) -> PResult<'a, Spanned<Literal>> {
         let (i, _) = ws(i)?;
-        if !(i.starts_with('"') || i.starts_with('$')) {
+        if !matches!(
+            lex_one(i),
+            Some((TokenKind::Str { .. } | TokenKind::Param, _))
+        ) {
+            self.expect_here(i, Expected::Value);
             return fail(
                 i,
                 token(i).len(),
@@ -258,7 +299,7 @@ impl StatementParser<'_> {
         let mut out = Vec::new();
         loop {
             let (at, _) = ws(i)?;
-            let Ok((rest, name)) = take_while1::<_, _, PErr>(is_ident_char).parse(at) else {
+            let Ok((rest, name)) = self.word(at) else {
                 return fail(
                     at,
                     token(at).len(),
@@ -267,7 +308,7 @@ impl StatementParser<'_> {
             };
             let name = Spanned::new(name.to_ascii_lowercase(), self.span(at, rest));
             let (rest, _) = self
-                .punct('=', rest)
+                .punct(Punct::Eq, rest)
                 .map_err(|e| cut_with(e, &format!("expected `=` after `{}`", name.node)))?;
             let (rest, _) = ws(rest)?;
             let (after, value) = self.value(rest, &format!("a value after `{} =`", name.node))?;
@@ -276,7 +317,7 @@ impl StatementParser<'_> {
                 value: Spanned::new(value, self.span(rest, after)),
             });
             i = after;
-            match self.punct(',', i) {
+            match self.punct(Punct::Comma, i) {
                 Ok((r, _)) => i = r,
                 Err(_) => return Ok((i, out)),
             }
@@ -286,7 +327,10 @@ impl StatementParser<'_> {
     /// Succeeds when only `;`, comments or the end follow; otherwise names the stray token.
     pub(super) fn expect_end<'a>(&self, i: &'a str, expected: &[&'static str]) -> PResult<'a, ()> {
         let (rest, _) = ws(i)?;
-        if rest.is_empty() || rest.starts_with(';') {
+        if matches!(
+            lex_one(rest),
+            None | Some((TokenKind::Punct(Punct::Semicolon), _))
+        ) {
             return Ok((i, ()));
         }
         let word = token(rest);
@@ -307,7 +351,7 @@ impl StatementParser<'_> {
         &self,
         i: &'a str,
     ) -> PResult<'a, Option<Vec<Spanned<SelectItem>>>> {
-        let Ok((mut rest, _)) = self.keyword("select", i) else {
+        let Ok((mut rest, _)) = self.keyword(Keyword::Select, i) else {
             return Ok((i, None));
         };
         let mut items = Vec::new();
@@ -319,7 +363,7 @@ impl StatementParser<'_> {
                 )
             })?;
             items.push(item);
-            match self.punct(',', r) {
+            match self.punct(Punct::Comma, r) {
                 Ok((r, _)) => rest = r,
                 Err(_) => return Ok((r, Some(items))),
             }
@@ -333,7 +377,9 @@ impl StatementParser<'_> {
         table: Table,
     ) -> PResult<'a, Spanned<SelectItem>> {
         let (i, _) = ws(i)?;
-        let (rest, word) = take_while1(is_ident_char).parse(i)?;
+        let (rest, word) = self.word(i).inspect_err(|_| {
+            self.expect_here(i, Expected::Field(table));
+        })?;
         let aggregate = match word.to_ascii_lowercase().as_str() {
             "count" => Some(Aggregate::Count),
             "avg" => Some(Aggregate::Avg),
@@ -342,9 +388,9 @@ impl StatementParser<'_> {
             "sum" => Some(Aggregate::Sum),
             _ => None,
         };
-        if let (Some(agg), Ok((r, _))) = (aggregate, self.punct('(', rest)) {
+        if let (Some(agg), Ok((r, _))) = (aggregate, self.punct(Punct::LParen, rest)) {
             let (r, _) = ws(r)?;
-            let (r, field) = if let Some(after_star) = r.strip_prefix('*') {
+            let (r, field) = if let Ok((after_star, _)) = self.punct(Punct::Star, r) {
                 if agg != Aggregate::Count {
                     return fail(
                         r,
@@ -364,7 +410,7 @@ impl StatementParser<'_> {
                 (r, Some(f.node))
             };
             let (r, _) = self
-                .punct(')', r)
+                .punct(Punct::RParen, r)
                 .map_err(|e| cut_with(e, "expected `)`"))?;
             return Ok((
                 r,
@@ -379,7 +425,7 @@ impl StatementParser<'_> {
     }
 
     pub(super) fn opt_where<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Option<Expr>> {
-        match self.keyword("where", i) {
+        match self.keyword(Keyword::Where, i) {
             Ok((rest, _)) => {
                 let (rest, expr) = self
                     .condition(rest, table, 0)
@@ -392,10 +438,10 @@ impl StatementParser<'_> {
     }
 
     pub(super) fn opt_group_by<'a>(&self, i: &'a str) -> PResult<'a, Option<Spanned<Field>>> {
-        let Ok((rest, _)) = self.keyword("group", i) else {
+        let Ok((rest, _)) = self.keyword(Keyword::Group, i) else {
             return Ok((i, None));
         };
-        let (rest, _) = self.expect("by", rest, "expected `by` after `group`")?;
+        let (rest, _) = self.expect(Keyword::By, rest, "expected `by` after `group`")?;
         let (rest, field) = self
             .field(rest, Table::Claims)
             .map_err(|e| cut_with(e, "expected a field name after `group by`"))?;
@@ -403,24 +449,26 @@ impl StatementParser<'_> {
     }
 
     pub(super) fn opt_order<'a>(&self, i: &'a str, table: Table) -> PResult<'a, Vec<OrderBy>> {
-        let Ok((mut rest, _)) = self.keyword("order", i) else {
+        let Ok((mut rest, _)) = self.keyword(Keyword::Order, i) else {
             return Ok((i, Vec::new()));
         };
-        rest = self.expect("by", rest, "expected `by` after `order`")?.0;
+        rest = self
+            .expect(Keyword::By, rest, "expected `by` after `order`")?
+            .0;
         let mut keys = Vec::new();
         loop {
             let (r, key) = self
                 .select_item(rest, table)
                 .map_err(|e| cut_with(e, "expected a field name after `order by`"))?;
-            let (r, descending) = match self.keyword("desc", r) {
+            let (r, descending) = match self.keyword(Keyword::Desc, r) {
                 Ok((r, _)) => (r, true),
-                Err(_) => match self.keyword("asc", r) {
+                Err(_) => match self.keyword(Keyword::Asc, r) {
                     Ok((r, _)) => (r, false),
                     Err(_) => (r, false),
                 },
             };
             keys.push(OrderBy { key, descending });
-            match self.punct(',', r) {
+            match self.punct(Punct::Comma, r) {
                 Ok((r, _)) => rest = r,
                 Err(_) => return Ok((r, keys)),
             }
@@ -429,18 +477,28 @@ impl StatementParser<'_> {
 
     pub(super) fn whole_number<'a>(&self, i: &'a str, what: &str) -> PResult<'a, u64> {
         let (i, _) = ws(i)?;
-        match digit1::<_, PErr>(i) {
-            Ok((after, digits)) if !after.starts_with(|c: char| is_ident_char(c) || c == '.') => {
-                match digits.parse::<u64>() {
+        match tok(i) {
+            Ok((after, t))
+                if t.kind == TokenKind::Number && t.text.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                match t.text.parse::<u64>() {
                     Ok(n) => Ok((after, n)),
-                    Err(_) => fail(i, digits.len(), format!("{what} is too large")),
+                    Err(_) => fail_kind(
+                        i,
+                        t.text.len(),
+                        QueryErrorKind::BadNumber,
+                        format!("{what} is too large"),
+                    ),
                 }
             }
-            _ => fail(
-                i,
-                token(i).len(),
-                format!("`{what}` takes a whole number, found {}", found(i)),
-            ),
+            _ => {
+                self.expect_here(i, Expected::Value);
+                fail(
+                    i,
+                    token(i).len(),
+                    format!("`{what}` takes a whole number, found {}", found(i)),
+                )
+            }
         }
     }
 
@@ -451,11 +509,11 @@ impl StatementParser<'_> {
         i: &'a str,
     ) -> PResult<'a, (Option<u64>, Option<u64>, LimitParams)> {
         let mut params = LimitParams::default();
-        let Ok((rest, _)) = self.keyword("limit", i) else {
+        let Ok((rest, _)) = self.keyword(Keyword::Limit, i) else {
             return Ok((i, (None, None, params)));
         };
         let (rest, limit) = self.count_or_param(rest, "limit", &mut params.limit)?;
-        match self.keyword("offset", rest) {
+        match self.keyword(Keyword::Offset, rest) {
             Ok((r, _)) => {
                 let (r, offset) = self.count_or_param(r, "offset", &mut params.offset)?;
                 Ok((r, (limit, offset, params)))
@@ -472,7 +530,7 @@ impl StatementParser<'_> {
         param: &mut Option<Spanned<String>>,
     ) -> PResult<'a, Option<u64>> {
         let (i, _) = ws(i)?;
-        if i.starts_with('$') {
+        if matches!(lex_one(i), Some((TokenKind::Param, _))) {
             let (after, value) = self.value(i, what)?;
             if let Literal::Param(name) = value {
                 *param = Some(Spanned::new(name, self.span(i, after)));
