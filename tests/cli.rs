@@ -650,7 +650,7 @@ fn update_and_delete_without_where_need_force() {
     let refused = claimdb(&db, &["query", "delete claims"], None);
     assert_eq!(refused.status.code(), Some(1));
     assert!(text(&refused.stderr).starts_with(
-        "error: `delete claims` without `where` would change every claim: add a condition (`where id > 0` means every claim), or run with --force"
+        "error: `delete claims` without `where` would change every claim: add a condition (`where true` means every claim), or run with --force"
     ));
     let forced = claimdb(&db, &["--force", "query", "delete claims"], None);
     assert!(forced.status.success(), "{}", text(&forced.stderr));

@@ -100,6 +100,7 @@ fn leaf() -> impl Strategy<Value = Expr> {
             negated,
         }),
         messy_text().prop_map(|t| Expr::HasTag(at(Literal::Str(t)))),
+        any::<bool>().prop_map(Expr::Bool),
     ]
 }
 
@@ -140,6 +141,8 @@ fn without_spans(e: &Expr) -> Expr {
             negated: *negated,
         },
         Expr::HasTag(t) => Expr::HasTag(s(t)),
+        Expr::Bool(b) => Expr::Bool(*b),
+        other => panic!("a condition the test does not know: {other}"),
     }
 }
 

@@ -154,7 +154,7 @@ impl Db {
 
     /// Runs a checked statement. An `update` or `delete` without `where`
     /// is refused (it would change every claim): write a condition, such
-    /// as `where id > 0` for every claim, or use a [`Session`](crate::Session) with
+    /// as `where true` for every claim, or use a [`Session`](crate::Session) with
     /// [`Session::force`](crate::Session::force).
     pub fn execute(&self, statement: &Statement) -> Result<(Output, ExecStats)> {
         self.execute_forced(statement, false)
@@ -357,7 +357,7 @@ pub(super) fn refuse_unconditional_at(statement: &Statement, start: usize) -> Re
         QueryError::new(
             format!(
                 "`{verb}` without `where` would change every claim: add a condition \
-             (`where id > 0` means every claim), or run with --force"
+             (`where true` means every claim), or run with --force"
             ),
             crate::Span::new(start, start + verb.len()),
         )

@@ -238,6 +238,7 @@ pub struct OrderBy {
 
 /// A condition.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Expr {
     /// `a or b`
     Or(Box<Expr>, Box<Expr>),
@@ -279,6 +280,9 @@ pub enum Expr {
     },
     /// `has tag "x"`
     HasTag(Spanned<Literal>),
+    /// `true` or `false`: every record, or none (`delete claims where
+    /// true` says in so many words that every claim goes).
+    Bool(bool),
 }
 
 /// Comparison operators.
@@ -561,6 +565,7 @@ impl std::fmt::Display for Expr {
                 f.write_str("not ")?;
                 self.fmt_child(a, f)
             }
+            Expr::Bool(b) => write!(f, "{b}"),
             Expr::Compare { field, op, value } => {
                 write!(f, "{} {} {}", field.node.name(), op.as_str(), value.node)
             }

@@ -177,7 +177,7 @@ fn visit_literals(stmt: &mut Statement, f: &mut dyn FnMut(&mut Spanned<Literal>)
                 f(low);
                 f(high);
             }
-            Expr::IsNull { .. } => {}
+            Expr::IsNull { .. } | Expr::Bool(_) => {}
             Expr::HasTag(tag) => f(tag),
         }
     }

@@ -317,6 +317,7 @@ fn check_expr(e: &Expr) -> CheckResult {
             }
         }
         Expr::HasTag(tag) => text(tag, "a tag"),
+        Expr::Bool(_) => Ok(()),
     }
 }
 

@@ -89,6 +89,8 @@ keywords! {
     Begin = "begin",
     Commit = "commit",
     Rollback = "rollback",
+    True = "true",
+    False = "false",
 }
 
 impl Keyword {

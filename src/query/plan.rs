@@ -443,6 +443,8 @@ fn index_scans(store: &dyn ReadView, e: &Expr) -> Result<Option<Vec<IndexScan>>>
             value,
         } => eq_scan(field.node, &value.node),
         Expr::HasTag(tag) => eq_scan(Field::Tag, &tag.node),
+        // No claim satisfies `false`: an empty union reads nothing.
+        Expr::Bool(false) => Ok(Some(Vec::new())),
         Expr::In { field, values } => {
             let mut all = Vec::new();
             for v in values {
@@ -517,7 +519,12 @@ fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<(Access,
             has_range = true;
         } else if let Some(scans) = index_scans(store, c)? {
             if scans.is_empty() {
-                return Ok((Access::Nothing(format!("no speaker matches `{c}`")), 0));
+                let why = if matches!(c, Expr::Bool(false)) {
+                    "the condition is false".to_string()
+                } else {
+                    format!("no speaker matches `{c}`")
+                };
+                return Ok((Access::Nothing(why), 0));
             }
             candidates.push(scans);
         }

@@ -227,6 +227,7 @@ pub fn eval(e: &Expr, r: &dyn Record, patterns: &Patterns) -> bool {
         Expr::IsNull { field, negated } => {
             matches!(r.value(field.node), FieldValue::Null) != *negated
         }
+        Expr::Bool(b) => *b,
         Expr::HasTag(tag) => compare(
             Field::Tag,
             &r.value(Field::Tag),

@@ -95,6 +95,11 @@ impl StatementParser<'_> {
                 ),
             );
         }
+        for (keyword, value) in [(Keyword::True, true), (Keyword::False, false)] {
+            if let Ok((rest, _)) = self.keyword(keyword, i) {
+                return Ok((rest, Expr::Bool(value)));
+            }
+        }
         if let Ok((rest, _)) = self.keyword(Keyword::Has, i) {
             if table != Table::Claims {
                 return fail(
