@@ -2,7 +2,8 @@
 //! it: a partial keyword and Tab, a statement over two lines (with its
 //! continuation prompt), a partial speaker name and Tab, a bad statement
 //! (the caret, and the shell goes on), `.format json`, Tab after `source =`,
-//! and Ctrl-D on an unfinished statement to leave. What the screen shows is
+//! a question before a statement that changes every claim, and Ctrl-D on
+//! an unfinished statement to leave. What the screen shows is
 //! checked.
 #![cfg(unix)]
 
@@ -75,6 +76,21 @@ fn a_person_at_the_shell() {
     p.exp_string("\"fp-lazarus-review\"").unwrap();
     type_keys(&mut p, ";\r");
     p.exp_string("\"count\": 61").unwrap();
+    p.exp_string("claimdb> ").unwrap();
+
+    // A statement that would change every claim is asked about first: no
+    // runs nothing, yes runs it.
+    type_keys(&mut p, ".format table\r");
+    p.exp_string("claimdb> ").unwrap();
+    type_keys(&mut p, "delete claims;\r");
+    p.exp_string("delete every claim (61)? [y/N] ").unwrap();
+    type_keys(&mut p, "n\r");
+    p.exp_string("not run: nothing was changed").unwrap();
+    p.exp_string("claimdb> ").unwrap();
+    type_keys(&mut p, "update claims set rationale = \"Reviewed.\";\r");
+    p.exp_string("update every claim (61)? [y/N] ").unwrap();
+    type_keys(&mut p, "y\r");
+    p.exp_string("updated 61 claims").unwrap();
     p.exp_string("claimdb> ").unwrap();
 
     // Ctrl-D on an unfinished statement leaves, saying it was not run;

@@ -8,12 +8,14 @@
 //! comments are coloured from the lexer's tokens, unless `NO_COLOR` is set
 //! or the output is not a terminal. History is kept in the user's data
 //! directory. Ctrl-C drops the current input; Ctrl-D leaves (saying so when
-//! it drops an unfinished statement).
+//! it drops an unfinished statement). An `update claims` or `delete claims`
+//! without `where` is asked about first, as `rm -i` asks ("delete every
+//! claim (61)? [y/N]"); scripts refuse it instead, unless `--force`.
 
 use std::borrow::Cow;
 use std::io::IsTerminal;
 
-use claimdb::query::{split_statements, tokens, TokenKind};
+use claimdb::query::{parse, split_statements, tokens, Statement, TokenKind};
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::{CmdKind, Highlighter};
@@ -134,6 +136,45 @@ fn colourize(line: &str) -> String {
     out
 }
 
+/// What `input` would do to every claim: "delete", "update", both, or
+/// nothing (every update and delete has its `where`).
+fn unconditional_writes(input: &str) -> Vec<&'static str> {
+    let mut verbs = Vec::new();
+    for chunk in split_statements(input) {
+        let verb = match parse(chunk.text) {
+            Ok(Statement::Delete { filter: None }) => "delete",
+            Ok(Statement::Update { filter: None, .. }) => "update",
+            _ => continue,
+        };
+        if !verbs.contains(&verb) {
+            verbs.push(verb);
+        }
+    }
+    verbs
+}
+
+/// Asks before statements that change every claim (unless `--force`):
+/// true to run the input with them, false to run none of it.
+fn confirmed<H: rustyline::Helper>(
+    editor: &mut Editor<H, rustyline::history::DefaultHistory>,
+    shell: &Shell,
+    input: &str,
+) -> bool {
+    let verbs = unconditional_writes(input);
+    if verbs.is_empty() || shell.forced() {
+        return true;
+    }
+    let count = match shell.db.query("count claims") {
+        Ok(claimdb::Output::Count(n)) => n.to_string(),
+        _ => "all".to_string(),
+    };
+    let question = format!("{} every claim ({count})? [y/N] ", verbs.join(" and "));
+    match editor.readline(&question) {
+        Ok(answer) => matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"),
+        Err(_) => false,
+    }
+}
+
 /// Names to complete: speakers (every name) and source ids, quoted.
 fn completion_names(shell: &Shell) -> Names {
     let mut speakers = Vec::new();
@@ -210,7 +251,14 @@ pub fn run(shell: &mut Shell) -> bool {
                         continue;
                     }
                     let _ = editor.add_history_entry(pending.trim_end());
-                    ok = shell.run_text(&pending, "<shell>");
+                    if confirmed(&mut editor, shell, &pending) {
+                        let forced = shell.forced();
+                        shell.force(true);
+                        ok = shell.run_text(&pending, "<shell>");
+                        shell.force(forced);
+                    } else {
+                        eprintln!("not run: nothing was changed");
+                    }
                     pending.clear();
                 }
                 // Names may have changed (add speaker, .open): refresh completion.

@@ -53,6 +53,8 @@ pub struct Shell {
     sink: Sink,
     /// How many `.read` files are open now, one inside another.
     read_depth: usize,
+    /// `--force`: `update` and `delete` may run without `where`.
+    forced: bool,
 }
 
 /// What the shell should do after a dot-command.
@@ -72,12 +74,19 @@ impl Shell {
             timer: false,
             sink: Sink::Stdout,
             read_depth: 0,
+            forced: false,
         }
     }
 
     /// Lets `update` and `delete` run without `where` (`--force`).
     pub fn force(&mut self, force: bool) {
+        self.forced = force;
         self.session.force(force);
+    }
+
+    /// True when `update` and `delete` may run without `where`.
+    pub fn forced(&self) -> bool {
+        self.forced
     }
 
     /// True between `begin` and `commit`.
