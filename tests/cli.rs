@@ -344,16 +344,45 @@ fn help_teaches_the_language() {
     );
     // Nothing points into the source tree, which a user does not have.
     assert!(!help.contains("grammar/"), "{help}");
-    // Every command's own help ends with an example of it.
-    for command in [
-        "query",
-        "run",
-        "repl",
-        "locate",
-        "check",
-        "verify",
-        "update-source",
-    ] {
+    // Every command's own help ends with an example of it, and lists the
+    // options that apply to it and no others.
+    let all = [
+        "--db",
+        "--empty",
+        "--busy-timeout",
+        "--format",
+        "--keep-going",
+        "--force",
+    ];
+    let cases: &[(&str, &[&str])] = &[
+        ("query", &all),
+        ("run", &all),
+        ("repl", &all),
+        (
+            "locate",
+            &["--format", "--prefix", "--suffix", "--position"],
+        ),
+        (
+            "check",
+            &[
+                "--db",
+                "--empty",
+                "--busy-timeout",
+                "--format",
+                "--claim",
+                "--source",
+            ],
+        ),
+        (
+            "verify",
+            &["--db", "--empty", "--busy-timeout", "--format", "--repair"],
+        ),
+        (
+            "update-source",
+            &["--db", "--empty", "--busy-timeout", "--format"],
+        ),
+    ];
+    for (command, options) in cases {
         let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))
             .args([command, "--help"])
             .output()
@@ -363,7 +392,52 @@ fn help_teaches_the_language() {
             help.contains("Example:\n  claimdb ") && help.contains(command),
             "{command}: {help}"
         );
+        let listed: Vec<&str> = help
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("--"))
+            .map(|l| l.split([' ', ',']).next().unwrap_or(""))
+            .filter(|o| *o != "help")
+            .collect();
+        let mut listed: Vec<String> = listed.iter().map(|o| format!("--{o}")).collect();
+        let mut wanted: Vec<String> = options.iter().map(|o| o.to_string()).collect();
+        listed.sort();
+        wanted.sort();
+        assert_eq!(listed, wanted, "{command}: {help}");
     }
+}
+
+/// Options may come before the command or after it; after it wins.
+#[test]
+fn options_stand_before_or_after_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let before = raw(&db, &["--format", "csv", "query", "count claims"], None);
+    // CSV records all end in CRLF, the last one too (RFC 4180).
+    assert_eq!(text(&before.stdout), "count\r\n61\r\n");
+    let after = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .args(["query", "count claims", "--format", "jsonl", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&after.stdout),
+        "{\"count\":61}\n",
+        "{}",
+        text(&after.stderr)
+    );
+    let both = raw(
+        &db,
+        &[
+            "--format",
+            "csv",
+            "query",
+            "count claims",
+            "--format",
+            "jsonl",
+        ],
+        None,
+    );
+    assert_eq!(text(&both.stdout), "{\"count\":61}\n");
 }
 
 #[test]

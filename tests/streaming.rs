@@ -105,7 +105,11 @@ fn streamed_rows_match_the_rendered_output() {
         r#"claims where quote contains "," limit 3"#,
     ] {
         for format in [Format::Jsonl, Format::Csv] {
-            let expected = format!("{}\n", render(&db.query(q).unwrap(), format, 100));
+            let expected = format!(
+                "{}{}",
+                render(&db.query(q).unwrap(), format, 100),
+                format.line_end()
+            );
             let mut bytes = Vec::new();
             let mut writer = ClaimWriter::new(&mut bytes, format).unwrap();
             let mut session = claimdb::Session::new();

@@ -35,6 +35,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// What ends the last line of an output: CRLF for CSV, whose every
+    /// record ends so (RFC 4180), a line feed for the others.
+    pub fn line_end(self) -> &'static str {
+        match self {
+            Format::Csv => "\r\n",
+            _ => "\n",
+        }
+    }
+
     /// Every format, by name.
     pub const ALL: [(&'static str, Format); 4] = [
         ("table", Format::Table),
@@ -330,7 +339,7 @@ impl<W: std::io::Write> ClaimWriter<W> {
         if self.rows == 0 && self.format == Format::Csv {
             self.header()?;
         }
-        self.out.write_all(b"\n")?;
+        self.out.write_all(self.format.line_end().as_bytes())?;
         self.out.flush()?;
         Ok(self.rows)
     }

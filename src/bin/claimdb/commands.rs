@@ -26,9 +26,10 @@ pub fn locate(file: &Path, quote: &str, hint: Option<&Hint>, format: Format) -> 
         return false;
     };
     let citation = cite::locate_with(&text, &cite::normalize(&text), quote, hint);
-    println!(
-        "{}",
-        render_citation(&citation, quote, &file.display().to_string(), format)
+    print!(
+        "{}{}",
+        render_citation(&citation, quote, &file.display().to_string(), format),
+        format.line_end()
     );
     citation.is_verified()
 }
@@ -170,13 +171,14 @@ fn print_report(
 ) {
     let speakers = session.db.speakers().unwrap_or_default();
     if session.format != Format::Table {
-        println!(
-            "{}",
+        print!(
+            "{}{}",
             render_rows(
                 &checks_table(report, &speakers),
                 session.format,
                 Session::width()
-            )
+            ),
+            session.format.line_end()
         );
         return;
     }

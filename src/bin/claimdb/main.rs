@@ -30,38 +30,92 @@ use shell::Shell;
 #[derive(Debug, Parser)]
 #[command(name = "claimdb", version, after_help = EXAMPLES)]
 struct Cli {
-    /// The database directory, or `:memory:` for one held in memory for this run [default: $CLAIMDB_DB, or claims.db in the user's data directory]
-    #[arg(long, value_name = "PATH", global = true)]
-    db: Option<PathBuf>,
+    #[command(flatten)]
+    database: DbArgs,
 
-    /// How results are printed.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table, global = true)]
-    format: FormatArg,
+    #[command(flatten)]
+    output: FormatArgs,
 
-    /// Create a new database empty, without the seed corpus.
-    #[arg(long, global = true)]
-    empty: bool,
+    #[command(flatten)]
+    script: ScriptArgs,
 
     /// Run these statements and exit (like `query`).
     #[arg(short = 'c', long = "command", value_name = "QUERY")]
     inline: Option<String>,
 
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+// Options are grouped by what they are about, and each command takes only
+// the groups that apply to it, so `claimdb locate --help` lists no `--db`.
+// An option may stand before the command (`claimdb --db x query ...`) or
+// after it (`claimdb query ... --db x`); after it wins.
+
+/// Which database, and how to open it.
+#[derive(Debug, Clone, Default, clap::Args)]
+struct DbArgs {
+    /// The database directory, or `:memory:` for one held in memory for this run [default: $CLAIMDB_DB, or claims.db in the user's data directory]
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    /// Create a new database empty, without the seed corpus.
+    #[arg(long)]
+    empty: bool,
+
+    /// How long to wait for another claimdb process that has the database
+    /// open, in milliseconds, before giving up [default: 5000].
+    #[arg(long, value_name = "MS")]
+    busy_timeout: Option<u64>,
+}
+
+impl DbArgs {
+    /// These options, with those given after the command taking precedence.
+    fn or(self, before: DbArgs) -> DbArgs {
+        DbArgs {
+            db: self.db.or(before.db),
+            empty: self.empty || before.empty,
+            busy_timeout: self.busy_timeout.or(before.busy_timeout),
+        }
+    }
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Default, clap::Args)]
+struct FormatArgs {
+    /// How results are printed [default: table].
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+}
+
+impl FormatArgs {
+    fn or(self, before: FormatArgs) -> FormatArgs {
+        FormatArgs {
+            format: self.format.or(before.format),
+        }
+    }
+}
+
+/// How statements run.
+#[derive(Debug, Clone, Default, clap::Args)]
+struct ScriptArgs {
     /// In scripts, go on after a failed statement (the exit code is still 1).
-    #[arg(long, global = true)]
+    #[arg(long)]
     keep_going: bool,
 
     /// Let `update claims` and `delete claims` run without `where` (they
     /// would change every claim, and are refused otherwise).
-    #[arg(long, global = true)]
+    #[arg(long)]
     force: bool,
+}
 
-    /// How long to wait for another claimdb process that has the database
-    /// open, in milliseconds, before giving up.
-    #[arg(long, value_name = "MS", default_value_t = 5000, global = true)]
-    busy_timeout: u64,
-
-    #[command(subcommand)]
-    command: Option<Command>,
+impl ScriptArgs {
+    fn or(self, before: ScriptArgs) -> ScriptArgs {
+        ScriptArgs {
+            keep_going: self.keep_going || before.keep_going,
+            force: self.force || before.force,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +128,12 @@ enum Command {
         /// The statements, e.g. 'claims where speaker = "White" limit 3'.
         #[arg(value_name = "QUERY")]
         text: String,
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
+        #[command(flatten)]
+        script: ScriptArgs,
     },
     /// Run the statements in script files, in order; stop at the first error.
     ///
@@ -85,10 +145,23 @@ enum Command {
         /// Script files (`;` after each statement, `--` comments).
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
+        #[command(flatten)]
+        script: ScriptArgs,
     },
     /// Open the interactive shell.
-    #[command(after_help = "Example:\n  claimdb --db newsroom.db repl")]
-    Repl,
+    #[command(after_help = "Example:\n  claimdb repl --db newsroom.db")]
+    Repl {
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
+        #[command(flatten)]
+        script: ScriptArgs,
+    },
     /// Find a quote in any text file and say whether it is verified.
     ///
     /// Prints the verdict (exact, after normalization, approximate, not
@@ -113,6 +186,8 @@ enum Command {
         /// Byte offset near which the wanted passage starts.
         #[arg(long)]
         position: Option<usize>,
+        #[command(flatten)]
+        output: FormatArgs,
     },
     /// Re-check stored claims against their sources' current texts.
     ///
@@ -125,6 +200,10 @@ enum Command {
         /// Only the claims quoting this source.
         #[arg(long)]
         source: Option<String>,
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
     },
     /// Check the database's integrity; with --repair, rebuild what can be derived.
     ///
@@ -138,6 +217,10 @@ enum Command {
         /// claims, speakers and sources, in one transaction.
         #[arg(long)]
         repair: bool,
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
     },
     /// Replace a source's text with a file's and re-anchor its claims.
     ///
@@ -153,6 +236,10 @@ enum Command {
         id: String,
         /// The file holding the new text (UTF-8).
         file: PathBuf,
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
     },
 }
 
@@ -200,12 +287,57 @@ Type .help in the shell for the language in brief; `claimdb COMMAND --help` for 
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The options given after the command, over those given before it.
+    let (database, output, script) = match &cli.command {
+        Some(
+            Command::Query {
+                database,
+                output,
+                script,
+                ..
+            }
+            | Command::Run {
+                database,
+                output,
+                script,
+                ..
+            }
+            | Command::Repl {
+                database,
+                output,
+                script,
+            },
+        ) => (database.clone(), output.clone(), script.clone()),
+        Some(
+            Command::Check {
+                database, output, ..
+            }
+            | Command::Verify {
+                database, output, ..
+            }
+            | Command::UpdateSource {
+                database, output, ..
+            },
+        ) => (database.clone(), output.clone(), ScriptArgs::default()),
+        Some(Command::Locate { output, .. }) => {
+            (DbArgs::default(), output.clone(), ScriptArgs::default())
+        }
+        None => Default::default(),
+    };
+    let database = database.or(cli.database);
+    let format: Format = output
+        .or(cli.output)
+        .format
+        .unwrap_or(FormatArg::Table)
+        .into();
+    let script = script.or(cli.script);
     if let Some(Command::Locate {
         file,
         quote,
         prefix,
         suffix,
         position,
+        ..
     }) = &cli.command
     {
         let hint = (prefix.is_some() || suffix.is_some() || position.is_some()).then(|| {
@@ -215,24 +347,27 @@ fn main() -> ExitCode {
                 start_byte: *position,
             }
         });
-        return exit(commands::locate(
-            file,
-            quote,
-            hint.as_ref(),
-            cli.format.into(),
-        ));
+        return exit(commands::locate(file, quote, hint.as_ref(), format));
     }
-    let path = match cli.db.clone().map(Ok).unwrap_or_else(paths::default_db) {
+    let path = match database
+        .db
+        .clone()
+        .map(Ok)
+        .unwrap_or_else(paths::default_db)
+    {
         Ok(p) => p,
         Err(msg) => {
             eprintln!("error: {msg}");
             return ExitCode::FAILURE;
         }
     };
-    let options = OpenOptions::new()
-        .seed(!cli.empty)
-        .busy_timeout(std::time::Duration::from_millis(cli.busy_timeout));
-    if cli.empty && path.join("conf").exists() {
+    let options =
+        OpenOptions::new()
+            .seed(!database.empty)
+            .busy_timeout(std::time::Duration::from_millis(
+                database.busy_timeout.unwrap_or(DEFAULT_BUSY_TIMEOUT_MS),
+            ));
+    if database.empty && path.join("conf").exists() {
         eprintln!(
             "error: --empty creates a new database, and {} holds one already",
             path.display()
@@ -247,14 +382,14 @@ fn main() -> ExitCode {
         }
     };
     announce_creation(&db, &path);
-    let mut session = Shell::new(db, cli.format.into());
-    session.keep_going = cli.keep_going;
+    let mut session = Shell::new(db, format);
+    session.keep_going = script.keep_going;
     session.open_options = options;
-    session.force(cli.force);
+    session.force(script.force);
     let ok = match (cli.command, cli.inline) {
         (None, Some(text)) => session.run_text(&text, "query"),
-        (Some(Command::Query { text }), _) => session.run_text(&text, "query"),
-        (Some(Command::Run { files }), _) => {
+        (Some(Command::Query { text, .. }), _) => session.run_text(&text, "query"),
+        (Some(Command::Run { files, .. }), _) => {
             let mut ok = true;
             for file in &files {
                 ok &= session.run_file(file);
@@ -264,9 +399,9 @@ fn main() -> ExitCode {
             }
             ok
         }
-        (Some(Command::Repl), _) => repl::run(&mut session),
+        (Some(Command::Repl { .. }), _) => repl::run(&mut session),
         (Some(Command::Locate { .. }), _) => unreachable!("handled before the database is opened"),
-        (Some(Command::Check { claim, source }), _) => {
+        (Some(Command::Check { claim, source, .. }), _) => {
             let scope = match (claim, source) {
                 (Some(id), _) => claimdb::CheckScope::Claim(id),
                 (None, Some(id)) => claimdb::CheckScope::Source(id),
@@ -274,8 +409,8 @@ fn main() -> ExitCode {
             };
             commands::check(&session, &scope)
         }
-        (Some(Command::Verify { repair }), _) => commands::verify(&session, repair),
-        (Some(Command::UpdateSource { id, file }), _) => {
+        (Some(Command::Verify { repair, .. }), _) => commands::verify(&session, repair),
+        (Some(Command::UpdateSource { id, file, .. }), _) => {
             commands::update_source(&session, &id, &file)
         }
         (None, None) if std::io::stdin().is_terminal() => repl::run(&mut session),
@@ -290,6 +425,9 @@ fn main() -> ExitCode {
     drop(session);
     exit(ok)
 }
+
+/// How long to wait for another process's lock unless `--busy-timeout` says.
+const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5000;
 
 /// Runs statements from a stdin that is not a terminal, each as soon as its
 /// `;` arrives (as the sqlite3 shell does), so a pipe can feed a long-lived

@@ -109,12 +109,13 @@ impl Shell {
 
     /// Writes a result; false if it could not be written.
     fn emit(&mut self, text: &str) -> bool {
+        let end = self.format.line_end();
         let result = match &mut self.sink {
             Sink::Stdout => {
                 let mut out = std::io::stdout().lock();
-                writeln!(out, "{text}").and_then(|_| out.flush())
+                write!(out, "{text}{end}").and_then(|_| out.flush())
             }
-            Sink::File(f) => writeln!(f, "{text}").and_then(|_| f.flush()),
+            Sink::File(f) => write!(f, "{text}{end}").and_then(|_| f.flush()),
         };
         match result {
             Ok(()) => true,
