@@ -352,7 +352,10 @@ pub fn validate_source_id(id: &str) -> Result<()> {
     } else {
         Err(Error::invalid(
             "source id",
-            format!("{id:?}: use 1 to 128 lowercase letters, digits, '-', '_' or '.'"),
+            format!(
+                "{}: use 1 to 128 lowercase letters, digits, '-', '_' or '.'",
+                crate::error::quoted(id)
+            ),
         ))
     }
 }

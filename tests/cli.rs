@@ -542,7 +542,7 @@ fn update_source_breaks_the_claims_it_must_and_check_reports_them() {
     assert!(rows[0]["quote"].as_str().unwrap().contains("$81 million"));
     let check = claimdb(&db, &["check", "--source", "fp-lazarus-review"], None);
     assert_eq!(check.status.code(), Some(1));
-    assert!(text(&check.stderr).contains(&format!("1 of {n} claims do not verify")));
+    assert!(text(&check.stderr).contains(&format!("1 of {n} claims does not verify")));
     let stdout = text(&check.stdout);
     assert!(
         stdout.starts_with(&format!("{n} claims checked: {} verified, 1 broken", n - 1)),
@@ -715,6 +715,36 @@ fn a_speaker_no_one_is_called_gets_a_note_with_the_closest_name() {
         text(&out.stderr),
         "note: no speaker is called \"Moriuchy\" (did you mean \"Moriuchi\"?)\n"
     );
+    // A name written twice, in two spellings that fold alike: one note.
+    let twice = claimdb(
+        &db,
+        &[
+            "query",
+            r#"count claims where speaker in ("Moriuchy", "moriuchy") or speaker = "MORIUCHY""#,
+        ],
+        None,
+    );
+    assert_eq!(
+        text(&twice.stderr),
+        "note: no speaker is called \"Moriuchy\" (did you mean \"Moriuchi\"?)\n"
+    );
+}
+
+/// Counts are written with their nouns in the right number.
+#[test]
+fn one_thing_is_not_several() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let one = claimdb(&db, &["check", "--claim", "18"], None);
+    assert!(
+        text(&one.stdout).starts_with("1 claim checked: 1 verified"),
+        "{}",
+        text(&one.stdout)
+    );
+    let all = claimdb(&db, &["check"], None);
+    assert!(text(&all.stdout).starts_with("61 claims checked"));
+    let deleted = claimdb(&db, &["query", "delete claims where id = 1"], None);
+    assert_eq!(text(&deleted.stdout), "deleted 1 claim\n");
 }
 
 #[test]

@@ -390,8 +390,9 @@ fn targets(
     Ok(out)
 }
 
+/// [`crate::render::plural`] for a `usize` count.
 pub(super) fn plural(n: usize, one: &str) -> String {
-    format!("{n} {one}{}", if n == 1 { "" } else { "s" })
+    crate::render::plural(n as u64, one)
 }
 
 fn apply(

@@ -364,8 +364,10 @@ fn unknown_speakers(store: &dyn ReadView, e: &Expr) -> Result<Vec<String>> {
     collect_speaker_names(e, &mut names);
     let mut notes = Vec::new();
     let mut known: Option<Vec<String>> = None;
+    // A name written twice (or in two spellings that fold alike) gets one note.
+    let mut seen = std::collections::HashSet::new();
     for name in names {
-        if store.speaker_by_name(name)?.is_some() {
+        if !seen.insert(crate::store::fold_name(name)) || store.speaker_by_name(name)?.is_some() {
             continue;
         }
         let known = match &mut known {

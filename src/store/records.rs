@@ -147,8 +147,12 @@ impl<K: KvRead> ReadView for Records<K> {
         self.kv
             .get(T::SourceText, &KeyBuf::new().str(id).finish())?
             .map(|v| {
-                String::from_utf8(v)
-                    .map_err(|_| Error::Corrupt(format!("text of source {id:?} is not UTF-8")))
+                String::from_utf8(v).map_err(|_| {
+                    Error::Corrupt(format!(
+                        "text of source {} is not UTF-8",
+                        crate::error::quoted(id)
+                    ))
+                })
             })
             .transpose()
     }

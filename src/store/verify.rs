@@ -21,7 +21,7 @@ use super::indexes::{claim_of, count_key_of_entry, index_entries, INDEXES};
 use super::kv::{KvRead, KvWrite, T};
 use super::records::{claim_count_key, counter_key, RecordWriter, Records};
 use super::{codec, fold_name, KeyBuf, ReadView};
-use crate::error::Result;
+use crate::error::{quoted, Result};
 use crate::model::{Claim, Source, Speaker, Status};
 
 /// One thing found wrong.
@@ -344,8 +344,8 @@ fn verify_text(view: &dyn ReadView, source: &Source, report: &mut VerifyReport) 
             "text",
             false,
             format!(
-                "source {:?}: its text is not the one recorded ({} bytes and hash {} recorded, {len} bytes found)",
-                source.id,
+                "source {}: its text is not the one recorded ({} bytes and hash {} recorded, {len} bytes found)",
+                quoted(&source.id),
                 source.text_len,
                 source.sha256.as_deref().unwrap_or("none")
             ),
@@ -371,8 +371,10 @@ fn verify_anchor(
             "anchor",
             false,
             format!(
-                "claim {} is verified against a text of source {:?} that is no longer stored (run `claimdb check --claim {}`)",
-                claim.id, claim.source, claim.id
+                "claim {} is verified against a text of source {} that is no longer stored (run `claimdb check --claim {}`)",
+                claim.id,
+                quoted(&claim.source),
+                claim.id
             ),
         );
         return Ok(());
@@ -418,8 +420,9 @@ fn verify_references(
                 "reference",
                 false,
                 format!(
-                    "claim {} names {what} {id:?}, which does not exist",
-                    claim.id
+                    "claim {} names {what} {}, which does not exist",
+                    claim.id,
+                    quoted(id)
                 ),
             );
         }

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use claimdb::cite::{self, Hint};
-use claimdb::render::{checks_table, render_citation, render_rows, Format};
+use claimdb::error::quoted;
+use claimdb::render::{checks_table, plural, render_citation, render_rows, Format};
 use claimdb::{CheckScope, Recheck, Status};
 
 use crate::shell::Shell as Session;
@@ -49,13 +50,17 @@ pub fn check(session: &Session, scope: &CheckScope) -> bool {
         .filter(|r| r.after == Status::Unverified)
         .count();
     let summary = format!(
-        "{} claims checked: {} verified, {failed} broken, {unverified} unverified (no source text)",
-        report.len(),
+        "{} checked: {} verified, {failed} broken, {unverified} unverified (no source text)",
+        plural(report.len() as u64, "claim"),
         report.len() - failed - unverified
     );
     print_report(session, &report, &summary, |r| r.after == Status::Broken);
     if failed > 0 {
-        eprintln!("error: {failed} of {} claims do not verify", report.len());
+        let verify = if failed == 1 { "does" } else { "do" };
+        eprintln!(
+            "error: {failed} of {} {verify} not verify",
+            plural(report.len() as u64, "claim")
+        );
     }
     failed == 0
 }
@@ -76,8 +81,9 @@ pub fn update_source(session: &Session, id: &str, file: &Path) -> bool {
     let changed = report.iter().filter(|r| r.before != r.after).count();
     let broken = report.iter().filter(|r| r.after == Status::Broken).count();
     let summary = format!(
-        "source {id:?} updated: {} claims re-anchored, {} verified, {broken} broken, {changed} changed status",
-        report.len(),
+        "source {} updated: {} re-anchored, {} verified, {broken} broken, {changed} changed status",
+        quoted(id),
+        plural(report.len() as u64, "claim"),
         report.len() - broken,
     );
     print_report(session, &report, &summary, |r| r.before != r.after);
@@ -90,7 +96,8 @@ pub fn update_source(session: &Session, id: &str, file: &Path) -> bool {
             ("claims", "verify")
         };
         eprintln!(
-            "error: {broken} {claims} of source {id:?} no longer {verify} against the new text"
+            "error: {broken} {claims} of source {} no longer {verify} against the new text",
+            quoted(id)
         );
     }
     broken == 0
@@ -127,15 +134,14 @@ pub fn verify(session: &Session, repair: bool) -> bool {
         return last.is_ok();
     }
     println!(
-        "checked {} claims, {} speakers, {} sources, {} index entries: {}",
-        before.claims,
-        before.speakers,
-        before.sources,
-        before.index_entries,
+        "checked {}, {}, {}, {}: {}",
+        plural(before.claims, "claim"),
+        plural(before.speakers, "speaker"),
+        plural(before.sources, "source"),
+        plural(before.index_entries, "index entry"),
         match before.problems.len() {
             0 => "no problems".to_string(),
-            1 => "1 problem".to_string(),
-            n => format!("{n} problems"),
+            n => plural(n as u64, "problem"),
         }
     );
     for p in &before.problems {
