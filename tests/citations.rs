@@ -69,6 +69,14 @@ fn every_case_in_the_table() {
                     ));
                 } else if c.location.is_none() {
                     failures.push(format!("{at}: no closest passage"));
+                } else if let Some(absent) = fields.get(4).and_then(|f| f.strip_prefix("not ")) {
+                    let absent = kind(absent);
+                    if c.changes.iter().any(|ch| ch.kinds.contains(&absent)) {
+                        failures.push(format!(
+                            "{at}: no {absent:?} change expected, got {:?}",
+                            c.changes
+                        ));
+                    }
                 }
             }
             other => panic!("line {}: unknown verdict {other:?}", n + 1),

@@ -278,15 +278,25 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
             };
         }
     }
-    // 3. Nothing exact: how close does the text come?
+    // 3. Nothing exact: how close does the text come? Brackets at either
+    // end stand for words outside the passage (as when the quote is found
+    // exactly), so the passage is searched for without them.
+    let inner = without_end_brackets(&parts);
     let searchable = if segments::has_separators(&parts) {
-        joined_text(&parts)
+        joined_text(inner)
     } else {
         needle.to_string()
     };
     match approx::approximate(&folded.text, &searchable) {
         Some(a) if a.end > a.start => {
-            let verdict = if a.similarity >= APPROXIMATE_THRESHOLD {
+            let passage = &folded.text[a.start..a.end];
+            let (changes, notes) = editorial_brackets(inner, word_changes(&searchable, passage));
+            let score = if notes.is_empty() {
+                a.similarity.max(0.0)
+            } else {
+                word_similarity(&searchable, passage, &changes)
+            };
+            let verdict = if score >= APPROXIMATE_THRESHOLD {
                 Verdict::Approximate
             } else {
                 Verdict::NotFound
@@ -295,14 +305,80 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
                 verdict,
                 location: Some(describe(text, folded, &[(a.start, a.end)])),
                 normalizations: Vec::new(),
-                score: a.similarity.max(0.0),
+                score,
                 occurrences: 0,
-                changes: word_changes(&searchable, &folded.text[a.start..a.end]),
-                notes: Vec::new(),
+                changes,
+                notes,
             }
         }
         _ => not_found(),
     }
+}
+
+/// The parts without the brackets that open or close the quote.
+fn without_end_brackets(parts: &[segments::Part]) -> &[segments::Part] {
+    let is_bracket = |p: &segments::Part| matches!(p, segments::Part::Bracket(_));
+    let start = parts.iter().take_while(|p| is_bracket(p)).count();
+    let end = parts.len()
+        - parts[start..]
+            .iter()
+            .rev()
+            .take_while(|p| is_bracket(p))
+            .count();
+    &parts[start..end]
+}
+
+/// In a quote that is not in its source, an editorial bracket that stands
+/// for a few source words is what the quoter wrote on purpose, and was
+/// accepted as such when the quote was found: it is not a change, and is
+/// named in a note instead ("[the minister] stands for "he""). A bracket
+/// that stands for more words than a bracket may, or that drops or adds a
+/// negation or a number, stays a change.
+fn editorial_brackets(
+    parts: &[segments::Part],
+    changes: Vec<Change>,
+) -> (Vec<Change>, Vec<String>) {
+    let brackets: Vec<String> = parts
+        .iter()
+        .filter_map(|p| match p {
+            segments::Part::Bracket(b) => Some(keys(b)),
+            _ => None,
+        })
+        .collect();
+    let mut notes = Vec::new();
+    let mut kept = Vec::new();
+    for change in changes {
+        let source_words = diff::words(&change.source);
+        let bracket_keys = keys(&change.quote);
+        let quote_words = diff::words(&change.quote);
+        let introduced = |is: fn(&str) -> bool| {
+            source_words.iter().any(|w| is(&w.key)) != quote_words.iter().any(|w| is(&w.key))
+        };
+        let editorial = !bracket_keys.is_empty()
+            && brackets.contains(&bracket_keys)
+            && source_words.len() <= segments::MAX_BRACKET_WORDS
+            && !introduced(diff::is_negation)
+            && !introduced(diff::is_number);
+        if editorial {
+            notes.push(format!(
+                "[{}] stands for {}",
+                change.quote,
+                crate::error::quoted(&change.source)
+            ));
+        } else {
+            kept.push(change);
+        }
+    }
+    (kept, notes)
+}
+
+/// A text's word keys, joined: what two spellings of the same words share.
+fn keys(text: &str) -> String {
+    diff::words(text)
+        .iter()
+        .map(|w| w.key.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Not checked at all, for the reason given.

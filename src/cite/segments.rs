@@ -268,6 +268,21 @@ fn gap_fits(gap: &str, elided: bool, brackets: &[&str], m: &mut SegmentMatch) ->
         m.objections
             .push(format!("{literal} replaces the number {}", quoted(&w)));
     }
+    // Nor may a bracket bring in a negation or a number the source's words
+    // lack: "[no one] said" for "he said" is a misquote.
+    let gap_keys: Vec<&str> = gap_words.iter().map(|w| w.key.as_str()).collect();
+    for (pred, what) in [
+        (is_negation as fn(&str) -> bool, "negation"),
+        (is_number, "number"),
+    ] {
+        for w in bracket_words
+            .iter()
+            .filter(|w| pred(w) && !gap_keys.contains(&w.as_str()))
+        {
+            m.objections
+                .push(format!("{literal} adds the {what} {}", quoted(w)));
+        }
+    }
     true
 }
 
