@@ -112,3 +112,34 @@ fn index_and_scan_give_the_same_answers() {
         }
     }
 }
+
+/// `count claims group by` a field every claim has one value of reads the
+/// counts kept per index value, no claim, and gives the rows grouping the
+/// claims gives (`where true` forces the scan), after writes too.
+#[test]
+fn grouped_counts_come_from_the_kept_counts() {
+    for (_dir, db) in engines() {
+        db.query(r#"update claims set confidence = 0.1 where speaker = "White""#)
+            .unwrap();
+        db.query(r#"delete claims where speaker = "Obama""#)
+            .unwrap();
+        for field in ["speaker", "source", "status"] {
+            let (kept, stats) = db
+                .query_with_stats(&format!("count claims group by {field}"))
+                .unwrap();
+            assert_eq!(stats.claims_read, 0, "{field}");
+            let (scanned, stats) = db
+                .query_with_stats(&format!("count claims where true group by {field}"))
+                .unwrap();
+            assert!(stats.claims_read > 0, "{field}");
+            assert_eq!(kept, scanned, "{field}");
+            let plan = db
+                .query(&format!("explain count claims group by {field}"))
+                .unwrap();
+            assert!(
+                format!("{plan:?}").contains("StoredCounts"),
+                "{field}: {plan:?}"
+            );
+        }
+    }
+}

@@ -317,7 +317,7 @@ impl Db {
             .iter()
             .map(|s| self.write_op(s, statements.len() == 1))
             .collect::<Result<Vec<_>>>()?;
-        let speakers = Speakers::load(&*self.view()?)?;
+        let speakers = Speakers::load_all(&*self.view()?)?;
         let patterns: Vec<Patterns> = ops
             .iter()
             .map(|op| match op {

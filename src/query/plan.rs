@@ -46,6 +46,9 @@ pub enum Access {
     IdRange(ClaimId, ClaimId),
     /// Read no claim: the answer is the count kept with the claims.
     StoredCount,
+    /// Read no claim: the answer is the count kept per value of this
+    /// field's index (`count claims group by speaker`).
+    StoredCounts(Field),
     /// Nothing can match (a speaker no one is called): read nothing.
     Nothing(String),
 }
@@ -135,6 +138,10 @@ impl Plan {
                 )
             }
             Access::StoredCount => "the claim count kept with the claims (no claim is read)".into(),
+            Access::StoredCounts(f) => format!(
+                "the counts kept per {} in its index (no claim is read)",
+                f.name()
+            ),
             Access::Nothing(why) => format!("no rows: {why}"),
         }
     }
@@ -204,6 +211,7 @@ impl Plan {
             Access::IdRange(..) => ("id_range", vec![]),
             Access::FullScan => ("full_scan", vec![]),
             Access::StoredCount => ("stored_count", vec![]),
+            Access::StoredCounts(_) => ("stored_counts", vec![]),
             Access::Nothing(_) => ("nothing", vec![]),
         };
         let json = PlanJson {
@@ -299,6 +307,14 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
             if filter.is_none() && group_by.is_none() {
                 p.access = Access::StoredCount;
                 return Ok(p);
+            }
+            // Fields that every claim has exactly one value of, each value
+            // with its count kept: the groups are the counts.
+            if let (None, Some(g)) = (filter, group_by) {
+                if matches!(g.node, Field::Speaker | Field::Source | Field::Status) {
+                    p.access = Access::StoredCounts(g.node);
+                    return Ok(p);
+                }
             }
             filter.as_ref()
         }

@@ -38,7 +38,9 @@ pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>)
         })
     };
     match &p.access {
-        Access::Nothing(_) | Access::StoredCount => Box::new(std::iter::empty()),
+        Access::Nothing(_) | Access::StoredCount | Access::StoredCounts(_) => {
+            Box::new(std::iter::empty())
+        }
         Access::FullScan => Box::new(store.claims().inspect(counted)),
         Access::IdRange(first, last) => Box::new(store.claims_in(*first, *last).inspect(counted)),
         Access::Ids(ids) => {

@@ -162,7 +162,13 @@ pub(super) fn show_claim(store: &dyn ReadView, id: &Spanned<Literal>) -> Result<
     }
     Ok(ClaimDetail {
         row: ClaimRow {
-            speaker_name: speakers.name(claim.speaker).to_string(),
+            speaker_name: {
+                let name = speakers
+                    .get(claim.speaker)
+                    .map_or_else(String::new, |s| s.name.clone());
+                speakers.finish()?;
+                name
+            },
             claim,
         },
         context,

@@ -15,9 +15,10 @@ mod group;
 mod lists;
 mod output;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::ast::{Aggregate, ClaimsQuery, Expr, Field, OrderBy, SelectItem, Statement};
 use super::plan::{plan, Access, Plan};
@@ -48,11 +49,13 @@ pub fn execute_read(store: &dyn ReadView, statement: &Statement) -> Result<(Outp
             notes.clone_from(&p.notes);
             if p.access == Access::StoredCount {
                 Output::Count(store.claim_count()?)
+            } else if let Access::StoredCounts(field) = p.access {
+                Output::Rows(group::stored_counts(store, field)?)
             } else {
                 let speakers = Speakers::load(store)?;
                 let patterns = Patterns::of(filter.as_ref());
                 let rows = matching(store, &p, &read, filter.as_ref(), &speakers, &patterns)?;
-                match group_by {
+                let output = match group_by {
                     None => {
                         let mut n = 0;
                         for row in rows {
@@ -80,7 +83,9 @@ pub fn execute_read(store: &dyn ReadView, statement: &Statement) -> Result<(Outp
                         });
                         Output::Rows(out)
                     }
-                }
+                };
+                speakers.finish()?;
+                output
             }
         }
         Statement::List(q) => run_list(store, q)?,
@@ -105,27 +110,72 @@ pub fn execute_read(store: &dyn ReadView, statement: &Statement) -> Result<(Outp
 }
 
 /// Every speaker by id, loaded once per statement for matching and display.
-pub(crate) struct Speakers(HashMap<SpeakerId, Speaker>);
+pub(crate) struct Speakers<'v> {
+    /// Where speakers not yet seen are read from; `None` once all are loaded.
+    store: Option<&'v dyn ReadView>,
+    cache: RefCell<HashMap<SpeakerId, Option<Rc<Speaker>>>>,
+    /// The first read that failed: the statement fails with it at the end
+    /// ([`Speakers::finish`]), rather than with a wrong answer.
+    failed: RefCell<Option<Error>>,
+}
 
-impl Speakers {
-    pub(crate) fn load(store: &dyn ReadView) -> Result<Self> {
-        Ok(Speakers(
-            store.speakers()?.into_iter().map(|s| (s.id, s)).collect(),
-        ))
+/// The speakers a statement meets, read from the view as their claims come
+/// (a result of ten claims reads at most ten speakers, however many the
+/// database holds), each once.
+impl<'v> Speakers<'v> {
+    /// Speakers read on demand from `store`.
+    pub(crate) fn load(store: &'v dyn ReadView) -> Result<Self> {
+        Ok(Speakers {
+            store: Some(store),
+            cache: RefCell::new(HashMap::new()),
+            failed: RefCell::new(None),
+        })
     }
 
-    pub(crate) fn get(&self, id: SpeakerId) -> Option<&Speaker> {
-        self.0.get(&id)
+    /// Every speaker, read now (for writes, whose view does not outlive this).
+    pub(crate) fn load_all(store: &dyn ReadView) -> Result<Speakers<'static>> {
+        let cache = store
+            .speakers()?
+            .into_iter()
+            .map(|s| (s.id, Some(Rc::new(s))))
+            .collect();
+        Ok(Speakers {
+            store: None,
+            cache: RefCell::new(cache),
+            failed: RefCell::new(None),
+        })
     }
 
-    fn name(&self, id: SpeakerId) -> &str {
-        self.0.get(&id).map_or("", |s| s.name.as_str())
+    pub(crate) fn get(&self, id: SpeakerId) -> Option<Rc<Speaker>> {
+        if let Some(known) = self.cache.borrow().get(&id) {
+            return known.clone();
+        }
+        let found = match self.store.map(|s| s.speaker(id)) {
+            Some(Ok(found)) => found.map(Rc::new),
+            Some(Err(e)) => {
+                self.failed.borrow_mut().get_or_insert(e);
+                None
+            }
+            None => None,
+        };
+        self.cache.borrow_mut().insert(id, found.clone());
+        found
     }
 
     fn row(&self, claim: Claim) -> ClaimRow {
         ClaimRow {
-            speaker_name: self.name(claim.speaker).to_string(),
+            speaker_name: self
+                .get(claim.speaker)
+                .map_or_else(String::new, |s| s.name.clone()),
             claim,
+        }
+    }
+
+    /// The error of a speaker that could not be read, if any.
+    pub(crate) fn finish(&self) -> Result<()> {
+        match self.failed.borrow_mut().take() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
     }
 }
@@ -137,9 +187,10 @@ pub(crate) fn claim_matches(
     speakers: &Speakers,
     patterns: &Patterns,
 ) -> bool {
+    let speaker = speakers.get(claim.speaker);
     let record = ClaimRecord {
         claim,
-        speaker: speakers.get(claim.speaker),
+        speaker: speaker.as_deref(),
     };
     filter.is_none_or(|f| eval(f, &record, patterns))
 }
@@ -157,21 +208,34 @@ pub fn matching_claims(
     let ids = matching(store, &p, &read, filter, &speakers, &patterns)?
         .map(|c| c.map(|c| c.id))
         .collect();
+    speakers.finish()?;
     ids
 }
 
 fn run_claims(store: &dyn ReadView, p: &Plan, q: &ClaimsQuery, read: &Cell<u64>) -> Result<Output> {
-    // Speakers are loaded once: for conditions, names, sorting and groups.
+    // Speakers are read as claims name them: for conditions, names, sorting and groups.
     let speakers = Speakers::load(store)?;
+    let output = claims_output(store, p, q, read, &speakers);
+    speakers.finish()?;
+    output
+}
+
+fn claims_output(
+    store: &dyn ReadView,
+    p: &Plan,
+    q: &ClaimsQuery,
+    read: &Cell<u64>,
+    speakers: &Speakers,
+) -> Result<Output> {
     let patterns = Patterns::of(q.filter.as_ref());
-    let rows = matching(store, p, read, q.filter.as_ref(), &speakers, &patterns)?;
+    let rows = matching(store, p, read, q.filter.as_ref(), speakers, &patterns)?;
     let grouped = q.group_by.is_some()
         || q.select.as_ref().is_some_and(|s| {
             s.iter()
                 .any(|i| matches!(i.node, SelectItem::Aggregate(..)))
         });
     if grouped {
-        let mut out = group(&speakers, rows, q)?;
+        let mut out = group(speakers, rows, q)?;
         let columns = out.columns.clone();
         let keys: Vec<(usize, bool)> = q
             .order
@@ -207,7 +271,7 @@ fn run_claims(store: &dyn ReadView, p: &Plan, q: &ClaimsQuery, read: &Cell<u64>)
             .map(|c| c.map(|c| speakers.row(c)))
             .collect::<Result<_>>()?
     } else {
-        let cmp = |a: &ClaimRow, b: &ClaimRow| compare_claims(&q.order, a, b, &speakers);
+        let cmp = |a: &ClaimRow, b: &ClaimRow| compare_claims(&q.order, a, b, speakers);
         let keep = offset.saturating_add(limit);
         let mut kept = top_k(rows.map(|c| c.map(|c| speakers.row(c))), keep, cmp)?;
         kept.drain(..offset.min(kept.len()));
@@ -237,9 +301,10 @@ fn run_claims(store: &dyn ReadView, p: &Plan, q: &ClaimsQuery, read: &Cell<u64>)
             let rows = rows
                 .iter()
                 .map(|r| {
+                    let speaker = speakers.get(r.claim.speaker);
                     let record = ClaimRecord {
                         claim: &r.claim,
-                        speaker: speakers.get(r.claim.speaker),
+                        speaker: speaker.as_deref(),
                     };
                     fields
                         .iter()
@@ -303,6 +368,7 @@ pub fn stream_claims(
     for row in ordered_rows(rows, q, &speakers)? {
         each(row?)?;
     }
+    speakers.finish()?;
     Ok(Some(ExecStats {
         claims_read: read.get(),
         notes: p.notes,
@@ -358,13 +424,14 @@ pub(super) fn claim_cell(record: &ClaimRecord, speaker_name: &str, f: Field) -> 
 }
 
 fn compare_claims(order: &[OrderBy], a: &ClaimRow, b: &ClaimRow, speakers: &Speakers) -> Ordering {
+    let (sa, sb) = (speakers.get(a.claim.speaker), speakers.get(b.claim.speaker));
     let ra = ClaimRecord {
         claim: &a.claim,
-        speaker: speakers.get(a.claim.speaker),
+        speaker: sa.as_deref(),
     };
     let rb = ClaimRecord {
         claim: &b.claim,
-        speaker: speakers.get(b.claim.speaker),
+        speaker: sb.as_deref(),
     };
     compare_records(order, &ra, &rb)
         // Ties keep id order, so results are deterministic.

@@ -1,0 +1,382 @@
+//! The two engines, the workload, and the child process that measures one
+//! task on one engine.
+
+use std::path::Path;
+use std::time::Instant;
+
+use claimdb::{Db, NewClaim, NewSource, NewSpeaker, OpenOptions};
+use rusqlite::{params, Connection};
+
+use crate::corpus::{self, Corpus};
+
+#[derive(Debug, Clone, Copy)]
+pub enum Engine {
+    Claimdb,
+    Sqlite,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Claimdb => "claimdb",
+            Engine::Sqlite => "sqlite",
+        }
+    }
+}
+
+/// One query of the workload, in both languages. `{speaker}`, `{origin}`,
+/// `{word}` and `{id}` are filled in from the corpus.
+pub struct Query {
+    pub name: &'static str,
+    pub claimdb: &'static str,
+    pub sql: &'static str,
+}
+
+/// The columns a claims query returns in claimdb, in SQL.
+const CLAIM_COLUMNS: &str = "c.id, s.name, c.source, c.origin, c.quote, c.statement, \
+    c.confidence, c.rationale, (SELECT group_concat(tag, '; ') FROM claim_tags t WHERE t.claim_id = c.id), \
+    c.status, c.line, c.col, c.speaker_id FROM claims c JOIN speakers s ON s.id = c.speaker_id";
+
+pub const QUERIES: &[Query] = &[
+    Query {
+        name: "claim by id",
+        claimdb: "claims where id = {id}",
+        sql: "SELECT {claim} WHERE c.id = {id}",
+    },
+    Query {
+        name: "claims of a speaker",
+        claimdb: "claims where speaker = \"{speaker}\"",
+        sql: "SELECT {claim} WHERE s.name = '{speaker}'",
+    },
+    Query {
+        name: "speaker and confidence",
+        claimdb: "claims where speaker = \"{speaker}\" and confidence >= 0.8",
+        sql: "SELECT {claim} WHERE s.name = '{speaker}' AND c.confidence >= 0.8",
+    },
+    Query {
+        name: "claims of an origin",
+        claimdb: "claims where origin = \"{origin}\"",
+        sql: "SELECT {claim} WHERE c.origin = '{origin}'",
+    },
+    Query {
+        name: "confidence range",
+        claimdb: "claims where confidence between 0.90 and 0.91",
+        sql: "SELECT {claim} WHERE c.confidence BETWEEN 0.90 AND 0.91",
+    },
+    Query {
+        name: "word in quote (vs FTS5)",
+        claimdb: "count claims where quote contains \"{word}\"",
+        sql: "SELECT count(*) FROM claims_fts WHERE claims_fts MATCH '{word}'",
+    },
+    Query {
+        name: "word in quote (vs LIKE)",
+        claimdb: "count claims where quote contains \"{word}\"",
+        sql: "SELECT count(*) FROM claims WHERE quote LIKE '%{word}%'",
+    },
+    Query {
+        name: "count by speaker",
+        claimdb: "count claims group by speaker",
+        sql: "SELECT s.name, count(*) FROM claims c JOIN speakers s ON s.id = c.speaker_id GROUP BY c.speaker_id",
+    },
+    Query {
+        name: "count claims",
+        claimdb: "count claims",
+        sql: "SELECT count(*) FROM claims",
+    },
+];
+
+/// The workload's values, from the corpus.
+fn fill(template: &str, claims: u64) -> String {
+    let words = corpus::vocabulary();
+    template
+        .replace("{claim}", CLAIM_COLUMNS)
+        .replace("{id}", &(claims * 7 / 10 + 1).to_string())
+        .replace("{speaker}", &corpus::speaker(&words, 4_242).name)
+        .replace("{origin}", "src-0007")
+        // A word of middling frequency.
+        .replace("{word}", &words[900])
+}
+
+/// What a child measured. For a load, `first_ms` is the whole load.
+#[derive(Debug, Default, Clone)]
+pub struct Measured {
+    pub first_ms: f64,
+    pub median_ms: f64,
+    pub rows: u64,
+    pub peak_kib: u64,
+}
+
+impl Measured {
+    pub fn parse(out: &str) -> Option<Measured> {
+        let line = out.lines().rev().find(|l| l.starts_with("measured "))?;
+        let f: Vec<&str> = line.split_whitespace().skip(1).collect();
+        Some(Measured {
+            first_ms: f.first()?.parse().ok()?,
+            median_ms: f.get(1)?.parse().ok()?,
+            rows: f.get(2)?.parse().ok()?,
+            peak_kib: f.get(3)?.parse().ok()?,
+        })
+    }
+
+    fn print(&self) {
+        println!(
+            "measured {} {} {} {}",
+            self.first_ms,
+            self.median_ms,
+            self.rows,
+            peak_kib()
+        );
+    }
+}
+
+/// This process's peak resident memory.
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// `child ENGINE PATH load N` or `child ENGINE PATH query I N`.
+pub fn child(args: &[String]) {
+    let engine = match args[0].as_str() {
+        "claimdb" => Engine::Claimdb,
+        _ => Engine::Sqlite,
+    };
+    let path = Path::new(&args[1]);
+    match args[2].as_str() {
+        "load" => {
+            let claims: u64 = args[3].parse().unwrap();
+            let corpus = Corpus::generate();
+            let began = Instant::now();
+            match engine {
+                Engine::Claimdb => load_claimdb(path, &corpus, claims),
+                Engine::Sqlite => load_sqlite(path, &corpus, claims),
+            }
+            Measured {
+                first_ms: began.elapsed().as_secs_f64() * 1e3,
+                ..Default::default()
+            }
+            .print();
+        }
+        _ => {
+            let query = &QUERIES[args[3].parse::<usize>().unwrap()];
+            let claims: u64 = args[4].parse().unwrap();
+            let text = fill(
+                match engine {
+                    Engine::Claimdb => query.claimdb,
+                    Engine::Sqlite => query.sql,
+                },
+                claims,
+            );
+            match engine {
+                Engine::Claimdb => measure_claimdb(path, &text),
+                Engine::Sqlite => measure_sqlite(path, &text),
+            }
+            .print();
+        }
+    }
+}
+
+/// Runs `run` once after `open` (the fresh-process figure), then again
+/// until 2 s have passed (at least 3 and at most 21 times): the median.
+fn measure<S>(open: impl FnOnce() -> S, mut run: impl FnMut(&S) -> u64) -> Measured {
+    let began = Instant::now();
+    let state = open();
+    let rows = run(&state);
+    let first_ms = began.elapsed().as_secs_f64() * 1e3;
+    let mut times = Vec::new();
+    let repeated = Instant::now();
+    while times.len() < 3 || (times.len() < 21 && repeated.elapsed().as_secs_f64() < 2.0) {
+        let t = Instant::now();
+        run(&state);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    Measured {
+        first_ms,
+        median_ms: times[times.len() / 2],
+        rows,
+        peak_kib: 0,
+    }
+}
+
+fn measure_claimdb(path: &Path, text: &str) -> Measured {
+    measure(
+        || Db::open_with(path, OpenOptions::new().seed(false)).expect("open claimdb"),
+        |db| {
+            let out = db.query(text).expect("claimdb query");
+            if let Some(claims) = out.claims() {
+                claims.len() as u64
+            } else if let Some(n) = out.count() {
+                n
+            } else if let Some(rows) = out.rows() {
+                rows.rows.len() as u64
+            } else {
+                0
+            }
+        },
+    )
+}
+
+fn measure_sqlite(path: &Path, text: &str) -> Measured {
+    measure(
+        || {
+            let c = Connection::open(path).expect("open SQLite");
+            c.pragma_update(None, "synchronous", "FULL").unwrap();
+            c
+        },
+        |c| {
+            let mut stmt = c.prepare_cached(text).expect("prepare");
+            let columns = stmt.column_count();
+            let mut rows = stmt.query([]).unwrap();
+            let (mut n, mut count) = (0u64, 0u64);
+            while let Some(row) = rows.next().unwrap() {
+                // Read every column, as claimdb builds every field of a row.
+                for i in 0..columns {
+                    let v: rusqlite::types::Value = row.get(i).unwrap();
+                    if let (1, rusqlite::types::Value::Integer(k)) = (columns, &v) {
+                        count = *k as u64;
+                    }
+                }
+                n += 1;
+            }
+            if columns == 1 {
+                count
+            } else {
+                n
+            }
+        },
+    )
+}
+
+fn load_claimdb(path: &Path, corpus: &Corpus, claims: u64) {
+    let db = Db::open_with(path, OpenOptions::new().seed(false)).expect("create claimdb");
+    db.write(|w| {
+        for s in &corpus.sources {
+            w.add_source(&NewSource {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                text: Some(s.text.clone()),
+                ..Default::default()
+            })?;
+        }
+        for s in &corpus.speakers {
+            w.add_speaker(&NewSpeaker {
+                name: s.name.clone(),
+                aliases: vec![s.alias.clone()],
+                description: None,
+            })?;
+        }
+        Ok(())
+    })
+    .expect("sources and speakers");
+    for batch in 0..claims / 1_000 {
+        db.write(|w| {
+            for n in batch * 1_000..(batch + 1) * 1_000 {
+                let c = corpus.claim(n);
+                w.add_claim(&NewClaim {
+                    speaker: corpus.speakers[c.speaker].name.clone(),
+                    source: corpus.sources[c.source].id.clone(),
+                    origin: c.origin.map(|o| corpus.sources[o].id.clone()),
+                    quote: c.quote,
+                    statement: c.statement,
+                    confidence: c.confidence,
+                    rationale: c.rationale,
+                    tags: c.tags,
+                })?;
+            }
+            Ok(())
+        })
+        .expect("a batch of claims");
+    }
+}
+
+fn load_sqlite(path: &Path, corpus: &Corpus, claims: u64) {
+    let mut c = Connection::open(path).expect("create SQLite");
+    c.pragma_update(None, "journal_mode", "WAL").unwrap();
+    c.pragma_update(None, "synchronous", "FULL").unwrap();
+    c.execute_batch(
+        "CREATE TABLE sources(id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT, sha256 TEXT);
+         CREATE TABLE speakers(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+         CREATE TABLE aliases(alias TEXT PRIMARY KEY, speaker_id INTEGER NOT NULL);
+         CREATE TABLE claims(id INTEGER PRIMARY KEY, speaker_id INTEGER NOT NULL, source TEXT NOT NULL,
+             origin TEXT, quote TEXT NOT NULL, statement TEXT NOT NULL, confidence REAL NOT NULL,
+             rationale TEXT NOT NULL, status TEXT NOT NULL, line INTEGER, col INTEGER);
+         CREATE TABLE claim_tags(claim_id INTEGER NOT NULL, tag TEXT NOT NULL);
+         CREATE INDEX claims_speaker ON claims(speaker_id);
+         CREATE INDEX claims_source ON claims(source);
+         CREATE INDEX claims_origin ON claims(origin);
+         CREATE INDEX claims_confidence ON claims(confidence);
+         CREATE INDEX claims_status ON claims(status);
+         CREATE INDEX claim_tags_tag ON claim_tags(tag);
+         CREATE INDEX claim_tags_claim ON claim_tags(claim_id);
+         CREATE VIRTUAL TABLE claims_fts USING fts5(quote, content='claims', content_rowid='id');",
+    )
+    .unwrap();
+    let tx = c.transaction().unwrap();
+    for s in &corpus.sources {
+        tx.execute(
+            "INSERT INTO sources VALUES (?1, ?2, ?3, NULL)",
+            params![s.id, s.title, s.text],
+        )
+        .unwrap();
+    }
+    for (i, s) in corpus.speakers.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO speakers VALUES (?1, ?2)",
+            params![i as i64 + 1, s.name],
+        )
+        .unwrap();
+        tx.execute(
+            "INSERT INTO aliases VALUES (?1, ?2)",
+            params![s.alias, i as i64 + 1],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    for batch in 0..claims / 1_000 {
+        let tx = c.transaction().unwrap();
+        {
+            let mut claim = tx
+                .prepare_cached("INSERT INTO claims VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'verified', ?9, ?10)")
+                .unwrap();
+            let mut tag = tx
+                .prepare_cached("INSERT INTO claim_tags VALUES (?1, ?2)")
+                .unwrap();
+            let mut fts = tx
+                .prepare_cached("INSERT INTO claims_fts(rowid, quote) VALUES (?1, ?2)")
+                .unwrap();
+            for n in batch * 1_000..(batch + 1) * 1_000 {
+                let c = corpus.claim(n);
+                let id = n as i64 + 1;
+                claim
+                    .execute(params![
+                        id,
+                        c.speaker as i64 + 1,
+                        corpus.sources[c.source].id,
+                        c.origin.map(|o| corpus.sources[o].id.clone()),
+                        c.quote,
+                        c.statement,
+                        c.confidence,
+                        c.rationale,
+                        c.line,
+                        c.column
+                    ])
+                    .unwrap();
+                for t in &c.tags {
+                    tag.execute(params![id, t]).unwrap();
+                }
+                fts.execute(params![id, c.quote]).unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    // Leave the database as a reader finds it: the WAL folded in.
+    c.pragma_update(None, "wal_checkpoint", "TRUNCATE").unwrap();
+}
