@@ -88,31 +88,125 @@ impl Rule {
 pub struct Normalized {
     /// The folded text.
     pub text: String,
-    /// For each byte of `text`, the original byte range it stands for.
-    origin: Vec<(u32, u32)>,
-    /// For each byte of `text`, the rules that produced it (bits of [`Rule`]).
-    rules: Vec<u8>,
+    /// For each byte of `text`, the original byte range it stands for,
+    /// kept as runs (see [`Run`]): most of a text is copied byte for byte,
+    /// and a run costs 16 bytes where a byte-by-byte map cost 8 per byte.
+    /// A source's folded text is then about its own size, small enough to
+    /// keep folded texts in memory between claims (`db/texts.rs`).
+    runs: Vec<Run>,
+    /// The folded bytes some rule produced, and the rules (bits of
+    /// [`Rule`]), in order: most bytes have none.
+    rules: Vec<(u32, u8)>,
+}
+
+/// Folded bytes from `folded` up to the next run's: either a stretch
+/// copied unchanged (`identity`: byte `folded + k` stands for original
+/// byte `start + k`), or the bytes of one folded character, which all
+/// stand for the original range `start..end`.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    folded: u32,
+    start: u32,
+    end: u32,
+    identity: bool,
 }
 
 impl Normalized {
+    /// How many folded bytes run `i` covers.
+    fn run_len(&self, i: usize) -> u32 {
+        let next = self
+            .runs
+            .get(i + 1)
+            .map_or(self.text.len() as u32, |r| r.folded);
+        next - self.runs[i].folded
+    }
+
+    /// The original range folded byte `i` stands for.
+    fn origin(&self, i: usize) -> (usize, usize) {
+        let k = self.runs.partition_point(|r| r.folded as usize <= i) - 1;
+        let r = self.runs[k];
+        if r.identity {
+            let at = r.start as usize + (i - r.folded as usize);
+            (at, at + 1)
+        } else {
+            (r.start as usize, r.end as usize)
+        }
+    }
+
     /// The original byte range covered by the folded range `start..end`
     /// (`start < end`).
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
-        (
-            self.origin[start].0 as usize,
-            self.origin[end - 1].1 as usize,
-        )
+        (self.origin(start).0, self.origin(end - 1).1)
     }
 
     /// The first folded byte whose original range starts at or after `original`.
     pub fn folded_offset(&self, original: usize) -> usize {
-        self.origin
-            .partition_point(|&(s, _)| (s as usize) < original)
+        let o = original as u32;
+        // Original starts never decrease along the folded text.
+        let k = self.runs.partition_point(|r| r.start < o);
+        if k > 0 {
+            let r = self.runs[k - 1];
+            if r.identity && o - r.start < self.run_len(k - 1) {
+                return (r.folded + (o - r.start)) as usize;
+            }
+        }
+        self.runs
+            .get(k)
+            .map_or(self.text.len(), |r| r.folded as usize)
     }
 
     /// The rules that fired anywhere in the folded range `start..end`, as bits.
     pub fn rules_in(&self, start: usize, end: usize) -> u8 {
-        self.rules[start..end].iter().fold(0, |acc, r| acc | r)
+        let from = self.rules.partition_point(|&(at, _)| (at as usize) < start);
+        self.rules[from..]
+            .iter()
+            .take_while(|&&(at, _)| (at as usize) < end)
+            .fold(0, |acc, &(_, r)| acc | r)
+    }
+
+    /// The memory it holds, in bytes (what a cache of folded texts counts).
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.runs.capacity() * std::mem::size_of::<Run>()
+            + self.rules.capacity() * std::mem::size_of::<(u32, u8)>()
+    }
+
+    /// Appends a folded character standing for `start..end` of the original.
+    fn push_char(&mut self, c: char, start: usize, end: usize, bits: u8) {
+        let at = self.text.len() as u32;
+        self.text.push(c);
+        let (start, end) = (start as u32, end as u32);
+        let copied = c.is_ascii() && end == start + 1;
+        let extends = copied
+            && self
+                .runs
+                .last()
+                .is_some_and(|r| r.identity && r.start + (at - r.folded) == start);
+        if !extends {
+            self.runs.push(Run {
+                folded: at,
+                start,
+                end,
+                identity: copied,
+            });
+        }
+        if bits != 0 {
+            for k in 0..c.len_utf8() as u32 {
+                self.rules.push((at + k, bits));
+            }
+        }
+    }
+
+    /// Removes the last folded character (a one-byte space).
+    fn pop_space(&mut self) {
+        self.text.pop();
+        let len = self.text.len() as u32;
+        if self.runs.last().is_some_and(|r| r.folded >= len) {
+            self.runs.pop();
+        }
+        while self.rules.last().is_some_and(|&(at, _)| at >= len) {
+            self.rules.pop();
+        }
     }
 }
 
@@ -143,16 +237,9 @@ struct Folder<'t> {
 impl Folder<'_> {
     fn push(&mut self, c: char, start: usize, end: usize, rule: Option<Rule>) {
         if c == DASH && self.out.text.ends_with(' ') {
-            self.out.text.pop();
-            self.out.origin.pop();
-            self.out.rules.pop();
+            self.out.pop_space();
         }
-        self.out.text.push(c);
-        let bits = rule.map_or(0, Rule::bit);
-        for _ in 0..c.len_utf8() {
-            self.out.origin.push((start as u32, end as u32));
-            self.out.rules.push(bits);
-        }
+        self.out.push_char(c, start, end, rule.map_or(0, Rule::bit));
         self.after_dash = c == DASH;
     }
 
@@ -194,9 +281,7 @@ impl Folder<'_> {
                 && !c.is_ascii_whitespace()
                 && bytes.get(next).is_none_or(u8::is_ascii)
             {
-                self.out.text.push(c);
-                self.out.origin.push((i as u32, next as u32));
-                self.out.rules.push(0);
+                self.out.push_char(c, i, next, 0);
                 self.after_dash = false;
                 i = next;
                 continue;
@@ -282,8 +367,8 @@ pub fn normalize(text: &str) -> Normalized {
         text,
         out: Normalized {
             text: String::with_capacity(text.len()),
-            origin: Vec::with_capacity(text.len()),
-            rules: Vec::with_capacity(text.len()),
+            runs: Vec::new(),
+            rules: Vec::new(),
         },
         after_dash: false,
     }
@@ -293,6 +378,46 @@ pub fn normalize(text: &str) -> Normalized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The run-length map answers as a byte-by-byte map would: every folded
+    /// byte stands for a range of the original, the ranges never go back,
+    /// copied bytes map to themselves, and `folded_offset` finds the first
+    /// folded byte of each original position.
+    #[test]
+    fn the_compact_map_agrees_with_the_text() {
+        let text = "“It’s  here,”\n he said — twice--so... e\u{301}t\u{e9} co-\noperate\t\tand ‘more’ — x -- y.";
+        let n = normalize(text);
+        let mut last_start = 0;
+        for i in 0..n.text.len() {
+            let (s, e) = n.origin(i);
+            assert!(s < e && e <= text.len(), "byte {i}: {s}..{e}");
+            assert!(s >= last_start, "byte {i} goes back");
+            last_start = s;
+            if n.text.is_char_boundary(i) {
+                let c = n.text[i..].chars().next().unwrap();
+                if c.is_ascii_alphanumeric() && e == s + 1 {
+                    assert_eq!(&text[s..e], &n.text[i..i + 1], "byte {i}");
+                }
+                let first = n.folded_offset(s);
+                assert!(first <= i, "byte {i}: folded_offset({s}) = {first}");
+                assert_eq!(n.origin(first).0, s, "byte {i}");
+            }
+        }
+        assert_eq!(n.folded_offset(text.len()), n.text.len());
+    }
+
+    /// Folded prose costs about its own size, not nine times it.
+    #[test]
+    fn folded_prose_is_about_its_own_size() {
+        let review = include_str!("../../db-seed/texts/fp-lazarus-review.txt");
+        let n = normalize(review);
+        assert!(
+            n.heap_bytes() < 2 * review.len(),
+            "{} bytes for {}",
+            n.heap_bytes(),
+            review.len()
+        );
+    }
 
     #[test]
     fn folds_typography_and_whitespace() {

@@ -7,6 +7,9 @@
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
+use super::texts::Folded;
 use super::writer::hint_from;
 use super::Db;
 use crate::cite::{self, Citation};
@@ -56,43 +59,40 @@ impl Db {
     /// ```
     pub fn check(&self, scope: &CheckScope) -> Result<Vec<Recheck>> {
         let view = self.view()?;
-        let claims: Vec<Claim> = match scope {
-            CheckScope::All => view.claims().collect::<Result<_>>()?,
-            CheckScope::Claim(id) => vec![view
-                .claim(*id)?
-                .ok_or_else(|| Error::not_found("claim", id.to_string()))?],
+        // Claims stream past one at a time, never all in memory; each
+        // source's text is folded once (kept in the database's cache).
+        let claims: Box<dyn Iterator<Item = Result<Claim>> + '_> = match scope {
+            CheckScope::All => Box::new(view.claims()),
+            CheckScope::Claim(id) => Box::new(std::iter::once(
+                view.claim(*id)?
+                    .ok_or_else(|| Error::not_found("claim", id.to_string())),
+            )),
             CheckScope::Source(id) => {
                 if view.source(id)?.is_none() {
                     return Err(Error::not_found("source", id));
                 }
-                let ids: Vec<ClaimId> = view
-                    .scan_index(&IndexScan::Source(id.clone()))
-                    .collect::<Result<_>>()?;
-                ids.into_iter()
-                    .filter_map(|i| view.claim(i).transpose())
-                    .collect::<Result<_>>()?
+                let view = &*view;
+                Box::new(
+                    view.scan_index(&IndexScan::Source(id.clone()))
+                        .filter_map(move |i| i.and_then(|i| view.claim(i)).transpose()),
+                )
             }
         };
-        let mut texts: Vec<(String, Option<(String, cite::Normalized)>)> = Vec::new();
-        let mut report = Vec::with_capacity(claims.len());
+        let mut last: Option<(String, Option<Arc<Folded>>)> = None;
+        let mut report = Vec::new();
         for claim in claims {
-            if !texts.iter().any(|(id, _)| *id == claim.source) {
-                let text = view.source_text(&claim.source)?.map(|t| {
-                    let folded = cite::normalize(&t);
-                    (t, folded)
-                });
-                texts.push((claim.source.clone(), text));
+            let claim = claim?;
+            if last.as_ref().is_none_or(|(id, _)| *id != claim.source) {
+                let folded = self.texts.source(&*view, &claim.source)?;
+                last = Some((claim.source.clone(), folded));
             }
-            let text = texts
-                .iter()
-                .find(|(id, _)| *id == claim.source)
-                .and_then(|(_, t)| t.as_ref());
+            let text = last.as_ref().and_then(|(_, t)| t.as_deref());
             let (after, citation) = match text {
                 None => (Status::Unverified, Citation::without_text()),
-                Some((text, folded)) => {
+                Some(f) => {
                     let c = cite::locate_with(
-                        text,
-                        folded,
+                        &f.text,
+                        &f.folded,
                         &claim.quote,
                         claim.anchor.as_ref().map(hint_from).as_ref(),
                     );

@@ -8,6 +8,7 @@ mod check;
 mod session;
 mod snapshot;
 mod statements;
+mod texts;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -119,6 +120,8 @@ pub struct Db {
     /// transaction (the claims of a source, found by an index scan) cannot
     /// change before the transaction commits.
     writing: Mutex<()>,
+    /// Source texts already folded for the citation check.
+    texts: texts::FoldedTexts,
 }
 
 impl Db {
@@ -196,6 +199,7 @@ impl Db {
             engine,
             created: None,
             writing: Mutex::new(()),
+            texts: texts::FoldedTexts::default(),
         };
         if created {
             let seed = if options.seed {
@@ -274,7 +278,7 @@ impl Db {
         let mut out = None;
         self.engine.write(&mut |tx| {
             let f = f.take().expect("an engine runs a transaction once");
-            out = Some(f(&mut Writer::new(tx))?);
+            out = Some(f(&mut Writer::new(tx, &self.texts))?);
             Ok(())
         })?;
         Ok(out.expect("the transaction ran"))

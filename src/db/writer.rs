@@ -16,6 +16,9 @@ use crate::model::{
     NewClaim, NewSource, NewSpeaker, Source, SourceKind, Speaker, Status,
 };
 use crate::store::{fold_name, ReadView, WriteTx};
+use std::sync::Arc;
+
+use super::texts::{Folded, FoldedTexts};
 
 /// The fields `update claims set` may change; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -37,11 +40,20 @@ pub struct ClaimChanges {
 /// Checked writes inside one transaction; see [`crate::Db::write`].
 pub struct Writer<'t> {
     tx: &'t mut dyn WriteTx,
+    /// The database's folded source texts (`texts.rs`).
+    texts: &'t FoldedTexts,
 }
 
 impl<'t> Writer<'t> {
-    pub(crate) fn new(tx: &'t mut dyn WriteTx) -> Self {
-        Writer { tx }
+    pub(crate) fn new(tx: &'t mut dyn WriteTx, texts: &'t FoldedTexts) -> Self {
+        Writer { tx, texts }
+    }
+
+    /// The text of source `id` and its folded form, folded once per text
+    /// for the life of the database (`texts.rs`); `None` when the source
+    /// holds no text.
+    fn folded_text(&self, id: &str) -> Result<Option<Arc<Folded>>> {
+        self.texts.source(self.tx.view(), id)
     }
 
     pub(crate) fn tx(&mut self) -> &mut dyn WriteTx {
@@ -153,10 +165,10 @@ impl<'t> Writer<'t> {
         }
         let tags = tag_list(&new.tags)?;
         let mut occurrences = 0;
-        let (anchor, status) = match self.tx.view().source_text(&new.source)? {
+        let (anchor, status) = match self.folded_text(&new.source)? {
             None => (None, Status::Unverified),
-            Some(text) => {
-                let citation = cite::locate_with(&text, &cite::normalize(&text), &new.quote, hint);
+            Some(f) => {
+                let citation = cite::locate_with(&f.text, &f.folded, &new.quote, hint);
                 occurrences = citation.occurrences;
                 if !citation.is_verified() {
                     return Err(Error::Citation(Box::new(CitationReport {
@@ -166,7 +178,7 @@ impl<'t> Writer<'t> {
                         citation,
                     })));
                 }
-                (anchor_from(&citation, &text), Status::Verified)
+                (anchor_from(&citation, &f.sha256), Status::Verified)
             }
         };
         let claim = Claim {
@@ -220,8 +232,8 @@ impl<'t> Writer<'t> {
             require_text("quote", quote)?;
             check_len("quote", quote, MAX_QUOTE_BYTES)?;
             claim.quote = quote.clone();
-            if let Some(text) = self.tx.view().source_text(&claim.source)? {
-                let citation = cite::locate_with(&text, &cite::normalize(&text), quote, None);
+            if let Some(f) = self.folded_text(&claim.source)? {
+                let citation = cite::locate_with(&f.text, &f.folded, quote, None);
                 if !citation.is_verified() {
                     return Err(Error::Citation(Box::new(CitationReport {
                         claim: format!("claim {id}"),
@@ -230,7 +242,7 @@ impl<'t> Writer<'t> {
                         citation,
                     })));
                 }
-                claim.anchor = anchor_from(&citation, &text);
+                claim.anchor = anchor_from(&citation, &f.sha256);
                 claim.status = Status::Verified;
                 claim.mismatch = None;
             }
@@ -290,7 +302,8 @@ impl<'t> Writer<'t> {
             .view()
             .source(id)?
             .ok_or_else(|| Error::not_found("source", id))?;
-        source.sha256 = Some(cite::sha256_hex(text));
+        let sha256 = cite::sha256_hex(text);
+        source.sha256 = Some(sha256.clone());
         source.text_len = text.len() as u64;
         self.tx.put_source(&source, Some(text))?;
         let folded = cite::normalize(text);
@@ -310,7 +323,7 @@ impl<'t> Writer<'t> {
             );
             let before = claim.status;
             if citation.is_verified() {
-                claim.anchor = anchor_from(&citation, text);
+                claim.anchor = anchor_from(&citation, &sha256);
                 claim.status = Status::Verified;
                 claim.mismatch = None;
             } else {
@@ -364,7 +377,7 @@ pub(crate) fn mismatch_from(c: &Citation, text: &str) -> Mismatch {
     }
 }
 
-fn anchor_from(c: &Citation, text: &str) -> Option<Anchor> {
+fn anchor_from(c: &Citation, text_sha256: &str) -> Option<Anchor> {
     let at = c.location.as_ref()?;
     Some(Anchor {
         start_byte: at.start_byte as u64,
@@ -383,6 +396,6 @@ fn anchor_from(c: &Citation, text: &str) -> Option<Anchor> {
         exact: c.verdict == cite::Verdict::Exact,
         prefix: at.prefix.clone(),
         suffix: at.suffix.clone(),
-        text_sha256: cite::sha256_hex(text),
+        text_sha256: text_sha256.to_string(),
     })
 }
