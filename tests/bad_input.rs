@@ -125,7 +125,7 @@ const CASES: &[Case] = &[
     Case {
         name: "a database of a future format",
         given: Given::Args(&["--db", "{dir}/future.db", "query", "count claims"]),
-        error: "error: cannot open {dir}/future.db: database format version 99 is not supported (this claimdb reads version 4)",
+        error: "error: cannot open {dir}/future.db: database format version 99 is not supported (this claimdb reads version {version})",
     },
     Case {
         name: "a truncated database",
@@ -218,6 +218,7 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
     let fill = |s: &str| {
         s.replace("{db}", db.to_str().unwrap())
             .replace("{dir}", dir.to_str().unwrap())
+            .replace("{version}", &claimdb::store::FORMAT_VERSION.to_string())
     };
     let before = contents(&db);
     let mut failures = Vec::new();

@@ -557,6 +557,24 @@ fn describe(text: &str, folded: &Normalized, spans: &[(usize, usize)]) -> Locati
     }
 }
 
+/// A text folded for `contains` and `starts with`: typography as the
+/// citation checker folds it, and case (so `contains "don't"` finds
+/// "Don’t").
+pub fn fold_for_search(s: &str) -> String {
+    normalize(s).text.to_lowercase()
+}
+
+/// The distinct words of a folded text: its runs of letters and digits.
+/// A needle's run lies inside one of the haystack's runs whenever the
+/// needle is in the haystack, which is what lets the word index answer
+/// `contains` exactly (`store/indexes.rs`, `query/plan.rs`).
+pub fn search_words(folded: &str) -> std::collections::BTreeSet<&str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 /// The one fold for names, aliases, tags and statuses wherever they are
 /// compared, stored as index keys or looked up: trimmed, typography folded
 /// as [`normalize`] does (quotes, dashes, spaces, NFC), lowercased. Folding

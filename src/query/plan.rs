@@ -250,6 +250,7 @@ fn describe_scan(scan: &IndexScan) -> String {
         IndexScan::Tag(s) => format!("tag = {}", quote_string(s)),
         IndexScan::Status(s) => format!("status = {}", quote_string(s.as_str())),
         IndexScan::Confidence(lo, hi) => format!("confidence {lo}..={hi}"),
+        IndexScan::Word(w) => format!("word {}", quote_string(w)),
     }
 }
 
@@ -460,6 +461,33 @@ fn index_scans(store: &dyn ReadView, e: &Expr) -> Result<Option<Vec<IndexScan>>>
             op: Op::Eq,
             value,
         } => eq_scan(field.node, &value.node),
+        Expr::Compare {
+            field,
+            op: Op::Contains | Op::StartsWith,
+            value,
+        } if field.node == Field::Quote => {
+            // A quote that holds the needle has a word holding the needle's
+            // longest word: the words of the index that hold it, found in
+            // its vocabulary, give every claim that can match (and the
+            // filter then checks each).
+            let Literal::Str(s) = &value.node else {
+                return Ok(None);
+            };
+            let folded = crate::cite::fold_for_search(s);
+            let Some(part) = crate::cite::search_words(&folded)
+                .into_iter()
+                .max_by_key(|w| w.len())
+            else {
+                return Ok(None);
+            };
+            Ok(Some(
+                store
+                    .words_containing(part)?
+                    .into_iter()
+                    .map(|(w, _)| IndexScan::Word(w))
+                    .collect(),
+            ))
+        }
         Expr::HasTag(tag) => eq_scan(Field::Tag, &tag.node),
         // No claim satisfies `false`: an empty union reads nothing.
         Expr::Bool(false) => Ok(Some(Vec::new())),
@@ -537,10 +565,12 @@ fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<(Access,
             has_range = true;
         } else if let Some(scans) = index_scans(store, c)? {
             if scans.is_empty() {
-                let why = if matches!(c, Expr::Bool(false)) {
-                    "the condition is false".to_string()
-                } else {
-                    format!("no speaker matches `{c}`")
+                let why = match c {
+                    Expr::Bool(false) => "the condition is false".to_string(),
+                    Expr::Compare { field, .. } if field.node == Field::Quote => {
+                        format!("no quote has a word that `{c}` could match")
+                    }
+                    _ => format!("no speaker matches `{c}`"),
                 };
                 return Ok((Access::Nothing(why), 0));
             }

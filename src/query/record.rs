@@ -284,7 +284,7 @@ fn ordering_holds(op: Op, ord: Ordering) -> bool {
 /// Case and typography folded, for `contains` and `starts with`
 /// (so `contains "don't"` finds "don’t").
 fn fold(s: &str) -> String {
-    crate::cite::normalize(s).text.to_lowercase()
+    crate::cite::fold_for_search(s)
 }
 
 /// A value as a sort key: numbers before text, absent last.

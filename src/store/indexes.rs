@@ -30,7 +30,7 @@ impl IndexDef {
 }
 
 /// Every secondary index.
-pub const INDEXES: [IndexDef; 6] = [
+pub const INDEXES: [IndexDef; 7] = [
     IndexDef {
         tree: T::IdxSpeaker,
         field: "speaker",
@@ -69,6 +69,18 @@ pub const INDEXES: [IndexDef; 6] = [
             c.tags
                 .iter()
                 .map(|t| KeyBuf::new().str(&crate::cite::fold_key(t)).finish())
+                .collect()
+        },
+    },
+    IndexDef {
+        tree: T::IdxWord,
+        field: "word",
+        // Each distinct word of the quote as `contains` folds it.
+        values: |c| {
+            let folded = crate::cite::fold_for_search(&c.quote);
+            crate::cite::search_words(&folded)
+                .into_iter()
+                .map(|w| KeyBuf::new().str(w).finish())
                 .collect()
         },
     },
@@ -121,6 +133,8 @@ pub enum IndexScan {
     Tag(String),
     /// Claims whose confidence lies in `low..=high`.
     Confidence(Confidence, Confidence),
+    /// Claims whose quote holds this word (folded, as `contains` folds).
+    Word(String),
 }
 
 impl IndexScan {
@@ -133,6 +147,7 @@ impl IndexScan {
             IndexScan::Status(_) => T::IdxStatus,
             IndexScan::Tag(_) => T::IdxTag,
             IndexScan::Confidence(..) => T::IdxConfidence,
+            IndexScan::Word(_) => T::IdxWord,
         };
         INDEXES
             .iter()
@@ -150,9 +165,10 @@ impl IndexScan {
     pub(crate) fn keys(&self) -> (Vec<u8>, Option<Vec<u8>>) {
         match self {
             IndexScan::Speaker(id) => (KeyBuf::new().u64(*id).finish(), None),
-            IndexScan::Source(s) | IndexScan::Origin(s) | IndexScan::Tag(s) => {
-                (KeyBuf::new().str(s).finish(), None)
-            }
+            IndexScan::Source(s)
+            | IndexScan::Origin(s)
+            | IndexScan::Tag(s)
+            | IndexScan::Word(s) => (KeyBuf::new().str(s).finish(), None),
             IndexScan::Status(s) => (KeyBuf::new().u8(*s as u8).finish(), None),
             IndexScan::Confidence(low, high) => (
                 KeyBuf::new().u16(low.basis_points()).finish(),
@@ -188,6 +204,7 @@ mod tests {
             IndexScan::Origin("o".into()),
             IndexScan::Status(Status::Verified),
             IndexScan::Tag("t".into()),
+            IndexScan::Word("w".into()),
             IndexScan::Confidence(
                 Confidence::from_basis_points(1),
                 Confidence::from_basis_points(2),

@@ -34,10 +34,12 @@ pub(crate) enum T {
     IdxTag,
     /// Entries per index value: (index tree, value) -> count.
     Counts,
+    /// The words of quotes (after the tree numbers the counts keys use).
+    IdxWord,
 }
 
 /// Every tree, in [`T`] order.
-pub(crate) const TREES: [T; 13] = [
+pub(crate) const TREES: [T; 14] = [
     T::Meta,
     T::Claims,
     T::Sources,
@@ -51,6 +53,7 @@ pub(crate) const TREES: [T; 13] = [
     T::IdxStatus,
     T::IdxTag,
     T::Counts,
+    T::IdxWord,
 ];
 
 impl T {
@@ -70,6 +73,7 @@ impl T {
             "idx_status",
             "idx_tag",
             "counts",
+            "idx_word",
         ][self as usize]
     }
 }

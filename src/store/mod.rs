@@ -42,13 +42,14 @@ pub use verify::{Problem, VerifyReport};
 ///
 /// Version 2 keys the tag index by [`crate::cite::fold_key`] (version 1 by
 /// the lowercased tag); version 3 keeps the claim count in `meta`; version 4
-/// keeps a count per index value in `counts`. An older
+/// keeps a count per index value in `counts`; version 5 indexes the words of
+/// quotes (`idx_word`). An older
 /// database is migrated when it is opened, by rebuilding everything derived
 /// from the records ([`WriteTx::rebuild_derived`]) in one transaction.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Older versions this build migrates on open.
-const MIGRATES_FROM: &[u32] = &[1, 2, 3];
+const MIGRATES_FROM: &[u32] = &[1, 2, 3, 4];
 
 /// One consistent state of the database, for reading.
 pub trait ReadView {
@@ -71,6 +72,11 @@ pub trait ReadView {
     /// How many entries `scan` would read, from counts kept with the index
     /// (no scan: planning and `explain` stay cheap at any size).
     fn index_count(&self, scan: &IndexScan) -> Result<u64>;
+    /// The distinct words of quotes (as [`crate::cite::search_words`] cuts
+    /// them) that contain `part`, each with how many claims hold it: what
+    /// `quote contains` looks up in the word index. Read from the counts
+    /// kept with the index: one pass over the vocabulary, no claim read.
+    fn words_containing(&self, part: &str) -> Result<Vec<(String, u64)>>;
     /// A source by id (without its text).
     fn source(&self, id: &str) -> Result<Option<Source>>;
     /// Every source, in id order.

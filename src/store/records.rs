@@ -132,6 +132,25 @@ impl<K: KvRead> ReadView for Records<K> {
         }
     }
 
+    fn words_containing(&self, part: &str) -> Result<Vec<(String, u64)>> {
+        let mut found = Vec::new();
+        // Every distinct word has one counts key: [tree] ++ word ++ [0, 1].
+        for entry in self.kv.prefix(T::Counts, count_key(T::IdxWord, &[])) {
+            let (key, value) = entry?;
+            let word = key
+                .get(1..key.len().saturating_sub(2))
+                .and_then(|w| std::str::from_utf8(w).ok())
+                .ok_or_else(|| Error::Corrupt("bad word in the word index counts".into()))?;
+            if word.contains(part) {
+                found.push((
+                    word.to_string(),
+                    codec::decode::<u64>(&value, "index count")?,
+                ));
+            }
+        }
+        Ok(found)
+    }
+
     fn source(&self, id: &str) -> Result<Option<Source>> {
         self.kv
             .get(T::Sources, &KeyBuf::new().str(id).finish())?

@@ -86,7 +86,7 @@ pub const QUERIES: &[Query] = &[
 ];
 
 /// The workload's values, from the corpus.
-fn fill(template: &str, claims: u64) -> String {
+pub fn fill(template: &str, claims: u64) -> String {
     let words = corpus::vocabulary();
     template
         .replace("{claim}", CLAIM_COLUMNS)
