@@ -5,7 +5,9 @@
 //! path: equality (or `in`, or `has tag`) on speaker, source, origin, tag or
 //! status reads one index entry range per value; an `or` whose every branch
 //! is indexable reads the union of their ranges; the confidence conditions
-//! together make one range of the confidence index. The planner reads how
+//! together make one range of the confidence index; `quote contains` (or
+//! `starts with`) reads the word index for every quote word that holds the
+//! needle's longest word, found in the index's vocabulary. The planner reads how
 //! many entries each candidate holds from the counts kept beside the
 //! indexes (no scan, so planning and `explain` cost the same at any size)
 //! and takes the smallest, unless it would read as much as a full scan.
@@ -18,7 +20,9 @@
 //! down to the access path, as the executor runs them (`exec.rs`): the
 //! access path yields claims in id order, `filter` drops those the condition
 //! refuses, then `group`, `sort` (or `top k` when a limit follows a sort, so
-//! only k rows are kept), `limit`, and `count`.
+//! only k rows are kept), `limit`, and `count`. `count claims` alone, and
+//! `count claims group by` speaker, source or status, read the counts kept
+//! with the claims and no claim at all.
 
 use std::fmt;
 
