@@ -108,16 +108,25 @@ impl Plan {
                 describe_scan(scan),
                 rows(self.estimated_rows)
             ),
-            Access::Union(scans) => format!(
-                "union of {} index ranges: {} (about {})",
-                scans.len(),
-                scans
+            Access::Union(scans) => {
+                // A union of many ranges (the words that hold a needle) is
+                // named by its first few.
+                const SHOWN: usize = 5;
+                let mut named: Vec<String> = scans
                     .iter()
+                    .take(SHOWN)
                     .map(|s| format!("{} on {}", s.index_name(), describe_scan(s)))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                rows(self.estimated_rows)
-            ),
+                    .collect();
+                if scans.len() > SHOWN {
+                    named.push(format!("and {} more", scans.len() - SHOWN));
+                }
+                format!(
+                    "union of {} index ranges: {} (about {})",
+                    scans.len(),
+                    named.join("; "),
+                    rows(self.estimated_rows)
+                )
+            }
             Access::Ids(ids) => format!(
                 "claims by id: {} ({} at most)",
                 ids.iter()
