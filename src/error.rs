@@ -156,6 +156,20 @@ pub fn quoted(s: &str) -> String {
     out
 }
 
+/// "1 claim", "2 claims": a count and its noun, in the singular for one.
+/// Every message that counts things says it this way.
+pub fn plural(n: impl Into<u64>, one: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        return format!("1 {one}");
+    }
+    // "entry" -> "entries", but "day" -> "days".
+    match one.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{n} {stem}ies"),
+        _ => format!("{n} {one}s"),
+    }
+}
+
 /// What went wrong in the storage engine.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]

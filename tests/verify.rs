@@ -11,11 +11,17 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
     drop(Db::open(&path).unwrap());
     {
         let raw = sled::open(&path).unwrap();
-        // An index entry for a claim that does not exist (id 999).
+        // An index entry for a claim that does not exist (id 999): entries
+        // lie in buckets of 4,096 claim ids, keyed by value and bucket
+        // number, holding two-byte offsets.
         let tags = raw.open_tree("idx_tag").unwrap();
         let mut key = b"ghost\x00\x01".to_vec();
-        key.extend_from_slice(&999u64.to_be_bytes());
-        tags.insert(key, &[][..]).unwrap();
+        key.extend_from_slice(&0u64.to_be_bytes());
+        tags.insert(key, &999u16.to_be_bytes()[..]).unwrap();
+        // A bucket that cannot be read (an odd number of bytes).
+        let mut key = b"ghost2\x00\x01".to_vec();
+        key.extend_from_slice(&0u64.to_be_bytes());
+        tags.insert(key, &[1u8][..]).unwrap();
         // A speaker's name removed from the name table.
         let names = raw.open_tree("speaker_names").unwrap();
         let first = names.iter().next().unwrap().unwrap().0;
@@ -46,6 +52,14 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
         .problems
         .iter()
         .any(|p| p.message == "idx_tag has an entry for claim 999 and the claim does not exist"));
+    assert!(report
+        .problems
+        .iter()
+        .any(|p| p.message == "idx_tag has 1 bucket that cannot be read"));
+    assert!(report
+        .problems
+        .iter()
+        .any(|p| p.message == "1 speaker name or alias is missing from the name table"));
     let after = db.repair().unwrap();
     assert!(after.is_ok(), "{:#?}", after.problems);
     // The mended database answers as a sound one does.

@@ -392,7 +392,7 @@ fn targets(
 
 /// [`crate::render::plural`] for a `usize` count.
 pub(super) fn plural(n: usize, one: &str) -> String {
-    crate::render::plural(n as u64, one)
+    crate::error::plural(n as u64, one)
 }
 
 fn apply(

@@ -11,6 +11,7 @@ mod csv;
 mod detail;
 mod table;
 
+pub use crate::error::plural;
 use serde_json::{Map, Value as Json};
 
 pub use crate::query::Value;
@@ -18,20 +19,6 @@ use crate::query::{ClaimRow, Output, SourceRow, SpeakerRow};
 
 pub use citation::{checks_table, render_citation};
 pub use table::render_table;
-
-/// "1 claim", "2 claims": a count and its noun, in the singular for one.
-/// Every message that counts things says it this way.
-pub fn plural(n: impl Into<u64>, one: &str) -> String {
-    let n = n.into();
-    if n == 1 {
-        return format!("1 {one}");
-    }
-    // "entry" -> "entries", but "day" -> "days".
-    match one.strip_suffix('y') {
-        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{n} {stem}ies"),
-        _ => format!("{n} {one}s"),
-    }
-}
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

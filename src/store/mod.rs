@@ -22,6 +22,7 @@ mod keys;
 mod kv;
 mod memory;
 mod open;
+mod postings;
 mod records;
 mod sled;
 mod verify;

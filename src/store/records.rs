@@ -22,6 +22,7 @@ use std::ops::Bound;
 use super::indexes::{claim_of, count_key, count_key_of_entry, index_entries, IndexScan};
 use super::keys::KeyBuf;
 use super::kv::{KvRead, KvWrite, Overlay, T};
+use super::postings;
 use super::verify::VerifyReport;
 use super::{codec, fold_name, ReadView, WriteTx, FORMAT_VERSION};
 use crate::error::{Error, Result};
@@ -96,15 +97,9 @@ impl<K: KvRead> ReadView for Records<K> {
 
     fn scan_index(&self, scan: &IndexScan) -> Box<dyn Iterator<Item = Result<ClaimId>> + '_> {
         let tree = scan.index().tree;
-        let entries = match scan.keys() {
-            (prefix, None) => self.kv.prefix(tree, prefix),
-            (first, Some(last)) => {
-                self.kv
-                    .range(tree, Bound::Included(first), Bound::Included(last))
-            }
-        };
-        Box::new(entries.map(|e| {
-            let (key, _) = e?;
+        let (first, last) = scan.keys();
+        Box::new(postings::entries(&self.kv, tree, first, last).map(|e| {
+            let key = e?;
             claim_of(&key).ok_or_else(|| Error::Corrupt("short index key".into()))
         }))
     }
@@ -286,7 +281,7 @@ impl WriteTx for RecordWriter<'_> {
             Some(old) => {
                 for (tree, key) in index_entries(&old) {
                     self.count_entry(tree, &key, -1)?;
-                    self.kv().remove(tree, key)?;
+                    postings::remove(self.kv(), tree, &key)?;
                 }
             }
             None => self.add_to_count(1)?,
@@ -298,7 +293,7 @@ impl WriteTx for RecordWriter<'_> {
         )?;
         for (tree, key) in index_entries(claim) {
             self.count_entry(tree, &key, 1)?;
-            self.kv().insert(tree, key, Vec::new())?;
+            postings::add(self.kv(), tree, &key)?;
         }
         Ok(())
     }
@@ -309,7 +304,7 @@ impl WriteTx for RecordWriter<'_> {
         };
         for (tree, key) in index_entries(&old) {
             self.count_entry(tree, &key, -1)?;
-            self.kv().remove(tree, key)?;
+            postings::remove(self.kv(), tree, &key)?;
         }
         self.kv().remove(T::Claims, id.to_be_bytes().to_vec())?;
         self.add_to_count(-1)?;

@@ -19,9 +19,10 @@ use std::ops::Bound;
 
 use super::indexes::{claim_of, count_key_of_entry, index_entries, INDEXES};
 use super::kv::{KvRead, KvWrite, T};
+use super::postings;
 use super::records::{claim_count_key, counter_key, RecordWriter, Records};
 use super::{codec, fold_name, KeyBuf, ReadView};
-use crate::error::{quoted, Result};
+use crate::error::{plural, quoted, Result};
 use crate::model::{Claim, Source, Speaker, Status};
 
 /// One thing found wrong.
@@ -98,9 +99,20 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
 
     for (def, expected) in INDEXES.iter().zip(&derived.index) {
         let name = def.name();
+        let bad = postings::malformed(kv, def.tree)?;
+        if !bad.is_empty() {
+            report.problem(
+                "index",
+                true,
+                format!(
+                    "{name} has {} that cannot be read",
+                    plural(bad.len() as u64, "bucket")
+                ),
+            );
+        }
         let mut present = BTreeSet::new();
-        for entry in all(kv, def.tree) {
-            let (key, _) = entry?;
+        for entry in postings::all(kv, def.tree) {
+            let key = entry?;
             report.index_entries += 1;
             if !expected.contains(&key) {
                 let claim = claim_of(&key).unwrap_or(0);
@@ -134,7 +146,10 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
         &mut report,
         (
             "names",
-            "speaker names or aliases are missing from the name table",
+            [
+                "speaker name or alias is missing from the name table",
+                "speaker names or aliases are missing from the name table",
+            ],
         ),
         |key, stored| {
             format!(
@@ -164,7 +179,13 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
         T::Counts,
         &derived.counts,
         &mut report,
-        ("count", "index values have no count kept"),
+        (
+            "count",
+            [
+                "index value has no count kept",
+                "index values have no count kept",
+            ],
+        ),
         |key, stored| {
             format!(
                 "the count kept for an index value is {}, but the index holds {}",
@@ -204,7 +225,7 @@ fn compare_table<K: KvRead + ?Sized>(
     tree: T,
     expected: &HashMap<Vec<u8>, u64>,
     report: &mut VerifyReport,
-    (area, missing): (&'static str, &str),
+    (area, missing): (&'static str, [&str; 2]),
     differs: impl Fn(&[u8], Option<u64>) -> String,
 ) -> Result<()> {
     let mut present = 0;
@@ -219,11 +240,10 @@ fn compare_table<K: KvRead + ?Sized>(
         }
     }
     if present < expected.len() {
-        report.problem(
-            area,
-            true,
-            format!("{} {missing}", expected.len() - present),
-        );
+        report.problem(area, true, {
+            let n = expected.len() - present;
+            format!("{n} {}", missing[usize::from(n != 1)])
+        });
     }
     Ok(())
 }
@@ -260,9 +280,7 @@ pub(crate) fn rebuild(w: &mut RecordWriter<'_>) -> Result<()> {
         kv.insert(T::Counts, key, codec::encode(&n)?)?;
     }
     for (def, keys) in INDEXES.iter().zip(derived.index) {
-        for key in keys {
-            kv.insert(def.tree, key, Vec::new())?;
-        }
+        postings::add_sorted(kv, def.tree, &keys)?;
     }
     for (key, id) in derived.names {
         kv.insert(T::SpeakerNames, key, codec::encode(&id)?)?;
