@@ -12,7 +12,7 @@
 //! table holds an entry per page, so merely opening 100,000 claims costs
 //! more than opening 10,000. Two baselines measure that share apart: open
 //! plus `count claims` (no claim read), and a full scan that outputs
-//! nothing (`claims where quote contains "no such words at all"`, which
+//! nothing (`claims where statement contains "no such words at all"`, which
 //! reads every claim and matches none).
 //! What the export adds above the full scan is the executor's and the
 //! renderer's memory: that is what must not grow with the corpus.
@@ -115,7 +115,7 @@ fn main() {
         peak(
             n,
             "table",
-            "claims where quote contains \"no such words at all\"",
+            "claims where statement contains \"no such words at all\"",
         )
     });
     row("full scan, no output", scan);
