@@ -13,7 +13,9 @@
 //! `records.rs`): [`SledEngine`] on disk and [`MemoryEngine`] in memory (the
 //! reference for new engines, and the second engine every test runs on).
 //! The secondary indexes are one table (`indexes.rs`) that the writer,
-//! the planner and `verify` share.
+//! the planner and `verify` share; their entries lie in buckets of claim
+//! ids (`postings.rs`), so a million claims make thousands of index keys,
+//! not millions.
 
 pub mod codec;
 mod durability;
