@@ -95,10 +95,12 @@ impl Scanner {
                 }
                 TokenKind::Str { terminated: false } => {
                     self.content = true;
-                    let StringEnd::Open { escaped } = string_end(&text.as_bytes()[at + 1..], false)
-                    else {
-                        unreachable!("the lexer found no closing quote")
-                    };
+                    // The lexer found no closing quote: the string runs on
+                    // into the next piece, perhaps after a `\`.
+                    let escaped = matches!(
+                        string_end(&text.as_bytes()[at + 1..], false),
+                        StringEnd::Open { escaped: true }
+                    );
                     self.state = ScanState::Str { escaped };
                 }
                 TokenKind::Unknown if reaches_end && token.text(&text[from..]) == "-" => {
