@@ -25,18 +25,19 @@
 
 mod approx;
 mod diff;
+mod keys;
 mod normalize;
 mod position;
+mod report;
 mod segments;
 
-use std::fmt;
-
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 pub use diff::{Change, ChangeKind};
+pub use keys::{fold_for_search, fold_key, search_words, sha256_hex};
 pub use normalize::{normalize, Normalized, Rule};
 pub use position::{LineIndex, Position};
+pub use report::{write_findings, CitationReport};
 
 /// How many characters of context an anchor keeps on each side.
 pub const CONTEXT_CHARS: usize = 32;
@@ -281,7 +282,7 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
     // 3. Nothing exact: how close does the text come? Brackets at either
     // end stand for words outside the passage (as when the quote is found
     // exactly), so the passage is searched for without them.
-    let inner = without_end_brackets(&parts);
+    let inner = segments::without_end_brackets(&parts);
     let searchable = if segments::has_separators(&parts) {
         joined_text(inner)
     } else {
@@ -290,7 +291,8 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
     match approx::approximate(&folded.text, &searchable) {
         Some(a) if a.end > a.start => {
             let passage = &folded.text[a.start..a.end];
-            let (changes, notes) = editorial_brackets(inner, word_changes(&searchable, passage));
+            let (changes, notes) =
+                segments::editorial_brackets(inner, word_changes(&searchable, passage));
             let score = if notes.is_empty() {
                 a.similarity.max(0.0)
             } else {
@@ -313,72 +315,6 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
         }
         _ => not_found(),
     }
-}
-
-/// The parts without the brackets that open or close the quote.
-fn without_end_brackets(parts: &[segments::Part]) -> &[segments::Part] {
-    let is_bracket = |p: &segments::Part| matches!(p, segments::Part::Bracket(_));
-    let start = parts.iter().take_while(|p| is_bracket(p)).count();
-    let end = parts.len()
-        - parts[start..]
-            .iter()
-            .rev()
-            .take_while(|p| is_bracket(p))
-            .count();
-    &parts[start..end]
-}
-
-/// In a quote that is not in its source, an editorial bracket that stands
-/// for a few source words is what the quoter wrote on purpose, and was
-/// accepted as such when the quote was found: it is not a change, and is
-/// named in a note instead ("[the minister] stands for "he""). A bracket
-/// that stands for more words than a bracket may, or that drops or adds a
-/// negation or a number, stays a change.
-fn editorial_brackets(
-    parts: &[segments::Part],
-    changes: Vec<Change>,
-) -> (Vec<Change>, Vec<String>) {
-    let brackets: Vec<String> = parts
-        .iter()
-        .filter_map(|p| match p {
-            segments::Part::Bracket(b) => Some(keys(b)),
-            _ => None,
-        })
-        .collect();
-    let mut notes = Vec::new();
-    let mut kept = Vec::new();
-    for change in changes {
-        let source_words = diff::words(&change.source);
-        let bracket_keys = keys(&change.quote);
-        let quote_words = diff::words(&change.quote);
-        let introduced = |is: fn(&str) -> bool| {
-            source_words.iter().any(|w| is(&w.key)) != quote_words.iter().any(|w| is(&w.key))
-        };
-        let editorial = !bracket_keys.is_empty()
-            && brackets.contains(&bracket_keys)
-            && source_words.len() <= segments::MAX_BRACKET_WORDS
-            && !introduced(diff::is_negation)
-            && !introduced(diff::is_number);
-        if editorial {
-            notes.push(format!(
-                "[{}] stands for {}",
-                change.quote,
-                crate::error::quoted(&change.source)
-            ));
-        } else {
-            kept.push(change);
-        }
-    }
-    (kept, notes)
-}
-
-/// A text's word keys, joined: what two spellings of the same words share.
-fn keys(text: &str) -> String {
-    diff::words(text)
-        .iter()
-        .map(|w| w.key.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Not checked at all, for the reason given.
@@ -555,92 +491,6 @@ fn describe(text: &str, folded: &Normalized, spans: &[(usize, usize)]) -> Locati
         segments,
         text: text[start..end].to_string(),
     }
-}
-
-/// A text folded for `contains` and `starts with`: typography as the
-/// citation checker folds it, and case (so `contains "don't"` finds
-/// "Don’t").
-pub fn fold_for_search(s: &str) -> String {
-    normalize(s).text.to_lowercase()
-}
-
-/// The distinct words of a folded text: its runs of letters and digits.
-/// A needle's run lies inside one of the haystack's runs whenever the
-/// needle is in the haystack, which is what lets the word index answer
-/// `contains` exactly (`store/indexes.rs`, `query/plan.rs`).
-pub fn search_words(folded: &str) -> std::collections::BTreeSet<&str> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect()
-}
-
-/// The one fold for names, aliases, tags and statuses wherever they are
-/// compared, stored as index keys or looked up: trimmed, typography folded
-/// as [`normalize`] does (quotes, dashes, spaces, NFC), lowercased. Folding
-/// twice gives the same key.
-pub fn fold_key(s: &str) -> String {
-    normalize(s.trim()).text.trim().to_lowercase()
-}
-
-/// Hex sha256 of a text: recorded with a source and with every anchor, so a
-/// changed text is noticed.
-pub fn sha256_hex(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Why a claim was refused or broke: its quote is not (or no longer) in its source.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CitationReport {
-    /// Names the claim for a person: "claim 12 (Moriuchi)" or "new claim by White".
-    pub claim: String,
-    /// The source searched.
-    pub source: String,
-    /// The quote as given.
-    pub quote: String,
-    /// The checker's result.
-    pub citation: Citation,
-}
-
-impl fmt::Display for CitationReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let c = &self.citation;
-        let what = match c.verdict {
-            Verdict::Approximate => "quote does not match",
-            _ => "quote not found in",
-        };
-        write!(
-            f,
-            "{}: {what} source {}\n  quote:   \"{}\"",
-            self.claim,
-            crate::error::quoted(&self.source),
-            self.quote
-        )?;
-        write_findings(f, c)
-    }
-}
-
-/// The closest passage, the word changes and the notes, as reports show them.
-pub fn write_findings(f: &mut impl fmt::Write, c: &Citation) -> fmt::Result {
-    match &c.location {
-        Some(at) if !c.is_verified() => write!(
-            f,
-            "\n  closest: \"{}\"\n           (line {}, column {}; {:.0}% similar)",
-            at.text.split_whitespace().collect::<Vec<_>>().join(" "),
-            at.line,
-            at.column,
-            c.score * 100.0
-        )?,
-        _ => {}
-    }
-    for change in &c.changes {
-        write!(f, "\n  - {}", change.describe())?;
-    }
-    for note in &c.notes {
-        write!(f, "\n  note: {note}")?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

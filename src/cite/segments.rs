@@ -16,11 +16,17 @@
 //!   brackets, or (holding at most [`MAX_BRACKET_WORDS`] words itself) up to
 //!   [`MAX_BRACKET_WORDS`] source words, unless those words
 //!   hold a negation or a number the bracket does not.
+//!
+//! When a quote is not found, the same rule keeps its brackets out of the
+//! word diff: brackets at either end are left out of the search, and a
+//! middle one that stands for a few source words is named in a note
+//! ([`editorial_brackets`]), not reported as a change.
 
 use std::collections::HashSet;
 
 use memchr::memmem;
 
+use super::diff::Change;
 use crate::error::quoted;
 
 use super::diff::{is_negation, is_number, words};
@@ -284,6 +290,72 @@ fn gap_fits(gap: &str, elided: bool, brackets: &[&str], m: &mut SegmentMatch) ->
         }
     }
     true
+}
+
+/// The parts without the brackets that open or close the quote.
+pub(super) fn without_end_brackets(parts: &[Part]) -> &[Part] {
+    let is_bracket = |p: &Part| matches!(p, Part::Bracket(_));
+    let start = parts.iter().take_while(|p| is_bracket(p)).count();
+    let end = parts.len()
+        - parts[start..]
+            .iter()
+            .rev()
+            .take_while(|p| is_bracket(p))
+            .count();
+    &parts[start..end]
+}
+
+/// In a quote that is not in its source, an editorial bracket that stands
+/// for a few source words is what the quoter wrote on purpose, and was
+/// accepted as such when the quote was found: it is not a change, and is
+/// named in a note instead ("[the minister] stands for "he""). A bracket
+/// that stands for more words than a bracket may, or that drops or adds a
+/// negation or a number, stays a change.
+pub(super) fn editorial_brackets(
+    parts: &[Part],
+    changes: Vec<Change>,
+) -> (Vec<Change>, Vec<String>) {
+    let brackets: Vec<String> = parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Bracket(b) => Some(word_keys(b)),
+            _ => None,
+        })
+        .collect();
+    let mut notes = Vec::new();
+    let mut kept = Vec::new();
+    for change in changes {
+        let source_words = super::diff::words(&change.source);
+        let bracket_keys = word_keys(&change.quote);
+        let quote_words = super::diff::words(&change.quote);
+        let introduced = |is: fn(&str) -> bool| {
+            source_words.iter().any(|w| is(&w.key)) != quote_words.iter().any(|w| is(&w.key))
+        };
+        let editorial = !bracket_keys.is_empty()
+            && brackets.contains(&bracket_keys)
+            && source_words.len() <= MAX_BRACKET_WORDS
+            && !introduced(super::diff::is_negation)
+            && !introduced(super::diff::is_number);
+        if editorial {
+            notes.push(format!(
+                "[{}] stands for {}",
+                change.quote,
+                crate::error::quoted(&change.source)
+            ));
+        } else {
+            kept.push(change);
+        }
+    }
+    (kept, notes)
+}
+
+/// A text's word keys, joined: what two spellings of the same words share.
+fn word_keys(text: &str) -> String {
+    super::diff::words(text)
+        .iter()
+        .map(|w| w.key.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]

@@ -83,7 +83,10 @@ impl Db {
         for claim in claims {
             let claim = claim?;
             if last.as_ref().is_none_or(|(id, _)| *id != claim.source) {
-                let folded = self.texts.source(&*view, &claim.source)?;
+                let folded = match view.source(&claim.source)? {
+                    Some(source) => self.texts.of(&*view, &source)?,
+                    None => None,
+                };
                 last = Some((claim.source.clone(), folded));
             }
             let text = last.as_ref().and_then(|(_, t)| t.as_deref());

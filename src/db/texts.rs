@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::cite::{self, Normalized};
 use crate::error::Result;
+use crate::model::Source;
 use crate::store::ReadView;
 
 /// The most memory the folded texts may hold.
@@ -89,12 +90,10 @@ impl FoldedTexts {
         Ok(Some(entry))
     }
 
-    /// The text of source `id` as `view` holds it, folded (from the cache
+    /// The text of `source` as `view` holds it, folded (from the cache
     /// when its hash is known); `None` when the source holds no text.
-    pub(crate) fn source(&self, view: &dyn ReadView, id: &str) -> Result<Option<Arc<Folded>>> {
-        let Some(source) = view.source(id)? else {
-            return Ok(None);
-        };
+    pub(crate) fn of(&self, view: &dyn ReadView, source: &Source) -> Result<Option<Arc<Folded>>> {
+        let id = source.id.as_str();
         match &source.sha256 {
             Some(sha) => self.get(sha, || view.source_text(id)),
             None => Ok(view

@@ -53,7 +53,10 @@ impl<'t> Writer<'t> {
     /// for the life of the database (`texts.rs`); `None` when the source
     /// holds no text.
     fn folded_text(&self, id: &str) -> Result<Option<Arc<Folded>>> {
-        self.texts.source(self.tx.view(), id)
+        match self.tx.view().source(id)? {
+            Some(source) => self.texts.of(self.tx.view(), &source),
+            None => Ok(None),
+        }
     }
 
     pub(crate) fn tx(&mut self) -> &mut dyn WriteTx {
@@ -155,9 +158,11 @@ impl<'t> Writer<'t> {
             .view()
             .speaker_by_name(&new.speaker)?
             .ok_or_else(|| Error::not_found("speaker", &new.speaker))?;
-        if self.tx.view().source(&new.source)?.is_none() {
-            return Err(Error::not_found("source", &new.source));
-        }
+        let source = self
+            .tx
+            .view()
+            .source(&new.source)?
+            .ok_or_else(|| Error::not_found("source", &new.source))?;
         if let Some(origin) = &new.origin {
             if self.tx.view().source(origin)?.is_none() {
                 return Err(Error::not_found("origin source", origin));
@@ -165,7 +170,8 @@ impl<'t> Writer<'t> {
         }
         let tags = tag_list(&new.tags)?;
         let mut occurrences = 0;
-        let (anchor, status) = match self.folded_text(&new.source)? {
+        // The source record read above says which folded text to use.
+        let (anchor, status) = match self.texts.of(self.tx.view(), &source)? {
             None => (None, Status::Unverified),
             Some(f) => {
                 let citation = cite::locate_with(&f.text, &f.folded, &new.quote, hint);

@@ -38,6 +38,7 @@
 mod ast;
 mod bind;
 mod check;
+mod choose;
 mod exec;
 pub mod lex;
 mod parse;

@@ -11,6 +11,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use super::ast::{Expr, Field, Literal, Op};
+use crate::cite::fold_for_search;
 use crate::model::{Claim, Source, Speaker};
 use crate::store::fold_name;
 
@@ -185,7 +186,7 @@ impl Patterns {
                     }
                 }
                 (Op::Contains | Op::StartsWith, Literal::Str(s)) => {
-                    self.needles.insert(s.clone(), fold(s));
+                    self.needles.insert(s.clone(), fold_for_search(s));
                 }
                 _ => {}
             },
@@ -199,7 +200,7 @@ impl Patterns {
     fn needle<'p>(&'p self, want: &str) -> std::borrow::Cow<'p, str> {
         match self.needles.get(want) {
             Some(n) => Cow::Borrowed(n.as_str()),
-            None => Cow::Owned(fold(want)),
+            None => Cow::Owned(fold_for_search(want)),
         }
     }
 }
@@ -258,8 +259,8 @@ fn compare(field: Field, have: &FieldValue, op: Op, want: &Literal, patterns: &P
 
 fn text_holds(field: Field, op: Op, have: &str, want: &str, patterns: &Patterns) -> bool {
     match op {
-        Op::Contains => fold(have).contains(patterns.needle(want).as_ref()),
-        Op::StartsWith => fold(have).starts_with(patterns.needle(want).as_ref()),
+        Op::Contains => fold_for_search(have).contains(patterns.needle(want).as_ref()),
+        Op::StartsWith => fold_for_search(have).starts_with(patterns.needle(want).as_ref()),
         Op::Matches => patterns
             .regexes
             .get(want)
@@ -279,12 +280,6 @@ fn ordering_holds(op: Op, ord: Ordering) -> bool {
         Op::Ge => ord != Ordering::Less,
         Op::Contains | Op::StartsWith | Op::Matches => false,
     }
-}
-
-/// Case and typography folded, for `contains` and `starts with`
-/// (so `contains "don't"` finds "don’t").
-fn fold(s: &str) -> String {
-    crate::cite::fold_for_search(s)
 }
 
 /// A value as a sort key: numbers before text, absent last.

@@ -20,9 +20,7 @@ mod engines;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
-use corpus::Corpus;
 use engines::{Engine, Measured, QUERIES};
 
 fn main() {
@@ -56,16 +54,12 @@ fn main() {
     let base = dir.clone().unwrap_or_else(|| temp.clone());
     std::fs::create_dir_all(&base).expect("create the benchmark folder");
     println!(
-        "claimdb {} vs SQLite {}: {claims} claims, {} sources of ~50 KB, {} speakers; {}",
-        claimdb_version(),
+        "claimdb (this checkout) vs SQLite {}: {claims} claims, {} sources of ~50 KB, {} speakers; {}",
         rusqlite::version(),
         corpus::SOURCES,
         corpus::SPEAKERS,
         machine()
     );
-    let began = Instant::now();
-    let sample = Corpus::generate();
-    println!("corpus generated in {:.1} s", began.elapsed().as_secs_f64());
     let mut results: Vec<(Engine, Vec<Measured>)> = Vec::new();
     for engine in [Engine::Claimdb, Engine::Sqlite] {
         let path = base.join(format!("{}-{claims}", engine.name()));
@@ -116,7 +110,7 @@ fn main() {
         });
         results.push((engine, measured));
     }
-    print_table(claims, &results, &sample);
+    print_table(claims, &results);
     if dir.is_none() {
         let _ = std::fs::remove_dir_all(&temp);
     }
@@ -174,7 +168,7 @@ fn tree_bytes(p: &Path) -> u64 {
     }
 }
 
-fn print_table(claims: u64, results: &[(Engine, Vec<Measured>)], _corpus: &Corpus) {
+fn print_table(claims: u64, results: &[(Engine, Vec<Measured>)]) {
     let (c, s) = (&results[0].1, &results[1].1);
     println!();
     println!("| at {claims} claims | claimdb | SQLite | ratio |");
@@ -252,10 +246,6 @@ fn ms(v: f64) -> String {
     } else {
         format!("{:.0} µs", v * 1e3)
     }
-}
-
-fn claimdb_version() -> &'static str {
-    "0.1.0"
 }
 
 fn machine() -> String {

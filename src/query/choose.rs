@@ -1,0 +1,270 @@
+//! Choosing how to find the claims a condition asks for.
+//!
+//! The planner looks at the conditions joined by `and` at the top of the
+//! `where` clause. Each one that indexes can answer is a candidate access
+//! path: equality (or `in`, or `has tag`) on speaker, source, origin, tag or
+//! status reads one index entry range per value; an `or` whose every branch
+//! is indexable reads the union of their ranges; the confidence conditions
+//! together make one range of the confidence index; `quote contains` (or
+//! `starts with`) reads the word index for every quote word that holds the
+//! needle's longest word, found in the index's vocabulary. The planner reads how
+//! many entries each candidate holds from the counts kept beside the
+//! indexes (no scan, so planning and `explain` cost the same at any size)
+//! and takes the smallest, unless it would read as much as a full scan.
+//! Conditions on `id` read the claims by primary key (`id = N`, `id in
+//! (...)`, ranges). Whatever the access path, the executor still applies the
+//! whole condition to each claim it reads, so an index only ever narrows the
+//! search and cannot change the answer.
+
+use super::ast::{Expr, Field, Literal, Op};
+use super::plan::Access;
+use super::ranges::{confidence_bounds, id_bounds, id_list};
+use crate::error::Result;
+use crate::model::{ClaimId, Confidence, Status};
+use crate::store::{IndexScan, ReadView};
+
+/// A note for each speaker a condition names that no one is called, with
+/// the closest name when one is near: a misspelled name otherwise only
+/// gives an empty answer.
+pub(super) fn unknown_speakers(store: &dyn ReadView, e: &Expr) -> Result<Vec<String>> {
+    let mut names: Vec<&str> = Vec::new();
+    collect_speaker_names(e, &mut names);
+    let mut notes = Vec::new();
+    let mut known: Option<Vec<String>> = None;
+    // A name written twice (or in two spellings that fold alike) gets one note.
+    let mut seen = std::collections::HashSet::new();
+    for name in names {
+        if !seen.insert(crate::store::fold_name(name)) || store.speaker_by_name(name)?.is_some() {
+            continue;
+        }
+        let known = match &mut known {
+            Some(k) => k,
+            None => known.insert(
+                store
+                    .speakers()?
+                    .into_iter()
+                    .flat_map(|s| std::iter::once(s.name).chain(s.aliases))
+                    .collect(),
+            ),
+        };
+        let closest = super::parse::closest_name(name, known.iter().map(String::as_str))
+            .map(|k| format!(" (did you mean {}?)", crate::error::quoted(k)))
+            .unwrap_or_default();
+        notes.push(format!(
+            "no speaker is called {}{closest}",
+            crate::error::quoted(name)
+        ));
+    }
+    Ok(notes)
+}
+
+fn collect_speaker_names<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
+    match e {
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            collect_speaker_names(a, out);
+            collect_speaker_names(b, out);
+        }
+        Expr::Not(a) => collect_speaker_names(a, out),
+        Expr::Compare { field, value, .. } if field.node == Field::Speaker => {
+            if let Literal::Str(s) = &value.node {
+                out.push(s);
+            }
+        }
+        Expr::In { field, values } if field.node == Field::Speaker => {
+            out.extend(values.iter().filter_map(|v| match &v.node {
+                Literal::Str(s) => Some(s.as_str()),
+                _ => None,
+            }));
+        }
+        _ => {}
+    }
+}
+
+/// The index ranges whose union holds every claim that can satisfy `e`, or
+/// `None` when `e` is not answerable from indexes (confidence is handled
+/// apart, as one merged range).
+fn index_scans(store: &dyn ReadView, e: &Expr) -> Result<Option<Vec<IndexScan>>> {
+    let eq_scan = |field: Field, lit: &Literal| -> Result<Option<Vec<IndexScan>>> {
+        let Literal::Str(s) = lit else {
+            return Ok(None);
+        };
+        Ok(match field {
+            Field::Speaker => Some(
+                store
+                    .speaker_by_name(s)?
+                    .map(IndexScan::Speaker)
+                    .into_iter()
+                    .collect(),
+            ),
+            Field::Source => Some(vec![IndexScan::Source(s.clone())]),
+            Field::Origin => Some(vec![IndexScan::Origin(s.clone())]),
+            Field::Tag => Some(vec![IndexScan::Tag(crate::cite::fold_key(s))]),
+            Field::Status => {
+                Status::parse(&crate::cite::fold_key(s)).map(|st| vec![IndexScan::Status(st)])
+            }
+            _ => None,
+        })
+    };
+    match e {
+        Expr::Compare {
+            field,
+            op: Op::Eq,
+            value,
+        } => eq_scan(field.node, &value.node),
+        Expr::Compare {
+            field,
+            op: Op::Contains | Op::StartsWith,
+            value,
+        } if field.node == Field::Quote => {
+            // A quote that holds the needle has a word holding the needle's
+            // longest word: the words of the index that hold it, found in
+            // its vocabulary, give every claim that can match (and the
+            // filter then checks each).
+            let Literal::Str(s) = &value.node else {
+                return Ok(None);
+            };
+            let folded = crate::cite::fold_for_search(s);
+            let Some(part) = crate::cite::search_words(&folded)
+                .into_iter()
+                .max_by_key(|w| w.len())
+            else {
+                return Ok(None);
+            };
+            Ok(Some(
+                store
+                    .words_containing(part)?
+                    .into_iter()
+                    .map(|(w, _)| IndexScan::Word(w))
+                    .collect(),
+            ))
+        }
+        Expr::HasTag(tag) => eq_scan(Field::Tag, &tag.node),
+        // No claim satisfies `false`: an empty union reads nothing.
+        Expr::Bool(false) => Ok(Some(Vec::new())),
+        Expr::In { field, values } => {
+            let mut all = Vec::new();
+            for v in values {
+                match eq_scan(field.node, &v.node)? {
+                    Some(scans) => all.extend(scans),
+                    None => return Ok(None),
+                }
+            }
+            Ok(Some(all))
+        }
+        Expr::Or(a, b) => match (index_scans(store, a)?, index_scans(store, b)?) {
+            (Some(mut x), Some(y)) => {
+                x.extend(y);
+                Ok(Some(x))
+            }
+            _ => Ok(None),
+        },
+        _ => Ok(None),
+    }
+}
+
+fn count(store: &dyn ReadView, scans: &[IndexScan]) -> Result<u64> {
+    scans.iter().map(|s| store.index_count(s)).sum()
+}
+
+pub(super) fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<(Access, u64)> {
+    let total = store.claim_count()?;
+    let Some(filter) = filter else {
+        return Ok((Access::FullScan, total));
+    };
+    let mut conjuncts = Vec::new();
+    flatten_and(filter, &mut conjuncts);
+
+    // Conditions on `id` read by primary key: a list of ids, or a range.
+    let mut ids: Option<Vec<ClaimId>> = None;
+    let (mut first, mut last) = (0u64, u64::MAX);
+    let mut has_id_range = false;
+    for c in &conjuncts {
+        if let Some(list) = id_list(c) {
+            ids = Some(match ids {
+                None => list,
+                Some(before) => before.into_iter().filter(|i| list.contains(i)).collect(),
+            });
+        } else if id_bounds(c, &mut first, &mut last) {
+            has_id_range = true;
+        }
+    }
+    if let Some(mut ids) = ids {
+        ids.retain(|i| (first..=last).contains(i));
+        ids.sort_unstable();
+        ids.dedup();
+        let n = ids.len() as u64;
+        return Ok((Access::Ids(ids), n));
+    }
+    if has_id_range {
+        if first > last {
+            return Ok((
+                Access::Nothing("the id conditions exclude each other".into()),
+                0,
+            ));
+        }
+        // A range of the claims tree is never more work than reading it all.
+        let span = last.saturating_sub(first).saturating_add(1);
+        return Ok((Access::IdRange(first, last), span.min(total)));
+    }
+
+    let mut candidates: Vec<Vec<IndexScan>> = Vec::new();
+    let (mut low, mut high) = (0.0, f64::from(Confidence::SCALE));
+    let mut has_range = false;
+    for c in conjuncts {
+        if confidence_bounds(c, &mut low, &mut high) {
+            has_range = true;
+        } else if let Some(scans) = index_scans(store, c)? {
+            if scans.is_empty() {
+                let why = match c {
+                    Expr::Bool(false) => "the condition is false".to_string(),
+                    Expr::Compare { field, .. } if field.node == Field::Quote => {
+                        format!("no quote has a word that `{c}` could match")
+                    }
+                    _ => format!("no speaker matches `{c}`"),
+                };
+                return Ok((Access::Nothing(why), 0));
+            }
+            candidates.push(scans);
+        }
+    }
+    if has_range {
+        let (lo, hi) = (low.max(0.0), high.min(f64::from(Confidence::SCALE)));
+        if lo > hi {
+            return Ok((
+                Access::Nothing("the confidence conditions exclude each other".into()),
+                0,
+            ));
+        }
+        candidates.push(vec![IndexScan::Confidence(
+            Confidence::from_basis_points(lo as u16),
+            Confidence::from_basis_points(hi as u16),
+        )]);
+    }
+    let mut best: Option<(Vec<IndexScan>, u64)> = None;
+    for scans in candidates {
+        let estimate = count(store, &scans)?;
+        if best.as_ref().is_none_or(|(_, n)| estimate < *n) {
+            best = Some((scans, estimate));
+        }
+    }
+    Ok(match best {
+        Some((mut scans, n)) if n < total || scans.len() == 1 && n == 0 => {
+            if scans.len() == 1 {
+                (Access::Index(scans.remove(0)), n)
+            } else {
+                (Access::Union(scans), n)
+            }
+        }
+        _ => (Access::FullScan, total),
+    })
+}
+
+fn flatten_and<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match e {
+        Expr::And(a, b) => {
+            flatten_and(a, out);
+            flatten_and(b, out);
+        }
+        other => out.push(other),
+    }
+}
