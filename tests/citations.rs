@@ -6,6 +6,50 @@ use claimdb::cite::{locate, locate_with, normalize, ChangeKind, Hint, Verdict};
 
 const REVIEW: &str = include_str!("../db-seed/texts/fp-lazarus-review.txt");
 const GETTYSBURG: &str = include_str!("texts/gettysburg-bliss.txt");
+
+/// The texts a case line may name, by name.
+fn text_named(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "review" => REVIEW,
+        "gettysburg" => GETTYSBURG,
+        "bia" => include_str!("texts/bia-laguerre-2022.txt"),
+        "bva" => include_str!("texts/bva-a25084404.txt"),
+        "senate" => include_str!("texts/senate-1997-01-28-s697.txt"),
+        "pell" => include_str!("texts/senate-1997-01-28-s738-pell.txt"),
+        "french" => include_str!("texts/entre-nous-vos.txt"),
+        "reichsanzeiger" => include_str!("texts/reichsanzeiger-1870-01-19.txt"),
+        "samples" => include_str!("texts/typography-samples.txt"),
+        _ => return None,
+    })
+}
+
+/// A case's quote: `\n` is a line break, `\u{XXXX}` a Unicode character.
+fn unescape(quote: &str) -> String {
+    let mut out = String::new();
+    let mut rest = quote;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if let Some(tail) = rest.strip_prefix("\\n") {
+            out.push('\n');
+            rest = tail;
+        } else if let Some(code) = rest
+            .strip_prefix("\\u{")
+            .and_then(|t| t.split_once('}'))
+            .and_then(|(hex, tail)| {
+                Some((char::from_u32(u32::from_str_radix(hex, 16).ok()?)?, tail))
+            })
+        {
+            out.push(code.0);
+            rest = code.1;
+        } else {
+            out.push('\\');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
 const CASES: &str = include_str!("citation-cases.txt");
 
 fn kind(name: &str) -> ChangeKind {
@@ -16,6 +60,7 @@ fn kind(name: &str) -> ChangeKind {
         "content_word" => ChangeKind::ContentWord,
         "function_word" => ChangeKind::FunctionWord,
         "word_order" => ChangeKind::WordOrder,
+        "punctuation" => ChangeKind::Punctuation,
         other => panic!("unknown change kind {other:?}"),
     }
 }
@@ -30,12 +75,9 @@ fn every_case_in_the_table() {
             continue;
         }
         let fields: Vec<&str> = line.split(" | ").map(str::trim).collect();
-        let (verdict, text, quote) = (fields[0], fields[1], fields[2].replace("\\n", "\n"));
-        let source = match text {
-            "review" => REVIEW,
-            "gettysburg" => GETTYSBURG,
-            other => panic!("line {}: unknown text {other:?}", n + 1),
-        };
+        let (verdict, text, quote) = (fields[0], fields[1], unescape(fields[2]));
+        let source =
+            text_named(text).unwrap_or_else(|| panic!("line {}: unknown text {text:?}", n + 1));
         let c = locate(source, &quote);
         let at = format!("citation-cases.txt:{}: {quote:?}", n + 1);
         match verdict {

@@ -46,7 +46,7 @@ fn ellipsis_matching_is_polynomial_in_the_parts() {
 fn hints_never_slice_inside_a_character() {
     for pad in 0..8 {
         let text = format!(
-            "{}{}the quote here{}the quote here{}",
+            "{}{} the quote here {} the quote here {}",
             "x".repeat(pad),
             "é".repeat(100),
             "—é".repeat(50),

@@ -25,6 +25,9 @@ pub enum ChangeKind {
     FunctionWord,
     /// The same words in a different order.
     WordOrder,
+    /// The same words, with different punctuation or letter case: never a
+    /// change of name, number or word, but not the source's text either.
+    Punctuation,
 }
 
 impl ChangeKind {
@@ -37,6 +40,7 @@ impl ChangeKind {
             ChangeKind::ContentWord => "content word",
             ChangeKind::FunctionWord => "function word",
             ChangeKind::WordOrder => "word order",
+            ChangeKind::Punctuation => "punctuation or case only",
         }
     }
 }
@@ -105,9 +109,74 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
     out
 }
 
+/// Negations of English, French, German and Spanish. French "plus" and
+/// "personne" are listed because eliding them from "ne … plus" or "ne …
+/// personne" turns the meaning over; elsewhere they only make a change
+/// report say "negation" where "content word" was meant.
 const NEGATIONS: &[&str] = &[
-    "not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "nowhere", "cannot",
-    "without", "hardly",
+    // English
+    "not",
+    "no",
+    "never",
+    "nor",
+    "neither",
+    "none",
+    "nobody",
+    "nothing",
+    "nowhere",
+    "cannot",
+    "without",
+    "hardly",
+    "barely",
+    "scarcely",
+    // French: ne … pas / plus / jamais / rien / aucun / personne / guère / ni
+    "ne",
+    "pas",
+    "plus",
+    "jamais",
+    "rien",
+    "aucun",
+    "aucune",
+    "aucuns",
+    "aucunes",
+    "personne",
+    "guère",
+    "nul",
+    "nulle",
+    "sans",
+    "non",
+    // German
+    "nicht",
+    "kein",
+    "keine",
+    "keinen",
+    "keinem",
+    "keiner",
+    "keines",
+    "nie",
+    "niemals",
+    "nichts",
+    "niemand",
+    "niemandem",
+    "niemanden",
+    "nirgends",
+    "nirgendwo",
+    "weder",
+    "ohne",
+    "nein",
+    // Spanish
+    "nunca",
+    "jamás",
+    "nada",
+    "nadie",
+    "ningún",
+    "ninguno",
+    "ninguna",
+    "ningunos",
+    "ningunas",
+    "tampoco",
+    "ni",
+    "sin",
 ];
 
 const FUNCTION_WORDS: &[&str] = &[
@@ -127,7 +196,16 @@ const NUMBER_WORDS: &[&str] = &[
 
 /// Is this word (a key) a negation?
 pub fn is_negation(key: &str) -> bool {
-    NEGATIONS.contains(&key) || key.ends_with("n't") || key.ends_with("n'")
+    NEGATIONS.contains(&key)
+        || key.ends_with("n't")
+        || key.ends_with("n'")
+        // French elision: n'a, n'est, n'y
+        || (key.starts_with("n'") && key.len() > 2)
+}
+
+/// Is this word (a key) a function word ("the", "of", "I", ...)?
+pub fn is_function_word(key: &str) -> bool {
+    FUNCTION_WORDS.contains(&key)
 }
 
 /// Does this word (a key) carry a number?
@@ -218,6 +296,31 @@ pub fn diff_words(quote: &[Word], source: &[Word]) -> Vec<Change> {
         }
     }
     changes
+}
+
+/// Where the words are the same (the same keys, in order) but written
+/// differently: each differing word as a punctuation change. What an
+/// approximate verdict lists when no word differs.
+pub fn punctuation_changes(quote: &str, source: &str) -> Vec<Change> {
+    let (q, s) = (words(quote), words(source));
+    let mut out: Vec<Change> = q
+        .iter()
+        .zip(&s)
+        .filter(|(a, b)| a.key == b.key && a.text != b.text)
+        .map(|(a, b)| Change {
+            quote: a.text.to_string(),
+            source: b.text.to_string(),
+            kinds: vec![ChangeKind::Punctuation],
+        })
+        .collect();
+    if out.is_empty() && quote != source {
+        out.push(Change {
+            quote: quote.to_string(),
+            source: source.to_string(),
+            kinds: vec![ChangeKind::Punctuation],
+        });
+    }
+    out
 }
 
 /// The word-by-word alignment of two runs; `at_start` when the quote's run

@@ -24,18 +24,20 @@
 //! ever counts as verified, whatever the score).
 
 mod approx;
+mod boundary;
 mod diff;
 mod keys;
 mod normalize;
 mod position;
 mod report;
 mod segments;
+mod variants;
 
 use serde::Serialize;
 
 pub use diff::{Change, ChangeKind};
 pub use keys::{fold_for_search, fold_key, search_words, sha256_hex};
-pub use normalize::{normalize, Normalized, Rule};
+pub use normalize::{normalize, normalize_source, Normalized, Rule};
 pub use position::{LineIndex, Position};
 pub use report::{write_findings, CitationReport};
 
@@ -139,6 +141,10 @@ pub struct Citation {
     /// Remarks for a person: what an ellipsis or bracket stood for, why a
     /// match was not accepted.
     pub notes: Vec<String>,
+    /// Whether the quote is the source's words only with editorial changes
+    /// (ellipses, brackets, a split around an attribution, a change of
+    /// case): a verified quote "with edits", each listed in `notes`.
+    pub edited: bool,
 }
 
 impl Citation {
@@ -183,7 +189,7 @@ impl Citation {
 /// assert!(misquote.changes[0].kinds.contains(&ChangeKind::Negation));
 /// ```
 pub fn locate(text: &str, quote: &str) -> Citation {
-    locate_with(text, &normalize(text), quote, None)
+    locate_with(text, &normalize_source(text), quote, None)
 }
 
 /// [`locate`] with the text already folded (to check many quotes against one
@@ -202,73 +208,84 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
     if needle.is_empty() || folded.text.is_empty() {
         return not_found();
     }
-    // 1. The whole quote, as is, then with its first letter's case flipped.
-    for variant in [Some(needle.to_string()), flip_initial(needle)]
-        .into_iter()
-        .flatten()
-    {
-        let starts: Vec<usize> =
-            memchr::memmem::find_iter(folded.text.as_bytes(), variant.as_bytes()).collect();
-        if starts.is_empty() {
+    let boundary = |pos: usize| boundary::is_word_boundary(text, folded, pos);
+    let hay = segments::Hay {
+        text: &folded.text,
+        boundary: &boundary,
+    };
+    let forms = variants::variants(needle);
+    let mut objected: Option<Citation> = None;
+    let mut too_small: Option<String> = None;
+    for form in &forms {
+        // 1. The whole quote, at word boundaries.
+        let candidates: Vec<Vec<(usize, usize)>> =
+            memchr::memmem::find_iter(folded.text.as_bytes(), form.text.as_bytes())
+                .map(|s| (s, s + form.text.len()))
+                .filter(|&(s, e)| boundary(s) && boundary(e))
+                .map(|span| vec![span])
+                .collect();
+        if !candidates.is_empty() {
+            let chosen = choose(text, folded, &candidates, hint);
+            let mut c = verified(
+                text,
+                folded,
+                &candidates[chosen],
+                quote,
+                quote_rules,
+                candidates.len(),
+                form.notes.clone(),
+            );
+            c.edited = form.edited;
+            return c;
+        }
+        // 2. A quote in parts.
+        let parts = segments::parts(&form.text);
+        if parts.len() > segments::MAX_PARTS {
+            return refused(format!(
+                "the quote has {} parts (text, ellipses and brackets); at most {} are checked",
+                parts.len(),
+                segments::MAX_PARTS
+            ));
+        }
+        if !segments::has_separators(&parts) {
             continue;
         }
-        let candidates: Vec<Vec<(usize, usize)>> = starts
-            .iter()
-            .map(|&s| vec![(s, s + variant.len())])
-            .collect();
-        let chosen = choose(text, folded, &candidates, hint);
-        let mut notes = Vec::new();
-        if variant != needle {
-            notes.push(
-                "the quote's first letter is capitalized differently from the source".to_string(),
-            );
+        if let Some(reason) = segments::too_small_part(&parts) {
+            too_small.get_or_insert(reason);
+            continue;
         }
-        return verified(
-            text,
-            folded,
-            &candidates[chosen],
-            quote,
-            quote_rules,
-            candidates.len(),
-            notes,
-        );
-    }
-    // 2. A quote in parts.
-    let parts = segments::parts(needle);
-    if parts.len() > segments::MAX_PARTS {
-        return refused(format!(
-            "the quote has {} parts (text, ellipses and brackets); at most {} are checked",
-            parts.len(),
-            segments::MAX_PARTS
-        ));
-    }
-    if segments::has_separators(&parts) {
-        let matches = segments::find_all(&folded.text, &parts);
+        let matches = segments::find_all(&hay, &parts);
         let clean: Vec<&segments::SegmentMatch> =
             matches.iter().filter(|m| m.objections.is_empty()).collect();
         if !clean.is_empty() {
             let spans: Vec<Vec<(usize, usize)>> = clean.iter().map(|m| m.spans.clone()).collect();
             let chosen = choose(text, folded, &spans, hint);
             let m = clean[chosen];
-            return verified(
+            let mut notes = form.notes.clone();
+            notes.extend(m.notes.iter().cloned());
+            let mut c = verified(
                 text,
                 folded,
                 &m.spans,
                 quote,
                 quote_rules,
                 clean.len(),
-                m.notes.clone(),
+                notes,
             );
+            c.edited = true;
+            return c;
         }
-        if let Some(m) = matches.first() {
-            // The parts are there, but what the ellipsis or bracket hides matters.
+        if let (None, Some(m)) = (&objected, matches.first()) {
+            // The parts are there, but what the ellipsis or bracket hides
+            // (or adds) matters.
             let (start, end) = (m.spans[0].0, m.spans[m.spans.len() - 1].1);
-            let mut notes = m.notes.clone();
+            let mut notes = form.notes.clone();
+            notes.extend(m.notes.iter().cloned());
             notes.extend(m.objections.iter().cloned());
             let unseparated = joined_text(&parts);
             let passage = &folded.text[start..end];
             let changes = word_changes(&unseparated, passage);
-            return Citation {
+            objected = Some(Citation {
                 verdict: Verdict::Approximate,
                 location: Some(describe(text, folded, &[(start, end)])),
                 normalizations: Vec::new(),
@@ -276,23 +293,32 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
                 occurrences: 0,
                 changes,
                 notes,
-            };
+                edited: true,
+            });
         }
     }
-    // 3. Nothing exact: how close does the text come? Brackets at either
+    if let Some(c) = objected {
+        return c;
+    }
+    // 3. Nothing verified: how close does the text come? Brackets at either
     // end stand for words outside the passage (as when the quote is found
     // exactly), so the passage is searched for without them.
+    let primary = &forms[0].text;
+    let parts = segments::parts(primary);
     let inner = segments::without_end_brackets(&parts);
     let searchable = if segments::has_separators(&parts) {
         joined_text(inner)
     } else {
-        needle.to_string()
+        primary.to_string()
     };
-    match approx::approximate(&folded.text, &searchable) {
+    let mut c = match approx::approximate(&folded.text, &searchable) {
         Some(a) if a.end > a.start => {
             let passage = &folded.text[a.start..a.end];
-            let (changes, notes) =
+            let (mut changes, notes) =
                 segments::editorial_brackets(inner, word_changes(&searchable, passage));
+            if changes.is_empty() {
+                changes = diff::punctuation_changes(&searchable, passage);
+            }
             let score = if notes.is_empty() {
                 a.similarity.max(0.0)
             } else {
@@ -311,10 +337,20 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
                 occurrences: 0,
                 changes,
                 notes,
+                edited: false,
             }
         }
         _ => not_found(),
-    }
+    };
+    c.notes.extend(too_small);
+    c
+}
+
+/// Whether a quote carries editorial changes (ellipses, brackets, a
+/// split): what makes a verified quote one "with edits".
+pub fn has_edits(quote: &str) -> bool {
+    let folded = normalize(quote.trim());
+    segments::has_separators(&segments::parts(folded.text.trim()))
 }
 
 /// Not checked at all, for the reason given.
@@ -334,6 +370,7 @@ fn not_found() -> Citation {
         occurrences: 0,
         changes: Vec::new(),
         notes: vec!["no passage of the source shares a word with the quote".into()],
+        edited: false,
     }
 }
 
@@ -344,7 +381,7 @@ fn joined_text(parts: &[segments::Part]) -> String {
         .iter()
         .filter_map(|p| match p {
             segments::Part::Text(t) | segments::Part::Bracket(t) => Some(t.as_str()),
-            segments::Part::Ellipsis => None,
+            segments::Part::Ellipsis | segments::Part::Marker(_) => None,
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -370,18 +407,6 @@ fn word_similarity(quote: &str, passage: &str, changes: &[Change]) -> f64 {
 
 fn word_changes(quote: &str, passage: &str) -> Vec<Change> {
     diff::diff_words(&diff::words(quote), &diff::words(passage))
-}
-
-fn flip_initial(s: &str) -> Option<String> {
-    let first = s.chars().next()?;
-    let flipped: String = if first.is_uppercase() {
-        first.to_lowercase().collect()
-    } else if first.is_lowercase() {
-        first.to_uppercase().collect()
-    } else {
-        return None;
-    };
-    Some(format!("{flipped}{}", &s[first.len_utf8()..]))
 }
 
 /// Picks among candidate matches (folded spans): by the hint's prefix and
@@ -433,7 +458,7 @@ fn verified(
     folded: &Normalized,
     spans: &[(usize, usize)],
     quote: &str,
-    quote_rules: u8,
+    quote_rules: u16,
     occurrences: usize,
     notes: Vec<String>,
 ) -> Citation {
@@ -462,6 +487,7 @@ fn verified(
         occurrences,
         changes: Vec::new(),
         notes,
+        edited: false,
     }
 }
 

@@ -29,28 +29,70 @@ use memchr::memmem;
 use super::diff::Change;
 use crate::error::quoted;
 
-use super::diff::{is_negation, is_number, words};
+use super::diff::{is_function_word, is_negation, is_number, words};
 use super::normalize::ELLIPSIS;
 
 /// Most bytes an ellipsis may leave out.
 pub const MAX_ELLIPSIS_GAP: usize = 600;
 /// Most source words one bracket may stand for.
 pub const MAX_BRACKET_WORDS: usize = 4;
+/// Most words of an attribution a split quote may cut out ("the engineer
+/// said"); a longer gap between quoted parts is an ordinary ellipsis.
+pub const MAX_ATTRIBUTION_WORDS: usize = 12;
 /// Most occurrences of a quote's first part that are tried.
 const MAX_STARTS: usize = 10_000;
 /// Most parts (text, ellipses, brackets) a quote may be cut into. A real
 /// quotation has a handful; the bound keeps the work and the recursion small.
 pub const MAX_PARTS: usize = 32;
 
+/// Bracketed notes that stand for no source words and change none:
+/// `[sic]`, `[emphasis added]` and the like (compared case-insensitively).
+const EDITORIAL_MARKERS: &[&str] = &[
+    "sic",
+    "sic!",
+    "emphasis added",
+    "emphasis mine",
+    "emphasis supplied",
+    "emphasis in original",
+    "emphasis omitted",
+    "citation omitted",
+    "citations omitted",
+    "footnote omitted",
+    "footnotes omitted",
+    "internal quotation marks omitted",
+    "alteration in original",
+    "alterations in original",
+];
+
+/// Words a bracket may add where the source has none ("using [their]
+/// accomplices"): the glue of grammar, never a name, number, negation,
+/// quantifier or modal ("[some]", "[may]"), which would add meaning.
+const GLUE_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "and", "or",
+    "that", "this", "these", "those", "it", "its", "is", "are", "was", "were", "be", "been", "has",
+    "have", "had", "their", "they", "them", "he", "him", "his", "she", "her", "we", "our", "us",
+    "you", "your", "i", "me", "my", "which", "who", "whom",
+];
+
+/// Whether a bracket that stands for no source words only adds glue.
+fn only_glue(bracket_words: &[String]) -> bool {
+    !bracket_words.is_empty()
+        && bracket_words
+            .iter()
+            .all(|w| GLUE_WORDS.contains(&w.as_str()))
+}
+
 /// A piece of a folded quote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
     /// Words that must occur verbatim (after folding).
     Text(String),
-    /// `…` or `...`: some words left out.
+    /// `…`, `...`, `. . .`, `[…]`: some words left out.
     Ellipsis,
     /// `[...]`: editorial words standing for the source's.
     Bracket(String),
+    /// `[sic]`, `[emphasis added]`: a note that stands for no source words.
+    Marker(String),
 }
 
 /// Cuts a folded quote into parts.
@@ -74,9 +116,14 @@ pub fn parts(folded: &str) -> Vec<Part> {
             '[' => match folded[i + 1..].find(']') {
                 Some(close) => {
                     flush(&mut text, &mut out);
-                    out.push(Part::Bracket(
-                        folded[i + 1..i + 1 + close].trim().to_string(),
-                    ));
+                    let inside = folded[i + 1..i + 1 + close].trim();
+                    out.push(if inside == ELLIPSIS.to_string() {
+                        Part::Ellipsis
+                    } else if EDITORIAL_MARKERS.contains(&inside.to_lowercase().as_str()) {
+                        Part::Marker(inside.to_string())
+                    } else {
+                        Part::Bracket(inside.to_string())
+                    });
                     while chars.peek().is_some_and(|&(j, _)| j <= i + 1 + close) {
                         chars.next();
                     }
@@ -87,6 +134,45 @@ pub fn parts(folded: &str) -> Vec<Part> {
         }
     }
     flush(&mut text, &mut out);
+    trim_beside_ellipses(out)
+}
+
+/// Punctuation beside an ellipsis belongs to the sentence it cut ("an end.
+/// … The next", ". . . ." closing a sentence), and quotation marks there
+/// to the quoter's printing of a split quote ("“The river is rising,” …
+/// “and the levee”"): both are left out of the parts, which then match the
+/// source with or without them. So are the marks at either end of a quote
+/// in parts, for the same reason.
+fn trim_beside_ellipses(parts: Vec<Part>) -> Vec<Part> {
+    let elided = parts.contains(&Part::Ellipsis);
+    let is_ellipsis = |p: Option<&Part>| matches!(p, Some(Part::Ellipsis));
+    let typography = |c: char| matches!(c, '.' | ',' | ';' | ':' | '"' | '\'') || c.is_whitespace();
+    let marks = |c: char| c == '"' || c == '\'';
+    let first = parts.iter().position(|p| matches!(p, Part::Text(_)));
+    let last = parts.iter().rposition(|p| matches!(p, Part::Text(_)));
+    let mut out = Vec::with_capacity(parts.len());
+    for (k, part) in parts.iter().enumerate() {
+        let Part::Text(t) = part else {
+            out.push(part.clone());
+            continue;
+        };
+        let mut t = t.as_str();
+        if k > 0 && is_ellipsis(parts.get(k - 1)) {
+            t = t.trim_start_matches(typography);
+        }
+        if is_ellipsis(parts.get(k + 1)) {
+            t = t.trim_end_matches(typography);
+        }
+        if elided && Some(k) == first {
+            t = t.trim_start_matches(marks);
+        }
+        if elided && Some(k) == last {
+            t = t.trim_end_matches(marks);
+        }
+        if !t.is_empty() {
+            out.push(Part::Text(t.to_string()));
+        }
+    }
     out
 }
 
@@ -95,10 +181,33 @@ pub fn has_separators(parts: &[Part]) -> bool {
     parts.iter().any(|p| !matches!(p, Part::Text(_)))
 }
 
+/// A part beside an ellipsis that is too small to mean anything where it
+/// is found (only function words or single letters, such as "I" or "of
+/// the"): the reason the quote cannot be checked in parts.
+pub fn too_small_part(parts: &[Part]) -> Option<String> {
+    parts.iter().enumerate().find_map(|(k, p)| {
+        let Part::Text(t) = p else { return None };
+        let beside = |j: Option<usize>| j.and_then(|j| parts.get(j)) == Some(&Part::Ellipsis);
+        if !beside(k.checked_sub(1)) && !beside(Some(k + 1)) {
+            return None;
+        }
+        let small = words(t)
+            .iter()
+            .all(|w| is_function_word(&w.key) || w.key.chars().count() < 2);
+        small.then(|| {
+            format!(
+                "the part {} beside an ellipsis is too small to check where it is: quote at least one content word on each side",
+                quoted(t)
+            )
+        })
+    })
+}
+
 /// One way the parts fit the text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SegmentMatch {
-    /// Folded byte ranges of the text parts, in order.
+    /// Folded byte ranges of the text parts, in order (and of the source
+    /// words a bracket at either end stands for).
     pub spans: Vec<(usize, usize)>,
     /// What the separators stood for, for the report.
     pub notes: Vec<String>,
@@ -110,10 +219,22 @@ pub struct SegmentMatch {
     pub bracketed: bool,
 }
 
-/// Every way the parts occur in `hay` (folded), earliest first.
-pub fn find_all(hay: &str, parts: &[Part]) -> Vec<SegmentMatch> {
-    // Separators before the first text part or after the last stand for
-    // nothing that can be checked; they are left out.
+/// The folded text searched, and where its words begin and end.
+pub struct Hay<'a> {
+    /// The folded text.
+    pub text: &'a str,
+    /// Whether a folded byte offset is at a word boundary.
+    pub boundary: &'a dyn Fn(usize) -> bool,
+}
+
+impl Hay<'_> {
+    fn whole_words(&self, start: usize, end: usize) -> bool {
+        (self.boundary)(start) && (self.boundary)(end)
+    }
+}
+
+/// Every way the parts occur in the folded text, earliest first.
+pub fn find_all(hay: &Hay, parts: &[Part]) -> Vec<SegmentMatch> {
     let Some(first_text) = parts.iter().position(|p| matches!(p, Part::Text(_))) else {
         return Vec::new();
     };
@@ -121,13 +242,17 @@ pub fn find_all(hay: &str, parts: &[Part]) -> Vec<SegmentMatch> {
         .iter()
         .rposition(|p| matches!(p, Part::Text(_)))
         .unwrap_or(first_text);
+    let (leading, trailing) = (&parts[..first_text], &parts[last_text + 1..]);
     let parts = &parts[first_text..=last_text];
     let Part::Text(first) = &parts[0] else {
         return Vec::new();
     };
     let mut out = Vec::new();
     let mut dead_ends = HashSet::new();
-    for start in memmem::find_iter(hay.as_bytes(), first.as_bytes()).take(MAX_STARTS) {
+    for start in memmem::find_iter(hay.text.as_bytes(), first.as_bytes()).take(MAX_STARTS) {
+        if !hay.whole_words(start, start + first.len()) {
+            continue;
+        }
         let mut m = SegmentMatch {
             spans: vec![(start, start + first.len())],
             notes: Vec::new(),
@@ -136,6 +261,8 @@ pub fn find_all(hay: &str, parts: &[Part]) -> Vec<SegmentMatch> {
             bracketed: false,
         };
         if extend(hay, parts, 1, &mut m, &mut dead_ends) {
+            end_separators(hay.text, leading, Side::Before, &mut m);
+            end_separators(hay.text, trailing, Side::After, &mut m);
             out.push(m);
         }
     }
@@ -151,7 +278,7 @@ pub fn find_all(hay: &str, parts: &[Part]) -> Vec<SegmentMatch> {
 /// (a 6-part quote on a 1 KB text took over a minute); with it, the work is
 /// bounded by parts × positions × occurrences in one gap window.
 fn extend(
-    hay: &str,
+    hay: &Hay,
     parts: &[Part],
     from: usize,
     m: &mut SegmentMatch,
@@ -182,21 +309,31 @@ fn extend(
     } else {
         16 * (MAX_BRACKET_WORDS + 1) * brackets.len().max(1)
     };
-    let window_end = (cursor + max_gap + text.len()).min(hay.len());
+    let window_end = (cursor + max_gap + text.len()).min(hay.text.len());
     let mut window_end_boundary = window_end;
-    while !hay.is_char_boundary(window_end_boundary) {
+    while !hay.text.is_char_boundary(window_end_boundary) {
         window_end_boundary -= 1;
     }
-    let window = &hay[cursor..window_end_boundary];
+    let window = &hay.text[cursor..window_end_boundary];
+    let quoted_before = hay.text[..cursor].ends_with(['"', '\'']);
     for found in memmem::find_iter(window.as_bytes(), text.as_bytes()) {
-        let gap = &window[..found];
-        let mut attempt = m.clone();
-        if !gap_fits(gap, elided, &brackets, &mut attempt) {
+        let (start, end) = (cursor + found, cursor + found + text.len());
+        if !hay.whole_words(start, end) {
             continue;
         }
-        attempt
-            .spans
-            .push((cursor + found, cursor + found + text.len()));
+        let gap = &window[..found];
+        let mut attempt = m.clone();
+        let quoted_after = text.starts_with(['"', '\'']);
+        if !gap_fits(
+            gap,
+            elided,
+            &brackets,
+            (quoted_before, quoted_after),
+            &mut attempt,
+        ) {
+            continue;
+        }
+        attempt.spans.push((start, end));
         if extend(hay, parts, from + next_text + 1, &mut attempt, dead_ends) {
             *m = attempt;
             return true;
@@ -206,7 +343,16 @@ fn extend(
     false
 }
 
-fn gap_fits(gap: &str, elided: bool, brackets: &[&str], m: &mut SegmentMatch) -> bool {
+/// Whether a gap between two parts fits the separators between them, with
+/// what it stood for noted in `m`. `quoted` says whether the part before
+/// ends and the part after starts with a quotation mark.
+fn gap_fits(
+    gap: &str,
+    elided: bool,
+    brackets: &[&str],
+    marks: (bool, bool),
+    m: &mut SegmentMatch,
+) -> bool {
     let trimmed = gap.trim();
     let gap_words = words(trimmed);
     let bracket_words: Vec<String> = brackets
@@ -222,25 +368,31 @@ fn gap_fits(gap: &str, elided: bool, brackets: &[&str], m: &mut SegmentMatch) ->
             .collect::<Vec<_>>()
     };
     if elided {
-        if trimmed.contains('"') {
+        if let Some(attribution) = attribution(trimmed, marks) {
             m.split = true;
             m.notes.push(format!(
                 "split quote: the source has {} between the parts",
-                quoted(trimmed)
+                quoted_text(attribution)
             ));
         } else {
             m.notes.push(match gap_words.len() {
                 1 => "ellipsis leaves out 1 word".to_string(),
                 n => format!("ellipsis leaves out {n} words"),
             });
-            for w in introduced(is_negation) {
-                m.objections.push(format!(
-                    "the ellipsis leaves out the negation {}",
-                    quoted(&w)
-                ));
-            }
+        }
+        // Leaving out detail is what an ellipsis (or a split) is for;
+        // leaving out "not" turns the meaning over.
+        for w in introduced(is_negation) {
+            m.objections.push(format!(
+                "the ellipsis leaves out the negation {}",
+                quoted(&w)
+            ));
         }
         return true;
+    }
+    if brackets.is_empty() {
+        // Only markers ("[sic]") between the parts: they stand for nothing.
+        return gap_words.is_empty();
     }
     let literal: String = brackets
         .iter()
@@ -264,32 +416,182 @@ fn gap_fits(gap: &str, elided: bool, brackets: &[&str], m: &mut SegmentMatch) ->
         return false;
     }
     m.bracketed = true;
+    if gap_words.is_empty() {
+        if only_glue(&bracket_words) {
+            m.notes.push(format!(
+                "{literal} adds a word of grammar the source has not"
+            ));
+        } else {
+            m.objections.push(format!(
+                "{literal} stands for no source words: a bracket may replace words, not add them"
+            ));
+        }
+        return true;
+    }
     m.notes
         .push(format!("{literal} stands for {}", quoted(trimmed)));
-    for w in introduced(is_negation) {
-        m.objections
-            .push(format!("{literal} replaces the negation {}", quoted(&w)));
-    }
-    for w in introduced(is_number) {
-        m.objections
-            .push(format!("{literal} replaces the number {}", quoted(&w)));
-    }
-    // Nor may a bracket bring in a negation or a number the source's words
-    // lack: "[no one] said" for "he said" is a misquote.
-    let gap_keys: Vec<&str> = gap_words.iter().map(|w| w.key.as_str()).collect();
+    let gap_keys: Vec<String> = gap_words.iter().map(|w| w.key.clone()).collect();
+    m.objections
+        .extend(meaning_changes(&literal, &bracket_words, &gap_keys));
+    true
+}
+
+/// What a bracket's words change in the source words they stand for: a
+/// negation or a number dropped or added ("[no one] said" for "he said").
+fn meaning_changes(literal: &str, bracket: &[String], source: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
     for (pred, what) in [
         (is_negation as fn(&str) -> bool, "negation"),
         (is_number, "number"),
     ] {
-        for w in bracket_words
-            .iter()
-            .filter(|w| pred(w) && !gap_keys.contains(&w.as_str()))
-        {
-            m.objections
-                .push(format!("{literal} adds the {what} {}", quoted(w)));
+        for w in source.iter().filter(|w| pred(w) && !bracket.contains(w)) {
+            out.push(format!("{literal} replaces the {what} {}", quoted(w)));
+        }
+        for w in bracket.iter().filter(|w| pred(w) && !source.contains(w)) {
+            out.push(format!("{literal} adds the {what} {}", quoted(w)));
         }
     }
-    true
+    out
+}
+
+/// The attribution a split quote cuts out: the gap between a part that
+/// ends with a closing quotation mark and one that starts with an opening
+/// one, holding no quotation mark itself and at most
+/// [`MAX_ATTRIBUTION_WORDS`] words (“The river is rising,” the engineer
+/// said, “and …”).
+fn attribution(gap: &str, (closed_before, opens_after): (bool, bool)) -> Option<&str> {
+    let mut inner = gap.trim_start_matches([',', '.', ';', ':', '!', '?']);
+    let closed = closed_before || inner.starts_with(['"', '\'']);
+    inner = inner.trim_start_matches(['"', '\'']).trim();
+    let opens = opens_after || inner.ends_with(['"', '\'']);
+    inner = inner.trim_end_matches(['"', '\'']).trim();
+    let fits =
+        closed && opens && !inner.contains('"') && words(inner).len() <= MAX_ATTRIBUTION_WORDS;
+    fits.then_some(inner)
+}
+
+fn quoted_text(s: &str) -> String {
+    quoted(s.trim_matches(|c: char| c == ',' || c.is_whitespace()))
+}
+
+/// Which end of the quote a separator stands at.
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Before,
+    After,
+}
+
+/// Separators before the first text part or after the last: an ellipsis
+/// or a marker stands for nothing to check; a bracket stands for the
+/// source words just before (or after) the quote, at most
+/// [`MAX_BRACKET_WORDS`] of them within the sentence, and may not add a
+/// negation or a number to them, nor stand for no words at all ("[The
+/// minister never] signed the order" at the start of a text).
+fn end_separators(hay: &str, separators: &[Part], side: Side, m: &mut SegmentMatch) {
+    let (start, end) = (m.spans[0].0, m.spans[m.spans.len() - 1].1);
+    for part in separators {
+        let Part::Bracket(bracket) = part else {
+            continue;
+        };
+        let literal = format!("[{bracket}]");
+        let neighbours = match side {
+            Side::Before => hay[..start].trim_end(),
+            Side::After => hay[end..].trim_start(),
+        };
+        let as_written = match side {
+            Side::Before => {
+                neighbours.ends_with(&literal) || neighbours.ends_with(bracket.as_str())
+            }
+            Side::After => {
+                neighbours.starts_with(&literal) || neighbours.starts_with(bracket.as_str())
+            }
+        };
+        if as_written {
+            continue;
+        }
+        let bracket_keys: Vec<String> = words(bracket).into_iter().map(|w| w.key).collect();
+        let candidates = sentence_words(neighbours, side);
+        if candidates.is_empty() && only_glue(&bracket_keys) {
+            m.notes.push(format!(
+                "{literal} adds a word of grammar the source has not"
+            ));
+            continue;
+        }
+        if bracket_keys.len() > MAX_BRACKET_WORDS || candidates.is_empty() {
+            m.objections.push(format!(
+                "{literal} stands for no source words {} the quote: a bracket may replace words, not add them",
+                if side == Side::Before { "before" } else { "after" }
+            ));
+            continue;
+        }
+        // The fewest source words the bracket can stand for without a change of meaning.
+        let fits = (1..=candidates.len()).find_map(|k| {
+            let taken = match side {
+                Side::Before => &candidates[candidates.len() - k..],
+                Side::After => &candidates[..k],
+            };
+            let keys: Vec<String> = taken.iter().map(|(_, w)| w.clone()).collect();
+            meaning_changes(&literal, &bracket_keys, &keys)
+                .is_empty()
+                .then_some(taken)
+        });
+        match fits {
+            Some(taken) => {
+                let text = taken
+                    .iter()
+                    .map(|(w, _)| w.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                m.bracketed = true;
+                m.notes
+                    .push(format!("{literal} stands for {}", quoted(&text)));
+            }
+            None => {
+                let nearest = match side {
+                    Side::Before => &candidates[candidates.len() - 1..],
+                    Side::After => &candidates[..1],
+                };
+                let keys: Vec<String> = nearest.iter().map(|(_, w)| w.clone()).collect();
+                m.objections
+                    .extend(meaning_changes(&literal, &bracket_keys, &keys));
+            }
+        }
+    }
+}
+
+/// Up to [`MAX_BRACKET_WORDS`] words of `text` nearest the quote (its end
+/// for [`Side::Before`], its start for [`Side::After`]) that lie in the
+/// quote's sentence and clause: as written, and as keys.
+fn sentence_words(text: &str, side: Side) -> Vec<(String, String)> {
+    let stops =
+        |w: &str| w.ends_with(['.', '!', '?', ':', ';', '"', '\'']) || w.starts_with(['"', '\'']);
+    let mut out: Vec<(String, String)> = Vec::new();
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let ordered: Box<dyn Iterator<Item = &&str>> = match side {
+        Side::Before => Box::new(tokens.iter().rev()),
+        Side::After => Box::new(tokens.iter()),
+    };
+    for token in ordered {
+        if out.len() == MAX_BRACKET_WORDS {
+            break;
+        }
+        // Before the quote, a word that ends a sentence is not in it;
+        // after it, the word that ends the sentence still is.
+        if side == Side::Before && stops(token) {
+            break;
+        }
+        let Some(w) = words(token).into_iter().next() else {
+            break;
+        };
+        out.push((token.to_string(), w.key));
+        if side == Side::After && stops(token) {
+            break;
+        }
+    }
+    if side == Side::Before {
+        out.reverse();
+    }
+    out
 }
 
 /// The parts without the brackets that open or close the quote.
@@ -364,7 +666,13 @@ mod tests {
     use crate::cite::normalize;
 
     fn find(text: &str, quote: &str) -> Vec<SegmentMatch> {
-        find_all(&normalize(text).text, &parts(&normalize(quote).text))
+        let n = normalize(text);
+        let boundary = |pos: usize| crate::cite::boundary::is_word_boundary(text, &n, pos);
+        let hay = Hay {
+            text: &n.text,
+            boundary: &boundary,
+        };
+        find_all(&hay, &parts(&normalize(quote).text))
     }
 
     #[test]

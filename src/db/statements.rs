@@ -427,7 +427,12 @@ fn apply(
             added.push(claim.id);
             let how = match (&claim.status, &claim.anchor) {
                 (Status::Verified, Some(a)) => format!(
-                    "verified{}, line {} column {}",
+                    "verified{}{}, line {} column {}",
+                    if crate::cite::has_edits(&claim.quote) {
+                        " with edits"
+                    } else {
+                        ""
+                    },
                     if a.exact {
                         ", exact"
                     } else {

@@ -31,7 +31,7 @@ pub(crate) struct Folded {
 impl Folded {
     /// Folds `text` (and hashes it).
     pub(crate) fn new(text: String) -> Folded {
-        let folded = cite::normalize(&text);
+        let folded = cite::normalize_source(&text);
         let sha256 = cite::sha256_hex(&text);
         Folded {
             text,

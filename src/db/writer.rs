@@ -312,7 +312,7 @@ impl<'t> Writer<'t> {
         source.sha256 = Some(sha256.clone());
         source.text_len = text.len() as u64;
         self.tx.put_source(&source, Some(text))?;
-        let folded = cite::normalize(text);
+        let folded = cite::normalize_source(text);
         let mut report = Vec::new();
         for &claim_id in claims {
             let Some(mut claim) = self.tx.view().claim(claim_id)? else {

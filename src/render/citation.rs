@@ -18,14 +18,23 @@ pub fn render_citation(c: &Citation, quote: &str, origin: &str, format: Format) 
         return serde_json::to_string_pretty(&value).unwrap_or_default();
     }
     let mut out = String::new();
+    let verified = if c.edited {
+        "verified with edits"
+    } else {
+        "verified"
+    };
     let _ = match c.verdict {
-        crate::cite::Verdict::Exact => write!(out, "verified: exact"),
+        crate::cite::Verdict::Exact => write!(out, "{verified}: exact"),
         crate::cite::Verdict::Normalized => {
             let rules: Vec<&str> = c.normalizations.iter().map(|r| r.describe()).collect();
             if rules.is_empty() {
-                write!(out, "verified: after normalization")
+                write!(out, "{verified}: after normalization")
             } else {
-                write!(out, "verified: after normalization ({})", rules.join(", "))
+                write!(
+                    out,
+                    "{verified}: after normalization ({})",
+                    rules.join(", ")
+                )
             }
         }
         crate::cite::Verdict::Approximate => write!(

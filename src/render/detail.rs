@@ -30,8 +30,13 @@ pub(super) fn render_detail(d: &ClaimDetail, width: usize) -> String {
     field(&mut out, "quote:", &format!("\"{}\"", c.quote));
     let status = match &c.anchor {
         Some(a) if c.status == crate::Status::Verified => format!(
-            "{} ({}), line {} column {}",
+            "{}{} ({}), line {} column {}",
             c.status.as_str(),
+            if crate::cite::has_edits(&c.quote) {
+                " with edits"
+            } else {
+                ""
+            },
             if a.exact {
                 "exact"
             } else {

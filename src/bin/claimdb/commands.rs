@@ -26,7 +26,7 @@ pub fn locate(file: &Path, quote: &str, hint: Option<&Hint>, format: Format) -> 
     let Some(text) = read_text(file) else {
         return false;
     };
-    let citation = cite::locate_with(&text, &cite::normalize(&text), quote, hint);
+    let citation = cite::locate_with(&text, &cite::normalize_source(&text), quote, hint);
     print!(
         "{}{}",
         render_citation(&citation, quote, &file.display().to_string(), format),
