@@ -388,6 +388,17 @@ fn gap_fits(
                 quoted(&w)
             ));
         }
+        // A bracket beside the ellipsis stands for some of the words left
+        // out, and may not bring in a negation or a number they lack.
+        if !brackets.is_empty() {
+            let literal: String = brackets.iter().map(|b| format!("[{b}]")).collect();
+            let gap_keys: Vec<String> = gap_words.iter().map(|w| w.key.clone()).collect();
+            m.objections.extend(
+                meaning_changes(&literal, &bracket_words, &gap_keys)
+                    .into_iter()
+                    .filter(|o| o.contains(" adds ")),
+            );
+        }
         return true;
     }
     if brackets.is_empty() {

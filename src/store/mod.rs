@@ -46,13 +46,15 @@ pub use verify::{Problem, VerifyReport};
 /// Version 2 keys the tag index by [`crate::cite::fold_key`] (version 1 by
 /// the lowercased tag); version 3 keeps the claim count in `meta`; version 4
 /// keeps a count per index value in `counts`; version 5 indexes the words of
-/// quotes (`idx_word`). An older
+/// quotes (`idx_word`); version 6 folds keys and indexed words as the
+/// hardened citation checker does (compatibility characters such as `ﬁ`
+/// and `ſ`, more quotation marks and dashes). An older
 /// database is migrated when it is opened, by rebuilding everything derived
 /// from the records ([`WriteTx::rebuild_derived`]) in one transaction.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Older versions this build migrates on open.
-const MIGRATES_FROM: &[u32] = &[1, 2, 3, 4];
+const MIGRATES_FROM: &[u32] = &[1, 2, 3, 4, 5];
 
 /// One consistent state of the database, for reading.
 pub trait ReadView {

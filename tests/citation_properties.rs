@@ -1,0 +1,220 @@
+//! Properties of the citation checker over real documents: every passage
+//! of a source verifies as it stands; and a quote that verifies, changed by
+//! one negation word or one digit (outside brackets), never verifies unless
+//! the source really holds the changed words. Checked for plain quotes,
+//! quotes with an ellipsis and quotes with an editorial bracket.
+//!
+//! And a table: every kind of bracket that adds meaning is refused.
+
+use claimdb::cite::{locate, normalize, normalize_source};
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+const TEXTS: &[(&str, &str)] = &[
+    ("review", include_str!("../db-seed/texts/fp-lazarus-review.txt")),
+    ("gettysburg", include_str!("texts/gettysburg-bliss.txt")),
+    ("bia", include_str!("texts/bia-laguerre-2022.txt")),
+    ("bva", include_str!("texts/bva-a25084404.txt")),
+    ("senate", include_str!("texts/senate-1997-01-28-s697.txt")),
+    ("pell", include_str!("texts/senate-1997-01-28-s738-pell.txt")),
+    ("french", include_str!("texts/entre-nous-vos.txt")),
+    ("reichsanzeiger", include_str!("texts/reichsanzeiger-1870-01-19.txt")),
+];
+
+/// Negation words a misquote may slip in, in the languages the checker knows.
+const NEGATIONS: &[&str] = &["not", "never", "no", "pas", "jamais", "nicht", "kein", "nunca"];
+
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// The byte ranges of a text's words (runs without whitespace).
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        match (c.is_whitespace(), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A passage of `len` words starting at word `at` of a text.
+fn passage(text: &str, at: Index, len: usize) -> Option<String> {
+    let words = word_spans(text);
+    if words.len() < len + 1 {
+        return None;
+    }
+    let first = at.index(words.len() - len);
+    Some(text[words[first].0..words[first + len - 1].1].to_string())
+}
+
+/// Whether `quote`, folded, is in `text` as it stands: then a changed quote
+/// that verifies is no misquote.
+fn really_there(text: &str, quote: &str) -> bool {
+    normalize_source(text)
+        .text
+        .contains(normalize(quote).text.trim())
+}
+
+/// The quote with `word` put before its word number `at`.
+fn with_word(quote: &str, at: Index, word: &str) -> String {
+    let spans = word_spans(quote);
+    let (s, _) = spans[at.index(spans.len())];
+    format!("{}{word} {}", &quote[..s], &quote[s..])
+}
+
+/// The quote with one of its ASCII digits changed, if it has one.
+fn with_digit_changed(quote: &str, at: Index, by: u8) -> Option<String> {
+    let digits: Vec<usize> = quote
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| b.is_ascii_digit())
+        .map(|(i, _)| i)
+        .collect();
+    if digits.is_empty() {
+        return None;
+    }
+    let i = digits[at.index(digits.len())];
+    let mut bytes = quote.as_bytes().to_vec();
+    bytes[i] = b'0' + (bytes[i] - b'0' + by) % 10;
+    String::from_utf8(bytes).ok()
+}
+
+/// Forms of a passage: plain, with a middle stretch elided, with a word
+/// replaced by an editorial bracket. Returns the quote and the range of
+/// words (by index) a change may touch without touching the bracket.
+fn shaped(passage: &str, shape: u8) -> String {
+    let spans = word_spans(passage);
+    let n = spans.len();
+    match shape % 3 {
+        0 => passage.to_string(),
+        1 if n >= 12 => format!(
+            "{} … {}",
+            &passage[..spans[4].1],
+            &passage[spans[n - 5].0..]
+        ),
+        2 if n >= 8 => format!(
+            "{} [it] {}",
+            &passage[..spans[2].1],
+            &passage[spans[4].0..]
+        ),
+        _ => passage.to_string(),
+    }
+}
+
+proptest! {
+    #![proptest_config(config(400))]
+
+    /// Every passage of a source, as it stands, verifies.
+    #[test]
+    fn every_passage_verifies_as_it_stands(
+        doc in 0..TEXTS.len(),
+        at in any::<Index>(),
+        len in 3usize..30,
+    ) {
+        let (name, text) = TEXTS[doc];
+        let Some(quote) = passage(text, at, len) else { return Ok(()) };
+        // A quote that copies a footnote marker glued to a word is one a
+        // quoter would not make; the source fold leaves markers out.
+        prop_assume!(really_there(text, &quote));
+        let c = locate(text, &quote);
+        prop_assert!(c.is_verified(), "{name}: {quote:?}: {:?} {:?} {:?}", c.verdict, c.changes, c.notes);
+    }
+
+    /// A verified quote with a negation put in never verifies, unless the
+    /// source holds the changed words.
+    #[test]
+    fn an_added_negation_never_verifies(
+        doc in 0..TEXTS.len(),
+        at in any::<Index>(),
+        len in 4usize..30,
+        shape in 0u8..3,
+        where_ in any::<Index>(),
+        which in 0..NEGATIONS.len(),
+    ) {
+        let (name, text) = TEXTS[doc];
+        let Some(p) = passage(text, at, len) else { return Ok(()) };
+        let quote = shaped(&p, shape);
+        prop_assume!(locate(text, &quote).is_verified());
+        let changed = with_word(&quote, where_, NEGATIONS[which]);
+        prop_assume!(!changed.contains("[it]") || !changed.contains(&format!("[{}", NEGATIONS[which])));
+        prop_assume!(!really_there(text, &changed));
+        let c = locate(text, &changed);
+        prop_assert!(!c.is_verified(), "{name}: {changed:?} verified ({:?}, {:?})", c.verdict, c.notes);
+    }
+
+    /// A verified quote with one digit changed never verifies, unless the
+    /// source holds the changed words.
+    #[test]
+    fn a_changed_digit_never_verifies(
+        doc in 0..TEXTS.len(),
+        at in any::<Index>(),
+        len in 4usize..30,
+        shape in 0u8..3,
+        digit in any::<Index>(),
+        by in 1u8..10,
+    ) {
+        let (name, text) = TEXTS[doc];
+        let Some(p) = passage(text, at, len) else { return Ok(()) };
+        let quote = shaped(&p, shape);
+        prop_assume!(locate(text, &quote).is_verified());
+        let Some(changed) = with_digit_changed(&quote, digit, by) else { return Ok(()) };
+        prop_assume!(!really_there(text, &changed));
+        let c = locate(text, &changed);
+        prop_assert!(!c.is_verified(), "{name}: {changed:?} verified ({:?}, {:?})", c.verdict, c.notes);
+    }
+}
+
+/// Every kind of bracket that adds meaning, on every path: refused, with
+/// the reason in a note. Each row: source, quote, words the reason names.
+#[test]
+fn brackets_that_add_meaning_are_refused() {
+    let rows: &[(&str, &str, &str)] = &[
+        // At the start, standing for no source words at all.
+        ("The minister signed the order on Monday.", "[The minister never] signed the order", "never"),
+        ("signed the order first, the clerk said.", "[The clerk] signed the order", "no source words"),
+        // At the end, standing for no source words.
+        ("The council approved the budget.", "the council approved the budget [in 2019].", "2019"),
+        ("The council approved the budget", "the council approved the budget [last year]", "no source words"),
+        // In the middle, standing for no source words.
+        ("The council approved the budget.", "The council [quietly] approved the budget.", "no source words"),
+        // Introducing a negation or a number the replaced words lack.
+        ("The board rejected the plan.", "The board [did not reject] the plan.", "not"),
+        ("The board rejected the plan yesterday.", "The board [never] rejected the plan yesterday.", "never"),
+        ("He said the agency hired staff.", "He said [12 agencies] hired staff.", "12"),
+        ("Smith signed the order.", "[No one] signed the order.", "no"),
+        // Dropping a negation or a number the replaced words hold.
+        ("The board did not reject the plan.", "The board [rejected] the plan.", "not"),
+        ("The agency hired 40 staff last year.", "The agency hired [the] staff last year.", "40"),
+        // With an ellipsis elsewhere in the quote.
+        ("The board met at noon and, after a long debate about the roads, rejected the plan.", "The board met … [never] rejected the plan.", "never"),
+    ];
+    for (text, quote, reason) in rows {
+        let c = locate(text, quote);
+        assert!(!c.is_verified(), "{quote:?} verified: {:?}", c.notes);
+        let said = c.notes.join("; ");
+        assert!(said.contains(reason), "{quote:?}: the notes do not name {reason:?}: {said}");
+    }
+    // And what brackets may do still verifies.
+    for (text, quote) in [
+        ("It said it would approve the plan.", "[The agency] said it would approve the plan."),
+        ("the board rejected the plan", "[T]he board rejected the plan"),
+        ("The board rejected the plan.", "The board rejected [sic] the plan [emphasis added]."),
+        ("They laundered money using accomplices.", "They laundered money using [their] accomplices."),
+    ] {
+        let c = locate(text, quote);
+        assert!(c.is_verified(), "{quote:?}: {:?} {:?}", c.verdict, c.notes);
+        assert!(c.edited, "{quote:?} is reported as edited");
+    }
+}
