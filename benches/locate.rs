@@ -10,7 +10,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use claimdb::cite::{locate_with, normalize, Verdict};
+use claimdb::cite::{locate_with, normalize_source, Verdict};
 
 const REVIEW: &str = include_str!("../db-seed/texts/fp-lazarus-review.txt");
 const MB: usize = 1 << 20;
@@ -54,10 +54,11 @@ fn main() {
     let at = tail
         .rfind("Bangladesh Bank tried to recover the money")
         .unwrap();
-    let exact_quote = &text[at..at + 300];
-    let folded = normalize(&text);
+    // About 300 bytes, cut at a word's end: a quote is whole words.
+    let exact_quote = &text[at..at + text[at..at + 301].rfind(' ').unwrap()];
+    let folded = normalize_source(&text);
 
-    let normalize_time = time(10, || normalize(&text));
+    let normalize_time = time(10, || normalize_source(&text));
     let exact_time = time(20, || locate_with(&text, &folded, exact_quote, None));
     let check = locate_with(&text, &folded, exact_quote, None);
     assert_eq!(check.verdict, Verdict::Exact);
@@ -72,7 +73,9 @@ fn main() {
     let approx_time = time(10, || locate_with(&text, &folded, &misquote, None));
     let approx = locate_with(&text, &folded, &misquote, None);
     assert_eq!(approx.verdict, Verdict::Approximate);
-    let approx_cold = time(5, || locate_with(&text, &normalize(&text), &misquote, None));
+    let approx_cold = time(5, || {
+        locate_with(&text, &normalize_source(&text), &misquote, None)
+    });
 
     println!(
         "source: {:.2} MB ({} bytes), quote: {} characters",

@@ -11,18 +11,29 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 
 const TEXTS: &[(&str, &str)] = &[
-    ("review", include_str!("../db-seed/texts/fp-lazarus-review.txt")),
+    (
+        "review",
+        include_str!("../db-seed/texts/fp-lazarus-review.txt"),
+    ),
     ("gettysburg", include_str!("texts/gettysburg-bliss.txt")),
     ("bia", include_str!("texts/bia-laguerre-2022.txt")),
     ("bva", include_str!("texts/bva-a25084404.txt")),
     ("senate", include_str!("texts/senate-1997-01-28-s697.txt")),
-    ("pell", include_str!("texts/senate-1997-01-28-s738-pell.txt")),
+    (
+        "pell",
+        include_str!("texts/senate-1997-01-28-s738-pell.txt"),
+    ),
     ("french", include_str!("texts/entre-nous-vos.txt")),
-    ("reichsanzeiger", include_str!("texts/reichsanzeiger-1870-01-19.txt")),
+    (
+        "reichsanzeiger",
+        include_str!("texts/reichsanzeiger-1870-01-19.txt"),
+    ),
 ];
 
 /// Negation words a misquote may slip in, in the languages the checker knows.
-const NEGATIONS: &[&str] = &["not", "never", "no", "pas", "jamais", "nicht", "kein", "nunca"];
+const NEGATIONS: &[&str] = &[
+    "not", "never", "no", "pas", "jamais", "nicht", "kein", "nunca",
+];
 
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
@@ -36,7 +47,10 @@ fn config(cases: u32) -> ProptestConfig {
 fn word_spans(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         match (c.is_whitespace(), start) {
             (false, None) => start = Some(i),
             (true, Some(s)) => {
@@ -104,11 +118,7 @@ fn shaped(passage: &str, shape: u8) -> String {
             &passage[..spans[4].1],
             &passage[spans[n - 5].0..]
         ),
-        2 if n >= 8 => format!(
-            "{} [it] {}",
-            &passage[..spans[2].1],
-            &passage[spans[4].0..]
-        ),
+        2 if n >= 8 => format!("{} [it] {}", &passage[..spans[2].1], &passage[spans[4].0..]),
         _ => passage.to_string(),
     }
 }
@@ -182,36 +192,99 @@ proptest! {
 fn brackets_that_add_meaning_are_refused() {
     let rows: &[(&str, &str, &str)] = &[
         // At the start, standing for no source words at all.
-        ("The minister signed the order on Monday.", "[The minister never] signed the order", "never"),
-        ("signed the order first, the clerk said.", "[The clerk] signed the order", "no source words"),
+        (
+            "The minister signed the order on Monday.",
+            "[The minister never] signed the order",
+            "never",
+        ),
+        (
+            "signed the order first, the clerk said.",
+            "[The clerk] signed the order",
+            "no source words",
+        ),
         // At the end, standing for no source words.
-        ("The council approved the budget.", "the council approved the budget [in 2019].", "2019"),
-        ("The council approved the budget", "the council approved the budget [last year]", "no source words"),
+        (
+            "The council approved the budget.",
+            "the council approved the budget [in 2019].",
+            "2019",
+        ),
+        (
+            "The council approved the budget",
+            "the council approved the budget [last year]",
+            "no source words",
+        ),
         // In the middle, standing for no source words.
-        ("The council approved the budget.", "The council [quietly] approved the budget.", "no source words"),
+        (
+            "The council approved the budget.",
+            "The council [quietly] approved the budget.",
+            "no source words",
+        ),
         // Introducing a negation or a number the replaced words lack.
-        ("The board rejected the plan.", "The board [did not reject] the plan.", "not"),
-        ("The board rejected the plan yesterday.", "The board [never] rejected the plan yesterday.", "never"),
-        ("He said the agency hired staff.", "He said [12 agencies] hired staff.", "12"),
-        ("Smith signed the order.", "[No one] signed the order.", "no"),
+        (
+            "The board rejected the plan.",
+            "The board [did not reject] the plan.",
+            "not",
+        ),
+        (
+            "The board rejected the plan yesterday.",
+            "The board [never] rejected the plan yesterday.",
+            "never",
+        ),
+        (
+            "He said the agency hired staff.",
+            "He said [12 agencies] hired staff.",
+            "12",
+        ),
+        (
+            "Smith signed the order.",
+            "[No one] signed the order.",
+            "no",
+        ),
         // Dropping a negation or a number the replaced words hold.
-        ("The board did not reject the plan.", "The board [rejected] the plan.", "not"),
-        ("The agency hired 40 staff last year.", "The agency hired [the] staff last year.", "40"),
+        (
+            "The board did not reject the plan.",
+            "The board [rejected] the plan.",
+            "not",
+        ),
+        (
+            "The agency hired 40 staff last year.",
+            "The agency hired [the] staff last year.",
+            "40",
+        ),
         // With an ellipsis elsewhere in the quote.
-        ("The board met at noon and, after a long debate about the roads, rejected the plan.", "The board met … [never] rejected the plan.", "never"),
+        (
+            "The board met at noon and, after a long debate about the roads, rejected the plan.",
+            "The board met … [never] rejected the plan.",
+            "never",
+        ),
     ];
     for (text, quote, reason) in rows {
         let c = locate(text, quote);
         assert!(!c.is_verified(), "{quote:?} verified: {:?}", c.notes);
         let said = c.notes.join("; ");
-        assert!(said.contains(reason), "{quote:?}: the notes do not name {reason:?}: {said}");
+        assert!(
+            said.contains(reason),
+            "{quote:?}: the notes do not name {reason:?}: {said}"
+        );
     }
     // And what brackets may do still verifies.
     for (text, quote) in [
-        ("It said it would approve the plan.", "[The agency] said it would approve the plan."),
-        ("the board rejected the plan", "[T]he board rejected the plan"),
-        ("The board rejected the plan.", "The board rejected [sic] the plan [emphasis added]."),
-        ("They laundered money using accomplices.", "They laundered money using [their] accomplices."),
+        (
+            "It said it would approve the plan.",
+            "[The agency] said it would approve the plan.",
+        ),
+        (
+            "the board rejected the plan",
+            "[T]he board rejected the plan",
+        ),
+        (
+            "The board rejected the plan.",
+            "The board rejected [sic] the plan [emphasis added].",
+        ),
+        (
+            "They laundered money using accomplices.",
+            "They laundered money using [their] accomplices.",
+        ),
     ] {
         let c = locate(text, quote);
         assert!(c.is_verified(), "{quote:?}: {:?} {:?}", c.verdict, c.notes);

@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         suffix: parts.next().unwrap_or("").to_string(),
         start_byte: parts.next().and_then(|n| n.parse().ok()),
     });
-    let folded = claimdb::cite::normalize(text);
+    let folded = claimdb::cite::normalize_source(text);
     let c = claimdb::cite::locate_with(text, &folded, quote, hint.as_ref());
     if let Some(at) = &c.location {
         assert!(text.get(at.start_byte..at.end_byte).is_some());

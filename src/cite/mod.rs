@@ -4,20 +4,30 @@
 //! strings, so the database, `claimdb locate` and any research tool call the
 //! same code ([`locate`]). The walk for one quote:
 //!
-//! 1. both texts are folded by [`normalize`] (Unicode NFC, quotation marks,
-//!    dashes, ellipses, whitespace, hyphenation), keeping a map from every
-//!    folded byte back to the original and the rules that produced it;
-//! 2. exact: the folded quote is searched for in the folded text with
-//!    memchr's SIMD `memmem`; a quote that starts with a capital the source
-//!    has in lower case (or the reverse) is tried both ways;
-//! 3. a quote with ellipses or editorial brackets is cut into parts that must
-//!    occur in order, close together (`segments.rs`);
-//! 4. where the quote occurs more than once, a [`Hint`] (the prefix, suffix
+//! 1. both texts are folded by [`normalize`] (Unicode NFC and compatibility
+//!    characters, quotation marks of many languages, dashes, ellipses,
+//!    whitespace, hyphenation, footnote markers in the source), keeping a
+//!    map from every folded byte back to the original and the rules that
+//!    produced it;
+//! 2. the quote is tried in each of its forms (`variants.rs`): as written,
+//!    without quotation marks the quoter put around all of it, with its
+//!    inner marks turned, with a bracketed change of case taken out;
+//! 3. exact: the folded form is searched for in the folded text with
+//!    memchr's SIMD `memmem`, and kept only where it starts and ends at a
+//!    word boundary (`boundary.rs`: "$8" is not in "$81");
+//! 4. a quote with ellipses or editorial brackets is cut into parts that must
+//!    occur in order, close together, with what lies between them fitting
+//!    the separator (`segments.rs`): an ellipsis may not leave out a
+//!    negation, a bracket may not add or drop one, nor a number, nor stand
+//!    for no words at all; a split quote is told from an ellipsis by the
+//!    attribution between its quoted parts;
+//! 5. where the quote occurs more than once, a [`Hint`] (the prefix, suffix
 //!    and position an earlier anchor stored, as W3C Web Annotation's
 //!    TextQuoteSelector and TextPositionSelector do) picks the occurrence;
-//! 5. only when all that fails, approximate anchoring (`approx.rs`) finds the
+//! 6. only when all that fails, approximate anchoring (`approx.rs`) finds the
 //!    closest passage, and a word diff (`diff.rs`) says what differs: a
-//!    number, a name, a negation, a content word, the word order.
+//!    number, a name, a negation, a content word, the word order, or only
+//!    punctuation and case.
 //!
 //! The verdict is [`Verdict::Exact`] or [`Verdict::Normalized`] (both
 //! verified) or [`Verdict::Approximate`] or [`Verdict::NotFound`] (neither

@@ -12,14 +12,25 @@
 //! What is folded ([`Rule`]), and nothing else: a changed letter, digit or
 //! word is never folded away.
 //! - Unicode canonical composition (NFC): `e` + combining acute = `é`;
-//! - curly and other typographic double quotes to `"`, single quotes and
-//!   apostrophes to `'`;
-//! - en and em dashes, the minus sign, `--`, and a hyphen standing between
-//!   spaces, to one em dash with no space around it;
-//! - `...` to `…`;
-//! - any run of whitespace (spaces, tabs, line breaks, no-break spaces) to one space;
+//! - compatibility characters (ligatures `ﬁ`, the long s `ſ`, full-width
+//!   forms: NFKC), and invisible ones (soft hyphens, zero-width spaces);
+//! - quotation marks of many languages (curly, straight, `` `` '' ``, « »,
+//!   „ “, ‹ ›, 「」) to `"` and `'`, with the space French sets inside
+//!   guillemets and a space between two closing marks dropped, and a period
+//!   or comma after a closing mark moved before it (the American order);
+//! - en and em dashes, the minus sign, `--`, a hyphen standing between
+//!   spaces, and pairs of them (`-–`), to one em dash with no space around it;
+//! - `...`, `....`, `. . .`, `. . . .` and `* * *` to `…`;
+//! - any run of whitespace (spaces, tabs, line breaks, no-break spaces) to
+//!   one space, and a space put in where PDF capture ran two sentences
+//!   together ("the Board).The");
 //! - a hyphen inside a word is dropped, also when a line break follows it
-//!   (`cyber-\nattack`, `cyber-attack` and `cyberattack` are one word).
+//!   (`cyber-\nattack`, `cyber-attack` and `cyberattack` are one word), but
+//!   not before "and", "und", "or"... (`pre-\nand post-war`);
+//! - footnote markers: superscript digits after a word, and in a source
+//!   only ([`normalize_source`]) a bracketed number or digits glued to a
+//!   word by PDF capture (`[4]`, `protection,1 the`), which a quote leaves
+//!   out; a quote's own digits are always compared.
 
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::UnicodeNormalization;
@@ -360,6 +371,17 @@ impl Folder<'_> {
                 i = next;
                 continue;
             }
+            // A single space between words: the commonest character after letters.
+            if c == ' '
+                && !self.after_dash
+                && !self.after_open_quote
+                && bytes.get(next).is_some_and(|b| !b.is_ascii_whitespace())
+            {
+                let bits = std::mem::take(&mut self.pending);
+                self.out.push_char(' ', i, next, bits);
+                i = next;
+                continue;
+            }
             i = self.fold_one(c, i, next);
         }
         self.out
@@ -382,9 +404,14 @@ impl Folder<'_> {
             }
             return next;
         }
-        // A base character with combining marks: compose it.
+        // A base character with combining marks (never ASCII): compose it.
         let mut cluster_end = next;
-        while let Some(m) = self.char_at(cluster_end) {
+        let marks_follow = self
+            .text
+            .as_bytes()
+            .get(next)
+            .is_some_and(|b| !b.is_ascii());
+        while let Some(m) = self.char_at(cluster_end).filter(|_| marks_follow) {
             if canonical_combining_class(m) == 0 {
                 break;
             }
@@ -799,6 +826,63 @@ mod tests {
         assert_eq!(n.text, "well\u{2014}known and wellknown and cyberattack");
         assert_eq!(normalize("$100 - 5").text, "$100\u{2014}5");
         assert_eq!(normalize("-5 and 3-4").text, "-5 and 3-4");
+    }
+
+    /// One row per rule: the text, and what it folds to.
+    #[test]
+    fn folds_each_rule() {
+        let rows: &[(&str, &str)] = &[
+            ("« Le budget »", "\"Le budget\""),
+            ("«\u{A0}oui\u{202F}» dit-il", "\"oui\" ditil"),
+            (
+                "»Elle est folle«, bearbeitet",
+                "\"Elle est folle,\" bearbeitet",
+            ),
+            (
+                "„Das Gesetz“ ‹ceci› 「東京」",
+                "\"Das Gesetz\" 'ceci' \"東京\"",
+            ),
+            ("``to hold fast''", "\"to hold fast\""),
+            ("said ‘no’ ” then", "said 'no'\" then"),
+            ("a \"risk\". Then", "a \"risk.\" Then"),
+            ("to possess . . . a", "to possess … a"),
+            ("analog . . . . Any", "analog … Any"),
+            ("violence * * * guard", "violence … guard"),
+            ("end.... Next", "end… Next"),
+            ("people -– a promise", "people—a promise"),
+            ("people—-a promise", "people—a promise"),
+            ("Nord-\nund Süd", "Nord- und Süd"),
+            ("pre-\nand post-war", "pre- and postwar"),
+            ("cyber-\nattack", "cyberattack"),
+            ("Ab⸗\ntheilungen", "Abtheilungen"),
+            ("com\u{AD}mittee zero\u{200B}width", "committee zerowidth"),
+            (
+                "ﬁrst eﬃcient Schauſpiel ＡＢ１",
+                "first efficient Schauspiel AB1",
+            ),
+            ("the Board).The court", "the Board). The court"),
+            ("U.S.Army", "U.S.Army"),
+            ("the treaty² was", "the treaty was"),
+        ];
+        for (text, want) in rows {
+            assert_eq!(normalize(text).text, *want, "{text:?}");
+        }
+    }
+
+    /// Footnote markers glued to a word are left out of a source, and kept
+    /// in a quote, so a quote's digits are always compared.
+    #[test]
+    fn footnote_markers_fold_in_sources_only() {
+        let text = "protection,1 the court.[4] It held elements).3 Then";
+        assert_eq!(
+            normalize_source(text).text,
+            "protection, the court. It held elements). Then"
+        );
+        assert_eq!(normalize(text).text, text);
+        // Not a footnote: a number after a digit, an initial, a space.
+        for kept in ["in 2019,1 the", "Section A.1 requires", "at 1145 (2016)"] {
+            assert_eq!(normalize_source(kept).text, kept);
+        }
     }
 
     #[test]
