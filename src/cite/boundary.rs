@@ -24,7 +24,7 @@ pub(super) fn is_word_boundary(original: &str, folded: &Normalized, pos: usize) 
         (false, false) => true,
         // An apostrophe between letters is inside the word ("I|'ve", "I'|ve").
         (true, false) => !(a == Some('\'') && word(after.next())),
-        (false, true) => !(b == Some('\'') && word(before.next())),
+        (false, true) => b != Some('\'') || !word(before.clone().next()) || elided(before),
         (true, true) => {
             // Two letters meet where the original had a hyphen or a line
             // break between them: a boundary the fold removed.
@@ -34,6 +34,20 @@ pub(super) fn is_word_boundary(original: &str, folded: &Normalized, pos: usize) 
                 .is_some_and(|s| s.contains(|c: char| !c.is_alphanumeric()))
         }
     }
+}
+
+/// French and Italian elisions end a word at the apostrophe: "qu’il",
+/// "l’épaule", "dell’anno". `before` runs back from just before the
+/// apostrophe.
+const ELISIONS: &[&str] = &[
+    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "dell",
+    "nell", "all", "sull", "un",
+];
+
+fn elided(before: std::iter::Rev<std::str::Chars<'_>>) -> bool {
+    let word: String = before.take_while(|c| c.is_alphanumeric()).collect();
+    let word: String = word.chars().rev().flat_map(char::to_lowercase).collect();
+    ELISIONS.contains(&word.as_str())
 }
 
 #[cfg(test)]
@@ -55,5 +69,14 @@ mod tests {
             "cyber|attack was hyphenated"
         );
         assert!(!is_word_boundary(text, &n, at("ttack")));
+        let french = "Il faut qu’il chante, dit-il à l’épaule.";
+        let f = normalize(french);
+        assert!(is_word_boundary(
+            french,
+            &f,
+            f.text.find("il chante").unwrap()
+        ));
+        assert!(is_word_boundary(french, &f, f.text.find("épaule").unwrap()));
+        assert!(!is_word_boundary(text, &n, 2), "I'|ve is not an elision");
     }
 }
