@@ -45,6 +45,16 @@ pub enum Error {
         name: String,
     },
 
+    /// A claim that is already stored: the same speaker, source and
+    /// anchored passage. Nothing was written.
+    #[error(
+        "the claim is already stored as claim {existing} (the same speaker, source and passage)"
+    )]
+    DuplicateClaim {
+        /// The stored claim.
+        existing: crate::model::ClaimId,
+    },
+
     /// A record that would replace one that already exists.
     #[error("{kind} {} already exists", quoted(.name))]
     Duplicate {
@@ -91,6 +101,11 @@ pub enum Error {
     /// which engine it is.
     #[error("storage: {0}")]
     Storage(StorageError),
+
+    /// A write its caller cancelled (a dry run, an all-or-nothing import
+    /// with a refused row): nothing was written.
+    #[error("cancelled: nothing was written")]
+    Cancelled,
 
     /// An operating-system error on a file.
     #[error("{path}: {source}")]

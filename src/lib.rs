@@ -28,6 +28,8 @@
 pub mod cite;
 mod db;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod limits;
 pub mod model;
 pub mod query;

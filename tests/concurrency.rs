@@ -12,12 +12,19 @@ use claimdb::{Db, NewClaim, OpenOptions};
 const RUN_FOR: Duration = Duration::from_millis(1500);
 const REVIEW: &str = include_str!("../db-seed/texts/fp-lazarus-review.txt");
 
+/// A claim quoting the review's sentence number `n` (modulo their count):
+/// the same speaker and passage twice would be one claim, refused.
 fn tmp_claim(n: u64) -> NewClaim {
+    let sentences: Vec<&str> = REVIEW
+        .split(". ")
+        .map(str::trim)
+        .filter(|s| s.len() > 20 && !s.contains('\n') && !s.contains('[') && !s.contains('…'))
+        .collect();
     NewClaim {
         speaker: "White".into(),
         source: "fp-lazarus-review".into(),
         origin: None,
-        quote: "Remember the 11th of September 2001.".into(),
+        quote: sentences[(n as usize) % sentences.len()].to_string(),
         statement: format!("concurrent {n}"),
         confidence: 0.5,
         rationale: "r".into(),
@@ -41,7 +48,11 @@ fn hammer(db: &Db) -> (u64, u64) {
                 let mut n = w * 1_000_000;
                 while !stop.load(Ordering::Relaxed) {
                     n += 1;
-                    let claim = db.add_claim(&tmp_claim(n)).unwrap();
+                    let claim = match db.add_claim(&tmp_claim(n)) {
+                        Ok(claim) => claim,
+                        Err(claimdb::Error::DuplicateClaim { .. }) => continue,
+                        Err(e) => panic!("{e}"),
+                    };
                     db.query(&format!(
                         "update claims set confidence = 0.{} where id = {}",
                         n % 10,

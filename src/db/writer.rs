@@ -13,9 +13,9 @@ use crate::error::{quoted, Error};
 use crate::limits::{check_len, MAX_QUOTE_BYTES, MAX_SOURCE_TEXT_BYTES};
 use crate::model::{
     normalize_tag, require_text, validate_source_id, Anchor, Claim, ClaimId, Confidence, Mismatch,
-    NewClaim, NewSource, NewSpeaker, Source, SourceKind, Speaker, Status,
+    NewClaim, NewSource, NewSpeaker, Source, SourceKind, Speaker, SpeakerId, Status,
 };
-use crate::store::{fold_name, ReadView, WriteTx};
+use crate::store::{fold_name, IndexScan, ReadView, WriteTx};
 use std::sync::Arc;
 
 use super::texts::{Folded, FoldedTexts};
@@ -187,6 +187,11 @@ impl<'t> Writer<'t> {
                 (anchor_from(&citation, &f.sha256), Status::Verified)
             }
         };
+        if let Some(existing) =
+            self.stored_passage(&new.source, anchor.as_ref(), &new.quote, speaker)?
+        {
+            return Err(Error::DuplicateClaim { existing });
+        }
         let claim = Claim {
             id: self.tx.next_id("claim")?,
             speaker,
@@ -203,6 +208,34 @@ impl<'t> Writer<'t> {
         };
         self.tx.put_claim(&claim)?;
         Ok((claim, occurrences))
+    }
+
+    /// The claim by `speaker` already anchored at `anchor`'s span of
+    /// `source` (or, not anchored, with the same quote), if one is stored.
+    fn stored_passage(
+        &self,
+        source: &str,
+        anchor: Option<&Anchor>,
+        quote: &str,
+        speaker: SpeakerId,
+    ) -> Result<Option<ClaimId>> {
+        let scan = match anchor {
+            Some(a) => IndexScan::Passage {
+                source: source.to_string(),
+                start: a.start_byte,
+                end: a.end_byte,
+                speaker,
+                unanchored_quote: None,
+            },
+            None => IndexScan::Passage {
+                source: source.to_string(),
+                start: u64::MAX,
+                end: u64::MAX,
+                speaker,
+                unanchored_quote: Some(quote.to_string()),
+            },
+        };
+        self.tx.view().scan_index(&scan).next().transpose()
     }
 
     /// Changes fields of a claim. A new quote is citation-checked like a new

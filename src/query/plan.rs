@@ -252,6 +252,16 @@ fn describe_scan(scan: &IndexScan) -> String {
         IndexScan::Status(s) => format!("status = {}", quote_string(s.as_str())),
         IndexScan::Confidence(lo, hi) => format!("confidence {lo}..={hi}"),
         IndexScan::Word(w) => format!("word {}", quote_string(w)),
+        IndexScan::Passage {
+            source,
+            start,
+            end,
+            speaker,
+            ..
+        } => format!(
+            "passage {} bytes {start}..{end} speaker id {speaker}",
+            quote_string(source)
+        ),
     }
 }
 

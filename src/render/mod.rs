@@ -9,6 +9,7 @@
 mod citation;
 mod csv;
 mod detail;
+mod import;
 mod table;
 
 pub use crate::error::plural;
@@ -18,6 +19,7 @@ pub use crate::query::Value;
 use crate::query::{ClaimRow, Output, SourceRow, SpeakerRow};
 
 pub use citation::{checks_table, render_citation};
+pub use import::render_import;
 pub use table::render_table;
 
 /// Output formats.

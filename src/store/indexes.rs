@@ -20,6 +20,15 @@ pub struct IndexDef {
     pub field: &'static str,
     /// The key values (without the claim id) a claim has in this index.
     values: fn(&Claim) -> Vec<Vec<u8>>,
+    /// Whether a count per value is kept in `counts` (for planning). The
+    /// passage index, whose values are nearly all distinct and which no
+    /// query plans with, keeps none.
+    pub(crate) counted: bool,
+}
+
+/// Whether the index in `tree` keeps counts per value.
+pub(crate) fn is_counted(tree: T) -> bool {
+    INDEXES.iter().any(|d| d.tree == tree && d.counted)
 }
 
 impl IndexDef {
@@ -30,16 +39,18 @@ impl IndexDef {
 }
 
 /// Every secondary index.
-pub const INDEXES: [IndexDef; 7] = [
+pub const INDEXES: [IndexDef; 8] = [
     IndexDef {
         tree: T::IdxSpeaker,
         field: "speaker",
         values: |c| vec![KeyBuf::new().u64(c.speaker).finish()],
+        counted: true,
     },
     IndexDef {
         tree: T::IdxSource,
         field: "source",
         values: |c| vec![KeyBuf::new().str(&c.source).finish()],
+        counted: true,
     },
     IndexDef {
         tree: T::IdxOrigin,
@@ -50,16 +61,19 @@ pub const INDEXES: [IndexDef; 7] = [
                 .map(|o| KeyBuf::new().str(o).finish())
                 .collect()
         },
+        counted: true,
     },
     IndexDef {
         tree: T::IdxConfidence,
         field: "confidence",
         values: |c| vec![KeyBuf::new().u16(c.confidence.basis_points()).finish()],
+        counted: true,
     },
     IndexDef {
         tree: T::IdxStatus,
         field: "status",
         values: |c| vec![KeyBuf::new().u8(c.status as u8).finish()],
+        counted: true,
     },
     IndexDef {
         tree: T::IdxTag,
@@ -71,6 +85,7 @@ pub const INDEXES: [IndexDef; 7] = [
                 .map(|t| KeyBuf::new().str(&crate::cite::fold_key(t)).finish())
                 .collect()
         },
+        counted: true,
     },
     IndexDef {
         tree: T::IdxWord,
@@ -83,8 +98,41 @@ pub const INDEXES: [IndexDef; 7] = [
                 .map(|w| KeyBuf::new().str(w).finish())
                 .collect()
         },
+        counted: true,
+    },
+    IndexDef {
+        tree: T::IdxPassage,
+        field: "passage",
+        // Where an anchored claim's quote lies, and who says it: two
+        // claims with the same are one claim stored twice.
+        values: |c| {
+            vec![match &c.anchor {
+                Some(a) => passage_key(&c.source, a.start_byte, a.end_byte, c.speaker, None),
+                None => passage_key(&c.source, u64::MAX, u64::MAX, c.speaker, Some(&c.quote)),
+            }]
+        },
+        counted: false,
     },
 ];
+
+/// The passage index's value for a claim by `speaker` anchored at
+/// `start..end` of `source`. A claim that is not anchored (its source
+/// holds no text) has no span: its quote, folded and hashed, stands in.
+fn passage_key(
+    source: &str,
+    start: u64,
+    end: u64,
+    speaker: SpeakerId,
+    unanchored_quote: Option<&str>,
+) -> Vec<u8> {
+    let key = KeyBuf::new().str(source).u64(start).u64(end).u64(speaker);
+    match unanchored_quote {
+        Some(q) => key
+            .str(&crate::cite::sha256_hex(&crate::cite::fold_for_search(q)))
+            .finish(),
+        None => key.finish(),
+    }
+}
 
 /// Every index entry a claim has: (tree, key).
 pub(crate) fn index_entries(c: &Claim) -> Vec<(T, Vec<u8>)> {
@@ -135,6 +183,20 @@ pub enum IndexScan {
     Confidence(Confidence, Confidence),
     /// Claims whose quote holds this word (folded, as `contains` folds).
     Word(String),
+    /// Claims by a speaker anchored at a span of a source (or, for a
+    /// claim that is not anchored, with the same quote).
+    Passage {
+        /// The source's id.
+        source: String,
+        /// The anchored span's first byte.
+        start: u64,
+        /// One past its last byte.
+        end: u64,
+        /// The speaker.
+        speaker: SpeakerId,
+        /// For a claim without an anchor: its quote.
+        unanchored_quote: Option<String>,
+    },
 }
 
 impl IndexScan {
@@ -148,6 +210,7 @@ impl IndexScan {
             IndexScan::Tag(_) => T::IdxTag,
             IndexScan::Confidence(..) => T::IdxConfidence,
             IndexScan::Word(_) => T::IdxWord,
+            IndexScan::Passage { .. } => T::IdxPassage,
         };
         INDEXES
             .iter()
@@ -170,6 +233,16 @@ impl IndexScan {
             | IndexScan::Tag(s)
             | IndexScan::Word(s) => (KeyBuf::new().str(s).finish(), None),
             IndexScan::Status(s) => (KeyBuf::new().u8(*s as u8).finish(), None),
+            IndexScan::Passage {
+                source,
+                start,
+                end,
+                speaker,
+                unanchored_quote,
+            } => (
+                passage_key(source, *start, *end, *speaker, unanchored_quote.as_deref()),
+                None,
+            ),
             IndexScan::Confidence(low, high) => (
                 KeyBuf::new().u16(low.basis_points()).finish(),
                 Some(
@@ -205,6 +278,13 @@ mod tests {
             IndexScan::Status(Status::Verified),
             IndexScan::Tag("t".into()),
             IndexScan::Word("w".into()),
+            IndexScan::Passage {
+                source: "s".into(),
+                start: 1,
+                end: 2,
+                speaker: 3,
+                unanchored_quote: None,
+            },
             IndexScan::Confidence(
                 Confidence::from_basis_points(1),
                 Confidence::from_basis_points(2),

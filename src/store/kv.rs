@@ -36,10 +36,13 @@ pub(crate) enum T {
     Counts,
     /// The words of quotes (after the tree numbers the counts keys use).
     IdxWord,
+    /// Each anchored claim's passage: source, span and speaker, so that
+    /// the same claim is not stored twice.
+    IdxPassage,
 }
 
 /// Every tree, in [`T`] order.
-pub(crate) const TREES: [T; 14] = [
+pub(crate) const TREES: [T; 15] = [
     T::Meta,
     T::Claims,
     T::Sources,
@@ -54,6 +57,7 @@ pub(crate) const TREES: [T; 14] = [
     T::IdxTag,
     T::Counts,
     T::IdxWord,
+    T::IdxPassage,
 ];
 
 impl T {
@@ -74,6 +78,7 @@ impl T {
             "idx_tag",
             "counts",
             "idx_word",
+            "idx_passage",
         ][self as usize]
     }
 }

@@ -237,6 +237,9 @@ impl<'b> RecordWriter<'b> {
 
     /// Keeps the per-value count of an index entry added (+1) or removed (-1).
     fn count_entry(&mut self, tree: T, entry: &[u8], delta: i64) -> Result<()> {
+        if !super::indexes::is_counted(tree) {
+            return Ok(());
+        }
         let key = count_key_of_entry(tree, entry);
         let now: u64 = match self.records.kv.get(T::Counts, &key)? {
             Some(v) => codec::decode(&v, "index count")?,

@@ -457,7 +457,7 @@ fn derive(claims: &HashMap<u64, Claim>, speakers: &HashMap<u64, Speaker>) -> Der
         }
     }
     let mut counts = HashMap::new();
-    for (def, keys) in INDEXES.iter().zip(&index) {
+    for (def, keys) in INDEXES.iter().zip(&index).filter(|(d, _)| d.counted) {
         for key in keys {
             *counts.entry(count_key_of_entry(def.tree, key)).or_insert(0) += 1;
         }

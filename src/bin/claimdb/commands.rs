@@ -1,5 +1,5 @@
 //! The commands that are not statements of the query language: `locate`,
-//! `check` and `update-source`. Each prints its result on stdout and its
+//! `check`, `update-source`, `import` and `export`. Each prints its result on stdout and its
 //! errors on stderr, and returns whether it succeeded.
 
 use std::path::Path;
@@ -199,5 +199,47 @@ fn print_report(
                 Session::width()
             )
         );
+    }
+}
+
+/// `claimdb import FILE...`: true when no row was refused.
+pub fn import(
+    session: &Session,
+    files: &[std::path::PathBuf],
+    options: &claimdb::import::ImportOptions,
+) -> bool {
+    match session.db.import(files, options) {
+        Ok(report) => {
+            let text = claimdb::render::render_import(&report, session.format);
+            print!("{text}");
+            if !text.ends_with('\n') {
+                println!();
+            }
+            !report.refused()
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            false
+        }
+    }
+}
+
+/// `claimdb export --format dump`: the whole database on standard output.
+pub fn dump(session: &Session) -> bool {
+    let view = match session.db.view() {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return false;
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match claimdb::export::write_dump(&*view, &mut out) {
+        Ok(_) => true,
+        Err(e) => {
+            eprintln!("error: {e}");
+            false
+        }
     }
 }

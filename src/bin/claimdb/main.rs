@@ -222,6 +222,54 @@ enum Command {
         #[command(flatten)]
         output: FormatArgs,
     },
+    /// Import sources, speakers and claims from JSON Lines or CSV files.
+    ///
+    /// Each line of a JSON Lines file is an object with a "type" of
+    /// "source", "speaker" or "claim" and that record's fields (a source's
+    /// text inline as "text", or in a file named by "text_file", relative to
+    /// the import file). A CSV file has a header row naming the fields, an
+    /// optional "type" column (claim when absent), and lists separated by
+    /// ";". Records may come in any order. Every claim is citation-checked.
+    /// All or nothing: one refused row and nothing is written (--partial
+    /// writes the good rows). A row already stored is unchanged, so
+    /// importing a file twice changes nothing. Prints the rows that were
+    /// not simply added, each with FILE:LINE, and a summary; exit code 1
+    /// when any row was refused. Reads what `export --format dump` writes.
+    #[command(
+        after_help = "Example:\n  claimdb import corpus/sources.jsonl corpus/claims.csv --dry-run"
+    )]
+    Import {
+        /// JSON Lines (.jsonl, .ndjson, .json) or CSV (.csv) files.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+        /// The files' format, when their names do not tell it.
+        #[arg(long, value_enum)]
+        input_format: Option<InputFormatArg>,
+        /// Write the good rows even when some are refused.
+        #[arg(long)]
+        partial: bool,
+        /// Check everything and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
+    },
+    /// Write the whole database to standard output, for backup or transfer.
+    ///
+    /// The dump is JSON Lines: a header naming the format, then every
+    /// source with its text, every speaker and every claim, with where
+    /// each quote is anchored; `claimdb import` reads it back into an
+    /// equal database.
+    #[command(after_help = "Example:\n  claimdb export > corpus-backup.jsonl")]
+    Export {
+        /// What to write.
+        #[arg(long = "format", value_enum, default_value = "dump")]
+        export_format: ExportFormatArg,
+        #[command(flatten)]
+        database: DbArgs,
+    },
     /// Replace a source's text with a file's and re-anchor its claims.
     ///
     /// In one transaction: claims whose quote is still in the new text get
@@ -241,6 +289,22 @@ enum Command {
         #[command(flatten)]
         output: FormatArgs,
     },
+}
+
+/// The format of an import file.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum InputFormatArg {
+    /// One JSON object per line.
+    Jsonl,
+    /// A header row, then one record per row.
+    Csv,
+}
+
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormatArg {
+    /// The whole database as JSON Lines that `claimdb import` reads back.
+    Dump,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -317,8 +381,16 @@ fn main() -> ExitCode {
             }
             | Command::UpdateSource {
                 database, output, ..
+            }
+            | Command::Import {
+                database, output, ..
             },
         ) => (database.clone(), output.clone(), ScriptArgs::default()),
+        Some(Command::Export { database, .. }) => (
+            database.clone(),
+            FormatArgs::default(),
+            ScriptArgs::default(),
+        ),
         Some(Command::Locate { output, .. }) => {
             (DbArgs::default(), output.clone(), ScriptArgs::default())
         }
@@ -413,6 +485,29 @@ fn main() -> ExitCode {
         (Some(Command::UpdateSource { id, file, .. }), _) => {
             commands::update_source(&session, &id, &file)
         }
+        (
+            Some(Command::Import {
+                files,
+                input_format,
+                partial,
+                dry_run,
+                ..
+            }),
+            _,
+        ) => {
+            let options = claimdb::import::ImportOptions {
+                format: input_format.map(|f| match f {
+                    InputFormatArg::Jsonl => claimdb::import::InputFormat::Jsonl,
+                    InputFormatArg::Csv => claimdb::import::InputFormat::Csv,
+                }),
+                partial,
+                dry_run,
+            };
+            commands::import(&session, &files, &options)
+        }
+        (Some(Command::Export { export_format, .. }), _) => match export_format {
+            ExportFormatArg::Dump => commands::dump(&session),
+        },
         (None, None) if std::io::stdin().is_terminal() => repl::run(&mut session),
         (None, None) => run_stdin(&mut session),
     };

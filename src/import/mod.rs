@@ -1,0 +1,234 @@
+//! Taking a corpus in: sources, speakers and claims from JSON Lines and CSV
+//! files, every claim citation-checked, with a report row by row.
+//!
+//! The life of an import: every file is read into rows first (`read.rs`),
+//! each a record or the reason its line is not one, with its FILE:LINE.
+//! Then one write transaction applies the rows through the same checked
+//! [`Writer`] as every other write, sources first, then speakers, then
+//! claims, so records may come in any order. A row that is already stored
+//! is `unchanged` (a re-import changes nothing; a claim with the same
+//! speaker, source and anchored passage as a stored one is that claim); a
+//! row that breaks a rule is `refused`, with the reason and, for a quote
+//! that is not in its source, the closest passage and what differs.
+//!
+//! All or nothing by default: one refused row and the transaction is
+//! dropped, so the database is as it was. [`ImportOptions::partial`] keeps
+//! the good rows; [`ImportOptions::dry_run`] checks everything and drops
+//! the transaction even so. The source texts are folded once per import
+//! (the writer's cache of folded texts), not once per claim.
+
+mod read;
+mod report;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub use read::{InputFormat, Record, Row};
+pub use report::{ImportReport, Outcome, RowReport};
+
+use crate::db::{Db, Writer};
+use crate::error::{Error, Result};
+use crate::model::{NewSource, NewSpeaker};
+use crate::store::FORMAT_VERSION;
+
+/// How an import runs.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The files' format; `None` tells it from each file's extension.
+    pub format: Option<InputFormat>,
+    /// Write the good rows even when some are refused.
+    pub partial: bool,
+    /// Check everything, write nothing.
+    pub dry_run: bool,
+}
+
+impl Db {
+    /// Imports `files` (see the module documentation). An error means a
+    /// file could not be read, or the database failed: nothing was written.
+    /// Refused rows are not errors: they are in the report.
+    pub fn import(&self, files: &[PathBuf], options: &ImportOptions) -> Result<ImportReport> {
+        let started = Instant::now();
+        let mut rows = Vec::new();
+        for file in files {
+            rows.extend(read::read_file(file, options.format)?);
+        }
+        let mut reports: Vec<Option<RowReport>> = vec![None; rows.len()];
+        let result = self.write(|w| {
+            for pass in ["dump", "source", "speaker", "claim"] {
+                for (row, report) in rows.iter().zip(reports.iter_mut()) {
+                    let kind = row.record.as_ref().map_or("row", Record::kind);
+                    if kind == pass || (pass == "dump" && row.record.is_err()) {
+                        *report = Some(apply(w, row)?);
+                    }
+                }
+            }
+            let refused = reports
+                .iter()
+                .flatten()
+                .any(|r| r.outcome == Outcome::Refused);
+            if options.dry_run || (refused && !options.partial) {
+                // Dropping the transaction is how nothing gets written.
+                return Err(Error::Cancelled);
+            }
+            Ok(())
+        });
+        let written = match result {
+            Ok(()) => true,
+            Err(Error::Cancelled) => false,
+            Err(e) => return Err(e),
+        };
+        Ok(ImportReport {
+            rows: reports.into_iter().flatten().collect(),
+            written,
+            dry_run: options.dry_run,
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+}
+
+/// Applies one row; an error is the database's, not the row's.
+fn apply(w: &mut Writer, row: &Row) -> Result<RowReport> {
+    let mut report = RowReport {
+        file: row.file.clone(),
+        line: row.line,
+        kind: row.kind,
+        outcome: Outcome::Refused,
+        id: None,
+        message: None,
+        findings: Vec::new(),
+    };
+    let record = match &row.record {
+        Ok(r) => r,
+        Err(why) => {
+            report.message = Some(why.clone());
+            return Ok(report);
+        }
+    };
+    let done = match record {
+        Record::DumpHeader(version) if *version == FORMAT_VERSION => Ok((
+            Outcome::Unchanged,
+            format!("a dump of format {version}"),
+            None,
+        )),
+        Record::DumpHeader(version) => Err(Error::invalid(
+            "dump",
+            format!(
+                "written in format {version}; this claimdb reads dumps of format {FORMAT_VERSION}"
+            ),
+        )),
+        Record::Source(s) => source(w, s).map(|(o, m)| (o, m, Some(s.id.clone()))),
+        Record::Speaker(s) => speaker(w, s).map(|(o, m)| (o, m, Some(s.name.clone()))),
+        Record::Claim(c, hint) => match w.add_claim_at(c, hint.as_ref()) {
+            Ok((claim, _)) => Ok((Outcome::Added, String::new(), Some(claim.id.to_string()))),
+            Err(Error::DuplicateClaim { existing }) => Ok((
+                Outcome::Unchanged,
+                format!(
+                    "already stored as claim {existing} (the same speaker, source and passage)"
+                ),
+                Some(existing.to_string()),
+            )),
+            Err(e) => Err(e),
+        },
+    };
+    match done {
+        Ok((outcome, message, id)) => {
+            report.outcome = outcome;
+            report.id = id;
+            report.message = (!message.is_empty()).then_some(message);
+        }
+        Err(Error::Citation(c)) => {
+            report.message = Some(format!(
+                "the quote is not in source {}: {}",
+                crate::error::quoted(&c.source),
+                c.citation.verdict.as_str()
+            ));
+            report.findings = c.citation.findings();
+            if let Some(at) = &c.citation.location {
+                report.findings.insert(
+                    0,
+                    format!(
+                        "closest passage, at {}:{}: {}",
+                        at.line,
+                        at.column,
+                        crate::error::quoted(&at.text)
+                    ),
+                );
+            }
+        }
+        Err(e) if is_row_error(&e) => report.message = Some(e.to_string()),
+        Err(e) => return Err(e),
+    }
+    Ok(report)
+}
+
+/// Errors that refuse one row; any other stops the import.
+fn is_row_error(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Invalid { .. } | Error::NotFound { .. } | Error::Duplicate { .. }
+    )
+}
+
+/// A source: added, unchanged when stored the same, refused when stored
+/// differently (its text is changed with `update-source`, which re-anchors
+/// its claims).
+fn source(w: &mut Writer, new: &NewSource) -> Result<(Outcome, String)> {
+    let Some(stored) = w.view().source(&new.id)? else {
+        w.add_source(new)?;
+        return Ok((Outcome::Added, String::new()));
+    };
+    let same_text = stored.sha256 == new.text.as_deref().map(crate::cite::sha256_hex);
+    let same_fields = stored.title == new.title.trim()
+        && stored.author == new.author
+        && stored.publisher == new.publisher
+        && stored.date == new.date
+        && new.kind.is_none_or(|k| k == stored.kind)
+        && stored.url == new.url
+        && stored.notes == new.notes;
+    if same_text && same_fields {
+        return Ok((Outcome::Unchanged, "already stored".into()));
+    }
+    Err(Error::invalid(
+        "source",
+        format!(
+            "{} is already stored with a different {}; change a source's text with `claimdb update-source`",
+            crate::error::quoted(&new.id),
+            if same_text { "title or metadata" } else { "text" }
+        ),
+    ))
+}
+
+/// A speaker: added; unchanged when stored by that name; updated with the
+/// aliases it did not have.
+fn speaker(w: &mut Writer, new: &NewSpeaker) -> Result<(Outcome, String)> {
+    let Some(id) = w.view().speaker_by_name(&new.name)? else {
+        w.add_speaker(new)?;
+        return Ok((Outcome::Added, String::new()));
+    };
+    let stored = w
+        .view()
+        .speaker(id)?
+        .ok_or_else(|| Error::Corrupt(format!("speaker name {:?} names no speaker", new.name)))?;
+    let mut added = Vec::new();
+    for alias in &new.aliases {
+        if w.view().speaker_by_name(alias)?.is_none() {
+            w.add_alias(alias, &stored.name)?;
+            added.push(crate::error::quoted(alias));
+        }
+    }
+    if added.is_empty() {
+        Ok((
+            Outcome::Unchanged,
+            format!("already stored as speaker {}", stored.id),
+        ))
+    } else {
+        Ok((
+            Outcome::Updated,
+            format!(
+                "speaker {} gained the aliases {}",
+                stored.id,
+                added.join(", ")
+            ),
+        ))
+    }
+}

@@ -1,0 +1,422 @@
+//! Reading import files into records, each with the file and line it came from.
+//!
+//! Two formats carry the same records. JSON Lines: one object per line
+//! with a `type` of `source`, `speaker` or `claim` (and a `dump` header
+//! line in a file `claimdb export --format dump` wrote). CSV: a header row
+//! naming the fields, an optional `type` column (`claim` when absent),
+//! lists (`aliases`, `tags`) separated by `;`. A CSV row becomes the same
+//! JSON object a JSON line would be and is read by the same code, so the
+//! two formats accept and refuse exactly the same things.
+//!
+//! Nothing here touches the database: a bad line is a refused row with its
+//! FILE:LINE, and a file that cannot be read at all is an error.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::cite::Hint;
+use crate::error::quoted;
+use crate::error::{Error, Result};
+use crate::limits::MAX_SOURCE_TEXT_BYTES;
+use crate::model::{NewClaim, NewSource, NewSpeaker, SourceKind};
+
+/// The format of an import file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// A header row, then one record per row.
+    Csv,
+}
+
+impl InputFormat {
+    /// The format a file's extension names: `.jsonl`, `.ndjson`, `.json`
+    /// (JSON Lines), `.csv`.
+    pub fn of_path(path: &Path) -> Option<InputFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
+            "csv" => Some(InputFormat::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// One record of an import, and where it was read.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The file, as given.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// "source", "speaker", "claim", "dump", or "row" when the line does
+    /// not say.
+    pub kind: &'static str,
+    /// The record, or why the line is not one.
+    pub record: std::result::Result<Record, String>,
+}
+
+/// What a row holds.
+#[derive(Debug, Clone)]
+pub enum Record {
+    /// A source, with its text when held.
+    Source(NewSource),
+    /// A speaker.
+    Speaker(NewSpeaker),
+    /// A claim, and where its quote was anchored when it came from a dump.
+    Claim(NewClaim, Option<Hint>),
+    /// A dump's first line: the format it was written in.
+    DumpHeader(u32),
+}
+
+impl Record {
+    /// "source", "speaker", "claim", "dump".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Record::Source(_) => "source",
+            Record::Speaker(_) => "speaker",
+            Record::Claim(..) => "claim",
+            Record::DumpHeader(_) => "dump",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Line {
+    Source(SourceLine),
+    Speaker(SpeakerLine),
+    Claim(ClaimLine),
+    Dump(DumpLine),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceLine {
+    id: String,
+    title: String,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    publisher: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    kind: Option<SourceKind>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    notes: Option<String>,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    text_file: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpeakerLine {
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClaimLine {
+    speaker: String,
+    source: String,
+    #[serde(default)]
+    origin: Option<String>,
+    quote: String,
+    statement: String,
+    confidence: f64,
+    rationale: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    /// Text just before the passage (a dump writes it, to anchor a
+    /// repeated passage where it was).
+    #[serde(default)]
+    prefix: Option<String>,
+    #[serde(default)]
+    suffix: Option<String>,
+    #[serde(default)]
+    position: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DumpLine {
+    format_version: u32,
+    #[serde(default)]
+    #[allow(dead_code)]
+    claimdb: Option<String>,
+}
+
+/// Reads one import file into rows. A file that cannot be opened, or
+/// whose format is unknown, is an error; a bad line is a refused row.
+pub fn read_file(path: &Path, format: Option<InputFormat>) -> Result<Vec<Row>> {
+    let shown = path.display().to_string();
+    let format = format
+        .or_else(|| InputFormat::of_path(path))
+        .ok_or_else(|| {
+            Error::invalid(
+                "import file",
+                format!(
+                "{shown}: cannot tell its format from the name; use --input-format jsonl or csv"
+            ),
+            )
+        })?;
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let objects = match format {
+        InputFormat::Jsonl => jsonl_objects(&bytes),
+        InputFormat::Csv => csv_objects(&bytes),
+    };
+    Ok(objects
+        .into_iter()
+        .map(|(line, object)| Row {
+            file: shown.clone(),
+            line,
+            kind: object.as_ref().map_or("row", kind_of),
+            record: object.and_then(|o| record(o, &folder)),
+        })
+        .collect())
+}
+
+/// The kind a JSON object says it is.
+fn kind_of(object: &Value) -> &'static str {
+    match object.get("type").and_then(Value::as_str) {
+        Some("source") => "source",
+        Some("speaker") => "speaker",
+        Some("claim") => "claim",
+        Some("dump") => "dump",
+        _ => "row",
+    }
+}
+
+/// The JSON objects of a JSON Lines file, by line; blank lines are skipped.
+fn jsonl_objects(bytes: &[u8]) -> Vec<(usize, std::result::Result<Value, String>)> {
+    let mut out = Vec::new();
+    for (n, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line = n + 1;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let text = match std::str::from_utf8(raw) {
+            Ok(t) => t,
+            Err(e) => {
+                out.push((
+                    line,
+                    Err(format!("invalid UTF-8 at column {}", e.valid_up_to() + 1)),
+                ));
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let parsed = serde_json::from_str::<Value>(text).map_err(|e| {
+            format!(
+                "invalid JSON at column {}: {}",
+                e.column(),
+                without_position(&e)
+            )
+        });
+        out.push((line, parsed));
+    }
+    out
+}
+
+/// The rows of a CSV file as JSON objects, by line.
+fn csv_objects(bytes: &[u8]) -> Vec<(usize, std::result::Result<Value, String>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes);
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return vec![(1, Err(csv_error(&e)))],
+    };
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() as usize;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(line, |p| p.line() as usize);
+                out.push((line, csv_object(&headers, &record)));
+            }
+            Err(e) => {
+                let at = e.position().map_or(line, |p| p.line() as usize);
+                out.push((at, Err(csv_error(&e))));
+                // A row that is not UTF-8 or has the wrong number of
+                // fields: go on with the next one.
+                if !matches!(
+                    e.kind(),
+                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
+                ) {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn csv_error(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 in field {}", err.field() + 1),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields where the header has {expected_len}"),
+        _ => e.to_string(),
+    }
+}
+
+/// A CSV row as the JSON object a JSON line would be: empty cells left
+/// out, numbers where a number is expected, lists split at `;`.
+fn csv_object(
+    headers: &csv::StringRecord,
+    row: &csv::StringRecord,
+) -> std::result::Result<Value, String> {
+    let mut object = Map::new();
+    for (name, cell) in headers.iter().zip(row.iter()) {
+        let name = name.trim();
+        if cell.is_empty() {
+            continue;
+        }
+        let value = match name {
+            "confidence" | "position" => match cell.trim().parse::<f64>() {
+                Ok(n) if !n.is_finite() => {
+                    return Err(format!("invalid {name}: {} is outside 0..=1", cell.trim()))
+                }
+                Ok(n) if name == "position" && n >= 0.0 && n.fract() == 0.0 => {
+                    Value::from(n as u64)
+                }
+                Ok(n) if name == "confidence" => {
+                    serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+                }
+                // Not a number: the record's reader says what was expected.
+                _ => Value::String(cell.to_string()),
+            },
+            "aliases" | "tags" => Value::Array(
+                cell.split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| Value::String(s.to_string()))
+                    .collect(),
+            ),
+            _ => Value::String(cell.to_string()),
+        };
+        object.insert(name.to_string(), value);
+    }
+    object
+        .entry("type")
+        .or_insert_with(|| Value::String("claim".into()));
+    Ok(Value::Object(object))
+}
+
+/// serde_json's message without its " at line L column C" (the report
+/// gives FILE:LINE itself).
+fn without_position(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message,
+    }
+}
+
+fn record(object: Value, folder: &Path) -> std::result::Result<Record, String> {
+    if !object.is_object() {
+        return Err("a record must be a JSON object".into());
+    }
+    if object.get("type").is_none() {
+        return Err("missing field `type` (source, speaker or claim)".into());
+    }
+    let line: Line = serde_json::from_value(object).map_err(|e| without_position(&e))?;
+    Ok(match line {
+        Line::Source(s) => {
+            let text = match (s.text, s.text_file) {
+                (Some(_), Some(_)) => {
+                    return Err("a source has `text` or `text_file`, not both".into())
+                }
+                (Some(text), None) => Some(text),
+                (None, Some(file)) => Some(read_text_file(&folder.join(&file), &file)?),
+                (None, None) => None,
+            };
+            Record::Source(NewSource {
+                id: s.id,
+                title: s.title,
+                author: s.author,
+                publisher: s.publisher,
+                date: s.date,
+                kind: s.kind,
+                url: s.url,
+                notes: s.notes,
+                text,
+            })
+        }
+        Line::Speaker(s) => Record::Speaker(NewSpeaker {
+            name: s.name,
+            aliases: s.aliases,
+            description: s.description,
+        }),
+        Line::Claim(c) => {
+            let hint =
+                (c.prefix.is_some() || c.suffix.is_some() || c.position.is_some()).then(|| Hint {
+                    prefix: c.prefix.unwrap_or_default(),
+                    suffix: c.suffix.unwrap_or_default(),
+                    start_byte: c.position,
+                });
+            Record::Claim(
+                NewClaim {
+                    speaker: c.speaker,
+                    source: c.source,
+                    origin: c.origin,
+                    quote: c.quote,
+                    statement: c.statement,
+                    confidence: c.confidence,
+                    rationale: c.rationale,
+                    tags: c.tags,
+                },
+                hint,
+            )
+        }
+        Line::Dump(d) => Record::DumpHeader(d.format_version),
+    })
+}
+
+/// A source's text named by `text_file`: a UTF-8 file within the size
+/// limit ([`crate::limits::read_text_file`]), and not binary.
+fn read_text_file(path: &Path, as_given: &str) -> std::result::Result<String, String> {
+    let text = crate::limits::read_text_file(path, MAX_SOURCE_TEXT_BYTES).map_err(|e| match e {
+        Error::Io { source, .. } => {
+            format!("text_file {}: {}", quoted(as_given), io_reason(&source))
+        }
+        other => format!("text_file {}: {other}", quoted(as_given)),
+    })?;
+    if text.contains('\0') {
+        return Err(format!(
+            "text_file {} is binary (it holds NUL bytes), not text",
+            quoted(as_given)
+        ));
+    }
+    Ok(text)
+}
+
+/// What an OS error on a file means, in words.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::Other => e.to_string(),
+        _ => e.to_string(),
+    }
+}

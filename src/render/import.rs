@@ -1,0 +1,82 @@
+//! An import's report, as people and programs read it.
+
+use std::fmt::Write as _;
+
+use super::Format;
+use crate::error::plural;
+use crate::import::{ImportReport, Outcome};
+
+/// Renders an import report: for people, every row that was not simply
+/// added (with its FILE:LINE) and a summary; for programs (`json`,
+/// `jsonl`), every row.
+pub fn render_import(report: &ImportReport, format: Format) -> String {
+    if matches!(format, Format::Json | Format::Jsonl) {
+        return serde_json::to_string_pretty(report).unwrap_or_default();
+    }
+    let mut out = String::new();
+    // Rows already stored are counted, not listed: a re-import of a
+    // large file would list every row.
+    let listed = |o: Outcome| matches!(o, Outcome::Refused | Outcome::Updated);
+    for row in report.rows.iter().filter(|r| listed(r.outcome)) {
+        let _ = write!(
+            out,
+            "{}:{}: {} {}",
+            row.file,
+            row.line,
+            row.kind,
+            row.outcome.as_str()
+        );
+        if let Some(m) = &row.message {
+            let _ = write!(out, ": {m}");
+        }
+        out.push('\n');
+        for f in &row.findings {
+            let _ = writeln!(out, "    {f}");
+        }
+    }
+    out.push_str(&summary(report));
+    out
+}
+
+/// One line: what was (or, in a dry run or a refused import, would have
+/// been) written, what was already there, what was refused.
+pub fn summary(report: &ImportReport) -> String {
+    let added: Vec<String> = ["source", "speaker", "claim"]
+        .iter()
+        .map(|kind| plural(report.count_of(kind, Outcome::Added) as u64, kind))
+        .collect();
+    let mut line = if report.written {
+        format!("imported: {} added", added.join(", "))
+    } else if report.dry_run {
+        format!(
+            "dry run, nothing written: {} would be added",
+            added.join(", ")
+        )
+    } else {
+        format!(
+            "nothing written, a refused row stops the whole import (--partial writes the good rows): {} would be added",
+            added.join(", ")
+        )
+    };
+    for outcome in [Outcome::Updated, Outcome::Unchanged, Outcome::Refused] {
+        let n = report
+            .rows
+            .iter()
+            .filter(|r| r.outcome == outcome && r.kind != "dump")
+            .count();
+        if n > 0 {
+            let _ = write!(line, ", {n} {}", outcome.as_str());
+        }
+    }
+    let _ = write!(line, "; {:.2} s", report.seconds);
+    let added = report.count(Outcome::Added);
+    if added > 0 {
+        let _ = write!(
+            line,
+            ", {:.0} rows/s",
+            added as f64 / report.seconds.max(1e-9)
+        );
+    }
+    line.push('\n');
+    line
+}

@@ -1,0 +1,389 @@
+//! Import and the dump: a dump imported into an empty database gives an
+//! equal database (the seed, and a generated corpus with repeated
+//! passages); importing twice changes nothing; a claim stored twice is
+//! refused; and every kind of bad file gets its FILE:LINE and a clear
+//! message and leaves the database as it was (a table: a new case is a row).
+
+use std::path::{Path, PathBuf};
+
+use claimdb::import::{ImportOptions, ImportReport, InputFormat, Outcome};
+use claimdb::model::{NewClaim, NewSource, NewSpeaker};
+use claimdb::{Db, OpenOptions};
+
+mod support;
+
+fn dump_of(db: &Db) -> String {
+    let mut out = Vec::new();
+    claimdb::export::write_dump(&*db.view().unwrap(), &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn empty(dir: &Path, name: &str) -> Db {
+    Db::open_with(dir.join(name), OpenOptions::new().seed(false)).unwrap()
+}
+
+fn import(db: &Db, files: &[PathBuf], options: &ImportOptions) -> ImportReport {
+    db.import(files, options).unwrap()
+}
+
+/// The records a database holds, every field, ids included.
+fn contents(
+    db: &Db,
+) -> (
+    Vec<claimdb::model::Source>,
+    Vec<claimdb::model::Speaker>,
+    Vec<claimdb::model::Claim>,
+    Vec<Option<String>>,
+) {
+    let view = db.view().unwrap();
+    let sources = view.sources().unwrap();
+    let texts = sources
+        .iter()
+        .map(|s| view.source_text(&s.id).unwrap())
+        .collect();
+    let claims = view.claims().collect::<Result<Vec<_>, _>>().unwrap();
+    (sources, view.speakers().unwrap(), claims, texts)
+}
+
+fn round_trip(original: &Db, dir: &Path) {
+    let dump = dump_of(original);
+    let file = dir.join("dump.jsonl");
+    std::fs::write(&file, &dump).unwrap();
+    let copy = empty(dir, "copy.db");
+    let report = import(
+        &copy,
+        std::slice::from_ref(&file),
+        &ImportOptions::default(),
+    );
+    assert!(
+        report.written && !report.refused(),
+        "{:?}",
+        report
+            .rows
+            .iter()
+            .filter(|r| r.outcome == Outcome::Refused)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        contents(&copy),
+        contents(original),
+        "every field survives the round trip"
+    );
+    assert_eq!(dump_of(&copy), dump, "the copy dumps to the same bytes");
+    // And importing the dump again changes nothing.
+    let again = import(&copy, &[file], &ImportOptions::default());
+    assert_eq!(again.count(Outcome::Added), 0);
+    assert_eq!(dump_of(&copy), dump);
+}
+
+#[test]
+fn the_seed_survives_a_dump_and_an_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = Db::open(dir.path().join("seed.db")).unwrap();
+    assert_eq!(seed.view().unwrap().claim_count().unwrap(), 61);
+    round_trip(&seed, dir.path());
+}
+
+/// A generated corpus: several sources whose sentences repeat, so quotes
+/// occur more than once and the dump's anchors must pick the same one.
+#[test]
+fn a_generated_corpus_with_repeated_passages_survives_a_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = empty(dir.path(), "gen.db");
+    let sentences = [
+        "The river is rising.",
+        "The levee will not hold.",
+        "We moved 4,000 sandbags overnight.",
+        "Nobody was hurt.",
+    ];
+    db.write(|w| {
+        for s in 0..4 {
+            let text: String = (0..30)
+                .map(|k| format!("{} ", sentences[(k + s) % 4]))
+                .collect();
+            w.add_source(&NewSource {
+                id: format!("report-{s}"),
+                title: format!("Report {s}"),
+                text: Some(text),
+                ..Default::default()
+            })?;
+        }
+        w.add_source(&NewSource {
+            id: "no-text".into(),
+            title: "A meeting".into(),
+            ..Default::default()
+        })?;
+        for p in 0..5 {
+            w.add_speaker(&NewSpeaker {
+                name: format!("Person {p}"),
+                aliases: vec![format!("P{p}")],
+                description: Some("an engineer".into()),
+            })?;
+        }
+        let mut n = 0;
+        for s in 0..4 {
+            for (k, sentence) in sentences.iter().enumerate() {
+                // The same sentence, anchored at different occurrences by a hint.
+                for occurrence in 0..3usize {
+                    let claim = NewClaim {
+                        speaker: format!("Person {}", (n % 5)),
+                        source: format!("report-{s}"),
+                        origin: Some("no-text".into()),
+                        quote: sentence.to_string(),
+                        statement: format!("statement {n}"),
+                        confidence: (n % 10) as f64 / 10.0,
+                        rationale: "generated".into(),
+                        tags: vec![format!("t{k}")],
+                    };
+                    let hint = claimdb::cite::Hint {
+                        start_byte: Some(occurrence * 200 + k),
+                        ..Default::default()
+                    };
+                    match w.add_claim_at(&claim, Some(&hint)) {
+                        Ok(_) | Err(claimdb::Error::DuplicateClaim { .. }) => {}
+                        Err(e) => return Err(e),
+                    }
+                    n += 1;
+                }
+            }
+        }
+        w.add_claim(&NewClaim {
+            speaker: "P1".into(),
+            source: "no-text".into(),
+            origin: None,
+            quote: "anything".into(),
+            statement: "unverified".into(),
+            confidence: 0.5,
+            rationale: "no text".into(),
+            tags: vec![],
+        })?;
+        Ok(())
+    })
+    .unwrap();
+    let claims = db.view().unwrap().claim_count().unwrap();
+    assert!(claims > 40, "{claims} claims");
+    round_trip(&db, dir.path());
+}
+
+#[test]
+fn a_claim_stored_twice_is_refused_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let first = db.claim(1).unwrap().unwrap();
+    let speaker = db.speaker(first.speaker).unwrap().unwrap();
+    let again = NewClaim {
+        speaker: speaker.name.clone(),
+        source: first.source.clone(),
+        origin: None,
+        quote: first.quote.clone(),
+        statement: "the same claim, said again".into(),
+        confidence: 0.5,
+        rationale: "a second curator".into(),
+        tags: vec![],
+    };
+    match db.add_claim(&again) {
+        Err(claimdb::Error::DuplicateClaim { existing: 1 }) => {}
+        other => panic!("{other:?}"),
+    }
+    drop(db);
+    // In the language too.
+    let out = support::command(&dir.path().join("seed.db"))
+        .args(["query", &format!("add claim with speaker = {:?}, source = {:?}, quote = {:?}, statement = \"again\", confidence = 0.5, rationale = \"x\"", speaker.name, first.source, first.quote)])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("already stored as claim 1"), "{stderr}");
+}
+
+/// One bad file per row: its name, its bytes, the line and the words the
+/// refusal must have. The database is the seed, and stays as it was.
+#[test]
+fn bad_files_are_refused_with_file_and_line_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let before = dump_of(&db);
+    std::fs::create_dir(dir.path().join("a-folder")).unwrap();
+    std::fs::write(dir.path().join("binary.txt"), b"text\0with a NUL").unwrap();
+    std::fs::write(dir.path().join("latin1.txt"), b"caf\xe9").unwrap();
+    let big = std::fs::File::create(dir.path().join("big.txt")).unwrap();
+    big.set_len(claimdb::limits::MAX_SOURCE_TEXT_BYTES as u64 + 1)
+        .unwrap();
+    let claim = r#"{"type":"claim","speaker":"White","source":"fp-lazarus-review","quote":"Remember the 11th of September 2001.","statement":"s","confidence":0.5,"rationale":"r"}"#;
+    let rows: &[(&str, &[u8], usize, &str)] = &[
+        ("json.jsonl", b"{\"type\":\"claim\",\n", 1, "invalid JSON at column"),
+        ("utf8.jsonl", b"\n{\"type\":\"speaker\",\"name\":\"caf\xe9\"}\n", 2, "invalid UTF-8 at column 30"),
+        ("no-type.jsonl", b"{\"name\":\"X\"}", 1, "missing field `type`"),
+        ("kind.jsonl", b"{\"type\":\"person\",\"name\":\"X\"}", 1, "unknown variant `person`"),
+        ("field.jsonl", b"{\"type\":\"speaker\",\"name\":\"X\",\"nickname\":\"Y\"}", 1, "unknown field `nickname`"),
+        ("missing.jsonl", b"{\"type\":\"claim\",\"speaker\":\"White\",\"source\":\"fp-lazarus-review\",\"statement\":\"s\",\"confidence\":0.5,\"rationale\":\"r\"}", 1, "missing field `quote`"),
+        ("wrong-type.jsonl", br#"{"type":"claim","speaker":"White","source":"fp-lazarus-review","quote":"q","statement":"s","confidence":"high","rationale":"r"}"#, 1, "invalid type: string \"high\", expected f64"),
+        ("range.jsonl", br#"{"type":"claim","speaker":"White","source":"fp-lazarus-review","quote":"Remember the 11th of September 2001.","statement":"s","confidence":1.5,"rationale":"r"}"#, 1, "1.5 is outside 0..=1"),
+        ("nan.csv", b"speaker,source,quote,statement,confidence,rationale\nWhite,fp-lazarus-review,Remember the 11th of September 2001.,s,NaN,r\n", 2, "NaN is outside 0..=1"),
+        ("no-source.jsonl", br#"{"type":"claim","speaker":"White","source":"nope","quote":"q","statement":"s","confidence":0.5,"rationale":"r"}"#, 1, "no source \"nope\""),
+        ("no-speaker.jsonl", br#"{"type":"claim","speaker":"Nobody Known","source":"fp-lazarus-review","quote":"q","statement":"s","confidence":0.5,"rationale":"r"}"#, 1, "no speaker \"Nobody Known\""),
+        ("misquote.jsonl", br#"{"type":"claim","speaker":"White","source":"fp-lazarus-review","quote":"Remember the 11th of September 2002.","statement":"s","confidence":0.5,"rationale":"r"}"#, 1, "the quote is not in source \"fp-lazarus-review\""),
+        ("text-missing.jsonl", br#"{"type":"source","id":"s1","title":"T","text_file":"missing.txt"}"#, 1, "text_file \"missing.txt\": no such file"),
+        ("text-dir.jsonl", br#"{"type":"source","id":"s1","title":"T","text_file":"a-folder"}"#, 1, "is a directory"),
+        ("text-binary.jsonl", br#"{"type":"source","id":"s1","title":"T","text_file":"binary.txt"}"#, 1, "binary (it holds NUL bytes)"),
+        ("text-latin1.jsonl", br#"{"type":"source","id":"s1","title":"T","text_file":"latin1.txt"}"#, 1, "not UTF-8 text"),
+        ("text-big.jsonl", br#"{"type":"source","id":"s1","title":"T","text_file":"big.txt"}"#, 1, "larger than the limit of 16 MiB"),
+        ("both.jsonl", br#"{"type":"source","id":"s1","title":"T","text":"x","text_file":"big.txt"}"#, 1, "`text` or `text_file`, not both"),
+        ("bad-id.jsonl", br#"{"type":"source","id":"Not A Slug","title":"T"}"#, 1, "invalid source id"),
+        ("changed-source.jsonl", br#"{"type":"source","id":"fp-lazarus-review","title":"T","text":"other"}"#, 1, "already stored with a different text"),
+        ("column.csv", b"speaker,colour\nWhite,red\n", 2, "unknown field `colour`"),
+        ("fields.csv", b"speaker,source\nWhite,fp-lazarus-review,extra\n", 2, "3 fields where the header has 2"),
+        ("utf8.csv", b"type,name\nspeaker,caf\xe9\n", 2, "invalid UTF-8 in field 2"),
+        ("dump.jsonl", b"{\"type\":\"dump\",\"format_version\":99}", 1, "written in format 99"),
+    ];
+    for (name, bytes, line, words) in rows {
+        let file = dir.path().join(name);
+        // A good row beside the bad one: all or nothing keeps it out too.
+        let mut content = bytes.to_vec();
+        if name.ends_with(".jsonl") {
+            content.extend_from_slice(format!("\n{claim}\n").as_bytes());
+        }
+        std::fs::write(&file, &content).unwrap();
+        let report = import(&db, std::slice::from_ref(&file), &ImportOptions::default());
+        let refused: Vec<_> = report
+            .rows
+            .iter()
+            .filter(|r| r.outcome == Outcome::Refused)
+            .collect();
+        assert_eq!(refused.len(), 1, "{name}: {:?}", report.rows);
+        let r = refused[0];
+        assert_eq!(
+            (r.file.as_str(), r.line),
+            (file.display().to_string().as_str(), *line),
+            "{name}"
+        );
+        let said = format!(
+            "{} {}",
+            r.message.as_deref().unwrap_or(""),
+            r.findings.join(" ")
+        );
+        assert!(
+            said.contains(words),
+            "{name}: {said:?} does not say {words:?}"
+        );
+        assert!(!report.written, "{name}");
+        assert_eq!(dump_of(&db), before, "{name} changed the database");
+    }
+}
+
+#[test]
+fn partial_writes_the_good_rows_and_dry_run_writes_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let file = dir.path().join("mixed.csv");
+    std::fs::write(
+        &file,
+        "type,name,aliases,id,title,text,speaker,source,quote,statement,confidence,rationale,tags\n\
+         speaker,Ada Lovelace,Ada;A. L.,,,,,,,,,,\n\
+         source,,,memo,A memo,We will ship on Friday. Then we rest.,,,,,,,\n\
+         claim,,,,,,Ada,memo,We will ship on Friday.,Ada says Friday.,0.9,her memo,release;dates\n\
+         claim,,,,,,Ada,memo,We will ship on Monday.,Ada says Monday.,0.9,her memo,\n",
+    )
+    .unwrap();
+    let before = dump_of(&db);
+    let dry = import(
+        &db,
+        std::slice::from_ref(&file),
+        &ImportOptions {
+            dry_run: true,
+            partial: true,
+            format: None,
+        },
+    );
+    assert_eq!(
+        (
+            dry.count(Outcome::Added),
+            dry.count(Outcome::Refused),
+            dry.written
+        ),
+        (3, 1, false)
+    );
+    assert_eq!(dump_of(&db), before);
+    let partial = import(
+        &db,
+        std::slice::from_ref(&file),
+        &ImportOptions {
+            partial: true,
+            ..Default::default()
+        },
+    );
+    assert!(partial.written);
+    assert_eq!(partial.count_of("claim", Outcome::Added), 1);
+    let refused = partial
+        .rows
+        .iter()
+        .find(|r| r.outcome == Outcome::Refused)
+        .unwrap();
+    assert_eq!(refused.line, 5);
+    assert!(
+        refused
+            .findings
+            .iter()
+            .any(|f| f.contains("\"Monday.\" where the source says \"Friday\"")),
+        "{:?}",
+        refused.findings
+    );
+    let stored = db.claim(62).unwrap().unwrap();
+    assert_eq!(stored.tags, vec!["release", "dates"]);
+    // The same file as JSON Lines, forced by --input-format: all unchanged.
+    let again = import(
+        &db,
+        &[file],
+        &ImportOptions {
+            partial: true,
+            format: Some(InputFormat::Csv),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        (again.count(Outcome::Added), again.count(Outcome::Unchanged)),
+        (0, 3)
+    );
+}
+
+#[test]
+fn the_command_reports_file_line_and_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seed.db");
+    let file = dir.path().join("c.jsonl");
+    std::fs::write(
+        &file,
+        "{\"type\":\"speaker\",\"name\":\"X\",\"nickname\":\"Y\"}\n",
+    )
+    .unwrap();
+    let out = support::run_within(
+        &db,
+        &["import", file.to_str().unwrap()],
+        "",
+        std::time::Duration::from_secs(60),
+    )
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.contains(&format!(
+            "{}:1: speaker refused: unknown field `nickname`",
+            file.display()
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("nothing written"), "{stdout}");
+    let out =
+        support::run_within(&db, &["export"], "", std::time::Duration::from_secs(60)).unwrap();
+    let dump = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        dump.starts_with("{\"type\":\"dump\",\"format_version\":"),
+        "{dump}"
+    );
+    assert_eq!(
+        dump.lines()
+            .filter(|l| l.starts_with("{\"type\":\"claim\""))
+            .count(),
+        61
+    );
+}
