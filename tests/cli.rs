@@ -381,6 +381,29 @@ fn help_teaches_the_language() {
             "update-source",
             &["--db", "--empty", "--busy-timeout", "--format"],
         ),
+        (
+            "import",
+            &[
+                "--db",
+                "--empty",
+                "--busy-timeout",
+                "--format",
+                "--input-format",
+                "--partial",
+                "--dry-run",
+            ],
+        ),
+        (
+            "export",
+            &[
+                "--db",
+                "--empty",
+                "--busy-timeout",
+                "--format",
+                "--organization",
+                "--url-base",
+            ],
+        ),
     ];
     for (command, options) in cases {
         let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))

@@ -3,7 +3,202 @@
 //! `dump.rs` writes everything the database holds (sources with their
 //! texts, speakers, claims with where their quotes are anchored) as the
 //! JSON Lines that `claimdb import` reads back into an equal database.
+//! `claims.rs` writes the claims a query selects: every field (JSON Lines,
+//! CSV), schema.org `ClaimReview` objects, W3C Web Annotations. A source's
+//! text goes out byte for byte.
 
+mod claims;
 mod dump;
 
+use std::collections::HashMap;
+use std::io::Write;
+
+pub use claims::{annotation, claim_review, full_record, rating, ReviewOptions, CSV_COLUMNS};
 pub use dump::write_dump;
+
+use crate::db::Db;
+use crate::error::{quoted, Error, Result};
+use crate::model::Source;
+
+/// What an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// The whole database, for `claimdb import` (JSON Lines).
+    Dump,
+    /// Every field of each selected claim, one JSON object per line.
+    Jsonl,
+    /// Every field of each selected claim, flattened, with a header row.
+    Csv,
+    /// One schema.org `ClaimReview` (JSON-LD) per line.
+    ClaimReview,
+    /// One W3C Web Annotation per line.
+    Annotation,
+    /// A source's text, byte for byte.
+    Text,
+}
+
+/// What to export, and how.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// The format.
+    pub format: ExportFormat,
+    /// A claims query selecting what to export (all claims when `None`);
+    /// for [`ExportFormat::Text`], the source's id.
+    pub query: Option<String>,
+    /// For [`ExportFormat::ClaimReview`].
+    pub review: ReviewOptions,
+}
+
+impl Db {
+    /// Writes an export to `out`; returns how many records (lines, rows,
+    /// or bytes of text) were written.
+    pub fn export(&self, options: &ExportOptions, out: &mut dyn Write) -> Result<u64> {
+        let io = |e: std::io::Error| Error::Io {
+            path: "the export".into(),
+            source: e,
+        };
+        match options.format {
+            ExportFormat::Dump => {
+                if options.query.is_some() {
+                    return Err(Error::invalid(
+                        "export",
+                        "a dump holds the whole database; a query selects claims for jsonl, csv, claimreview or annotation",
+                    ));
+                }
+                return write_dump(&*self.view()?, out);
+            }
+            ExportFormat::Text => {
+                let id = options
+                    .query
+                    .as_deref()
+                    .ok_or_else(|| Error::invalid("export", "--format text needs a source id"))?;
+                let text = self.source_text(id)?.ok_or_else(|| match self.source(id) {
+                    Ok(Some(_)) => {
+                        Error::invalid("export", format!("source {} holds no text", quoted(id)))
+                    }
+                    _ => Error::not_found("source", id),
+                })?;
+                out.write_all(text.as_bytes()).map_err(io)?;
+                out.flush().map_err(io)?;
+                return Ok(text.len() as u64);
+            }
+            _ => {}
+        }
+        let query = options.query.as_deref().unwrap_or("claims");
+        let output = self.query(query)?;
+        let rows = output.claims().ok_or_else(|| {
+            Error::invalid(
+                "export",
+                format!("{} is not a claims query (claims where ...)", quoted(query)),
+            )
+        })?;
+        let view = self.view()?;
+        let mut sources: HashMap<String, Source> = HashMap::new();
+        let mut texts: HashMap<String, Option<String>> = HashMap::new();
+        let descriptions: HashMap<u64, Option<String>> = view
+            .speakers()?
+            .into_iter()
+            .map(|s| (s.id, s.description))
+            .collect();
+        let mut source_of = |id: &str| -> Result<Source> {
+            if let Some(s) = sources.get(id) {
+                return Ok(s.clone());
+            }
+            let s = view.source(id)?.ok_or_else(|| {
+                Error::Corrupt(format!("a claim names source {id:?}, which is not stored"))
+            })?;
+            sources.insert(id.to_string(), s.clone());
+            Ok(s)
+        };
+        if options.format == ExportFormat::Csv {
+            let mut w = csv::Writer::from_writer(&mut *out);
+            w.write_record(CSV_COLUMNS).map_err(csv_error)?;
+            for row in rows {
+                w.write_record(claims::csv_row(row)).map_err(csv_error)?;
+            }
+            w.flush().map_err(io)?;
+            return Ok(rows.len() as u64);
+        }
+        let mut written = 0;
+        for row in rows {
+            let c = &row.claim;
+            let value = match options.format {
+                ExportFormat::ClaimReview => {
+                    let source = source_of(&c.source)?;
+                    let origin = match &c.origin {
+                        Some(o) => Some(source_of(o)?),
+                        None => None,
+                    };
+                    let description = descriptions.get(&c.speaker).cloned().flatten();
+                    claim_review(
+                        row,
+                        description.as_deref(),
+                        &source,
+                        origin.as_ref(),
+                        &options.review,
+                    )
+                }
+                ExportFormat::Annotation => {
+                    let source = source_of(&c.source)?;
+                    let text = match texts.get(&c.source) {
+                        Some(t) => t.clone(),
+                        None => {
+                            let t = view.source_text(&c.source)?;
+                            texts.insert(c.source.clone(), t.clone());
+                            t
+                        }
+                    };
+                    let passage = c.anchor.as_ref().and_then(|a| {
+                        text.as_deref()
+                            .and_then(|t| t.get(a.start_byte as usize..a.end_byte as usize))
+                    });
+                    annotation(row, &source, passage)
+                }
+                _ => full_record(row),
+            };
+            serde_json::to_writer(&mut *out, &value)
+                .map_err(|e| Error::Corrupt(format!("cannot write the export: {e}")))?;
+            out.write_all(b"\n").map_err(io)?;
+            written += 1;
+        }
+        out.flush().map_err(io)?;
+        Ok(written)
+    }
+}
+
+fn csv_error(e: csv::Error) -> Error {
+    Error::Corrupt(format!("cannot write the CSV export: {e}"))
+}
+
+/// Today's date in UTC, as `2026-11-29`: what a review is dated by default.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_date(secs / 86_400)
+}
+
+/// The calendar date of a day number counted from 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn civil_dates() {
+        assert_eq!(super::civil_date(0), "1970-01-01");
+        assert_eq!(super::civil_date(19_782), "2024-02-29");
+        assert_eq!(super::civil_date(20_786), "2026-11-29");
+    }
+}

@@ -224,18 +224,12 @@ pub fn import(
     }
 }
 
-/// `claimdb export --format dump`: the whole database on standard output.
-pub fn dump(session: &Session) -> bool {
-    let view = match session.db.view() {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return false;
-        }
-    };
+/// `claimdb export`: the database, or the claims a query selects, on
+/// standard output.
+pub fn export(session: &Session, options: &claimdb::export::ExportOptions) -> bool {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    match claimdb::export::write_dump(&*view, &mut out) {
+    match session.db.export(options, &mut out) {
         Ok(_) => true,
         Err(e) => {
             eprintln!("error: {e}");

@@ -256,17 +256,34 @@ enum Command {
         #[command(flatten)]
         output: FormatArgs,
     },
-    /// Write the whole database to standard output, for backup or transfer.
+    /// Write the database, or the claims a query selects, to standard output.
     ///
-    /// The dump is JSON Lines: a header naming the format, then every
-    /// source with its text, every speaker and every claim, with where
-    /// each quote is anchored; `claimdb import` reads it back into an
-    /// equal database.
-    #[command(after_help = "Example:\n  claimdb export > corpus-backup.jsonl")]
+    /// dump (the default): the whole database as JSON Lines, a header
+    /// naming the format, then every source with its text, every speaker and
+    /// every claim with where its quote is anchored; `claimdb import` reads
+    /// it back into an equal database. jsonl and csv: every field of the
+    /// claims QUERY selects (all claims without one), the full anchor
+    /// included. claimreview: one schema.org ClaimReview per line.
+    /// annotation: one W3C Web Annotation per line, its selectors pointing
+    /// into the source's text. text: the text of the source QUERY names,
+    /// byte for byte.
+    #[command(
+        after_help = "Example:\n  claimdb export > corpus-backup.jsonl\n  claimdb export --format csv 'claims where speaker = \"White\"' > white.csv\n  claimdb export --format claimreview --organization 'Newsroom Desk' > reviews.jsonl\n  claimdb export --format text fp-lazarus-review > review.txt"
+    )]
     Export {
+        /// For jsonl, csv, claimreview and annotation: a claims query
+        /// ('claims where ...'); for text: a source id.
+        #[arg(value_name = "QUERY")]
+        query: Option<String>,
         /// What to write.
         #[arg(long = "format", value_enum, default_value = "dump")]
         export_format: ExportFormatArg,
+        /// For claimreview: the organisation that reviewed the claims.
+        #[arg(long)]
+        organization: Option<String>,
+        /// For claimreview: where claims can be read (URL/claims/ID).
+        #[arg(long, value_name = "URL")]
+        url_base: Option<String>,
         #[command(flatten)]
         database: DbArgs,
     },
@@ -305,6 +322,16 @@ enum InputFormatArg {
 enum ExportFormatArg {
     /// The whole database as JSON Lines that `claimdb import` reads back.
     Dump,
+    /// Every field of each claim, one JSON object per line.
+    Jsonl,
+    /// Every field of each claim, flattened, with a header row.
+    Csv,
+    /// One schema.org ClaimReview (JSON-LD) per line.
+    Claimreview,
+    /// One W3C Web Annotation per line.
+    Annotation,
+    /// A source's text, byte for byte.
+    Text,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -505,9 +532,38 @@ fn main() -> ExitCode {
             };
             commands::import(&session, &files, &options)
         }
-        (Some(Command::Export { export_format, .. }), _) => match export_format {
-            ExportFormatArg::Dump => commands::dump(&session),
-        },
+        (
+            Some(Command::Export {
+                query,
+                export_format,
+                organization,
+                url_base,
+                ..
+            }),
+            _,
+        ) => {
+            use claimdb::export::ExportFormat;
+            let format = match export_format {
+                ExportFormatArg::Dump => ExportFormat::Dump,
+                ExportFormatArg::Jsonl => ExportFormat::Jsonl,
+                ExportFormatArg::Csv => ExportFormat::Csv,
+                ExportFormatArg::Claimreview => ExportFormat::ClaimReview,
+                ExportFormatArg::Annotation => ExportFormat::Annotation,
+                ExportFormatArg::Text => ExportFormat::Text,
+            };
+            commands::export(
+                &session,
+                &claimdb::export::ExportOptions {
+                    format,
+                    query,
+                    review: claimdb::export::ReviewOptions {
+                        organization,
+                        url_base,
+                        date: claimdb::export::today(),
+                    },
+                },
+            )
+        }
         (None, None) if std::io::stdin().is_terminal() => repl::run(&mut session),
         (None, None) => run_stdin(&mut session),
     };

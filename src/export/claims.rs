@@ -1,0 +1,328 @@
+//! Claims as other programs read them: every field (JSON Lines, CSV), a
+//! schema.org `ClaimReview`, a W3C Web `Annotation`.
+//!
+//! Each exported claim is built from the stored record and its source,
+//! never from a table view, so nothing is lost: the full anchor (byte and
+//! character offsets, line and column, prefix, suffix, segments), the
+//! verdict, the status, and for a broken claim what the checker found
+//! instead (the closest passage and the changes), not a stale position.
+
+use serde_json::{json, Map, Value};
+
+use crate::model::{Claim, Source, Status};
+use crate::query::ClaimRow;
+
+/// What the `ClaimReview` export says of the reviewer.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewOptions {
+    /// The organisation that curated the claims (`author` of each review).
+    pub organization: Option<String>,
+    /// Where a claim can be read: `{url_base}/claims/{id}`. Without it, a
+    /// claim's URL is `urn:claimdb:claim:{id}`.
+    pub url_base: Option<String>,
+    /// `datePublished`, as written (`2026-11-29`).
+    pub date: String,
+}
+
+/// The verdict a stored claim carries: how its quote matched.
+fn verdict(c: &Claim) -> &'static str {
+    match (&c.anchor, c.status) {
+        (Some(a), Status::Verified) if a.exact => "exact",
+        (Some(_), Status::Verified) => "normalized",
+        (_, Status::Broken) => "broken",
+        _ => "unverified",
+    }
+}
+
+/// Every field of a claim, as one JSON object.
+pub fn full_record(row: &ClaimRow) -> Value {
+    let c = &row.claim;
+    let mut object = Map::new();
+    object.insert("id".into(), json!(c.id));
+    object.insert("speaker".into(), json!(row.speaker_name));
+    object.insert("speaker_id".into(), json!(c.speaker));
+    object.insert("source".into(), json!(c.source));
+    object.insert("origin".into(), json!(c.origin));
+    object.insert("quote".into(), json!(c.quote));
+    object.insert("statement".into(), json!(c.statement));
+    object.insert("confidence".into(), json!(c.confidence.value()));
+    object.insert("rationale".into(), json!(c.rationale));
+    object.insert("tags".into(), json!(c.tags));
+    object.insert("status".into(), json!(c.status.as_str()));
+    object.insert("verdict".into(), json!(verdict(c)));
+    // A broken claim's anchor points into a text that is gone: it is
+    // reported as what the checker found in the current text instead.
+    let anchor = c.anchor.as_ref().filter(|_| c.status != Status::Broken);
+    object.insert(
+        "anchor".into(),
+        anchor.map_or(Value::Null, |a| {
+            json!({
+                "start_byte": a.start_byte,
+                "end_byte": a.end_byte,
+                "start_char": a.start_char,
+                "end_char": a.end_char,
+                "line": a.line,
+                "column": a.column,
+                "end_line": a.end_line,
+                "end_column": a.end_column,
+                "prefix": a.prefix,
+                "suffix": a.suffix,
+                "segments": a.segments,
+                "text_sha256": a.text_sha256,
+            })
+        }),
+    );
+    object.insert(
+        "mismatch".into(),
+        c.mismatch.as_ref().map_or(Value::Null, |m| {
+            json!({
+                "verdict": m.verdict,
+                "closest_passage": m.passage,
+                "line": m.line,
+                "column": m.column,
+                "score": m.score,
+                "changes": m.changes,
+                "text_sha256": m.text_sha256,
+            })
+        }),
+    );
+    Value::Object(object)
+}
+
+/// The CSV columns of [`full_record`], flattened.
+pub const CSV_COLUMNS: &[&str] = &[
+    "id",
+    "speaker",
+    "speaker_id",
+    "source",
+    "origin",
+    "quote",
+    "statement",
+    "confidence",
+    "rationale",
+    "tags",
+    "status",
+    "verdict",
+    "start_byte",
+    "end_byte",
+    "start_char",
+    "end_char",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "prefix",
+    "suffix",
+    "segments",
+    "text_sha256",
+    "mismatch_verdict",
+    "closest_passage",
+    "mismatch_line",
+    "mismatch_column",
+    "mismatch_score",
+    "changes",
+];
+
+/// One CSV row of [`CSV_COLUMNS`]: lists joined with `;`, segments as
+/// `start-end` byte ranges, an absent value empty.
+pub fn csv_row(row: &ClaimRow) -> Vec<String> {
+    let record = full_record(row);
+    let cell = |v: &Value| match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| match i {
+                Value::String(s) => s.clone(),
+                Value::Array(pair) => pair
+                    .iter()
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>()
+                    .join("-"),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(";"),
+        other => other.to_string(),
+    };
+    let field = |path: &[&str]| {
+        let mut v = &record;
+        for key in path {
+            v = v.get(key).unwrap_or(&Value::Null);
+        }
+        cell(v)
+    };
+    CSV_COLUMNS
+        .iter()
+        .map(|&column| match column {
+            "mismatch_verdict" => field(&["mismatch", "verdict"]),
+            "closest_passage" => field(&["mismatch", "closest_passage"]),
+            "mismatch_line" => field(&["mismatch", "line"]),
+            "mismatch_column" => field(&["mismatch", "column"]),
+            "mismatch_score" => field(&["mismatch", "score"]),
+            "changes" => field(&["mismatch", "changes"]),
+            c if record.get(c).is_some() => field(&[c]),
+            c => field(&["anchor", c]),
+        })
+        .collect()
+}
+
+/// The confidence as a rating of 1 to 5, and its name: the scale the
+/// `ClaimReview` export uses (README).
+pub fn rating(confidence: f64) -> (u8, &'static str) {
+    match confidence {
+        c if c >= 0.9 => (5, "Well supported"),
+        c if c >= 0.7 => (4, "Likely"),
+        c if c >= 0.4 => (3, "Uncertain"),
+        c if c >= 0.2 => (2, "Doubtful"),
+        _ => (1, "Unsupported"),
+    }
+}
+
+/// Words in a speaker's name or description that make it an organisation
+/// rather than a person.
+const ORGANIZATION_WORDS: &[&str] = &[
+    "agency",
+    "bank",
+    "board",
+    "bureau",
+    "commission",
+    "committee",
+    "company",
+    "corporation",
+    "council",
+    "court",
+    "department",
+    "fbi",
+    "government",
+    "group",
+    "ministry",
+    "office",
+    "organization",
+    "organisation",
+    "police",
+    "treasury",
+    "university",
+    "attackers",
+    "hackers",
+];
+
+fn schema_type_of(name: &str, description: Option<&str>) -> &'static str {
+    let words = format!("{name} {}", description.unwrap_or("")).to_lowercase();
+    let is_org = words
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| ORGANIZATION_WORDS.contains(&w));
+    if is_org {
+        "Organization"
+    } else {
+        "Person"
+    }
+}
+
+fn creative_work(s: &Source) -> Value {
+    let mut work = Map::new();
+    work.insert("@type".into(), json!("CreativeWork"));
+    work.insert("name".into(), json!(s.title));
+    if let Some(url) = &s.url {
+        work.insert("url".into(), json!(url));
+    }
+    if let Some(date) = &s.date {
+        work.insert("datePublished".into(), json!(date));
+    }
+    if let Some(author) = &s.author {
+        work.insert("author".into(), json!({"@type": "Person", "name": author}));
+    }
+    work.insert("identifier".into(), json!(s.id));
+    Value::Object(work)
+}
+
+/// A claim as a schema.org `ClaimReview` (JSON-LD).
+pub fn claim_review(
+    row: &ClaimRow,
+    speaker_description: Option<&str>,
+    source: &Source,
+    origin: Option<&Source>,
+    options: &ReviewOptions,
+) -> Value {
+    let c = &row.claim;
+    let (value, name) = rating(c.confidence.value());
+    let url = match &options.url_base {
+        Some(base) => format!("{}/claims/{}", base.trim_end_matches('/'), c.id),
+        None => format!("urn:claimdb:claim:{}", c.id),
+    };
+    let mut item = Map::new();
+    item.insert("@type".into(), json!("Claim"));
+    item.insert(
+        "author".into(),
+        json!({
+            "@type": schema_type_of(&row.speaker_name, speaker_description),
+            "name": row.speaker_name,
+        }),
+    );
+    item.insert("appearance".into(), creative_work(source));
+    if let Some(origin) = origin {
+        item.insert("firstAppearance".into(), creative_work(origin));
+    }
+    if let Some(a) = c.anchor.as_ref().filter(|_| c.status == Status::Verified) {
+        item.insert("text".into(), json!(c.quote));
+        item.insert("position".into(), json!(a.start_char));
+    }
+    json!({
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "datePublished": options.date,
+        "author": {
+            "@type": "Organization",
+            "name": options.organization.as_deref().unwrap_or("claimdb"),
+        },
+        "claimReviewed": c.statement,
+        "itemReviewed": Value::Object(item),
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": value,
+            "bestRating": 5,
+            "worstRating": 1,
+            "alternateName": name,
+            "ratingExplanation": c.rationale,
+        },
+    })
+}
+
+/// A claim as a W3C Web Annotation on its source's text: a
+/// `TextQuoteSelector` (the anchored passage, its prefix and suffix) and a
+/// `TextPositionSelector` (code points of the source's text). A claim
+/// that is not anchored has a target without selectors.
+pub fn annotation(row: &ClaimRow, source: &Source, passage: Option<&str>) -> Value {
+    let c = &row.claim;
+    let target_source = source
+        .url
+        .clone()
+        .unwrap_or_else(|| format!("urn:claimdb:source:{}", source.id));
+    let selectors = match (c.anchor.as_ref(), passage) {
+        (Some(a), Some(exact)) if c.status == Status::Verified => json!([
+            {"type": "TextQuoteSelector", "exact": exact, "prefix": a.prefix, "suffix": a.suffix},
+            {"type": "TextPositionSelector", "start": a.start_char, "end": a.end_char},
+        ]),
+        _ => json!([]),
+    };
+    let mut body = vec![
+        json!({"type": "TextualBody", "purpose": "describing", "value": c.statement}),
+        json!({"type": "TextualBody", "purpose": "identifying", "value": row.speaker_name}),
+        json!({"type": "TextualBody", "purpose": "assessing",
+               "value": format!("confidence {}: {}", c.confidence.value(), c.rationale)}),
+    ];
+    body.extend(
+        c.tags
+            .iter()
+            .map(|t| json!({"type": "TextualBody", "purpose": "tagging", "value": t})),
+    );
+    json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": format!("urn:claimdb:claim:{}", c.id),
+        "type": "Annotation",
+        "motivation": "describing",
+        "body": body,
+        "target": {"source": target_source, "selector": selectors},
+    })
+}

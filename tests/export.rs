@@ -1,0 +1,204 @@
+//! Exports of the seed checked against what their readers need: every
+//! field of a claim (JSON Lines, CSV), the required fields of schema.org
+//! `ClaimReview`, W3C Web Annotation selectors that point at the quoted
+//! passage (in code points), a source's text byte for byte, and a broken
+//! claim exported with what the checker found instead of a stale position.
+
+use claimdb::export::{rating, ExportFormat, ExportOptions, ReviewOptions, CSV_COLUMNS};
+use claimdb::Db;
+use serde_json::Value;
+
+fn export(db: &Db, format: ExportFormat, query: Option<&str>) -> String {
+    let mut out = Vec::new();
+    let options = ExportOptions {
+        format,
+        query: query.map(str::to_string),
+        review: ReviewOptions {
+            organization: Some("Test Desk".into()),
+            url_base: Some("https://desk.example/".into()),
+            date: "2026-11-29".into(),
+        },
+    };
+    db.export(&options, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn lines(s: &str) -> Vec<Value> {
+    s.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn seed() -> (tempfile::TempDir, Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    (dir, db)
+}
+
+#[test]
+fn jsonl_and_csv_carry_every_field() {
+    let (_dir, db) = seed();
+    let text = db.source_text("fp-lazarus-review").unwrap().unwrap();
+    let records = lines(&export(&db, ExportFormat::Jsonl, None));
+    assert_eq!(records.len(), 61);
+    for r in &records {
+        for field in [
+            "id",
+            "speaker",
+            "speaker_id",
+            "source",
+            "origin",
+            "quote",
+            "statement",
+            "confidence",
+            "rationale",
+            "tags",
+            "status",
+            "verdict",
+            "anchor",
+            "mismatch",
+        ] {
+            assert!(r.get(field).is_some(), "{field} missing in {r}");
+        }
+        let a = &r["anchor"];
+        let (s, e) = (
+            a["start_byte"].as_u64().unwrap() as usize,
+            a["end_byte"].as_u64().unwrap() as usize,
+        );
+        let chars: Vec<char> = text.chars().collect();
+        let (cs, ce) = (
+            a["start_char"].as_u64().unwrap() as usize,
+            a["end_char"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            chars[cs..ce].iter().collect::<String>(),
+            text[s..e],
+            "claim {}",
+            r["id"]
+        );
+        assert!(text[..s].ends_with(a["prefix"].as_str().unwrap()));
+        assert!(text[e..].starts_with(a["suffix"].as_str().unwrap()));
+        assert!(["exact", "normalized"].contains(&r["verdict"].as_str().unwrap()));
+    }
+    let csv = export(
+        &db,
+        ExportFormat::Csv,
+        Some("claims where speaker = \"White\""),
+    );
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        CSV_COLUMNS
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty());
+    assert!(rows
+        .iter()
+        .all(|r| r.len() == CSV_COLUMNS.len() && &r[1] == "Geoff White"));
+}
+
+#[test]
+fn claimreview_has_the_fields_schema_org_requires() {
+    let (_dir, db) = seed();
+    let reviews = lines(&export(&db, ExportFormat::ClaimReview, None));
+    assert_eq!(reviews.len(), 61);
+    for r in &reviews {
+        assert_eq!(r["@context"], "https://schema.org");
+        assert_eq!(r["@type"], "ClaimReview");
+        assert!(r["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://desk.example/claims/"));
+        assert_eq!(r["datePublished"], "2026-11-29");
+        assert_eq!(r["author"]["name"], "Test Desk");
+        assert!(!r["claimReviewed"].as_str().unwrap().is_empty());
+        let item = &r["itemReviewed"];
+        assert_eq!(item["@type"], "Claim");
+        assert!(["Person", "Organization"].contains(&item["author"]["@type"].as_str().unwrap()));
+        assert!(!item["author"]["name"].as_str().unwrap().is_empty());
+        assert_eq!(item["appearance"]["@type"], "CreativeWork");
+        let rating_value = r["reviewRating"]["ratingValue"].as_u64().unwrap();
+        assert!((1..=5).contains(&rating_value));
+        assert_eq!(r["reviewRating"]["bestRating"], 5);
+        assert_eq!(r["reviewRating"]["worstRating"], 1);
+        assert!(!r["reviewRating"]["alternateName"]
+            .as_str()
+            .unwrap()
+            .is_empty());
+    }
+    // The scale, at its edges.
+    assert_eq!(rating(0.9), (5, "Well supported"));
+    assert_eq!(rating(0.89), (4, "Likely"));
+    assert_eq!(rating(0.0), (1, "Unsupported"));
+}
+
+#[test]
+fn annotation_selectors_point_at_the_passage_in_code_points() {
+    let (_dir, db) = seed();
+    let text: Vec<char> = db
+        .source_text("fp-lazarus-review")
+        .unwrap()
+        .unwrap()
+        .chars()
+        .collect();
+    let annotations = lines(&export(&db, ExportFormat::Annotation, None));
+    assert_eq!(annotations.len(), 61);
+    for a in &annotations {
+        assert_eq!(a["@context"], "http://www.w3.org/ns/anno.jsonld");
+        assert_eq!(a["type"], "Annotation");
+        assert!(a["motivation"].is_string());
+        let selectors = a["target"]["selector"].as_array().unwrap();
+        let quote = selectors
+            .iter()
+            .find(|s| s["type"] == "TextQuoteSelector")
+            .unwrap();
+        let position = selectors
+            .iter()
+            .find(|s| s["type"] == "TextPositionSelector")
+            .unwrap();
+        let (start, end) = (
+            position["start"].as_u64().unwrap() as usize,
+            position["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            text[start..end].iter().collect::<String>(),
+            quote["exact"].as_str().unwrap()
+        );
+        let before: String = text[..start].iter().collect();
+        assert!(before.ends_with(quote["prefix"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn text_goes_out_byte_for_byte_and_a_broken_claim_is_not_a_stale_position() {
+    let (dir, db) = seed();
+    let original = db.source_text("fp-lazarus-review").unwrap().unwrap();
+    assert_eq!(
+        export(&db, ExportFormat::Text, Some("fp-lazarus-review")),
+        original
+    );
+    let changed = original.replace(
+        "Remember the 11th of September 2001.",
+        "Remember September 2001.",
+    );
+    let file = dir.path().join("new.txt");
+    std::fs::write(&file, &changed).unwrap();
+    db.replace_source_text("fp-lazarus-review", &changed)
+        .unwrap();
+    let broken = lines(&export(
+        &db,
+        ExportFormat::Jsonl,
+        Some("claims where id = 1"),
+    ));
+    assert_eq!(broken[0]["status"], "broken");
+    assert_eq!(broken[0]["verdict"], "broken");
+    assert!(broken[0]["anchor"].is_null());
+    assert!(broken[0]["mismatch"]["closest_passage"]
+        .as_str()
+        .unwrap()
+        .contains("Remember September 2001"));
+    assert!(!broken[0]["mismatch"]["changes"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
