@@ -286,6 +286,7 @@ fn partial_writes_the_good_rows_and_dry_run_writes_none() {
     )
     .unwrap();
     let before = dump_of(&db);
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let dry = import(
         &db,
         std::slice::from_ref(&file),
@@ -293,8 +294,16 @@ fn partial_writes_the_good_rows_and_dry_run_writes_none() {
             dry_run: true,
             partial: true,
             format: None,
+            progress: Some(claimdb::import::Progress(std::sync::Arc::new({
+                let seen = seen.clone();
+                move |done, total| {
+                    seen.store(done * 1000 + total, std::sync::atomic::Ordering::SeqCst)
+                }
+            }))),
         },
     );
+    // The progress feed ends with every row done.
+    assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 4 * 1000 + 4);
     assert_eq!(
         (
             dry.count(Outcome::Added),

@@ -31,6 +31,16 @@ use crate::error::{Error, Result};
 use crate::model::{NewSource, NewSpeaker};
 use crate::store::FORMAT_VERSION;
 
+/// Told how far an import has come: rows applied, rows in all.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
 /// How an import runs.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -40,6 +50,9 @@ pub struct ImportOptions {
     pub partial: bool,
     /// Check everything, write nothing.
     pub dry_run: bool,
+    /// Called as rows are applied (every few hundred, and at the end): a
+    /// progress bar's feed.
+    pub progress: Option<Progress>,
 }
 
 impl Db {
@@ -53,15 +66,27 @@ impl Db {
             rows.extend(read::read_file(file, options.format)?);
         }
         let mut reports: Vec<Option<RowReport>> = vec![None; rows.len()];
+        let total = rows.len();
+        let tell = |done: usize| {
+            if let Some(p) = &options.progress {
+                (p.0)(done, total);
+            }
+        };
         let result = self.write(|w| {
+            let mut done = 0;
             for pass in ["dump", "source", "speaker", "claim"] {
                 for (row, report) in rows.iter().zip(reports.iter_mut()) {
                     let kind = row.record.as_ref().map_or("row", Record::kind);
                     if kind == pass || (pass == "dump" && row.record.is_err()) {
                         *report = Some(apply(w, row)?);
+                        done += 1;
+                        if done % 256 == 0 {
+                            tell(done);
+                        }
                     }
                 }
             }
+            tell(done);
             let refused = reports
                 .iter()
                 .flatten()

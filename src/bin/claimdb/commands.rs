@@ -208,7 +208,33 @@ pub fn import(
     files: &[std::path::PathBuf],
     options: &claimdb::import::ImportOptions,
 ) -> bool {
-    match session.db.import(files, options) {
+    // A progress bar on a terminal; nothing when stderr is a file or a pipe.
+    let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} importing {pos}/{len} rows [{bar:30}] {per_sec} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar
+    });
+    let mut options = options.clone();
+    if let Some(bar) = &bar {
+        let bar = bar.clone();
+        options.progress = Some(claimdb::import::Progress(std::sync::Arc::new(
+            move |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            },
+        )));
+    }
+    let result = session.db.import(files, &options);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match result {
         Ok(report) => {
             let text = claimdb::render::render_import(&report, session.format);
             print!("{text}");

@@ -529,6 +529,7 @@ fn main() -> ExitCode {
                 }),
                 partial,
                 dry_run,
+                progress: None,
             };
             commands::import(&session, &files, &options)
         }
