@@ -118,6 +118,20 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the error refuses one record (a rule it breaks, a name it
+    /// gets wrong, a misquote, a duplicate) rather than saying the
+    /// database itself failed: what a batch reports per row and goes on.
+    pub fn is_about_the_claim(&self) -> bool {
+        matches!(
+            self,
+            Error::Invalid { .. }
+                | Error::NotFound { .. }
+                | Error::Duplicate { .. }
+                | Error::DuplicateClaim { .. }
+                | Error::Citation(_)
+        )
+    }
+
     pub(crate) fn invalid(what: &'static str, message: impl Into<String>) -> Self {
         Error::Invalid {
             what,

@@ -396,3 +396,46 @@ fn the_command_reports_file_line_and_exit_code() {
         61
     );
 }
+
+/// The library's check without writing, and its batch with a result per claim.
+#[test]
+fn check_claim_writes_nothing_and_add_claims_reports_each_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let good = NewClaim {
+        speaker: "White".into(),
+        source: "fp-lazarus-review".into(),
+        origin: None,
+        quote: "While the book reads like a typical Hollywood crime drama".into(),
+        statement: "The book reads like a crime drama.".into(),
+        confidence: 0.7,
+        rationale: "The reviewer's words.".into(),
+        tags: vec![],
+    };
+    let bad = NewClaim {
+        quote: "While the book reads like a typical Bollywood crime drama".into(),
+        ..good.clone()
+    };
+    let checked = db.check_claim(&good).unwrap();
+    assert_eq!(
+        (checked.id, checked.status),
+        (62, claimdb::Status::Verified)
+    );
+    assert!(matches!(
+        db.check_claim(&bad),
+        Err(claimdb::Error::Citation(_))
+    ));
+    let count = || db.view().unwrap().claim_count().unwrap();
+    assert_eq!(count(), 61, "a check writes nothing");
+    let all_or_nothing = db.add_claims(&[good.clone(), bad.clone()], false).unwrap();
+    assert!(all_or_nothing[0].is_ok() && all_or_nothing[1].is_err());
+    assert_eq!(count(), 61);
+    let partial = db.add_claims(&[good.clone(), bad], true).unwrap();
+    assert!(partial[0].is_ok() && partial[1].is_err());
+    assert_eq!(count(), 62);
+    // The same claim again is refused as the claim it is.
+    assert!(matches!(
+        db.add_claims(&[good], true).unwrap()[0],
+        Err(claimdb::Error::DuplicateClaim { existing: 62 })
+    ));
+}

@@ -321,6 +321,48 @@ impl Db {
         self.write(|w| w.add_claim(claim))
     }
 
+    /// The full check of a new claim (its fields, speaker, sources, and
+    /// its quote against the source's text, duplicates included) without
+    /// writing it: the claim as it would be stored (its id is the one it
+    /// would get), or the error `add_claim` would return.
+    pub fn check_claim(&self, claim: &NewClaim) -> Result<Claim> {
+        let mut checked = None;
+        match self.write(|w| {
+            checked = Some(w.add_claim(claim)?);
+            Err::<(), _>(Error::Cancelled)
+        }) {
+            Err(Error::Cancelled) => checked.ok_or(Error::Cancelled),
+            Err(e) => Err(e),
+            Ok(()) => unreachable!("the check always cancels its transaction"),
+        }
+    }
+
+    /// Adds many claims in one transaction, with one result per claim, in
+    /// order, instead of one error for the batch. All or nothing: when any
+    /// claim is refused, none is written (every result still says what
+    /// became of its claim: the error, or the claim it would have been);
+    /// with `partial`, the good ones are written. Errors of the database
+    /// itself (not of a claim) fail the whole call.
+    pub fn add_claims(&self, claims: &[NewClaim], partial: bool) -> Result<Vec<Result<Claim>>> {
+        let mut results = Vec::with_capacity(claims.len());
+        let outcome = self.write(|w| {
+            for claim in claims {
+                match w.add_claim(claim) {
+                    Err(e) if !e.is_about_the_claim() => return Err(e),
+                    r => results.push(r),
+                }
+            }
+            if !partial && results.iter().any(Result::is_err) {
+                return Err(Error::Cancelled);
+            }
+            Ok(())
+        });
+        match outcome {
+            Ok(()) | Err(Error::Cancelled) => Ok(results),
+            Err(e) => Err(e),
+        }
+    }
+
     /// A claim by id.
     pub fn claim(&self, id: ClaimId) -> Result<Option<Claim>> {
         self.view()?.claim(id)

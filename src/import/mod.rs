@@ -180,18 +180,10 @@ fn apply(w: &mut Writer, row: &Row) -> Result<RowReport> {
                 );
             }
         }
-        Err(e) if is_row_error(&e) => report.message = Some(e.to_string()),
+        Err(e) if e.is_about_the_claim() => report.message = Some(e.to_string()),
         Err(e) => return Err(e),
     }
     Ok(report)
-}
-
-/// Errors that refuse one row; any other stops the import.
-fn is_row_error(e: &Error) -> bool {
-    matches!(
-        e,
-        Error::Invalid { .. } | Error::NotFound { .. } | Error::Duplicate { .. }
-    )
 }
 
 /// A source: added, unchanged when stored the same, refused when stored
