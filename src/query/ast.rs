@@ -57,6 +57,13 @@ pub enum Statement {
     List(ListQuery),
     /// `show claim N`
     ShowClaim(Spanned<Literal>),
+    /// `show source "ID" [lines A [to B]]`: a source's record and its text.
+    ShowSource {
+        /// The source's id (a string or a parameter).
+        id: Spanned<Literal>,
+        /// The first and last line shown (1-based, inclusive); all when `None`.
+        lines: Option<(Spanned<Literal>, Option<Spanned<Literal>>)>,
+    },
     /// `explain STATEMENT`: the plan instead of the rows.
     Explain(Box<Statement>),
     /// `add source "id" with title = "...", ...`

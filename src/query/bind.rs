@@ -198,6 +198,15 @@ fn visit_literals(stmt: &mut Statement, f: &mut dyn FnMut(&mut Spanned<Literal>)
             }
         }
         Statement::ShowClaim(id) => f(id),
+        Statement::ShowSource { id, lines } => {
+            f(id);
+            if let Some((first, last)) = lines {
+                f(first);
+                if let Some(last) = last {
+                    f(last);
+                }
+            }
+        }
         Statement::Explain(inner) => visit_literals(inner, f),
         Statement::AddSource { id, fields } => {
             f(id);

@@ -40,6 +40,24 @@ pub fn check(stmt: &Statement) -> CheckResult {
             Ok(())
         }
         Statement::ShowClaim(id) => whole_number(id, "a claim id"),
+        Statement::ShowSource { id, lines } => {
+            text(id, "a source id")?;
+            if let Some((first, last)) = lines {
+                line_number(first)?;
+                if let Some(last) = last {
+                    line_number(last)?;
+                    if let (Literal::Num(a), Literal::Num(b)) = (&first.node, &last.node) {
+                        if b < a {
+                            return Err(err(
+                                format!("the last line ({b}) comes before the first ({a})"),
+                                last.span,
+                            ));
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
         Statement::Explain(inner) => check(inner),
         Statement::AddSource { id, fields } => {
             text(id, "a source id")?;
@@ -209,6 +227,15 @@ fn text(lit: &Spanned<Literal>, what: &str) -> CheckResult {
 /// The largest whole number a literal holds exactly (2^53 - 1): numbers are
 /// f64, and past this one an id would be rounded to a neighbour.
 pub const MAX_WHOLE_NUMBER: f64 = 9_007_199_254_740_991.0;
+
+/// A line number: a whole number from 1.
+fn line_number(lit: &Spanned<Literal>) -> CheckResult {
+    whole_number(lit, "a line number")?;
+    match lit.node {
+        Literal::Num(n) if n < 1.0 => Err(err("line numbers start at 1", lit.span)),
+        _ => Ok(()),
+    }
+}
 
 fn whole_number(lit: &Spanned<Literal>, what: &str) -> CheckResult {
     match lit.node {

@@ -91,6 +91,7 @@ keywords! {
     Rollback = "rollback",
     True = "true",
     False = "false",
+    Lines = "lines",
 }
 
 impl Keyword {

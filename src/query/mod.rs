@@ -56,7 +56,7 @@ pub use check::{check, compile_regex};
 pub(crate) use exec::{claim_matches, Speakers};
 pub use exec::{
     execute_read, matching_claims, stream_claims, ClaimDetail, ClaimRow, ContextLine, Done,
-    ExecStats, Output, Rows, SourceRow, SpeakerRow, Value,
+    ExecStats, Output, Rows, SourceDetail, SourceRow, SpeakerRow, Value,
 };
 pub use lex::{tokens, Keyword, Token, TokenKind, KEYWORDS};
 pub use parse::{closest_name, did_you_mean, expected_at_end, parse, Expected, MAX_DEPTH};

@@ -43,6 +43,8 @@ pub enum Access {
     StoredCounts(Field),
     /// Nothing can match (a speaker no one is called): read nothing.
     Nothing(String),
+    /// Read one source by its id, and its text; no claim.
+    Source(String),
 }
 
 /// The plan `explain` shows and the executor follows.
@@ -144,6 +146,10 @@ impl Plan {
                 f.name()
             ),
             Access::Nothing(why) => format!("no rows: {why}"),
+            Access::Source(id) => format!(
+                "source {} by its id, with its text (no claim is read)",
+                quote_string(id)
+            ),
         }
     }
 
@@ -214,6 +220,7 @@ impl Plan {
             Access::StoredCount => ("stored_count", vec![]),
             Access::StoredCounts(_) => ("stored_counts", vec![]),
             Access::Nothing(_) => ("nothing", vec![]),
+            Access::Source(id) => ("source_by_id", vec![id.clone()]),
         };
         let json = PlanJson {
             access,
@@ -337,6 +344,16 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
         Statement::Delete { filter } => {
             p.action = Some("delete each claim found and its index entries, in one transaction");
             filter.as_ref()
+        }
+        Statement::ShowSource { id, .. } => {
+            p.table = "sources";
+            p.access = Access::Source(match &id.node {
+                Literal::Str(s) => s.clone(),
+                other => other.to_string(),
+            });
+            p.estimated_rows = 1;
+            p.action = Some("show the source's record and its text, line by line");
+            return Ok(p);
         }
         Statement::ShowClaim(id) => {
             let id = match id.node {

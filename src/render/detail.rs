@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::table::{one_line, wrap};
-use crate::query::ClaimDetail;
+use crate::query::{ClaimDetail, SourceDetail};
 
 /// Columns taken by a field's label: two spaces, eleven, one space.
 const LABEL: usize = 14;
@@ -105,6 +105,78 @@ pub(super) fn render_detail(d: &ClaimDetail, width: usize) -> String {
             } else {
                 format!("  {:>gutter$} | {part}", "")
             };
+            let _ = writeln!(out, "{}", row.trim_end());
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// `show source "ID"` as a person reads it: the record, then the text's
+/// lines (all of them, or those asked for), numbered, each wrapped under
+/// its number; nothing is cut.
+pub(super) fn render_source(d: &SourceDetail, width: usize) -> String {
+    let s = &d.row.source;
+    let mut out = String::new();
+    let _ = writeln!(out, "source {}", s.id);
+    let room = width.saturating_sub(LABEL).max(20);
+    let field = |out: &mut String, name: &str, value: &str| {
+        for (i, line) in wrap(&one_line(value), room).iter().enumerate() {
+            let label = if i == 0 { name } else { "" };
+            let _ = writeln!(out, "{}", format!("  {label:<11} {line}").trim_end());
+        }
+    };
+    field(&mut out, "title:", &s.title);
+    field(&mut out, "kind:", s.kind.as_str());
+    for (name, value) in [
+        ("author:", &s.author),
+        ("publisher:", &s.publisher),
+        ("date:", &s.date),
+        ("url:", &s.url),
+        ("notes:", &s.notes),
+    ] {
+        if let Some(v) = value {
+            field(&mut out, name, v);
+        }
+    }
+    field(
+        &mut out,
+        "claims:",
+        &format!(
+            "{} quote it, {} name it as origin",
+            d.row.claims, d.row.origin_of
+        ),
+    );
+    match &s.sha256 {
+        None => {
+            field(&mut out, "text:", "none held");
+            return out.trim_end().to_string();
+        }
+        Some(sha) => field(
+            &mut out,
+            "text:",
+            &format!(
+                "{} bytes, {} lines, sha256 {sha}",
+                s.text_len, d.total_lines
+            ),
+        ),
+    }
+    if let (Some(first), Some(last)) = (d.lines.first(), d.lines.last()) {
+        let _ = writeln!(
+            out,
+            "  lines {} to {} of {}:",
+            first.number, last.number, d.total_lines
+        );
+    }
+    let gutter = d.lines.last().map_or(1, |l| l.number.to_string().len());
+    let room = width.saturating_sub(gutter + 5).max(20);
+    for line in &d.lines {
+        for (i, part) in wrap(&line.text, room).iter().enumerate() {
+            let number = if i == 0 {
+                line.number.to_string()
+            } else {
+                String::new()
+            };
+            let row = format!("  {number:>gutter$} | {part}");
             let _ = writeln!(out, "{}", row.trim_end());
         }
     }

@@ -170,6 +170,21 @@ fn speaker_cells(r: &SpeakerRow) -> Vec<Value> {
     ]
 }
 
+/// The columns of a source row, in [`source_cells`] order.
+const SOURCE_COLUMNS: [&str; 11] = [
+    "id",
+    "kind",
+    "title",
+    "author",
+    "publisher",
+    "date",
+    "url",
+    "text_bytes",
+    "sha256",
+    "claims",
+    "origin_of",
+];
+
 fn source_cells(r: &SourceRow) -> Vec<Value> {
     let s = &r.source;
     vec![
@@ -207,20 +222,14 @@ pub fn table_of(out: &Output) -> Table {
             Some(4),
         ),
         Output::Sources(rows) => Table::new(
-            &[
-                "id",
-                "kind",
-                "title",
-                "author",
-                "publisher",
-                "date",
-                "url",
-                "text_bytes",
-                "sha256",
-                "claims",
-                "origin_of",
-            ],
+            &SOURCE_COLUMNS,
             rows.iter().map(source_cells).collect(),
+            vec![0, 1, 5, 7, 9, 10, 2],
+            Some(2),
+        ),
+        Output::Source(detail) => Table::new(
+            &SOURCE_COLUMNS,
+            vec![source_cells(&detail.row)],
             vec![0, 1, 5, 7, 9, 10, 2],
             Some(2),
         ),
@@ -258,6 +267,27 @@ pub fn render(out: &Output, format: Format, width: usize) -> String {
         // The operator tree, indented as it nests (a table would flatten it).
         (Format::Table, Output::Plan(plan)) => plan.lines().join("\n"),
         (Format::Table, Output::Claim(detail)) => detail::render_detail(detail, width),
+        (Format::Table, Output::Source(detail)) => detail::render_source(detail, width),
+        (Format::Json | Format::Jsonl, Output::Source(detail)) => {
+            let mut object = row_object(&table_of(out), 0);
+            object.insert("total_lines".into(), Json::from(detail.total_lines));
+            object.insert(
+                "lines".into(),
+                Json::Array(
+                    detail
+                        .lines
+                        .iter()
+                        .map(|l| serde_json::json!({"number": l.number, "text": l.text}))
+                        .collect(),
+                ),
+            );
+            if format == Format::Json {
+                serde_json::to_string_pretty(&Json::Array(vec![Json::Object(object)]))
+                    .unwrap_or_default()
+            } else {
+                Json::Object(object).to_string()
+            }
+        }
         (Format::Json, Output::Plan(plan)) => {
             serde_json::to_string_pretty(&plan.to_json()).unwrap_or_default()
         }

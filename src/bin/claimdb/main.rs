@@ -369,7 +369,7 @@ const EXAMPLES: &str = r#"Examples:
 Statements (end each with ;):
   claims [select FIELD, ...] [where COND] [group by FIELD] [order by FIELD [asc|desc], ...] [limit N [offset M]]
   count claims [where COND] [group by FIELD]     speakers [where COND]     sources [where COND]
-  show claim N     explain STATEMENT
+  show claim N     show source "id" [lines A [to B]]     explain STATEMENT
   add source "id" with title = "...", text_file = "path"     add speaker "Name" aliases ("A")
   add claim with speaker = "...", source = "...", quote = "...", statement = "...", confidence = 0.8, rationale = "..."
   update claims set confidence = 0.6 where ...     delete claims where ...     alias "A" to "Name"

@@ -32,6 +32,7 @@ pub const LANGUAGE_HELP: &str = r#"Statements end with ";" and may span lines.
   claims [select FIELD, ...] [where COND] [group by FIELD] [order by FIELD [asc|desc], ...] [limit N [offset M]];
   count claims [where COND] [group by FIELD];
   speakers [where COND];   sources [where COND];   show claim N;   explain STATEMENT;
+  show source "id" [lines A [to B]];
   add source "id" with title = "...", kind = "article", text_file = "path";
   add speaker "Name" aliases ("Alias") description "...";
   add claim with speaker = "...", source = "...", quote = "...", statement = "...", confidence = 0.8, rationale = "...", tags = ("a");

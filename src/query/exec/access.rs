@@ -38,7 +38,7 @@ pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>)
         })
     };
     match &p.access {
-        Access::Nothing(_) | Access::StoredCount | Access::StoredCounts(_) => {
+        Access::Nothing(_) | Access::StoredCount | Access::StoredCounts(_) | Access::Source(_) => {
             Box::new(std::iter::empty())
         }
         Access::FullScan => Box::new(store.claims().inspect(counted)),

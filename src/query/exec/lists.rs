@@ -4,7 +4,7 @@
 use super::super::ast::{Field, ListQuery, Literal, Spanned, Table};
 use super::super::record::{eval, FieldValue, Patterns, Record, SourceRecord, SpeakerRecord};
 use super::output::{
-    ClaimDetail, ClaimRow, ContextLine, Output, Rows, SourceRow, SpeakerRow, Value,
+    ClaimDetail, ClaimRow, ContextLine, Output, Rows, SourceDetail, SourceRow, SpeakerRow, Value,
 };
 use super::{compare_records, paginate, Speakers};
 use crate::cite::LineIndex;
@@ -116,6 +116,64 @@ fn selected<T: AsRecord>(rows: &[T], fields: &[Spanned<Field>], table: Table) ->
 }
 /// How many lines of context `show claim` prints around the quote.
 const CONTEXT_LINES: usize = 1;
+
+/// `show source "ID" [lines A [to B]]`.
+pub(super) fn show_source(
+    store: &dyn ReadView,
+    id: &Spanned<Literal>,
+    lines: Option<&(Spanned<Literal>, Option<Spanned<Literal>>)>,
+) -> Result<SourceDetail> {
+    let Literal::Str(id) = &id.node else {
+        return Err(Error::invalid("source id", "a source id is a string"));
+    };
+    let source = store
+        .source(id)?
+        .ok_or_else(|| Error::not_found("source", id.as_str()))?;
+    let number = |l: &Spanned<Literal>| match l.node {
+        Literal::Num(n) => n as usize,
+        _ => 1,
+    };
+    let (first, last) = match lines {
+        None => (1, usize::MAX),
+        Some((a, None)) => (number(a), number(a)),
+        Some((a, Some(b))) => (number(a), number(b)),
+    };
+    let text = store.source_text(id)?;
+    let mut shown = Vec::new();
+    let mut total_lines = 0;
+    if let Some(text) = &text {
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            total_lines = i + 1;
+            if (first..=last).contains(&total_lines) {
+                shown.push(ContextLine {
+                    number: total_lines,
+                    text: line.trim_end_matches(['\n', '\r']).to_string(),
+                    quoted: None,
+                });
+            }
+        }
+        if first > total_lines.max(1) {
+            return Err(Error::invalid(
+                "line number",
+                format!(
+                    "source {} has {} lines; line {first} is past its end",
+                    crate::error::quoted(id),
+                    total_lines
+                ),
+            ));
+        }
+    }
+    let count = |scan: IndexScan| store.index_count(&scan);
+    Ok(SourceDetail {
+        row: SourceRow {
+            claims: count(IndexScan::Source(id.clone()))?,
+            origin_of: count(IndexScan::Origin(id.clone()))?,
+            source,
+        },
+        total_lines,
+        lines: shown,
+    })
+}
 
 pub(super) fn show_claim(store: &dyn ReadView, id: &Spanned<Literal>) -> Result<ClaimDetail> {
     let Literal::Num(n) = id.node else {

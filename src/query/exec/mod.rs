@@ -28,9 +28,10 @@ use crate::model::{Claim, ClaimId, Speaker, SpeakerId};
 use crate::store::ReadView;
 use access::{matching, Claims};
 use group::group;
-use lists::{run_list, show_claim};
+use lists::{run_list, show_claim, show_source};
 pub use output::{
-    ClaimDetail, ClaimRow, ContextLine, Done, ExecStats, Output, Rows, SourceRow, SpeakerRow, Value,
+    ClaimDetail, ClaimRow, ContextLine, Done, ExecStats, Output, Rows, SourceDetail, SourceRow,
+    SpeakerRow, Value,
 };
 
 /// Runs a parsed, checked read statement and reports what it read.
@@ -92,6 +93,9 @@ pub fn execute_read(store: &dyn ReadView, statement: &Statement) -> Result<(Outp
         Statement::ShowClaim(id) => {
             read.set(1);
             Output::Claim(Box::new(show_claim(store, id)?))
+        }
+        Statement::ShowSource { id, lines } => {
+            Output::Source(Box::new(show_source(store, id, lines.as_ref())?))
         }
         other => {
             return Err(Error::invalid(

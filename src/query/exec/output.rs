@@ -113,6 +113,17 @@ pub struct ClaimDetail {
     pub context: Vec<ContextLine>,
 }
 
+/// `show source "ID"`: a source's record, and its text's lines (those asked for).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceDetail {
+    /// The source, with how many claims quote it and cite it as origin.
+    pub row: SourceRow,
+    /// How many lines the text has (0 when the source holds no text).
+    pub total_lines: usize,
+    /// The lines shown, numbered (none when the source holds no text).
+    pub lines: Vec<ContextLine>,
+}
+
 /// One line of a source's text, with the quoted part marked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContextLine {
@@ -149,6 +160,8 @@ pub enum Output {
     Sources(Vec<SourceRow>),
     /// `show claim N`
     Claim(Box<ClaimDetail>),
+    /// `show source "ID"`
+    Source(Box<SourceDetail>),
     /// `explain ...`
     Plan(Plan),
     /// A write or `begin`, `commit`, `rollback`.

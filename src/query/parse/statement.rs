@@ -34,7 +34,7 @@ impl StatementParser<'_> {
                 i,
                 token(i).len(),
                 format!(
-                    "expected a statement (claims, count claims, speakers, sources, show claim, explain, add, update, delete, alias, begin, commit or rollback), found {}{hint}",
+                    "expected a statement (claims, count claims, speakers, sources, show claim, show source, explain, add, update, delete, alias, begin, commit or rollback), found {}{hint}",
                     found(i)
                 ),
             );
@@ -59,10 +59,13 @@ impl StatementParser<'_> {
             Keyword::Speakers => self.list_query(rest, Table::Speakers),
             Keyword::Sources => self.list_query(rest, Table::Sources),
             Keyword::Show => {
+                if let Ok((after, _)) = self.keyword(Keyword::Source, rest) {
+                    return self.show_source(after);
+                }
                 let (rest, _) = self.expect(
                     Keyword::Claim,
                     rest,
-                    "`show` is followed by `claim` and a claim id",
+                    "`show` is followed by `claim` and a claim id, or `source` and a source id",
                 )?;
                 let (rest, _) = ws(rest)?;
                 let (after, id) = self.value(rest, "a claim id after `show claim`")?;
@@ -195,6 +198,38 @@ impl StatementParser<'_> {
                 offset,
                 limit_params,
             }),
+        ))
+    }
+
+    /// `show source "ID" [lines A [to B]]`, after `show source`.
+    fn show_source<'a>(&self, rest: &'a str) -> PResult<'a, Statement> {
+        let (rest, _) = ws(rest)?;
+        let (after, id) = self.value(rest, "a source id after `show source`")?;
+        let id = Spanned::new(id, self.span(rest, after));
+        let Ok((rest, _)) = self.keyword(Keyword::Lines, after) else {
+            return Ok((after, Statement::ShowSource { id, lines: None }));
+        };
+        let (rest, _) = ws(rest)?;
+        let (after, first) = self.value(rest, "a line number after `lines`")?;
+        let first = Spanned::new(first, self.span(rest, after));
+        let Ok((rest, _)) = self.keyword(Keyword::To, after) else {
+            return Ok((
+                after,
+                Statement::ShowSource {
+                    id,
+                    lines: Some((first, None)),
+                },
+            ));
+        };
+        let (rest, _) = ws(rest)?;
+        let (after, last) = self.value(rest, "a line number after `to`")?;
+        let last = Spanned::new(last, self.span(rest, after));
+        Ok((
+            after,
+            Statement::ShowSource {
+                id,
+                lines: Some((first, Some(last))),
+            },
         ))
     }
 
