@@ -18,17 +18,44 @@ fn median(mut runs: Vec<Duration>) -> Duration {
     runs[runs.len() / 2]
 }
 
-fn claim(n: usize) -> NewClaim {
-    NewClaim {
-        speaker: "White".into(),
+const REVIEW: &str = include_str!("../db-seed/texts/fp-lazarus-review.txt");
+
+/// Passages of the review, eight words each, one for every word of its
+/// long lines: the same speaker and passage twice is one claim (refused),
+/// so each write quotes a passage (and speaker) of its own.
+fn passages() -> Vec<String> {
+    REVIEW
+        .lines()
+        .filter(|l| l.len() > 200 && !l.contains('[') && !l.contains('…'))
+        .flat_map(|line| {
+            let words: Vec<&str> = line.split(' ').collect();
+            (0..words.len().saturating_sub(8))
+                .map(move |k| words[k..k + 8].join(" "))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The next claim of the run (`_n` is the caller's count, which repeats
+/// across measurements): each write quotes a passage of its own.
+fn claim(_n: usize) -> NewClaim {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    thread_local! {
+        static PASSAGES: Vec<String> = passages();
+    }
+    let speakers = ["White", "Moriuchi", "Ruggiero", "Thae", "Obama"];
+    PASSAGES.with(|p| NewClaim {
+        speaker: speakers[(n / p.len()) % speakers.len()].into(),
         source: "fp-lazarus-review".into(),
         origin: None,
-        quote: "Remember the 11th of September 2001.".into(),
+        quote: p[n % p.len()].clone(),
         statement: format!("bench claim {n}"),
         confidence: 0.5,
         rationale: "benchmark".into(),
         tags: vec!["bench".into()],
-    }
+        key: None,
+    })
 }
 
 fn measure(durability: Durability, dir: &std::path::Path) -> [Duration; 3] {

@@ -56,6 +56,7 @@ fn build(path: &Path, claims: u64) {
                     confidence: (n % 10_000) as f64 / 10_000.0,
                     rationale: "generated for the export benchmark".into(),
                     tags: vec![format!("t{}", n % 7), "generated".into()],
+                    key: None,
                 })?;
             }
             Ok(())

@@ -55,6 +55,15 @@ pub enum Error {
         existing: crate::model::ClaimId,
     },
 
+    /// A claim key that another claim has: keys are unique.
+    #[error("claim key {} is already the key of claim {existing}", quoted(.key))]
+    DuplicateKey {
+        /// The key.
+        key: String,
+        /// The claim that has it.
+        existing: crate::model::ClaimId,
+    },
+
     /// A record that would replace one that already exists.
     #[error("{kind} {} already exists", quoted(.name))]
     Duplicate {
@@ -128,6 +137,7 @@ impl Error {
                 | Error::NotFound { .. }
                 | Error::Duplicate { .. }
                 | Error::DuplicateClaim { .. }
+                | Error::DuplicateKey { .. }
                 | Error::Citation(_)
         )
     }

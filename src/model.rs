@@ -295,6 +295,10 @@ pub struct Claim {
     pub status: Status,
     /// For a broken claim: what the checker found instead.
     pub mismatch: Option<Mismatch>,
+    /// The caller's own key for the claim (a row id in a spreadsheet, a
+    /// case number), unique among claims: importing a row with the same
+    /// key again updates this claim instead of adding another.
+    pub key: Option<String>,
 }
 
 /// What the citation checker found when a claim's quote stopped verifying.
@@ -338,6 +342,9 @@ pub struct NewClaim {
     /// Labels; stored lowercase.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The caller's own key for the claim, unique among claims (see [`Claim::key`]).
+    #[serde(default)]
+    pub key: Option<String>,
 }
 
 /// Checks a source id: a non-empty slug of lowercase ASCII letters, digits, `-`, `_` and `.`.

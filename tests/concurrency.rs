@@ -29,6 +29,7 @@ fn tmp_claim(n: u64) -> NewClaim {
         confidence: 0.5,
         rationale: "r".into(),
         tags: vec!["tmp".into()],
+        key: None,
     }
 }
 

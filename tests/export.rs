@@ -94,7 +94,7 @@ fn jsonl_and_csv_carry_every_field() {
     assert!(!rows.is_empty());
     assert!(rows
         .iter()
-        .all(|r| r.len() == CSV_COLUMNS.len() && &r[1] == "Geoff White"));
+        .all(|r| r.len() == CSV_COLUMNS.len() && &r[2] == "Geoff White"));
 }
 
 #[test]

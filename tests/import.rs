@@ -134,6 +134,7 @@ fn a_generated_corpus_with_repeated_passages_survives_a_round_trip() {
                         confidence: (n % 10) as f64 / 10.0,
                         rationale: "generated".into(),
                         tags: vec![format!("t{k}")],
+                        key: None,
                     };
                     let hint = claimdb::cite::Hint {
                         start_byte: Some(occurrence * 200 + k),
@@ -156,6 +157,7 @@ fn a_generated_corpus_with_repeated_passages_survives_a_round_trip() {
             confidence: 0.5,
             rationale: "no text".into(),
             tags: vec![],
+            key: None,
         })?;
         Ok(())
     })
@@ -180,6 +182,7 @@ fn a_claim_stored_twice_is_refused_everywhere() {
         confidence: 0.5,
         rationale: "a second curator".into(),
         tags: vec![],
+        key: None,
     };
     match db.add_claim(&again) {
         Err(claimdb::Error::DuplicateClaim { existing: 1 }) => {}
@@ -411,6 +414,7 @@ fn check_claim_writes_nothing_and_add_claims_reports_each_claim() {
         confidence: 0.7,
         rationale: "The reviewer's words.".into(),
         tags: vec![],
+        key: None,
     };
     let bad = NewClaim {
         quote: "While the book reads like a typical Bollywood crime drama".into(),
@@ -438,4 +442,67 @@ fn check_claim_writes_nothing_and_add_claims_reports_each_claim() {
         db.add_claims(&[good], true).unwrap()[0],
         Err(claimdb::Error::DuplicateClaim { existing: 62 })
     ));
+}
+
+/// A caller's key: a row with a stored key updates that claim (re-checked),
+/// the same row again changes nothing, and `add claim` refuses a key in use.
+#[test]
+fn a_keyed_row_updates_its_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let file = dir.path().join("keyed.jsonl");
+    let row = |statement: &str, confidence: f64, quote: &str| {
+        format!(
+            r#"{{"type":"claim","key":"desk-0042","speaker":"White","source":"fp-lazarus-review","quote":"{quote}","statement":"{statement}","confidence":{confidence},"rationale":"r"}}"#
+        )
+    };
+    let quote = "While the book reads like a typical Hollywood crime drama";
+    std::fs::write(&file, row("first wording", 0.6, quote)).unwrap();
+    let first = import(&db, std::slice::from_ref(&file), &ImportOptions::default());
+    assert_eq!(first.count_of("claim", Outcome::Added), 1);
+    let id: u64 = first.rows[0].id.as_deref().unwrap().parse().unwrap();
+    assert_eq!(
+        db.claim(id).unwrap().unwrap().key.as_deref(),
+        Some("desk-0042")
+    );
+    let again = import(&db, std::slice::from_ref(&file), &ImportOptions::default());
+    assert_eq!(again.count(Outcome::Unchanged), 1, "{:?}", again.rows);
+    std::fs::write(&file, row("second wording", 0.8, quote)).unwrap();
+    let changed = import(&db, std::slice::from_ref(&file), &ImportOptions::default());
+    assert_eq!(changed.count(Outcome::Updated), 1, "{:?}", changed.rows);
+    let stored = db.claim(id).unwrap().unwrap();
+    assert_eq!(
+        (stored.statement.as_str(), stored.confidence.value()),
+        ("second wording", 0.8)
+    );
+    assert_eq!(
+        db.view().unwrap().claim_count().unwrap(),
+        62,
+        "updated, not added"
+    );
+    // A changed quote is checked again: a misquote is refused, nothing changes.
+    std::fs::write(
+        &file,
+        row(
+            "third",
+            0.8,
+            "While the book reads like a typical Bollywood crime drama",
+        ),
+    )
+    .unwrap();
+    let misquoted = import(&db, std::slice::from_ref(&file), &ImportOptions::default());
+    assert!(misquoted.refused() && !misquoted.written);
+    assert_eq!(db.claim(id).unwrap().unwrap().statement, "second wording");
+    // The dump keeps keys.
+    assert!(dump_of(&db).contains(r#""key":"desk-0042""#));
+    drop(db);
+    let out = support::command(&dir.path().join("seed.db"))
+        .args(["query", "add claim with key = \"desk-0042\", speaker = \"White\", source = \"fp-lazarus-review\", quote = \"Remember the 11th of September 2001.\", statement = \"s\", confidence = 0.5, rationale = \"r\""])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("claim key \"desk-0042\" is already the key of claim 62"),
+        "{stderr}"
+    );
 }

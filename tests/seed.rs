@@ -168,6 +168,7 @@ fn a_misquoted_claim_is_refused_and_nothing_changes() {
             confidence: 0.5,
             rationale: "Testing the citation check.".into(),
             tags: vec!["test".into()],
+            key: None,
         };
         match db.add_claim(&claim) {
             Err(Error::Citation(report)) => {
@@ -212,6 +213,7 @@ fn the_closest_passage_shows_the_sources_words() {
         confidence: 0.5,
         rationale: "x".into(),
         tags: vec![],
+        key: None,
     };
     let Err(Error::Citation(report)) = db.add_claim(&claim) else {
         panic!("accepted")
@@ -242,6 +244,7 @@ fn bad_values_are_refused_with_what_is_wrong() {
         confidence: 0.5,
         rationale: "r".into(),
         tags: vec![],
+        key: None,
     };
     let cases: Vec<(NewClaim, &str)> = vec![
         (

@@ -38,6 +38,7 @@ fn corpus() -> Db {
                 confidence: (n % 10_000) as f64 / 10_000.0,
                 rationale: "generated".into(),
                 tags: vec![format!("t{}", n % 7)],
+                key: None,
             })?;
         }
         Ok(())

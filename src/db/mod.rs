@@ -19,7 +19,7 @@ pub use check::{CheckScope, Recheck};
 pub use session::Session;
 pub use snapshot::Snapshot;
 pub use statements::Prepared;
-pub use writer::{ClaimChanges, Writer};
+pub use writer::{ClaimChanges, Upsert, Writer, MAX_KEY_BYTES};
 
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, NewClaim, NewSource, NewSpeaker, Source, Speaker, SpeakerId};
@@ -311,6 +311,7 @@ impl Db {
     ///     confidence: 0.9,
     ///     rationale: "Direct quote.".into(),
     ///     tags: vec!["censorship".into()],
+    ///     key: None,
     /// };
     /// assert_eq!(db.add_claim(&claim)?.status, claimdb::Status::Verified);
     /// claim.quote = "We can have a society in which some dictator".into();

@@ -237,6 +237,7 @@ impl Db {
                         },
                         rationale: text_field(fields, "rationale").unwrap_or_default(),
                         tags: strings(field(fields, "tags")).unwrap_or_default(),
+                        key: text_field(fields, "key"),
                     },
                     hint,
                 )

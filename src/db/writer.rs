@@ -37,6 +37,20 @@ pub struct ClaimChanges {
     pub quote: Option<String>,
 }
 
+/// What [`Writer::put_claim_by_key`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    /// A new claim.
+    Added,
+    /// The claim with the key now says what the row says.
+    Updated,
+    /// The claim with the key said it already.
+    Unchanged,
+}
+
+/// Most bytes a claim's key may have.
+pub const MAX_KEY_BYTES: usize = 256;
+
 /// Checked writes inside one transaction; see [`crate::Db::write`].
 pub struct Writer<'t> {
     tx: &'t mut dyn WriteTx,
@@ -148,11 +162,77 @@ impl<'t> Writer<'t> {
         new: &NewClaim,
         hint: Option<&cite::Hint>,
     ) -> Result<(Claim, usize)> {
+        if let Some(key) = &new.key {
+            if let Some(existing) = self.claim_by_key(key)? {
+                return Err(Error::DuplicateKey {
+                    key: key.trim().to_string(),
+                    existing,
+                });
+            }
+        }
+        let (claim, occurrences) = self.checked_claim(new, hint, None)?;
+        self.tx.put_claim(&claim)?;
+        Ok((claim, occurrences))
+    }
+
+    /// Adds a claim, or, when a claim with its key is stored, makes that
+    /// claim this one (re-checked, keeping its id); says which, or that
+    /// the stored claim is this one already.
+    pub fn put_claim_by_key(
+        &mut self,
+        new: &NewClaim,
+        hint: Option<&cite::Hint>,
+    ) -> Result<(Claim, Upsert)> {
+        let existing = match &new.key {
+            Some(key) => self.claim_by_key(key)?,
+            None => None,
+        };
+        let Some(id) = existing else {
+            let (claim, _) = self.add_claim_at(new, hint)?;
+            return Ok((claim, Upsert::Added));
+        };
+        let stored = self.tx.view().claim(id)?.ok_or_else(|| {
+            Error::Corrupt(format!("claim key names claim {id}, which is not stored"))
+        })?;
+        let (claim, _) = self.checked_claim(new, hint, Some(id))?;
+        if claim == stored {
+            return Ok((claim, Upsert::Unchanged));
+        }
+        self.tx.put_claim(&claim)?;
+        Ok((claim, Upsert::Updated))
+    }
+
+    /// The claim a key names, if one does.
+    pub fn claim_by_key(&self, key: &str) -> Result<Option<ClaimId>> {
+        self.tx
+            .view()
+            .scan_index(&IndexScan::Key(key.trim().to_string()))
+            .next()
+            .transpose()
+    }
+
+    /// A new claim checked and anchored, as it would be stored: with the
+    /// id `id` (an update) or the next one. Refused as [`Writer::add_claim`]
+    /// refuses it, and as a duplicate of any claim but `id` itself.
+    fn checked_claim(
+        &mut self,
+        new: &NewClaim,
+        hint: Option<&cite::Hint>,
+        id: Option<ClaimId>,
+    ) -> Result<(Claim, usize)> {
         let confidence = Confidence::new(new.confidence)?;
         require_text("quote", &new.quote)?;
         check_len("quote", &new.quote, MAX_QUOTE_BYTES)?;
         require_text("statement", &new.statement)?;
         require_text("rationale", &new.rationale)?;
+        let key = match &new.key {
+            Some(k) => {
+                require_text("claim key", k)?;
+                check_len("claim key", k, MAX_KEY_BYTES)?;
+                Some(k.trim().to_string())
+            }
+            None => None,
+        };
         let speaker = self
             .tx
             .view()
@@ -190,10 +270,15 @@ impl<'t> Writer<'t> {
         if let Some(existing) =
             self.stored_passage(&new.source, anchor.as_ref(), &new.quote, speaker)?
         {
-            return Err(Error::DuplicateClaim { existing });
+            if Some(existing) != id {
+                return Err(Error::DuplicateClaim { existing });
+            }
         }
         let claim = Claim {
-            id: self.tx.next_id("claim")?,
+            id: match id {
+                Some(id) => id,
+                None => self.tx.next_id("claim")?,
+            },
             speaker,
             source: new.source.clone(),
             origin: new.origin.clone(),
@@ -205,8 +290,8 @@ impl<'t> Writer<'t> {
             anchor,
             status,
             mismatch: None,
+            key,
         };
-        self.tx.put_claim(&claim)?;
         Ok((claim, occurrences))
     }
 

@@ -39,6 +39,7 @@ pub fn full_record(row: &ClaimRow) -> Value {
     let c = &row.claim;
     let mut object = Map::new();
     object.insert("id".into(), json!(c.id));
+    object.insert("key".into(), json!(c.key));
     object.insert("speaker".into(), json!(row.speaker_name));
     object.insert("speaker_id".into(), json!(c.speaker));
     object.insert("source".into(), json!(c.source));
@@ -92,6 +93,7 @@ pub fn full_record(row: &ClaimRow) -> Value {
 /// The CSV columns of [`full_record`], flattened.
 pub const CSV_COLUMNS: &[&str] = &[
     "id",
+    "key",
     "speaker",
     "speaker_id",
     "source",

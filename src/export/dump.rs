@@ -64,6 +64,8 @@ enum DumpLine<'a> {
         suffix: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         position: Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        key: Option<&'a str>,
     },
 }
 
@@ -149,5 +151,6 @@ fn claim_line<'a>(c: &'a Claim, speaker: &'a str) -> DumpLine<'a> {
         prefix: anchor.map(|a| a.prefix.as_str()),
         suffix: anchor.map(|a| a.suffix.as_str()),
         position: anchor.map(|a| a.start_byte),
+        key: c.key.as_deref(),
     }
 }

@@ -26,7 +26,7 @@ use std::time::Instant;
 pub use read::{InputFormat, Record, Row};
 pub use report::{ImportReport, Outcome, RowReport};
 
-use crate::db::{Db, Writer};
+use crate::db::{Db, Upsert, Writer};
 use crate::error::{Error, Result};
 use crate::model::{NewSource, NewSpeaker};
 use crate::store::FORMAT_VERSION;
@@ -143,8 +143,24 @@ fn apply(w: &mut Writer, row: &Row) -> Result<RowReport> {
         )),
         Record::Source(s) => source(w, s).map(|(o, m)| (o, m, Some(s.id.clone()))),
         Record::Speaker(s) => speaker(w, s).map(|(o, m)| (o, m, Some(s.name.clone()))),
-        Record::Claim(c, hint) => match w.add_claim_at(c, hint.as_ref()) {
-            Ok((claim, _)) => Ok((Outcome::Added, String::new(), Some(claim.id.to_string()))),
+        Record::Claim(c, hint) => match w.put_claim_by_key(c, hint.as_ref()) {
+            Ok((claim, Upsert::Added)) => {
+                Ok((Outcome::Added, String::new(), Some(claim.id.to_string())))
+            }
+            Ok((claim, Upsert::Updated)) => Ok((
+                Outcome::Updated,
+                format!(
+                    "claim {} (key {}) now says what this row says",
+                    claim.id,
+                    key_of(c)
+                ),
+                Some(claim.id.to_string()),
+            )),
+            Ok((claim, Upsert::Unchanged)) => Ok((
+                Outcome::Unchanged,
+                format!("already stored as claim {} (key {})", claim.id, key_of(c)),
+                Some(claim.id.to_string()),
+            )),
             Err(Error::DuplicateClaim { existing }) => Ok((
                 Outcome::Unchanged,
                 format!(
@@ -248,4 +264,8 @@ fn speaker(w: &mut Writer, new: &NewSpeaker) -> Result<(Outcome, String)> {
             ),
         ))
     }
+}
+
+fn key_of(c: &crate::model::NewClaim) -> String {
+    crate::error::quoted(c.key.as_deref().unwrap_or(""))
 }

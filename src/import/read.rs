@@ -146,6 +146,9 @@ struct ClaimLine {
     suffix: Option<String>,
     #[serde(default)]
     position: Option<usize>,
+    /// The caller's key: a row with a stored key updates that claim.
+    #[serde(default)]
+    key: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -385,6 +388,7 @@ fn record(object: Value, folder: &Path) -> std::result::Result<Record, String> {
                     confidence: c.confidence,
                     rationale: c.rationale,
                     tags: c.tags,
+                    key: c.key,
                 },
                 hint,
             )

@@ -116,6 +116,8 @@ const CLAIM_FIELDS: &[(&str, Kind)] = &[
     ("confidence", Kind::Number),
     ("rationale", Kind::Text),
     ("tags", Kind::TextList),
+    // The caller's own key for the claim, unique among claims.
+    ("key", Kind::Text),
     // Which of several occurrences of the quote is meant (as `locate` takes them).
     ("prefix", Kind::Text),
     ("suffix", Kind::Text),

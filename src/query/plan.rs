@@ -259,6 +259,7 @@ fn describe_scan(scan: &IndexScan) -> String {
         IndexScan::Status(s) => format!("status = {}", quote_string(s.as_str())),
         IndexScan::Confidence(lo, hi) => format!("confidence {lo}..={hi}"),
         IndexScan::Word(w) => format!("word {}", quote_string(w)),
+        IndexScan::Key(k) => format!("key {}", quote_string(k)),
         IndexScan::Passage {
             source,
             start,

@@ -13,6 +13,10 @@ use crate::error::{Error, Result};
 /// The version byte written in front of every value.
 pub const VALUE_VERSION: u8 = 1;
 
+/// The version byte of a claim written since claims have a `key`
+/// ([`encode_claim`]); a claim written before it has [`VALUE_VERSION`].
+pub const CLAIM_VERSION: u8 = 2;
+
 /// No stored value may be larger than this (source texts live in their own
 /// tree as raw UTF-8 and are not decoded here).
 const LIMIT: usize = 16 * 1024 * 1024;
@@ -46,6 +50,60 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
         }
         Some((v, _)) => Err(Error::Corrupt(format!("{what}: unknown value version {v}"))),
         None => Err(Error::Corrupt(format!("{what}: empty value"))),
+    }
+}
+
+/// A claim as format 5 and before stored it: without a `key`.
+#[derive(serde::Deserialize)]
+struct ClaimV1 {
+    id: crate::model::ClaimId,
+    speaker: crate::model::SpeakerId,
+    source: String,
+    origin: Option<String>,
+    quote: String,
+    statement: String,
+    confidence: crate::model::Confidence,
+    rationale: String,
+    tags: Vec<String>,
+    anchor: Option<crate::model::Anchor>,
+    status: crate::model::Status,
+    mismatch: Option<crate::model::Mismatch>,
+}
+
+/// Encodes a claim, with [`CLAIM_VERSION`].
+pub fn encode_claim(claim: &crate::model::Claim) -> Result<Vec<u8>> {
+    let mut out = encode(claim)?;
+    out[0] = CLAIM_VERSION;
+    Ok(out)
+}
+
+/// Decodes a claim of either version: one written before claims had a
+/// `key` comes back with none.
+pub fn decode_claim(bytes: &[u8]) -> Result<crate::model::Claim> {
+    match bytes.split_first() {
+        Some((&CLAIM_VERSION, body)) => {
+            let mut v1 = vec![VALUE_VERSION];
+            v1.extend_from_slice(body);
+            decode(&v1, "claim")
+        }
+        _ => {
+            let c: ClaimV1 = decode(bytes, "claim")?;
+            Ok(crate::model::Claim {
+                id: c.id,
+                speaker: c.speaker,
+                source: c.source,
+                origin: c.origin,
+                quote: c.quote,
+                statement: c.statement,
+                confidence: c.confidence,
+                rationale: c.rationale,
+                tags: c.tags,
+                anchor: c.anchor,
+                status: c.status,
+                mismatch: c.mismatch,
+                key: None,
+            })
+        }
     }
 }
 

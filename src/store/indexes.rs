@@ -39,7 +39,7 @@ impl IndexDef {
 }
 
 /// Every secondary index.
-pub const INDEXES: [IndexDef; 8] = [
+pub const INDEXES: [IndexDef; 9] = [
     IndexDef {
         tree: T::IdxSpeaker,
         field: "speaker",
@@ -113,6 +113,18 @@ pub const INDEXES: [IndexDef; 8] = [
         },
         counted: false,
     },
+    IndexDef {
+        tree: T::IdxKey,
+        field: "key",
+        // A caller's key, unique: what a keyed import finds its claim by.
+        values: |c| {
+            c.key
+                .iter()
+                .map(|k| KeyBuf::new().str(k).finish())
+                .collect()
+        },
+        counted: false,
+    },
 ];
 
 /// The passage index's value for a claim by `speaker` anchored at
@@ -183,6 +195,8 @@ pub enum IndexScan {
     Confidence(Confidence, Confidence),
     /// Claims whose quote holds this word (folded, as `contains` folds).
     Word(String),
+    /// The claim with a caller's key.
+    Key(String),
     /// Claims by a speaker anchored at a span of a source (or, for a
     /// claim that is not anchored, with the same quote).
     Passage {
@@ -211,6 +225,7 @@ impl IndexScan {
             IndexScan::Confidence(..) => T::IdxConfidence,
             IndexScan::Word(_) => T::IdxWord,
             IndexScan::Passage { .. } => T::IdxPassage,
+            IndexScan::Key(_) => T::IdxKey,
         };
         INDEXES
             .iter()
@@ -231,7 +246,8 @@ impl IndexScan {
             IndexScan::Source(s)
             | IndexScan::Origin(s)
             | IndexScan::Tag(s)
-            | IndexScan::Word(s) => (KeyBuf::new().str(s).finish(), None),
+            | IndexScan::Word(s)
+            | IndexScan::Key(s) => (KeyBuf::new().str(s).finish(), None),
             IndexScan::Status(s) => (KeyBuf::new().u8(*s as u8).finish(), None),
             IndexScan::Passage {
                 source,
@@ -278,6 +294,7 @@ mod tests {
             IndexScan::Status(Status::Verified),
             IndexScan::Tag("t".into()),
             IndexScan::Word("w".into()),
+            IndexScan::Key("k".into()),
             IndexScan::Passage {
                 source: "s".into(),
                 start: 1,

@@ -39,10 +39,12 @@ pub(crate) enum T {
     /// Each anchored claim's passage: source, span and speaker, so that
     /// the same claim is not stored twice.
     IdxPassage,
+    /// Callers' keys of claims.
+    IdxKey,
 }
 
 /// Every tree, in [`T`] order.
-pub(crate) const TREES: [T; 15] = [
+pub(crate) const TREES: [T; 16] = [
     T::Meta,
     T::Claims,
     T::Sources,
@@ -58,6 +60,7 @@ pub(crate) const TREES: [T; 15] = [
     T::Counts,
     T::IdxWord,
     T::IdxPassage,
+    T::IdxKey,
 ];
 
 impl T {
@@ -79,6 +82,7 @@ impl T {
             "counts",
             "idx_word",
             "idx_passage",
+            "idx_key",
         ][self as usize]
     }
 }

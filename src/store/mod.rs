@@ -48,8 +48,10 @@ pub use verify::{Problem, VerifyReport};
 /// keeps a count per index value in `counts`; version 5 indexes the words of
 /// quotes (`idx_word`); version 6 folds keys and indexed words as the
 /// hardened citation checker does (compatibility characters such as `ﬁ`
-/// and `ſ`, more quotation marks and dashes) and indexes each anchored
-/// claim's passage (`idx_passage`), so a claim is not stored twice. An older
+/// and `ſ`, more quotation marks and dashes), indexes each anchored
+/// claim's passage (`idx_passage`), so a claim is not stored twice, and
+/// claims' keys (`idx_key`; a claim is now written with value version 2,
+/// which holds its key, and one written before still reads). An older
 /// database is migrated when it is opened, by rebuilding everything derived
 /// from the records ([`WriteTx::rebuild_derived`]) in one transaction.
 pub const FORMAT_VERSION: u32 = 6;

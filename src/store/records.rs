@@ -68,7 +68,7 @@ impl<K: KvRead> ReadView for Records<K> {
     fn claim(&self, id: ClaimId) -> Result<Option<Claim>> {
         self.kv
             .get(T::Claims, &id.to_be_bytes())?
-            .map(|v| codec::decode(&v, "claim"))
+            .map(|v| codec::decode_claim(&v))
             .transpose()
     }
 
@@ -84,7 +84,7 @@ impl<K: KvRead> ReadView for Records<K> {
                     Bound::Included(first.to_be_bytes().to_vec()),
                     Bound::Included(last.to_be_bytes().to_vec()),
                 )
-                .map(|e| codec::decode(&e?.1, "claim")),
+                .map(|e| codec::decode_claim(&e?.1)),
         )
     }
 
@@ -292,7 +292,7 @@ impl WriteTx for RecordWriter<'_> {
         self.kv().insert(
             T::Claims,
             claim.id.to_be_bytes().to_vec(),
-            codec::encode(claim)?,
+            codec::encode_claim(claim)?,
         )?;
         for (tree, key) in index_entries(claim) {
             self.count_entry(tree, &key, 1)?;

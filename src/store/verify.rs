@@ -311,7 +311,7 @@ fn primary_records<K: KvRead + ?Sized>(
     for entry in all(kv, T::Claims) {
         let (key, value) = entry?;
         report.claims += 1;
-        match codec::decode::<Claim>(&value, "claim") {
+        match codec::decode_claim(&value) {
             Ok(c) => {
                 claims.insert(c.id, c);
             }

@@ -289,6 +289,7 @@ fn load_claimdb(path: &Path, corpus: &Corpus, claims: u64) {
                     confidence: c.confidence,
                     rationale: c.rationale,
                     tags: c.tags,
+                    key: None,
                 })?;
             }
             Ok(())
