@@ -506,3 +506,108 @@ fn a_keyed_row_updates_its_claim() {
         "{stderr}"
     );
 }
+
+/// A ClaimReview feed (here claimdb's own export, as a JSON Lines file and
+/// as an `ItemList` document) becomes speakers, sources and claims; its
+/// claims are keyed by the reviews' urls, so a second import changes nothing.
+#[test]
+fn claimreview_feeds_import_as_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = Db::open(dir.path().join("seed.db")).unwrap();
+    let mut reviews = Vec::new();
+    seed.export(
+        &claimdb::export::ExportOptions {
+            format: claimdb::export::ExportFormat::ClaimReview,
+            query: Some("claims where tag = \"sony\"".into()),
+            review: claimdb::export::ReviewOptions {
+                organization: Some("Desk".into()),
+                url_base: Some("https://desk.example".into()),
+                date: "2026-11-29".into(),
+            },
+        },
+        &mut reviews,
+    )
+    .unwrap();
+    let reviews = String::from_utf8(reviews).unwrap();
+    let sony = seed
+        .query("count claims where tag = \"sony\"")
+        .unwrap()
+        .count()
+        .unwrap() as usize;
+    assert!(sony > 2);
+    // As JSON Lines, into an empty database: claims without source texts.
+    let lines = dir.path().join("reviews.jsonl");
+    std::fs::write(&lines, &reviews).unwrap();
+    let fresh = empty(dir.path(), "fresh.db");
+    let report = import(
+        &fresh,
+        std::slice::from_ref(&lines),
+        &ImportOptions::default(),
+    );
+    assert!(
+        report.written && !report.refused(),
+        "{:?}",
+        report.rows.iter().find(|r| r.outcome == Outcome::Refused)
+    );
+    assert_eq!(report.count_of("claim", Outcome::Added), sony);
+    let claims: Vec<_> = fresh
+        .view()
+        .unwrap()
+        .claims()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(claims
+        .iter()
+        .all(|c| c.status == claimdb::Status::Unverified
+            && c.key
+                .as_deref()
+                .is_some_and(|k| k.starts_with("https://desk.example/claims/"))));
+    // As one ItemList document: the same claims, unchanged.
+    let items: Vec<serde_json::Value> = reviews.lines().map(|l| serde_json::json!({"@type": "ListItem", "item": serde_json::from_str::<serde_json::Value>(l).unwrap()})).collect();
+    let feed = dir.path().join("feed.json");
+    std::fs::write(&feed, serde_json::to_string_pretty(&serde_json::json!({"@context": "https://schema.org", "@type": "ItemList", "itemListElement": items})).unwrap()).unwrap();
+    let again = import(
+        &fresh,
+        std::slice::from_ref(&feed),
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        (again.count(Outcome::Added), again.count(Outcome::Refused)),
+        (0, 0),
+        "{:?}",
+        again.rows
+    );
+    // Into the seed, whose source holds the text: each review's quote is
+    // checked, and is the seed's own claim already.
+    let into_seed = import(
+        &seed,
+        std::slice::from_ref(&lines),
+        &ImportOptions::default(),
+    );
+    assert_eq!(
+        into_seed.count_of("claim", Outcome::Added),
+        0,
+        "{:?}",
+        into_seed.rows
+    );
+    assert_eq!(into_seed.count_of("claim", Outcome::Unchanged), sony);
+    // A review without the claim's words is refused, with its line.
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, "\n{\"@type\":\"ClaimReview\",\"itemReviewed\":{}}\n").unwrap();
+    let refused = import(
+        &fresh,
+        std::slice::from_ref(&bad),
+        &ImportOptions::default(),
+    );
+    let r = refused
+        .rows
+        .iter()
+        .find(|r| r.outcome == Outcome::Refused)
+        .unwrap();
+    assert_eq!(r.line, 2);
+    assert!(r
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("without `claimReviewed`"));
+}

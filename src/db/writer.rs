@@ -221,7 +221,6 @@ impl<'t> Writer<'t> {
         id: Option<ClaimId>,
     ) -> Result<(Claim, usize)> {
         let confidence = Confidence::new(new.confidence)?;
-        require_text("quote", &new.quote)?;
         check_len("quote", &new.quote, MAX_QUOTE_BYTES)?;
         require_text("statement", &new.statement)?;
         require_text("rationale", &new.rationale)?;
@@ -243,6 +242,12 @@ impl<'t> Writer<'t> {
             .view()
             .source(&new.source)?
             .ok_or_else(|| Error::not_found("source", &new.source))?;
+        // A claim known only from a fact-check (a ClaimReview) may have no
+        // quote; then its source must hold no text either, for there would
+        // be nothing to check it against.
+        if source.sha256.is_some() || !new.quote.trim().is_empty() {
+            require_text("quote", &new.quote)?;
+        }
         if let Some(origin) = &new.origin {
             if self.tx.view().source(origin)?.is_none() {
                 return Err(Error::not_found("origin source", origin));
@@ -267,9 +272,13 @@ impl<'t> Writer<'t> {
                 (anchor_from(&citation, &f.sha256), Status::Verified)
             }
         };
-        if let Some(existing) =
-            self.stored_passage(&new.source, anchor.as_ref(), &new.quote, speaker)?
-        {
+        if let Some(existing) = self.stored_passage(
+            &new.source,
+            anchor.as_ref(),
+            &new.quote,
+            &new.statement,
+            speaker,
+        )? {
             if Some(existing) != id {
                 return Err(Error::DuplicateClaim { existing });
             }
@@ -302,6 +311,7 @@ impl<'t> Writer<'t> {
         source: &str,
         anchor: Option<&Anchor>,
         quote: &str,
+        statement: &str,
         speaker: SpeakerId,
     ) -> Result<Option<ClaimId>> {
         let scan = match anchor {
@@ -317,7 +327,7 @@ impl<'t> Writer<'t> {
                 start: u64::MAX,
                 end: u64::MAX,
                 speaker,
-                unanchored_quote: Some(quote.to_string()),
+                unanchored_quote: Some(crate::store::unanchored_words(quote, statement.trim())),
             },
         };
         self.tx.view().scan_index(&scan).next().transpose()

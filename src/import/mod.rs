@@ -1,5 +1,6 @@
 //! Taking a corpus in: sources, speakers and claims from JSON Lines and CSV
-//! files, every claim citation-checked, with a report row by row.
+//! files (and schema.org `ClaimReview` feeds, `claimreview.rs`), every
+//! claim citation-checked, with a report row by row.
 //!
 //! The life of an import: every file is read into rows first (`read.rs`),
 //! each a record or the reason its line is not one, with its FILE:LINE.
@@ -17,6 +18,7 @@
 //! the transaction even so. The source texts are folded once per import
 //! (the writer's cache of folded texts), not once per claim.
 
+mod claimreview;
 mod read;
 mod report;
 
@@ -142,6 +144,16 @@ fn apply(w: &mut Writer, row: &Row) -> Result<RowReport> {
             ),
         )),
         Record::Source(s) => source(w, s).map(|(o, m)| (o, m, Some(s.id.clone()))),
+        Record::SourceRef(s) => match w.view().source(&s.id)? {
+            Some(_) => Ok((
+                Outcome::Unchanged,
+                "already stored".into(),
+                Some(s.id.clone()),
+            )),
+            None => w
+                .add_source(s)
+                .map(|_| (Outcome::Added, String::new(), Some(s.id.clone()))),
+        },
         Record::Speaker(s) => speaker(w, s).map(|(o, m)| (o, m, Some(s.name.clone()))),
         Record::Claim(c, hint) => match w.put_claim_by_key(c, hint.as_ref()) {
             Ok((claim, Upsert::Added)) => {

@@ -22,6 +22,8 @@ use crate::error::{Error, Result};
 use crate::limits::MAX_SOURCE_TEXT_BYTES;
 use crate::model::{NewClaim, NewSource, NewSpeaker, SourceKind};
 
+use super::claimreview;
+
 /// The format of an import file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
@@ -63,6 +65,9 @@ pub struct Row {
 pub enum Record {
     /// A source, with its text when held.
     Source(NewSource),
+    /// A source a record refers to (a ClaimReview's `appearance`): added
+    /// when missing, a stored source of the same id used as it is.
+    SourceRef(NewSource),
     /// A speaker.
     Speaker(NewSpeaker),
     /// A claim, and where its quote was anchored when it came from a dump.
@@ -75,7 +80,7 @@ impl Record {
     /// "source", "speaker", "claim", "dump".
     pub fn kind(&self) -> &'static str {
         match self {
-            Record::Source(_) => "source",
+            Record::Source(_) | Record::SourceRef(_) => "source",
             Record::Speaker(_) => "speaker",
             Record::Claim(..) => "claim",
             Record::DumpHeader(_) => "dump",
@@ -180,18 +185,49 @@ pub fn read_file(path: &Path, format: Option<InputFormat>) -> Result<Vec<Row>> {
     })?;
     let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let objects = match format {
-        InputFormat::Jsonl => jsonl_objects(&bytes),
+        InputFormat::Jsonl => match claim_review_feed(&bytes) {
+            Some(reviews) => reviews,
+            None => jsonl_objects(&bytes),
+        },
         InputFormat::Csv => csv_objects(&bytes),
     };
-    Ok(objects
-        .into_iter()
-        .map(|(line, object)| Row {
+    let mut rows = Vec::with_capacity(objects.len());
+    for (line, object) in objects {
+        let row = |kind, record| Row {
             file: shown.clone(),
             line,
-            kind: object.as_ref().map_or("row", kind_of),
-            record: object.and_then(|o| record(o, &folder)),
-        })
-        .collect())
+            kind,
+            record,
+        };
+        match object {
+            Ok(o) if claimreview::is_claim_review(&o) => match claimreview::records(&o) {
+                Ok(records) => {
+                    rows.extend(records.into_iter().map(|r| row(r.kind(), Ok(r))));
+                }
+                Err(why) => rows.push(row("claim", Err(why))),
+            },
+            Ok(o) => rows.push(row(kind_of(&o), record(o, &folder))),
+            Err(why) => rows.push(row("row", Err(why))),
+        }
+    }
+    Ok(rows)
+}
+
+/// A file that is one JSON document holding ClaimReviews (a list, an
+/// `ItemList`, one review), as fact-checkers publish them: its reviews, all
+/// at line 1 (an item's place in the list is in its message).
+fn claim_review_feed(bytes: &[u8]) -> Option<Vec<(usize, std::result::Result<Value, String>)>> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    if bytes[start] != b'[' && bytes[start] != b'{' {
+        return None;
+    }
+    let feed: Value = serde_json::from_slice(bytes).ok()?;
+    let reviews = claimreview::reviews(&feed);
+    if reviews.is_empty() || !reviews.iter().all(|r| claimreview::is_claim_review(r)) {
+        return None;
+    }
+    let line = bytes[..start].iter().filter(|&&b| b == b'\n').count() + 1;
+    Some(reviews.into_iter().map(|r| (line, Ok(r.clone()))).collect())
 }
 
 /// The kind a JSON object says it is.

@@ -108,7 +108,13 @@ pub const INDEXES: [IndexDef; 9] = [
         values: |c| {
             vec![match &c.anchor {
                 Some(a) => passage_key(&c.source, a.start_byte, a.end_byte, c.speaker, None),
-                None => passage_key(&c.source, u64::MAX, u64::MAX, c.speaker, Some(&c.quote)),
+                None => passage_key(
+                    &c.source,
+                    u64::MAX,
+                    u64::MAX,
+                    c.speaker,
+                    Some(&unanchored_words(&c.quote, &c.statement)),
+                ),
             }]
         },
         counted: false,
@@ -126,6 +132,12 @@ pub const INDEXES: [IndexDef; 9] = [
         counted: false,
     },
 ];
+
+/// What stands for the passage of a claim that is not anchored: its quote,
+/// and (a claim may have no quote, from a fact-check) its statement.
+pub(crate) fn unanchored_words(quote: &str, statement: &str) -> String {
+    format!("{quote}\u{0}{statement}")
+}
 
 /// The passage index's value for a claim by `speaker` anchored at
 /// `start..end` of `source`. A claim that is not anchored (its source
