@@ -611,3 +611,42 @@ fn claimreview_feeds_import_as_claims() {
         .unwrap()
         .contains("without `claimReviewed`"));
 }
+
+/// Merging speakers after an import: the claims and names move, the old
+/// speaker is gone, and the integrity check finds nothing wrong.
+#[test]
+fn merging_a_speaker_moves_its_claims_and_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let thae = db.speaker_by_name("Thae").unwrap().unwrap();
+    let white = db.speaker_by_name("White").unwrap().unwrap();
+    let before = db
+        .query("count claims where speaker = \"White\"")
+        .unwrap()
+        .count()
+        .unwrap();
+    let moved = db
+        .query("count claims where speaker = \"Thae\"")
+        .unwrap()
+        .count()
+        .unwrap();
+    db.query("merge speaker \"Thae\" into \"White\"").unwrap();
+    assert!(
+        db.speaker(thae.id).unwrap().is_none(),
+        "the merged speaker is gone"
+    );
+    assert_eq!(
+        db.speaker_by_name("Thae Yong-ho").unwrap().unwrap().id,
+        white.id
+    );
+    assert_eq!(
+        db.query("count claims where speaker = \"White\"")
+            .unwrap()
+            .count(),
+        Some(before + moved)
+    );
+    let merged = db.speaker(white.id).unwrap().unwrap();
+    assert!(merged.aliases.iter().any(|a| a == &thae.name));
+    let report = db.view().unwrap().verify().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}

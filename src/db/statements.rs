@@ -73,6 +73,10 @@ enum WriteOp {
         alias: String,
         speaker: String,
     },
+    Merge {
+        from: String,
+        into: String,
+    },
 }
 
 fn string(lit: &Literal) -> String {
@@ -264,6 +268,10 @@ impl Db {
             Statement::Alias { alias, speaker } => WriteOp::Alias {
                 alias: string(&alias.node),
                 speaker: string(&speaker.node),
+            },
+            Statement::Merge { from, into } => WriteOp::Merge {
+                from: string(&from.node),
+                into: string(&into.node),
             },
             other => {
                 return Err(Error::invalid(
@@ -492,6 +500,24 @@ fn apply(
                     quoted(&s.name)
                 ),
                 ids: vec![s.id],
+            }
+        }
+        WriteOp::Merge { from, into } => {
+            let (s, moved) = w.merge_speaker(from, into)?;
+            Done {
+                message: format!(
+                    "merged {} into speaker {} {}: {} moved, names {}",
+                    quoted(from),
+                    s.id,
+                    quoted(&s.name),
+                    plural(moved.len(), "claim"),
+                    std::iter::once(&s.name)
+                        .chain(&s.aliases)
+                        .map(|n| quoted(n))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                ids: moved,
             }
         }
     })

@@ -420,6 +420,56 @@ impl<'t> Writer<'t> {
         Ok(record)
     }
 
+    /// Merges the speaker `from` into `into`: `from`'s claims become
+    /// `into`'s, its name and aliases become aliases of `into`, and `from`
+    /// is no more. Returns the merged speaker and the claims that moved.
+    pub fn merge_speaker(&mut self, from: &str, into: &str) -> Result<(Speaker, Vec<ClaimId>)> {
+        let find = |w: &Self, name: &str| -> Result<Speaker> {
+            let id =
+                w.tx.view()
+                    .speaker_by_name(name)?
+                    .ok_or_else(|| Error::not_found("speaker", name))?;
+            w.tx.view()
+                .speaker(id)?
+                .ok_or_else(|| Error::Corrupt(format!("speaker name {name:?} names no speaker")))
+        };
+        let (gone, mut kept) = (find(self, from)?, find(self, into)?);
+        if gone.id == kept.id {
+            return Err(Error::invalid(
+                "merge",
+                format!(
+                    "{} and {} name the same speaker, {}",
+                    quoted(from),
+                    quoted(into),
+                    quoted(&kept.name)
+                ),
+            ));
+        }
+        let moved: Vec<ClaimId> = self
+            .tx
+            .view()
+            .scan_index(&IndexScan::Speaker(gone.id))
+            .collect::<Result<_>>()?;
+        for &id in &moved {
+            if let Some(mut claim) = self.tx.view().claim(id)? {
+                claim.speaker = kept.id;
+                self.tx.put_claim(&claim)?;
+            }
+        }
+        for name in std::iter::once(&gone.name).chain(&gone.aliases) {
+            let folded = fold_name(name);
+            let known = std::iter::once(&kept.name)
+                .chain(&kept.aliases)
+                .any(|n| fold_name(n) == folded);
+            if !known {
+                kept.aliases.push(name.clone());
+            }
+        }
+        self.tx.delete_speaker(gone.id)?;
+        self.tx.put_speaker(&kept)?;
+        Ok((kept, moved))
+    }
+
     /// Replaces a source's text and re-anchors the claims `claims` that quote
     /// it (the caller lists them; a transaction cannot scan an index). A claim
     /// that still verifies gets its new anchor; one that does not becomes

@@ -106,6 +106,13 @@ pub enum Statement {
         /// A name the speaker already has.
         speaker: Spanned<Literal>,
     },
+    /// `merge speaker "A" into "B"`
+    Merge {
+        /// The speaker that goes.
+        from: Spanned<Literal>,
+        /// The speaker that stays, with the other's claims and names.
+        into: Spanned<Literal>,
+    },
     /// `begin`
     Begin,
     /// `commit`
@@ -125,6 +132,7 @@ impl Statement {
                 | Statement::Update { .. }
                 | Statement::Delete { .. }
                 | Statement::Alias { .. }
+                | Statement::Merge { .. }
         )
     }
 }

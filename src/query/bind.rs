@@ -230,6 +230,10 @@ fn visit_literals(stmt: &mut Statement, f: &mut dyn FnMut(&mut Spanned<Literal>)
                 expr(e, f)
             }
         }
+        Statement::Merge { from, into } => {
+            f(from);
+            f(into);
+        }
         Statement::Alias { alias, speaker } => {
             f(alias);
             f(speaker);

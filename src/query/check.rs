@@ -102,6 +102,10 @@ pub fn check(stmt: &Statement) -> CheckResult {
             text(alias, "an alias")?;
             text(speaker, "a speaker's name")
         }
+        Statement::Merge { from, into } => {
+            text(from, "a speaker's name")?;
+            text(into, "a speaker's name")
+        }
         Statement::Begin | Statement::Commit | Statement::Rollback => Ok(()),
     }
 }

@@ -92,6 +92,8 @@ keywords! {
     True = "true",
     False = "false",
     Lines = "lines",
+    Merge = "merge",
+    Into = "into",
 }
 
 impl Keyword {

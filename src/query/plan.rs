@@ -387,6 +387,9 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
                     "check the quote against its source and add one claim"
                 }
                 Statement::Alias { .. } => "add a name to a speaker",
+                Statement::Merge { .. } => {
+                    "move one speaker's claims and names to another, and remove the first"
+                }
                 _ => "change the transaction state",
             });
             return Ok(p);

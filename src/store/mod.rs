@@ -122,6 +122,9 @@ pub trait WriteTx {
     fn put_source(&mut self, source: &Source, text: Option<&str>) -> Result<()>;
     /// Writes a speaker and registers its name and aliases.
     fn put_speaker(&mut self, speaker: &Speaker) -> Result<()>;
+    /// Removes a speaker and its name and aliases; false when there was
+    /// none. Its claims must have gone (or moved) first.
+    fn delete_speaker(&mut self, id: SpeakerId) -> Result<bool>;
     /// Rebuilds every index, the name table, the counters and the claim
     /// count from the claims, speakers and sources.
     fn rebuild_derived(&mut self) -> Result<()>;

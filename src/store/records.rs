@@ -342,6 +342,25 @@ impl WriteTx for RecordWriter<'_> {
         Ok(())
     }
 
+    fn delete_speaker(&mut self, id: SpeakerId) -> Result<bool> {
+        let Some(old) = self.records.speaker(id)? else {
+            return Ok(false);
+        };
+        for name in std::iter::once(&old.name).chain(&old.aliases) {
+            let key = KeyBuf::new().str(&fold_name(name)).finish();
+            // A name is removed only while it still names this speaker.
+            let owner: Option<SpeakerId> = match self.records.kv.get(T::SpeakerNames, &key)? {
+                Some(v) => Some(codec::decode(&v, "speaker name")?),
+                None => None,
+            };
+            if owner == Some(id) {
+                self.kv().remove(T::SpeakerNames, key)?;
+            }
+        }
+        self.kv().remove(T::Speakers, id.to_be_bytes().to_vec())?;
+        Ok(true)
+    }
+
     fn rebuild_derived(&mut self) -> Result<()> {
         super::verify::rebuild(self)
     }

@@ -37,7 +37,8 @@ pub const LANGUAGE_HELP: &str = r#"Statements end with ";" and may span lines.
   add speaker "Name" aliases ("Alias") description "...";
   add claim with speaker = "...", source = "...", quote = "...", statement = "...", confidence = 0.8, rationale = "...", tags = ("a");
   update claims set confidence = 0.6, rationale = "..." where ...;   delete claims where ...;
-  alias "Thae" to "Thae Yong-ho";   begin; ... commit;   rollback;
+  alias "Thae" to "Thae Yong-ho";   merge speaker "Thae" into "Thae Yong-ho";
+  begin; ... commit;   rollback;
 Conditions: FIELD (= != < <= > >= contains, starts with, matches) VALUE, FIELD in (...),
   FIELD between A and B, FIELD is [not] null, has tag "x"; joined with and, or, not, ( ).
 Example: claims where speaker = "Moriuchi" and confidence >= 0.8 order by confidence desc limit 5;"#;

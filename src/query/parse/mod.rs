@@ -67,6 +67,7 @@ const STATEMENTS: &[Keyword] = &[
     Keyword::Update,
     Keyword::Delete,
     Keyword::Alias,
+    Keyword::Merge,
     Keyword::Begin,
     Keyword::Commit,
     Keyword::Rollback,

@@ -34,7 +34,7 @@ impl StatementParser<'_> {
                 i,
                 token(i).len(),
                 format!(
-                    "expected a statement (claims, count claims, speakers, sources, show claim, show source, explain, add, update, delete, alias, begin, commit or rollback), found {}{hint}",
+                    "expected a statement (claims, count claims, speakers, sources, show claim, show source, explain, add, update, delete, alias, merge, begin, commit or rollback), found {}{hint}",
                     found(i)
                 ),
             );
@@ -104,6 +104,24 @@ impl StatementParser<'_> {
                 let (rest, speaker) =
                     self.string_arg(rest, "the speaker's name in double quotes after `to`")?;
                 Ok((rest, Statement::Alias { alias, speaker }))
+            }
+            Keyword::Merge => {
+                let (rest, _) =
+                    self.expect(Keyword::Speaker, rest, "`merge` is followed by `speaker`")?;
+                let (rest, from) = self.string_arg(
+                    rest,
+                    "the name of the speaker to merge, in double quotes, after `merge speaker`",
+                )?;
+                let (rest, _) = self.expect(
+                    Keyword::Into,
+                    rest,
+                    "expected `into` and the speaker who stays",
+                )?;
+                let (rest, into) = self.string_arg(
+                    rest,
+                    "the name of the speaker who stays, in double quotes, after `into`",
+                )?;
+                Ok((rest, Statement::Merge { from, into }))
             }
             Keyword::Begin => Ok((rest, Statement::Begin)),
             Keyword::Commit => Ok((rest, Statement::Commit)),
