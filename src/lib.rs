@@ -38,8 +38,8 @@ pub mod seed;
 pub mod store;
 
 pub use db::{
-    CheckScope, ClaimChanges, Db, OpenOptions, Prepared, Recheck, Session, Snapshot, Upsert,
-    Writer, MAX_KEY_BYTES,
+    CheckScope, ClaimChanges, Db, OpenOptions, Prepared, Recheck, Session, Snapshot, SourceChanges,
+    Upsert, Writer, MAX_KEY_BYTES,
 };
 pub use error::{Error, QueryError, QueryErrorKind, Result, Span, StorageError, StorageErrorKind};
 pub use model::{

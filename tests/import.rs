@@ -650,3 +650,58 @@ fn merging_a_speaker_moves_its_claims_and_names() {
     let report = db.view().unwrap().verify().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
 }
+
+/// Editing what was imported: sources and speakers change and go, refused
+/// while claims refer to them unless `cascade`, and the integrity check
+/// finds nothing wrong after.
+#[test]
+fn sources_and_speakers_are_edited_and_deleted_with_their_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    db.query("update sources set url = \"https://foreignpolicy.com/\", kind = \"report\" where id = \"fp-lazarus-review\"").unwrap();
+    let s = db.source("fp-lazarus-review").unwrap().unwrap();
+    assert_eq!(
+        (s.url.as_deref(), s.kind.as_str()),
+        (Some("https://foreignpolicy.com/"), "report")
+    );
+    assert_eq!(
+        db.source_text("fp-lazarus-review").unwrap().unwrap().len() as u64,
+        s.text_len,
+        "the text stays"
+    );
+    let citing = db
+        .query("count claims where origin = \"sony-hackers-threats-2014\"")
+        .unwrap()
+        .count()
+        .unwrap();
+    assert!(citing > 0);
+    assert!(db
+        .query("delete sources where id = \"sony-hackers-threats-2014\"")
+        .is_err());
+    db.query("delete sources where id = \"sony-hackers-threats-2014\" cascade")
+        .unwrap();
+    assert!(db.source("sony-hackers-threats-2014").unwrap().is_none());
+    assert_eq!(
+        db.view().unwrap().claim_count().unwrap(),
+        61,
+        "claims that only name it as origin stay"
+    );
+    assert_eq!(
+        db.query("count claims where origin = \"sony-hackers-threats-2014\"")
+            .unwrap()
+            .count(),
+        Some(0)
+    );
+    let before = db.view().unwrap().claim_count().unwrap();
+    let theirs = db
+        .query("count claims where speaker = \"Moriuchi\"")
+        .unwrap()
+        .count()
+        .unwrap();
+    db.query("delete speakers where name = \"Moriuchi\" cascade")
+        .unwrap();
+    assert!(db.speaker_by_name("Moriuchi").unwrap().is_none());
+    assert_eq!(db.view().unwrap().claim_count().unwrap(), before - theirs);
+    let report = db.view().unwrap().verify().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}

@@ -19,7 +19,7 @@ pub use check::{CheckScope, Recheck};
 pub use session::Session;
 pub use snapshot::Snapshot;
 pub use statements::Prepared;
-pub use writer::{ClaimChanges, Upsert, Writer, MAX_KEY_BYTES};
+pub use writer::{ClaimChanges, SourceChanges, Upsert, Writer, MAX_KEY_BYTES};
 
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, NewClaim, NewSource, NewSpeaker, Source, Speaker, SpeakerId};

@@ -11,13 +11,13 @@
 
 use std::path::Path;
 
-use super::writer::ClaimChanges;
+use super::writer::{ClaimChanges, SourceChanges};
 use super::{Db, Writer};
 use crate::error::{quoted, Error, QueryError, QueryErrorKind, Result};
-use crate::model::{ClaimId, NewClaim, NewSource, NewSpeaker, SourceKind, Status};
+use crate::model::{ClaimId, NewClaim, NewSource, NewSpeaker, SourceKind, SpeakerId, Status};
 use crate::query::{
     self, claim_matches, Assignment, Done, ExecStats, Expr, Literal, Output, Params, Patterns,
-    Speakers, Statement,
+    Speakers, Statement, Table,
 };
 
 /// A statement parsed and checked once, to run many times with different parameters.
@@ -76,6 +76,22 @@ enum WriteOp {
     Merge {
         from: String,
         into: String,
+    },
+    UpdateSources {
+        ids: Vec<String>,
+        changes: SourceChanges,
+    },
+    UpdateSpeakers {
+        ids: Vec<SpeakerId>,
+        description: Option<String>,
+    },
+    DeleteSources {
+        ids: Vec<String>,
+        cascade: bool,
+    },
+    DeleteSpeakers {
+        ids: Vec<SpeakerId>,
+        cascade: bool,
     },
 }
 
@@ -269,6 +285,48 @@ impl Db {
                 alias: string(&alias.node),
                 speaker: string(&speaker.node),
             },
+            Statement::UpdateList { table, set, filter } => {
+                let (sources, speakers) = self.listed(*table, filter)?;
+                match table {
+                    Table::Speakers => WriteOp::UpdateSpeakers {
+                        ids: speakers,
+                        description: text_field(set, "description"),
+                    },
+                    _ => WriteOp::UpdateSources {
+                        ids: sources,
+                        changes: SourceChanges {
+                            title: text_field(set, "title"),
+                            author: text_field(set, "author"),
+                            publisher: text_field(set, "publisher"),
+                            date: text_field(set, "date"),
+                            url: text_field(set, "url"),
+                            notes: text_field(set, "notes"),
+                            kind: text_field(set, "kind").and_then(|k| {
+                                SourceKind::ALL
+                                    .into_iter()
+                                    .find(|s| s.as_str() == k.to_lowercase())
+                            }),
+                        },
+                    },
+                }
+            }
+            Statement::DeleteList {
+                table,
+                filter,
+                cascade,
+            } => {
+                let (sources, speakers) = self.listed(*table, filter)?;
+                match table {
+                    Table::Speakers => WriteOp::DeleteSpeakers {
+                        ids: speakers,
+                        cascade: *cascade,
+                    },
+                    _ => WriteOp::DeleteSources {
+                        ids: sources,
+                        cascade: *cascade,
+                    },
+                }
+            }
             Statement::Merge { from, into } => WriteOp::Merge {
                 from: string(&from.node),
                 into: string(&into.node),
@@ -279,6 +337,29 @@ impl Db {
                     format!("not a write: {other:?}"),
                 ))
             }
+        })
+    }
+
+    /// The sources (or speakers) a condition selects, as a listing finds them.
+    fn listed(&self, table: Table, filter: &Expr) -> Result<(Vec<String>, Vec<SpeakerId>)> {
+        let list = Statement::List(query::ListQuery {
+            table,
+            select: None,
+            filter: Some(filter.clone()),
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+            limit_params: Default::default(),
+        });
+        let (output, _) = query::execute_read(&*self.view()?, &list)?;
+        Ok(match output {
+            query::Output::Sources(rows) => {
+                (rows.into_iter().map(|r| r.source.id).collect(), Vec::new())
+            }
+            query::Output::Speakers(rows) => {
+                (Vec::new(), rows.into_iter().map(|r| r.speaker.id).collect())
+            }
+            _ => (Vec::new(), Vec::new()),
         })
     }
 
@@ -500,6 +581,60 @@ fn apply(
                     quoted(&s.name)
                 ),
                 ids: vec![s.id],
+            }
+        }
+        WriteOp::UpdateSources { ids, changes } => {
+            for id in ids {
+                w.update_source(id, changes)?;
+            }
+            Done {
+                message: format!("updated {}", plural(ids.len(), "source")),
+                ids: Vec::new(),
+            }
+        }
+        WriteOp::UpdateSpeakers { ids, description } => {
+            for &id in ids {
+                w.update_speaker(id, description.as_deref())?;
+            }
+            Done {
+                message: format!("updated {}", plural(ids.len(), "speaker")),
+                ids: ids.clone(),
+            }
+        }
+        WriteOp::DeleteSources { ids, cascade } => {
+            let mut claims = Vec::new();
+            for id in ids {
+                claims.extend(w.delete_source(id, *cascade)?);
+            }
+            Done {
+                message: format!(
+                    "deleted {}{}",
+                    plural(ids.len(), "source"),
+                    if claims.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" and the {} quoting them", plural(claims.len(), "claim"))
+                    }
+                ),
+                ids: claims,
+            }
+        }
+        WriteOp::DeleteSpeakers { ids, cascade } => {
+            let mut claims = Vec::new();
+            for &id in ids {
+                claims.extend(w.delete_speaker(id, *cascade)?);
+            }
+            Done {
+                message: format!(
+                    "deleted {}{}",
+                    plural(ids.len(), "speaker"),
+                    if claims.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" and their {}", plural(claims.len(), "claim"))
+                    }
+                ),
+                ids: claims,
             }
         }
         WriteOp::Merge { from, into } => {

@@ -106,6 +106,24 @@ pub enum Statement {
         /// A name the speaker already has.
         speaker: Spanned<Literal>,
     },
+    /// `update sources|speakers set FIELD = VALUE, ... where ...`
+    UpdateList {
+        /// Sources or speakers.
+        table: Table,
+        /// What to change.
+        set: Vec<Assignment>,
+        /// Which records.
+        filter: Expr,
+    },
+    /// `delete sources|speakers where ... [cascade]`
+    DeleteList {
+        /// Sources or speakers.
+        table: Table,
+        /// Which records.
+        filter: Expr,
+        /// Delete the claims that refer to them too.
+        cascade: bool,
+    },
     /// `merge speaker "A" into "B"`
     Merge {
         /// The speaker that goes.
@@ -133,6 +151,8 @@ impl Statement {
                 | Statement::Delete { .. }
                 | Statement::Alias { .. }
                 | Statement::Merge { .. }
+                | Statement::UpdateList { .. }
+                | Statement::DeleteList { .. }
         )
     }
 }

@@ -234,6 +234,11 @@ fn visit_literals(stmt: &mut Statement, f: &mut dyn FnMut(&mut Spanned<Literal>)
             f(from);
             f(into);
         }
+        Statement::UpdateList { set, filter, .. } => {
+            set.iter_mut().for_each(|a| f(&mut a.value));
+            expr(filter, f);
+        }
+        Statement::DeleteList { filter, .. } => expr(filter, f),
         Statement::Alias { alias, speaker } => {
             f(alias);
             f(speaker);

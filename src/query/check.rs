@@ -8,7 +8,7 @@
 
 use super::ast::{
     quote_string, Aggregate, Assignment, ClaimsQuery, Expr, Field, FieldType, Literal, Op,
-    SelectItem, Spanned, Statement,
+    SelectItem, Spanned, Statement, Table,
 };
 use super::parse::did_you_mean;
 use crate::error::QueryError;
@@ -102,6 +102,15 @@ pub fn check(stmt: &Statement) -> CheckResult {
             text(alias, "an alias")?;
             text(speaker, "a speaker's name")
         }
+        Statement::UpdateList { table, set, filter } => {
+            check_expr(filter)?;
+            let allowed = match table {
+                Table::Speakers => SPEAKER_UPDATE_FIELDS,
+                _ => SOURCE_UPDATE_FIELDS,
+            };
+            check_assignments(set, allowed, &[], crate::Span::default())
+        }
+        Statement::DeleteList { filter, .. } => check_expr(filter),
         Statement::Merge { from, into } => {
             text(from, "a speaker's name")?;
             text(into, "a speaker's name")
@@ -140,6 +149,22 @@ const SOURCE_FIELDS: &[(&str, Kind)] = &[
     ("text", Kind::Text),
     ("text_file", Kind::Text),
 ];
+
+/// Fields `update sources set` may change (the text changes with
+/// `claimdb update-source`, which re-anchors the claims).
+const SOURCE_UPDATE_FIELDS: &[(&str, Kind)] = &[
+    ("title", Kind::Text),
+    ("author", Kind::Text),
+    ("publisher", Kind::Text),
+    ("date", Kind::Text),
+    ("kind", Kind::Text),
+    ("url", Kind::Text),
+    ("notes", Kind::Text),
+];
+
+/// Fields `update speakers set` may change (names change with `alias`
+/// and `merge speaker`).
+const SPEAKER_UPDATE_FIELDS: &[(&str, Kind)] = &[("description", Kind::Text)];
 
 /// Fields `update claims set` may change.
 const UPDATE_FIELDS: &[(&str, Kind)] = &[

@@ -94,6 +94,7 @@ keywords! {
     Lines = "lines",
     Merge = "merge",
     Into = "into",
+    Cascade = "cascade",
 }
 
 impl Keyword {

@@ -377,6 +377,26 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
             };
             return Ok(p);
         }
+        Statement::UpdateList { table, filter, .. }
+        | Statement::DeleteList { table, filter, .. } => {
+            p.table = table.name();
+            p.filter = Some(filter.to_string());
+            p.estimated_rows = match table {
+                super::ast::Table::Speakers => store.speakers()?.len() as u64,
+                _ => store.sources()?.len() as u64,
+            };
+            p.action = Some(match (statement, table) {
+                (Statement::UpdateList { .. }, _) => "change each one found, in one transaction",
+                (Statement::DeleteList { cascade: true, .. }, super::ast::Table::Sources) => {
+                    "delete each one found with the claims that quote it, in one transaction"
+                }
+                (Statement::DeleteList { cascade: true, .. }, _) => {
+                    "delete each one found with their claims, in one transaction"
+                }
+                _ => "delete each one found (refused while claims refer to it), in one transaction",
+            });
+            return Ok(p);
+        }
         Statement::Explain(inner) => return plan(store, inner),
         other => {
             p.access = Access::Nothing("not a query".into());

@@ -120,6 +120,9 @@ pub trait WriteTx {
     fn delete_claim(&mut self, id: ClaimId) -> Result<bool>;
     /// Writes a source and, when given, its text (`None` removes the text).
     fn put_source(&mut self, source: &Source, text: Option<&str>) -> Result<()>;
+    /// Removes a source and its text; false when there was none. The
+    /// claims that quote it or name it as origin must have gone first.
+    fn delete_source(&mut self, id: &str) -> Result<bool>;
     /// Writes a speaker and registers its name and aliases.
     fn put_speaker(&mut self, speaker: &Speaker) -> Result<()>;
     /// Removes a speaker and its name and aliases; false when there was

@@ -326,6 +326,16 @@ impl WriteTx for RecordWriter<'_> {
         }
     }
 
+    fn delete_source(&mut self, id: &str) -> Result<bool> {
+        if self.records.source(id)?.is_none() {
+            return Ok(false);
+        }
+        let key = KeyBuf::new().str(id).finish();
+        self.kv().remove(T::Sources, key.clone())?;
+        self.kv().remove(T::SourceText, key)?;
+        Ok(true)
+    }
+
     fn put_speaker(&mut self, speaker: &Speaker) -> Result<()> {
         self.kv().insert(
             T::Speakers,

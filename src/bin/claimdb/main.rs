@@ -373,7 +373,7 @@ Statements (end each with ;):
   add source "id" with title = "...", text_file = "path"     add speaker "Name" aliases ("A")
   add claim with speaker = "...", source = "...", quote = "...", statement = "...", confidence = 0.8, rationale = "..."
   update claims set confidence = 0.6 where ...     delete claims where ...     alias "A" to "Name"
-  merge speaker "A" into "Name"
+  merge speaker "A" into "Name"     update sources|speakers set ... where ...     delete sources|speakers where ... [cascade]
   begin; ...; commit;   (or rollback)
 Type .help in the shell for the language in brief; `claimdb COMMAND --help` for each command."#;
 

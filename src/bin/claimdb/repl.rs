@@ -38,6 +38,8 @@ pub const LANGUAGE_HELP: &str = r#"Statements end with ";" and may span lines.
   add claim with speaker = "...", source = "...", quote = "...", statement = "...", confidence = 0.8, rationale = "...", tags = ("a");
   update claims set confidence = 0.6, rationale = "..." where ...;   delete claims where ...;
   alias "Thae" to "Thae Yong-ho";   merge speaker "Thae" into "Thae Yong-ho";
+  update sources set url = "..." where id = "...";   update speakers set description = "..." where ...;
+  delete sources where ... [cascade];   delete speakers where ... [cascade];
   begin; ... commit;   rollback;
 Conditions: FIELD (= != < <= > >= contains, starts with, matches) VALUE, FIELD in (...),
   FIELD between A and B, FIELD is [not] null, has tag "x"; joined with and, or, not, ( ).

@@ -80,8 +80,22 @@ impl StatementParser<'_> {
             }
             Keyword::Add => self.add(rest),
             Keyword::Update => {
-                let (rest, _) =
-                    self.expect(Keyword::Claims, rest, "`update` is followed by `claims`")?;
+                if let Some((rest, table)) = self.list_table(rest) {
+                    let (rest, _) = self.expect(
+                        Keyword::Set,
+                        rest,
+                        &format!("expected `set` after `update {}`", table.name()),
+                    )?;
+                    let (rest, set) = self.assignments(rest)?;
+                    let (rest, filter) = self.required_where(rest, table, "update")?;
+                    self.expect_end(rest, &[])?;
+                    return Ok((rest, Statement::UpdateList { table, set, filter }));
+                }
+                let (rest, _) = self.expect(
+                    Keyword::Claims,
+                    rest,
+                    "`update` is followed by `claims`, `sources` or `speakers`",
+                )?;
                 let (rest, _) =
                     self.expect(Keyword::Set, rest, "expected `set` after `update claims`")?;
                 let (rest, set) = self.assignments(rest)?;
@@ -90,8 +104,27 @@ impl StatementParser<'_> {
                 Ok((rest, Statement::Update { set, filter }))
             }
             Keyword::Delete => {
-                let (rest, _) =
-                    self.expect(Keyword::Claims, rest, "`delete` is followed by `claims`")?;
+                if let Some((rest, table)) = self.list_table(rest) {
+                    let (rest, filter) = self.required_where(rest, table, "delete")?;
+                    let (rest, cascade) = match self.keyword(Keyword::Cascade, rest) {
+                        Ok((rest, _)) => (rest, true),
+                        Err(_) => (rest, false),
+                    };
+                    self.expect_end(rest, if cascade { &[] } else { &["cascade"] })?;
+                    return Ok((
+                        rest,
+                        Statement::DeleteList {
+                            table,
+                            filter,
+                            cascade,
+                        },
+                    ));
+                }
+                let (rest, _) = self.expect(
+                    Keyword::Claims,
+                    rest,
+                    "`delete` is followed by `claims`, `sources` or `speakers`",
+                )?;
                 let (rest, filter) = self.opt_where(rest, Table::Claims)?;
                 self.expect_end(rest, if filter.is_none() { &["where"] } else { &[] })?;
                 Ok((rest, Statement::Delete { filter }))
@@ -217,6 +250,33 @@ impl StatementParser<'_> {
                 limit_params,
             }),
         ))
+    }
+
+    /// `sources` or `speakers` (after `update` or `delete`), if next.
+    fn list_table<'a>(&self, rest: &'a str) -> Option<(&'a str, Table)> {
+        if let Ok((rest, _)) = self.keyword(Keyword::Sources, rest) {
+            return Some((rest, Table::Sources));
+        }
+        if let Ok((rest, _)) = self.keyword(Keyword::Speakers, rest) {
+            return Some((rest, Table::Speakers));
+        }
+        None
+    }
+
+    /// The `where` condition that changing sources or speakers needs.
+    fn required_where<'a>(&self, rest: &'a str, table: Table, verb: &str) -> PResult<'a, Expr> {
+        let (after, filter) = self.opt_where(rest, table)?;
+        match filter {
+            Some(f) => Ok((after, f)),
+            None => fail(
+                rest,
+                token(rest).len(),
+                format!(
+                    "expected `where`: `{verb} {}` needs a condition saying which",
+                    table.name()
+                ),
+            ),
+        }
     }
 
     /// `show source "ID" [lines A [to B]]`, after `show source`.
