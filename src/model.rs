@@ -301,6 +301,17 @@ pub struct Claim {
     pub key: Option<String>,
 }
 
+impl Claim {
+    /// Where the quote is, while the claim is anchored: a broken claim's
+    /// stored anchor points into a text that is no longer the source's,
+    /// so it has none here (its `mismatch` says what the text has instead).
+    pub fn current_anchor(&self) -> Option<&Anchor> {
+        self.anchor
+            .as_ref()
+            .filter(|_| self.status != Status::Broken)
+    }
+}
+
 /// What the citation checker found when a claim's quote stopped verifying.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mismatch {

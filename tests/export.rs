@@ -201,4 +201,25 @@ fn text_goes_out_byte_for_byte_and_a_broken_claim_is_not_a_stale_position() {
         .as_array()
         .unwrap()
         .is_empty());
+    // `show claim` as JSON: the broken detail the table view shows, and no
+    // stale line and column.
+    let shown = db.query("show claim 1").unwrap();
+    let json: Value = serde_json::from_str(&claimdb::render::render(
+        &shown,
+        claimdb::render::Format::Json,
+        100,
+    ))
+    .unwrap();
+    assert!(
+        json[0]["line"].is_null() && json[0]["column"].is_null(),
+        "{json}"
+    );
+    assert_eq!(
+        json[0]["broken"]["closest_passage"],
+        broken[0]["mismatch"]["closest_passage"]
+    );
+    assert!(json[0]["broken"]["changes"][0]
+        .as_str()
+        .unwrap()
+        .contains("the 11th of"));
 }

@@ -53,7 +53,7 @@ pub fn full_record(row: &ClaimRow) -> Value {
     object.insert("verdict".into(), json!(verdict(c)));
     // A broken claim's anchor points into a text that is gone: it is
     // reported as what the checker found in the current text instead.
-    let anchor = c.anchor.as_ref().filter(|_| c.status != Status::Broken);
+    let anchor = c.current_anchor();
     object.insert(
         "anchor".into(),
         anchor.map_or(Value::Null, |a| {

@@ -71,12 +71,10 @@ impl Record for ClaimRecord<'_> {
             }
             Field::Status => text(c.status.as_str()),
             Field::Line => c
-                .anchor
-                .as_ref()
+                .current_anchor()
                 .map_or(FieldValue::Null, |a| FieldValue::Num(f64::from(a.line))),
             Field::Column => c
-                .anchor
-                .as_ref()
+                .current_anchor()
                 .map_or(FieldValue::Null, |a| FieldValue::Num(f64::from(a.column))),
             Field::SpeakerId => FieldValue::Num(c.speaker as f64),
             _ => FieldValue::Null,

@@ -150,11 +150,9 @@ pub fn claim_cells(r: &ClaimRow) -> Vec<Value> {
         Value::Text(c.rationale.clone()),
         Value::List(c.tags.clone()),
         Value::Text(c.status.as_str().into()),
-        c.anchor
-            .as_ref()
+        c.current_anchor()
             .map_or(Value::Null, |a| Value::Int(i64::from(a.line))),
-        c.anchor
-            .as_ref()
+        c.current_anchor()
             .map_or(Value::Null, |a| Value::Int(i64::from(a.column))),
         Value::Int(c.speaker as i64),
     ]
@@ -298,6 +296,20 @@ pub fn render(out: &Output, format: Format, width: usize) -> String {
                 "context".into(),
                 serde_json::to_value(&detail.context).unwrap_or(Json::Null),
             );
+            // What the table view shows under "broken:", for programs.
+            if let Some(m) = &detail.row.claim.mismatch {
+                object.insert(
+                    "broken".into(),
+                    serde_json::json!({
+                        "verdict": m.verdict,
+                        "score": m.score,
+                        "closest_passage": m.passage,
+                        "line": m.line,
+                        "column": m.column,
+                        "changes": m.changes,
+                    }),
+                );
+            }
             if format == Format::Json {
                 serde_json::to_string_pretty(&Json::Array(vec![Json::Object(object)]))
                     .unwrap_or_default()
