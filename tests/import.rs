@@ -164,6 +164,12 @@ fn a_generated_corpus_with_repeated_passages_survives_a_round_trip() {
     .unwrap();
     let claims = db.view().unwrap().claim_count().unwrap();
     assert!(claims > 40, "{claims} claims");
+    // A source's text changes under its claims: those quoting the sentence
+    // that went are broken, and a dump must bring them back broken.
+    let old = db.source_text("report-0").unwrap().unwrap();
+    let changed = old.replace("Nobody was hurt.", "Two were hurt.");
+    let rechecks = db.replace_source_text("report-0", &changed).unwrap();
+    assert!(rechecks.iter().any(|r| r.after == claimdb::Status::Broken));
     round_trip(&db, dir.path());
 }
 

@@ -190,7 +190,7 @@ impl<'t> Writer<'t> {
                 });
             }
         }
-        let (claim, occurrences) = self.checked_claim(new, hint, None)?;
+        let (claim, occurrences) = self.checked_claim(new, hint, None, None)?;
         self.tx.put_claim(&claim)?;
         Ok((claim, occurrences))
     }
@@ -198,23 +198,30 @@ impl<'t> Writer<'t> {
     /// Adds a claim, or, when a claim with its key is stored, makes that
     /// claim this one (re-checked, keeping its id); says which, or that
     /// the stored claim is this one already.
+    ///
+    /// `broken`: the claim was broken where it came from (a dump), with this
+    /// anchor in a text that is gone. If its quote is still not in the
+    /// source, it is stored broken again, with that anchor and what the
+    /// checker finds now, rather than refused; if it is, it is verified.
     pub fn put_claim_by_key(
         &mut self,
         new: &NewClaim,
         hint: Option<&cite::Hint>,
+        broken: Option<&Anchor>,
     ) -> Result<(Claim, Upsert)> {
         let existing = match &new.key {
             Some(key) => self.claim_by_key(key)?,
             None => None,
         };
         let Some(id) = existing else {
-            let (claim, _) = self.add_claim_at(new, hint)?;
+            let (claim, _) = self.checked_claim(new, hint, None, broken)?;
+            self.tx.put_claim(&claim)?;
             return Ok((claim, Upsert::Added));
         };
         let stored = self.tx.view().claim(id)?.ok_or_else(|| {
             Error::Corrupt(format!("claim key names claim {id}, which is not stored"))
         })?;
-        let (claim, _) = self.checked_claim(new, hint, Some(id))?;
+        let (claim, _) = self.checked_claim(new, hint, Some(id), broken)?;
         if claim == stored {
             return Ok((claim, Upsert::Unchanged));
         }
@@ -239,6 +246,7 @@ impl<'t> Writer<'t> {
         new: &NewClaim,
         hint: Option<&cite::Hint>,
         id: Option<ClaimId>,
+        broken: Option<&Anchor>,
     ) -> Result<(Claim, usize)> {
         let confidence = Confidence::new(new.confidence)?;
         check_len("quote", &new.quote, MAX_QUOTE_BYTES)?;
@@ -276,20 +284,29 @@ impl<'t> Writer<'t> {
         let tags = tag_list(&new.tags)?;
         let mut occurrences = 0;
         // The source record read above says which folded text to use.
+        let mut mismatch = None;
         let (anchor, status) = match self.texts.of(self.tx.view(), &source)? {
             None => (None, Status::Unverified),
             Some(f) => {
                 let citation = cite::locate_with(&f.text, &f.folded, &new.quote, hint);
                 occurrences = citation.occurrences;
-                if !citation.is_verified() {
-                    return Err(Error::Citation(Box::new(CitationReport {
-                        claim: format!("new claim by {}", new.speaker),
-                        source: new.source.clone(),
-                        quote: new.quote.clone(),
-                        citation,
-                    })));
+                match broken {
+                    _ if citation.is_verified() => {
+                        (anchor_from(&citation, &f.sha256), Status::Verified)
+                    }
+                    Some(stale) => {
+                        mismatch = Some(mismatch_from(&citation, &f.text));
+                        (Some(stale.clone()), Status::Broken)
+                    }
+                    None => {
+                        return Err(Error::Citation(Box::new(CitationReport {
+                            claim: format!("new claim by {}", new.speaker),
+                            source: new.source.clone(),
+                            quote: new.quote.clone(),
+                            citation,
+                        })))
+                    }
                 }
-                (anchor_from(&citation, &f.sha256), Status::Verified)
             }
         };
         if let Some(existing) = self.stored_passage(
@@ -318,7 +335,7 @@ impl<'t> Writer<'t> {
             tags,
             anchor,
             status,
-            mismatch: None,
+            mismatch,
             key,
         };
         Ok((claim, occurrences))

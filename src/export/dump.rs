@@ -13,7 +13,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Claim, Source, SourceKind, Speaker};
+use crate::model::{Claim, Source, SourceKind, Speaker, Status};
 use crate::store::{ReadView, FORMAT_VERSION};
 
 #[derive(Serialize)]
@@ -66,6 +66,11 @@ enum DumpLine<'a> {
         position: Option<u64>,
         #[serde(skip_serializing_if = "Option::is_none")]
         key: Option<&'a str>,
+        /// Only for a broken claim: "broken", and its stale anchor.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        status: Option<Status>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        anchor: Option<&'a crate::model::Anchor>,
     },
 }
 
@@ -138,7 +143,8 @@ fn speaker_line(s: &Speaker) -> DumpLine<'_> {
 }
 
 fn claim_line<'a>(c: &'a Claim, speaker: &'a str) -> DumpLine<'a> {
-    let anchor = c.anchor.as_ref();
+    let broken = c.status == Status::Broken;
+    let anchor = c.anchor.as_ref().filter(|_| !broken);
     DumpLine::Claim {
         speaker,
         source: &c.source,
@@ -152,5 +158,7 @@ fn claim_line<'a>(c: &'a Claim, speaker: &'a str) -> DumpLine<'a> {
         suffix: anchor.map(|a| a.suffix.as_str()),
         position: anchor.map(|a| a.start_byte),
         key: c.key.as_deref(),
+        status: broken.then_some(Status::Broken),
+        anchor: c.anchor.as_ref().filter(|_| broken),
     }
 }

@@ -174,6 +174,7 @@ pub fn records(review: &Value) -> Result<Vec<Record>, String> {
             key: text(review, "url").map(str::to_string),
         },
         None,
+        None,
     ));
     Ok(out)
 }

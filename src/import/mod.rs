@@ -155,33 +155,35 @@ fn apply(w: &mut Writer, row: &Row) -> Result<RowReport> {
                 .map(|_| (Outcome::Added, String::new(), Some(s.id.clone()))),
         },
         Record::Speaker(s) => speaker(w, s).map(|(o, m)| (o, m, Some(s.name.clone()))),
-        Record::Claim(c, hint) => match w.put_claim_by_key(c, hint.as_ref()) {
-            Ok((claim, Upsert::Added)) => {
-                Ok((Outcome::Added, String::new(), Some(claim.id.to_string())))
+        Record::Claim(c, hint, broken) => {
+            match w.put_claim_by_key(c, hint.as_ref(), broken.as_deref()) {
+                Ok((claim, Upsert::Added)) => {
+                    Ok((Outcome::Added, String::new(), Some(claim.id.to_string())))
+                }
+                Ok((claim, Upsert::Updated)) => Ok((
+                    Outcome::Updated,
+                    format!(
+                        "claim {} (key {}) now says what this row says",
+                        claim.id,
+                        key_of(c)
+                    ),
+                    Some(claim.id.to_string()),
+                )),
+                Ok((claim, Upsert::Unchanged)) => Ok((
+                    Outcome::Unchanged,
+                    format!("already stored as claim {} (key {})", claim.id, key_of(c)),
+                    Some(claim.id.to_string()),
+                )),
+                Err(Error::DuplicateClaim { existing }) => Ok((
+                    Outcome::Unchanged,
+                    format!(
+                        "already stored as claim {existing} (the same speaker, source and passage)"
+                    ),
+                    Some(existing.to_string()),
+                )),
+                Err(e) => Err(e),
             }
-            Ok((claim, Upsert::Updated)) => Ok((
-                Outcome::Updated,
-                format!(
-                    "claim {} (key {}) now says what this row says",
-                    claim.id,
-                    key_of(c)
-                ),
-                Some(claim.id.to_string()),
-            )),
-            Ok((claim, Upsert::Unchanged)) => Ok((
-                Outcome::Unchanged,
-                format!("already stored as claim {} (key {})", claim.id, key_of(c)),
-                Some(claim.id.to_string()),
-            )),
-            Err(Error::DuplicateClaim { existing }) => Ok((
-                Outcome::Unchanged,
-                format!(
-                    "already stored as claim {existing} (the same speaker, source and passage)"
-                ),
-                Some(existing.to_string()),
-            )),
-            Err(e) => Err(e),
-        },
+        }
     };
     match done {
         Ok((outcome, message, id)) => {

@@ -20,7 +20,7 @@ use crate::cite::Hint;
 use crate::error::quoted;
 use crate::error::{Error, Result};
 use crate::limits::MAX_SOURCE_TEXT_BYTES;
-use crate::model::{NewClaim, NewSource, NewSpeaker, SourceKind};
+use crate::model::{Anchor, NewClaim, NewSource, NewSpeaker, SourceKind, Status};
 
 use super::claimreview;
 
@@ -70,8 +70,9 @@ pub enum Record {
     SourceRef(NewSource),
     /// A speaker.
     Speaker(NewSpeaker),
-    /// A claim, and where its quote was anchored when it came from a dump.
-    Claim(NewClaim, Option<Hint>),
+    /// A claim, where its quote was anchored when it came from a dump, and
+    /// (for a claim that was broken there) its anchor in the text that is gone.
+    Claim(NewClaim, Option<Hint>, Option<Box<Anchor>>),
     /// A dump's first line: the format it was written in.
     DumpHeader(u32),
 }
@@ -154,6 +155,12 @@ struct ClaimLine {
     /// The caller's key: a row with a stored key updates that claim.
     #[serde(default)]
     key: Option<String>,
+    /// "broken" in a dump: the claim's quote was no longer in its source.
+    #[serde(default)]
+    status: Option<Status>,
+    /// A broken claim's anchor, in the text it was once found in.
+    #[serde(default)]
+    anchor: Option<Anchor>,
 }
 
 #[derive(Deserialize)]
@@ -408,6 +415,13 @@ fn record(object: Value, folder: &Path) -> std::result::Result<Record, String> {
             description: s.description,
         }),
         Line::Claim(c) => {
+            let broken = match (c.status, c.anchor) {
+                (Some(Status::Broken), Some(anchor)) => Some(Box::new(anchor)),
+                (Some(Status::Broken), None) => {
+                    return Err("a broken claim in a dump carries its `anchor`".into())
+                }
+                _ => None,
+            };
             let hint =
                 (c.prefix.is_some() || c.suffix.is_some() || c.position.is_some()).then(|| Hint {
                     prefix: c.prefix.unwrap_or_default(),
@@ -427,6 +441,7 @@ fn record(object: Value, folder: &Path) -> std::result::Result<Record, String> {
                     key: c.key,
                 },
                 hint,
+                broken,
             )
         }
         Line::Dump(d) => Record::DumpHeader(d.format_version),
