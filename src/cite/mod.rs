@@ -35,7 +35,9 @@
 
 mod approx;
 mod boundary;
+mod brackets;
 mod diff;
+mod fold;
 mod keys;
 mod normalize;
 mod position;
@@ -315,7 +317,7 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
     // exactly), so the passage is searched for without them.
     let primary = &forms[0].text;
     let parts = segments::parts(primary);
-    let inner = segments::without_end_brackets(&parts);
+    let inner = brackets::without_end_brackets(&parts);
     let searchable = if segments::has_separators(&parts) {
         joined_text(inner)
     } else {
@@ -325,7 +327,7 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
         Some(a) if a.end > a.start => {
             let passage = &folded.text[a.start..a.end];
             let (mut changes, notes) =
-                segments::editorial_brackets(inner, word_changes(&searchable, passage));
+                brackets::editorial_brackets(inner, word_changes(&searchable, passage));
             if changes.is_empty() {
                 changes = diff::punctuation_changes(&searchable, passage);
             }

@@ -20,16 +20,16 @@
 //! When a quote is not found, the same rule keeps its brackets out of the
 //! word diff: brackets at either end are left out of the search, and a
 //! middle one that stands for a few source words is named in a note
-//! ([`editorial_brackets`]), not reported as a change.
+//! (`brackets.rs`), not reported as a change.
 
 use std::collections::HashSet;
 
 use memchr::memmem;
 
-use super::diff::Change;
 use crate::error::quoted;
 
-use super::diff::{is_function_word, is_negation, is_number, words};
+use super::brackets::{end_separators, meaning_changes, only_glue, Side};
+use super::diff::{is_function_word, is_negation, words};
 use super::normalize::ELLIPSIS;
 
 /// Most bytes an ellipsis may leave out.
@@ -63,24 +63,6 @@ const EDITORIAL_MARKERS: &[&str] = &[
     "alteration in original",
     "alterations in original",
 ];
-
-/// Words a bracket may add where the source has none ("using [their]
-/// accomplices"): the glue of grammar, never a name, number, negation,
-/// quantifier or modal ("[some]", "[may]"), which would add meaning.
-const GLUE_WORDS: &[&str] = &[
-    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "and", "or",
-    "that", "this", "these", "those", "it", "its", "is", "are", "was", "were", "be", "been", "has",
-    "have", "had", "their", "they", "them", "he", "him", "his", "she", "her", "we", "our", "us",
-    "you", "your", "i", "me", "my", "which", "who", "whom",
-];
-
-/// Whether a bracket that stands for no source words only adds glue.
-fn only_glue(bracket_words: &[String]) -> bool {
-    !bracket_words.is_empty()
-        && bracket_words
-            .iter()
-            .all(|w| GLUE_WORDS.contains(&w.as_str()))
-}
 
 /// A piece of a folded quote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -447,24 +429,6 @@ fn gap_fits(
     true
 }
 
-/// What a bracket's words change in the source words they stand for: a
-/// negation or a number dropped or added ("[no one] said" for "he said").
-fn meaning_changes(literal: &str, bracket: &[String], source: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    for (pred, what) in [
-        (is_negation as fn(&str) -> bool, "negation"),
-        (is_number, "number"),
-    ] {
-        for w in source.iter().filter(|w| pred(w) && !bracket.contains(w)) {
-            out.push(format!("{literal} replaces the {what} {}", quoted(w)));
-        }
-        for w in bracket.iter().filter(|w| pred(w) && !source.contains(w)) {
-            out.push(format!("{literal} adds the {what} {}", quoted(w)));
-        }
-    }
-    out
-}
-
 /// The attribution a split quote cuts out: the gap between a part that
 /// ends with a closing quotation mark and one that starts with an opening
 /// one, holding no quotation mark itself and at most
@@ -483,192 +447,6 @@ fn attribution(gap: &str, (closed_before, opens_after): (bool, bool)) -> Option<
 
 fn quoted_text(s: &str) -> String {
     quoted(s.trim_matches(|c: char| c == ',' || c.is_whitespace()))
-}
-
-/// Which end of the quote a separator stands at.
-#[derive(Clone, Copy, PartialEq)]
-enum Side {
-    Before,
-    After,
-}
-
-/// Separators before the first text part or after the last: an ellipsis
-/// or a marker stands for nothing to check; a bracket stands for the
-/// source words just before (or after) the quote, at most
-/// [`MAX_BRACKET_WORDS`] of them within the sentence, and may not add a
-/// negation or a number to them, nor stand for no words at all ("[The
-/// minister never] signed the order" at the start of a text).
-fn end_separators(hay: &str, separators: &[Part], side: Side, m: &mut SegmentMatch) {
-    let (start, end) = (m.spans[0].0, m.spans[m.spans.len() - 1].1);
-    for part in separators {
-        let Part::Bracket(bracket) = part else {
-            continue;
-        };
-        let literal = format!("[{bracket}]");
-        let neighbours = match side {
-            Side::Before => hay[..start].trim_end(),
-            Side::After => hay[end..].trim_start(),
-        };
-        let as_written = match side {
-            Side::Before => {
-                neighbours.ends_with(&literal) || neighbours.ends_with(bracket.as_str())
-            }
-            Side::After => {
-                neighbours.starts_with(&literal) || neighbours.starts_with(bracket.as_str())
-            }
-        };
-        if as_written {
-            continue;
-        }
-        let bracket_keys: Vec<String> = words(bracket).into_iter().map(|w| w.key).collect();
-        let candidates = sentence_words(neighbours, side);
-        if candidates.is_empty() && only_glue(&bracket_keys) {
-            m.notes.push(format!(
-                "{literal} adds a word of grammar the source has not"
-            ));
-            continue;
-        }
-        if bracket_keys.len() > MAX_BRACKET_WORDS || candidates.is_empty() {
-            m.objections.push(format!(
-                "{literal} stands for no source words {} the quote: a bracket may replace words, not add them",
-                if side == Side::Before { "before" } else { "after" }
-            ));
-            continue;
-        }
-        // The fewest source words the bracket can stand for without a change of meaning.
-        let fits = (1..=candidates.len()).find_map(|k| {
-            let taken = match side {
-                Side::Before => &candidates[candidates.len() - k..],
-                Side::After => &candidates[..k],
-            };
-            let keys: Vec<String> = taken.iter().map(|(_, w)| w.clone()).collect();
-            meaning_changes(&literal, &bracket_keys, &keys)
-                .is_empty()
-                .then_some(taken)
-        });
-        match fits {
-            Some(taken) => {
-                let text = taken
-                    .iter()
-                    .map(|(w, _)| w.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                m.bracketed = true;
-                m.notes
-                    .push(format!("{literal} stands for {}", quoted(&text)));
-            }
-            None => {
-                let nearest = match side {
-                    Side::Before => &candidates[candidates.len() - 1..],
-                    Side::After => &candidates[..1],
-                };
-                let keys: Vec<String> = nearest.iter().map(|(_, w)| w.clone()).collect();
-                m.objections
-                    .extend(meaning_changes(&literal, &bracket_keys, &keys));
-            }
-        }
-    }
-}
-
-/// Up to [`MAX_BRACKET_WORDS`] words of `text` nearest the quote (its end
-/// for [`Side::Before`], its start for [`Side::After`]) that lie in the
-/// quote's sentence and clause: as written, and as keys.
-fn sentence_words(text: &str, side: Side) -> Vec<(String, String)> {
-    let stops =
-        |w: &str| w.ends_with(['.', '!', '?', ':', ';', '"', '\'']) || w.starts_with(['"', '\'']);
-    let mut out: Vec<(String, String)> = Vec::new();
-    let tokens: Vec<&str> = text.split_whitespace().collect();
-    let ordered: Box<dyn Iterator<Item = &&str>> = match side {
-        Side::Before => Box::new(tokens.iter().rev()),
-        Side::After => Box::new(tokens.iter()),
-    };
-    for token in ordered {
-        if out.len() == MAX_BRACKET_WORDS {
-            break;
-        }
-        // Before the quote, a word that ends a sentence is not in it;
-        // after it, the word that ends the sentence still is.
-        if side == Side::Before && stops(token) {
-            break;
-        }
-        let Some(w) = words(token).into_iter().next() else {
-            break;
-        };
-        out.push((token.to_string(), w.key));
-        if side == Side::After && stops(token) {
-            break;
-        }
-    }
-    if side == Side::Before {
-        out.reverse();
-    }
-    out
-}
-
-/// The parts without the brackets that open or close the quote.
-pub(super) fn without_end_brackets(parts: &[Part]) -> &[Part] {
-    let is_bracket = |p: &Part| matches!(p, Part::Bracket(_));
-    let start = parts.iter().take_while(|p| is_bracket(p)).count();
-    let end = parts.len()
-        - parts[start..]
-            .iter()
-            .rev()
-            .take_while(|p| is_bracket(p))
-            .count();
-    &parts[start..end]
-}
-
-/// In a quote that is not in its source, an editorial bracket that stands
-/// for a few source words is what the quoter wrote on purpose, and was
-/// accepted as such when the quote was found: it is not a change, and is
-/// named in a note instead ("[the minister] stands for "he""). A bracket
-/// that stands for more words than a bracket may, or that drops or adds a
-/// negation or a number, stays a change.
-pub(super) fn editorial_brackets(
-    parts: &[Part],
-    changes: Vec<Change>,
-) -> (Vec<Change>, Vec<String>) {
-    let brackets: Vec<String> = parts
-        .iter()
-        .filter_map(|p| match p {
-            Part::Bracket(b) => Some(word_keys(b)),
-            _ => None,
-        })
-        .collect();
-    let mut notes = Vec::new();
-    let mut kept = Vec::new();
-    for change in changes {
-        let source_words = super::diff::words(&change.source);
-        let bracket_keys = word_keys(&change.quote);
-        let quote_words = super::diff::words(&change.quote);
-        let introduced = |is: fn(&str) -> bool| {
-            source_words.iter().any(|w| is(&w.key)) != quote_words.iter().any(|w| is(&w.key))
-        };
-        let editorial = !bracket_keys.is_empty()
-            && brackets.contains(&bracket_keys)
-            && source_words.len() <= MAX_BRACKET_WORDS
-            && !introduced(super::diff::is_negation)
-            && !introduced(super::diff::is_number);
-        if editorial {
-            notes.push(format!(
-                "[{}] stands for {}",
-                change.quote,
-                crate::error::quoted(&change.source)
-            ));
-        } else {
-            kept.push(change);
-        }
-    }
-    (kept, notes)
-}
-
-/// A text's word keys, joined: what two spellings of the same words share.
-fn word_keys(text: &str) -> String {
-    super::diff::words(text)
-        .iter()
-        .map(|w| w.key.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]

@@ -5,10 +5,12 @@
 //! write is flushed before the call returns, so `Ok` means durable.
 
 mod check;
+mod edits;
 mod session;
 mod snapshot;
 mod statements;
 mod texts;
+mod write_ops;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -16,10 +18,11 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 pub use check::{CheckScope, Recheck};
+pub use edits::SourceChanges;
 pub use session::Session;
 pub use snapshot::Snapshot;
 pub use statements::Prepared;
-pub use writer::{ClaimChanges, SourceChanges, Upsert, Writer, MAX_KEY_BYTES};
+pub use writer::{ClaimChanges, Upsert, Writer, MAX_KEY_BYTES};
 
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, NewClaim, NewSource, NewSpeaker, Source, Speaker, SpeakerId};

@@ -40,6 +40,7 @@ mod bind;
 mod check;
 mod choose;
 mod exec;
+mod fields;
 pub mod lex;
 mod parse;
 mod plan;

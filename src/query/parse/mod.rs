@@ -36,6 +36,7 @@ mod error;
 mod expr;
 mod literal;
 mod statement;
+mod writes;
 
 use std::cell::{Cell, RefCell};
 

@@ -1,0 +1,364 @@
+//! The command line as clap reads it: the commands, their options in
+//! groups (database, output, scripts) that a command takes before or after
+//! its name, and the help text.
+
+use std::path::PathBuf;
+
+use claimdb::render::Format;
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// A citation-checked claims database: who said what, where, and how we know.
+///
+/// With no command, claimdb opens an interactive shell when stdin is a
+/// terminal, and otherwise runs the statements it reads from stdin.
+/// A database that does not exist yet is created and loaded with the seed
+/// corpus (claims from Foreign Policy's review of The Lazarus Heist).
+#[derive(Debug, Parser)]
+#[command(name = "claimdb", version, after_help = EXAMPLES)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) database: DbArgs,
+
+    #[command(flatten)]
+    pub(crate) output: FormatArgs,
+
+    #[command(flatten)]
+    pub(crate) script: ScriptArgs,
+
+    /// Run these statements and exit (like `query`).
+    #[arg(short = 'c', long = "command", value_name = "QUERY")]
+    pub(crate) inline: Option<String>,
+
+    #[command(subcommand)]
+    pub(crate) command: Option<Command>,
+}
+
+// Options are grouped by what they are about, and each command takes only
+// the groups that apply to it, so `claimdb locate --help` lists no `--db`.
+// An option may stand before the command (`claimdb --db x query ...`) or
+// after it (`claimdb query ... --db x`); after it wins.
+
+/// Which database, and how to open it.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct DbArgs {
+    /// The database directory, or `:memory:` for one held in memory for this run [default: $CLAIMDB_DB, or claims.db in the user's data directory]
+    #[arg(long, value_name = "PATH")]
+    pub(crate) db: Option<PathBuf>,
+
+    /// Create a new database empty, without the seed corpus.
+    #[arg(long)]
+    pub(crate) empty: bool,
+
+    /// How long to wait for another claimdb process that has the database
+    /// open, in milliseconds, before giving up [default: 5000].
+    #[arg(long, value_name = "MS")]
+    pub(crate) busy_timeout: Option<u64>,
+}
+
+impl DbArgs {
+    /// These options, with those given after the command taking precedence.
+    pub(crate) fn or(self, before: DbArgs) -> DbArgs {
+        DbArgs {
+            db: self.db.or(before.db),
+            empty: self.empty || before.empty,
+            busy_timeout: self.busy_timeout.or(before.busy_timeout),
+        }
+    }
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct FormatArgs {
+    /// How results are printed [default: table].
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<FormatArg>,
+}
+
+impl FormatArgs {
+    pub(crate) fn or(self, before: FormatArgs) -> FormatArgs {
+        FormatArgs {
+            format: self.format.or(before.format),
+        }
+    }
+}
+
+/// How statements run.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct ScriptArgs {
+    /// In scripts, go on after a failed statement (the exit code is still 1).
+    #[arg(long)]
+    pub(crate) keep_going: bool,
+
+    /// Let `update claims` and `delete claims` run without `where` (they
+    /// would change every claim, and are refused otherwise).
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+impl ScriptArgs {
+    pub(crate) fn or(self, before: ScriptArgs) -> ScriptArgs {
+        ScriptArgs {
+            keep_going: self.keep_going || before.keep_going,
+            force: self.force || before.force,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run statements given on the command line (`;` between several).
+    #[command(
+        after_help = "Example:\n  claimdb query 'claims where speaker = \"Moriuchi\" and confidence >= 0.8 order by confidence desc limit 5'"
+    )]
+    Query {
+        /// The statements, e.g. 'claims where speaker = "White" limit 3'.
+        #[arg(value_name = "QUERY")]
+        text: String,
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
+        #[command(flatten)]
+        script: ScriptArgs,
+    },
+    /// Run the statements in script files, in order; stop at the first error.
+    ///
+    /// Statements end with `;`; `--` starts a comment; lines that start with
+    /// `.` are shell commands (.format, .output, .read, ...). An error prints
+    /// FILE:LINE:COLUMN, the line and a caret, and the exit code is 1.
+    #[command(after_help = "Example:\n  claimdb --keep-going run load-corpus.cq checks.cq")]
+    Run {
+        /// Script files (`;` after each statement, `--` comments).
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
+        #[command(flatten)]
+        script: ScriptArgs,
+    },
+    /// Open the interactive shell.
+    #[command(after_help = "Example:\n  claimdb repl --db newsroom.db")]
+    Repl {
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
+        #[command(flatten)]
+        script: ScriptArgs,
+    },
+    /// Find a quote in any text file and say whether it is verified.
+    ///
+    /// Prints the verdict (exact, after normalization, approximate, not
+    /// found), where the quote is (line:column, byte and character offsets),
+    /// its context, and for a quote that is not there, the closest passage
+    /// with a word-by-word account of what differs. Exit code 0 when the
+    /// quote is verified, 1 otherwise. Needs no database.
+    #[command(
+        after_help = "Example:\n  claimdb locate speech.txt 'we can not dedicate' --prefix 'But, in a larger sense,'"
+    )]
+    Locate {
+        /// The text file to search.
+        file: PathBuf,
+        /// The quote. `…` or `...` leaves words out; `[...]` marks editorial words.
+        quote: String,
+        /// Text just before the wanted passage, to choose among repeated ones.
+        #[arg(long)]
+        prefix: Option<String>,
+        /// Text just after the wanted passage.
+        #[arg(long)]
+        suffix: Option<String>,
+        /// Byte offset near which the wanted passage starts.
+        #[arg(long)]
+        position: Option<usize>,
+        #[command(flatten)]
+        output: FormatArgs,
+    },
+    /// Re-check stored claims against their sources' current texts.
+    ///
+    /// Writes nothing. Exit code 1 when any claim does not verify.
+    #[command(after_help = "Example:\n  claimdb check --source fp-lazarus-review")]
+    Check {
+        /// Only this claim.
+        #[arg(long, conflicts_with = "source")]
+        claim: Option<u64>,
+        /// Only the claims quoting this source.
+        #[arg(long)]
+        source: Option<String>,
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
+    },
+    /// Check the database's integrity; with --repair, rebuild what can be derived.
+    ///
+    /// Checks every index entry against the claims both ways, speaker names,
+    /// id counters, references between records, stored texts against their
+    /// hashes, anchors against their texts, and the format version. Exit
+    /// code 1 when anything is wrong (after --repair: still wrong).
+    #[command(after_help = "Example:\n  claimdb verify --repair")]
+    Verify {
+        /// Rebuild every index, the name table and the id counters from the
+        /// claims, speakers and sources, in one transaction.
+        #[arg(long)]
+        repair: bool,
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
+    },
+    /// Import sources, speakers and claims from JSON Lines or CSV files.
+    ///
+    /// Each line of a JSON Lines file is an object with a "type" of
+    /// "source", "speaker" or "claim" and that record's fields (a source's
+    /// text inline as "text", or in a file named by "text_file", relative to
+    /// the import file). A CSV file has a header row naming the fields, an
+    /// optional "type" column (claim when absent), and lists separated by
+    /// ";". Records may come in any order. Every claim is citation-checked.
+    /// All or nothing: one refused row and nothing is written (--partial
+    /// writes the good rows). A row already stored is unchanged, so
+    /// importing a file twice changes nothing. Prints the rows that were
+    /// not simply added, each with FILE:LINE, and a summary; exit code 1
+    /// when any row was refused. Reads what `export --format dump` writes.
+    #[command(
+        after_help = "Example:\n  claimdb import corpus/sources.jsonl corpus/claims.csv --dry-run"
+    )]
+    Import {
+        /// JSON Lines (.jsonl, .ndjson, .json) or CSV (.csv) files.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+        /// The files' format, when their names do not tell it.
+        #[arg(long, value_enum)]
+        input_format: Option<InputFormatArg>,
+        /// Write the good rows even when some are refused.
+        #[arg(long)]
+        partial: bool,
+        /// Check everything and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
+    },
+    /// Write the database, or the claims a query selects, to standard output.
+    ///
+    /// dump (the default): the whole database as JSON Lines, a header
+    /// naming the format, then every source with its text, every speaker and
+    /// every claim with where its quote is anchored; `claimdb import` reads
+    /// it back into an equal database. jsonl and csv: every field of the
+    /// claims QUERY selects (all claims without one), the full anchor
+    /// included. claimreview: one schema.org ClaimReview per line.
+    /// annotation: one W3C Web Annotation per line, its selectors pointing
+    /// into the source's text. text: the text of the source QUERY names,
+    /// byte for byte.
+    #[command(
+        after_help = "Example:\n  claimdb export > corpus-backup.jsonl\n  claimdb export --format csv 'claims where speaker = \"White\"' > white.csv\n  claimdb export --format claimreview --organization 'Newsroom Desk' > reviews.jsonl\n  claimdb export --format text fp-lazarus-review > review.txt"
+    )]
+    Export {
+        /// For jsonl, csv, claimreview and annotation: a claims query
+        /// ('claims where ...'); for text: a source id.
+        #[arg(value_name = "QUERY")]
+        query: Option<String>,
+        /// What to write.
+        #[arg(long = "format", value_enum, default_value = "dump")]
+        export_format: ExportFormatArg,
+        /// For claimreview: the organisation that reviewed the claims.
+        #[arg(long)]
+        organization: Option<String>,
+        /// For claimreview: where claims can be read (URL/claims/ID).
+        #[arg(long, value_name = "URL")]
+        url_base: Option<String>,
+        #[command(flatten)]
+        database: DbArgs,
+    },
+    /// Replace a source's text with a file's and re-anchor its claims.
+    ///
+    /// In one transaction: claims whose quote is still in the new text get
+    /// new anchors, the others become broken with the closest passage
+    /// recorded. Prints the claims whose status changed; exit code 1 when
+    /// any claim no longer verifies.
+    #[command(
+        after_help = "Example:\n  claimdb update-source fp-lazarus-review corrected-review.txt"
+    )]
+    UpdateSource {
+        /// The source's id.
+        id: String,
+        /// The file holding the new text (UTF-8).
+        file: PathBuf,
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
+    },
+}
+
+/// The format of an import file.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum InputFormatArg {
+    /// One JSON object per line.
+    Jsonl,
+    /// A header row, then one record per row.
+    Csv,
+}
+
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ExportFormatArg {
+    /// The whole database as JSON Lines that `claimdb import` reads back.
+    Dump,
+    /// Every field of each claim, one JSON object per line.
+    Jsonl,
+    /// Every field of each claim, flattened, with a header row.
+    Csv,
+    /// One schema.org ClaimReview (JSON-LD) per line.
+    Claimreview,
+    /// One W3C Web Annotation per line.
+    Annotation,
+    /// A source's text, byte for byte.
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum FormatArg {
+    /// Aligned columns with a row count; long quotes wrap to the terminal.
+    Table,
+    /// A JSON array of objects per statement.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+pub(crate) const EXAMPLES: &str = r#"Examples:
+  claimdb                                     open the shell on the default database
+  claimdb query 'claims where speaker = "Moriuchi"'
+  claimdb --format json query 'claims where confidence >= 0.9 order by confidence desc'
+  claimdb run curate.cq                       run a script file
+  echo 'count claims;' | claimdb --db my.db   run statements from stdin
+  claimdb locate speech.txt 'we can not dedicate'   check a quote against any text file
+  claimdb check --source fp-lazarus-review    re-check stored claims
+
+Statements (end each with ;):
+  claims [select FIELD, ...] [where COND] [group by FIELD] [order by FIELD [asc|desc], ...] [limit N [offset M]]
+  count claims [where COND] [group by FIELD]     speakers [where COND]     sources [where COND]
+  show claim N     show source "id" [lines A [to B]]     explain STATEMENT
+  add source "id" with title = "...", text_file = "path"     add speaker "Name" aliases ("A")
+  add claim with speaker = "...", source = "...", quote = "...", statement = "...", confidence = 0.8, rationale = "..."
+  update claims set confidence = 0.6 where ...     delete claims where ...     alias "A" to "Name"
+  merge speaker "A" into "Name"     update sources|speakers set ... where ...     delete sources|speakers where ... [cascade]
+  begin; ...; commit;   (or rollback)
+Type .help in the shell for the language in brief; `claimdb COMMAND --help` for each command."#;

@@ -1,0 +1,139 @@
+//! The fields of claims, speakers and sources, as the language names them:
+//! one table (`fields!`) gives each its name, type, the tables that have
+//! it and a line of help, which `.schema`, the checker, completion and
+//! error messages all read.
+
+use super::ast::Table;
+
+/// The type of a field's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// Compared as text.
+    Text,
+    /// Compared as a number.
+    Number,
+}
+
+macro_rules! fields {
+    ($( $variant:ident => $name:literal, $ty:ident, [$($table:ident),*], $doc:literal; )*) => {
+        /// A field that conditions, `select` and `order by` can name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Field {
+            $( #[doc = $doc] $variant, )*
+        }
+
+        impl Field {
+            /// Every field.
+            pub const ALL: &'static [Field] = &[$(Field::$variant),*];
+
+            /// The name used in queries.
+            pub fn name(self) -> &'static str {
+                match self { $(Field::$variant => $name,)* }
+            }
+
+            /// The type of the field's values.
+            pub fn field_type(self) -> FieldType {
+                match self { $(Field::$variant => FieldType::$ty,)* }
+            }
+
+            /// Whether `table` has this field.
+            pub fn in_table(self, table: Table) -> bool {
+                match self { $(Field::$variant => [$(Table::$table),*].contains(&table),)* }
+            }
+
+            /// What the field holds, for `.schema` and the grammar.
+            pub fn doc(self) -> &'static str {
+                match self { $(Field::$variant => $doc,)* }
+            }
+        }
+    };
+}
+
+fields! {
+    Id => "id", Number, [Claims, Speakers], "the record's number (a source's id is text: see `source`)";
+    Speaker => "speaker", Text, [Claims], "who made the claim; `=` matches any of their names";
+    Source => "source", Text, [Claims, Sources], "the id of the source that holds the quote (of the source itself, in `sources`)";
+    Origin => "origin", Text, [Claims], "the id of the source where the claim was first made";
+    Quote => "quote", Text, [Claims], "the verbatim quote";
+    Statement => "statement", Text, [Claims], "the claim in plain words";
+    Confidence => "confidence", Number, [Claims], "0 to 1";
+    Rationale => "rationale", Text, [Claims], "why that confidence";
+    Tag => "tag", Text, [Claims], "any one of the claim's tags";
+    Status => "status", Text, [Claims], "verified, unverified or broken";
+    Line => "line", Number, [Claims], "the line of the source where the quote starts (null when it is not anchored)";
+    Column => "column", Number, [Claims], "the column (in characters) where the quote starts";
+    SpeakerId => "speaker_id", Number, [Claims], "the id of the claim's speaker";
+    Name => "name", Text, [Speakers], "a speaker's name; `=` matches any alias";
+    Alias => "alias", Text, [Speakers], "any one of a speaker's aliases";
+    Description => "description", Text, [Speakers], "a speaker's role and affiliation";
+    Claims => "claims", Number, [Speakers, Sources], "how many claims a speaker made, or quote a source";
+    Title => "title", Text, [Sources], "a source's title";
+    Author => "author", Text, [Sources], "a source's author";
+    Publisher => "publisher", Text, [Sources], "a source's publisher";
+    Date => "date", Text, [Sources], "a source's date as written, such as 2022-06";
+    Kind => "kind", Text, [Sources], "article, book, testimony, statement, interview, report, post or other";
+    Url => "url", Text, [Sources], "where the source can be read";
+    TextBytes => "text_bytes", Number, [Sources], "the length of the text claimdb holds, in bytes (0 for none)";
+    Sha256 => "sha256", Text, [Sources], "the sha256 of the text claimdb holds";
+    OriginOf => "origin_of", Number, [Sources], "how many claims name the source as their origin";
+}
+
+impl Field {
+    /// Looks a field of `table` up by name, case-insensitively (`tags` is
+    /// accepted for `tag`, `aliases` for `alias`, and in `sources`, `id` for `source`).
+    pub fn lookup(table: Table, name: &str) -> Option<Field> {
+        let lower = name.to_ascii_lowercase();
+        let lower = match lower.as_str() {
+            "tags" => "tag",
+            "aliases" => "alias",
+            "id" if table == Table::Sources => "source",
+            other => other,
+        };
+        Field::ALL
+            .iter()
+            .copied()
+            .find(|f| f.name() == lower && f.in_table(table))
+    }
+
+    /// The fields of `table`, in documentation order.
+    pub fn of(table: Table) -> Vec<Field> {
+        Field::ALL
+            .iter()
+            .copied()
+            .filter(|f| f.in_table(table))
+            .collect()
+    }
+
+    /// The field's name in `table`, as its listing shows it: a source's
+    /// own id is `id` (`source` is accepted too).
+    pub fn name_in(self, table: Table) -> &'static str {
+        match (table, self) {
+            (Table::Sources, Field::Source) => "id",
+            _ => self.name(),
+        }
+    }
+
+    /// Whether the field may be absent.
+    pub fn nullable(self) -> bool {
+        matches!(
+            self,
+            Field::Origin
+                | Field::Description
+                | Field::Author
+                | Field::Publisher
+                | Field::Date
+                | Field::Url
+                | Field::Line
+                | Field::Column
+                | Field::Sha256
+        )
+    }
+
+    /// Whether `=` compares the field's text case-insensitively (names).
+    pub fn folds_case(self) -> bool {
+        matches!(
+            self,
+            Field::Speaker | Field::Name | Field::Alias | Field::Tag | Field::Status | Field::Kind
+        )
+    }
+}
