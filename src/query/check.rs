@@ -106,7 +106,9 @@ pub fn check(stmt: &Statement) -> CheckResult {
             check_expr(filter)?;
             let allowed = match table {
                 Table::Speakers => SPEAKER_UPDATE_FIELDS,
-                _ => SOURCE_UPDATE_FIELDS,
+                // A source's record, not its text: that changes with
+                // `claimdb update-source`, which re-anchors the claims.
+                _ => &SOURCE_FIELDS[..SOURCE_RECORD_FIELDS],
             };
             check_assignments(set, allowed, &[], crate::Span::default())
         }
@@ -150,21 +152,13 @@ const SOURCE_FIELDS: &[(&str, Kind)] = &[
     ("text_file", Kind::Text),
 ];
 
-/// Fields `update sources set` may change (the text changes with
-/// `claimdb update-source`, which re-anchors the claims).
-const SOURCE_UPDATE_FIELDS: &[(&str, Kind)] = &[
-    ("title", Kind::Text),
-    ("author", Kind::Text),
-    ("publisher", Kind::Text),
-    ("date", Kind::Text),
-    ("kind", Kind::Text),
-    ("url", Kind::Text),
-    ("notes", Kind::Text),
-];
-
 /// Fields `update speakers set` may change (names change with `alias`
 /// and `merge speaker`).
 const SPEAKER_UPDATE_FIELDS: &[(&str, Kind)] = &[("description", Kind::Text)];
+
+/// How many of [`SOURCE_FIELDS`], from the first, are the source's record
+/// (the others give its text).
+const SOURCE_RECORD_FIELDS: usize = 7;
 
 /// Fields `update claims set` may change.
 const UPDATE_FIELDS: &[(&str, Kind)] = &[
