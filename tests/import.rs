@@ -395,6 +395,16 @@ fn a_keyed_row_updates_its_claim() {
         db.claim(id).unwrap().unwrap().key.as_deref(),
         Some("desk-0042")
     );
+    // Found by its key, through the key index.
+    let found = db.query("claims where key = \"desk-0042\"").unwrap();
+    assert_eq!(found.claims().unwrap()[0].claim.id, id);
+    let plan = db
+        .query("explain claims where key = \"desk-0042\"")
+        .unwrap();
+    assert!(
+        format!("{plan:?}").contains("Key(\"desk-0042\")"),
+        "{plan:?}"
+    );
     let again = import(&db, std::slice::from_ref(&file), &ImportOptions::default());
     assert_eq!(again.count(Outcome::Unchanged), 1, "{:?}", again.rows);
     std::fs::write(&file, row("second wording", 0.8, quote)).unwrap();

@@ -98,6 +98,7 @@ fn index_scans(store: &dyn ReadView, e: &Expr) -> Result<Option<Vec<IndexScan>>>
             ),
             Field::Source => Some(vec![IndexScan::Source(s.clone())]),
             Field::Origin => Some(vec![IndexScan::Origin(s.clone())]),
+            Field::Key => Some(vec![IndexScan::Key(s.trim().to_string())]),
             Field::Tag => Some(vec![IndexScan::Tag(crate::cite::fold_key(s))]),
             Field::Status => {
                 Status::parse(&crate::cite::fold_key(s)).map(|st| vec![IndexScan::Status(st)])

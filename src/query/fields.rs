@@ -63,6 +63,7 @@ fields! {
     Line => "line", Number, [Claims], "the line of the source where the quote starts (null when it is not anchored)";
     Column => "column", Number, [Claims], "the column (in characters) where the quote starts";
     SpeakerId => "speaker_id", Number, [Claims], "the id of the claim's speaker";
+    Key => "key", Text, [Claims], "the caller's own key for the claim, unique (null when it has none)";
     Name => "name", Text, [Speakers], "a speaker's name; `=` matches any alias";
     Alias => "alias", Text, [Speakers], "any one of a speaker's aliases";
     Description => "description", Text, [Speakers], "a speaker's role and affiliation";
@@ -126,6 +127,7 @@ impl Field {
                 | Field::Line
                 | Field::Column
                 | Field::Sha256
+                | Field::Key
         )
     }
 

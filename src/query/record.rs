@@ -63,6 +63,10 @@ impl Record for ClaimRecord<'_> {
                 .as_deref()
                 .map_or(FieldValue::Null, |o| FieldValue::Text(Cow::Borrowed(o))),
             Field::Quote => FieldValue::Text(Cow::Borrowed(&c.quote)),
+            Field::Key => c
+                .key
+                .as_deref()
+                .map_or(FieldValue::Null, |k| FieldValue::Text(Cow::Borrowed(k))),
             Field::Statement => FieldValue::Text(Cow::Borrowed(&c.statement)),
             Field::Confidence => FieldValue::Num(c.confidence.value()),
             Field::Rationale => FieldValue::Text(Cow::Borrowed(&c.rationale)),
