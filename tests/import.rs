@@ -551,3 +551,36 @@ fn claimreview_feeds_import_as_claims() {
         .unwrap()
         .contains("without `claimReviewed`"));
 }
+
+/// A partial import commits in batches: every good row of a file longer
+/// than a batch is written, the refused one is reported, and a refused
+/// row in a later batch leaves the earlier batches written.
+#[test]
+fn a_partial_import_commits_in_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = empty(dir.path(), "batches.db");
+    let n = claimdb::import::PARTIAL_BATCH_ROWS + 50;
+    let mut lines: Vec<String> = (0..n)
+        .map(|k| format!(r#"{{"type":"speaker","name":"Person {k}"}}"#))
+        .collect();
+    lines.push(r#"{"type":"speaker","name":""}"#.to_string());
+    let file = dir.path().join("many.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let report = import(
+        &db,
+        std::slice::from_ref(&file),
+        &ImportOptions {
+            partial: true,
+            ..Default::default()
+        },
+    );
+    assert!(report.written);
+    assert_eq!(report.count_of("speaker", Outcome::Added), n);
+    let refused: Vec<_> = report
+        .rows
+        .iter()
+        .filter(|r| r.outcome == Outcome::Refused)
+        .collect();
+    assert_eq!((refused.len(), refused[0].line), (1, n + 1));
+    assert_eq!(db.speakers().unwrap().len(), n);
+}

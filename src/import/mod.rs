@@ -14,8 +14,9 @@
 //!
 //! All or nothing by default: one refused row and the transaction is
 //! dropped, so the database is as it was. [`ImportOptions::partial`] keeps
-//! the good rows; [`ImportOptions::dry_run`] checks everything and drops
-//! the transaction even so. The source texts are folded once per import
+//! the good rows, committing every [`PARTIAL_BATCH_ROWS`] rows so that its
+//! memory does not grow with the file; [`ImportOptions::dry_run`] checks
+//! everything and drops the transaction even so. The source texts are folded once per import
 //! (the writer's cache of folded texts), not once per claim.
 
 mod claimreview;
@@ -43,12 +44,16 @@ impl std::fmt::Debug for Progress {
     }
 }
 
+/// How many rows a partial import applies per transaction.
+pub const PARTIAL_BATCH_ROWS: usize = 10_000;
+
 /// How an import runs.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// The files' format; `None` tells it from each file's extension.
     pub format: Option<InputFormat>,
-    /// Write the good rows even when some are refused.
+    /// Write the good rows even when some are refused (committed in
+    /// batches of [`PARTIAL_BATCH_ROWS`] rows).
     pub partial: bool,
     /// Check everything, write nothing.
     pub dry_run: bool,
@@ -74,36 +79,53 @@ impl Db {
                 (p.0)(done, total);
             }
         };
-        let result = self.write(|w| {
-            let mut done = 0;
-            for pass in ["dump", "source", "speaker", "claim"] {
-                for (row, report) in rows.iter().zip(reports.iter_mut()) {
-                    let kind = row.record.as_ref().map_or("row", Record::kind);
-                    if kind == pass || (pass == "dump" && row.record.is_err()) {
-                        *report = Some(apply(w, row)?);
-                        done += 1;
-                        if done % 256 == 0 {
-                            tell(done);
-                        }
-                    }
+        // The rows in the order they are applied: what claims refer to first.
+        let mut order = Vec::with_capacity(total);
+        for pass in ["dump", "source", "speaker", "claim"] {
+            for (k, row) in rows.iter().enumerate() {
+                let kind = row.record.as_ref().map_or("row", Record::kind);
+                if kind == pass || (pass == "dump" && row.record.is_err()) {
+                    order.push(k);
                 }
             }
-            tell(done);
-            let refused = reports
-                .iter()
-                .flatten()
-                .any(|r| r.outcome == Outcome::Refused);
-            if options.dry_run || (refused && !options.partial) {
-                // Dropping the transaction is how nothing gets written.
-                return Err(Error::Cancelled);
-            }
-            Ok(())
-        });
-        let written = match result {
-            Ok(()) => true,
-            Err(Error::Cancelled) => false,
-            Err(e) => return Err(e),
+        }
+        // All or nothing is one transaction. A partial import commits in
+        // batches, so its memory does not grow with the file: a batch that
+        // fails for the database's sake leaves the batches before it.
+        let batch = if options.partial && !options.dry_run {
+            PARTIAL_BATCH_ROWS
+        } else {
+            order.len().max(1)
         };
+        let mut done = 0;
+        // An empty import writes nothing, and has nothing to refuse.
+        let mut written = order.is_empty() && !options.dry_run;
+        for chunk in order.chunks(batch) {
+            let result = self.write(|w| {
+                for &k in chunk {
+                    reports[k] = Some(apply(w, &rows[k])?);
+                    done += 1;
+                    if done % 256 == 0 {
+                        tell(done);
+                    }
+                }
+                let refused = reports
+                    .iter()
+                    .flatten()
+                    .any(|r| r.outcome == Outcome::Refused);
+                if options.dry_run || (refused && !options.partial) {
+                    // Dropping the transaction is how nothing gets written.
+                    return Err(Error::Cancelled);
+                }
+                Ok(())
+            });
+            match result {
+                Ok(()) => written = true,
+                Err(Error::Cancelled) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        tell(done);
         Ok(ImportReport {
             rows: reports.into_iter().flatten().collect(),
             written,

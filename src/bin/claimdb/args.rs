@@ -231,7 +231,8 @@ pub(crate) enum Command {
         /// The files' format, when their names do not tell it.
         #[arg(long, value_enum)]
         input_format: Option<InputFormatArg>,
-        /// Write the good rows even when some are refused.
+        /// Write the good rows even when some are refused (committed every
+        /// 10,000 rows, so memory does not grow with the file).
         #[arg(long)]
         partial: bool,
         /// Check everything and report, but write nothing.
