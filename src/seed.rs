@@ -6,11 +6,10 @@
 //! loaded through the same checked [`Writer`] as every other write: a seed
 //! claim whose quote is not in its source fails the load (and the tests).
 
-use serde::Deserialize;
-
 use crate::db::Writer;
 use crate::error::{Error, Result};
-use crate::model::{NewClaim, NewSource, NewSpeaker, SourceKind};
+use crate::import::SourceLine;
+use crate::model::{NewClaim, NewSource, NewSpeaker};
 
 /// The seed's files: sources, speakers and claims as JSON.
 pub const SOURCES_JSON: &str = include_str!("../db-seed/sources.json");
@@ -24,28 +23,6 @@ pub const TEXTS: &[(&str, &str)] = &[(
     "texts/fp-lazarus-review.txt",
     include_str!("../db-seed/texts/fp-lazarus-review.txt"),
 )];
-
-/// A source as `db-seed/sources.json` writes it: metadata, and the path of
-/// its text when claimdb holds one.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SeedSource {
-    id: String,
-    title: String,
-    #[serde(default)]
-    author: Option<String>,
-    #[serde(default)]
-    publisher: Option<String>,
-    #[serde(default)]
-    date: Option<String>,
-    kind: SourceKind,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    notes: Option<String>,
-    #[serde(default)]
-    text_file: Option<String>,
-}
 
 /// The parsed seed, ready to load.
 #[derive(Debug)]
@@ -63,34 +40,23 @@ pub fn seed() -> Result<Seed> {
     let parse_err = |file: &str, e: serde_json::Error| {
         Error::Seed(format!("db-seed/{file}:{}:{}: {e}", e.line(), e.column()))
     };
-    let sources: Vec<SeedSource> =
+    let sources: Vec<SourceLine> =
         serde_json::from_str(SOURCES_JSON).map_err(|e| parse_err("sources.json", e))?;
     let sources = sources
         .into_iter()
         .map(|s| {
-            let text = match &s.text_file {
-                None => None,
-                Some(path) => Some(
-                    TEXTS
-                        .iter()
-                        .find(|(p, _)| p == path)
-                        .map(|(_, text)| text.to_string())
-                        .ok_or_else(|| {
-                            Error::Seed(format!("source {:?}: no embedded text {path:?}", s.id))
-                        })?,
-                ),
-            };
-            Ok(NewSource {
-                id: s.id,
-                title: s.title,
-                author: s.author,
-                publisher: s.publisher,
-                date: s.date,
-                kind: Some(s.kind),
-                url: s.url,
-                notes: s.notes,
-                text,
+            let id = s.id.clone();
+            if s.kind.is_none() {
+                return Err(Error::Seed(format!("source {id:?}: no kind")));
+            }
+            s.into_source(|path| {
+                TEXTS
+                    .iter()
+                    .find(|(p, _)| *p == path)
+                    .map(|(_, text)| text.to_string())
+                    .ok_or_else(|| format!("no embedded text {path:?}"))
             })
+            .map_err(|why| Error::Seed(format!("source {id:?}: {why}")))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Seed {

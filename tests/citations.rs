@@ -202,3 +202,72 @@ fn nothing_in_common_is_not_found() {
     let c = locate(REVIEW, "");
     assert_eq!(c.verdict, Verdict::NotFound);
 }
+
+/// A faithful quote's report names the folding it needed: one row per
+/// rule the hardened checker added, over the test documents.
+#[test]
+fn the_report_names_each_folding() {
+    use claimdb::cite::Rule;
+    let rows: &[(&str, &str, Rule)] = &[
+        (
+            "bia",
+            "this decision. The DHS’s appeal will be sustained",
+            Rule::Footnote,
+        ),
+        (
+            "samples",
+            "The treaty was signed in Rome by six states.",
+            Rule::Footnote,
+        ),
+        (
+            "reichsanzeiger",
+            "Königliche Schauspiele.",
+            Rule::Compatibility,
+        ),
+        (
+            "samples",
+            "The committee met on Monday.",
+            Rule::Compatibility,
+        ),
+        (
+            "samples",
+            "He called the plan a \"risk.\" Then he left.",
+            Rule::PunctuationOrder,
+        ),
+        (
+            "bia",
+            "to possess . . . a controlled dangerous substance",
+            Rule::Ellipsis,
+        ),
+        (
+            "senate",
+            "the forces of violence and division … guard against them",
+            Rule::Ellipsis,
+        ),
+        (
+            "review",
+            "prosecute North Korean hackers -– an admirable goal",
+            Rule::Dashes,
+        ),
+        (
+            "reichsanzeiger",
+            "Romantische Feen-Oper in 3 Abtheilungen",
+            Rule::LineBreakHyphen,
+        ),
+        (
+            "samples",
+            "The ruling was upheld by the Board). The court then adjourned.",
+            Rule::Whitespace,
+        ),
+        ("french", "\"Paul, viens ici!\"", Rule::Quotes),
+    ];
+    for (text, quote, rule) in rows {
+        let c = locate(text_named(text).unwrap(), quote);
+        assert!(c.is_verified(), "{quote:?}: {:?} {:?}", c.verdict, c.notes);
+        assert!(
+            c.normalizations.contains(rule),
+            "{quote:?}: {rule:?} not in {:?}",
+            c.normalizations
+        );
+    }
+}

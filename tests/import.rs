@@ -359,6 +359,23 @@ fn the_command_reports_file_line_and_exit_code() {
         "{stdout}"
     );
     assert!(stdout.contains("nothing written"), "{stdout}");
+    // The same report for programs: every row, as JSON.
+    let out = support::run_within(
+        &db,
+        &["--format", "json", "import", file.to_str().unwrap()],
+        "",
+        std::time::Duration::from_secs(60),
+    )
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["written"], false);
+    assert_eq!(report["rows"][0]["line"], 1);
+    assert_eq!(report["rows"][0]["outcome"], "refused");
+    assert!(report["rows"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown field `nickname`"));
     let out =
         support::run_within(&db, &["export"], "", std::time::Duration::from_secs(60)).unwrap();
     let dump = String::from_utf8_lossy(&out.stdout);

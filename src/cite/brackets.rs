@@ -119,7 +119,6 @@ pub(super) fn end_separators(hay: &str, separators: &[Part], side: Side, m: &mut
                     .map(|(w, _)| w.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                m.bracketed = true;
                 m.notes
                     .push(format!("{literal} stands for {}", quoted(&text)));
             }

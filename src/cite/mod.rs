@@ -134,6 +134,22 @@ pub struct Hint {
     pub start_byte: Option<usize>,
 }
 
+impl Hint {
+    /// A hint from what a caller gave (`locate --prefix`, `add claim ...
+    /// prefix = ...`, an import row), or none when nothing was given.
+    pub fn from_parts(
+        prefix: Option<String>,
+        suffix: Option<String>,
+        position: Option<usize>,
+    ) -> Option<Hint> {
+        (prefix.is_some() || suffix.is_some() || position.is_some()).then(|| Hint {
+            prefix: prefix.unwrap_or_default(),
+            suffix: suffix.unwrap_or_default(),
+            start_byte: position,
+        })
+    }
+}
+
 /// The full result of checking one quote against one text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Citation {

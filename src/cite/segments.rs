@@ -195,10 +195,6 @@ pub struct SegmentMatch {
     pub notes: Vec<String>,
     /// Why this match must not count as verified (an elided negation...).
     pub objections: Vec<String>,
-    /// Whether a gap looked like an attribution between two quoted parts.
-    pub split: bool,
-    /// Whether brackets stood for source words.
-    pub bracketed: bool,
 }
 
 /// The folded text searched, and where its words begin and end.
@@ -239,8 +235,6 @@ pub fn find_all(hay: &Hay, parts: &[Part]) -> Vec<SegmentMatch> {
             spans: vec![(start, start + first.len())],
             notes: Vec::new(),
             objections: Vec::new(),
-            split: false,
-            bracketed: false,
         };
         if extend(hay, parts, 1, &mut m, &mut dead_ends) {
             end_separators(hay.text, leading, Side::Before, &mut m);
@@ -351,7 +345,6 @@ fn gap_fits(
     };
     if elided {
         if let Some(attribution) = attribution(trimmed, marks) {
-            m.split = true;
             m.notes.push(format!(
                 "split quote: the source has {} between the parts",
                 quoted_text(attribution)
@@ -408,7 +401,6 @@ fn gap_fits(
     {
         return false;
     }
-    m.bracketed = true;
     if gap_words.is_empty() {
         if only_glue(&bracket_words) {
             m.notes.push(format!(

@@ -83,11 +83,7 @@ fn hint_of(fields: &[Assignment]) -> Option<crate::cite::Hint> {
         Some(Literal::Num(n)) if *n >= 0.0 => Some(*n as usize),
         _ => None,
     };
-    (prefix.is_some() || suffix.is_some() || position.is_some()).then(|| crate::cite::Hint {
-        prefix: prefix.unwrap_or_default(),
-        suffix: suffix.unwrap_or_default(),
-        start_byte: position,
-    })
+    crate::cite::Hint::from_parts(prefix, suffix, position)
 }
 
 fn strings(lit: Option<&Literal>) -> Option<Vec<String>> {

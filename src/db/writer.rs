@@ -331,22 +331,7 @@ impl<'t> Writer<'t> {
         statement: &str,
         speaker: SpeakerId,
     ) -> Result<Option<ClaimId>> {
-        let scan = match anchor {
-            Some(a) => IndexScan::Passage {
-                source: source.to_string(),
-                start: a.start_byte,
-                end: a.end_byte,
-                speaker,
-                unanchored_quote: None,
-            },
-            None => IndexScan::Passage {
-                source: source.to_string(),
-                start: u64::MAX,
-                end: u64::MAX,
-                speaker,
-                unanchored_quote: Some(crate::store::unanchored_words(quote, statement.trim())),
-            },
-        };
+        let scan = IndexScan::passage(source, anchor, quote, statement.trim(), speaker);
         self.tx.view().scan_index(&scan).next().transpose()
     }
 

@@ -26,6 +26,7 @@ mod report;
 use std::path::PathBuf;
 use std::time::Instant;
 
+pub(crate) use read::SourceLine;
 pub use read::{InputFormat, Record, Row};
 pub use report::{ImportReport, Outcome, RowReport};
 

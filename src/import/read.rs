@@ -98,10 +98,12 @@ enum Line {
     Dump(DumpLine),
 }
 
+/// A source as import files and `db-seed/sources.json` write it: its
+/// record, and its text inline (`text`) or named (`text_file`).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SourceLine {
-    id: String,
+pub(crate) struct SourceLine {
+    pub(crate) id: String,
     title: String,
     #[serde(default)]
     author: Option<String>,
@@ -110,7 +112,7 @@ struct SourceLine {
     #[serde(default)]
     date: Option<String>,
     #[serde(default)]
-    kind: Option<SourceKind>,
+    pub(crate) kind: Option<SourceKind>,
     #[serde(default)]
     url: Option<String>,
     #[serde(default)]
@@ -119,6 +121,33 @@ struct SourceLine {
     text: Option<String>,
     #[serde(default)]
     text_file: Option<String>,
+}
+
+impl SourceLine {
+    /// The source to add, its text read by `read_file` when it is named by
+    /// `text_file` (a path or, for the seed, an embedded text's name).
+    pub(crate) fn into_source(
+        self,
+        read_file: impl FnOnce(&str) -> std::result::Result<String, String>,
+    ) -> std::result::Result<NewSource, String> {
+        let text = match (self.text, self.text_file) {
+            (Some(_), Some(_)) => return Err("a source has `text` or `text_file`, not both".into()),
+            (Some(text), None) => Some(text),
+            (None, Some(file)) => Some(read_file(&file)?),
+            (None, None) => None,
+        };
+        Ok(NewSource {
+            id: self.id,
+            title: self.title,
+            author: self.author,
+            publisher: self.publisher,
+            date: self.date,
+            kind: self.kind,
+            url: self.url,
+            notes: self.notes,
+            text,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -389,25 +418,7 @@ fn record(object: Value, folder: &Path) -> std::result::Result<Record, String> {
     let line: Line = serde_json::from_value(object).map_err(|e| without_position(&e))?;
     Ok(match line {
         Line::Source(s) => {
-            let text = match (s.text, s.text_file) {
-                (Some(_), Some(_)) => {
-                    return Err("a source has `text` or `text_file`, not both".into())
-                }
-                (Some(text), None) => Some(text),
-                (None, Some(file)) => Some(read_text_file(&folder.join(&file), &file)?),
-                (None, None) => None,
-            };
-            Record::Source(NewSource {
-                id: s.id,
-                title: s.title,
-                author: s.author,
-                publisher: s.publisher,
-                date: s.date,
-                kind: s.kind,
-                url: s.url,
-                notes: s.notes,
-                text,
-            })
+            Record::Source(s.into_source(|file| read_text_file(&folder.join(file), file))?)
         }
         Line::Speaker(s) => Record::Speaker(NewSpeaker {
             name: s.name,
@@ -422,12 +433,7 @@ fn record(object: Value, folder: &Path) -> std::result::Result<Record, String> {
                 }
                 _ => None,
             };
-            let hint =
-                (c.prefix.is_some() || c.suffix.is_some() || c.position.is_some()).then(|| Hint {
-                    prefix: c.prefix.unwrap_or_default(),
-                    suffix: c.suffix.unwrap_or_default(),
-                    start_byte: c.position,
-                });
+            let hint = Hint::from_parts(c.prefix, c.suffix, c.position);
             Record::Claim(
                 NewClaim {
                     speaker: c.speaker,

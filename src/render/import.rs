@@ -10,8 +10,10 @@ use crate::import::{ImportReport, Outcome};
 /// added (with its FILE:LINE) and a summary; for programs (`json`,
 /// `jsonl`), every row.
 pub fn render_import(report: &ImportReport, format: Format) -> String {
-    if matches!(format, Format::Json | Format::Jsonl) {
-        return serde_json::to_string_pretty(report).unwrap_or_default();
+    match format {
+        Format::Json => return serde_json::to_string_pretty(report).unwrap_or_default(),
+        Format::Jsonl => return serde_json::to_string(report).unwrap_or_default(),
+        _ => {}
     }
     let mut out = String::new();
     // Rows already stored are counted, not listed: a re-import of a

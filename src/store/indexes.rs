@@ -9,7 +9,7 @@
 
 use super::keys::{trailing_u64, KeyBuf};
 use super::kv::T;
-use crate::model::{Claim, ClaimId, Confidence, SpeakerId, Status};
+use crate::model::{Anchor, Claim, ClaimId, Confidence, SpeakerId, Status};
 
 /// A secondary index.
 #[derive(Debug, Clone, Copy)]
@@ -106,16 +106,14 @@ pub const INDEXES: [IndexDef; 9] = [
         // Where an anchored claim's quote lies, and who says it: two
         // claims with the same are one claim stored twice.
         values: |c| {
-            vec![match &c.anchor {
-                Some(a) => passage_key(&c.source, a.start_byte, a.end_byte, c.speaker, None),
-                None => passage_key(
-                    &c.source,
-                    u64::MAX,
-                    u64::MAX,
-                    c.speaker,
-                    Some(&unanchored_words(&c.quote, &c.statement)),
-                ),
-            }]
+            let scan = IndexScan::passage(
+                &c.source,
+                c.anchor.as_ref(),
+                &c.quote,
+                &c.statement,
+                c.speaker,
+            );
+            vec![scan.keys().0]
         },
         counted: false,
     },
@@ -133,27 +131,17 @@ pub const INDEXES: [IndexDef; 9] = [
     },
 ];
 
-/// What stands for the passage of a claim that is not anchored: its quote,
-/// and (a claim may have no quote, from a fact-check) its statement.
-pub(crate) fn unanchored_words(quote: &str, statement: &str) -> String {
-    format!("{quote}\u{0}{statement}")
-}
-
-/// The passage index's value for a claim by `speaker` anchored at
-/// `start..end` of `source`. A claim that is not anchored (its source
-/// holds no text) has no span: its quote, folded and hashed, stands in.
+/// The passage index's value (see [`IndexScan::passage`]).
 fn passage_key(
     source: &str,
     start: u64,
     end: u64,
     speaker: SpeakerId,
-    unanchored_quote: Option<&str>,
+    unanchored: Option<&str>,
 ) -> Vec<u8> {
     let key = KeyBuf::new().str(source).u64(start).u64(end).u64(speaker);
-    match unanchored_quote {
-        Some(q) => key
-            .str(&crate::cite::sha256_hex(&crate::cite::fold_for_search(q)))
-            .finish(),
+    match unanchored {
+        Some(hash) => key.str(hash).finish(),
         None => key.finish(),
     }
 }
@@ -220,12 +208,41 @@ pub enum IndexScan {
         end: u64,
         /// The speaker.
         speaker: SpeakerId,
-        /// For a claim without an anchor: its quote.
-        unanchored_quote: Option<String>,
+        /// For a claim without an anchor: the hash of its quote and
+        /// statement, folded, standing for the span it does not have.
+        unanchored: Option<String>,
     },
 }
 
 impl IndexScan {
+    /// The passage-index lookup for a claim by `speaker` on `source`: where
+    /// its quote is anchored; or, for a claim that is not anchored (its
+    /// source holds no text), its quote and statement (a claim from a
+    /// fact-check may have no quote), folded and hashed. The writer looks
+    /// a new claim up by it, and the index stores every claim under it.
+    pub(crate) fn passage(
+        source: &str,
+        anchor: Option<&Anchor>,
+        quote: &str,
+        statement: &str,
+        speaker: SpeakerId,
+    ) -> IndexScan {
+        let (start, end, unanchored) = match anchor {
+            Some(a) => (a.start_byte, a.end_byte, None),
+            None => {
+                let words = crate::cite::fold_for_search(&format!("{quote}\u{0}{statement}"));
+                (u64::MAX, u64::MAX, Some(crate::cite::sha256_hex(&words)))
+            }
+        };
+        IndexScan::Passage {
+            source: source.to_string(),
+            start,
+            end,
+            speaker,
+            unanchored,
+        }
+    }
+
     /// The index it reads.
     pub fn index(&self) -> &'static IndexDef {
         let tree = match self {
@@ -266,9 +283,9 @@ impl IndexScan {
                 start,
                 end,
                 speaker,
-                unanchored_quote,
+                unanchored,
             } => (
-                passage_key(source, *start, *end, *speaker, unanchored_quote.as_deref()),
+                passage_key(source, *start, *end, *speaker, unanchored.as_deref()),
                 None,
             ),
             IndexScan::Confidence(low, high) => (
@@ -312,7 +329,7 @@ mod tests {
                 start: 1,
                 end: 2,
                 speaker: 3,
-                unanchored_quote: None,
+                unanchored: None,
             },
             IndexScan::Confidence(
                 Confidence::from_basis_points(1),

@@ -36,7 +36,6 @@ use crate::model::{Claim, ClaimId, Source, Speaker, SpeakerId};
 
 pub use self::sled::{SledEngine, SledOptions};
 pub use durability::Durability;
-pub(crate) use indexes::unanchored_words;
 pub use indexes::{IndexDef, IndexScan, INDEXES};
 pub use keys::KeyBuf;
 pub use memory::MemoryEngine;

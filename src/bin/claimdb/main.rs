@@ -87,13 +87,7 @@ fn main() -> ExitCode {
         ..
     }) = &cli.command
     {
-        let hint = (prefix.is_some() || suffix.is_some() || position.is_some()).then(|| {
-            claimdb::cite::Hint {
-                prefix: prefix.clone().unwrap_or_default(),
-                suffix: suffix.clone().unwrap_or_default(),
-                start_byte: *position,
-            }
-        });
+        let hint = claimdb::cite::Hint::from_parts(prefix.clone(), suffix.clone(), *position);
         return exit(commands::locate(file, quote, hint.as_ref(), format));
     }
     let path = match database
