@@ -64,6 +64,15 @@ pub enum Error {
         existing: crate::model::ClaimId,
     },
 
+    /// A quote that runs from one speaker's turn into another's in a
+    /// transcript: a claim quotes one speaker. Nothing was written. (The
+    /// labels are boxed: an error travels up every recursive call.)
+    #[error("the quote runs across two speakers' turns in the transcript ({}, then {}): a claim quotes one speaker", .turns[0], .turns[1])]
+    CrossesTurns {
+        /// The labels of the turn the quote starts in and of the next one.
+        turns: Box<[String; 2]>,
+    },
+
     /// A record that would replace one that already exists.
     #[error("{kind} {} already exists", quoted(.name))]
     Duplicate {
@@ -139,6 +148,7 @@ impl Error {
                 | Error::DuplicateClaim { .. }
                 | Error::DuplicateKey { .. }
                 | Error::Citation(_)
+                | Error::CrossesTurns { .. }
         )
     }
 

@@ -9,6 +9,7 @@
 //!
 //! - [`model`]: the records, plain serde types;
 //! - [`cite`]: text normalization and quote location, pure functions;
+//! - [`attrib`]: who a source credits with a passage; claims proposed from a text;
 //! - [`store`]: sled trees, keys, values and indexes;
 //! - [`query`]: the query language: parse, plan, execute;
 //! - [`render`]: rows to aligned tables and JSON;
@@ -25,6 +26,7 @@
 
 #![warn(missing_docs)]
 
+pub mod attrib;
 pub mod cite;
 mod db;
 pub mod error;
@@ -38,8 +40,8 @@ pub mod seed;
 pub mod store;
 
 pub use db::{
-    CheckScope, ClaimChanges, Db, OpenOptions, Prepared, Recheck, Session, Snapshot, SourceChanges,
-    Upsert, Writer, MAX_KEY_BYTES,
+    Accepted, CheckScope, ClaimChanges, Db, OpenOptions, Prepared, Recheck, Session, Snapshot,
+    SourceChanges, Upsert, Writer, MAX_KEY_BYTES,
 };
 pub use error::{Error, QueryError, QueryErrorKind, Result, Span, StorageError, StorageErrorKind};
 pub use model::{

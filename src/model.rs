@@ -235,6 +235,82 @@ impl Status {
     }
 }
 
+/// How a claim's quote stands in its source: the speaker's own words, a
+/// paraphrase of them, or a paraphrase holding some of their words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The speaker's own words: in quotation marks, a transcript turn, or
+    /// the author's own text.
+    Direct,
+    /// Reported speech: the writer's words for what the speaker said.
+    Indirect,
+    /// Reported speech holding some of the speaker's words in quotation marks.
+    Mixed,
+}
+
+impl Mode {
+    /// Every mode.
+    pub const ALL: [Mode; 3] = [Mode::Direct, Mode::Indirect, Mode::Mixed];
+
+    /// The lowercase name used in queries and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Direct => "direct",
+            Mode::Indirect => "indirect",
+            Mode::Mixed => "mixed",
+        }
+    }
+}
+
+/// Whether the source credits the claim's speaker with the quoted passage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributionVerdict {
+    /// The source attributes the passage to the claim's speaker.
+    Confirmed,
+    /// The source attributes it to someone else (named in the attribution).
+    DifferentSpeaker,
+    /// The source credits no one the checker could find.
+    NotFound,
+}
+
+impl AttributionVerdict {
+    /// Every verdict.
+    pub const ALL: [AttributionVerdict; 3] = [
+        AttributionVerdict::Confirmed,
+        AttributionVerdict::DifferentSpeaker,
+        AttributionVerdict::NotFound,
+    ];
+
+    /// The name used in queries and output: "confirmed", "different speaker", "not found".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttributionVerdict::Confirmed => "confirmed",
+            AttributionVerdict::DifferentSpeaker => "different speaker",
+            AttributionVerdict::NotFound => "not found",
+        }
+    }
+}
+
+/// What the attribution check found for a claim's anchored passage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attribution {
+    /// Confirmed, different speaker or not found.
+    pub verdict: AttributionVerdict,
+    /// Whom the source credits, as it names them ("Thae", "Mr. GORTON",
+    /// the author), when it credits anyone.
+    pub named: Option<String>,
+    /// The attribution's words as printed ("Thae says"), when there are any.
+    pub cue: Option<String>,
+    /// The reading that found it ("reported speech", "speaker label", ...).
+    pub rule: Option<String>,
+    /// 1-based line of the cue (0 when there is none).
+    pub line: u32,
+    /// 1-based column of the cue, in characters (0 when there is none).
+    pub column: u32,
+}
+
 /// Where a quote sits in its source's text. Positions refer to the original
 /// text, byte for byte, never to a normalized copy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -299,6 +375,11 @@ pub struct Claim {
     /// case number), unique among claims: importing a row with the same
     /// key again updates this claim instead of adding another.
     pub key: Option<String>,
+    /// Whom the source credits with the anchored passage (none when the
+    /// claim is not anchored).
+    pub attribution: Option<Attribution>,
+    /// How the quote stands in the source, when its attribution was found.
+    pub mode: Option<Mode>,
 }
 
 impl Claim {

@@ -178,6 +178,7 @@ macro_rules! golden_files {
 }
 
 golden_files!(
+    attribution,
     errors,
     explain,
     filters,

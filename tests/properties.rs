@@ -210,6 +210,15 @@ fn claim() -> impl Strategy<Value = Claim> {
                     tags,
                     anchor,
                     status: [Status::Verified, Status::Unverified, Status::Broken][status],
+                    attribution: key.as_ref().map(|k| claimdb::model::Attribution {
+                        verdict: claimdb::model::AttributionVerdict::ALL[k.len() % 3],
+                        named: Some(k.clone()),
+                        cue: (k.len() % 2 == 0).then(|| k.clone()),
+                        rule: Some("reported speech".into()),
+                        line: k.len() as u32,
+                        column: 1,
+                    }),
+                    mode: key.as_ref().map(|k| claimdb::model::Mode::ALL[k.len() % 3]),
                     key,
                     mismatch: mismatch.map(|(passage, line, score)| Mismatch {
                         verdict: "approximate".into(),
@@ -246,12 +255,19 @@ proptest! {
         let bytes = codec::encode_claim(&c).unwrap();
         let back: Claim = codec::decode_claim(&bytes).unwrap();
         prop_assert_eq!(back, c.clone());
-        // A claim written before claims had keys (value version 1, no
-        // key) still decodes, with none.
+        // A claim written before claims had attributions (value version 2:
+        // its key, no attribution or mode) still decodes, with none.
         let mut old = c.clone();
+        old.attribution = None;
+        old.mode = None;
+        let mut v2 = codec::encode(&old).unwrap();
+        v2.truncate(v2.len() - 2); // the encoded `None`s of attribution and mode
+        v2[0] = 2;
+        prop_assert_eq!(codec::decode_claim(&v2).unwrap(), old.clone());
+        // And one written before claims had keys (value version 1).
         old.key = None;
         let mut v1 = codec::encode(&old).unwrap();
-        v1.pop(); // the encoded `None` of the key, absent from a version-1 claim
+        v1.truncate(v1.len() - 3); // the `None`s of key, attribution and mode
         prop_assert_eq!(codec::decode_claim(&v1).unwrap(), old);
     }
 }

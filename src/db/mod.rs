@@ -4,8 +4,10 @@
 //! checked [`Writer`], and answers queries through the query layer. Every
 //! write is flushed before the call returns, so `Ok` means durable.
 
+mod attribution;
 mod check;
 mod edits;
+mod extract;
 mod session;
 mod snapshot;
 mod statements;
@@ -19,6 +21,7 @@ use std::time::Duration;
 
 pub use check::{CheckScope, Recheck};
 pub use edits::SourceChanges;
+pub use extract::Accepted;
 pub use session::Session;
 pub use snapshot::Snapshot;
 pub use statements::Prepared;
@@ -197,7 +200,8 @@ impl Db {
     /// migrated), and a new one is filled with the seed unless `options`
     /// say not.
     pub fn with_engine(engine: Box<dyn Engine>, options: OpenOptions) -> Result<Db> {
-        let created = crate::store::check_format(engine.as_ref())?;
+        let opened = crate::store::check_format(engine.as_ref())?;
+        let created = opened == crate::store::Opened::New;
         let mut db = Db {
             engine,
             created: None,
@@ -218,6 +222,10 @@ impl Db {
             })?;
             let loaded = db.view()?.claim_count()?;
             db.created = Some(loaded);
+        }
+        if let crate::store::Opened::Migrated { from: ..=6 } = opened {
+            // Claims written before attribution was checked get it now.
+            db.write(|w| w.attribute_unchecked())?;
         }
         Ok(db)
     }

@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::attrib::Attributions;
 use crate::cite::{self, Normalized};
 use crate::error::Result;
 use crate::model::Source;
@@ -26,6 +27,8 @@ pub(crate) struct Folded {
     pub folded: Normalized,
     /// The text's SHA-256 (hex), which anchors record.
     pub sha256: String,
+    /// Who the text credits with what, read the first time a claim asks.
+    attributions: std::sync::OnceLock<Attributions>,
 }
 
 impl Folded {
@@ -37,7 +40,14 @@ impl Folded {
             text,
             folded,
             sha256,
+            attributions: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Who the text credits with what (read once, then kept).
+    pub(crate) fn attributions(&self) -> &Attributions {
+        self.attributions
+            .get_or_init(|| Attributions::of(&self.text))
     }
 }
 

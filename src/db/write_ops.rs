@@ -106,8 +106,15 @@ pub(super) fn apply(
                     "; the quote occurs {n} times: the first was taken (prefix, suffix or position choose another)"
                 ),
             };
+            let attributed = match &claim.attribution {
+                Some(a) => format!(
+                    "; attribution {}",
+                    crate::render::attribution_line(a, claim.mode)
+                ),
+                None => String::new(),
+            };
             Done {
-                message: format!("added claim {} ({how}{which})", claim.id),
+                message: format!("added claim {} ({how}{which}{attributed})", claim.id),
                 ids: vec![claim.id],
             }
         }

@@ -12,8 +12,9 @@ use crate::error::Result;
 use crate::error::{quoted, Error};
 use crate::limits::{check_len, MAX_QUOTE_BYTES, MAX_SOURCE_TEXT_BYTES};
 use crate::model::{
-    normalize_tag, require_text, validate_source_id, Anchor, Claim, ClaimId, Confidence, Mismatch,
-    NewClaim, NewSource, NewSpeaker, Source, SourceKind, Speaker, SpeakerId, Status,
+    normalize_tag, require_text, validate_source_id, Anchor, Attribution, Claim, ClaimId,
+    Confidence, Mismatch, Mode, NewClaim, NewSource, NewSpeaker, Source, SourceKind, Speaker,
+    SpeakerId, Status,
 };
 use crate::store::{fold_name, IndexScan, ReadView, WriteTx};
 use std::sync::Arc;
@@ -66,7 +67,7 @@ impl<'t> Writer<'t> {
     /// The text of source `id` and its folded form, folded once per text
     /// for the life of the database (`texts.rs`); `None` when the source
     /// holds no text.
-    fn folded_text(&self, id: &str) -> Result<Option<Arc<Folded>>> {
+    pub(crate) fn folded_text(&self, id: &str) -> Result<Option<Arc<Folded>>> {
         match self.tx.view().source(id)? {
             Some(source) => self.texts.of(self.tx.view(), &source),
             None => Ok(None),
@@ -265,7 +266,8 @@ impl<'t> Writer<'t> {
         let mut occurrences = 0;
         // The source record read above says which folded text to use.
         let mut mismatch = None;
-        let (anchor, status) = match self.texts.of(self.tx.view(), &source)? {
+        let folded = self.texts.of(self.tx.view(), &source)?;
+        let (anchor, status) = match &folded {
             None => (None, Status::Unverified),
             Some(f) => {
                 let citation = cite::locate_with(&f.text, &f.folded, &new.quote, hint);
@@ -300,6 +302,10 @@ impl<'t> Writer<'t> {
                 return Err(Error::DuplicateClaim { existing });
             }
         }
+        let (attribution, mode) = match (&folded, &anchor, status) {
+            (Some(f), Some(a), Status::Verified) => self.attribution(f, &source, a, speaker)?,
+            _ => (None, None),
+        };
         let claim = Claim {
             id: match id {
                 Some(id) => id,
@@ -317,6 +323,8 @@ impl<'t> Writer<'t> {
             status,
             mismatch,
             key,
+            attribution,
+            mode,
         };
         Ok((claim, occurrences))
     }
@@ -381,6 +389,11 @@ impl<'t> Writer<'t> {
                 claim.anchor = anchor_from(&citation, &f.sha256);
                 claim.status = Status::Verified;
                 claim.mismatch = None;
+                let source = self.tx.view().source(&claim.source)?;
+                if let (Some(source), Some(anchor)) = (source, &claim.anchor) {
+                    (claim.attribution, claim.mode) =
+                        self.attribution(&f, &source, anchor, claim.speaker)?;
+                }
             }
         }
         self.tx.put_claim(&claim)?;
@@ -442,7 +455,7 @@ impl<'t> Writer<'t> {
         source.sha256 = Some(sha256.clone());
         source.text_len = text.len() as u64;
         self.tx.put_source(&source, Some(text))?;
-        let folded = cite::normalize_source(text);
+        let folded = Folded::new(text.to_string());
         let mut report = Vec::new();
         for &claim_id in claims {
             let Some(mut claim) = self.tx.view().claim(claim_id)? else {
@@ -453,7 +466,7 @@ impl<'t> Writer<'t> {
             }
             let citation = cite::locate_with(
                 text,
-                &folded,
+                &folded.folded,
                 &claim.quote,
                 claim.anchor.as_ref().map(hint_from).as_ref(),
             );
@@ -462,9 +475,16 @@ impl<'t> Writer<'t> {
                 claim.anchor = anchor_from(&citation, &sha256);
                 claim.status = Status::Verified;
                 claim.mismatch = None;
+                if let Some(anchor) = &claim.anchor {
+                    // A quote the new text splits across turns keeps no attribution.
+                    (claim.attribution, claim.mode) = self
+                        .attribution(&folded, &source, anchor, claim.speaker)
+                        .unwrap_or((None, None));
+                }
             } else {
                 claim.status = Status::Broken;
                 claim.mismatch = Some(mismatch_from(&citation, text));
+                (claim.attribution, claim.mode) = (None, None);
             }
             self.tx.put_claim(&claim)?;
             report.push(Recheck {
@@ -489,6 +509,27 @@ fn tag_list(tags: &[String]) -> Result<Vec<String>> {
         }
     }
     Ok(out)
+}
+
+impl Writer<'_> {
+    /// Whom the source credits with a claim's anchored passage, judged
+    /// against the claim's speaker (see `db/attribution.rs`).
+    pub(crate) fn attribution(
+        &self,
+        f: &Folded,
+        source: &Source,
+        anchor: &Anchor,
+        speaker: SpeakerId,
+    ) -> Result<(Option<Attribution>, Option<Mode>)> {
+        let record = self
+            .tx
+            .view()
+            .speaker(speaker)?
+            .ok_or_else(|| Error::not_found("speaker", speaker.to_string()))?;
+        let (a, mode) =
+            super::attribution::attribute(&f.text, f.attributions(), source, anchor, &record)?;
+        Ok((Some(a), mode))
+    }
 }
 
 /// What an anchor remembers, as a hint for finding the passage again.

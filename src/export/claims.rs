@@ -74,6 +74,20 @@ pub fn full_record(row: &ClaimRow) -> Value {
         }),
     );
     object.insert(
+        "attribution".into(),
+        c.attribution.as_ref().map_or(Value::Null, |a| {
+            json!({
+                "verdict": a.verdict.as_str(),
+                "credited": a.named,
+                "cue": a.cue,
+                "rule": a.rule,
+                "line": a.line,
+                "column": a.column,
+            })
+        }),
+    );
+    object.insert("mode".into(), json!(c.mode.map(|m| m.as_str())));
+    object.insert(
         "mismatch".into(),
         c.mismatch.as_ref().map_or(Value::Null, |m| {
             json!({
@@ -123,6 +137,13 @@ pub const CSV_COLUMNS: &[&str] = &[
     "mismatch_column",
     "mismatch_score",
     "changes",
+    "attribution",
+    "credited",
+    "attribution_cue",
+    "attribution_rule",
+    "attribution_line",
+    "attribution_column",
+    "mode",
 ];
 
 /// One CSV row of [`CSV_COLUMNS`]: lists joined with `;`, segments as
@@ -163,6 +184,12 @@ pub fn csv_row(row: &ClaimRow) -> Vec<String> {
             "mismatch_column" => field(&["mismatch", "column"]),
             "mismatch_score" => field(&["mismatch", "score"]),
             "changes" => field(&["mismatch", "changes"]),
+            "attribution" => field(&["attribution", "verdict"]),
+            "credited" => field(&["attribution", "credited"]),
+            "attribution_cue" => field(&["attribution", "cue"]),
+            "attribution_rule" => field(&["attribution", "rule"]),
+            "attribution_line" => field(&["attribution", "line"]),
+            "attribution_column" => field(&["attribution", "column"]),
             c if record.get(c).is_some() => field(&[c]),
             c => field(&["anchor", c]),
         })
@@ -238,6 +265,36 @@ fn creative_work(s: &Source) -> Value {
     Value::Object(work)
 }
 
+/// How the quote stands in its source and whom the source credits, in a
+/// sentence: what the `ClaimReview` claim's `description` and the
+/// annotation's classifying body say.
+fn how_quoted(c: &Claim) -> Option<String> {
+    use crate::model::{AttributionVerdict, Mode};
+    let a = c.attribution.as_ref()?;
+    let mode = match c.mode {
+        Some(Mode::Direct) => "Direct quotation: the speaker's own words",
+        Some(Mode::Indirect) => "Indirect speech: the source's paraphrase of what the speaker said",
+        Some(Mode::Mixed) => {
+            "Mixed quotation: the source's paraphrase, with some of the speaker's words quoted"
+        }
+        None => "Quoted",
+    };
+    let cue = a
+        .cue
+        .as_deref()
+        .map_or(String::new(), |cue| format!(" (“{cue}”)"));
+    let who = a.named.as_deref().unwrap_or("someone else");
+    Some(match a.verdict {
+        AttributionVerdict::Confirmed => {
+            format!("{mode}; the source attributes it to the speaker{cue}.")
+        }
+        AttributionVerdict::DifferentSpeaker => {
+            format!("{mode}; but the source attributes it to {who}{cue}, not to the speaker.")
+        }
+        AttributionVerdict::NotFound => format!("{mode}; the source names no one as saying it."),
+    })
+}
+
 /// A claim as a schema.org `ClaimReview` (JSON-LD).
 pub fn claim_review(
     row: &ClaimRow,
@@ -268,6 +325,9 @@ pub fn claim_review(
     if let Some(a) = c.anchor.as_ref().filter(|_| c.status == Status::Verified) {
         item.insert("text".into(), json!(c.quote));
         item.insert("position".into(), json!(a.start_char));
+    }
+    if let Some(how) = how_quoted(c) {
+        item.insert("description".into(), json!(how));
     }
     json!({
         "@context": "https://schema.org",
@@ -314,6 +374,9 @@ pub fn annotation(row: &ClaimRow, source: &Source, passage: Option<&str>) -> Val
         json!({"type": "TextualBody", "purpose": "assessing",
                "value": format!("confidence {}: {}", c.confidence.value(), c.rationale)}),
     ];
+    if let Some(how) = how_quoted(c) {
+        body.push(json!({"type": "TextualBody", "purpose": "classifying", "value": how}));
+    }
     body.extend(
         c.tags
             .iter()

@@ -64,6 +64,9 @@ fields! {
     Column => "column", Number, [Claims], "the column (in characters) where the quote starts";
     SpeakerId => "speaker_id", Number, [Claims], "the id of the claim's speaker";
     Key => "key", Text, [Claims], "the caller's own key for the claim, unique (null when it has none)";
+    Attribution => "attribution", Text, [Claims], "whether the source credits the claim's speaker with the quote: confirmed, different speaker or not found (null when the quote is not anchored)";
+    Credited => "credited", Text, [Claims], "whom the source credits with the quote, as it names them (null when no one)";
+    Mode => "mode", Text, [Claims], "direct (the speaker's own words), indirect (a paraphrase) or mixed (a paraphrase with quoted words)";
     Name => "name", Text, [Speakers], "a speaker's name; `=` matches any alias";
     Alias => "alias", Text, [Speakers], "any one of a speaker's aliases";
     Description => "description", Text, [Speakers], "a speaker's role and affiliation";
@@ -128,6 +131,9 @@ impl Field {
                 | Field::Column
                 | Field::Sha256
                 | Field::Key
+                | Field::Attribution
+                | Field::Credited
+                | Field::Mode
         )
     }
 
@@ -135,7 +141,14 @@ impl Field {
     pub fn folds_case(self) -> bool {
         matches!(
             self,
-            Field::Speaker | Field::Name | Field::Alias | Field::Tag | Field::Status | Field::Kind
+            Field::Speaker
+                | Field::Name
+                | Field::Alias
+                | Field::Tag
+                | Field::Status
+                | Field::Kind
+                | Field::Attribution
+                | Field::Mode
         )
     }
 }

@@ -81,6 +81,16 @@ impl Record for ClaimRecord<'_> {
                 .current_anchor()
                 .map_or(FieldValue::Null, |a| FieldValue::Num(f64::from(a.column))),
             Field::SpeakerId => FieldValue::Num(c.speaker as f64),
+            Field::Attribution => c
+                .attribution
+                .as_ref()
+                .map_or(FieldValue::Null, |a| text(a.verdict.as_str())),
+            Field::Credited => c
+                .attribution
+                .as_ref()
+                .and_then(|a| a.named.as_deref())
+                .map_or(FieldValue::Null, |n| FieldValue::Text(Cow::Borrowed(n))),
+            Field::Mode => c.mode.map_or(FieldValue::Null, |m| text(m.as_str())),
             _ => FieldValue::Null,
         }
     }

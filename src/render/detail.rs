@@ -47,8 +47,18 @@ pub(super) fn render_detail(d: &ClaimDetail, width: usize) -> String {
         ),
         _ => c.status.as_str().to_string(),
     };
+    // A real quote pinned on the wrong person is never shown as fully verified.
+    let status = match &c.attribution {
+        Some(a) if a.verdict == crate::model::AttributionVerdict::DifferentSpeaker => {
+            format!("{status}; the quote only: its source credits someone else")
+        }
+        _ => status,
+    };
     field(&mut out, "source:", &c.source);
     field(&mut out, "status:", &status);
+    if let Some(a) = &c.attribution {
+        field(&mut out, "attributed:", &attribution_line(a, c.mode));
+    }
     if let Some(o) = &c.origin {
         field(&mut out, "origin:", o);
     }
@@ -109,6 +119,28 @@ pub(super) fn render_detail(d: &ClaimDetail, width: usize) -> String {
         }
     }
     out.trim_end().to_string()
+}
+
+/// The attribution check in one line: "confirmed: “Thae says” (line 26,
+/// column 680), direct quotation", or whom the source credits instead.
+pub fn attribution_line(a: &crate::model::Attribution, mode: Option<crate::model::Mode>) -> String {
+    use crate::model::AttributionVerdict;
+    let cue = match (&a.cue, a.line) {
+        (Some(cue), line) if line > 0 => format!("“{cue}” (line {line}, column {})", a.column),
+        (Some(cue), _) => format!("“{cue}”"),
+        (None, _) => a.rule.clone().unwrap_or_default(),
+    };
+    let mode = mode.map_or(String::new(), |m| format!(", {}", m.as_str()));
+    let named = a.named.as_deref().unwrap_or("someone else");
+    match a.verdict {
+        AttributionVerdict::Confirmed => format!("confirmed: {cue}{mode}"),
+        AttributionVerdict::DifferentSpeaker => {
+            format!("different speaker: the source credits {named}: {cue}{mode}")
+        }
+        AttributionVerdict::NotFound => {
+            "not found: the source credits no one with the passage".into()
+        }
+    }
 }
 
 /// `show source "ID"` as a person reads it: the record, then the text's

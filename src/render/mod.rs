@@ -9,6 +9,7 @@
 mod citation;
 mod csv;
 mod detail;
+pub use detail::attribution_line;
 mod import;
 mod table;
 
@@ -120,7 +121,7 @@ fn opt(s: &Option<String>) -> Value {
 }
 
 /// The field names of a claim, in every format.
-pub const CLAIM_COLUMNS: [&str; 13] = [
+pub const CLAIM_COLUMNS: [&str; 16] = [
     "id",
     "speaker",
     "source",
@@ -134,6 +135,9 @@ pub const CLAIM_COLUMNS: [&str; 13] = [
     "line",
     "column",
     "speaker_id",
+    "attribution",
+    "credited",
+    "mode",
 ];
 
 /// A claim's cells, in [`CLAIM_COLUMNS`] order.
@@ -155,6 +159,15 @@ pub fn claim_cells(r: &ClaimRow) -> Vec<Value> {
         c.current_anchor()
             .map_or(Value::Null, |a| Value::Int(i64::from(a.column))),
         Value::Int(c.speaker as i64),
+        c.attribution
+            .as_ref()
+            .map_or(Value::Null, |a| Value::Text(a.verdict.as_str().into())),
+        c.attribution
+            .as_ref()
+            .and_then(|a| a.named.clone())
+            .map_or(Value::Null, Value::Text),
+        c.mode
+            .map_or(Value::Null, |m| Value::Text(m.as_str().into())),
     ]
 }
 
@@ -206,7 +219,7 @@ pub fn table_of(out: &Output) -> Table {
         Output::Claims(rows) => Table::new(
             &CLAIM_COLUMNS,
             rows.iter().map(claim_cells).collect(),
-            vec![0, 1, 6, 9, 4],
+            vec![0, 1, 6, 9, 13, 4],
             Some(4),
         ),
         Output::Rows(rows) => Table::plain(rows.columns.clone(), rows.rows.clone()),
@@ -234,7 +247,7 @@ pub fn table_of(out: &Output) -> Table {
         Output::Claim(detail) => Table::new(
             &CLAIM_COLUMNS,
             vec![claim_cells(&detail.row)],
-            vec![0, 1, 6, 9, 4],
+            vec![0, 1, 6, 9, 13, 4],
             Some(4),
         ),
         Output::Plan(plan) => Table::new(

@@ -13,9 +13,13 @@ use crate::error::{Error, Result};
 /// The version byte written in front of every value.
 pub const VALUE_VERSION: u8 = 1;
 
-/// The version byte of a claim written since claims have a `key`
-/// ([`encode_claim`]); a claim written before it has [`VALUE_VERSION`].
-pub const CLAIM_VERSION: u8 = 2;
+/// The version byte of a claim written since claims have an attribution
+/// and a mode ([`encode_claim`]); a claim written with only a `key` has 2,
+/// and one written before keys has [`VALUE_VERSION`].
+pub const CLAIM_VERSION: u8 = 3;
+
+/// The version byte of a claim with a `key` but no attribution.
+const CLAIM_V2: u8 = 2;
 
 /// No stored value may be larger than this (source texts live in their own
 /// tree as raw UTF-8 and are not decoded here).
@@ -70,6 +74,37 @@ struct ClaimV1 {
     mismatch: Option<crate::model::Mismatch>,
 }
 
+/// A claim as format 6 stored it: without an attribution or mode. bincode
+/// writes a struct as its fields in order, so the older claim's fields
+/// followed by the key read as this pair.
+#[derive(serde::Deserialize)]
+struct ClaimV2 {
+    v1: ClaimV1,
+    key: Option<String>,
+}
+
+impl ClaimV1 {
+    fn upgrade(self, key: Option<String>) -> crate::model::Claim {
+        crate::model::Claim {
+            id: self.id,
+            speaker: self.speaker,
+            source: self.source,
+            origin: self.origin,
+            quote: self.quote,
+            statement: self.statement,
+            confidence: self.confidence,
+            rationale: self.rationale,
+            tags: self.tags,
+            anchor: self.anchor,
+            status: self.status,
+            mismatch: self.mismatch,
+            key,
+            attribution: None,
+            mode: None,
+        }
+    }
+}
+
 /// Encodes a claim, with [`CLAIM_VERSION`].
 pub fn encode_claim(claim: &crate::model::Claim) -> Result<Vec<u8>> {
     let mut out = encode(claim)?;
@@ -77,32 +112,23 @@ pub fn encode_claim(claim: &crate::model::Claim) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Decodes a claim of either version: one written before claims had a
-/// `key` comes back with none.
+/// Decodes a claim of any version: one written before claims had a `key`
+/// comes back with none, one written before attribution with none checked.
 pub fn decode_claim(bytes: &[u8]) -> Result<crate::model::Claim> {
+    let as_value = |body: &[u8]| {
+        let mut v = vec![VALUE_VERSION];
+        v.extend_from_slice(body);
+        v
+    };
     match bytes.split_first() {
-        Some((&CLAIM_VERSION, body)) => {
-            let mut v1 = vec![VALUE_VERSION];
-            v1.extend_from_slice(body);
-            decode(&v1, "claim")
+        Some((&CLAIM_VERSION, body)) => decode(&as_value(body), "claim"),
+        Some((&CLAIM_V2, body)) => {
+            let c: ClaimV2 = decode(&as_value(body), "claim")?;
+            Ok(c.v1.upgrade(c.key))
         }
         _ => {
             let c: ClaimV1 = decode(bytes, "claim")?;
-            Ok(crate::model::Claim {
-                id: c.id,
-                speaker: c.speaker,
-                source: c.source,
-                origin: c.origin,
-                quote: c.quote,
-                statement: c.statement,
-                confidence: c.confidence,
-                rationale: c.rationale,
-                tags: c.tags,
-                anchor: c.anchor,
-                status: c.status,
-                mismatch: c.mismatch,
-                key: None,
-            })
+            Ok(c.upgrade(None))
         }
     }
 }

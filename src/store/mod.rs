@@ -51,13 +51,30 @@ pub use verify::{Problem, VerifyReport};
 /// and `ſ`, more quotation marks and dashes), indexes each anchored
 /// claim's passage (`idx_passage`), so a claim is not stored twice, and
 /// claims' keys (`idx_key`; a claim is now written with value version 2,
-/// which holds its key, and one written before still reads). An older
-/// database is migrated when it is opened, by rebuilding everything derived
-/// from the records ([`WriteTx::rebuild_derived`]) in one transaction.
-pub const FORMAT_VERSION: u32 = 6;
+/// which holds its key, and one written before still reads); version 7
+/// writes claims with their attribution and mode (value version 3), which
+/// the database layer computes for the claims of an older database when
+/// it migrates it. An older database is migrated when it is opened, by
+/// rebuilding everything derived from the records
+/// ([`WriteTx::rebuild_derived`]) in one transaction.
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Older versions this build migrates on open.
-const MIGRATES_FROM: &[u32] = &[1, 2, 3, 4, 5];
+const MIGRATES_FROM: &[u32] = &[1, 2, 3, 4, 5, 6];
+
+/// What [`check_format`] found on open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Opened {
+    /// Nothing stored yet: the caller fills it and stamps the format.
+    New,
+    /// A database of this format.
+    Current,
+    /// A database of an older format, migrated just now.
+    Migrated {
+        /// The format it had.
+        from: u32,
+    },
+}
 
 /// One consistent state of the database, for reading.
 pub trait ReadView {
@@ -147,25 +164,24 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
 }
 
 /// Checks the format of a freshly opened engine: migrates an older one,
-/// refuses an unknown one. Returns whether the database is new (no format
-/// stamped and nothing in it), to be filled and stamped by the caller in
-/// one transaction, so a crash while seeding leaves a database that is
-/// seeded again next time.
-pub(crate) fn check_format(engine: &dyn Engine) -> Result<bool> {
+/// refuses an unknown one. A new database (no format stamped and nothing
+/// in it) is to be filled and stamped by the caller in one transaction, so
+/// a crash while seeding leaves a database that is seeded again next time.
+pub(crate) fn check_format(engine: &dyn Engine) -> Result<Opened> {
     let (found, empty) = {
         let view = engine.read()?;
         (view.format_version()?, view.is_empty()?)
     };
     match found {
-        None if empty => Ok(true),
+        None if empty => Ok(Opened::New),
         None => Err(Error::Corrupt("records without a format version".into())),
-        Some(v) if v == FORMAT_VERSION => Ok(false),
+        Some(v) if v == FORMAT_VERSION => Ok(Opened::Current),
         Some(v) if MIGRATES_FROM.contains(&v) => {
             engine.write(&mut |tx| {
                 tx.rebuild_derived()?;
                 tx.stamp_format_version()
             })?;
-            Ok(false)
+            Ok(Opened::Migrated { from: v })
         }
         Some(found) => Err(Error::FormatVersion {
             found,
@@ -229,7 +245,7 @@ mod tests {
         let stale = KeyBuf::new().str(" don’t").u64(7).finish();
         raw(&path, &[(b"format_version", &[1, 1])], &[&stale]);
         let engine = SledEngine::open(&path, OPTIONS).unwrap();
-        assert!(!check_format(&engine).unwrap());
+        assert_ne!(check_format(&engine).unwrap(), Opened::New);
         let view = engine.read().unwrap();
         assert_eq!(view.format_version().unwrap(), Some(FORMAT_VERSION));
         assert_eq!(view.claim_count().unwrap(), 0);
@@ -268,7 +284,7 @@ mod tests {
         let stale = path.join("snap.FFFFFFFFFFFFFFFF.generating");
         std::fs::write(&stale, b"").unwrap();
         let engine = SledEngine::open(&path, OPTIONS).unwrap();
-        assert!(!check_format(&engine).unwrap());
+        assert_ne!(check_format(&engine).unwrap(), Opened::New);
         assert!(!stale.exists());
     }
 

@@ -274,6 +274,34 @@ pub(crate) enum Command {
         #[command(flatten)]
         database: DbArgs,
     },
+    /// Propose the attributed statements of a source's text as claims.
+    ///
+    /// Reads the source's text for quotations beside a verb of saying
+    /// (split ones and ones continued over paragraphs included), reported
+    /// speech ("X says that ..."), "according to X", speaker labels in a
+    /// transcript, and the author's own prose, and prints each with its
+    /// speaker (a stored one when a name or alias matches), its mode
+    /// (direct, indirect, mixed), a suggested confidence and why, and the
+    /// rule that found it. Writes nothing unless --accept: then every
+    /// proposal at or above --min-confidence is added as a claim, checked
+    /// as any claim is, skipping those already stored.
+    #[command(
+        after_help = "Example:\n  claimdb extract fp-lazarus-review\n  claimdb extract hearing-2024-03 --accept --min-confidence 0.8"
+    )]
+    Extract {
+        /// The source's id.
+        source: String,
+        /// Add the proposals as claims.
+        #[arg(long)]
+        accept: bool,
+        /// With --accept: only proposals with at least this confidence (0 to 1).
+        #[arg(long, value_name = "X", requires = "accept", default_value_t = 0.0)]
+        min_confidence: f64,
+        #[command(flatten)]
+        database: DbArgs,
+        #[command(flatten)]
+        output: FormatArgs,
+    },
     /// Replace a source's text with a file's and re-anchor its claims.
     ///
     /// In one transaction: claims whose quote is still in the new text get

@@ -263,3 +263,106 @@ pub fn export(session: &Session, options: &claimdb::export::ExportOptions) -> bo
         }
     }
 }
+
+/// `claimdb extract SOURCE [--accept [--min-confidence X]]`: true when the
+/// source could be read (and, with --accept, nothing was refused).
+pub fn extract(session: &Session, source: &str, accept: Option<f64>) -> bool {
+    use claimdb::render::{Table, Value};
+    let proposals = match session.db.extract(source) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return false;
+        }
+    };
+    if let Some(min) = accept {
+        if !(0.0..=1.0).contains(&min) {
+            eprintln!("error: --min-confidence {min} is outside 0..=1");
+            return false;
+        }
+    }
+    if session.format == Format::Json && accept.is_none() {
+        match serde_json::to_string_pretty(&proposals) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return false;
+            }
+        }
+    } else if accept.is_none() || session.format == Format::Table {
+        let columns = [
+            "speaker",
+            "mode",
+            "confidence",
+            "rule",
+            "quote",
+            "why",
+            "start_byte",
+            "end_byte",
+            "new_speaker",
+        ];
+        let rows = proposals
+            .iter()
+            .map(|p| {
+                vec![
+                    Value::Text(p.speaker.clone()),
+                    Value::Text(p.mode.as_str().into()),
+                    Value::Num(p.confidence),
+                    Value::Text(p.rule.into()),
+                    Value::Text(p.quote.clone()),
+                    Value::Text(p.rationale.clone()),
+                    Value::Int(p.start_byte as i64),
+                    Value::Int(p.end_byte as i64),
+                    Value::Text(if p.known_speaker { "" } else { "new" }.into()),
+                ]
+            })
+            .collect();
+        let table = Table {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows,
+            brief: vec![0, 8, 1, 2, 4],
+            shrink: Some(4),
+        };
+        if accept.is_none() || session.format == Format::Table {
+            print!(
+                "{}{}",
+                render_rows(&table, session.format, Session::width()),
+                session.format.line_end()
+            );
+        }
+    }
+    let Some(min) = accept else {
+        if session.format == Format::Table {
+            eprintln!(
+                "{} proposed from {} (--accept adds them as claims)",
+                plural(proposals.len() as u64, "claim"),
+                quoted(source)
+            );
+        }
+        return true;
+    };
+    match session.db.accept(source, &proposals, min) {
+        Ok(report) => {
+            if session.format == Format::Table {
+                println!(
+                    "added {} ({} new speakers), {} already stored, {} below confidence {min}, {} refused",
+                    plural(report.added.len() as u64, "claim"),
+                    report.new_speakers.len(),
+                    report.duplicates,
+                    report.below_confidence,
+                    report.refused.len()
+                );
+                for r in &report.refused {
+                    eprintln!("refused: {r}");
+                }
+            } else {
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            }
+            report.refused.is_empty()
+        }
+        Err(e) => {
+            eprintln!("error: nothing was added: {e}");
+            false
+        }
+    }
+}

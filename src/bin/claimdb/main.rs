@@ -59,6 +59,9 @@ fn main() -> ExitCode {
             }
             | Command::Import {
                 database, output, ..
+            }
+            | Command::Extract {
+                database, output, ..
             },
         ) => (database.clone(), output.clone(), ScriptArgs::default()),
         Some(Command::Export { database, .. }) => (
@@ -151,6 +154,15 @@ fn main() -> ExitCode {
             commands::check(&session, &scope)
         }
         (Some(Command::Verify { repair, .. }), _) => commands::verify(&session, repair),
+        (
+            Some(Command::Extract {
+                source,
+                accept,
+                min_confidence,
+                ..
+            }),
+            _,
+        ) => commands::extract(&session, &source, accept.then_some(min_confidence)),
         (Some(Command::UpdateSource { id, file, .. }), _) => {
             commands::update_source(&session, &id, &file)
         }

@@ -1,0 +1,290 @@
+//! Proposing claims: every attributed statement of a document, with its
+//! speaker as the text introduces them, the passage (anchored by
+//! construction: it is the text's own bytes), its mode, the rule that
+//! found it, and a suggested confidence whose rationale names its cues.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use super::{lexicon, Analysis, Rule};
+use crate::model::Mode;
+
+/// A claim the text supports, for a curator to accept or not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Proposal {
+    /// The speaker's name as the text introduces them ("Priscilla Moriuchi"),
+    /// or the stored speaker's name when one matches.
+    pub speaker: String,
+    /// Whether `speaker` is a stored speaker (false: accepting the
+    /// proposal adds them).
+    pub known_speaker: bool,
+    /// How the text names them where it credits them ("Moriuchi", "He").
+    pub named_as: String,
+    /// The appositive that introduced them, when there is one.
+    pub description: Option<String>,
+    /// The passage, verbatim; a quotation split around its attribution
+    /// is given as `“first part” … “second part”`.
+    pub quote: String,
+    /// Byte range of the passage in the text (first part to last).
+    pub start_byte: usize,
+    /// One past its end.
+    pub end_byte: usize,
+    /// Direct, indirect or mixed.
+    pub mode: Mode,
+    /// The reading that found it.
+    pub rule: &'static str,
+    /// The attribution's words, as printed ("Thae says").
+    pub cue: String,
+    /// A suggested confidence, 0 to 1.
+    pub confidence: f64,
+    /// Why that confidence: the cues that raised or lowered it.
+    pub rationale: String,
+}
+
+impl Proposal {
+    /// The passage's byte range.
+    pub fn range(&self) -> Range<usize> {
+        self.start_byte..self.end_byte
+    }
+}
+
+/// Every attributed statement of the analysed text, in the order of the
+/// text; running prose credited to no one else is `author`'s, when known.
+pub fn extract(a: &Analysis<'_>, author: Option<&str>) -> Vec<Proposal> {
+    let text = a.doc.text;
+    let mut out = Vec::new();
+    for s in &a.speeches {
+        if crate::attrib::lexicon::is(lexicon::PRONOUNS, &s.speaker.name.to_lowercase()) {
+            continue; // a pronoun nobody could be found for
+        }
+        let parts: Vec<Range<usize>> = s
+            .parts
+            .iter()
+            .map(|p| trim(text, p.clone()))
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.is_empty() {
+            continue;
+        }
+        let quote = if parts.len() == 1 {
+            text[parts[0].clone()].to_string()
+        } else {
+            parts
+                .iter()
+                .map(|p| format!("“{}”", &text[p.clone()]))
+                .collect::<Vec<_>>()
+                .join(" … ")
+        };
+        let second_hand = s.verb.is_some_and(|v| v.to_someone);
+        let cue = if s.cue.is_empty() {
+            String::new()
+        } else {
+            text[s.cue.clone()].to_string()
+        };
+        let (confidence, rationale) = suggest(s.mode, s.rule, second_hand, &quote, &cue);
+        out.push(Proposal {
+            speaker: s.speaker.name.clone(),
+            known_speaker: false,
+            named_as: s.speaker.written.clone(),
+            description: s.speaker.description.clone(),
+            quote,
+            start_byte: parts[0].start,
+            end_byte: parts[parts.len() - 1].end,
+            mode: s.mode,
+            rule: s.rule.as_str(),
+            cue,
+            confidence,
+            rationale,
+        });
+    }
+    // A transcript's turns, sentence by sentence, where no one else is quoted.
+    let credited: Vec<bool> = {
+        let mut marks = vec![false; a.doc.sentences.len()];
+        for x in &a.speeches {
+            for r in x.parts.iter().chain(std::iter::once(&x.cue)) {
+                let first = a.doc.sentences.partition_point(|s| s.range.end <= r.start);
+                for (k, s) in a.doc.sentences.iter().enumerate().skip(first) {
+                    if s.range.start >= r.end.max(r.start + 1) {
+                        break;
+                    }
+                    marks[k] = true;
+                }
+            }
+        }
+        marks
+    };
+    for (k, s) in a.doc.sentences.iter().enumerate() {
+        let t = a.turns.partition_point(|t| t.range.end <= s.range.start);
+        let Some(turn) = a.turns.get(t) else {
+            continue;
+        };
+        let inside = turn.range.start <= s.range.start && s.range.end <= turn.range.end;
+        if inside && !credited[k] && s.tokens.iter().any(|t| t.word) {
+            let range = trim(text, s.range.clone());
+            let quote = text[range.clone()].to_string();
+            let cue = text[turn.label.clone()].to_string();
+            let (confidence, rationale) = suggest(Mode::Direct, Rule::Label, false, &quote, &cue);
+            out.push(Proposal {
+                speaker: turn.speaker.name.clone(),
+                known_speaker: false,
+                named_as: turn.speaker.written.clone(),
+                description: None,
+                quote,
+                start_byte: range.start,
+                end_byte: range.end,
+                mode: Mode::Direct,
+                rule: Rule::Label.as_str(),
+                cue,
+                confidence,
+                rationale,
+            });
+        }
+    }
+    if let Some(author) = author {
+        for &si in &a.prose {
+            let range = trim(text, a.doc.sentences[si].range.clone());
+            let quote = text[range.clone()].to_string();
+            let (confidence, rationale) = suggest(Mode::Direct, Rule::Author, false, &quote, "");
+            out.push(Proposal {
+                speaker: author.to_string(),
+                known_speaker: false,
+                named_as: author.to_string(),
+                description: None,
+                quote,
+                start_byte: range.start,
+                end_byte: range.end,
+                mode: Mode::Direct,
+                rule: Rule::Author.as_str(),
+                cue: String::new(),
+                confidence,
+                rationale,
+            });
+        }
+    }
+    let mut out: Vec<Proposal> = out
+        .into_iter()
+        .flat_map(|p| split_supplements(text, p))
+        .collect();
+    out.sort_by_key(|p| p.start_byte);
+    out
+}
+
+/// Marks that open a supplement: a clause added to a sentence that makes
+/// a claim of its own ("…, which aimed to prevent the release of a movie",
+/// "…—including the three North Koreans on the FBI's list"), with the
+/// fewest words it must have to stand as one.
+const SUPPLEMENTS: &[(&str, usize)] = &[
+    (", which ", 8),
+    ("—including ", 5),
+    ("—though ", 5),
+    ("—although ", 5),
+];
+
+/// A paraphrase or the author's sentence, cut before each supplement;
+/// a quotation stays whole, as its speaker's words.
+fn split_supplements(text: &str, p: Proposal) -> Vec<Proposal> {
+    if p.mode == Mode::Direct && p.rule != Rule::Author.as_str() {
+        return vec![p];
+    }
+    let passage = &text[p.range()];
+    let mut cuts: Vec<(usize, usize)> = SUPPLEMENTS
+        .iter()
+        .flat_map(|(mark, words)| {
+            passage.match_indices(mark).filter_map(move |(at, m)| {
+                let rest = &passage[at + m.len()..];
+                let clause = rest.split([',', ';', '—']).next().unwrap_or(rest);
+                (clause.split_whitespace().count() >= *words).then_some((
+                    at,
+                    at + m.len() - m.trim_start_matches([',', '—', ' ']).len(),
+                ))
+            })
+        })
+        .collect();
+    if cuts.is_empty() {
+        return vec![p];
+    }
+    cuts.sort_unstable();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (end, next) in cuts {
+        pieces.push(start..end);
+        start = next;
+    }
+    pieces.push(start..passage.len());
+    pieces
+        .into_iter()
+        .map(|r| {
+            let range = trim(text, p.start_byte + r.start..p.start_byte + r.end);
+            Proposal {
+                quote: text[range.clone()].to_string(),
+                start_byte: range.start,
+                end_byte: range.end,
+                ..p.clone()
+            }
+        })
+        .filter(|q| q.start_byte < q.end_byte)
+        .collect()
+}
+
+/// A passage without the spaces and the quotation marks at its ends.
+fn trim(text: &str, range: Range<usize>) -> Range<usize> {
+    let s = &text[range.clone()];
+    let lead = s.len()
+        - s.trim_start_matches(|c: char| c.is_whitespace() || "“\"«»„`".contains(c))
+            .len();
+    let body = &s[lead..];
+    // A closing mark stays when the passage opens one inside itself.
+    let opens = body.matches(['“', '«']).count();
+    let closes = body.matches(['”', '»']).count();
+    let marks: &str = if opens >= closes { "\"'" } else { "”\"»«'" };
+    let kept = body
+        .trim_end_matches(|c: char| c.is_whitespace() || marks.contains(c) || c == ',')
+        .len();
+    range.start + lead..range.start + lead + kept
+}
+
+/// A suggested confidence and its reasons: direct words are surer than a
+/// paraphrase, a paraphrase passed through someone else ("tells White
+/// that") less sure again, and a hedge in the words ("may", "alleged")
+/// lowers it.
+fn suggest(mode: Mode, rule: Rule, second_hand: bool, quote: &str, cue: &str) -> (f64, String) {
+    let (mut c, mut why): (f64, Vec<String>) = match (rule, mode) {
+        (Rule::Label, _) => (
+            0.95,
+            vec!["the speaker's own words in the transcript".into()],
+        ),
+        (Rule::Author, _) => (0.8, vec!["the author's own statement".into()]),
+        (_, Mode::Direct) => (0.9, vec![format!("direct quotation ({})", describe(cue))]),
+        (_, Mode::Mixed) => (
+            0.8,
+            vec![format!("reported with quoted words ({})", describe(cue))],
+        ),
+        (_, Mode::Indirect) => (0.7, vec![format!("paraphrase ({})", describe(cue))]),
+    };
+    if second_hand {
+        c -= 0.1;
+        why.push("second hand: told to someone else".into());
+    }
+    if rule == Rule::Continued {
+        c -= 0.1;
+        why.push("attributed by continuation, not by its own cue".into());
+    }
+    let hedges: Vec<&str> = quote
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|w| lexicon::is(lexicon::HEDGES, &w.to_lowercase()))
+        .collect();
+    if let Some(h) = hedges.first() {
+        c -= 0.15;
+        why.push(format!("hedged: “{h}”"));
+    }
+    ((c.clamp(0.1, 1.0) * 100.0).round() / 100.0, why.join("; "))
+}
+
+fn describe(cue: &str) -> String {
+    if cue.is_empty() {
+        "no verb of its own".into()
+    } else {
+        format!("“{}”", cue.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}

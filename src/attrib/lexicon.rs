@@ -1,0 +1,438 @@
+//! The words attribution turns on: verbs of saying, the titles before a
+//! name, pronouns, hedges, the nouns that name a thing said ("the threat",
+//! "a warning"), and the connectives that carry reported speech on into
+//! the next sentence. Kept as plain tables so a new word is one entry.
+
+/// A verb of saying (or finding) in one of its forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cue {
+    /// The base form, for the report: "say", "point out".
+    pub lemma: &'static str,
+    /// Whether the verb reports a finding rather than speech ("found",
+    /// "concluded"): its subject is included in the claim it supports.
+    pub finding: bool,
+    /// A participle ("saying", "adding"): the sentence's subject speaks.
+    pub participle: bool,
+    /// Whether the verb passes words on to someone ("tells White that"):
+    /// second hand, so a proposal's confidence is lower.
+    pub to_someone: bool,
+}
+
+/// Verbs of saying whose forms follow the regular pattern (`-s`, `-ed`,
+/// `-ing`, with a final `e` dropped and `y` turned to `i`).
+const REGULAR: &[&str] = &[
+    "note",
+    "explain",
+    "observe",
+    "assert",
+    "emphasize",
+    "emphasise",
+    "warn",
+    "add",
+    "argue",
+    "claim",
+    "state",
+    "insist",
+    "recall",
+    "testify",
+    "acknowledge",
+    "announce",
+    "declare",
+    "report",
+    "contend",
+    "suggest",
+    "conclude",
+    "allege",
+    "predict",
+    "vow",
+    "promise",
+    "remark",
+    "reply",
+    "ask",
+    "comment",
+    "stress",
+    "caution",
+    "complain",
+    "concede",
+    "confirm",
+    "estimate",
+    "answer",
+    "deny",
+    "recount",
+    "describe",
+    "determine",
+    "maintain",
+    "agree",
+    "explain",
+    "question",
+    "respond",
+    "indicate",
+    "mention",
+    "observe",
+    "contend",
+];
+
+/// Irregular verbs: every form, with the lemma first.
+const IRREGULAR: &[&[&str]] = &[
+    &["say", "says", "said", "saying"],
+    &["tell", "tells", "told", "telling"],
+    &["write", "writes", "wrote", "writing", "written"],
+    &["find", "finds", "found", "finding"],
+    &["admit", "admits", "admitted", "admitting"],
+];
+
+/// Verbs whose object is a finding: "the FBI found three IP addresses".
+const FINDINGS: &[&str] = &["find", "conclude", "determine", "estimate", "confirm"];
+
+/// Verbs that pass words to someone named after them.
+const TO_SOMEONE: &[&str] = &["tell"];
+
+/// Looks a lowercase word up as a cue verb.
+pub fn cue(word: &str) -> Option<Cue> {
+    let lemma = lemma_of(word)?;
+    Some(Cue {
+        lemma,
+        finding: FINDINGS.contains(&lemma),
+        participle: word.ends_with("ing") && !lemma.ends_with("ing"),
+        to_someone: TO_SOMEONE.contains(&lemma),
+    })
+}
+
+fn lemma_of(word: &str) -> Option<&'static str> {
+    forms().get(word).copied()
+}
+
+/// Every form of every verb of saying, to its lemma: built once.
+fn forms() -> &'static std::collections::HashMap<String, &'static str> {
+    static FORMS: std::sync::OnceLock<std::collections::HashMap<String, &'static str>> =
+        std::sync::OnceLock::new();
+    FORMS.get_or_init(|| {
+        let mut map = std::collections::HashMap::new();
+        for &lemma in REGULAR {
+            for form in regular_forms(lemma) {
+                map.insert(form, lemma);
+            }
+        }
+        for forms in IRREGULAR {
+            for form in *forms {
+                map.insert(form.to_string(), forms[0]);
+            }
+        }
+        map
+    })
+}
+
+/// A regular verb's forms: "note", "notes", "noted", "noting"; a final
+/// `e` drops before `-ing`, `y` after a consonant turns to `i`, and `-es`
+/// follows a sibilant.
+fn regular_forms(lemma: &str) -> [String; 4] {
+    let (s, ed, ing) = if let Some(stem) = lemma
+        .strip_suffix('y')
+        .filter(|_| !lemma.ends_with("ay") && !lemma.ends_with("ey"))
+    {
+        (
+            format!("{stem}ies"),
+            format!("{stem}ied"),
+            format!("{lemma}ing"),
+        )
+    } else if let Some(stem) = lemma.strip_suffix('e') {
+        (
+            format!("{lemma}s"),
+            format!("{lemma}d"),
+            format!("{stem}ing"),
+        )
+    } else if lemma.ends_with("ss") || lemma.ends_with("sh") || lemma.ends_with("ch") {
+        (
+            format!("{lemma}es"),
+            format!("{lemma}ed"),
+            format!("{lemma}ing"),
+        )
+    } else {
+        (
+            format!("{lemma}s"),
+            format!("{lemma}ed"),
+            format!("{lemma}ing"),
+        )
+    };
+    [lemma.to_string(), s, ed, ing]
+}
+
+/// Phrasal cues: a verb and the particle after it ("pointed out").
+pub fn phrasal(word: &str, next: &str) -> Option<&'static str> {
+    const PHRASAL: &[(&str, &[&str])] = &[("out", &["point", "points", "pointed", "pointing"])];
+    PHRASAL
+        .iter()
+        .find(|(particle, verbs)| *particle == next && verbs.contains(&word))
+        .map(|_| "point out")
+}
+
+/// Titles and roles that may stand before a name and are not part of it.
+pub const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "professor",
+    "sen",
+    "senator",
+    "rep",
+    "representative",
+    "gen",
+    "general",
+    "gov",
+    "governor",
+    "president",
+    "vice",
+    "judge",
+    "justice",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "secretary",
+    "minister",
+    "ambassador",
+    "attorney",
+    "deputy",
+    "assistant",
+    "acting",
+    "director",
+    "special",
+    "agent",
+    "officer",
+    "lt",
+    "col",
+    "colonel",
+    "capt",
+    "captain",
+    "sgt",
+    "adm",
+    "admiral",
+    "maj",
+    "major",
+    "hon",
+    "rev",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "leader",
+    "chief",
+    "commissioner",
+    "mayor",
+    "speaker",
+    "then",
+    "former",
+    "u.s",
+    "us",
+    "prime",
+    "in",
+    "charge",
+    "of",
+    "the",
+    "fbi",
+    "sheriff",
+    "detective",
+    "inspector",
+];
+
+/// Abbreviations after which a period never ends a sentence.
+pub const NEVER_ENDS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gen", "gov", "lt", "col", "capt", "sgt", "adm",
+    "maj", "hon", "rev", "st", "pp", "vs", "v", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "fig", "art", "sec", "ch", "vol", "messrs", "mt", "ft",
+];
+
+/// Words that, after an abbreviation such as "Corp." or "U.S.", show a
+/// new sentence has begun.
+pub const SENTENCE_STARTERS: &[&str] = &[
+    "the", "a", "an", "in", "it", "he", "she", "they", "we", "i", "but", "this", "that", "these",
+    "those", "however", "his", "her", "their", "its", "there", "on", "at", "for", "as", "when",
+    "after", "before", "while", "if", "yet", "so", "and",
+];
+
+/// Personal pronouns that can be the subject of a verb of saying.
+pub const PRONOUNS: &[&str] = &["he", "she", "they", "i", "we"];
+
+/// Words that hedge a statement: its claim is less certain as said.
+pub const HEDGES: &[&str] = &[
+    "may",
+    "might",
+    "could",
+    "alleged",
+    "allegedly",
+    "reportedly",
+    "unclear",
+    "possibly",
+    "perhaps",
+    "apparently",
+    "likely",
+    "unlikely",
+    "suggests",
+    "seems",
+    "appears",
+    "believed",
+    "probably",
+    "purportedly",
+    "purporting",
+    "estimated",
+];
+
+/// Nouns that name something said: "the threat stated", "That chilling
+/// threat", "Kim's assertion that".
+pub const SPEECH_NOUNS: &[&str] = &[
+    "threat",
+    "warning",
+    "message",
+    "statement",
+    "announcement",
+    "remarks",
+    "letter",
+    "post",
+    "tweet",
+    "assertion",
+    "claim",
+    "finding",
+    "findings",
+    "conclusion",
+    "promise",
+    "pledge",
+    "declaration",
+    "testimony",
+    "report",
+    "complaint",
+    "indictment",
+    "affidavit",
+    "demand",
+];
+
+/// Verbs by which someone issues a thing said: "the hackers issued a threat".
+pub const ISSUING_VERBS: &[&str] = &[
+    "issued",
+    "issues",
+    "made",
+    "makes",
+    "posted",
+    "posts",
+    "sent",
+    "sends",
+    "delivered",
+    "published",
+    "released",
+    "filed",
+    "gave",
+];
+
+/// Sentence openers that carry the previous sentence's reported speech on
+/// ("Instead, the intelligence community downplayed the danger").
+pub const CONTINUERS: &[&str] = &[
+    "instead",
+    "moreover",
+    "furthermore",
+    "indeed",
+    "rather",
+    "also",
+    "still",
+    "besides",
+    "likewise",
+    "similarly",
+    "in fact",
+    "in addition",
+    "for example",
+    "for instance",
+    "what is more",
+    "otherwise",
+];
+
+/// Adverbs that may stand between a subject and its verb of saying.
+pub const ADVERBS: &[&str] = &[
+    "also",
+    "then",
+    "later",
+    "further",
+    "repeatedly",
+    "once",
+    "again",
+    "still",
+    "previously",
+    "recently",
+    "now",
+    "too",
+    "even",
+    "often",
+    "frequently",
+    "publicly",
+    "privately",
+    "first",
+    "originally",
+    "similarly",
+    "likewise",
+    "correctly",
+    "rightly",
+    "simply",
+    "explicitly",
+    "bluntly",
+    "flatly",
+    "reportedly",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "did",
+    "does",
+    "do",
+    "was",
+    "is",
+    "had",
+    "subsequently",
+    "separately",
+    "however",
+    "already",
+    "not",
+];
+
+/// Words that begin a sentence but are never its subject.
+pub const OPENERS: &[&str] = &[
+    "but", "and", "so", "yet", "or", "however", "then", "still", "now", "thus", "hence",
+];
+
+/// Whether a lowercase word is one of `list`.
+pub fn is(list: &[&str], word: &str) -> bool {
+    list.contains(&word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cue_verbs_in_every_form() {
+        for (word, lemma) in [
+            ("says", "say"),
+            ("told", "tell"),
+            ("emphasizes", "emphasize"),
+            ("noting", "note"),
+            ("testified", "testify"),
+            ("observes", "observe"),
+            ("asserts", "assert"),
+            ("wrote", "write"),
+            ("stated", "state"),
+            ("added", "add"),
+        ] {
+            assert_eq!(cue(word).map(|c| c.lemma), Some(lemma), "{word}");
+        }
+        for word in ["sayer", "tale", "notes-", "thought", "white"] {
+            assert!(cue(word).is_none(), "{word}");
+        }
+        assert!(cue("saying").unwrap().participle);
+        assert!(cue("found").unwrap().finding);
+        assert!(cue("tells").unwrap().to_someone);
+        assert_eq!(phrasal("pointed", "out"), Some("point out"));
+    }
+}

@@ -1,0 +1,431 @@
+//! Who a sentence names: the noun phrase that is the subject of a verb of
+//! saying ("Priscilla Moriuchi, a former analyst at the U.S. National
+//! Security Agency, tells"), read backwards from the verb over adverbs and
+//! an appositive, or forwards after it ("said a defense ministry
+//! spokesman"); and the people met so far, so that "he", "Moriuchi" or
+//! "the former analyst" can be followed back to the person first
+//! introduced in full.
+
+use std::ops::Range;
+
+use super::lexicon;
+use super::text::Token;
+
+/// Someone as the text names them at one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// The words as written: "Then-U.S. President Barack Obama", "He".
+    pub written: String,
+    /// The name without titles or a leading article: "Barack Obama".
+    pub name: String,
+    /// Where the words are.
+    pub range: Range<usize>,
+    /// An appositive after the name ("a former analyst at the U.S. National
+    /// Security Agency"), kept as a description.
+    pub description: Option<String>,
+    /// Whether it is a proper name (capitalized words) rather than a
+    /// common noun phrase ("a defense ministry spokesman", "the hackers").
+    pub proper: bool,
+}
+
+/// Determiners that open a common noun phrase.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "this", "that", "these", "those", "another",
+];
+
+/// Reads the subject that ends just before token `verb` (exclusive),
+/// skipping adverbs and one appositive between commas. Returns the mention
+/// and the index of its first token.
+pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Mention, usize)> {
+    let mut end = verb;
+    while end > 0 && tokens[end - 1].word && lexicon::is(lexicon::ADVERBS, &tokens[end - 1].lower) {
+        end -= 1;
+    }
+    // An appositive: NAME , a former analyst ... , VERB
+    let mut description = None;
+    if end > 0 && tokens[end - 1].lower == "," {
+        let close = end - 1;
+        let open = (0..close).rev().find(|&i| tokens[i].lower == ",")?;
+        let inner = &tokens[open + 1..close];
+        let appositive = inner.first().is_some_and(|t| {
+            t.word && (lexicon::is(DETERMINERS, &t.lower) || t.lower == "who" || !t.capital)
+        });
+        if !appositive {
+            // "Another expert, Bong Young-shik from the Asan Institute,
+            // doubts": the name between the commas is the subject, the
+            // noun phrase before them says who they are.
+            if inner.first().is_some_and(|t| t.capital) {
+                let mut named = subject_after(text, tokens, open + 1)?;
+                if named.range.end > tokens[close].range.start {
+                    return None;
+                }
+                if let Some((role, start)) = noun_phrase_ending(text, tokens, open) {
+                    named.description = Some(role.written);
+                    return Some((named, start));
+                }
+                return Some((named, open + 1));
+            }
+            return None;
+        }
+        if inner.len() > 16 {
+            return None;
+        }
+        description =
+            Some(text[inner[0].range.start..inner[inner.len() - 1].range.end].to_string());
+        end = open;
+    }
+    let (mut mention, mut start) = noun_phrase_ending(text, tokens, end)?;
+    // A name before "from the RAND Corporation" or "of the Asan Institute"
+    // is the subject; the phrase after it says where they are from.
+    while start >= 2
+        && matches!(
+            tokens[start - 1].lower.as_str(),
+            "from" | "of" | "at" | "with"
+        )
+        && mention.proper
+    {
+        let Some((earlier, earlier_start)) = noun_phrase_ending(text, tokens, start - 1) else {
+            break;
+        };
+        if !earlier.proper {
+            break;
+        }
+        let pp = text[tokens[start - 1].range.start..mention.range.end].to_string();
+        mention = earlier;
+        mention.description = Some(pp);
+        start = earlier_start;
+    }
+    if description.is_some() {
+        mention.description = description;
+    }
+    Some((mention, start))
+}
+
+/// The noun phrase whose last token is `end - 1`.
+pub fn noun_phrase_ending(text: &str, tokens: &[Token], end: usize) -> Option<(Mention, usize)> {
+    if end == 0 {
+        return None;
+    }
+    let last = &tokens[end - 1];
+    if !last.word {
+        return None;
+    }
+    if lexicon::is(lexicon::PRONOUNS, &last.lower) {
+        return Some((mention(text, tokens, end - 1, end, false), end - 1));
+    }
+    let mut start = end;
+    if last.capital {
+        // A proper name: capitalized words, with titles and abbreviations.
+        while start > 0 && is_name_part(tokens, start - 1) {
+            start -= 1;
+        }
+        // "the" before a name of an organization: "the FBI", "The U.S. Secret Service".
+        if start > 0 && matches!(tokens[start - 1].lower.as_str(), "the") {
+            start -= 1;
+        }
+        if start == end {
+            return None;
+        }
+        // A sentence's first word is capitalized anyway: a lone common word
+        // there is a common noun ("Experts said"), still a subject.
+        let proper = tokens[start..end]
+            .iter()
+            .any(|t| t.word && t.capital && !lexicon::is(DETERMINERS, &t.lower));
+        return Some((mention(text, tokens, start, end, proper), start));
+    }
+    // A common noun phrase: up to four lowercase words after a determiner
+    // or a capitalized first word ("a defense ministry spokesman", "the
+    // threat", "Prosecutors").
+    while start > 0 && end - start < 5 {
+        let t = &tokens[start - 1];
+        if !t.word {
+            break;
+        }
+        start -= 1;
+        if lexicon::is(DETERMINERS, &t.lower) || t.capital {
+            let m = mention(text, tokens, start, end, false);
+            return Some((m, start));
+        }
+        if lexicon::cue(&t.lower).is_some() || is_function_word(&t.lower) {
+            return None;
+        }
+    }
+    None
+}
+
+fn is_function_word(w: &str) -> bool {
+    matches!(
+        w,
+        "and"
+            | "or"
+            | "but"
+            | "of"
+            | "to"
+            | "in"
+            | "on"
+            | "at"
+            | "by"
+            | "with"
+            | "for"
+            | "from"
+            | "that"
+            | "which"
+            | "who"
+            | "is"
+            | "was"
+            | "are"
+            | "were"
+            | "be"
+            | "been"
+            | "it"
+            | "as"
+            | "not"
+            | "if"
+            | "when"
+            | "while"
+    )
+}
+
+/// Whether token `i` can be part of a proper name read backwards.
+fn is_name_part(tokens: &[Token], i: usize) -> bool {
+    let t = &tokens[i];
+    if t.word {
+        return t.capital || (t.lower.starts_with("then-") || t.lower.starts_with("ex-"));
+    }
+    // A period glued to an abbreviation or initial inside a name: "U.S.", "C.".
+    t.lower == "."
+        && i > 0
+        && tokens[i - 1].range.end == t.range.start
+        && tokens[i - 1].capital
+        && i + 1 < tokens.len()
+        && tokens[i + 1].capital
+}
+
+/// Reads the subject that starts at token `at` (after an inverted verb:
+/// "said a defense ministry spokesman", "said Assistant Attorney General
+/// Matthew G. Olsen of the ... Division").
+pub fn subject_after(text: &str, tokens: &[Token], at: usize) -> Option<Mention> {
+    let first = tokens.get(at)?;
+    if !first.word {
+        return None;
+    }
+    if lexicon::is(lexicon::PRONOUNS, &first.lower) {
+        return Some(mention(text, tokens, at, at + 1, false));
+    }
+    let mut end = at;
+    if lexicon::is(DETERMINERS, &first.lower) {
+        end += 1;
+        // "the Washington Post last week": a name after the article ends
+        // with its capitals; "the hackers" runs to a function word.
+        let named = tokens.get(end).is_some_and(|t| t.capital);
+        while end < tokens.len()
+            && (if named {
+                is_name_part(tokens, end)
+            } else {
+                tokens[end].word && !is_function_word(&tokens[end].lower)
+            })
+        {
+            end += 1;
+        }
+        let proper = tokens[at + 1..end].iter().any(|t| t.capital);
+        return (end > at + 1).then(|| mention(text, tokens, at, end, proper));
+    }
+    while end < tokens.len()
+        && (is_name_part(tokens, end)
+            || (end > at
+                && tokens[end].lower == "."
+                && tokens[end - 1].range.end == tokens[end].range.start
+                && tokens[end - 1].lower.len() == 1))
+    {
+        end += 1;
+    }
+    (end > at).then(|| mention(text, tokens, at, end, true))
+}
+
+fn mention(text: &str, tokens: &[Token], start: usize, end: usize, proper: bool) -> Mention {
+    let range = tokens[start].range.start..tokens[end - 1].range.end;
+    let written = text[range.clone()].to_string();
+    let name = strip_titles(&written);
+    Mention {
+        written,
+        name,
+        range,
+        description: None,
+        proper,
+    }
+}
+
+/// A name without the titles, roles and article before it:
+/// "Then-U.S. President Barack Obama" → "Barack Obama", "The U.S. Secret
+/// Service" → "U.S. Secret Service", "Mr. GORTON" → "Gorton".
+pub fn strip_titles(written: &str) -> String {
+    let words: Vec<&str> = written.split_whitespace().collect();
+    let mut start = 0;
+    while start + 1 < words.len() {
+        let w = words[start].trim_end_matches('.').to_lowercase();
+        let w = w.replace('’', "'");
+        let title = lexicon::is(lexicon::TITLES, &w)
+            || w.starts_with("then-")
+            || w.starts_with("ex-")
+            || w == "then";
+        // Keep the title when what follows is not a capitalized name ("the
+        // threat", "a defense ministry spokesman" keep their words).
+        let next_capital = words[start + 1]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        if title && next_capital && !is_organization(&words[start..]) {
+            start += 1;
+        } else {
+            break;
+        }
+    }
+    // A role in lowercase before a name ("Korea expert Bruce Bennett",
+    // "North Korean leader Kim Jong-Un"): the name is what follows it.
+    let rest = &words[start..];
+    if let Some(last_lower) = rest.iter().rposition(|w| {
+        w.chars().next().is_some_and(char::is_lowercase)
+            && !matches!(
+                *w,
+                "de" | "da" | "van" | "von" | "bin" | "al" | "del" | "du" | "la" | "le"
+            )
+    }) {
+        if last_lower + 1 < rest.len() && last_lower > 0 {
+            start += last_lower + 1;
+        }
+    }
+    let name = words[start..].join(" ");
+    if name
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase)
+        && name.chars().filter(|c| c.is_alphabetic()).count() > 3
+    {
+        title_case(&name)
+    } else {
+        name
+    }
+}
+
+/// "U.S. Secret Service": an organization keeps its "U.S." but not "The".
+fn is_organization(words: &[&str]) -> bool {
+    let first = words[0].trim_end_matches('.').to_lowercase();
+    first == "u.s" && words.len() > 2
+}
+
+/// "GORTON" → "Gorton", "PRESIDING OFFICER" → "Presiding Officer".
+pub fn title_case(upper: &str) -> String {
+    upper
+        .split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f
+                    .to_uppercase()
+                    .chain(c.flat_map(char::to_lowercase))
+                    .collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}
+
+/// The last word of a proper name, for matching "Moriuchi" to "Priscilla
+/// Moriuchi": the family name in Western order.
+pub fn surname(name: &str) -> &str {
+    name.split_whitespace().last().unwrap_or(name)
+}
+
+/// Whether a mention names the speaker called `name` (or one of
+/// `aliases`): the same name once folded (case, typography, a leading
+/// "the"), or one word of it, the first or the last ("Moriuchi" for
+/// "Priscilla Moriuchi", "Thae" for "Thae Yong-ho", "Gorton" for "Mr.
+/// GORTON").
+pub fn names_match(mention: &Mention, name: &str, aliases: &[String]) -> bool {
+    let key = |s: &str| {
+        let k = crate::cite::fold_key(s);
+        k.strip_prefix("the ").map(str::to_string).unwrap_or(k)
+    };
+    let said: Vec<String> = [mention.name.as_str(), mention.written.as_str()]
+        .into_iter()
+        .map(key)
+        .filter(|k| !k.is_empty())
+        .collect();
+    std::iter::once(name)
+        .chain(aliases.iter().map(String::as_str))
+        .map(key)
+        .any(|known| {
+            said.iter().any(|s| {
+                *s == known || {
+                    let words: Vec<&str> = known.split_whitespace().collect();
+                    !s.contains(' ')
+                        && words.len() > 1
+                        && (words.first() == Some(&s.as_str()) || words.last() == Some(&s.as_str()))
+                }
+            })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::text::tokenize;
+    use super::*;
+
+    fn before(text: &str, verb: &str) -> Option<(String, String, Option<String>)> {
+        let tokens = tokenize(text, 0..text.len());
+        let v = tokens.iter().position(|t| t.lower == verb)?;
+        subject_before(text, &tokens, v).map(|(m, _)| (m.written, m.name, m.description))
+    }
+
+    #[test]
+    fn subjects_read_backwards() {
+        assert_eq!(
+            before("Then-U.S. President Barack Obama said Sony", "said")
+                .unwrap()
+                .1,
+            "Barack Obama"
+        );
+        let (_, name, description) = before(
+            "Priscilla Moriuchi, a former analyst at the U.S. National Security Agency, tells White",
+            "tells",
+        )
+        .unwrap();
+        assert_eq!(name, "Priscilla Moriuchi");
+        assert_eq!(
+            description.as_deref(),
+            Some("a former analyst at the U.S. National Security Agency")
+        );
+        assert_eq!(
+            before("However, Thae also asserts that", "asserts")
+                .unwrap()
+                .1,
+            "Thae"
+        );
+        assert_eq!(
+            before("The U.S. Secret Service told a Senate", "told")
+                .unwrap()
+                .1,
+            "U.S. Secret Service"
+        );
+        assert_eq!(
+            before("the threat stated.", "stated").unwrap().1,
+            "the threat"
+        );
+        assert_eq!(before("He said that Seoul", "said").unwrap().0, "He");
+        assert!(before("it was said", "said").is_none());
+    }
+
+    #[test]
+    fn subjects_read_forwards() {
+        let text = "said a defense ministry spokesman. said Assistant Attorney General Matthew G. Olsen of the Division";
+        let tokens = tokenize(text, 0..text.len());
+        assert_eq!(
+            subject_after(text, &tokens, 1).unwrap().written,
+            "a defense ministry spokesman"
+        );
+        let m = subject_after(text, &tokens, 7).unwrap();
+        assert_eq!(m.written, "Assistant Attorney General Matthew G. Olsen");
+        assert_eq!(m.name, "Matthew G. Olsen");
+    }
+}

@@ -1,0 +1,657 @@
+//! Reported speech in one sentence: each verb of saying with its subject
+//! and the words it attributes. The shapes read, with the rule each one
+//! reports:
+//!
+//! - a quotation beside the verb: `“…,” White writes.`, `said a spokesman,
+//!   “…”`, and a quotation split around it: `“A,” Thae says, “B.”`;
+//! - reported speech: `Moriuchi tells White that …`, `Obama said Sony …`;
+//! - a parenthetical: `Occasionally, White observes, Pyongyang …`,
+//!   `…, as White notes.`;
+//! - a participle taking the sentence's subject: `He …, saying, “…”`;
+//! - sourcing: `according to the FBI, …`, `As reported in the Post, …`;
+//! - a finding, whose subject is part of what it supports: `the FBI found …`;
+//! - a possessed speech noun: `the State Department's finding that …`.
+
+use std::ops::Range;
+
+use super::lexicon::{self, Cue};
+use super::mentions::{self, Mention};
+use super::quotes::Quotation;
+use super::text::{Sentence, Token};
+use crate::model::Mode;
+
+/// Which reading attributed the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// A quotation beside a verb of saying.
+    Quotation,
+    /// A verb of saying followed by what was said.
+    Reported,
+    /// A verb of saying set off by commas, or after "as".
+    Parenthetical,
+    /// A participle ("saying") whose subject is the sentence's.
+    Participle,
+    /// "according to X", "as reported in X".
+    According,
+    /// A verb of finding ("found", "concluded").
+    Finding,
+    /// "X's assertion that ...", or a quotation named by "the threat".
+    SpeechNoun,
+    /// A quotation or sentence that carries on the speech before it.
+    Continued,
+    /// A speaker's label in a transcript.
+    Label,
+    /// The document's author, for prose no one else is credited with.
+    Author,
+}
+
+impl Rule {
+    /// How the rule reads in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Quotation => "quotation with a verb of saying",
+            Rule::Reported => "reported speech",
+            Rule::Parenthetical => "parenthetical verb of saying",
+            Rule::Participle => "participle of saying",
+            Rule::According => "according to",
+            Rule::Finding => "verb of finding",
+            Rule::SpeechNoun => "speech noun",
+            Rule::Continued => "continues the speech before it",
+            Rule::Label => "speaker label",
+            Rule::Author => "the author's own text",
+        }
+    }
+}
+
+/// Words attributed to someone.
+#[derive(Debug, Clone)]
+pub struct Speech {
+    /// Who, as the text names them.
+    pub speaker: Mention,
+    /// The attribution's words ("Thae says", "according to the FBI").
+    pub cue: Range<usize>,
+    /// The attributed words, in one or more parts.
+    pub parts: Vec<Range<usize>>,
+    /// Direct, indirect or mixed.
+    pub mode: Mode,
+    /// The reading that found it.
+    pub rule: Rule,
+    /// The verb, when there is one.
+    pub verb: Option<Cue>,
+    /// The sentence it was found in.
+    pub sentence: usize,
+}
+
+impl Speech {
+    /// From the first part's start to the last part's end.
+    pub fn extent(&self) -> Range<usize> {
+        let start = self
+            .parts
+            .iter()
+            .map(|p| p.start)
+            .min()
+            .unwrap_or(self.cue.start);
+        let end = self
+            .parts
+            .iter()
+            .map(|p| p.end)
+            .max()
+            .unwrap_or(self.cue.end);
+        start..end
+    }
+}
+
+/// Words after which a verb of saying is a noun.
+const NOUN_MARKERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "these", "those", "this",
+    "that", "whose", "no", "every", "each",
+];
+
+/// The speeches of sentence `index`.
+pub fn in_sentence(text: &str, s: &Sentence, index: usize, quotes: &[Quotation]) -> Vec<Speech> {
+    let t = &s.tokens;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        if !t[i].word {
+            i += 1;
+            continue;
+        }
+        if let Some(speech) =
+            according(text, s, index, i).or_else(|| possessed_noun(text, s, index, i, quotes))
+        {
+            i = t.len().min(i + 2);
+            out.push(speech);
+            continue;
+        }
+        // A verb of saying is lowercase inside a sentence ("Comment" in a
+        // heading is not one), and one after a determiner is a noun ("the
+        // notes", "a report").
+        let noun = i > 0 && lexicon::is(NOUN_MARKERS, &t[i - 1].lower);
+        if (t[i].capital && i > 0) || noun {
+            i += 1;
+            continue;
+        }
+        let next = t.get(i + 1).map_or("", |n| n.lower.as_str());
+        let (cue, verb_end) = match lexicon::cue(&t[i].lower) {
+            Some(c) => (c, i + 1),
+            None => match lexicon::phrasal(&t[i].lower, next) {
+                Some(lemma) => (
+                    Cue {
+                        lemma,
+                        finding: false,
+                        participle: t[i].lower.ends_with("ing"),
+                        to_someone: false,
+                    },
+                    i + 2,
+                ),
+                None => {
+                    i += 1;
+                    continue;
+                }
+            },
+        };
+        if let Some(speech) = verb(text, s, index, i, verb_end, cue, quotes) {
+            out.extend(split_coordinated(t, speech, quotes));
+        }
+        i = verb_end;
+    }
+    out
+}
+
+/// "told a subcommittee that A and that B": two things said, two speeches.
+fn split_coordinated(t: &[Token], speech: Speech, quotes: &[Quotation]) -> Vec<Speech> {
+    if speech.rule != Rule::Reported || speech.parts.len() != 1 {
+        return vec![speech];
+    }
+    let part = speech.parts[0].clone();
+    let cut = t.windows(2).position(|w| {
+        w[0].lower == "and"
+            && w[1].lower == "that"
+            && part.start < w[0].range.start
+            && w[1].range.end < part.end
+    });
+    let Some(k) = cut else {
+        return vec![speech];
+    };
+    let mut end = k;
+    while end > 0 && t[end - 1].lower == "," {
+        end -= 1;
+    }
+    let first = part.start..t[end - 1].range.end;
+    let second = t[k + 2].range.start..part.end;
+    [first, second]
+        .into_iter()
+        .map(|p| {
+            let mut s = speech.clone();
+            s.mode = mode_of(std::slice::from_ref(&p), quotes, s.rule);
+            s.parts = vec![p];
+            s
+        })
+        .collect()
+}
+
+fn verb(
+    text: &str,
+    s: &Sentence,
+    index: usize,
+    v: usize,
+    verb_end: usize,
+    cue: Cue,
+    quotes: &[Quotation],
+) -> Option<Speech> {
+    let t = &s.tokens;
+    let end = sentence_end(t);
+    let speech = |speaker: Mention, cue_range: Range<usize>, parts: Vec<Range<usize>>, rule| {
+        let mode = mode_of(&parts, quotes, rule);
+        Some(Speech {
+            speaker,
+            cue: cue_range,
+            parts,
+            mode,
+            rule,
+            verb: Some(cue),
+            sentence: index,
+        })
+    };
+    if cue.participle {
+        // "He …, saying, “…”": the sentence's subject said it; the verb
+        // must follow a comma or "by" ("by explaining that").
+        if v == 0 || !matches!(t[v - 1].lower.as_str(), "," | "by") {
+            return None;
+        }
+        let (subject, _) = sentence_subject(text, t)?;
+        let rest = skip_that(t, verb_end);
+        // The cue runs from the subject to the participle ("He also
+        // expressed outrage at Pyongyang's scheme, saying").
+        let cue_range = subject.range.start.min(t[v].range.start)..t[v].range.end;
+        let parts = match quoted_after(text, t, rest, quotes) {
+            Some(parts) => parts,
+            None => vec![span(t, rest, end)?],
+        };
+        return speech(subject, cue_range, parts, Rule::Participle);
+    }
+    let before = mentions::subject_before(text, t, v);
+    if let Some((subject, start)) = before {
+        // "what he said he would do": a thing said, not a report of it.
+        if (!subject.proper && is_not_speaker(&subject))
+            || (start > 0 && t[start - 1].lower == "what")
+        {
+            return None;
+        }
+        let cue_range = subject.range.start.min(t[start].range.start)..t[verb_end - 1].range.end;
+        if cue.finding {
+            let parts = vec![span(t, start, end)?];
+            return speech(subject, cue_range, parts, Rule::Finding);
+        }
+        let as_clause = start > 0 && t[start - 1].lower == "as";
+        let after_comma = start > 0 && t[start - 1].lower == ",";
+        // A quotation right before or right after the verb phrase.
+        let quoted_before =
+            quote_ending_at(text, t, if as_clause { start - 1 } else { start }, quotes);
+        let quoted_after = quoted_after(text, t, skip_punct(t, verb_end), quotes);
+        if quoted_before.is_some() || quoted_after.is_some() {
+            let mut parts = Vec::new();
+            parts.extend(quoted_before);
+            parts.extend(quoted_after.into_iter().flatten());
+            return speech(subject, cue_range, parts, Rule::Quotation);
+        }
+        let closes = verb_end >= end || matches!(t[verb_end].lower.as_str(), "," | "." | ";");
+        if (after_comma || as_clause) && closes {
+            // Parenthetical: the words around it are the speaker's.
+            let after = span(t, skip_punct(t, verb_end), end);
+            let before_start = if as_clause { start - 1 } else { start };
+            let before = span(t, clause_start(t, before_start), trim_back(t, before_start));
+            let parts: Vec<Range<usize>> = match (after, as_clause) {
+                (Some(a), false) => vec![a],
+                (_, _) => before.into_iter().collect(),
+            };
+            if parts.is_empty() {
+                return None;
+            }
+            return speech(subject, cue_range, parts, Rule::Parenthetical);
+        }
+        // Reported speech: "tells White that …", "said Sony …".
+        let rest = reported_start(t, verb_end, cue)?;
+        let parts = vec![span(t, rest, end)?];
+        // The cue runs on to where the reported words start ("Moriuchi
+        // tells White that").
+        let cue_range = match rest.checked_sub(1).filter(|&k| k >= verb_end) {
+            Some(k) => cue_range.start..t[k].range.end,
+            None => cue_range,
+        };
+        return speech(subject, cue_range, parts, Rule::Reported);
+    }
+    // Inverted: "…,” said a defense ministry spokesman."
+    let inverted = v > 0 && quote_ending_at(text, t, v, quotes).is_some();
+    if inverted {
+        let subject = mentions::subject_after(text, t, verb_end)?;
+        let parts: Vec<Range<usize>> = quote_ending_at(text, t, v, quotes).into_iter().collect();
+        let cue_range = t[v].range.start..subject.range.end;
+        return speech(subject, cue_range, parts, Rule::Quotation);
+    }
+    None
+}
+
+/// Common noun phrases that are not speakers even before a verb of saying
+/// ("the notes", "the report states" is kept: a report speaks).
+fn is_not_speaker(m: &Mention) -> bool {
+    let last = mentions::surname(&m.name).to_lowercase();
+    matches!(
+        last.as_str(),
+        "it" | "this" | "that" | "which" | "what" | "there"
+    )
+}
+
+/// "according to the FBI, …", "As reported in the Washington Post, …".
+fn according(text: &str, s: &Sentence, index: usize, i: usize) -> Option<Speech> {
+    let t = &s.tokens;
+    let (phrase_end, subject_at) =
+        match (t[i].lower.as_str(), t.get(i + 1).map(|x| x.lower.as_str())) {
+            ("according", Some("to")) => (i + 2, i + 2),
+            ("as", Some("reported"))
+                if matches!(t.get(i + 2).map(|x| x.lower.as_str()), Some("in" | "by")) =>
+            {
+                (i + 3, i + 3)
+            }
+            _ => return None,
+        };
+    let _ = phrase_end;
+    let subject = mentions::subject_after(text, t, subject_at)?;
+    let mut after = subject_at;
+    while after < t.len() && t[after].range.end <= subject.range.end {
+        after += 1;
+    }
+    // The rest of the phrase runs to the next comma ("in the Washington Post last week,").
+    let mut phrase_close = after;
+    while phrase_close < t.len() && !matches!(t[phrase_close].lower.as_str(), "," | "." | ";") {
+        phrase_close += 1;
+    }
+    let end = sentence_end(t);
+    let parts = if i <= 1 || clause_start(t, i) == i {
+        vec![span(t, skip_punct(t, phrase_close), end)?]
+    } else {
+        vec![span(t, clause_start(t, i), trim_back(t, i))?]
+    };
+    let mode = Mode::Indirect;
+    Some(Speech {
+        speaker: subject,
+        cue: t[i].range.start..t[phrase_close.max(after) - 1].range.end,
+        parts,
+        mode,
+        rule: Rule::According,
+        verb: None,
+        sentence: index,
+    })
+}
+
+/// "the State Department's finding that Sudan is …", "Kim's assertion that …".
+fn possessed_noun(
+    text: &str,
+    s: &Sentence,
+    index: usize,
+    i: usize,
+    quotes: &[Quotation],
+) -> Option<Speech> {
+    let t = &s.tokens;
+    let noun = t[i].lower.as_str();
+    if !lexicon::is(lexicon::SPEECH_NOUNS, noun)
+        || t.get(i + 1).map(|x| x.lower.as_str()) != Some("that")
+    {
+        return None;
+    }
+    let owner = t.get(i.checked_sub(1)?)?;
+    let name = owner.lower.strip_suffix("'s")?;
+    if !owner.capital {
+        return None;
+    }
+    // The possessor may be several words: "the State Department's".
+    let mut start = i - 1;
+    while start > 0 && t[start - 1].word && t[start - 1].capital {
+        start -= 1;
+    }
+    let _ = name;
+    // The possessor ends at its apostrophe (' or ’, of one or three bytes).
+    let word = &text[owner.range.clone()];
+    let apostrophe = owner.range.start + word.rfind(['\'', '’'])?;
+    let written = text[t[start].range.start..apostrophe].to_string();
+    let speaker = Mention {
+        name: mentions::strip_titles(&written),
+        written,
+        range: t[start].range.start..apostrophe,
+        description: None,
+        proper: true,
+    };
+    let end = sentence_end(t);
+    let parts = vec![span(t, i + 2, end)?];
+    let mode = mode_of(&parts, quotes, Rule::SpeechNoun);
+    Some(Speech {
+        speaker,
+        cue: t[start].range.start..t[i + 1].range.end,
+        parts,
+        mode,
+        rule: Rule::SpeechNoun,
+        verb: None,
+        sentence: index,
+    })
+}
+
+/// Direct when every part is a quotation's words; mixed when reported
+/// words hold a quotation; indirect otherwise.
+pub fn mode_of(parts: &[Range<usize>], quotes: &[Quotation], rule: Rule) -> Mode {
+    let inside = |p: &Range<usize>| {
+        quotes
+            .iter()
+            .any(|q| q.inner.start <= p.start && p.end <= q.inner.end)
+    };
+    let overlaps = |p: &Range<usize>| {
+        quotes
+            .iter()
+            .any(|q| q.inner.start < p.end && p.start < q.inner.end)
+    };
+    if matches!(rule, Rule::Label | Rule::Author) || (!parts.is_empty() && parts.iter().all(inside))
+    {
+        Mode::Direct
+    } else if parts.iter().any(overlaps) {
+        Mode::Mixed
+    } else {
+        Mode::Indirect
+    }
+}
+
+/// The sentence's subject, after any opening conjunction or phrase
+/// ("But White ties …", "In 2016, North Korea …").
+pub fn sentence_subject(text: &str, t: &[Token]) -> Option<(Mention, usize)> {
+    let mut at = 0;
+    while at < t.len() && (!t[at].word || lexicon::is(lexicon::OPENERS, &t[at].lower)) {
+        at += 1;
+    }
+    // Skip an opening phrase that ends at a comma within six words.
+    if let Some(comma) = t[at..].iter().take(7).position(|x| x.lower == ",") {
+        let lead = &t[at..at + comma];
+        if lead
+            .first()
+            .is_some_and(|x| !x.capital || lexicon::is(LEAD_INS, &x.lower))
+        {
+            at += comma + 1;
+        }
+    }
+    let first = t.get(at)?;
+    if lexicon::is(lexicon::PRONOUNS, &first.lower) {
+        return mentions::subject_after(text, t, at).map(|m| (m, at));
+    }
+    let m = mentions::subject_after(text, t, at)?;
+    Some((m, at))
+}
+
+/// Words that open a phrase before a sentence's subject ("Following the
+/// premiere, the hackers …").
+const LEAD_INS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "after",
+    "before",
+    "during",
+    "when",
+    "following",
+    "despite",
+    "although",
+    "as",
+    "since",
+    "because",
+    "while",
+    "with",
+    "under",
+    "for",
+    "to",
+    "by",
+    "from",
+    "like",
+    "unlike",
+    "among",
+    "amid",
+    "through",
+    "throughout",
+    "over",
+    "early",
+    "later",
+    "last",
+    "once",
+    "if",
+    "though",
+    "occasionally",
+    "unsurprisingly",
+    "meanwhile",
+    "however",
+];
+
+fn sentence_end(t: &[Token]) -> usize {
+    let mut end = t.len();
+    while end > 0 && !t[end - 1].word && !super::text::is_closer(&t[end - 1].lower) {
+        end -= 1;
+    }
+    end
+}
+
+fn span(t: &[Token], start: usize, end: usize) -> Option<Range<usize>> {
+    (start < end && end <= t.len()).then(|| t[start].range.start..t[end - 1].range.end)
+}
+
+fn skip_punct(t: &[Token], mut at: usize) -> usize {
+    while at < t.len() && matches!(t[at].lower.as_str(), "," | ":" | "—" | "--") {
+        at += 1;
+    }
+    at
+}
+
+fn skip_that(t: &[Token], at: usize) -> usize {
+    let at = skip_punct(t, at);
+    if t.get(at).is_some_and(|x| x.lower == "that") {
+        at + 1
+    } else {
+        at
+    }
+}
+
+/// Where reported words start after a verb: after "that", after an
+/// addressee and "that" ("tells White that", "told a Senate subcommittee
+/// in 2006 that"), after a colon, or right after the verb when a clause
+/// follows it.
+fn reported_start(t: &[Token], verb_end: usize, cue: Cue) -> Option<usize> {
+    let at = verb_end;
+    let next = t.get(at)?;
+    if matches!(next.lower.as_str(), "that" | ":") {
+        return Some(at + 1);
+    }
+    // "that" after an addressee ("tells White that", "told a Senate
+    // subcommittee in 2006 that") or a word or two ("said Monday that");
+    // after a preposition, "that" is a determiner ("said during that time").
+    if let Some(that) = t[at..].iter().take(11).position(|x| x.lower == "that") {
+        let between = &t[at..at + that];
+        let short = between.len() <= 2 && !between.iter().any(|x| is_preposition(&x.lower));
+        if between.iter().all(|x| x.word) && (short || cue.to_someone) {
+            return Some(at + that + 1);
+        }
+    }
+    if cue.to_someone {
+        // "told VOA the North does not need …": an addressee, then the clause.
+        let mut k = at;
+        while k < t.len()
+            && t[k].word
+            && (t[k].capital || lexicon::is(OBJECT_PRONOUNS, &t[k].lower))
+        {
+            k += 1;
+            if lexicon::is(OBJECT_PRONOUNS, &t[k - 1].lower) {
+                break;
+            }
+        }
+        return (k > at && k < t.len() && t[k].word && !is_preposition(&t[k].lower)).then_some(k);
+    }
+    if matches!(cue.lemma, "write" | "report" | "state" | "add" | "claim") {
+        return None;
+    }
+    // "said during that time, it was not attacked": an opening phrase, then the clause.
+    if is_preposition(&next.lower)
+        && t[at..]
+            .iter()
+            .take(6)
+            .position(|x| x.lower == ",")
+            .is_some_and(|c| t.get(at + c + 1).is_some_and(|x| x.word))
+    {
+        return Some(at);
+    }
+    // "said Sony and the theaters had made …": a clause right after the verb.
+    (next.word
+        && !is_preposition(&next.lower)
+        && !matches!(next.lower.as_str(), "it" | "so" | "nothing" | "yes" | "no"))
+    .then_some(at)
+}
+
+/// Pronouns that can be told something.
+const OBJECT_PRONOUNS: &[&str] = &["him", "her", "them", "me", "us", "reporters", "journalists"];
+
+fn is_preposition(w: &str) -> bool {
+    matches!(
+        w,
+        "to" | "in"
+            | "on"
+            | "by"
+            | "for"
+            | "of"
+            | "at"
+            | "from"
+            | "with"
+            | "during"
+            | "after"
+            | "before"
+            | "about"
+            | "over"
+            | "under"
+            | "into"
+            | "through"
+            | "since"
+            | "until"
+    )
+}
+
+/// The quotation that ends right before token `at` (nothing but `,` or
+/// spaces between): its words.
+fn quote_ending_at(
+    text: &str,
+    t: &[Token],
+    at: usize,
+    quotes: &[Quotation],
+) -> Option<Range<usize>> {
+    let mut k = at;
+    while k > 0 && t[k - 1].lower == "," {
+        k -= 1;
+    }
+    let edge = if k == 0 {
+        return None;
+    } else {
+        t[k - 1].range.end
+    };
+    let _ = text;
+    quotes
+        .iter()
+        .find(|q| {
+            q.outer.end == edge
+                || (q.outer.end <= edge && edge <= q.outer.end + 2 && q.inner.end < edge)
+        })
+        .map(|q| q.inner.clone())
+}
+
+/// The quotations starting at token `at` (after `,` or `:`): one, or a
+/// quotation continued in the next paragraphs.
+fn quoted_after(
+    text: &str,
+    t: &[Token],
+    at: usize,
+    quotes: &[Quotation],
+) -> Option<Vec<Range<usize>>> {
+    let _ = text;
+    let start = t.get(at)?.range.start;
+    let first = quotes.iter().position(|q| q.outer.start == start)?;
+    let mut parts = vec![quotes[first].inner.clone()];
+    let mut k = first;
+    while quotes[k].open_ended && quotes.get(k + 1).is_some_and(|q| q.continued) {
+        k += 1;
+        parts.push(quotes[k].inner.clone());
+    }
+    Some(parts)
+}
+
+fn clause_start(t: &[Token], before: usize) -> usize {
+    (0..before)
+        .rev()
+        .find(|&k| matches!(t[k].lower.as_str(), ";" | "—" | "--"))
+        .map_or(0, |k| k + 1)
+}
+
+fn trim_back(t: &[Token], mut end: usize) -> usize {
+    while end > 0 && matches!(t[end - 1].lower.as_str(), "," | "as" | ";") {
+        end -= 1;
+    }
+    end
+}

@@ -1,0 +1,335 @@
+//! A document cut into paragraphs, sentences and words, each a byte range
+//! of the original text (never of a copy), so everything attribution finds
+//! can be shown and anchored where it is.
+//!
+//! Paragraphs end at a blank line, or where a line starts indented after
+//! one that did not (the Congressional Record's layout). Sentences end at
+//! `.`, `!` or `?` (with any closing quotation marks after them) before a
+//! space and a capital, a digit or an opening mark, except after a title
+//! ("Mr.", "Dec."), an initial ("John C. Demers") or an abbreviation
+//! ("U.S.", "Corp.") that the next word does not show to be an end.
+
+use std::ops::Range;
+
+use super::lexicon;
+
+/// A word or a mark of punctuation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Where it is.
+    pub range: Range<usize>,
+    /// Lowercase, with a final period of an abbreviation dropped ("u.s").
+    pub lower: String,
+    /// Whether it starts with a capital letter.
+    pub capital: bool,
+    /// Whether it is a word (letters or digits) rather than punctuation.
+    pub word: bool,
+}
+
+/// A sentence: its range and its tokens.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    /// Where it is.
+    pub range: Range<usize>,
+    /// Its words and marks.
+    pub tokens: Vec<Token>,
+    /// The paragraph it is in (an index into [`Document::paragraphs`]).
+    pub paragraph: usize,
+}
+
+/// A document's paragraphs and sentences.
+#[derive(Debug, Clone)]
+pub struct Document<'t> {
+    /// The text, as given.
+    pub text: &'t str,
+    /// Paragraph ranges, trimmed of surrounding whitespace.
+    pub paragraphs: Vec<Range<usize>>,
+    /// Every sentence, in order.
+    pub sentences: Vec<Sentence>,
+}
+
+impl<'t> Document<'t> {
+    /// Cuts `text` into paragraphs and sentences.
+    pub fn new(text: &'t str) -> Self {
+        let paragraphs = paragraphs(text);
+        let mut sentences = Vec::new();
+        for (index, range) in paragraphs.iter().enumerate() {
+            let tokens = tokenize(text, range.clone());
+            for (start, end) in sentence_bounds(text, &tokens) {
+                let slice = tokens[start..end].to_vec();
+                let range = slice[0].range.start..slice[slice.len() - 1].range.end;
+                sentences.push(Sentence {
+                    range,
+                    tokens: slice,
+                    paragraph: index,
+                });
+            }
+        }
+        Document {
+            text,
+            paragraphs,
+            sentences,
+        }
+    }
+
+    /// The text of a range.
+    pub fn slice(&self, range: &Range<usize>) -> &'t str {
+        &self.text[range.clone()]
+    }
+
+    /// The index of the sentence holding byte `at`, if any.
+    pub fn sentence_at(&self, at: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.range.end <= at);
+        (i < self.sentences.len() && self.sentences[i].range.start <= at).then_some(i)
+    }
+}
+
+fn paragraphs(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = 0;
+    let mut previous_indented = false;
+    let mut offset = 0;
+    // The Congressional Record's layout: paragraphs open with an indented
+    // line and run on at the margin; there every indented line opens one.
+    let lines = || text.lines().filter(|l| !l.trim().is_empty());
+    let indent_layout =
+        lines().any(|l| l.starts_with([' ', '\t'])) && lines().any(|l| !l.starts_with([' ', '\t']));
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let blank = body.trim().is_empty();
+        let indented = body.starts_with([' ', '\t']);
+        if blank {
+            if let Some(s) = start.take() {
+                out.push(s..end);
+            }
+        } else {
+            let lead = body.len() - body.trim_start().len();
+            let opens = (indented && (indent_layout || !previous_indented))
+                || super::transcript::starts_with_label(body);
+            if start.is_some() && opens {
+                out.push(start.take().unwrap_or(offset)..end);
+            }
+            if start.is_none() {
+                start = Some(offset + lead);
+            }
+            end = offset + body.trim_end().len();
+        }
+        previous_indented = indented && !blank;
+        offset += line.len();
+    }
+    if let Some(s) = start {
+        out.push(s..end);
+    }
+    out
+}
+
+/// Splits a range of text into tokens.
+pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token> {
+    let slice = &text[range.clone()];
+    let mut tokens = Vec::new();
+    let mut chars = slice.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        let start = range.start + i;
+        if c.is_alphanumeric() {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                let joins = matches!(d, '\'' | '’' | '-' | '.' | '‐' | '&');
+                if d.is_alphanumeric() || d == '$' {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else if joins {
+                    // An apostrophe, hyphen or period joins only when a
+                    // letter or digit follows ("Yong-ho", "U.S", "don't").
+                    let after = slice[j + d.len_utf8()..].chars().next();
+                    if after.is_some_and(char::is_alphanumeric) {
+                        end = j + d.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            let word = &slice[i..end];
+            // "U.S." keeps its last period when it reads as an abbreviation.
+            let mut lower = word.to_lowercase();
+            lower = lower.replace('’', "'");
+            tokens.push(Token {
+                range: start..range.start + end,
+                capital: c.is_uppercase(),
+                lower,
+                word: true,
+            });
+        } else {
+            // Doubled typewriter marks are one token: `` and ''.
+            let mut end = i + c.len_utf8();
+            if matches!(c, '`' | '\'') && slice[end..].starts_with(c) {
+                end += 1;
+                chars.next();
+            }
+            if c == '-' && slice[end..].starts_with('-') {
+                end += 1;
+                chars.next();
+            }
+            tokens.push(Token {
+                range: start..range.start + end,
+                lower: slice[i..end].to_string(),
+                capital: false,
+                word: false,
+            });
+        }
+    }
+    tokens
+}
+
+/// Whether a mark closes a quotation or bracket (it stays with the sentence before it).
+pub fn is_closer(mark: &str) -> bool {
+    matches!(mark, "”" | "’" | "\"" | "''" | "»" | "«" | ")" | "]" | "'")
+}
+
+/// Whether a mark opens a quotation.
+pub fn is_opener(mark: &str) -> bool {
+    matches!(mark, "“" | "‘" | "\"" | "``" | "«" | "»" | "„" | "(" | "[")
+}
+
+fn sentence_bounds(text: &str, tokens: &[Token]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if !t.word && matches!(t.lower.as_str(), "." | "!" | "?") {
+            let mut end = i + 1;
+            // Closing marks glued to the stop stay with its sentence; a mark
+            // after a space opens the next one.
+            while end < tokens.len()
+                && !tokens[end].word
+                && is_closer(&tokens[end].lower)
+                && tokens[end].range.start == tokens[end - 1].range.end
+            {
+                end += 1;
+            }
+            if ends_here(text, tokens, i, end) {
+                out.push((start, end));
+                start = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if start < tokens.len() {
+        out.push((start, tokens.len()));
+    }
+    out
+}
+
+/// Whether the mark at `stop` (closers running to `after`) ends a sentence.
+fn ends_here(text: &str, tokens: &[Token], stop: usize, after: usize) -> bool {
+    let Some(next) = tokens.get(after) else {
+        return true;
+    };
+    // The next token must start after whitespace.
+    if !text[tokens[after - 1].range.end..next.range.start]
+        .chars()
+        .any(char::is_whitespace)
+    {
+        return false;
+    }
+    let starts = next.capital
+        || (!next.word && is_opener(&next.lower))
+        || next
+            .lower
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit());
+    if !starts {
+        return false;
+    }
+    if tokens[stop].lower != "." || stop == 0 || !tokens[stop - 1].word {
+        return true;
+    }
+    let before = &tokens[stop - 1];
+    // Only a period right after the word can make an abbreviation of it.
+    if before.range.end != tokens[stop].range.start {
+        return true;
+    }
+    let word = before.lower.as_str();
+    if lexicon::is(lexicon::NEVER_ENDS, word) {
+        return false;
+    }
+    // "No. 5", "Nos. 3": an abbreviation only before a number.
+    if matches!(word, "no" | "nos") && next.lower.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    // An initial: one capital letter ("C." in "John C. Demers").
+    if word.chars().count() == 1 && before.capital {
+        return false;
+    }
+    // "U.S.", "e.g.": short pieces between periods; "VOANews.com" is a name.
+    let abbreviation = (word.contains('.')
+        && word.split('.').all(|piece| piece.chars().count() <= 3))
+        || matches!(
+            word,
+            "corp" | "inc" | "co" | "ltd" | "jr" | "sr" | "etc" | "al" | "bros"
+        );
+    if abbreviation {
+        return lexicon::is(lexicon::SENTENCE_STARTERS, &next.lower);
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let doc = Document::new(text);
+        doc.sentences.iter().map(|s| doc.slice(&s.range)).collect()
+    }
+
+    #[test]
+    fn sentences_end_where_they_end() {
+        assert_eq!(
+            sentences("Mr. Smith met Dr. Jones. They talked. \"Yes,\" he said. “No.” She left."),
+            [
+                "Mr. Smith met Dr. Jones.",
+                "They talked.",
+                "\"Yes,\" he said.",
+                "“No.”",
+                "She left."
+            ]
+        );
+        assert_eq!(
+            sentences(
+                "John C. Demers spoke in the U.S. Senate. It was Dec. 18. Rizal Corp. The end."
+            ),
+            [
+                "John C. Demers spoke in the U.S. Senate.",
+                "It was Dec. 18.",
+                "Rizal Corp.",
+                "The end."
+            ]
+        );
+    }
+
+    #[test]
+    fn paragraphs_at_blank_lines_and_indents() {
+        let text = "  Mr. BOND. I thank\nthe Chair.\n  Mr. HELMS. I object.\n\nNext one.";
+        let doc = Document::new(text);
+        let paras: Vec<&str> = doc.paragraphs.iter().map(|p| doc.slice(p)).collect();
+        assert_eq!(
+            paras,
+            [
+                "Mr. BOND. I thank\nthe Chair.",
+                "Mr. HELMS. I object.",
+                "Next one."
+            ]
+        );
+    }
+}

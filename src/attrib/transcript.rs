@@ -1,0 +1,240 @@
+//! Transcripts: a paragraph that opens with a speaker's label ("Mr.
+//! GORTON.", "The PRESIDING OFFICER (Mr. Kyl).", "SENATOR HALE:", "THE
+//! WITNESS:", "Q." and "A." in a deposition) starts that speaker's turn,
+//! and the turn runs on over unlabelled paragraphs until the next label.
+//! A paragraph wholly in parentheses or brackets is the reporter's note,
+//! nobody's words; a line with no lowercase letter (a heading, a rule)
+//! ends the turn. A text with fewer than two labels is not a transcript.
+
+use std::ops::Range;
+
+use super::mentions::{title_case, Mention};
+use super::text::Document;
+
+/// One speaker's turn.
+#[derive(Debug, Clone)]
+pub struct Turn {
+    /// The label as printed, without its final `.` or `:`.
+    pub label: Range<usize>,
+    /// Who the label names.
+    pub speaker: Mention,
+    /// The turn's words: from after the label to the end of its last paragraph.
+    pub range: Range<usize>,
+    /// The turn's paragraphs (editorial notes left out).
+    pub paragraphs: Vec<usize>,
+}
+
+const LABEL_TITLES: &[&str] = &[
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Miss",
+    "Dr.",
+    "Senator",
+    "SENATOR",
+    "Chairman",
+    "CHAIRMAN",
+    "Representative",
+    "Judge",
+    "JUDGE",
+    "MR.",
+    "MRS.",
+    "MS.",
+    "DR.",
+    "The",
+    "THE",
+];
+
+/// The turns of a transcript, or none when the text is not one.
+pub fn turns(doc: &Document<'_>) -> Vec<Turn> {
+    let mut turns: Vec<Turn> = Vec::new();
+    let mut labels = 0;
+    let mut open = false;
+    for (index, para) in doc.paragraphs.iter().enumerate() {
+        let text = doc.slice(para);
+        if let Some((label_len, body_start, mut speaker)) = label(text) {
+            labels += 1;
+            speaker.range = para.start..para.start + label_len;
+            turns.push(Turn {
+                label: para.start..para.start + label_len,
+                speaker,
+                range: para.start + body_start.min(text.len())..para.end,
+                paragraphs: vec![index],
+            });
+            open = true;
+            continue;
+        }
+        let note = (text.starts_with('(') && text.ends_with(')'))
+            || (text.starts_with('[') && text.ends_with(']'));
+        if note || stage_direction(doc, index) {
+            continue;
+        }
+        if !text.chars().any(char::is_lowercase) {
+            // A heading or a rule: nothing after it belongs to the turn before.
+            open = false;
+            continue;
+        }
+        if let Some(turn) = turns.last_mut().filter(|_| open) {
+            turn.range.end = para.end;
+            turn.paragraphs.push(index);
+        }
+    }
+    if labels < 2 {
+        return Vec::new();
+    }
+    turns
+}
+
+/// The reporter's narration between turns: one sentence, about someone in
+/// the third person, in the past tense ("The legislative clerk proceeded
+/// to call the roll.", "The bill was read the third time.").
+fn stage_direction(doc: &Document<'_>, paragraph: usize) -> bool {
+    let first = doc.sentences.partition_point(|s| s.paragraph < paragraph);
+    let mut sentences = doc.sentences[first..]
+        .iter()
+        .take_while(|s| s.paragraph == paragraph);
+    let (Some(only), None) = (sentences.next(), sentences.next()) else {
+        return false;
+    };
+    let t = &only.tokens;
+    if !t
+        .first()
+        .is_some_and(|x| matches!(x.lower.as_str(), "the" | "a" | "an"))
+    {
+        return false;
+    }
+    // The subject's words, then its verb.
+    let verb = t.iter().skip(1).find(|x| {
+        !x.word
+            || !x.capital && !x.lower.ends_with("ed") && !matches!(x.lower.as_str(), "was" | "were")
+    });
+    let verb_at = t.iter().skip(1).position(|x| {
+        x.word && (x.lower.ends_with("ed") || matches!(x.lower.as_str(), "was" | "were"))
+    });
+    let _ = verb;
+    verb_at.is_some_and(|k| k <= 3 && t[1..=k].iter().all(|x| x.word))
+}
+
+/// Whether a line opens with a speaker's label (a new turn, so a new paragraph).
+pub(super) fn starts_with_label(line: &str) -> bool {
+    label(line.trim_start()).is_some()
+}
+
+/// A label at the start of a paragraph: its length, where the words after
+/// it start, and the speaker it names.
+fn label(text: &str) -> Option<(usize, usize, Mention)> {
+    // "Q." / "A." / "Q:" / "A:"
+    for (mark, who) in [("Q", "Q (the examining counsel)"), ("A", "A (the witness)")] {
+        for stop in [". ", ": "] {
+            if text.starts_with(&format!("{mark}{stop}")) {
+                return Some((1, 3, plain(&text[..1], who)));
+            }
+        }
+    }
+    let mut at = 0;
+    let mut words = Vec::new();
+    // Titles, then the name in capitals.
+    for word in text.split(' ') {
+        let bare = word.trim_end_matches(['.', ':']);
+        let is_title = LABEL_TITLES.contains(&word) || LABEL_TITLES.contains(&bare);
+        let upper = bare.len() >= 2
+            && bare
+                .chars()
+                .all(|c| c.is_uppercase() || c == '-' || c == '\'')
+            && bare.chars().any(char::is_alphabetic);
+        if !(is_title && words.iter().all(|w: &&str| LABEL_TITLES.contains(w)) || upper) {
+            break;
+        }
+        words.push(word);
+        let end = at + word.len();
+        if upper && (word.ends_with('.') || word.ends_with(':')) {
+            let name = &text[..end - 1];
+            return Some((end - 1, (end + 1).min(text.len()), speaker_of(name, None)));
+        }
+        at = end + 1;
+        if at >= text.len() {
+            return None;
+        }
+        // "The PRESIDING OFFICER (Mr. Kyl)." names the person in the chair.
+        if upper && text[at..].starts_with('(') {
+            let close = text[at..].find(')')? + at;
+            let after = &text[close + 1..];
+            if after.starts_with(". ") || after.starts_with(": ") || after == "." {
+                let chair = text[at + 1..close].trim();
+                return Some((
+                    close + 1,
+                    (close + 3).min(text.len()),
+                    speaker_of(&text[..at - 1], Some(chair)),
+                ));
+            }
+            return None;
+        }
+    }
+    None
+}
+
+fn speaker_of(label: &str, chair: Option<&str>) -> Mention {
+    let written = chair.unwrap_or(label);
+    let name = super::mentions::strip_titles(written);
+    let name = if name.chars().any(char::is_lowercase) {
+        name
+    } else {
+        title_case(&name)
+    };
+    plain(written, &name)
+}
+
+fn plain(written: &str, name: &str) -> Mention {
+    Mention {
+        written: written.to_string(),
+        name: name.to_string(),
+        range: 0..0,
+        description: None,
+        proper: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_of_every_kind() {
+        for (text, name) in [
+            ("Mr. GORTON. Mr. President, this is", "Gorton"),
+            (
+                "The PRESIDING OFFICER. Without objection",
+                "Presiding Officer",
+            ),
+            ("The PRESIDING OFFICER (Mr. Kyl). The clerk", "Kyl"),
+            ("SENATOR HALE: I yield", "Hale"),
+            ("THE WITNESS: Yes.", "Witness"),
+            ("Q. Where were you?", "Q (the examining counsel)"),
+            ("Mrs. BOXER. I object.", "Boxer"),
+        ] {
+            assert_eq!(
+                label(text).map(|l| l.2.name),
+                Some(name.to_string()),
+                "{text}"
+            );
+        }
+        for text in [
+            "Mr. President, I",
+            "The clerk will call the roll.",
+            "NASA said",
+            "I. Introduction",
+        ] {
+            assert!(label(text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn turns_run_over_paragraphs_and_skip_notes() {
+        let text = "HEADER\n\n  Mr. BOND. I ask.\n  More words.\n  (The remarks of Mr. Bond.)\n  Mr. HELMS. I object.";
+        let doc = Document::new(text);
+        let turns = turns(&doc);
+        assert_eq!(turns.len(), 2);
+        assert_eq!(doc.slice(&turns[0].range), "I ask.\n  More words.");
+        assert_eq!(turns[1].speaker.name, "Helms");
+    }
+}

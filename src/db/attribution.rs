@@ -1,0 +1,111 @@
+//! The attribution check of a stored claim: the claim's anchored passage
+//! is looked up in its source's [`Attributions`] (read once per text and
+//! kept with the folded text), and the speakers the source credits are
+//! compared with the claim's speaker by every name they have. The
+//! verdict, the cue and the mode are stored on the claim, so queries can
+//! find `attribution = "different speaker"` without reading texts.
+
+use crate::attrib::{self, Attributions, Credit, Refusal};
+use crate::error::{Error, Result};
+use crate::model::{Anchor, Attribution, AttributionVerdict, Mode, Source, Speaker};
+
+/// Longest cue kept on a claim, in characters.
+const MAX_CUE_CHARS: usize = 120;
+
+/// Whom `text` (read as `attributions`) credits with `anchor`'s passage,
+/// judged against `speaker`; a passage that runs across two turns of a
+/// transcript is refused.
+pub(crate) fn attribute(
+    text: &str,
+    attributions: &Attributions,
+    source: &Source,
+    anchor: &Anchor,
+    speaker: &Speaker,
+) -> Result<(Attribution, Option<Mode>)> {
+    let span = anchor.start_byte as usize..anchor.end_byte as usize;
+    let credits = match attributions.attribute(span, source.author.as_deref()) {
+        Ok(credits) => credits,
+        Err(Refusal::CrossesTurns { first, second }) => {
+            return Err(Error::CrossesTurns {
+                turns: Box::new([first.written, second.written]),
+            })
+        }
+    };
+    let matching = credits
+        .iter()
+        .find(|c| attrib::names_match(&c.speaker, &speaker.name, &speaker.aliases));
+    let (verdict, credit) = match (matching, credits.first()) {
+        (Some(c), _) => (AttributionVerdict::Confirmed, Some(c)),
+        (None, Some(c)) => (AttributionVerdict::DifferentSpeaker, Some(c)),
+        (None, None) => (AttributionVerdict::NotFound, None),
+    };
+    Ok(match credit {
+        Some(c) => (describe(text, verdict, c), Some(c.mode)),
+        None => (
+            Attribution {
+                verdict,
+                named: None,
+                cue: None,
+                rule: None,
+                line: 0,
+                column: 0,
+            },
+            None,
+        ),
+    })
+}
+
+fn describe(text: &str, verdict: AttributionVerdict, c: &Credit) -> Attribution {
+    let cue = (!c.cue.is_empty() && text.get(c.cue.clone()).is_some()).then(|| {
+        let words: Vec<&str> = text[c.cue.clone()].split_whitespace().collect();
+        let joined = words.join(" ");
+        match joined.char_indices().nth(MAX_CUE_CHARS) {
+            Some((cut, _)) => format!("{}…", &joined[..cut]),
+            None => joined,
+        }
+    });
+    let (line, column) = if cue.is_some() { c.position } else { (0, 0) };
+    // The name as the text introduced them ("Priscilla Moriuchi"); the cue
+    // shows how it names them there ("Moriuchi says").
+    let named = c.speaker.name.clone();
+    Attribution {
+        verdict,
+        named: Some(named),
+        cue,
+        rule: Some(c.rule.as_str().to_string()),
+        line,
+        column,
+    }
+}
+
+impl super::Writer<'_> {
+    /// Checks the attribution of every anchored claim that has none (the
+    /// claims of a database written before attribution was checked). A
+    /// claim whose passage crosses two turns is left without one.
+    pub(crate) fn attribute_unchecked(&mut self) -> Result<usize> {
+        let mut unchecked: Vec<crate::model::Claim> = Vec::new();
+        for claim in self.view().claims() {
+            let claim = claim?;
+            if claim.attribution.is_none() && claim.status == crate::model::Status::Verified {
+                unchecked.push(claim);
+            }
+        }
+        let mut done = 0;
+        for mut claim in unchecked {
+            let (Some(source), Some(anchor)) =
+                (self.view().source(&claim.source)?, claim.anchor.clone())
+            else {
+                continue;
+            };
+            let Some(f) = self.folded_text(&claim.source)? else {
+                continue;
+            };
+            if let Ok((a, mode)) = self.attribution(&f, &source, &anchor, claim.speaker) {
+                (claim.attribution, claim.mode) = (a, mode);
+                self.tx().put_claim(&claim)?;
+                done += 1;
+            }
+        }
+        Ok(done)
+    }
+}

@@ -1,0 +1,403 @@
+//! Attribution, measured: precision and recall of the (speaker, passage)
+//! pairs `claimdb extract` proposes, against the curated seed claims of the
+//! review and against hand-made pairs for two other genres
+//! (`tests/attribution/*.expected`): a Senate transcript with speaker
+//! labels and a news report with several speakers and pronouns.
+//!
+//! A proposal matches an expected pair when it names the same speaker
+//! (by any of their names) and its passage overlaps the expected one by at
+//! least half of the shorter of the two; each proposal matches at most one
+//! pair and each pair at most one proposal.
+
+use std::ops::Range;
+
+use claimdb::attrib::{self, Analysis, Mention, Proposal};
+
+struct Expected {
+    text: String,
+    author: Option<String>,
+    speakers: Vec<(String, Vec<String>)>,
+    pairs: Vec<(String, Range<usize>)>,
+}
+
+fn texts_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/texts")
+}
+
+/// Finds each passage with the citation checker, searching on from the
+/// start of the one before (so a repeated sentence is found in its turn).
+fn anchor_in_order(text: &str, quotes: &[(String, String)]) -> Vec<(String, Range<usize>)> {
+    let mut cursor = 0;
+    quotes
+        .iter()
+        .map(|(speaker, quote)| {
+            let c = claimdb::cite::locate(&text[cursor..], quote);
+            let verified = c.is_verified();
+            let loc = c
+                .location
+                .filter(|_| verified)
+                .unwrap_or_else(|| panic!("expected passage not in the text: {quote}"));
+            let range = cursor + loc.start_byte..cursor + loc.end_byte;
+            cursor = range.start;
+            (speaker.clone(), range)
+        })
+        .collect()
+}
+
+fn load(name: &str) -> Expected {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/attribution")
+        .join(name);
+    let body = std::fs::read_to_string(&path).unwrap();
+    let (mut text, mut author, mut speakers, mut quotes) =
+        (String::new(), None, Vec::new(), Vec::new());
+    for (n, line) in body.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(file) = line.strip_prefix("text:") {
+            text = std::fs::read_to_string(texts_dir().join(file.trim())).unwrap();
+        } else if let Some(a) = line.strip_prefix("author:") {
+            author = Some(a.trim().to_string());
+        } else if let Some(names) = line.strip_prefix("speaker:") {
+            let mut names = names.split('|').map(|s| s.trim().to_string());
+            let first = names.next().unwrap();
+            speakers.push((first, names.collect()));
+        } else {
+            let (speaker, quote) = line
+                .split_once(" | ")
+                .unwrap_or_else(|| panic!("{name}:{}: expected `speaker | passage`", n + 1));
+            quotes.push((speaker.trim().to_string(), quote.trim().to_string()));
+        }
+    }
+    if let Some(a) = &author {
+        speakers.push((a.clone(), Vec::new()));
+    }
+    let pairs = anchor_in_order(&text, &quotes);
+    Expected {
+        text,
+        author,
+        speakers,
+        pairs,
+    }
+}
+
+/// The seed's claims of the review, as expected pairs.
+fn seed() -> Expected {
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("db-seed");
+    let read = |f: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(seed.join(f)).unwrap()).unwrap()
+    };
+    let text = std::fs::read_to_string(seed.join("texts/fp-lazarus-review.txt")).unwrap();
+    let speakers = read("speakers.json")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let aliases = s["aliases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_string())
+                .collect();
+            (s["name"].as_str().unwrap().to_string(), aliases)
+        })
+        .collect();
+    let pairs = read("claims.json")
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["source"] == "fp-lazarus-review")
+        .map(|c| {
+            let cite = claimdb::cite::locate(&text, c["quote"].as_str().unwrap());
+            let loc = cite.location.unwrap();
+            (
+                c["speaker"].as_str().unwrap().to_string(),
+                loc.start_byte..loc.end_byte,
+            )
+        })
+        .collect();
+    Expected {
+        text,
+        author: Some("Anthony Ruggiero".into()),
+        speakers,
+        pairs,
+    }
+}
+
+fn mention_of(p: &Proposal) -> Mention {
+    Mention {
+        written: p.named_as.clone(),
+        name: p.speaker.clone(),
+        range: 0..0,
+        description: None,
+        proper: true,
+    }
+}
+
+fn same(expected: &Expected, speaker: &str, p: &Proposal) -> bool {
+    let aliases = expected
+        .speakers
+        .iter()
+        .find(|(n, _)| n == speaker)
+        .map(|(_, a)| a.clone())
+        .unwrap_or_default();
+    attrib::names_match(&mention_of(p), speaker, &aliases)
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    let common = a.end.min(b.end).saturating_sub(a.start.max(b.start));
+    let shorter = (a.end - a.start).min(b.end - b.start);
+    shorter > 0 && common * 2 >= shorter
+}
+
+struct Score {
+    precision: f64,
+    recall: f64,
+    missed: Vec<String>,
+    wrong: Vec<String>,
+}
+
+fn score(expected: &Expected) -> Score {
+    let analysis = Analysis::new(&expected.text);
+    let proposals = attrib::extract(&analysis, expected.author.as_deref());
+    let mut used = vec![false; proposals.len()];
+    let mut missed = Vec::new();
+    for (speaker, range) in &expected.pairs {
+        let hit = (0..proposals.len())
+            .filter(|&i| {
+                !used[i]
+                    && same(expected, speaker, &proposals[i])
+                    && overlaps(range, &proposals[i].range())
+            })
+            .max_by_key(|&i| {
+                let r = proposals[i].range();
+                r.end
+                    .min(range.end)
+                    .saturating_sub(r.start.max(range.start))
+            });
+        match hit {
+            Some(i) => used[i] = true,
+            None => missed.push(format!("{speaker} | {}", &expected.text[range.clone()])),
+        }
+    }
+    let wrong: Vec<String> = proposals
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(p, _)| format!("{} | {}", p.speaker, p.quote))
+        .collect();
+    let matched = used.iter().filter(|u| **u).count() as f64;
+    Score {
+        precision: matched / proposals.len().max(1) as f64,
+        recall: matched / expected.pairs.len().max(1) as f64,
+        missed,
+        wrong,
+    }
+}
+
+fn check(name: &str, expected: Expected) {
+    let s = score(&expected);
+    println!(
+        "{name}: precision {:.3}, recall {:.3} ({} expected pairs)\n  missed: {:#?}\n  not expected: {:#?}",
+        s.precision,
+        s.recall,
+        expected.pairs.len(),
+        s.missed,
+        s.wrong
+    );
+    assert!(
+        s.precision >= 0.9,
+        "{name}: precision {:.3} below 0.9",
+        s.precision
+    );
+    assert!(
+        s.recall >= 0.85,
+        "{name}: recall {:.3} below 0.85",
+        s.recall
+    );
+}
+
+#[test]
+fn extraction_on_the_review_against_the_seed_claims() {
+    check("review", seed());
+}
+
+#[test]
+fn extraction_on_a_senate_transcript() {
+    check("senate", load("senate.expected"));
+}
+
+#[test]
+fn extraction_on_a_news_report() {
+    check("voa", load("voa.expected"));
+}
+
+/// Every seed claim's source credits its speaker with the passage.
+#[test]
+fn every_seed_claim_is_attributed_to_its_speaker() {
+    let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    let mut seen = 0;
+    for id in 1.. {
+        let Some(claim) = db.claim(id).unwrap() else {
+            break;
+        };
+        seen += 1;
+        if claim.source != "fp-lazarus-review" {
+            continue;
+        }
+        let speaker = db.speaker(claim.speaker).unwrap().unwrap();
+        let a = claim
+            .attribution
+            .clone()
+            .unwrap_or_else(|| panic!("claim {id} has no attribution"));
+        assert_eq!(
+            a.verdict,
+            claimdb::model::AttributionVerdict::Confirmed,
+            "claim {id} by {}: {a:?}\n  quote: {}",
+            speaker.name,
+            claim.quote
+        );
+        assert!(claim.mode.is_some(), "claim {id} has no mode");
+    }
+    assert_eq!(seen, 61);
+}
+
+/// Every line of `tests/attribution/misattributions.txt`: a real quote
+/// claimed for the wrong speaker is stored, flagged `different speaker`,
+/// naming whom the source credits.
+#[test]
+fn misattributions_are_flagged_in_every_genre() {
+    use claimdb::model::{AttributionVerdict, NewClaim, NewSource, NewSpeaker, SourceKind};
+    let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    for (id, file, author, kind) in [
+        (
+            "voa",
+            "voa-north-korea-expels-bbc-2016.txt",
+            Some("Bryan Lynn"),
+            SourceKind::Article,
+        ),
+        (
+            "senate",
+            "senate-1997-01-28-s697.txt",
+            None,
+            SourceKind::Testimony,
+        ),
+    ] {
+        db.add_source(&NewSource {
+            id: id.into(),
+            title: id.into(),
+            author: author.map(str::to_string),
+            kind: Some(kind),
+            text: Some(std::fs::read_to_string(texts_dir().join(file)).unwrap()),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    let table = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/attribution/misattributions.txt"),
+    )
+    .unwrap();
+    let mut rows = 0;
+    for line in table
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let cells: Vec<&str> = line.split(" | ").map(str::trim).collect();
+        let [text, speaker, quote, credited] = cells[..] else {
+            panic!("bad line: {line}")
+        };
+        let source = if text == "review" {
+            "fp-lazarus-review"
+        } else {
+            text
+        };
+        if db.speaker_by_name(speaker).unwrap().is_none() {
+            db.add_speaker(&NewSpeaker {
+                name: speaker.into(),
+                ..Default::default()
+            })
+            .unwrap();
+        }
+        let claim = db
+            .add_claim(&NewClaim {
+                speaker: speaker.into(),
+                source: source.into(),
+                origin: None,
+                quote: quote.into(),
+                statement: "s".into(),
+                confidence: 0.5,
+                rationale: "r".into(),
+                tags: vec![],
+                key: None,
+            })
+            .unwrap_or_else(|e| panic!("{line}: {e}"));
+        let a = claim
+            .attribution
+            .unwrap_or_else(|| panic!("{line}: no attribution"));
+        assert_eq!(
+            a.verdict,
+            AttributionVerdict::DifferentSpeaker,
+            "{line}: {a:?}"
+        );
+        let named = a.named.unwrap_or_default();
+        assert!(named.contains(credited), "{line}: credited {named:?}");
+        rows += 1;
+    }
+    assert!(rows >= 20, "{rows} rows");
+}
+
+/// Every hand-made pair of the news report and the transcript, stored as a
+/// claim by its speaker, is confirmed: the check finds the attribution the
+/// reader finds.
+#[test]
+fn the_expected_pairs_are_confirmed_as_claims() {
+    use claimdb::model::{AttributionVerdict, NewClaim, NewSource, NewSpeaker};
+    for name in ["voa.expected", "senate.expected"] {
+        let expected = load(name);
+        let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(false)).unwrap();
+        db.add_source(&NewSource {
+            id: "doc".into(),
+            title: name.into(),
+            author: expected.author.clone(),
+            text: Some(expected.text.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+        for (speaker, aliases) in &expected.speakers {
+            db.add_speaker(&NewSpeaker {
+                name: speaker.clone(),
+                aliases: aliases.clone(),
+                description: None,
+            })
+            .unwrap();
+        }
+        for (speaker, range) in &expected.pairs {
+            let quote = &expected.text[range.clone()];
+            let claim = NewClaim {
+                speaker: speaker.clone(),
+                source: "doc".into(),
+                origin: None,
+                quote: quote.into(),
+                statement: "s".into(),
+                confidence: 0.5,
+                rationale: "r".into(),
+                tags: vec![],
+                key: None,
+            };
+            let hint = claimdb::cite::Hint::from_parts(None, None, Some(range.start));
+            let stored = db
+                .write(|w| w.add_claim_at(&claim, hint.as_ref()))
+                .unwrap_or_else(|e| panic!("{name}: {speaker} | {quote}: {e}"))
+                .0;
+            let a = stored.attribution.unwrap();
+            assert_eq!(
+                a.verdict,
+                AttributionVerdict::Confirmed,
+                "{name}: {speaker} | {quote}: {a:?}"
+            );
+        }
+    }
+}
