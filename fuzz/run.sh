@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Fuzzes one target for a while: fuzz/run.sh parse|locate [SECONDS, default 600].
+# Fuzzes one target for a while: fuzz/run.sh parse|locate|attribute [SECONDS, default 600].
 # Needs the nightly toolchain and cargo-fuzz (cargo install cargo-fuzz).
 # A case slower than one second counts as a failure (-timeout=1); crashers
 # land in fuzz/artifacts/TARGET/ and belong in tests/fuzz_regressions.rs.
 set -euo pipefail
 cd "$(dirname "$0")"
-target=${1:?usage: fuzz/run.sh parse|locate [SECONDS]}
+target=${1:?usage: fuzz/run.sh parse|locate|attribute [SECONDS]}
 seconds=${2:-600}
 mkdir -p "corpus/$target"
 exec cargo +nightly fuzz run "$target" "corpus/$target" "seeds/$target" -- \

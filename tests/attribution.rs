@@ -401,3 +401,74 @@ fn the_expected_pairs_are_confirmed_as_claims() {
         }
     }
 }
+
+/// Text made of the pieces attribution turns on, in any order.
+fn messy_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    const PIECES: &[&str] = &[
+        "“", "”", "\"", "``", "''", "«", "»", "„", " says ", " said ", "Mr. SMITH. ", "Q. ", "A. ",
+        "\n\n", "\n  ", "He ", "she told ", " that ", ", ", ". ", "according to ", "the threat stated",
+        "White’s finding that ", "Priscilla Moriuchi", "Moriuchi", "é", "’s", "—", "(", ")", "[", "]",
+        "Instead, ", "then ", "I ", "THE WITNESS: ", "as reported in ", "saying, ", "\r\n", "x",
+    ];
+    proptest::collection::vec(proptest::sample::select(PIECES), 0..80).prop_map(|v| v.concat())
+}
+
+proptest::proptest! {
+    /// Reading any text, proposing its claims and attributing any passage
+    /// answer without a panic, with proposals on character boundaries.
+    #[test]
+    fn attribution_never_panics(text in messy_text(), cut in 0usize..400, len in 0usize..120) {
+        let analysis = Analysis::new(&text);
+        for p in attrib::extract(&analysis, Some("The Author")) {
+            proptest::prop_assert!(text.get(p.start_byte..p.end_byte).is_some());
+        }
+        let attributions = analysis.attributions();
+        let start = (cut.min(text.len())..=text.len()).find(|&k| text.is_char_boundary(k)).unwrap_or(0);
+        let end = ((start + len).min(text.len())..=text.len()).find(|&k| text.is_char_boundary(k)).unwrap_or(start);
+        let _ = attributions.attribute(start..end, None);
+    }
+}
+
+/// The verdict follows what it depends on: a speaker's new alias, a
+/// merge of two speakers, a source's new author.
+#[test]
+fn attributions_follow_aliases_merges_and_authors() {
+    use claimdb::model::{AttributionVerdict, NewClaim, NewSource, NewSpeaker};
+    let voa = std::fs::read_to_string(texts_dir().join("voa-north-korea-expels-bbc-2016.txt")).unwrap();
+    let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(false)).unwrap();
+    db.add_source(&NewSource { id: "voa".into(), title: "t".into(), text: Some(voa), ..Default::default() })
+        .unwrap();
+    for name in ["RAND analyst", "Dr. B", "Staff"] {
+        db.add_speaker(&NewSpeaker { name: name.into(), ..Default::default() }).unwrap();
+    }
+    let add = |speaker: &str, quote: &str| {
+        db.add_claim(&NewClaim {
+            speaker: speaker.into(),
+            source: "voa".into(),
+            origin: None,
+            quote: quote.into(),
+            statement: "s".into(),
+            confidence: 0.5,
+            rationale: "r".into(),
+            tags: vec![],
+            key: None,
+        })
+        .unwrap()
+        .id
+    };
+    let verdict = |id| db.claim(id).unwrap().unwrap().attribution.unwrap().verdict;
+    let needs = add("RAND analyst", "the North does not need nuclear weapons for its defense");
+    let lacks = add("Dr. B", "North Korea lacks credibility on the nuclear issue");
+    let prose = add("Staff", "The team remained in Pyongyang before flying to Beijing on Monday.");
+    assert_eq!(verdict(needs), AttributionVerdict::DifferentSpeaker);
+    assert_eq!(verdict(lacks), AttributionVerdict::DifferentSpeaker);
+    assert_eq!(verdict(prose), AttributionVerdict::NotFound, "no author yet");
+    db.write(|w| w.add_alias("Bruce Bennett", "RAND analyst")).unwrap();
+    assert_eq!(verdict(needs), AttributionVerdict::Confirmed);
+    db.write(|w| w.merge_speaker("Dr. B", "RAND analyst")).unwrap();
+    assert_eq!(verdict(lacks), AttributionVerdict::Confirmed);
+    let changes = claimdb::SourceChanges { author: Some("Staff".into()), ..Default::default() };
+    db.write(|w| w.update_source("voa", &changes)).unwrap();
+    assert_eq!(verdict(prose), AttributionVerdict::Confirmed);
+}

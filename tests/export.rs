@@ -57,6 +57,8 @@ fn jsonl_and_csv_carry_every_field() {
             "verdict",
             "anchor",
             "mismatch",
+            "attribution",
+            "mode",
         ] {
             assert!(r.get(field).is_some(), "{field} missing in {r}");
         }
@@ -222,4 +224,30 @@ fn text_goes_out_byte_for_byte_and_a_broken_claim_is_not_a_stale_position() {
         .as_str()
         .unwrap()
         .contains("the 11th of"));
+}
+
+#[test]
+fn exports_say_how_the_quote_stands_and_whom_the_source_credits() {
+    let (_dir, db) = seed();
+    // Moriuchi's claim 48 is the reviewer's paraphrase of her.
+    let review = &lines(&export(&db, ExportFormat::ClaimReview, Some("claims where id = 48")))[0];
+    let description = review["itemReviewed"]["description"].as_str().unwrap();
+    assert!(description.starts_with("Indirect speech: the source's paraphrase"), "{description}");
+    assert!(description.contains("“Moriuchi tells White that”"), "{description}");
+    let annotation = &lines(&export(&db, ExportFormat::Annotation, Some("claims where id = 22")))[0];
+    let classifying: Vec<&Value> = annotation["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["purpose"] == "classifying")
+        .collect();
+    assert_eq!(classifying.len(), 1);
+    assert!(classifying[0]["value"].as_str().unwrap().starts_with("Direct quotation"));
+    // Every field: the verdict, whom, the cue with its place, the mode.
+    let record = &lines(&export(&db, ExportFormat::Jsonl, Some("claims where id = 22")))[0];
+    assert_eq!(record["attribution"]["verdict"], "confirmed");
+    assert_eq!(record["attribution"]["credited"], "Thae Yong-ho");
+    assert_eq!(record["attribution"]["cue"], "Thae says");
+    assert_eq!(record["attribution"]["line"], 26);
+    assert_eq!(record["mode"], "direct");
 }

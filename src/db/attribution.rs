@@ -80,28 +80,40 @@ fn describe(text: &str, verdict: AttributionVerdict, c: &Credit) -> Attribution 
 
 impl super::Writer<'_> {
     /// Checks the attribution of every anchored claim that has none (the
-    /// claims of a database written before attribution was checked). A
-    /// claim whose passage crosses two turns is left without one.
+    /// claims of a database written before attribution was checked).
     pub(crate) fn attribute_unchecked(&mut self) -> Result<usize> {
-        let mut unchecked: Vec<crate::model::Claim> = Vec::new();
+        let mut unchecked = Vec::new();
         for claim in self.view().claims() {
             let claim = claim?;
             if claim.attribution.is_none() && claim.status == crate::model::Status::Verified {
-                unchecked.push(claim);
+                unchecked.push(claim.id);
             }
         }
+        self.reattribute(&unchecked)
+    }
+
+    /// Checks the attribution of the claims `ids` again, after what it
+    /// depends on changed: their speaker's names (an alias, a merge) or
+    /// their source's author. A claim not anchored has none; one whose
+    /// passage crosses two turns is left without one.
+    pub(crate) fn reattribute(&mut self, ids: &[crate::model::ClaimId]) -> Result<usize> {
         let mut done = 0;
-        for mut claim in unchecked {
-            let (Some(source), Some(anchor)) =
-                (self.view().source(&claim.source)?, claim.anchor.clone())
-            else {
+        for &id in ids {
+            let Some(mut claim) = self.view().claim(id)? else {
+                continue;
+            };
+            let anchor = claim.current_anchor().cloned();
+            let (Some(source), Some(anchor)) = (self.view().source(&claim.source)?, anchor) else {
                 continue;
             };
             let Some(f) = self.folded_text(&claim.source)? else {
                 continue;
             };
-            if let Ok((a, mode)) = self.attribution(&f, &source, &anchor, claim.speaker) {
-                (claim.attribution, claim.mode) = (a, mode);
+            let found = self
+                .attribution(&f, &source, &anchor, claim.speaker)
+                .unwrap_or((None, None));
+            if found != (claim.attribution.clone(), claim.mode) {
+                (claim.attribution, claim.mode) = found;
                 self.tx().put_claim(&claim)?;
                 done += 1;
             }

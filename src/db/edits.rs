@@ -57,6 +57,15 @@ impl Writer<'_> {
         }
         let text = self.tx.view().source_text(id)?;
         self.tx.put_source(&source, text.as_deref())?;
+        if changes.author.is_some() {
+            // Its prose is its author's: who that is decides those claims.
+            let quoting: Vec<ClaimId> = self
+                .tx
+                .view()
+                .scan_index(&IndexScan::Source(id.to_string()))
+                .collect::<Result<_>>()?;
+            self.reattribute(&quoting)?;
+        }
         Ok(source)
     }
 
@@ -204,6 +213,13 @@ impl Writer<'_> {
         }
         self.tx.delete_speaker(gone.id)?;
         self.tx.put_speaker(&kept)?;
+        // Every claim of the merged speaker is judged by its new names.
+        let claims: Vec<ClaimId> = self
+            .tx
+            .view()
+            .scan_index(&IndexScan::Speaker(kept.id))
+            .collect::<Result<_>>()?;
+        self.reattribute(&claims)?;
         Ok((kept, moved))
     }
 }

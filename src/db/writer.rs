@@ -432,6 +432,13 @@ impl<'t> Writer<'t> {
             .ok_or_else(|| Error::not_found("speaker", speaker))?;
         record.aliases.push(alias.trim().to_string());
         self.tx.put_speaker(&record)?;
+        // A new name may be the one the source credits.
+        let claims: Vec<ClaimId> = self
+            .tx
+            .view()
+            .scan_index(&IndexScan::Speaker(id))
+            .collect::<Result<_>>()?;
+        self.reattribute(&claims)?;
         Ok(record)
     }
 
