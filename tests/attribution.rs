@@ -406,10 +406,46 @@ fn the_expected_pairs_are_confirmed_as_claims() {
 fn messy_text() -> impl proptest::strategy::Strategy<Value = String> {
     use proptest::prelude::*;
     const PIECES: &[&str] = &[
-        "“", "”", "\"", "``", "''", "«", "»", "„", " says ", " said ", "Mr. SMITH. ", "Q. ", "A. ",
-        "\n\n", "\n  ", "He ", "she told ", " that ", ", ", ". ", "according to ", "the threat stated",
-        "White’s finding that ", "Priscilla Moriuchi", "Moriuchi", "é", "’s", "—", "(", ")", "[", "]",
-        "Instead, ", "then ", "I ", "THE WITNESS: ", "as reported in ", "saying, ", "\r\n", "x",
+        "“",
+        "”",
+        "\"",
+        "``",
+        "''",
+        "«",
+        "»",
+        "„",
+        " says ",
+        " said ",
+        "Mr. SMITH. ",
+        "Q. ",
+        "A. ",
+        "\n\n",
+        "\n  ",
+        "He ",
+        "she told ",
+        " that ",
+        ", ",
+        ". ",
+        "according to ",
+        "the threat stated",
+        "White’s finding that ",
+        "Priscilla Moriuchi",
+        "Moriuchi",
+        "é",
+        "’s",
+        "—",
+        "(",
+        ")",
+        "[",
+        "]",
+        "Instead, ",
+        "then ",
+        "I ",
+        "THE WITNESS: ",
+        "as reported in ",
+        "saying, ",
+        "\r\n",
+        "x",
     ];
     proptest::collection::vec(proptest::sample::select(PIECES), 0..80).prop_map(|v| v.concat())
 }
@@ -435,12 +471,22 @@ proptest::proptest! {
 #[test]
 fn attributions_follow_aliases_merges_and_authors() {
     use claimdb::model::{AttributionVerdict, NewClaim, NewSource, NewSpeaker};
-    let voa = std::fs::read_to_string(texts_dir().join("voa-north-korea-expels-bbc-2016.txt")).unwrap();
+    let voa =
+        std::fs::read_to_string(texts_dir().join("voa-north-korea-expels-bbc-2016.txt")).unwrap();
     let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(false)).unwrap();
-    db.add_source(&NewSource { id: "voa".into(), title: "t".into(), text: Some(voa), ..Default::default() })
-        .unwrap();
+    db.add_source(&NewSource {
+        id: "voa".into(),
+        title: "t".into(),
+        text: Some(voa),
+        ..Default::default()
+    })
+    .unwrap();
     for name in ["RAND analyst", "Dr. B", "Staff"] {
-        db.add_speaker(&NewSpeaker { name: name.into(), ..Default::default() }).unwrap();
+        db.add_speaker(&NewSpeaker {
+            name: name.into(),
+            ..Default::default()
+        })
+        .unwrap();
     }
     let add = |speaker: &str, quote: &str| {
         db.add_claim(&NewClaim {
@@ -458,17 +504,62 @@ fn attributions_follow_aliases_merges_and_authors() {
         .id
     };
     let verdict = |id| db.claim(id).unwrap().unwrap().attribution.unwrap().verdict;
-    let needs = add("RAND analyst", "the North does not need nuclear weapons for its defense");
-    let lacks = add("Dr. B", "North Korea lacks credibility on the nuclear issue");
-    let prose = add("Staff", "The team remained in Pyongyang before flying to Beijing on Monday.");
+    let needs = add(
+        "RAND analyst",
+        "the North does not need nuclear weapons for its defense",
+    );
+    let lacks = add(
+        "Dr. B",
+        "North Korea lacks credibility on the nuclear issue",
+    );
+    let prose = add(
+        "Staff",
+        "The team remained in Pyongyang before flying to Beijing on Monday.",
+    );
     assert_eq!(verdict(needs), AttributionVerdict::DifferentSpeaker);
     assert_eq!(verdict(lacks), AttributionVerdict::DifferentSpeaker);
-    assert_eq!(verdict(prose), AttributionVerdict::NotFound, "no author yet");
-    db.write(|w| w.add_alias("Bruce Bennett", "RAND analyst")).unwrap();
+    assert_eq!(
+        verdict(prose),
+        AttributionVerdict::NotFound,
+        "no author yet"
+    );
+    db.write(|w| w.add_alias("Bruce Bennett", "RAND analyst"))
+        .unwrap();
     assert_eq!(verdict(needs), AttributionVerdict::Confirmed);
-    db.write(|w| w.merge_speaker("Dr. B", "RAND analyst")).unwrap();
+    db.write(|w| w.merge_speaker("Dr. B", "RAND analyst"))
+        .unwrap();
     assert_eq!(verdict(lacks), AttributionVerdict::Confirmed);
-    let changes = claimdb::SourceChanges { author: Some("Staff".into()), ..Default::default() };
+    let changes = claimdb::SourceChanges {
+        author: Some("Staff".into()),
+        ..Default::default()
+    };
     db.write(|w| w.update_source("voa", &changes)).unwrap();
     assert_eq!(verdict(prose), AttributionVerdict::Confirmed);
+}
+
+/// An import stores a misattributed claim, and its report lists the row
+/// with whom the source credits.
+#[test]
+fn an_import_reports_each_misattributed_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("claims.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"type": "speaker", "name": "Someone Else"}"#,
+            "\n",
+            r#"{"type": "claim", "speaker": "Someone Else", "source": "fp-lazarus-review", "quote": "they can use their hacking ability to create income.", "statement": "s", "confidence": 0.5, "rationale": "r"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    let report = db
+        .import(&[file], &claimdb::import::ImportOptions::default())
+        .unwrap();
+    let shown = claimdb::render::render_import(&report, claimdb::render::Format::Table);
+    assert!(
+        shown.contains("claims.jsonl:2: claim added: claim 62 stored, but its source credits the passage to someone else: different speaker: the source credits Thae Yong-ho: “Thae says”"),
+        "{shown}"
+    );
 }

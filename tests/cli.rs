@@ -841,7 +841,11 @@ fn extract_proposes_and_accept_adds_what_is_not_stored() {
     let db = dir.path().join("extract.db");
     // The proposals as JSON: every one anchored in the text, with a speaker,
     // a mode, a rule and a confidence with its reasons.
-    let out = claimdb(&db, &["--format", "json", "extract", "fp-lazarus-review"], None);
+    let out = claimdb(
+        &db,
+        &["--format", "json", "extract", "fp-lazarus-review"],
+        None,
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let proposals: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let proposals = proposals.as_array().unwrap();
@@ -851,47 +855,120 @@ fn extract_proposes_and_accept_adds_what_is_not_stored() {
     )
     .unwrap();
     for p in proposals {
-        let (start, end) = (p["start_byte"].as_u64().unwrap() as usize, p["end_byte"].as_u64().unwrap() as usize);
+        let (start, end) = (
+            p["start_byte"].as_u64().unwrap() as usize,
+            p["end_byte"].as_u64().unwrap() as usize,
+        );
         assert!(review.get(start..end).is_some(), "{p}");
         for field in ["speaker", "mode", "rule", "rationale", "quote"] {
-            assert!(p[field].as_str().is_some_and(|s| !s.is_empty()), "{field} in {p}");
+            assert!(
+                p[field].as_str().is_some_and(|s| !s.is_empty()),
+                "{field} in {p}"
+            );
         }
         assert!((0.0..=1.0).contains(&p["confidence"].as_f64().unwrap()));
     }
-    let thae = proposals.iter().find(|p| p["speaker"] == "Thae Yong-ho" && p["mode"] == "direct").unwrap();
+    let thae = proposals
+        .iter()
+        .find(|p| p["speaker"] == "Thae Yong-ho" && p["mode"] == "direct")
+        .unwrap();
     assert_eq!(thae["rule"], "quotation with a verb of saying");
     assert_eq!(thae["cue"], "Thae says");
     // The table names the count on stderr; nothing is written.
     let out = claimdb(&db, &["extract", "fp-lazarus-review"], None);
     assert!(out.status.success());
-    assert!(text(&out.stderr).contains("proposed from \"fp-lazarus-review\" (--accept adds them as claims)"));
+    assert!(text(&out.stderr)
+        .contains("proposed from \"fp-lazarus-review\" (--accept adds them as claims)"));
     let count = |db: &Path| {
         let out = claimdb(db, &["--format", "jsonl", "query", "count claims"], None);
         text(&out.stdout).trim().to_string()
     };
     assert_eq!(count(&db), r#"{"count":61}"#);
     // Accepting adds the proposals not already stored, each checked.
-    let out = claimdb(&db, &["extract", "fp-lazarus-review", "--accept", "--min-confidence", "0.85"], None);
+    let out = claimdb(
+        &db,
+        &[
+            "extract",
+            "fp-lazarus-review",
+            "--accept",
+            "--min-confidence",
+            "0.85",
+        ],
+        None,
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let summary = text(&out.stdout);
     let line = summary.lines().last().unwrap();
-    assert!(line.starts_with("added ") && line.contains("already stored") && line.contains("0 refused"), "{line}");
-    let added: usize = line["added ".len()..].split(' ').next().unwrap().parse().unwrap();
+    assert!(
+        line.starts_with("added ") && line.contains("already stored") && line.contains("0 refused"),
+        "{line}"
+    );
+    let added: usize = line["added ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(added > 0);
     assert_eq!(count(&db), format!(r#"{{"count":{}}}"#, 61 + added));
     // A second time, everything is already stored.
-    let again = claimdb(&db, &["extract", "fp-lazarus-review", "--accept", "--min-confidence", "0.85"], None);
-    assert!(text(&again.stdout).lines().last().unwrap().starts_with("added 0 claims"), "{}", text(&again.stdout));
+    let again = claimdb(
+        &db,
+        &[
+            "extract",
+            "fp-lazarus-review",
+            "--accept",
+            "--min-confidence",
+            "0.85",
+        ],
+        None,
+    );
+    assert!(
+        text(&again.stdout)
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("added 0 claims"),
+        "{}",
+        text(&again.stdout)
+    );
     // Bad input: a source that does not exist, one without text, a bad minimum.
     for (args, message) in [
-        (vec!["extract", "no-such-source"], "error: no source \"no-such-source\""),
-        (vec!["extract", "lazarus-heist-book"], "error: invalid source: \"lazarus-heist-book\" holds no text to extract claims from"),
-        (vec!["extract", "fp-lazarus-review", "--accept", "--min-confidence", "2"], "error: --min-confidence 2 is outside 0..=1"),
+        (
+            vec!["extract", "no-such-source"],
+            "error: no source \"no-such-source\"",
+        ),
+        (
+            vec!["extract", "lazarus-heist-book"],
+            "error: invalid source: \"lazarus-heist-book\" holds no text to extract claims from",
+        ),
+        (
+            vec![
+                "extract",
+                "fp-lazarus-review",
+                "--accept",
+                "--min-confidence",
+                "2",
+            ],
+            "error: --min-confidence 2 is outside 0..=1",
+        ),
     ] {
         let out = claimdb(&db, &args, None);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
-        assert!(text(&out.stderr).starts_with(message), "{args:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).starts_with(message),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
     }
-    let out = claimdb(&db, &["extract", "fp-lazarus-review", "--min-confidence", "0.5"], None);
-    assert_eq!(out.status.code(), Some(2), "--min-confidence needs --accept");
+    let out = claimdb(
+        &db,
+        &["extract", "fp-lazarus-review", "--min-confidence", "0.5"],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--min-confidence needs --accept"
+    );
 }

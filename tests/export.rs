@@ -230,11 +230,25 @@ fn text_goes_out_byte_for_byte_and_a_broken_claim_is_not_a_stale_position() {
 fn exports_say_how_the_quote_stands_and_whom_the_source_credits() {
     let (_dir, db) = seed();
     // Moriuchi's claim 48 is the reviewer's paraphrase of her.
-    let review = &lines(&export(&db, ExportFormat::ClaimReview, Some("claims where id = 48")))[0];
+    let review = &lines(&export(
+        &db,
+        ExportFormat::ClaimReview,
+        Some("claims where id = 48"),
+    ))[0];
     let description = review["itemReviewed"]["description"].as_str().unwrap();
-    assert!(description.starts_with("Indirect speech: the source's paraphrase"), "{description}");
-    assert!(description.contains("“Moriuchi tells White that”"), "{description}");
-    let annotation = &lines(&export(&db, ExportFormat::Annotation, Some("claims where id = 22")))[0];
+    assert!(
+        description.starts_with("Indirect speech: the source's paraphrase"),
+        "{description}"
+    );
+    assert!(
+        description.contains("“Moriuchi tells White that”"),
+        "{description}"
+    );
+    let annotation = &lines(&export(
+        &db,
+        ExportFormat::Annotation,
+        Some("claims where id = 22"),
+    ))[0];
     let classifying: Vec<&Value> = annotation["body"]
         .as_array()
         .unwrap()
@@ -242,9 +256,16 @@ fn exports_say_how_the_quote_stands_and_whom_the_source_credits() {
         .filter(|b| b["purpose"] == "classifying")
         .collect();
     assert_eq!(classifying.len(), 1);
-    assert!(classifying[0]["value"].as_str().unwrap().starts_with("Direct quotation"));
+    assert!(classifying[0]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("Direct quotation"));
     // Every field: the verdict, whom, the cue with its place, the mode.
-    let record = &lines(&export(&db, ExportFormat::Jsonl, Some("claims where id = 22")))[0];
+    let record = &lines(&export(
+        &db,
+        ExportFormat::Jsonl,
+        Some("claims where id = 22"),
+    ))[0];
     assert_eq!(record["attribution"]["verdict"], "confirmed");
     assert_eq!(record["attribution"]["credited"], "Thae Yong-ho");
     assert_eq!(record["attribution"]["cue"], "Thae says");

@@ -180,9 +180,11 @@ fn apply(w: &mut Writer, row: &Row) -> Result<RowReport> {
         Record::Speaker(s) => speaker(w, s).map(|(o, m)| (o, m, Some(s.name.clone()))),
         Record::Claim(c, hint, broken) => {
             match w.put_claim_by_key(c, hint.as_ref(), broken.as_deref()) {
-                Ok((claim, Upsert::Added)) => {
-                    Ok((Outcome::Added, String::new(), Some(claim.id.to_string())))
-                }
+                Ok((claim, Upsert::Added)) => Ok((
+                    Outcome::Added,
+                    misattribution(&claim),
+                    Some(claim.id.to_string()),
+                )),
                 Ok((claim, Upsert::Updated)) => Ok((
                     Outcome::Updated,
                     format!(
@@ -237,6 +239,19 @@ fn apply(w: &mut Writer, row: &Row) -> Result<RowReport> {
         Err(e) => return Err(e),
     }
     Ok(report)
+}
+
+/// For a claim stored although its source credits someone else with the
+/// passage: a warning naming whom (empty otherwise), so the report lists it.
+fn misattribution(claim: &crate::model::Claim) -> String {
+    match &claim.attribution {
+        Some(a) if a.verdict == crate::model::AttributionVerdict::DifferentSpeaker => format!(
+            "claim {} stored, but its source credits the passage to someone else: {}",
+            claim.id,
+            crate::render::attribution_line(a, claim.mode)
+        ),
+        _ => String::new(),
+    }
 }
 
 /// A source: added, unchanged when stored the same, refused when stored

@@ -18,8 +18,13 @@ pub fn render_import(report: &ImportReport, format: Format) -> String {
     let mut out = String::new();
     // Rows already stored are counted, not listed: a re-import of a
     // large file would list every row.
-    let listed = |o: Outcome| matches!(o, Outcome::Refused | Outcome::Updated);
-    for row in report.rows.iter().filter(|r| listed(r.outcome)) {
+    // An added row is listed only with a warning (a claim whose source
+    // credits someone else).
+    let listed = |r: &&crate::import::RowReport| {
+        matches!(r.outcome, Outcome::Refused | Outcome::Updated)
+            || (r.outcome == Outcome::Added && r.message.as_deref().is_some_and(|m| !m.is_empty()))
+    };
+    for row in report.rows.iter().filter(listed) {
         let _ = write!(
             out,
             "{}:{}: {} {}",

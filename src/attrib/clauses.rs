@@ -1,0 +1,247 @@
+//! The words around a verb of saying: where a sentence's subject is, where
+//! the reported words start after the verb ("tells White that", "told VOA
+//! the North ..."), and the quotation just before or after it.
+
+use std::ops::Range;
+
+use super::lexicon::{self, Cue};
+use super::mentions::{self, Mention};
+use super::quotes::Quotation;
+use super::text::Token;
+
+/// The sentence's subject, after any opening conjunction or phrase
+/// ("But White ties …", "In 2016, North Korea …").
+pub(super) fn sentence_subject(text: &str, t: &[Token]) -> Option<(Mention, usize)> {
+    let mut at = 0;
+    while at < t.len() && (!t[at].word || lexicon::is(lexicon::OPENERS, &t[at].lower)) {
+        at += 1;
+    }
+    // Skip an opening phrase that ends at a comma within six words.
+    if let Some(comma) = t[at..].iter().take(7).position(|x| x.lower == ",") {
+        let lead = &t[at..at + comma];
+        if lead
+            .first()
+            .is_some_and(|x| !x.capital || lexicon::is(LEAD_INS, &x.lower))
+        {
+            at += comma + 1;
+        }
+    }
+    let first = t.get(at)?;
+    if lexicon::is(lexicon::PRONOUNS, &first.lower) {
+        return mentions::subject_after(text, t, at).map(|m| (m, at));
+    }
+    let m = mentions::subject_after(text, t, at)?;
+    Some((m, at))
+}
+
+/// Words that open a phrase before a sentence's subject ("Following the
+/// premiere, the hackers …").
+const LEAD_INS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "after",
+    "before",
+    "during",
+    "when",
+    "following",
+    "despite",
+    "although",
+    "as",
+    "since",
+    "because",
+    "while",
+    "with",
+    "under",
+    "for",
+    "to",
+    "by",
+    "from",
+    "like",
+    "unlike",
+    "among",
+    "amid",
+    "through",
+    "throughout",
+    "over",
+    "early",
+    "later",
+    "last",
+    "once",
+    "if",
+    "though",
+    "occasionally",
+    "unsurprisingly",
+    "meanwhile",
+    "however",
+];
+
+pub(super) fn sentence_end(t: &[Token]) -> usize {
+    let mut end = t.len();
+    while end > 0 && !t[end - 1].word && !super::text::is_closer(&t[end - 1].lower) {
+        end -= 1;
+    }
+    end
+}
+
+pub(super) fn span(t: &[Token], start: usize, end: usize) -> Option<Range<usize>> {
+    (start < end && end <= t.len()).then(|| t[start].range.start..t[end - 1].range.end)
+}
+
+pub(super) fn skip_punct(t: &[Token], mut at: usize) -> usize {
+    while at < t.len() && matches!(t[at].lower.as_str(), "," | ":" | "—" | "--") {
+        at += 1;
+    }
+    at
+}
+
+pub(super) fn skip_that(t: &[Token], at: usize) -> usize {
+    let at = skip_punct(t, at);
+    if t.get(at).is_some_and(|x| x.lower == "that") {
+        at + 1
+    } else {
+        at
+    }
+}
+
+/// Where reported words start after a verb: after "that", after an
+/// addressee and "that" ("tells White that", "told a Senate subcommittee
+/// in 2006 that"), after a colon, or right after the verb when a clause
+/// follows it.
+pub(super) fn reported_start(t: &[Token], verb_end: usize, cue: Cue) -> Option<usize> {
+    let at = verb_end;
+    let next = t.get(at)?;
+    if matches!(next.lower.as_str(), "that" | ":") {
+        return Some(at + 1);
+    }
+    // "that" after an addressee ("tells White that", "told a Senate
+    // subcommittee in 2006 that") or a word or two ("said Monday that");
+    // after a preposition, "that" is a determiner ("said during that time").
+    if let Some(that) = t[at..].iter().take(11).position(|x| x.lower == "that") {
+        let between = &t[at..at + that];
+        let short = between.len() <= 2 && !between.iter().any(|x| is_preposition(&x.lower));
+        if between.iter().all(|x| x.word) && (short || cue.to_someone) {
+            return Some(at + that + 1);
+        }
+    }
+    if cue.to_someone {
+        // "told VOA the North does not need …": an addressee, then the clause.
+        let mut k = at;
+        while k < t.len()
+            && t[k].word
+            && (t[k].capital || lexicon::is(OBJECT_PRONOUNS, &t[k].lower))
+        {
+            k += 1;
+            if lexicon::is(OBJECT_PRONOUNS, &t[k - 1].lower) {
+                break;
+            }
+        }
+        return (k > at && k < t.len() && t[k].word && !is_preposition(&t[k].lower)).then_some(k);
+    }
+    if matches!(cue.lemma, "write" | "report" | "state" | "add" | "claim") {
+        return None;
+    }
+    // "said during that time, it was not attacked": an opening phrase, then the clause.
+    if is_preposition(&next.lower)
+        && t[at..]
+            .iter()
+            .take(6)
+            .position(|x| x.lower == ",")
+            .is_some_and(|c| t.get(at + c + 1).is_some_and(|x| x.word))
+    {
+        return Some(at);
+    }
+    // "said Sony and the theaters had made …": a clause right after the verb.
+    (next.word
+        && !is_preposition(&next.lower)
+        && !matches!(next.lower.as_str(), "it" | "so" | "nothing" | "yes" | "no"))
+    .then_some(at)
+}
+
+/// Pronouns that can be told something.
+const OBJECT_PRONOUNS: &[&str] = &["him", "her", "them", "me", "us", "reporters", "journalists"];
+
+pub(super) fn is_preposition(w: &str) -> bool {
+    matches!(
+        w,
+        "to" | "in"
+            | "on"
+            | "by"
+            | "for"
+            | "of"
+            | "at"
+            | "from"
+            | "with"
+            | "during"
+            | "after"
+            | "before"
+            | "about"
+            | "over"
+            | "under"
+            | "into"
+            | "through"
+            | "since"
+            | "until"
+    )
+}
+
+/// The quotation that ends right before token `at` (nothing but `,` or
+/// spaces between): its words.
+pub(super) fn quote_ending_at(
+    text: &str,
+    t: &[Token],
+    at: usize,
+    quotes: &[Quotation],
+) -> Option<Range<usize>> {
+    let mut k = at;
+    while k > 0 && t[k - 1].lower == "," {
+        k -= 1;
+    }
+    let edge = if k == 0 {
+        return None;
+    } else {
+        t[k - 1].range.end
+    };
+    let _ = text;
+    quotes
+        .iter()
+        .find(|q| {
+            q.outer.end == edge
+                || (q.outer.end <= edge && edge <= q.outer.end + 2 && q.inner.end < edge)
+        })
+        .map(|q| q.inner.clone())
+}
+
+/// The quotations starting at token `at` (after `,` or `:`): one, or a
+/// quotation continued in the next paragraphs.
+pub(super) fn quoted_after(
+    text: &str,
+    t: &[Token],
+    at: usize,
+    quotes: &[Quotation],
+) -> Option<Vec<Range<usize>>> {
+    let _ = text;
+    let start = t.get(at)?.range.start;
+    let first = quotes.iter().position(|q| q.outer.start == start)?;
+    let mut parts = vec![quotes[first].inner.clone()];
+    let mut k = first;
+    while quotes[k].open_ended && quotes.get(k + 1).is_some_and(|q| q.continued) {
+        k += 1;
+        parts.push(quotes[k].inner.clone());
+    }
+    Some(parts)
+}
+
+pub(super) fn clause_start(t: &[Token], before: usize) -> usize {
+    (0..before)
+        .rev()
+        .find(|&k| matches!(t[k].lower.as_str(), ";" | "—" | "--"))
+        .map_or(0, |k| k + 1)
+}
+
+pub(super) fn trim_back(t: &[Token], mut end: usize) -> usize {
+    while end > 0 && matches!(t[end - 1].lower.as_str(), "," | "as" | ";") {
+        end -= 1;
+    }
+    end
+}

@@ -1,0 +1,113 @@
+//! Attributing one passage: the speeches whose words it overlaps (or whose
+//! attribution it holds), else the transcript turn it is in, else the
+//! author of running prose. What the claim checker asks for each claim.
+
+use std::ops::Range;
+
+use super::transcript::Turn;
+use super::{speech, Analysis, Attributions, Credit, Mention, Mode, Refusal, Rule};
+
+impl Attributions {
+    /// Reads `text` and keeps what attribution needs.
+    pub fn of(text: &str) -> Self {
+        Analysis::new(text).attributions()
+    }
+
+    /// The turn holding byte `at`, in a transcript.
+    pub fn turn_at(&self, at: usize) -> Option<&Turn> {
+        self.turns
+            .iter()
+            .find(|t| t.range.start <= at && at < t.range.end.max(t.range.start + 1))
+    }
+
+    /// Whom the source credits with the passage at `span`: every speech
+    /// whose words it overlaps (or whose attribution it holds), else the
+    /// transcript turn it is in, else the author of running prose. An
+    /// empty list when the source credits no one. `author` is the
+    /// document's author, credited with its running prose.
+    pub fn attribute(
+        &self,
+        span: Range<usize>,
+        author: Option<&str>,
+    ) -> Result<Vec<Credit>, Refusal> {
+        if !self.turns.is_empty() {
+            let first = self.turn_at(span.start);
+            let last = self.turn_at(span.end.saturating_sub(1).max(span.start));
+            if let (Some(a), Some(b)) = (first, last) {
+                if a.range != b.range {
+                    return Err(Refusal::CrossesTurns {
+                        first: Box::new(a.speaker.clone()),
+                        second: Box::new(b.speaker.clone()),
+                    });
+                }
+            }
+        }
+        let overlap = |p: &Range<usize>| p.start < span.end && span.start < p.end;
+        let mut credits: Vec<(usize, Credit)> = Vec::new();
+        for (k, s) in self.speeches.iter().enumerate() {
+            let touching: Vec<Range<usize>> = s
+                .parts
+                .iter()
+                .filter(|p| overlap(p))
+                .map(|p| p.start.max(span.start)..p.end.min(span.end))
+                .collect();
+            let holds_cue = !s.cue.is_empty() && span.start <= s.cue.start && s.cue.end <= span.end;
+            if touching.is_empty() && !holds_cue {
+                continue;
+            }
+            let covered: usize = touching.iter().map(|p| p.end - p.start).sum();
+            let mode = if s.mode == Mode::Direct {
+                Mode::Direct
+            } else {
+                speech::mode_of(&touching, &self.quotes, s.rule)
+            };
+            credits.push((
+                covered + if holds_cue { span.end - span.start } else { 0 },
+                Credit {
+                    speaker: s.speaker.clone(),
+                    cue: s.cue.clone(),
+                    rule: s.rule,
+                    mode,
+                    position: if s.cue.is_empty() {
+                        (0, 0)
+                    } else {
+                        self.positions[k]
+                    },
+                },
+            ));
+        }
+        credits.sort_by_key(|c| std::cmp::Reverse(c.0));
+        if !credits.is_empty() {
+            return Ok(credits.into_iter().map(|(_, c)| c).collect());
+        }
+        if let Some(k) = self.turns.iter().position(|t| {
+            t.range.start <= span.start && span.start < t.range.end.max(t.range.start + 1)
+        }) {
+            let turn = &self.turns[k];
+            return Ok(vec![Credit {
+                speaker: turn.speaker.clone(),
+                cue: turn.label.clone(),
+                rule: Rule::Label,
+                mode: Mode::Direct,
+                position: self.positions[self.speeches.len() + k],
+            }]);
+        }
+        let in_prose = self.prose.iter().any(overlap);
+        match (author, in_prose) {
+            (Some(author), true) => Ok(vec![Credit {
+                speaker: Mention {
+                    written: author.to_string(),
+                    name: author.to_string(),
+                    range: 0..0,
+                    description: None,
+                    proper: true,
+                },
+                cue: 0..0,
+                rule: Rule::Author,
+                mode: Mode::Direct,
+                position: (0, 0),
+            }]),
+            _ => Ok(Vec::new()),
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! The readings of a whole document, after each sentence's own: "the
+//! threat" followed back to whoever issued it, a quotation standing alone
+//! given to the speaker just before it, reported speech carried on into a
+//! sentence that continues it, "he" and "Moriuchi" followed back to the
+//! person first introduced in full, and what is left: the author's prose.
+
+use super::quotes::Quotation;
+use super::{clauses, lexicon, mentions, speech, text, Analysis, Mention, Mode, Rule, Speech};
+
+impl Analysis<'_> {
+    /// "the threat stated", "That chilling threat": the issuer of the
+    /// thing said, from a clause where someone issued, made or posted it.
+    pub(super) fn name_speech_nouns(&mut self) {
+        let issuers = self.issuers();
+        for s in &mut self.speeches {
+            if s.speaker.proper {
+                continue;
+            }
+            let noun = mentions::surname(&s.speaker.name).to_lowercase();
+            if !lexicon::is(lexicon::SPEECH_NOUNS, &noun) {
+                continue;
+            }
+            let nearest = issuers
+                .iter()
+                .filter(|(n, _)| *n == noun)
+                .min_by_key(|(_, m)| m.range.start.abs_diff(s.cue.start));
+            if let Some((_, issuer)) = nearest {
+                s.speaker = issuer.clone();
+            }
+        }
+    }
+
+    /// Every "SUBJECT issued a … NOUN" of the document: the noun and the subject.
+    fn issuers(&self) -> Vec<(String, Mention)> {
+        let mut out = Vec::new();
+        for s in &self.doc.sentences {
+            let t = &s.tokens;
+            for (v, tok) in t.iter().enumerate() {
+                if !lexicon::is(lexicon::ISSUING_VERBS, &tok.lower) {
+                    continue;
+                }
+                let noun = t[v + 1..]
+                    .iter()
+                    .take(4)
+                    .find(|x| lexicon::is(lexicon::SPEECH_NOUNS, &x.lower));
+                if let (Some(noun), Some((m, _))) =
+                    (noun, mentions::subject_before(self.doc.text, t, v))
+                {
+                    out.push((noun.lower.clone(), m));
+                }
+            }
+        }
+        out
+    }
+
+    /// A quotation that stands alone, with no verb of saying beside it: its
+    /// speaker is the one who spoke (or was introduced) just before it, or
+    /// the issuer of "that threat" in the sentence right after it.
+    pub(super) fn standalone_quotations(&mut self, stances: &[(usize, Mention)]) {
+        let covered = |speeches: &[Speech], q: &Quotation| {
+            speeches.iter().any(|s| {
+                s.parts
+                    .iter()
+                    .any(|p| p.start < q.inner.end && q.inner.start < p.end)
+            })
+        };
+        let issuers = self.issuers();
+        let mut found = Vec::new();
+        for (qi, q) in self.quotes.iter().enumerate() {
+            if q.continued || covered(&self.speeches, q) {
+                continue;
+            }
+            let Some(si) = self.doc.sentence_at(q.outer.start) else {
+                continue;
+            };
+            let sentence = &self.doc.sentences[si];
+            // It must be the sentence, not a phrase within one.
+            let starts_sentence = sentence.range.start == q.outer.start;
+            if !starts_sentence || (q.inner.end - q.inner.start) < 12 {
+                continue;
+            }
+            let mut parts = vec![q.inner.clone()];
+            let mut k = qi;
+            while self.quotes[k].open_ended && self.quotes.get(k + 1).is_some_and(|n| n.continued) {
+                k += 1;
+                parts.push(self.quotes[k].inner.clone());
+            }
+            let previous = si.checked_sub(1).and_then(|p| {
+                let prev = &self.doc.sentences[p];
+                let near = prev.paragraph + 1 >= sentence.paragraph;
+                let spoke = self
+                    .speeches
+                    .iter()
+                    .rev()
+                    .find(|s| s.sentence == p)
+                    .map(|s| s.speaker.clone());
+                let introduced = stances
+                    .iter()
+                    .find(|(i, _)| *i == p)
+                    .map(|(_, m)| m.clone());
+                near.then_some(spoke.or(introduced)).flatten()
+            });
+            let named_after = self.doc.sentences.get(si + 1).and_then(|next| {
+                let (m, _) = clauses::sentence_subject(self.doc.text, &next.tokens)?;
+                let noun = mentions::surname(&m.name).to_lowercase();
+                if next.paragraph != sentence.paragraph
+                    || !lexicon::is(lexicon::SPEECH_NOUNS, &noun)
+                {
+                    return None;
+                }
+                issuers
+                    .iter()
+                    .find(|(n, _)| *n == noun)
+                    .map(|(_, m)| m.clone())
+            });
+            let (speaker, rule) = match (previous, named_after) {
+                (Some(m), _) => (m, Rule::Continued),
+                (None, Some(m)) => (m, Rule::SpeechNoun),
+                _ => continue,
+            };
+            found.push(Speech {
+                speaker,
+                cue: q.outer.start..q.outer.start,
+                parts,
+                mode: Mode::Direct,
+                rule,
+                verb: None,
+                sentence: si,
+            });
+        }
+        self.speeches.extend(found);
+    }
+
+    /// A sentence that carries the reported speech before it on: it opens
+    /// with "Instead", "Moreover", "For example"…, or its subject "then"
+    /// acts, right after a sentence of reported speech in its paragraph.
+    pub(super) fn continuations(&mut self) {
+        let mut found: Vec<Speech> = Vec::new();
+        let (has, _) = self.spoken(&self.speeches);
+        // The speeches of each sentence, by index.
+        let mut of_sentence: Vec<Vec<usize>> = vec![Vec::new(); self.doc.sentences.len()];
+        for (k, x) in self.speeches.iter().enumerate() {
+            of_sentence[x.sentence].push(k);
+        }
+        for (si, s) in self.doc.sentences.iter().enumerate() {
+            if si == 0 || has[si] {
+                continue;
+            }
+            let prev = &self.doc.sentences[si - 1];
+            if prev.paragraph != s.paragraph {
+                continue;
+            }
+            let reported = |x: &&Speech| x.mode != Mode::Direct && x.rule != Rule::Finding;
+            let before = found.last().filter(|x| x.sentence == si - 1).or_else(|| {
+                of_sentence[si - 1]
+                    .iter()
+                    .rev()
+                    .map(|&k| &self.speeches[k])
+                    .find(reported)
+            });
+            let Some(before) = before.filter(reported) else {
+                continue;
+            };
+            let words: Vec<&str> = s.tokens.iter().take(4).map(|t| t.lower.as_str()).collect();
+            let opener = (1..=3).any(|n| {
+                words.len() >= n && lexicon::is(lexicon::CONTINUERS, &words[..n].join(" "))
+            });
+            let then = s.tokens.iter().take(6).skip(1).any(|t| t.lower == "then");
+            if !(opener || then) {
+                continue;
+            }
+            let end = s
+                .tokens
+                .iter()
+                .rposition(|t| t.word || text::is_closer(&t.lower))
+                .unwrap_or(0);
+            let parts = std::iter::once(s.range.start..s.tokens[end].range.end).collect::<Vec<_>>();
+            let mode = speech::mode_of(&parts, &self.quotes, Rule::Continued);
+            found.push(Speech {
+                speaker: before.speaker.clone(),
+                cue: s.tokens[0].range.clone(),
+                parts,
+                mode,
+                rule: Rule::Continued,
+                verb: None,
+                sentence: si,
+            });
+        }
+        self.speeches.extend(found);
+    }
+
+    /// "He" to the last person who spoke before it; "Moriuchi" to
+    /// "Priscilla Moriuchi", introduced in full earlier (with the
+    /// appositive that described her).
+    pub(super) fn resolve_names(&mut self, stances: &[(usize, Mention)]) {
+        let mut people: Vec<Mention> = Vec::new();
+        let names = self.proper_names();
+        let mut stance_iter = stances.iter().peekable();
+        for s in &mut self.speeches {
+            while let Some((i, m)) = stance_iter.peek() {
+                if *i > s.sentence {
+                    break;
+                }
+                people.push(m.clone());
+                stance_iter.next();
+            }
+            let lower = s.speaker.name.to_lowercase();
+            if lexicon::is(&["he", "she"], &lower) {
+                // The last single person before it ("Experts", "the hackers" are many).
+                if let Some(p) = people
+                    .iter()
+                    .rev()
+                    .find(|p| p.range.start < s.cue.start && !plural(p))
+                {
+                    let written = s.speaker.written.clone();
+                    s.speaker = Mention {
+                        written,
+                        ..p.clone()
+                    };
+                }
+            } else if s.speaker.proper {
+                if let Some(full) = names
+                    .iter()
+                    .find(|n| extends(&n.name, &s.speaker.name) && n.range.start <= s.cue.start)
+                {
+                    s.speaker.name = full.name.clone();
+                    if s.speaker.description.is_none() {
+                        s.speaker.description = full.description.clone();
+                    }
+                }
+            }
+            if !lexicon::is(lexicon::PRONOUNS, &s.speaker.name.to_lowercase()) {
+                people.push(s.speaker.clone());
+            }
+        }
+    }
+
+    /// For each sentence: whether a speech was found in it, and whether
+    /// any speech's words overlap it. One pass over the speeches.
+    fn spoken(&self, speeches: &[Speech]) -> (Vec<bool>, Vec<bool>) {
+        let n = self.doc.sentences.len();
+        let (mut has, mut overlapped) = (vec![false; n], vec![false; n]);
+        for s in speeches {
+            if let Some(h) = has.get_mut(s.sentence) {
+                *h = true;
+            }
+            for p in &s.parts {
+                let first = self
+                    .doc
+                    .sentences
+                    .partition_point(|x| x.range.end <= p.start);
+                for (sentence, mark) in self.doc.sentences[first..]
+                    .iter()
+                    .zip(&mut overlapped[first..])
+                {
+                    if sentence.range.start >= p.end {
+                        break;
+                    }
+                    *mark = true;
+                }
+            }
+        }
+        (has, overlapped)
+    }
+
+    /// Names of two words or more, where they first appear, with an
+    /// appositive after them when there is one.
+    fn proper_names(&self) -> Vec<Mention> {
+        let mut out: Vec<Mention> = Vec::new();
+        for s in &self.doc.sentences {
+            let t = &s.tokens;
+            let mut i = 0;
+            while i < t.len() {
+                if !(t[i].word && t[i].capital) {
+                    i += 1;
+                    continue;
+                }
+                let determiner =
+                    matches!(t[i].lower.as_str(), "the" | "a" | "an" | "this" | "that");
+                let found = if determiner {
+                    None
+                } else {
+                    mentions::subject_after(self.doc.text, t, i)
+                };
+                let Some(m) = found else {
+                    i += 1;
+                    continue;
+                };
+                let mut end = i;
+                while end < t.len() && t[end].range.end <= m.range.end {
+                    end += 1;
+                }
+                let mut m = m;
+                if m.name.split_whitespace().count() >= 2 {
+                    if t.get(end).is_some_and(|x| x.lower == ",") {
+                        if let Some(close) =
+                            t[end + 1..].iter().take(16).position(|x| x.lower == ",")
+                        {
+                            let inner = &t[end + 1..end + 1 + close];
+                            if inner.first().is_some_and(|x| {
+                                matches!(x.lower.as_str(), "a" | "an" | "the" | "who")
+                            }) {
+                                m.description = Some(
+                                    self.doc.text
+                                        [inner[0].range.start..inner[inner.len() - 1].range.end]
+                                        .to_string(),
+                                );
+                            }
+                        }
+                    }
+                    if !out.iter().any(|o| o.name == m.name) {
+                        out.push(m);
+                    }
+                }
+                i = end.max(i + 1);
+            }
+        }
+        out
+    }
+
+    /// Sentences of the author's own prose: in a paragraph of running text
+    /// (twelve words or more, ending in a stop, not a note in parentheses),
+    /// credited to no one else. A transcript has none.
+    pub(super) fn author_prose(&self) -> Vec<usize> {
+        if !self.turns.is_empty() {
+            return Vec::new();
+        }
+        let mut sentences_in = vec![0usize; self.doc.paragraphs.len()];
+        for s in &self.doc.sentences {
+            sentences_in[s.paragraph] += 1;
+        }
+        let (has, overlapped) = self.spoken(&self.speeches);
+        let mut running = vec![false; self.doc.paragraphs.len()];
+        for (i, p) in self.doc.paragraphs.iter().enumerate() {
+            let text = self.doc.slice(p);
+            let words = text.split_whitespace().count();
+            let stops = text
+                .trim_end_matches(['”', '"', '’', '\'', '»', ')'])
+                .ends_with(['.', '!', '?']);
+            let note = text.starts_with('(') || text.starts_with('[');
+            // Page furniture and lists: several short lines ("Sign up",
+            // "Related Stories") rather than running sentences.
+            let lines = text.lines().count();
+            let listy = lines > 2 && words < lines * 8;
+            // A paragraph whose last sentence lacks its stop ("… in 36
+            // years") still runs on; one ending in a credit "(AFP)" does not.
+            let sentences = sentences_in[i];
+            let unstopped = sentences > 1 && text.ends_with(char::is_alphanumeric);
+            running[i] = words >= 12 && (stops || unstopped) && !note && !listy;
+        }
+        (0..self.doc.sentences.len())
+            .filter(|&si| {
+                let s = &self.doc.sentences[si];
+                running[s.paragraph]
+                    && s.tokens.iter().filter(|t| t.word).count() >= 4
+                    && !has[si]
+                    && !overlapped[si]
+            })
+            .collect()
+    }
+}
+
+/// Whether a mention names many ("Experts", "the hackers"): a common noun
+/// phrase or lone word ending in a plural -s.
+fn plural(m: &Mention) -> bool {
+    let words: Vec<&str> = m.name.split_whitespace().collect();
+    let last = words.last().copied().unwrap_or("");
+    // The head noun, the last word, makes it an organization: "State
+    // Department", but "a defense ministry spokesman" is a person.
+    let organization = lexicon::is(ORGANIZATIONS, &last.to_lowercase());
+    organization
+        || ((!m.proper || words.len() == 1) && last.ends_with('s') && !last.ends_with("ss"))
+}
+
+/// Words that make a name an organization's, which "he" or "she" never is.
+const ORGANIZATIONS: &[&str] = &[
+    "department",
+    "post",
+    "service",
+    "agency",
+    "bureau",
+    "office",
+    "ministry",
+    "corporation",
+    "institute",
+    "group",
+    "council",
+    "committee",
+    "times",
+    "news",
+    "company",
+    "bank",
+    "university",
+    "court",
+    "board",
+    "administration",
+    "government",
+    "commission",
+    "fbi",
+    "cia",
+    "bbc",
+    "voa",
+    "inc",
+    "corp",
+    "association",
+    "party",
+    "army",
+    "police",
+];
+
+/// Whether `full` is a fuller form of `short`: "Priscilla Moriuchi" of
+/// "Moriuchi", "Thae Yong-ho" of "Thae" (family name first), "Kim Jong-Un"
+/// of "Kim".
+fn extends(full: &str, short: &str) -> bool {
+    let f: Vec<&str> = full.split_whitespace().collect();
+    let s: Vec<&str> = short.split_whitespace().collect();
+    f.len() > s.len()
+        && (f.ends_with(&s) || f.starts_with(&s))
+        && s.iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
