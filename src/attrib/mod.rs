@@ -21,6 +21,8 @@
 //!    checker's question, `credit.rs`) and [`extract()`] proposes every
 //!    attributed statement.
 
+mod clauses;
+mod credit;
 pub mod extract;
 pub mod lexicon;
 pub mod mentions;
