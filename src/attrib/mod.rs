@@ -93,7 +93,7 @@ pub struct Attributions {
     quotes: Vec<Quotation>,
 }
 
-/// Whom the source credits with a passage, as [`Analysis::attribute`] finds it.
+/// Whom the source credits with a passage, as [`Attributions::attribute`] finds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Credit {
     /// Who.
