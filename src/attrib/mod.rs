@@ -138,9 +138,10 @@ impl<'t> Analysis<'t> {
                 continue;
             }
             for found in speech::in_sentence(text, s, index, &quotes) {
-                let inside_quote = quotes
-                    .iter()
-                    .any(|q| q.inner.start <= found.cue.start && found.cue.end <= q.inner.end);
+                // Quotations are in order and do not nest: the one that
+                // could hold the cue is the last to start before it.
+                let k = quotes.partition_point(|q| q.inner.start <= found.cue.start);
+                let inside_quote = k > 0 && found.cue.end <= quotes[k - 1].inner.end;
                 if !inside_quote {
                     speeches.push(found);
                 }

@@ -54,16 +54,19 @@ impl<'t> Document<'t> {
         let paragraphs = paragraphs(text);
         let mut sentences = Vec::new();
         for (index, range) in paragraphs.iter().enumerate() {
-            let tokens = tokenize(text, range.clone());
-            for (start, end) in sentence_bounds(text, &tokens) {
-                let slice = tokens[start..end].to_vec();
+            let mut tokens = tokenize(text, range.clone());
+            // Cut from the end, so each sentence takes its tokens without a copy.
+            let mut cut: Vec<Sentence> = Vec::new();
+            for (start, _) in sentence_bounds(text, &tokens).into_iter().rev() {
+                let slice = tokens.split_off(start);
                 let range = slice[0].range.start..slice[slice.len() - 1].range.end;
-                sentences.push(Sentence {
+                cut.push(Sentence {
                     range,
                     tokens: slice,
                     paragraph: index,
                 });
             }
+            sentences.extend(cut.into_iter().rev());
         }
         Document {
             text,
@@ -156,9 +159,12 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token> {
                 }
             }
             let word = &slice[i..end];
-            // "U.S." keeps its last period when it reads as an abbreviation.
-            let mut lower = word.to_lowercase();
-            lower = lower.replace('’', "'");
+            // Lowercase, with a curly apostrophe made straight ("Kim’s").
+            let lower = if word.is_ascii() {
+                word.to_ascii_lowercase()
+            } else {
+                word.to_lowercase().replace('’', "'")
+            };
             tokens.push(Token {
                 range: start..range.start + end,
                 capital: c.is_uppercase(),
