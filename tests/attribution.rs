@@ -563,3 +563,30 @@ fn an_import_reports_each_misattributed_claim() {
         "{shown}"
     );
 }
+
+/// Each line of `tests/attribution/shapes.txt` yields its proposal.
+#[test]
+fn each_shape_yields_its_proposal() {
+    let table = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/attribution/shapes.txt"),
+    )
+    .unwrap();
+    for line in table.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+        let (text, want) = line.split_once(" || ").unwrap();
+        let text = text.replace("\\n", "\n");
+        let want: Vec<&str> = want.split(" | ").collect();
+        let proposals = attrib::extract(&Analysis::new(&text), None);
+        let found = proposals
+            .iter()
+            .find(|p| (p.speaker == want[0] || p.named_as == want[0]) && p.quote == want[3]);
+        let p = found.unwrap_or_else(|| panic!("{line}\n  no such proposal by {}: {proposals:#?}", want[0]));
+        assert_eq!(
+            (p.mode.as_str(), p.rule, p.quote.as_str()),
+            (want[1], want[2], want[3]),
+            "{line}"
+        );
+        // A proposal's quote verifies against its text as a claim's must.
+        let cite = claimdb::cite::locate(&text, &p.quote);
+        assert!(cite.is_verified(), "{line}: {:?}", cite.verdict);
+    }
+}
