@@ -7,16 +7,15 @@
 //! (sled's flush alone). Prints the median per write of each and their
 //! ratio. The figures depend on the disk: on a tmpfs an fsync is free.
 
+#[path = "support/timing.rs"]
+mod timing;
+
 use std::time::{Duration, Instant};
 
 use claimdb::{Db, Durability, NewClaim, NewSpeaker, OpenOptions};
+use timing::median;
 
 const WRITES: usize = 200;
-
-fn median(mut runs: Vec<Duration>) -> Duration {
-    runs.sort();
-    runs[runs.len() / 2]
-}
 
 const REVIEW: &str = include_str!("../db-seed/texts/fp-lazarus-review.txt");
 

@@ -8,10 +8,11 @@
 //! Then the attribution check's own cost: one passage attributed in an
 //! analysed text. Medians of several runs.
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+#[path = "support/timing.rs"]
+mod timing;
 
 use claimdb::attrib::{extract, Analysis, Attributions};
+use timing::time;
 
 const REVIEW: &str = include_str!("../db-seed/texts/fp-lazarus-review.txt");
 const VOA: &str = include_str!("../tests/texts/voa-north-korea-expels-bbc-2016.txt");
@@ -39,24 +40,6 @@ fn transcript_of(size: usize) -> String {
         text.push_str(SENATE);
     }
     text
-}
-
-fn median(mut runs: Vec<Duration>) -> Duration {
-    runs.sort();
-    runs[runs.len() / 2]
-}
-
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    let _ = black_box(f()); // warm up
-    median(
-        (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                black_box(f());
-                start.elapsed()
-            })
-            .collect(),
-    )
 }
 
 fn main() {

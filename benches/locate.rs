@@ -7,10 +7,11 @@
 //! quote's words occur in every copy and only the numbers set the right copy
 //! apart: a hard case for the approximate search. Medians of several runs.
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+#[path = "support/timing.rs"]
+mod timing;
 
 use claimdb::cite::{locate_with, normalize_source, Verdict};
+use timing::time;
 
 const REVIEW: &str = include_str!("../db-seed/texts/fp-lazarus-review.txt");
 const MB: usize = 1 << 20;
@@ -25,24 +26,6 @@ fn source_of(size: usize) -> String {
         }
     }
     text
-}
-
-fn median(mut runs: Vec<Duration>) -> Duration {
-    runs.sort();
-    runs[runs.len() / 2]
-}
-
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    let _ = black_box(f()); // warm up
-    median(
-        (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                black_box(f());
-                start.elapsed()
-            })
-            .collect(),
-    )
 }
 
 fn main() {

@@ -126,6 +126,21 @@ fn seed() -> Expected {
     }
 }
 
+/// A claim by `speaker` quoting `quote` from `source`, the other fields filler.
+fn claim(speaker: &str, source: &str, quote: &str) -> claimdb::model::NewClaim {
+    claimdb::model::NewClaim {
+        speaker: speaker.into(),
+        source: source.into(),
+        origin: None,
+        quote: quote.into(),
+        statement: "s".into(),
+        confidence: 0.5,
+        rationale: "r".into(),
+        tags: vec![],
+        key: None,
+    }
+}
+
 fn mention_of(p: &Proposal) -> Mention {
     Mention {
         written: p.named_as.clone(),
@@ -269,7 +284,7 @@ fn every_seed_claim_is_attributed_to_its_speaker() {
 /// naming whom the source credits.
 #[test]
 fn misattributions_are_flagged_in_every_genre() {
-    use claimdb::model::{AttributionVerdict, NewClaim, NewSource, NewSpeaker, SourceKind};
+    use claimdb::model::{AttributionVerdict, NewSource, NewSpeaker, SourceKind};
     let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
     for (id, file, author, kind) in [
         (
@@ -322,17 +337,7 @@ fn misattributions_are_flagged_in_every_genre() {
             .unwrap();
         }
         let claim = db
-            .add_claim(&NewClaim {
-                speaker: speaker.into(),
-                source: source.into(),
-                origin: None,
-                quote: quote.into(),
-                statement: "s".into(),
-                confidence: 0.5,
-                rationale: "r".into(),
-                tags: vec![],
-                key: None,
-            })
+            .add_claim(&claim(speaker, source, quote))
             .unwrap_or_else(|e| panic!("{line}: {e}"));
         let a = claim
             .attribution
@@ -354,7 +359,7 @@ fn misattributions_are_flagged_in_every_genre() {
 /// reader finds.
 #[test]
 fn the_expected_pairs_are_confirmed_as_claims() {
-    use claimdb::model::{AttributionVerdict, NewClaim, NewSource, NewSpeaker};
+    use claimdb::model::{AttributionVerdict, NewSource, NewSpeaker};
     for name in ["voa.expected", "senate.expected"] {
         let expected = load(name);
         let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(false)).unwrap();
@@ -376,17 +381,7 @@ fn the_expected_pairs_are_confirmed_as_claims() {
         }
         for (speaker, range) in &expected.pairs {
             let quote = &expected.text[range.clone()];
-            let claim = NewClaim {
-                speaker: speaker.clone(),
-                source: "doc".into(),
-                origin: None,
-                quote: quote.into(),
-                statement: "s".into(),
-                confidence: 0.5,
-                rationale: "r".into(),
-                tags: vec![],
-                key: None,
-            };
+            let claim = claim(speaker, "doc", quote);
             let hint = claimdb::cite::Hint::from_parts(None, None, Some(range.start));
             let stored = db
                 .write(|w| w.add_claim_at(&claim, hint.as_ref()))
@@ -470,7 +465,7 @@ proptest::proptest! {
 /// merge of two speakers, a source's new author.
 #[test]
 fn attributions_follow_aliases_merges_and_authors() {
-    use claimdb::model::{AttributionVerdict, NewClaim, NewSource, NewSpeaker};
+    use claimdb::model::{AttributionVerdict, NewSource, NewSpeaker};
     let voa =
         std::fs::read_to_string(texts_dir().join("voa-north-korea-expels-bbc-2016.txt")).unwrap();
     let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(false)).unwrap();
@@ -488,21 +483,7 @@ fn attributions_follow_aliases_merges_and_authors() {
         })
         .unwrap();
     }
-    let add = |speaker: &str, quote: &str| {
-        db.add_claim(&NewClaim {
-            speaker: speaker.into(),
-            source: "voa".into(),
-            origin: None,
-            quote: quote.into(),
-            statement: "s".into(),
-            confidence: 0.5,
-            rationale: "r".into(),
-            tags: vec![],
-            key: None,
-        })
-        .unwrap()
-        .id
-    };
+    let add = |speaker: &str, quote: &str| db.add_claim(&claim(speaker, "voa", quote)).unwrap().id;
     let verdict = |id| db.claim(id).unwrap().unwrap().attribution.unwrap().verdict;
     let needs = add(
         "RAND analyst",
@@ -571,7 +552,10 @@ fn each_shape_yields_its_proposal() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/attribution/shapes.txt"),
     )
     .unwrap();
-    for line in table.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+    for line in table
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
         let (text, want) = line.split_once(" || ").unwrap();
         let text = text.replace("\\n", "\n");
         let want: Vec<&str> = want.split(" | ").collect();
@@ -579,7 +563,8 @@ fn each_shape_yields_its_proposal() {
         let found = proposals
             .iter()
             .find(|p| (p.speaker == want[0] || p.named_as == want[0]) && p.quote == want[3]);
-        let p = found.unwrap_or_else(|| panic!("{line}\n  no such proposal by {}: {proposals:#?}", want[0]));
+        let p = found
+            .unwrap_or_else(|| panic!("{line}\n  no such proposal by {}: {proposals:#?}", want[0]));
         assert_eq!(
             (p.mode.as_str(), p.rule, p.quote.as_str()),
             (want[1], want[2], want[3]),

@@ -885,17 +885,14 @@ fn extract_proposes_and_accept_adds_what_is_not_stored() {
     };
     assert_eq!(count(&db), r#"{"count":61}"#);
     // Accepting adds the proposals not already stored, each checked.
-    let out = claimdb(
-        &db,
-        &[
-            "extract",
-            "fp-lazarus-review",
-            "--accept",
-            "--min-confidence",
-            "0.85",
-        ],
-        None,
-    );
+    let accept = &[
+        "extract",
+        "fp-lazarus-review",
+        "--accept",
+        "--min-confidence",
+        "0.85",
+    ];
+    let out = claimdb(&db, accept, None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let summary = text(&out.stdout);
     let line = summary.lines().last().unwrap();
@@ -912,17 +909,7 @@ fn extract_proposes_and_accept_adds_what_is_not_stored() {
     assert!(added > 0);
     assert_eq!(count(&db), format!(r#"{{"count":{}}}"#, 61 + added));
     // A second time, everything is already stored.
-    let again = claimdb(
-        &db,
-        &[
-            "extract",
-            "fp-lazarus-review",
-            "--accept",
-            "--min-confidence",
-            "0.85",
-        ],
-        None,
-    );
+    let again = claimdb(&db, accept, None);
     assert!(
         text(&again.stdout)
             .lines()
