@@ -218,6 +218,10 @@ impl Analysis<'_> {
                         ..p.clone()
                     };
                 }
+            } else if let Some(p) = described(&s.speaker, &people, &names, s.cue.start) {
+                // "the former analyst": the person an appositive described so.
+                let written = s.speaker.written.clone();
+                s.speaker = Mention { written, ..p };
             } else if s.speaker.proper {
                 if let Some(full) = names
                     .iter()
@@ -407,6 +411,35 @@ const ORGANIZATIONS: &[&str] = &[
     "army",
     "police",
 ];
+
+/// The person a definite description names ("the former analyst" for
+/// "Priscilla Moriuchi, a former analyst at the U.S. National Security
+/// Agency"): the latest one before `at` whose appositive holds the
+/// description's words after "the".
+fn described(m: &Mention, people: &[Mention], names: &[Mention], at: usize) -> Option<Mention> {
+    let words: Vec<String> = m
+        .written
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    let (first, rest) = words.split_first()?;
+    if m.proper || first != "the" || rest.is_empty() {
+        return None;
+    }
+    let fits = |p: &&Mention| {
+        p.range.start < at
+            && p.description.as_deref().is_some_and(|d| {
+                let d: Vec<String> = d.split_whitespace().map(str::to_lowercase).collect();
+                d.windows(rest.len()).any(|w| w == rest)
+            })
+    };
+    people
+        .iter()
+        .rev()
+        .find(fits)
+        .or_else(|| names.iter().rev().find(fits))
+        .cloned()
+}
 
 /// Whether `full` is a fuller form of `short`: "Priscilla Moriuchi" of
 /// "Moriuchi", "Thae Yong-ho" of "Thae" (family name first), "Kim Jong-Un"
