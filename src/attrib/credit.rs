@@ -51,7 +51,10 @@ impl Attributions {
                 .filter(|p| overlap(p))
                 .map(|p| p.start.max(span.start)..p.end.min(span.end))
                 .collect();
-            let holds_cue = !s.cue.is_empty() && span.start <= s.cue.start && s.cue.end <= span.end;
+            let holds_cue = !s.detached
+                && !s.cue.is_empty()
+                && span.start <= s.cue.start
+                && s.cue.end <= span.end;
             if touching.is_empty() && !holds_cue {
                 continue;
             }

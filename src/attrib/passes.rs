@@ -85,6 +85,8 @@ impl Analysis<'_> {
                 k += 1;
                 parts.push(self.quotes[k].inner.clone());
             }
+            // The speaker just before, with the words that made them one
+            // ("He also warned that"), or the one introduced there.
             let previous = si.checked_sub(1).and_then(|p| {
                 let prev = &self.doc.sentences[p];
                 let near = prev.paragraph + 1 >= sentence.paragraph;
@@ -93,13 +95,14 @@ impl Analysis<'_> {
                     .iter()
                     .rev()
                     .find(|s| s.sentence == p)
-                    .map(|s| s.speaker.clone());
+                    .map(|s| (s.speaker.clone(), s.cue.clone()));
                 let introduced = stances
                     .iter()
                     .find(|(i, _)| *i == p)
-                    .map(|(_, m)| m.clone());
+                    .map(|(_, m)| (m.clone(), m.range.clone()));
                 near.then_some(spoke.or(introduced)).flatten()
             });
+            // "That chilling threat" right after it: whoever issued the threat.
             let named_after = self.doc.sentences.get(si + 1).and_then(|next| {
                 let (m, _) = clauses::sentence_subject(self.doc.text, &next.tokens)?;
                 let noun = mentions::surname(&m.name).to_lowercase();
@@ -111,21 +114,22 @@ impl Analysis<'_> {
                 issuers
                     .iter()
                     .find(|(n, _)| *n == noun)
-                    .map(|(_, m)| m.clone())
+                    .map(|(_, issuer)| (issuer.clone(), m.range.clone()))
             });
-            let (speaker, rule) = match (previous, named_after) {
-                (Some(m), _) => (m, Rule::Continued),
-                (None, Some(m)) => (m, Rule::SpeechNoun),
+            let ((speaker, cue), rule) = match (previous, named_after) {
+                (Some(found), _) => (found, Rule::Continued),
+                (None, Some(found)) => (found, Rule::SpeechNoun),
                 _ => continue,
             };
             found.push(Speech {
                 speaker,
-                cue: q.outer.start..q.outer.start,
+                cue,
                 parts,
                 mode: Mode::Direct,
                 rule,
                 verb: None,
                 sentence: si,
+                detached: true,
             });
         }
         self.speeches.extend(found);
@@ -184,6 +188,7 @@ impl Analysis<'_> {
                 rule: Rule::Continued,
                 verb: None,
                 sentence: si,
+                detached: false,
             });
         }
         self.speeches.extend(found);

@@ -84,6 +84,10 @@ pub struct Speech {
     pub verb: Option<Cue>,
     /// The sentence it was found in.
     pub sentence: usize,
+    /// Whether the cue stands apart from the words, in another sentence
+    /// ("He also warned that ..." before a quotation standing alone): a
+    /// passage holding it is not thereby the speaker's.
+    pub detached: bool,
 }
 
 impl Speech {
@@ -216,6 +220,7 @@ fn verb(
             rule,
             verb: Some(cue),
             sentence: index,
+            detached: false,
         })
     };
     if cue.participle {
@@ -346,6 +351,7 @@ fn according(text: &str, s: &Sentence, index: usize, i: usize) -> Option<Speech>
         rule: Rule::According,
         verb: None,
         sentence: index,
+        detached: false,
     })
 }
 
@@ -397,6 +403,7 @@ fn possessed_noun(
         rule: Rule::SpeechNoun,
         verb: None,
         sentence: index,
+        detached: false,
     })
 }
 
