@@ -106,6 +106,13 @@ fn index_and_scan_give_the_same_answers() {
                 .query(&format!("claims where not not {condition}"))
                 .unwrap();
             assert_eq!(indexed, scanned, "{condition}");
+            let counted = db
+                .query(&format!("count claims where {condition}"))
+                .unwrap();
+            let scanned = db
+                .query(&format!("count claims where not not {condition}"))
+                .unwrap();
+            assert_eq!(counted, scanned, "count {condition}");
             assert!(
                 !indexed.claims().unwrap().is_empty(),
                 "{condition} matched nothing"
@@ -154,6 +161,28 @@ fn the_word_index_finds_what_a_scan_finds() {
                     .query(&format!("claims where not not {condition}"))
                     .unwrap();
                 assert_eq!(indexed, scanned, "{condition}");
+                // Counted from the index alone when the needle is one word
+                // (the word index then answers `contains` exactly): the
+                // same count as reading every quote, and no claim read.
+                let (counted, stats) = db
+                    .query_with_stats(&format!("count claims where {condition}"))
+                    .unwrap();
+                let scanned = db
+                    .query(&format!("count claims where not not {condition}"))
+                    .unwrap();
+                assert_eq!(counted, scanned, "count {condition}");
+                let folded = claimdb::cite::fold_for_search(needle);
+                let plan = db
+                    .query(&format!("explain count claims where {condition}"))
+                    .unwrap();
+                let scans_all = format!("{plan:?}").contains("FullScan");
+                if op == "contains"
+                    && !folded.is_empty()
+                    && folded.chars().all(char::is_alphanumeric)
+                    && !scans_all
+                {
+                    assert_eq!(stats.claims_read, 0, "count {condition}");
+                }
                 let total = db.query("count claims").unwrap().count().unwrap();
                 // A needle with a word of four letters or more is looked up,
                 // not scanned for.

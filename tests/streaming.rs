@@ -68,7 +68,11 @@ fn statements_read_only_what_they_return() {
     // An index read stops at the limit too: 1,000 Beta claims, 5 read.
     let (out, n) = read(r#"claims where speaker = "Beta Speaker" limit 5"#);
     assert_eq!((out.claims().unwrap().len(), n), (5, 5));
+    // The speaker index answers the condition: its kept count is the answer.
     let (out, n) = read(r#"count claims where speaker = "Beta Speaker""#);
+    assert_eq!((out.count(), n), (Some(1_000), 0));
+    // A condition the index only narrows reads what it narrows to.
+    let (out, n) = read(r#"count claims where speaker = "Beta Speaker" and confidence >= 0"#);
     assert_eq!((out.count(), n), (Some(1_000), 1_000));
     // Planning reads the counts kept beside the indexes, not the entries:
     // its estimates are exact, and explain reads no claim.

@@ -167,7 +167,59 @@ fn count(store: &dyn ReadView, scans: &[IndexScan]) -> Result<u64> {
     scans.iter().map(|s| store.index_count(s)).sum()
 }
 
-pub(super) fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<(Access, u64)> {
+/// The access path for `filter`, its estimated rows, and whether it alone
+/// answers the filter (see [`answered_by_index`]).
+pub(super) fn choose_access(
+    store: &dyn ReadView,
+    filter: Option<&Expr>,
+) -> Result<(Access, u64, bool)> {
+    let (access, estimate) = access_for(store, filter)?;
+    let exact = filter.is_some_and(answered_by_index)
+        && matches!(
+            access,
+            Access::Index(_) | Access::Union(_) | Access::Nothing(_)
+        );
+    Ok((access, estimate, exact))
+}
+
+/// Whether the index scans of a condition hold exactly the claims that
+/// satisfy it, so that nothing is left to check: equality on a speaker
+/// (any of their names), a source, an origin or a status, `in` and `or`
+/// of those, and `quote contains` a needle of one word. A quote holds
+/// such a needle exactly when one of its words does (`cite::search_words`
+/// cuts the folded quote at every other character), and the word index
+/// holds every word of every quote, folded as `contains` folds.
+fn answered_by_index(e: &Expr) -> bool {
+    let exact_eq = |field: Field, value: &Literal| {
+        matches!(
+            field,
+            Field::Speaker | Field::Source | Field::Origin | Field::Status
+        ) && matches!(value, Literal::Str(_))
+    };
+    match e {
+        Expr::Compare {
+            field,
+            op: Op::Eq,
+            value,
+        } => exact_eq(field.node, &value.node),
+        Expr::Compare {
+            field,
+            op: Op::Contains,
+            value,
+        } if field.node == Field::Quote => match &value.node {
+            Literal::Str(s) => {
+                let folded = crate::cite::fold_for_search(s);
+                !folded.is_empty() && folded.chars().all(char::is_alphanumeric)
+            }
+            _ => false,
+        },
+        Expr::In { field, values } => values.iter().all(|v| exact_eq(field.node, &v.node)),
+        Expr::Or(a, b) => answered_by_index(a) && answered_by_index(b),
+        _ => false,
+    }
+}
+
+fn access_for(store: &dyn ReadView, filter: Option<&Expr>) -> Result<(Access, u64)> {
     let total = store.claim_count()?;
     let Some(filter) = filter else {
         return Ok((Access::FullScan, total));

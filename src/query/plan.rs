@@ -68,6 +68,10 @@ pub struct Plan {
     pub action: Option<&'static str>,
     /// `count claims`: the rows are counted, not built.
     pub count: bool,
+    /// The access path alone answers the condition (an index lookup whose
+    /// every claim satisfies it, and no other): nothing is left to check,
+    /// and a count reads no claim.
+    pub exact: bool,
     /// Remarks for a person (a speaker no one is called), not errors.
     pub notes: Vec<String>,
 }
@@ -160,7 +164,13 @@ impl Plan {
             ops.push(a.to_string());
         }
         if self.count && self.group_by.is_none() {
-            ops.push("count".to_string());
+            ops.push(match (&self.access, self.exact) {
+                (Access::Index(_), true) => {
+                    "count: the index's kept count (no claim is read)".into()
+                }
+                (Access::Union(_), true) => "count the ids (no claim is read)".into(),
+                _ => "count".to_string(),
+            });
         }
         if let Some((limit, offset)) = self.limit {
             ops.push(if offset > 0 {
@@ -183,7 +193,14 @@ impl Plan {
         if let Some(f) = &self.filter {
             ops.push(format!("filter {f}"));
         }
-        ops.push(self.access_line());
+        let access = self.access_line();
+        ops.push(
+            if self.exact && !matches!(self.access, Access::Nothing(_)) {
+                format!("{access}, answering the whole condition (no claim is checked)")
+            } else {
+                access
+            },
+        );
         ops
     }
 
@@ -304,6 +321,7 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
         limit: None,
         action: None,
         count: false,
+        exact: false,
         notes: Vec::new(),
     };
     let filter = match statement {
@@ -419,8 +437,12 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
     if let Some(f) = filter {
         p.notes = unknown_speakers(store, f)?;
     }
-    let (access, estimate) = choose_access(store, filter)?;
+    let (access, estimate, exact) = choose_access(store, filter)?;
     p.access = access;
     p.estimated_rows = estimate;
+    if exact {
+        p.exact = true;
+        p.filter = None;
+    }
     Ok(p)
 }

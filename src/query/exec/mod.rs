@@ -52,6 +52,8 @@ pub fn execute_read(store: &dyn ReadView, statement: &Statement) -> Result<(Outp
                 Output::Count(store.claim_count()?)
             } else if let Access::StoredCounts(field) = p.access {
                 Output::Rows(group::stored_counts(store, field)?)
+            } else if let (None, Some(n)) = (group_by, access::count_from_index(store, &p)?) {
+                Output::Count(n)
             } else {
                 let speakers = Speakers::load(store)?;
                 let patterns = Patterns::of(filter.as_ref());
