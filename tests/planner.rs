@@ -164,7 +164,7 @@ fn the_word_index_finds_what_a_scan_finds() {
                 // Counted from the index alone when the needle is one word
                 // (the word index then answers `contains` exactly): the
                 // same count as reading every quote, and no claim read.
-                let (counted, stats) = db
+                let (counted, count_stats) = db
                     .query_with_stats(&format!("count claims where {condition}"))
                     .unwrap();
                 let scanned = db
@@ -181,7 +181,7 @@ fn the_word_index_finds_what_a_scan_finds() {
                     && folded.chars().all(char::is_alphanumeric)
                     && !scans_all
                 {
-                    assert_eq!(stats.claims_read, 0, "count {condition}");
+                    assert_eq!(count_stats.claims_read, 0, "count {condition}");
                 }
                 let total = db.query("count claims").unwrap().count().unwrap();
                 // A needle with a word of four letters or more is looked up,
