@@ -89,7 +89,7 @@ pub(super) fn span(t: &[Token], start: usize, end: usize) -> Option<Range<usize>
 }
 
 pub(super) fn skip_punct(t: &[Token], mut at: usize) -> usize {
-    while at < t.len() && matches!(t[at].lower.as_str(), "," | ":" | "—" | "--") {
+    while at < t.len() && matches!(t[at].lower.as_ref(), "," | ":" | "—" | "--") {
         at += 1;
     }
     at
@@ -111,7 +111,7 @@ pub(super) fn skip_that(t: &[Token], at: usize) -> usize {
 pub(super) fn reported_start(t: &[Token], verb_end: usize, cue: Cue) -> Option<usize> {
     let at = verb_end;
     let next = t.get(at)?;
-    if matches!(next.lower.as_str(), "that" | ":") {
+    if matches!(next.lower.as_ref(), "that" | ":") {
         return Some(at + 1);
     }
     // "that" after an addressee ("tells White that", "told a Senate
@@ -154,7 +154,7 @@ pub(super) fn reported_start(t: &[Token], verb_end: usize, cue: Cue) -> Option<u
     // "said Sony and the theaters had made …": a clause right after the verb.
     (next.word
         && !is_preposition(&next.lower)
-        && !matches!(next.lower.as_str(), "it" | "so" | "nothing" | "yes" | "no"))
+        && !matches!(next.lower.as_ref(), "it" | "so" | "nothing" | "yes" | "no"))
     .then_some(at)
 }
 
@@ -235,12 +235,12 @@ pub(super) fn quoted_after(
 pub(super) fn clause_start(t: &[Token], before: usize) -> usize {
     (0..before)
         .rev()
-        .find(|&k| matches!(t[k].lower.as_str(), ";" | "—" | "--"))
+        .find(|&k| matches!(t[k].lower.as_ref(), ";" | "—" | "--"))
         .map_or(0, |k| k + 1)
 }
 
 pub(super) fn trim_back(t: &[Token], mut end: usize) -> usize {
-    while end > 0 && matches!(t[end - 1].lower.as_str(), "," | "as" | ";") {
+    while end > 0 && matches!(t[end - 1].lower.as_ref(), "," | "as" | ";") {
         end -= 1;
     }
     end

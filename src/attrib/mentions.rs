@@ -79,7 +79,7 @@ pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Ment
     // is the subject; the phrase after it says where they are from.
     while start >= 2
         && matches!(
-            tokens[start - 1].lower.as_str(),
+            tokens[start - 1].lower.as_ref(),
             "from" | "of" | "at" | "with"
         )
         && mention.proper
@@ -120,7 +120,7 @@ pub fn noun_phrase_ending(text: &str, tokens: &[Token], end: usize) -> Option<(M
             start -= 1;
         }
         // "the" before a name of an organization: "the FBI", "The U.S. Secret Service".
-        if start > 0 && matches!(tokens[start - 1].lower.as_str(), "the") {
+        if start > 0 && matches!(tokens[start - 1].lower.as_ref(), "the") {
             start -= 1;
         }
         if start == end {

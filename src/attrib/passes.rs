@@ -46,7 +46,7 @@ impl Analysis<'_> {
                 if let (Some(noun), Some((m, _))) =
                     (noun, mentions::subject_before(self.doc.text, t, v))
                 {
-                    out.push((noun.lower.clone(), m));
+                    out.push((noun.lower.to_string(), m));
                 }
             }
         }
@@ -165,7 +165,7 @@ impl Analysis<'_> {
             let Some(before) = before.filter(reported) else {
                 continue;
             };
-            let words: Vec<&str> = s.tokens.iter().take(4).map(|t| t.lower.as_str()).collect();
+            let words: Vec<&str> = s.tokens.iter().take(4).map(|t| t.lower.as_ref()).collect();
             let opener = (1..=3).any(|n| {
                 words.len() >= n && lexicon::is(lexicon::CONTINUERS, &words[..n].join(" "))
             });
@@ -285,7 +285,7 @@ impl Analysis<'_> {
                     continue;
                 }
                 let determiner =
-                    matches!(t[i].lower.as_str(), "the" | "a" | "an" | "this" | "that");
+                    matches!(t[i].lower.as_ref(), "the" | "a" | "an" | "this" | "that");
                 let found = if determiner {
                     None
                 } else {
@@ -307,7 +307,7 @@ impl Analysis<'_> {
                         {
                             let inner = &t[end + 1..end + 1 + close];
                             if inner.first().is_some_and(|x| {
-                                matches!(x.lower.as_str(), "a" | "an" | "the" | "who")
+                                matches!(x.lower.as_ref(), "a" | "an" | "the" | "who")
                             }) {
                                 m.description = Some(
                                     self.doc.text

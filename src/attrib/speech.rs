@@ -140,7 +140,7 @@ pub fn in_sentence(text: &str, s: &Sentence, index: usize, quotes: &[Quotation])
             i += 1;
             continue;
         }
-        let next = t.get(i + 1).map_or("", |n| n.lower.as_str());
+        let next = t.get(i + 1).map_or("", |n| n.lower.as_ref());
         let (cue, verb_end) = match lexicon::cue(&t[i].lower) {
             Some(c) => (c, i + 1),
             None => match lexicon::phrasal(&t[i].lower, next) {
@@ -226,7 +226,7 @@ fn verb(
     if cue.participle {
         // "He …, saying, “…”": the sentence's subject said it; the verb
         // must follow a comma or "by" ("by explaining that").
-        if v == 0 || !matches!(t[v - 1].lower.as_str(), "," | "by") {
+        if v == 0 || !matches!(t[v - 1].lower.as_ref(), "," | "by") {
             return None;
         }
         let (subject, _) = sentence_subject(text, t)?;
@@ -265,7 +265,7 @@ fn verb(
             parts.extend(quoted_after.into_iter().flatten());
             return speech(subject, cue_range, parts, Rule::Quotation);
         }
-        let closes = verb_end >= end || matches!(t[verb_end].lower.as_str(), "," | "." | ";");
+        let closes = verb_end >= end || matches!(t[verb_end].lower.as_ref(), "," | "." | ";");
         if (after_comma || as_clause) && closes {
             // Parenthetical: the words around it are the speaker's.
             let after = span(t, skip_punct(t, verb_end), end);
@@ -316,10 +316,10 @@ fn is_not_speaker(m: &Mention) -> bool {
 fn according(text: &str, s: &Sentence, index: usize, i: usize) -> Option<Speech> {
     let t = &s.tokens;
     let (phrase_end, subject_at) =
-        match (t[i].lower.as_str(), t.get(i + 1).map(|x| x.lower.as_str())) {
+        match (t[i].lower.as_ref(), t.get(i + 1).map(|x| x.lower.as_ref())) {
             ("according", Some("to")) => (i + 2, i + 2),
             ("as", Some("reported"))
-                if matches!(t.get(i + 2).map(|x| x.lower.as_str()), Some("in" | "by")) =>
+                if matches!(t.get(i + 2).map(|x| x.lower.as_ref()), Some("in" | "by")) =>
             {
                 (i + 3, i + 3)
             }
@@ -333,7 +333,7 @@ fn according(text: &str, s: &Sentence, index: usize, i: usize) -> Option<Speech>
     }
     // The rest of the phrase runs to the next comma ("in the Washington Post last week,").
     let mut phrase_close = after;
-    while phrase_close < t.len() && !matches!(t[phrase_close].lower.as_str(), "," | "." | ";") {
+    while phrase_close < t.len() && !matches!(t[phrase_close].lower.as_ref(), "," | "." | ";") {
         phrase_close += 1;
     }
     let end = sentence_end(t);
@@ -364,9 +364,9 @@ fn possessed_noun(
     quotes: &[Quotation],
 ) -> Option<Speech> {
     let t = &s.tokens;
-    let noun = t[i].lower.as_str();
+    let noun = t[i].lower.as_ref();
     if !lexicon::is(lexicon::SPEECH_NOUNS, noun)
-        || t.get(i + 1).map(|x| x.lower.as_str()) != Some("that")
+        || t.get(i + 1).map(|x| x.lower.as_ref()) != Some("that")
     {
         return None;
     }

@@ -9,17 +9,20 @@
 //! ("Mr.", "Dec."), an initial ("John C. Demers") or an abbreviation
 //! ("U.S.", "Corp.") that the next word does not show to be an end.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::lexicon;
 
 /// A word or a mark of punctuation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
+pub struct Token<'t> {
     /// Where it is.
     pub range: Range<usize>,
-    /// Lowercase, with a final period of an abbreviation dropped ("u.s").
-    pub lower: String,
+    /// Lowercase, with a final period of an abbreviation dropped ("u.s"):
+    /// the text's own bytes when they are lowercase already (most words),
+    /// so reading a document allocates little.
+    pub lower: Cow<'t, str>,
     /// Whether it starts with a capital letter.
     pub capital: bool,
     /// Whether it is a word (letters or digits) rather than punctuation.
@@ -28,11 +31,11 @@ pub struct Token {
 
 /// A sentence: its range and its tokens.
 #[derive(Debug, Clone)]
-pub struct Sentence {
+pub struct Sentence<'t> {
     /// Where it is.
     pub range: Range<usize>,
     /// Its words and marks.
-    pub tokens: Vec<Token>,
+    pub tokens: Vec<Token<'t>>,
     /// The paragraph it is in (an index into [`Document::paragraphs`]).
     pub paragraph: usize,
 }
@@ -45,7 +48,7 @@ pub struct Document<'t> {
     /// Paragraph ranges, trimmed of surrounding whitespace.
     pub paragraphs: Vec<Range<usize>>,
     /// Every sentence, in order.
-    pub sentences: Vec<Sentence>,
+    pub sentences: Vec<Sentence<'t>>,
 }
 
 impl<'t> Document<'t> {
@@ -128,7 +131,7 @@ fn paragraphs(text: &str) -> Vec<Range<usize>> {
 }
 
 /// Splits a range of text into tokens.
-pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token> {
+pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token<'_>> {
     let slice = &text[range.clone()];
     let mut tokens = Vec::new();
     let mut chars = slice.char_indices().peekable();
@@ -160,10 +163,12 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token> {
             }
             let word = &slice[i..end];
             // Lowercase, with a curly apostrophe made straight ("Kim’s").
-            let lower = if word.is_ascii() {
-                word.to_ascii_lowercase()
+            let lower = if !word.chars().any(|c| c.is_uppercase() || c == '’') {
+                Cow::Borrowed(word)
+            } else if word.is_ascii() {
+                Cow::Owned(word.to_ascii_lowercase())
             } else {
-                word.to_lowercase().replace('’', "'")
+                Cow::Owned(word.to_lowercase().replace('’', "'"))
             };
             tokens.push(Token {
                 range: start..range.start + end,
@@ -184,7 +189,7 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Token> {
             }
             tokens.push(Token {
                 range: start..range.start + end,
-                lower: slice[i..end].to_string(),
+                lower: Cow::Borrowed(&slice[i..end]),
                 capital: false,
                 word: false,
             });
@@ -209,7 +214,7 @@ fn sentence_bounds(text: &str, tokens: &[Token]) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i < tokens.len() {
         let t = &tokens[i];
-        if !t.word && matches!(t.lower.as_str(), "." | "!" | "?") {
+        if !t.word && matches!(t.lower.as_ref(), "." | "!" | "?") {
             let mut end = i + 1;
             // Closing marks glued to the stop stay with its sentence; a mark
             // after a space opens the next one.
@@ -265,7 +270,7 @@ fn ends_here(text: &str, tokens: &[Token], stop: usize, after: usize) -> bool {
     if before.range.end != tokens[stop].range.start {
         return true;
     }
-    let word = before.lower.as_str();
+    let word = before.lower.as_ref();
     if lexicon::is(lexicon::NEVER_ENDS, word) {
         return false;
     }
