@@ -85,14 +85,14 @@ impl Db {
                     report.below_confidence += 1;
                     continue;
                 }
-                if w.view().speaker_by_name(&p.speaker)?.is_none() {
-                    w.add_speaker(&NewSpeaker {
+                let added_speaker = match w.view().speaker_by_name(&p.speaker)? {
+                    Some(_) => None,
+                    None => Some(w.add_speaker(&NewSpeaker {
                         name: p.speaker.clone(),
                         aliases: Vec::new(),
                         description: p.description.clone(),
-                    })?;
-                    report.new_speakers.push(p.speaker.clone());
-                }
+                    })?),
+                };
                 let claim = NewClaim {
                     speaker: p.speaker.clone(),
                     source: source.to_string(),
@@ -108,7 +108,16 @@ impl Db {
                     key: None,
                 };
                 let hint = Hint::from_parts(None, None, Some(p.start_byte));
-                match w.add_claim_at(&claim, hint.as_ref()) {
+                let outcome = w.add_claim_at(&claim, hint.as_ref());
+                match (&outcome, added_speaker) {
+                    (Ok(_), Some(s)) => report.new_speakers.push(s.name),
+                    // A speaker added for a claim that was not is removed again.
+                    (Err(_), Some(s)) => {
+                        w.delete_speaker(s.id, false)?;
+                    }
+                    _ => {}
+                }
+                match outcome {
                     Ok((c, _)) => report.added.push(c.id),
                     Err(Error::DuplicateClaim { .. }) => report.duplicates += 1,
                     Err(e) if e.is_about_the_claim() => report
