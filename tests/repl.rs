@@ -47,7 +47,7 @@ fn a_person_at_the_shell() {
     type_keys(&mut p, "\t");
     p.exp_string("\"Moriuchi\"").unwrap();
     type_keys(&mut p, ";\r");
-    p.exp_string("index idx_speaker on speaker id 3 (about 4 rows)")
+    p.exp_string("index idx_speaker on speaker id 3, answering the whole condition (about 4 rows)")
         .unwrap();
     p.exp_string("claimdb> ").unwrap();
 

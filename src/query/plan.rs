@@ -95,9 +95,16 @@ struct PlanJson<'a> {
 impl Plan {
     /// The access path, as one line.
     fn access_line(&self) -> String {
+        // An index that answers the whole condition says so: no claim it
+        // yields is checked again.
+        let whole = if self.exact {
+            ", answering the whole condition"
+        } else {
+            ""
+        };
         match &self.access {
             Access::Index(scan) => format!(
-                "index {} on {} (about {})",
+                "index {} on {}{whole} (about {})",
                 scan.index_name(),
                 describe_scan(scan),
                 rows(self.estimated_rows)
@@ -115,7 +122,7 @@ impl Plan {
                     named.push(format!("and {} more", scans.len() - SHOWN));
                 }
                 format!(
-                    "union of {} index ranges: {} (about {})",
+                    "union of {} index ranges: {}{whole} (about {})",
                     scans.len(),
                     named.join("; "),
                     rows(self.estimated_rows)
@@ -193,14 +200,7 @@ impl Plan {
         if let Some(f) = &self.filter {
             ops.push(format!("filter {f}"));
         }
-        let access = self.access_line();
-        ops.push(
-            if self.exact && !matches!(self.access, Access::Nothing(_)) {
-                format!("{access}, answering the whole condition (no claim is checked)")
-            } else {
-                access
-            },
-        );
+        ops.push(self.access_line());
         ops
     }
 
