@@ -30,17 +30,17 @@ impl Attributions {
         span: Range<usize>,
         author: Option<&str>,
     ) -> Result<Vec<Credit>, Refusal> {
-        if !self.turns.is_empty() {
-            let first = self.turn_at(span.start);
-            let last = self.turn_at(span.end.saturating_sub(1).max(span.start));
-            if let (Some(a), Some(b)) = (first, last) {
-                if a.range != b.range {
-                    return Err(Refusal::CrossesTurns {
-                        first: Box::new(a.speaker.clone()),
-                        second: Box::new(b.speaker.clone()),
-                    });
-                }
-            }
+        // A passage touching two turns (a label included: "... report.
+        // Ms. JONES") quotes two speakers.
+        let mut touched = self
+            .turns
+            .iter()
+            .filter(|t| t.label.start < span.end && span.start < t.range.end.max(t.label.end));
+        if let (Some(a), Some(b)) = (touched.next(), touched.next()) {
+            return Err(Refusal::CrossesTurns {
+                first: Box::new(a.speaker.clone()),
+                second: Box::new(b.speaker.clone()),
+            });
         }
         let overlap = |p: &Range<usize>| p.start < span.end && span.start < p.end;
         let mut credits: Vec<(usize, Credit)> = Vec::new();
