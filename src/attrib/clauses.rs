@@ -188,7 +188,6 @@ pub(super) fn is_preposition(w: &str) -> bool {
 /// The quotation that ends right before token `at` (nothing but `,` or
 /// spaces between): its words.
 pub(super) fn quote_ending_at(
-    text: &str,
     t: &[Token],
     at: usize,
     quotes: &[Quotation],
@@ -202,7 +201,6 @@ pub(super) fn quote_ending_at(
     } else {
         t[k - 1].range.end
     };
-    let _ = text;
     quotes
         .iter()
         .find(|q| {
@@ -215,12 +213,10 @@ pub(super) fn quote_ending_at(
 /// The quotations starting at token `at` (after `,` or `:`): one, or a
 /// quotation continued in the next paragraphs.
 pub(super) fn quoted_after(
-    text: &str,
     t: &[Token],
     at: usize,
     quotes: &[Quotation],
 ) -> Option<Vec<Range<usize>>> {
-    let _ = text;
     let start = t.get(at)?.range.start;
     let first = quotes.iter().position(|q| q.outer.start == start)?;
     let mut parts = vec![quotes[first].inner.clone()];

@@ -234,7 +234,7 @@ fn verb(
         // The cue runs from the subject to the participle ("He also
         // expressed outrage at Pyongyang's scheme, saying").
         let cue_range = subject.range.start.min(t[v].range.start)..t[v].range.end;
-        let parts = match quoted_after(text, t, rest, quotes) {
+        let parts = match quoted_after(t, rest, quotes) {
             Some(parts) => parts,
             None => vec![span(t, rest, end)?],
         };
@@ -256,9 +256,8 @@ fn verb(
         let as_clause = start > 0 && t[start - 1].lower == "as";
         let after_comma = start > 0 && t[start - 1].lower == ",";
         // A quotation right before or right after the verb phrase.
-        let quoted_before =
-            quote_ending_at(text, t, if as_clause { start - 1 } else { start }, quotes);
-        let quoted_after = quoted_after(text, t, skip_punct(t, verb_end), quotes);
+        let quoted_before = quote_ending_at(t, if as_clause { start - 1 } else { start }, quotes);
+        let quoted_after = quoted_after(t, skip_punct(t, verb_end), quotes);
         if quoted_before.is_some() || quoted_after.is_some() {
             let mut parts = Vec::new();
             parts.extend(quoted_before);
@@ -292,10 +291,10 @@ fn verb(
         return speech(subject, cue_range, parts, Rule::Reported);
     }
     // Inverted: "…,” said a defense ministry spokesman."
-    let inverted = v > 0 && quote_ending_at(text, t, v, quotes).is_some();
+    let inverted = v > 0 && quote_ending_at(t, v, quotes).is_some();
     if inverted {
         let subject = mentions::subject_after(text, t, verb_end)?;
-        let parts: Vec<Range<usize>> = quote_ending_at(text, t, v, quotes).into_iter().collect();
+        let parts: Vec<Range<usize>> = quote_ending_at(t, v, quotes).into_iter().collect();
         let cue_range = t[v].range.start..subject.range.end;
         return speech(subject, cue_range, parts, Rule::Quotation);
     }
@@ -315,17 +314,15 @@ fn is_not_speaker(m: &Mention) -> bool {
 /// "according to the FBI, …", "As reported in the Washington Post, …".
 fn according(text: &str, s: &Sentence, index: usize, i: usize) -> Option<Speech> {
     let t = &s.tokens;
-    let (phrase_end, subject_at) =
-        match (t[i].lower.as_ref(), t.get(i + 1).map(|x| x.lower.as_ref())) {
-            ("according", Some("to")) => (i + 2, i + 2),
-            ("as", Some("reported"))
-                if matches!(t.get(i + 2).map(|x| x.lower.as_ref()), Some("in" | "by")) =>
-            {
-                (i + 3, i + 3)
-            }
-            _ => return None,
-        };
-    let _ = phrase_end;
+    let subject_at = match (t[i].lower.as_ref(), t.get(i + 1).map(|x| x.lower.as_ref())) {
+        ("according", Some("to")) => i + 2,
+        ("as", Some("reported"))
+            if matches!(t.get(i + 2).map(|x| x.lower.as_ref()), Some("in" | "by")) =>
+        {
+            i + 3
+        }
+        _ => return None,
+    };
     let subject = mentions::subject_after(text, t, subject_at)?;
     let mut after = subject_at;
     while after < t.len() && t[after].range.end <= subject.range.end {
@@ -371,8 +368,7 @@ fn possessed_noun(
         return None;
     }
     let owner = t.get(i.checked_sub(1)?)?;
-    let name = owner.lower.strip_suffix("'s")?;
-    if !owner.capital {
+    if !owner.capital || !owner.lower.ends_with("'s") {
         return None;
     }
     // The possessor may be several words: "the State Department's".
@@ -380,7 +376,6 @@ fn possessed_noun(
     while start > 0 && t[start - 1].word && t[start - 1].capital {
         start -= 1;
     }
-    let _ = name;
     // The possessor ends at its apostrophe (' or ’, of one or three bytes).
     let word = &text[owner.range.clone()];
     let apostrophe = owner.range.start + word.rfind(['\'', '’'])?;

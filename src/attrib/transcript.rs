@@ -104,14 +104,9 @@ fn stage_direction(doc: &Document<'_>, paragraph: usize) -> bool {
         return false;
     }
     // The subject's words, then its verb.
-    let verb = t.iter().skip(1).find(|x| {
-        !x.word
-            || !x.capital && !x.lower.ends_with("ed") && !matches!(x.lower.as_ref(), "was" | "were")
-    });
     let verb_at = t.iter().skip(1).position(|x| {
         x.word && (x.lower.ends_with("ed") || matches!(x.lower.as_ref(), "was" | "were"))
     });
-    let _ = verb;
     verb_at.is_some_and(|k| k <= 3 && t[1..=k].iter().all(|x| x.word))
 }
 
