@@ -461,21 +461,28 @@ proptest::proptest! {
     }
 }
 
-/// The verdict follows what it depends on: a speaker's new alias, a
-/// merge of two speakers, a source's new author.
-#[test]
-fn attributions_follow_aliases_merges_and_authors() {
-    use claimdb::model::{AttributionVerdict, NewSource, NewSpeaker};
+/// A database without the seed holding the VOA report as source "voa",
+/// with no author and no speakers.
+fn voa_only() -> claimdb::Db {
     let voa =
         std::fs::read_to_string(texts_dir().join("voa-north-korea-expels-bbc-2016.txt")).unwrap();
     let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(false)).unwrap();
-    db.add_source(&NewSource {
+    db.add_source(&claimdb::model::NewSource {
         id: "voa".into(),
         title: "t".into(),
         text: Some(voa),
         ..Default::default()
     })
     .unwrap();
+    db
+}
+
+/// The verdict follows what it depends on: a speaker's new alias, a
+/// merge of two speakers, a source's new author.
+#[test]
+fn attributions_follow_aliases_merges_and_authors() {
+    use claimdb::model::{AttributionVerdict, NewSpeaker};
+    let db = voa_only();
     for name in ["RAND analyst", "Dr. B", "Staff"] {
         db.add_speaker(&NewSpeaker {
             name: name.into(),
@@ -574,4 +581,36 @@ fn each_shape_yields_its_proposal() {
         let cite = claimdb::cite::locate(&text, &p.quote);
         assert!(cite.is_verified(), "{line}: {:?}", cite.verdict);
     }
+}
+
+/// Accepting proposals adds a speaker the database does not know, named
+/// as the text introduces them, with the words that described them.
+#[test]
+fn accepting_adds_new_speakers_with_their_description() {
+    let db = voa_only();
+    let proposals = db.extract("voa").unwrap();
+    assert!(proposals.iter().all(|p| !p.known_speaker));
+    let accepted = db.accept("voa", &proposals, 0.0).unwrap();
+    assert!(accepted.refused.is_empty(), "{:?}", accepted.refused);
+    assert_eq!(accepted.added.len(), proposals.len());
+    let bennett = db
+        .speaker_by_name("Bruce Bennett")
+        .unwrap()
+        .expect("Bruce Bennett added");
+    assert_eq!(
+        bennett.description.as_deref(),
+        Some("from the RAND Corporation")
+    );
+    assert!(
+        accepted
+            .new_speakers
+            .contains(&"Bong Young-shik".to_string()),
+        "{:?}",
+        accepted.new_speakers
+    );
+    // Every accepted claim is confirmed as its speaker's.
+    let confirmed = db
+        .query(r#"count claims where attribution = "confirmed""#)
+        .unwrap();
+    assert_eq!(confirmed.count(), Some(proposals.len() as u64));
 }

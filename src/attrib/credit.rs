@@ -4,20 +4,13 @@
 
 use std::ops::Range;
 
-use super::transcript::Turn;
+use super::transcript;
 use super::{speech, Analysis, Attributions, Credit, Mention, Mode, Refusal, Rule};
 
 impl Attributions {
     /// Reads `text` and keeps what attribution needs.
     pub fn of(text: &str) -> Self {
         Analysis::new(text).attributions()
-    }
-
-    /// The turn holding byte `at`, in a transcript.
-    pub fn turn_at(&self, at: usize) -> Option<&Turn> {
-        self.turns
-            .iter()
-            .find(|t| t.range.start <= at && at < t.range.end.max(t.range.start + 1))
     }
 
     /// Whom the source credits with the passage at `span`: every speech
@@ -83,9 +76,7 @@ impl Attributions {
         if !credits.is_empty() {
             return Ok(credits.into_iter().map(|(_, c)| c).collect());
         }
-        if let Some(k) = self.turns.iter().position(|t| {
-            t.range.start <= span.start && span.start < t.range.end.max(t.range.start + 1)
-        }) {
+        if let Some(k) = transcript::turn_holding(&self.turns, span.start) {
             let turn = &self.turns[k];
             return Ok(vec![Credit {
                 speaker: turn.speaker.clone(),

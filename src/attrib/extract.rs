@@ -99,28 +99,15 @@ pub fn extract(a: &Analysis<'_>, author: Option<&str>) -> Vec<Proposal> {
         });
     }
     // A transcript's turns, sentence by sentence, where no one else is quoted.
-    let credited: Vec<bool> = {
-        let mut marks = vec![false; a.doc.sentences.len()];
-        for x in &a.speeches {
-            for r in x.parts.iter().chain(std::iter::once(&x.cue)) {
-                let first = a.doc.sentences.partition_point(|s| s.range.end <= r.start);
-                for (k, s) in a.doc.sentences.iter().enumerate().skip(first) {
-                    if s.range.start >= r.end.max(r.start + 1) {
-                        break;
-                    }
-                    marks[k] = true;
-                }
-            }
-        }
-        marks
-    };
+    let (has, overlapped) = a.spoken(&a.speeches);
     for (k, s) in a.doc.sentences.iter().enumerate() {
-        let t = a.turns.partition_point(|t| t.range.end <= s.range.start);
-        let Some(turn) = a.turns.get(t) else {
+        let Some(turn) =
+            super::transcript::turn_holding(&a.turns, s.range.start).map(|t| &a.turns[t])
+        else {
             continue;
         };
-        let inside = turn.range.start <= s.range.start && s.range.end <= turn.range.end;
-        if inside && !credited[k] && s.tokens.iter().any(|t| t.word) {
+        let credited = has[k] || overlapped[k];
+        if s.range.end <= turn.range.end && !credited && s.tokens.iter().any(|t| t.word) {
             let range = trim(text, s.range.clone());
             let quote = text[range.clone()].to_string();
             let cue = text[turn.label.clone()].to_string();

@@ -158,10 +158,7 @@ impl<'t> Analysis<'t> {
             if !lexicon::is(&["i", "we"], &s.speaker.name.to_lowercase()) {
                 return true;
             }
-            match turns
-                .iter()
-                .find(|t| t.range.start <= s.cue.start && s.cue.start < t.range.end)
-            {
+            match transcript::turn_holding(&turns, s.cue.start).map(|k| &turns[k]) {
                 Some(turn) => {
                     s.speaker = Mention {
                         range: s.speaker.range.clone(),
@@ -182,8 +179,9 @@ impl<'t> Analysis<'t> {
             turns,
             prose: Vec::new(),
         };
-        analysis.name_speech_nouns();
-        analysis.standalone_quotations(&stances);
+        let issuers = analysis.issuers();
+        analysis.name_speech_nouns(&issuers);
+        analysis.standalone_quotations(&stances, &issuers);
         analysis.continuations();
         analysis.speeches.sort_by_key(|s| (s.sentence, s.cue.start));
         analysis.resolve_names(&stances);

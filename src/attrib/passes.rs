@@ -10,8 +10,7 @@ use super::{clauses, lexicon, mentions, speech, text, Analysis, Mention, Mode, R
 impl Analysis<'_> {
     /// "the threat stated", "That chilling threat": the issuer of the
     /// thing said, from a clause where someone issued, made or posted it.
-    pub(super) fn name_speech_nouns(&mut self) {
-        let issuers = self.issuers();
+    pub(super) fn name_speech_nouns(&mut self, issuers: &[(String, Mention)]) {
         for s in &mut self.speeches {
             if s.speaker.proper {
                 continue;
@@ -31,7 +30,7 @@ impl Analysis<'_> {
     }
 
     /// Every "SUBJECT issued a … NOUN" of the document: the noun and the subject.
-    fn issuers(&self) -> Vec<(String, Mention)> {
+    pub(super) fn issuers(&self) -> Vec<(String, Mention)> {
         let mut out = Vec::new();
         for s in &self.doc.sentences {
             let t = &s.tokens;
@@ -56,7 +55,11 @@ impl Analysis<'_> {
     /// A quotation that stands alone, with no verb of saying beside it: its
     /// speaker is the one who spoke (or was introduced) just before it, or
     /// the issuer of "that threat" in the sentence right after it.
-    pub(super) fn standalone_quotations(&mut self, stances: &[(usize, Mention)]) {
+    pub(super) fn standalone_quotations(
+        &mut self,
+        stances: &[(usize, Mention)],
+        issuers: &[(String, Mention)],
+    ) {
         let covered = |speeches: &[Speech], q: &Quotation| {
             speeches.iter().any(|s| {
                 s.parts
@@ -64,7 +67,6 @@ impl Analysis<'_> {
                     .any(|p| p.start < q.inner.end && q.inner.start < p.end)
             })
         };
-        let issuers = self.issuers();
         let mut found = Vec::new();
         for (qi, q) in self.quotes.iter().enumerate() {
             if q.continued || covered(&self.speeches, q) {
@@ -246,7 +248,7 @@ impl Analysis<'_> {
 
     /// For each sentence: whether a speech was found in it, and whether
     /// any speech's words overlap it. One pass over the speeches.
-    fn spoken(&self, speeches: &[Speech]) -> (Vec<bool>, Vec<bool>) {
+    pub(super) fn spoken(&self, speeches: &[Speech]) -> (Vec<bool>, Vec<bool>) {
         let n = self.doc.sentences.len();
         let (mut has, mut overlapped) = (vec![false; n], vec![false; n]);
         for s in speeches {

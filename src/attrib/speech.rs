@@ -90,25 +90,6 @@ pub struct Speech {
     pub detached: bool,
 }
 
-impl Speech {
-    /// From the first part's start to the last part's end.
-    pub fn extent(&self) -> Range<usize> {
-        let start = self
-            .parts
-            .iter()
-            .map(|p| p.start)
-            .min()
-            .unwrap_or(self.cue.start);
-        let end = self
-            .parts
-            .iter()
-            .map(|p| p.end)
-            .max()
-            .unwrap_or(self.cue.end);
-        start..end
-    }
-}
-
 /// Words after which a verb of saying is a noun.
 const NOUN_MARKERS: &[&str] = &[
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "these", "those", "this",

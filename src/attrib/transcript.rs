@@ -85,6 +85,13 @@ pub fn turns(doc: &Document<'_>) -> Vec<Turn> {
     turns
 }
 
+/// The turn whose words hold byte `at` (turns are in order and apart),
+/// by its index.
+pub fn turn_holding(turns: &[Turn], at: usize) -> Option<usize> {
+    let k = turns.partition_point(|t| t.range.end <= at);
+    turns.get(k).filter(|t| t.range.start <= at).map(|_| k)
+}
+
 /// The reporter's narration between turns: one sentence, about someone in
 /// the third person, in the past tense ("The legislative clerk proceeded
 /// to call the roll.", "The bill was read the third time.").

@@ -92,6 +92,22 @@ impl super::Writer<'_> {
         self.reattribute(&unchecked)
     }
 
+    /// A claim's attribution, or none when its passage crosses two turns
+    /// (a claim already stored keeps its place; only a new one is refused
+    /// for it). Any other error is passed on.
+    pub(crate) fn attribution_unless_crossing(
+        &self,
+        f: &super::texts::Folded,
+        source: &Source,
+        anchor: &Anchor,
+        speaker: crate::model::SpeakerId,
+    ) -> Result<(Option<Attribution>, Option<Mode>)> {
+        match self.attribution(f, source, anchor, speaker) {
+            Err(Error::CrossesTurns { .. }) => Ok((None, None)),
+            other => other,
+        }
+    }
+
     /// Checks the attribution of the claims `ids` again, after what it
     /// depends on changed: their speaker's names (an alias, a merge) or
     /// their source's author. A claim not anchored has none; one whose
@@ -109,9 +125,7 @@ impl super::Writer<'_> {
             let Some(f) = self.folded_text(&claim.source)? else {
                 continue;
             };
-            let found = self
-                .attribution(&f, &source, &anchor, claim.speaker)
-                .unwrap_or((None, None));
+            let found = self.attribution_unless_crossing(&f, &source, &anchor, claim.speaker)?;
             if found != (claim.attribution.clone(), claim.mode) {
                 (claim.attribution, claim.mode) = found;
                 self.tx().put_claim(&claim)?;

@@ -458,11 +458,12 @@ impl<'t> Writer<'t> {
             .view()
             .source(id)?
             .ok_or_else(|| Error::not_found("source", id))?;
-        let sha256 = cite::sha256_hex(text);
+        // Folded (and hashed) once: the anchors record the hash.
+        let folded = Folded::new(text.to_string());
+        let sha256 = folded.sha256.clone();
         source.sha256 = Some(sha256.clone());
         source.text_len = text.len() as u64;
         self.tx.put_source(&source, Some(text))?;
-        let folded = Folded::new(text.to_string());
         let mut report = Vec::new();
         for &claim_id in claims {
             let Some(mut claim) = self.tx.view().claim(claim_id)? else {
@@ -483,10 +484,8 @@ impl<'t> Writer<'t> {
                 claim.status = Status::Verified;
                 claim.mismatch = None;
                 if let Some(anchor) = &claim.anchor {
-                    // A quote the new text splits across turns keeps no attribution.
-                    (claim.attribution, claim.mode) = self
-                        .attribution(&folded, &source, anchor, claim.speaker)
-                        .unwrap_or((None, None));
+                    (claim.attribution, claim.mode) =
+                        self.attribution_unless_crossing(&folded, &source, anchor, claim.speaker)?;
                 }
             } else {
                 claim.status = Status::Broken;
