@@ -23,9 +23,19 @@ fn indexed_predicates_read_only_their_entries() {
                 .unwrap()
         };
         let cases = [
+            // Each index entry records its claim's confidence: the
+            // speaker's claims below 0.8 are passed over unread.
             (
                 r#"speaker = "White" and confidence >= 0.8"#,
-                count(r#"speaker = "White""#),
+                count(r#"speaker = "White" and confidence >= 0.8"#),
+            ),
+            (
+                r#"tag = "sanctions" and confidence between 0.5 and 0.85"#,
+                count(r#"tag = "sanctions" and confidence between 0.5 and 0.85"#),
+            ),
+            (
+                r#"speaker in ("White", "Moriuchi") and confidence <= 0.85"#,
+                count(r#"speaker in ("White", "Moriuchi") and confidence <= 0.85"#),
             ),
             (
                 r#"speaker = "Priscilla Moriuchi""#,
@@ -63,7 +73,60 @@ fn indexed_predicates_read_only_their_entries() {
         assert!(rows
             .windows(2)
             .all(|w| w[0].claim.confidence >= w[1].claim.confidence));
-        assert_eq!(stats.claims_read, count(r#"speaker = "White""#));
+        assert_eq!(
+            stats.claims_read,
+            count(r#"speaker = "White" and confidence >= 0.8"#)
+        );
+    }
+}
+
+/// The confidence an index entry records follows its claim: after an
+/// update, a speaker's claims are found by their new confidence, both ways,
+/// as reading every claim finds them, and a claim outside the range is not
+/// read; `explain` says the entries are checked.
+#[test]
+fn the_confidence_in_index_entries_follows_updates() {
+    for (_dir, db) in engines() {
+        let count = |q: &str| db.query(q).unwrap().count().unwrap();
+        let white = count(r#"count claims where speaker = "White""#);
+        let high = count(r#"count claims where speaker = "White" and confidence >= 0.95"#);
+        db.query(
+            r#"update claims set confidence = 0.97 where speaker = "White" and confidence < 0.8"#,
+        )
+        .unwrap();
+        db.query(
+            r#"update claims set confidence = 0.3 where speaker = "White" and confidence = 0.85"#,
+        )
+        .unwrap();
+        assert!(count(r#"count claims where speaker = "White" and confidence >= 0.95"#) > high);
+        // Ranges wide enough that the speaker's entries are the cheaper
+        // path (the planner otherwise reads the confidence index).
+        for condition in [
+            r#"speaker = "White" and confidence >= 0.8"#,
+            r#"speaker = "White" and confidence < 0.9"#,
+            r#"speaker = "White" and confidence between 0.25 and 0.85"#,
+        ] {
+            let plan = db
+                .query(&format!("explain claims where {condition}"))
+                .unwrap();
+            let plan = format!("{plan:?}");
+            assert!(
+                plan.contains("Index(Speaker(") && plan.contains("index_confidence: Some("),
+                "{condition}: {plan}"
+            );
+            let (found, stats) = db
+                .query_with_stats(&format!("claims where {condition}"))
+                .unwrap();
+            let scanned = db
+                .query(&format!("claims where not not ({condition})"))
+                .unwrap();
+            assert_eq!(found, scanned, "{condition}");
+            let n = found.claims().unwrap().len() as u64;
+            assert!(n > 0 && n < white, "{condition}: {n}");
+            assert_eq!(stats.claims_read, n, "{condition}");
+        }
+        let report = db.view().unwrap().verify().unwrap();
+        assert!(report.is_ok(), "{:#?}", report.problems);
     }
 }
 
@@ -204,6 +267,27 @@ fn the_word_index_finds_what_a_scan_finds() {
         from_the_index >= 4,
         "{from_the_index} counts from the index alone"
     );
+}
+
+/// A word enters the index's vocabulary with the first quote that has it
+/// and leaves with the last (its trigrams with it): a part of the word is
+/// found by them while a quote holds it, and nothing once none does.
+#[test]
+fn the_vocabulary_follows_the_quotes() {
+    for (_dir, db) in engines() {
+        let count = |q: &str| db.query(q).unwrap().count().unwrap();
+        let part = r#"quote contains "eater""#;
+        let before = count(&format!("count claims where {part}"));
+        assert!(before > 0);
+        assert_eq!(before, count(&format!("count claims where not not {part}")));
+        db.query(r#"delete claims where quote contains "theaters""#)
+            .unwrap();
+        let after = count(&format!("count claims where {part}"));
+        assert_eq!(after, count(&format!("count claims where not not {part}")));
+        assert!(after < before, "{after} of {before}");
+        let report = db.view().unwrap().verify().unwrap();
+        assert!(report.is_ok(), "{:#?}", report.problems);
+    }
 }
 
 /// `count claims group by` a field every claim has one value of reads the

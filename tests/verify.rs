@@ -9,15 +9,27 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.db");
     drop(Db::open(&path).unwrap());
-    {
+    let (claim, wrong) = {
         let raw = sled::open(&path).unwrap();
         // An index entry for a claim that does not exist (id 999): entries
         // lie in buckets of 4,096 claim ids, keyed by value and bucket
-        // number, holding two-byte offsets.
+        // number, holding postings of a two-byte offset and the claim's
+        // confidence in ten-thousandths.
         let tags = raw.open_tree("idx_tag").unwrap();
         let mut key = b"ghost\x00\x01".to_vec();
         key.extend_from_slice(&0u64.to_be_bytes());
-        tags.insert(key, &999u16.to_be_bytes()[..]).unwrap();
+        tags.insert(key, &[0x03, 0xe7, 0x13, 0x88][..]).unwrap();
+        // A speaker's entry that records another confidence than its claim's.
+        let by_speaker = raw.open_tree("idx_speaker").unwrap();
+        let (key, mut postings) = by_speaker.iter().next().unwrap().unwrap();
+        let claim = u16::from_be_bytes([postings[0], postings[1]]);
+        let wrong = 10_000 - u16::from_be_bytes([postings[2], postings[3]]);
+        postings = {
+            let mut p = postings.to_vec();
+            p[2..4].copy_from_slice(&wrong.to_be_bytes());
+            p.into()
+        };
+        by_speaker.insert(key, postings).unwrap();
         // A bucket that cannot be read (an odd number of bytes).
         let mut key = b"ghost2\x00\x01".to_vec();
         key.extend_from_slice(&0u64.to_be_bytes());
@@ -26,6 +38,12 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
         let names = raw.open_tree("speaker_names").unwrap();
         let first = names.iter().next().unwrap().unwrap().0;
         names.remove(first).unwrap();
+        // The vocabulary's trigrams: one word's gram gone, one for a word
+        // no quote has.
+        let grams = raw.open_tree("word_grams").unwrap();
+        let first = grams.iter().next().unwrap().unwrap().0;
+        grams.remove(first).unwrap();
+        grams.insert(b"zzq\x00\x01zzqx\x00\x01", &[][..]).unwrap();
         // Every index count gone.
         raw.open_tree("counts").unwrap().clear().unwrap();
         // The next claim id set back.
@@ -37,7 +55,8 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
             .unwrap();
         meta.insert(counter, &[1u8, 1][..]).unwrap();
         raw.flush().unwrap();
-    }
+        (claim, wrong)
+    };
     let db = Db::open_with(&path, OpenOptions::new()).unwrap();
     let report = db.verify().unwrap();
     let areas: std::collections::BTreeSet<&str> = report.problems.iter().map(|p| p.area).collect();
@@ -60,6 +79,27 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
         .problems
         .iter()
         .any(|p| p.message == "1 speaker name or alias is missing from the name table"));
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.message.starts_with(&format!(
+                "idx_speaker records confidence {} for claim {claim}, which has ",
+                claimdb::Confidence::from_basis_points(wrong)
+            ))),
+        "{:#?}",
+        report.problems
+    );
+    for message in [
+        "1 entry is missing from the vocabulary's trigrams",
+        "1 entry is in the vocabulary's trigrams for no word of a quote",
+    ] {
+        assert!(
+            report.problems.iter().any(|p| p.message == message),
+            "{message}: {:#?}",
+            report.problems
+        );
+    }
     let after = db.repair().unwrap();
     assert!(after.is_ok(), "{:#?}", after.problems);
     // The mended database answers as a sound one does.
@@ -68,5 +108,13 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
             .unwrap()
             .count(),
         Some(9)
+    );
+    assert_eq!(
+        db.query(r#"count claims where quote contains "ony""#)
+            .unwrap()
+            .count(),
+        db.query(r#"count claims where not not quote contains "ony""#)
+            .unwrap()
+            .count(),
     );
 }

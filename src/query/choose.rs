@@ -163,23 +163,57 @@ fn index_scans(store: &dyn ReadView, e: &Expr) -> Result<Option<Vec<IndexScan>>>
     }
 }
 
-fn count(store: &dyn ReadView, scans: &[IndexScan]) -> Result<u64> {
-    scans.iter().map(|s| store.index_count(s)).sum()
+/// How many entries `scans` read, or any number of at least `cap` once
+/// the sum reaches it.
+fn count(store: &dyn ReadView, scans: &[IndexScan], cap: u64) -> Result<u64> {
+    let mut n = 0u64;
+    for s in scans {
+        if n >= cap {
+            break;
+        }
+        n = n.saturating_add(store.index_count_up_to(s, cap - n)?);
+    }
+    Ok(n)
 }
 
-/// The access path for `filter`, its estimated rows, and whether it alone
-/// answers the filter (see [`answered_by_index`]).
-pub(super) fn choose_access(
-    store: &dyn ReadView,
-    filter: Option<&Expr>,
-) -> Result<(Access, u64, bool)> {
-    let (access, estimate) = access_for(store, filter)?;
-    let exact = filter.is_some_and(answered_by_index)
-        && matches!(
-            access,
-            Access::Index(_) | Access::Union(_) | Access::Nothing(_)
-        );
-    Ok((access, estimate, exact))
+/// The access path chosen for a condition, and what is left to check.
+pub(super) struct Chosen {
+    pub(super) access: Access,
+    /// Rows it reads (exact for an index).
+    pub(super) estimate: u64,
+    /// It alone answers the condition (see [`answered_by_index`]).
+    pub(super) exact: bool,
+    /// When it answers one of the condition's `and`-ed parts, the others:
+    /// all that each claim read is checked against.
+    pub(super) residual: Option<Expr>,
+}
+
+/// The access path for `filter` (see [`Chosen`]).
+pub(super) fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<Chosen> {
+    let (access, estimate, used) = access_for(store, filter)?;
+    let by_index = matches!(
+        access,
+        Access::Index(_) | Access::Union(_) | Access::Nothing(_)
+    );
+    let exact = by_index && filter.is_some_and(answered_by_index);
+    let residual = match (filter, used) {
+        (Some(filter), Some(used)) if by_index && !exact && answered_by_index(used) => {
+            let mut conjuncts = Vec::new();
+            flatten_and(filter, &mut conjuncts);
+            conjuncts
+                .into_iter()
+                .filter(|c| !std::ptr::eq(*c, used))
+                .cloned()
+                .reduce(|a, b| Expr::And(Box::new(a), Box::new(b)))
+        }
+        _ => None,
+    };
+    Ok(Chosen {
+        access,
+        estimate,
+        exact,
+        residual,
+    })
 }
 
 /// Whether the index scans of a condition hold exactly the claims that
@@ -219,10 +253,15 @@ fn answered_by_index(e: &Expr) -> bool {
     }
 }
 
-fn access_for(store: &dyn ReadView, filter: Option<&Expr>) -> Result<(Access, u64)> {
+/// The access path for `filter`, its estimated rows, and the `and`-ed
+/// part of the condition whose index scans it is, if it is one.
+fn access_for<'e>(
+    store: &dyn ReadView,
+    filter: Option<&'e Expr>,
+) -> Result<(Access, u64, Option<&'e Expr>)> {
     let total = store.claim_count()?;
     let Some(filter) = filter else {
-        return Ok((Access::FullScan, total));
+        return Ok((Access::FullScan, total, None));
     };
     let mut conjuncts = Vec::new();
     flatten_and(filter, &mut conjuncts);
@@ -246,21 +285,22 @@ fn access_for(store: &dyn ReadView, filter: Option<&Expr>) -> Result<(Access, u6
         ids.sort_unstable();
         ids.dedup();
         let n = ids.len() as u64;
-        return Ok((Access::Ids(ids), n));
+        return Ok((Access::Ids(ids), n, None));
     }
     if has_id_range {
         if first > last {
             return Ok((
                 Access::Nothing("the id conditions exclude each other".into()),
                 0,
+                None,
             ));
         }
         // A range of the claims tree is never more work than reading it all.
         let span = last.saturating_sub(first).saturating_add(1);
-        return Ok((Access::IdRange(first, last), span.min(total)));
+        return Ok((Access::IdRange(first, last), span.min(total), None));
     }
 
-    let mut candidates: Vec<Vec<IndexScan>> = Vec::new();
+    let mut candidates: Vec<(Vec<IndexScan>, Option<&Expr>)> = Vec::new();
     let (mut low, mut high) = (0.0, f64::from(Confidence::SCALE));
     let mut has_range = false;
     for c in conjuncts {
@@ -275,40 +315,66 @@ fn access_for(store: &dyn ReadView, filter: Option<&Expr>) -> Result<(Access, u6
                     }
                     _ => format!("no speaker matches `{c}`"),
                 };
-                return Ok((Access::Nothing(why), 0));
+                return Ok((Access::Nothing(why), 0, Some(c)));
             }
-            candidates.push(scans);
+            candidates.push((scans, Some(c)));
         }
     }
     if has_range {
-        let (lo, hi) = (low.max(0.0), high.min(f64::from(Confidence::SCALE)));
-        if lo > hi {
+        let Some((lo, hi)) = window(low, high) else {
             return Ok((
                 Access::Nothing("the confidence conditions exclude each other".into()),
                 0,
+                None,
             ));
-        }
-        candidates.push(vec![IndexScan::Confidence(
-            Confidence::from_basis_points(lo as u16),
-            Confidence::from_basis_points(hi as u16),
-        )]);
+        };
+        candidates.push((vec![IndexScan::Confidence(lo, hi)], None));
     }
-    let mut best: Option<(Vec<IndexScan>, u64)> = None;
-    for scans in candidates {
-        let estimate = count(store, &scans)?;
-        if best.as_ref().is_none_or(|(_, n)| estimate < *n) {
-            best = Some((scans, estimate));
+    let mut best: Option<(Vec<IndexScan>, u64, Option<&Expr>)> = None;
+    // Cheapest first: equality counts are one key each, and the
+    // confidence range (last) stops counting once it costs more.
+    for (scans, from) in candidates {
+        let cap = best.as_ref().map_or(u64::MAX, |(_, n, _)| *n);
+        let estimate = count(store, &scans, cap)?;
+        if best.as_ref().is_none_or(|(_, n, _)| estimate < *n) {
+            best = Some((scans, estimate, from));
         }
     }
     Ok(match best {
-        Some((mut scans, n)) if n < total || scans.len() == 1 && n == 0 => {
+        Some((mut scans, n, from)) if n < total || scans.len() == 1 && n == 0 => {
             if scans.len() == 1 {
-                (Access::Index(scans.remove(0)), n)
+                (Access::Index(scans.remove(0)), n, from)
             } else {
-                (Access::Union(scans), n)
+                (Access::Union(scans), n, from)
             }
         }
-        _ => (Access::FullScan, total),
+        _ => (Access::FullScan, total, None),
+    })
+}
+
+/// The confidence range the top-level conditions of `filter` require
+/// (`confidence >= 0.8 and ...`), if any narrows it; a superset of what
+/// the filter accepts, which is applied afterwards.
+pub(super) fn confidence_range(filter: &Expr) -> Option<(Confidence, Confidence)> {
+    let mut conjuncts = Vec::new();
+    flatten_and(filter, &mut conjuncts);
+    let (mut low, mut high) = (0.0, f64::from(Confidence::SCALE));
+    let mut narrowed = false;
+    for c in conjuncts {
+        narrowed |= confidence_bounds(c, &mut low, &mut high);
+    }
+    window(low, high).filter(|_| narrowed)
+}
+
+/// The confidence range `low..=high` (ten-thousandths) within 0..=1;
+/// `None` when it is empty.
+fn window(low: f64, high: f64) -> Option<(Confidence, Confidence)> {
+    let (lo, hi) = (low.max(0.0), high.min(f64::from(Confidence::SCALE)));
+    (lo <= hi).then(|| {
+        (
+            Confidence::from_basis_points(lo as u16),
+            Confidence::from_basis_points(hi as u16),
+        )
     })
 }
 

@@ -39,12 +39,22 @@ macro_rules! keywords {
                     $(Keyword::$variant => $text,)*
                 }
             }
+
+            fn from_lowercase(word: &str) -> Option<Keyword> {
+                match word {
+                    $($text => Some(Keyword::$variant),)*
+                    _ => None,
+                }
+            }
         }
 
         /// The language's keywords as text (lowercase), in grammar order.
         pub const KEYWORDS: &[&str] = &[$($text,)*];
     };
 }
+
+/// No keyword is longer (a test holds them to it).
+const KEYWORD_MAX: usize = 24;
 
 keywords! {
     Claims = "claims",
@@ -100,10 +110,13 @@ keywords! {
 impl Keyword {
     /// The keyword `word` spells, ignoring ASCII case.
     pub fn from_word(word: &str) -> Option<Keyword> {
-        Keyword::ALL
-            .iter()
-            .copied()
-            .find(|k| k.as_str().eq_ignore_ascii_case(word))
+        // Lowercased on the stack and matched: the parser asks this of
+        // every word it tries a keyword on, so it must not allocate.
+        let mut buf = [0u8; KEYWORD_MAX];
+        let lower = buf.get_mut(..word.len())?;
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        Keyword::from_lowercase(std::str::from_utf8(lower).ok()?)
     }
 }
 
@@ -352,6 +365,23 @@ pub(crate) fn string_end(bytes: &[u8], mut escaped: bool) -> StringEnd {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_keyword_is_read_back_in_any_case() {
+        for &k in Keyword::ALL {
+            assert!(k.as_str().len() <= KEYWORD_MAX, "{k}");
+            assert_eq!(Keyword::from_word(k.as_str()), Some(k));
+            assert_eq!(Keyword::from_word(&k.as_str().to_uppercase()), Some(k));
+        }
+        for word in [
+            "",
+            "claimz",
+            "ünïcode",
+            "a_very_long_word_that_is_no_keyword",
+        ] {
+            assert_eq!(Keyword::from_word(word), None, "{word}");
+        }
+    }
 
     fn kinds(src: &str) -> Vec<(TokenKind, &str)> {
         tokens(src)

@@ -16,10 +16,10 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::ast::{quote_string, Field, Literal, SelectItem, Statement};
-use super::choose::{choose_access, unknown_speakers};
+use super::ast::{quote_string, Expr, Field, Literal, SelectItem, Statement};
+use super::choose::{choose_access, confidence_range, unknown_speakers};
 use crate::error::Result;
-use crate::model::ClaimId;
+use crate::model::{ClaimId, Confidence};
 use crate::store::{IndexScan, ReadView};
 
 /// How a statement's claims are found.
@@ -72,6 +72,15 @@ pub struct Plan {
     /// every claim satisfies it, and no other): nothing is left to check,
     /// and a count reads no claim.
     pub exact: bool,
+    /// The confidence range the condition requires, checked in the
+    /// entries of an index access before a claim is read (every index
+    /// entry records its claim's confidence): a speaker's claims below it
+    /// are passed over unread.
+    pub index_confidence: Option<(Confidence, Confidence)>,
+    /// When the access path answers one `and`-ed part of the condition,
+    /// the rest: what each claim read is checked against instead of the
+    /// whole condition ([`Plan::filter`] shows it).
+    pub residual: Option<Box<Expr>>,
     /// Remarks for a person (a speaker no one is called), not errors.
     pub notes: Vec<String>,
 }
@@ -97,10 +106,12 @@ impl Plan {
     fn access_line(&self) -> String {
         // An index that answers the whole condition says so: no claim it
         // yields is checked again.
-        let whole = if self.exact {
-            ", answering the whole condition"
-        } else {
-            ""
+        let whole = match (self.exact, self.index_confidence) {
+            (true, _) => ", answering the whole condition".to_string(),
+            (false, Some((lo, hi))) => {
+                format!(", skipping entries outside confidence {lo}..={hi}")
+            }
+            (false, None) => String::new(),
         };
         match &self.access {
             Access::Index(scan) => format!(
@@ -322,6 +333,8 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
         action: None,
         count: false,
         exact: false,
+        index_confidence: None,
+        residual: None,
         notes: Vec::new(),
     };
     let filter = match statement {
@@ -437,12 +450,20 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
     if let Some(f) = filter {
         p.notes = unknown_speakers(store, f)?;
     }
-    let (access, estimate, exact) = choose_access(store, filter)?;
-    p.access = access;
-    p.estimated_rows = estimate;
-    if exact {
+    let chosen = choose_access(store, filter)?;
+    p.index_confidence = match &chosen.access {
+        Access::Index(IndexScan::Confidence(..)) => None,
+        Access::Index(_) | Access::Union(_) if !chosen.exact => filter.and_then(confidence_range),
+        _ => None,
+    };
+    p.access = chosen.access;
+    p.estimated_rows = chosen.estimate;
+    if chosen.exact {
         p.exact = true;
         p.filter = None;
+    } else if let Some(residual) = chosen.residual {
+        p.filter = Some(residual.to_string());
+        p.residual = Some(Box::new(residual));
     }
     Ok(p)
 }

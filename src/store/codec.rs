@@ -41,20 +41,23 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
 /// Decodes a value written by [`encode`]; `what` names it in errors.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
     match bytes.split_first() {
-        Some((&VALUE_VERSION, body)) => {
-            let (value, used) = bincode::serde::decode_from_slice(body, config())
-                .map_err(|e| Error::Corrupt(format!("cannot decode {what}: {e}")))?;
-            if used != body.len() {
-                return Err(Error::Corrupt(format!(
-                    "{what}: {} trailing bytes after the value",
-                    body.len() - used
-                )));
-            }
-            Ok(value)
-        }
+        Some((&VALUE_VERSION, body)) => decode_body(body, what),
         Some((v, _)) => Err(Error::Corrupt(format!("{what}: unknown value version {v}"))),
         None => Err(Error::Corrupt(format!("{what}: empty value"))),
     }
+}
+
+/// Decodes the bincode after a value's version byte, all of it.
+fn decode_body<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
+    let (value, used) = bincode::serde::decode_from_slice(body, config())
+        .map_err(|e| Error::Corrupt(format!("cannot decode {what}: {e}")))?;
+    if used != body.len() {
+        return Err(Error::Corrupt(format!(
+            "{what}: {} trailing bytes after the value",
+            body.len() - used
+        )));
+    }
+    Ok(value)
 }
 
 /// A claim as format 5 and before stored it: without a `key`.
@@ -115,15 +118,10 @@ pub fn encode_claim(claim: &crate::model::Claim) -> Result<Vec<u8>> {
 /// Decodes a claim of any version: one written before claims had a `key`
 /// comes back with none, one written before attribution with none checked.
 pub fn decode_claim(bytes: &[u8]) -> Result<crate::model::Claim> {
-    let as_value = |body: &[u8]| {
-        let mut v = vec![VALUE_VERSION];
-        v.extend_from_slice(body);
-        v
-    };
     match bytes.split_first() {
-        Some((&CLAIM_VERSION, body)) => decode(&as_value(body), "claim"),
+        Some((&CLAIM_VERSION, body)) => decode_body(body, "claim"),
         Some((&CLAIM_V2, body)) => {
-            let c: ClaimV2 = decode(&as_value(body), "claim")?;
+            let c: ClaimV2 = decode_body(body, "claim")?;
             Ok(c.v1.upgrade(c.key))
         }
         _ => {

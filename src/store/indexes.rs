@@ -7,7 +7,7 @@
 //! it. Index keys are `value ++ claim id` (big-endian), so the entries of one
 //! value are a key prefix and come out in claim-id order.
 
-use super::keys::{trailing_u64, KeyBuf};
+use super::keys::{read_str, trailing_u64, KeyBuf};
 use super::kv::T;
 use crate::model::{Anchor, Claim, ClaimId, Confidence, SpeakerId, Status};
 
@@ -300,6 +300,33 @@ impl IndexScan {
         }
     }
 
+    /// The scan of one value of the index in `tree`, from the value's key
+    /// (a counts key without its tree byte); `None` for the passage index,
+    /// whose values no query groups by, or a key that is not one.
+    pub(crate) fn from_value(tree: T, value: &[u8]) -> Option<IndexScan> {
+        let text = || match read_str(value)? {
+            (s, []) => Some(s),
+            _ => None,
+        };
+        Some(match tree {
+            T::IdxSpeaker => IndexScan::Speaker(u64::from_be_bytes(value.try_into().ok()?)),
+            T::IdxSource => IndexScan::Source(text()?),
+            T::IdxOrigin => IndexScan::Origin(text()?),
+            T::IdxTag => IndexScan::Tag(text()?),
+            T::IdxWord => IndexScan::Word(text()?),
+            T::IdxKey => IndexScan::Key(text()?),
+            T::IdxStatus => {
+                let [byte] = value else { return None };
+                IndexScan::Status(*Status::ALL.iter().find(|s| **s as u8 == *byte)?)
+            }
+            T::IdxConfidence => {
+                let bp = Confidence::from_basis_points(u16::from_be_bytes(value.try_into().ok()?));
+                IndexScan::Confidence(bp, bp)
+            }
+            _ => return None,
+        })
+    }
+
     /// Whether the ids it yields come in ascending order (one key value).
     pub fn yields_ids_in_order(&self) -> bool {
         !matches!(self, IndexScan::Confidence(..))
@@ -340,6 +367,15 @@ mod tests {
                 scan.index().field,
                 scan.index_name().trim_start_matches("idx_")
             );
+            if scan.index().counted {
+                let back = IndexScan::from_value(scan.index().tree, &scan.keys().0);
+                match (&scan, back) {
+                    (IndexScan::Confidence(low, _), Some(IndexScan::Confidence(a, b))) => {
+                        assert_eq!((a, b), (*low, *low))
+                    }
+                    (_, back) => assert_eq!(back.as_ref(), Some(&scan)),
+                }
+            }
         }
     }
 }

@@ -55,6 +55,27 @@ impl KeyBuf {
     }
 }
 
+/// Reads a string part written by [`KeyBuf::str`] at the start of `key`:
+/// the string and the rest of the key, or `None` if it is not one.
+pub fn read_str(key: &[u8]) -> Option<(String, &[u8])> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        match (key.get(i)?, key.get(i + 1)) {
+            (0, Some(1)) => return Some((String::from_utf8(out).ok()?, &key[i + 2..])),
+            (0, Some(0xff)) => {
+                out.push(0);
+                i += 2;
+            }
+            (0, _) => return None,
+            (&b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+}
+
 /// Reads the big-endian u64 at the end of a key (index entries end with the claim id).
 pub fn trailing_u64(key: &[u8]) -> Option<u64> {
     let tail: [u8; 8] = key.get(key.len().checked_sub(8)?..)?.try_into().ok()?;
@@ -71,6 +92,12 @@ mod tests {
         let mut keys = vec![k("ab"), k("a\0"), k("a"), k("b"), k("")];
         keys.sort();
         assert_eq!(keys, vec![k(""), k("a"), k("a\0"), k("ab"), k("b")]);
+        for s in ["", "a", "a\0", "ab", "ünï\0code"] {
+            let key = KeyBuf::new().str(s).u64(7).finish();
+            let (back, rest) = read_str(&key).unwrap();
+            assert_eq!((back.as_str(), trailing_u64(rest)), (s, Some(7)));
+        }
+        assert_eq!(read_str(b"no end"), None);
         let prefix = KeyBuf::new().str("Mori").finish();
         assert!(!k("Moriuchi").starts_with(&prefix));
         assert!(k("Mori").starts_with(&prefix));

@@ -41,10 +41,13 @@ pub(crate) enum T {
     IdxPassage,
     /// Callers' keys of claims.
     IdxKey,
+    /// The vocabulary of the word index by trigram (`vocabulary.rs`):
+    /// what `quote contains` finds the words holding a needle by.
+    WordGrams,
 }
 
 /// Every tree, in [`T`] order.
-pub(crate) const TREES: [T; 16] = [
+pub(crate) const TREES: [T; 17] = [
     T::Meta,
     T::Claims,
     T::Sources,
@@ -61,6 +64,7 @@ pub(crate) const TREES: [T; 16] = [
     T::IdxWord,
     T::IdxPassage,
     T::IdxKey,
+    T::WordGrams,
 ];
 
 impl T {
@@ -83,6 +87,7 @@ impl T {
             "idx_word",
             "idx_passage",
             "idx_key",
+            "word_grams",
         ][self as usize]
     }
 }

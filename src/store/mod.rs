@@ -28,11 +28,12 @@ mod postings;
 mod records;
 mod sled;
 mod verify;
+mod vocabulary;
 
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::model::{Claim, ClaimId, Source, Speaker, SpeakerId};
+use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId};
 
 pub use self::sled::{SledEngine, SledOptions};
 pub use durability::Durability;
@@ -54,13 +55,14 @@ pub use verify::{Problem, VerifyReport};
 /// which holds its key, and one written before still reads); version 7
 /// writes claims with their attribution and mode (value version 3), which
 /// the database layer computes for the claims of an older database when
-/// it migrates it. An older database is migrated when it is opened, by
+/// it migrates it; version 8 keeps the vocabulary of the word index by
+/// trigram (`word_grams`, see `vocabulary.rs`). An older database is migrated when it is opened, by
 /// rebuilding everything derived from the records
 /// ([`WriteTx::rebuild_derived`]) in one transaction.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// Older versions this build migrates on open.
-const MIGRATES_FROM: &[u32] = &[1, 2, 3, 4, 5, 6];
+const MIGRATES_FROM: &[u32] = &[1, 2, 3, 4, 5, 6, 7];
 
 /// What [`check_format`] found on open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,11 +94,32 @@ pub trait ReadView {
     }
     /// How many claims there are (kept, not counted).
     fn claim_count(&self) -> Result<u64>;
+    /// The claim ids an index holds for `scan`, in key order, each with
+    /// the confidence its entry records (the claim's, kept with every
+    /// index entry so that a confidence condition is checked before the
+    /// claim is read).
+    fn scan_postings(
+        &self,
+        scan: &IndexScan,
+    ) -> Box<dyn Iterator<Item = Result<(ClaimId, Confidence)>> + '_>;
     /// The claim ids an index holds for `scan`, in key order.
-    fn scan_index(&self, scan: &IndexScan) -> Box<dyn Iterator<Item = Result<ClaimId>> + '_>;
+    fn scan_index(&self, scan: &IndexScan) -> Box<dyn Iterator<Item = Result<ClaimId>> + '_> {
+        Box::new(self.scan_postings(scan).map(|p| p.map(|(id, _)| id)))
+    }
     /// How many entries `scan` would read, from counts kept with the index
     /// (no scan: planning and `explain` stay cheap at any size).
-    fn index_count(&self, scan: &IndexScan) -> Result<u64>;
+    fn index_count(&self, scan: &IndexScan) -> Result<u64> {
+        self.index_count_up_to(scan, u64::MAX)
+    }
+    /// [`ReadView::index_count`], or any number of at least `cap` once
+    /// it reaches that: the planner, comparing paths, stops summing the
+    /// counts of a wide confidence range once it costs more than the best.
+    fn index_count_up_to(&self, scan: &IndexScan, cap: u64) -> Result<u64>;
+    /// Every value `index` holds, as the scan that reads it, with how many
+    /// claims it holds (values with none left out), in key order: what
+    /// `count claims group by` reads. From the counts kept with a counted
+    /// index; nothing for one that keeps none.
+    fn value_counts(&self, index: &'static IndexDef) -> Result<Vec<(IndexScan, u64)>>;
     /// The distinct words of quotes (as [`crate::cite::search_words`] cuts
     /// them) that contain `part`, each with how many claims hold it: what
     /// `quote contains` looks up in the word index. Read from the counts

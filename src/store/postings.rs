@@ -1,15 +1,20 @@
-//! How index entries lie in their trees: claim ids in buckets.
+//! How index entries lie in their trees: claim ids in buckets, each with
+//! the claim's confidence.
 //!
 //! An index entry is, logically, `value ++ claim id` (`indexes.rs`). Kept
 //! as one key each, a million claims make some twenty million keys, and
 //! sled's memory, its time to open and its size on disk all grow with the
 //! number of keys. So the entries of one value are kept in buckets of
 //! [`BUCKET`] consecutive claim ids: the key is `value ++ (id / BUCKET)`
-//! and the value lists the ids' offsets in the bucket (two bytes each,
-//! ascending). A claim's entry is added or removed by rewriting its
-//! bucket; a scan reads the buckets of a value in order and yields ids in
-//! ascending order, as before. Everything above this file (the writer, the
-//! scans, `verify`, `repair`) still speaks of logical entries.
+//! and the value lists the ids' offsets in the bucket, ascending, each
+//! with the claim's confidence in ten-thousandths (two bytes each, four a
+//! posting). The confidence rides along because it is the condition most
+//! often joined to another ("a speaker's claims with confidence >= 0.8"):
+//! a scan of the speaker's entries leaves out the claims below it without
+//! reading them. A claim's entry is added, changed or removed by rewriting
+//! its bucket; a scan reads the buckets of a value in order and yields
+//! ids in ascending order. Everything above this file (the writer, the
+//! scans, `verify`, `repair`) speaks of logical entries and postings.
 
 use std::ops::Bound;
 
@@ -19,6 +24,9 @@ use crate::model::ClaimId;
 
 /// Claim ids per bucket.
 pub(crate) const BUCKET: u64 = 1 << 12;
+
+/// Bytes per posting: the id's offset in its bucket, then the confidence.
+const POSTING: usize = 4;
 
 /// A logical entry's value part and claim id.
 fn split(entry: &[u8]) -> Result<(&[u8], ClaimId)> {
@@ -37,86 +45,106 @@ fn bucket_key(value: &[u8], id: ClaimId) -> Vec<u8> {
     key
 }
 
-fn offsets(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
-    bytes
-        .chunks_exact(2)
-        .map(|c| u64::from(u16::from_be_bytes([c[0], c[1]])))
+/// A bucket's postings: (offset, confidence in ten-thousandths).
+fn postings(bytes: &[u8]) -> impl Iterator<Item = (u64, u16)> + '_ {
+    bytes.chunks_exact(POSTING).map(|c| {
+        (
+            u64::from(u16::from_be_bytes([c[0], c[1]])),
+            u16::from_be_bytes([c[2], c[3]]),
+        )
+    })
 }
 
-/// Adds the logical entry `entry` to index tree `tree`.
-pub(crate) fn add(kv: &mut impl KvWrite, tree: T, entry: &[u8]) -> Result<()> {
+fn posting(offset: u64, confidence: u16) -> [u8; POSTING] {
+    let [a, b] = (offset as u16).to_be_bytes();
+    let [c, d] = confidence.to_be_bytes();
+    [a, b, c, d]
+}
+
+/// Adds the logical entry `entry` to index tree `tree`, for a claim of
+/// `confidence` (ten-thousandths); an entry already there takes it.
+pub(crate) fn add(kv: &mut impl KvWrite, tree: T, entry: &[u8], confidence: u16) -> Result<()> {
     let (value, id) = split(entry)?;
     let key = bucket_key(value, id);
-    let mut ids = kv.get(tree, &key)?.unwrap_or_default();
-    let offset = (id % BUCKET) as u16;
-    let at = offsets(&ids).position(|o| o >= u64::from(offset));
-    let present = at.is_some_and(|i| offsets(&ids).nth(i) == Some(u64::from(offset)));
+    let mut bytes = kv.get(tree, &key)?.unwrap_or_default();
+    let offset = id % BUCKET;
+    let at = postings(&bytes).position(|(o, _)| o >= offset);
+    let new = posting(offset, confidence);
     match at {
-        Some(_) if present => return Ok(()),
-        Some(i) => {
-            ids.splice(2 * i..2 * i, offset.to_be_bytes());
+        Some(i) if postings(&bytes).nth(i).map(|p| p.0) == Some(offset) => {
+            if bytes[POSTING * i..POSTING * (i + 1)] == new {
+                return Ok(());
+            }
+            bytes[POSTING * i..POSTING * (i + 1)].copy_from_slice(&new);
         }
-        None => ids.extend_from_slice(&offset.to_be_bytes()),
+        Some(i) => {
+            bytes.splice(POSTING * i..POSTING * i, new);
+        }
+        None => bytes.extend_from_slice(&new),
     }
-    kv.insert(tree, key, ids)
+    kv.insert(tree, key, bytes)
 }
 
 /// Removes the logical entry `entry` from index tree `tree`.
 pub(crate) fn remove(kv: &mut impl KvWrite, tree: T, entry: &[u8]) -> Result<()> {
     let (value, id) = split(entry)?;
     let key = bucket_key(value, id);
-    let Some(mut ids) = kv.get(tree, &key)? else {
+    let Some(mut bytes) = kv.get(tree, &key)? else {
         return Ok(());
     };
     let offset = id % BUCKET;
-    let found = offsets(&ids).position(|o| o == offset);
+    let found = postings(&bytes).position(|(o, _)| o == offset);
     if let Some(i) = found {
-        ids.drain(2 * i..2 * i + 2);
+        bytes.drain(POSTING * i..POSTING * (i + 1));
     }
-    if ids.is_empty() {
+    if bytes.is_empty() {
         kv.remove(tree, key)
     } else {
-        kv.insert(tree, key, ids)
+        kv.insert(tree, key, bytes)
     }
 }
 
-/// Writes many logical entries, given in ascending order, a bucket at a
-/// time (a rebuild: the tree holds none of them yet).
+/// Writes many logical entries with their claims' confidence, given in
+/// ascending order of entry, a bucket at a time (a rebuild: the tree holds
+/// none of them yet).
 pub(crate) fn add_sorted<'e>(
     kv: &mut impl KvWrite,
     tree: T,
-    entries: impl IntoIterator<Item = &'e Vec<u8>>,
+    entries: impl IntoIterator<Item = (&'e Vec<u8>, &'e u16)>,
 ) -> Result<()> {
     let mut pending: Option<(Vec<u8>, Vec<u8>)> = None;
-    for entry in entries {
+    for (entry, &confidence) in entries {
         let (value, id) = split(entry)?;
         let key = bucket_key(value, id);
-        let offset = ((id % BUCKET) as u16).to_be_bytes();
+        let new = posting(id % BUCKET, confidence);
         match &mut pending {
-            Some((k, ids)) if *k == key => ids.extend_from_slice(&offset),
+            Some((k, bytes)) if *k == key => bytes.extend_from_slice(&new),
             _ => {
-                if let Some((k, ids)) = pending.take() {
-                    kv.insert(tree, k, ids)?;
+                if let Some((k, bytes)) = pending.take() {
+                    kv.insert(tree, k, bytes)?;
                 }
-                pending = Some((key, offset.to_vec()));
+                pending = Some((key, new.to_vec()));
             }
         }
     }
-    if let Some((k, ids)) = pending {
-        kv.insert(tree, k, ids)?;
+    if let Some((k, bytes)) = pending {
+        kv.insert(tree, k, bytes)?;
     }
     Ok(())
 }
 
+/// A logical entry read back, with the confidence its posting records.
+pub(crate) type Posting = (Vec<u8>, u16);
+
 /// The logical entries of index tree `tree` whose keys start with
 /// `prefix` (a whole value) or, with `last`, lie from `prefix` up to
-/// `last` (a logical entry) included, in order.
+/// `last` (a logical entry) included, in order, each with its confidence.
 pub(crate) fn entries<'k, K: KvRead + ?Sized>(
     kv: &'k K,
     tree: T,
     prefix: Vec<u8>,
     last: Option<Vec<u8>>,
-) -> Box<dyn Iterator<Item = Result<Vec<u8>>> + 'k> {
+) -> Box<dyn Iterator<Item = Result<Posting>> + 'k> {
     let buckets = match &last {
         None => kv.prefix(tree, prefix),
         Some(last) => match split(last) {
@@ -130,8 +158,8 @@ pub(crate) fn entries<'k, K: KvRead + ?Sized>(
     };
     Box::new(
         buckets
-            .flat_map(|bucket| -> Box<dyn Iterator<Item = Result<Vec<u8>>>> {
-                let (key, ids) = match bucket {
+            .flat_map(|bucket| -> Box<dyn Iterator<Item = Result<Posting>>> {
+                let (key, bytes) = match bucket {
                     Ok(b) => b,
                     Err(e) => return Box::new(std::iter::once(Err(e))),
                 };
@@ -140,39 +168,40 @@ pub(crate) fn entries<'k, K: KvRead + ?Sized>(
                     Err(e) => return Box::new(std::iter::once(Err(e))),
                 };
                 let value = value.to_vec();
-                let ids: Vec<u64> = offsets(&ids).collect();
-                Box::new(ids.into_iter().map(move |o| {
+                let found: Vec<(u64, u16)> = postings(&bytes).collect();
+                Box::new(found.into_iter().map(move |(o, confidence)| {
                     let mut entry = value.clone();
                     entry.extend_from_slice(&(bucket_no * BUCKET + o).to_be_bytes());
-                    Ok(entry)
+                    Ok((entry, confidence))
                 }))
             })
             .take_while(move |e| match (e, &last) {
-                (Ok(entry), Some(last)) => entry <= last,
+                (Ok((entry, _)), Some(last)) => entry <= last,
                 _ => true,
             }),
     )
 }
 
-/// The buckets of index tree `tree` that are not well formed (empty, an
-/// odd number of bytes, offsets out of order): their keys.
+/// The buckets of index tree `tree` that are not well formed (empty, not
+/// whole postings, offsets out of order): their keys.
 pub(crate) fn malformed<K: KvRead + ?Sized>(kv: &K, tree: T) -> Result<Vec<Vec<u8>>> {
     let mut bad = Vec::new();
     for bucket in kv.range(tree, Bound::Unbounded, Bound::Unbounded) {
-        let (key, ids) = bucket?;
-        let ascending = offsets(&ids).zip(offsets(&ids).skip(1)).all(|(a, b)| a < b);
-        if ids.is_empty() || ids.len() % 2 != 0 || !ascending || key.len() < 8 {
+        let (key, bytes) = bucket?;
+        let offsets = || postings(&bytes).map(|p| p.0);
+        let ascending = offsets().zip(offsets().skip(1)).all(|(a, b)| a < b);
+        if bytes.is_empty() || bytes.len() % POSTING != 0 || !ascending || key.len() < 8 {
             bad.push(key);
         }
     }
     Ok(bad)
 }
 
-/// Every logical entry of index tree `tree`, in order.
+/// Every logical entry of index tree `tree`, in order, with its confidence.
 pub(crate) fn all<K: KvRead + ?Sized>(
     kv: &K,
     tree: T,
-) -> Box<dyn Iterator<Item = Result<Vec<u8>>> + '_> {
+) -> Box<dyn Iterator<Item = Result<Posting>> + '_> {
     entries(kv, tree, Vec::new(), None)
 }
 
@@ -201,13 +230,14 @@ mod tests {
     }
 
     /// Buckets hold what one key per entry held: the same entries, in the
-    /// same order, whatever the order of adds and removes, across bucket
-    /// boundaries and values; and a rebuild writes the same buckets.
+    /// same order, each with its claim's confidence, whatever the order of
+    /// adds and removes, across bucket boundaries and values; and a rebuild
+    /// writes the same buckets.
     #[test]
     fn buckets_hold_the_entries_a_key_each_would() {
         let base = Empty;
         let mut kv = Overlay::new(&base);
-        let mut model: BTreeMap<Vec<u8>, ()> = BTreeMap::new();
+        let mut model: BTreeMap<Vec<u8>, u16> = BTreeMap::new();
         let ids = [
             0,
             1,
@@ -224,9 +254,11 @@ mod tests {
         for value in [&b"a\0\x01"[..], &b"b\0\x01"[..], &b"ab\0\x01"[..]] {
             for &id in &ids {
                 let e = entry(value, id);
-                add(&mut kv, T::IdxTag, &e).unwrap();
-                add(&mut kv, T::IdxTag, &e).unwrap(); // twice: still one entry
-                model.insert(e, ());
+                let confidence = (id % 10_001) as u16;
+                add(&mut kv, T::IdxTag, &e, 10_000 - confidence).unwrap();
+                // Again: still one entry, now with the later confidence.
+                add(&mut kv, T::IdxTag, &e, confidence).unwrap();
+                model.insert(e, confidence);
             }
         }
         for &id in &[4096, 2, 12_345] {
@@ -234,40 +266,40 @@ mod tests {
             remove(&mut kv, T::IdxTag, &e).unwrap();
             model.remove(&e);
         }
-        let got: Vec<Vec<u8>> = all(&kv, T::IdxTag).map(|e| e.unwrap()).collect();
-        let want: Vec<Vec<u8>> = model.keys().cloned().collect();
+        let got: Vec<Posting> = all(&kv, T::IdxTag).map(|e| e.unwrap()).collect();
+        let want: Vec<Posting> = model.clone().into_iter().collect();
         assert_eq!(got, want);
         assert!(malformed(&kv, T::IdxTag).unwrap().is_empty());
         // One value's entries, and a range of values up to an entry.
-        let a: Vec<Vec<u8>> = entries(&kv, T::IdxTag, b"a\0\x01".to_vec(), None)
+        let a: Vec<Posting> = entries(&kv, T::IdxTag, b"a\0\x01".to_vec(), None)
             .map(|e| e.unwrap())
             .collect();
         assert_eq!(
             a,
             want.iter()
-                .filter(|k| k.starts_with(b"a\0\x01"))
+                .filter(|(k, _)| k.starts_with(b"a\0\x01"))
                 .cloned()
                 .collect::<Vec<_>>()
         );
         let last = entry(b"ab\0\x01", 4097);
-        let upto: Vec<Vec<u8>> = entries(&kv, T::IdxTag, b"a\0\x01".to_vec(), Some(last.clone()))
+        let upto: Vec<Posting> = entries(&kv, T::IdxTag, b"a\0\x01".to_vec(), Some(last.clone()))
             .map(|e| e.unwrap())
             .collect();
         assert_eq!(
             upto,
             want.iter()
-                .filter(|k| **k <= last)
+                .filter(|(k, _)| *k <= last)
                 .cloned()
                 .collect::<Vec<_>>()
         );
         // A rebuild from the sorted entries writes the same buckets.
         let base2 = Empty;
         let mut rebuilt = Overlay::new(&base2);
-        add_sorted(&mut rebuilt, T::IdxTag, &want).unwrap();
-        let again: Vec<Vec<u8>> = all(&rebuilt, T::IdxTag).map(|e| e.unwrap()).collect();
+        add_sorted(&mut rebuilt, T::IdxTag, &model).unwrap();
+        let again: Vec<Posting> = all(&rebuilt, T::IdxTag).map(|e| e.unwrap()).collect();
         assert_eq!(again, want);
         // Removing every entry leaves no bucket behind.
-        for e in &want {
+        for (e, _) in &want {
             remove(&mut kv, T::IdxTag, e).unwrap();
         }
         assert_eq!(

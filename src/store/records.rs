@@ -11,7 +11,9 @@
 //! | `source_text` | source id | the text, raw UTF-8 |
 //! | `speakers` | speaker id (u64 BE) | [`Speaker`] |
 //! | `speaker_names` | folded name or alias | speaker id |
-//! | `idx_*` | value ++ claim id | empty (see `indexes.rs`) |
+//! | `idx_*` | value ++ claim id bucket | claim ids (see `indexes.rs`, `postings.rs`) |
+//! | `counts` | index tree ++ value | how many claims the index holds for it |
+//! | `word_grams` | trigram ++ word | empty (see `vocabulary.rs`) |
 //!
 //! Putting a claim writes its index entries and keeps the claim count, in
 //! the same transaction, and removes the entries of the version it
@@ -19,14 +21,15 @@
 
 use std::ops::Bound;
 
-use super::indexes::{claim_of, count_key, count_key_of_entry, index_entries, IndexScan};
+use super::indexes::{claim_of, count_key, count_key_of_entry, index_entries, IndexDef, IndexScan};
 use super::keys::KeyBuf;
 use super::kv::{KvRead, KvWrite, Overlay, T};
 use super::postings;
 use super::verify::VerifyReport;
+use super::vocabulary;
 use super::{codec, fold_name, ReadView, WriteTx, FORMAT_VERSION};
 use crate::error::{Error, Result};
-use crate::model::{Claim, ClaimId, Source, Speaker, SpeakerId};
+use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId};
 
 const FORMAT_KEY: &[u8] = b"format_version";
 
@@ -95,16 +98,20 @@ impl<K: KvRead> ReadView for Records<K> {
         })
     }
 
-    fn scan_index(&self, scan: &IndexScan) -> Box<dyn Iterator<Item = Result<ClaimId>> + '_> {
+    fn scan_postings(
+        &self,
+        scan: &IndexScan,
+    ) -> Box<dyn Iterator<Item = Result<(ClaimId, Confidence)>> + '_> {
         let tree = scan.index().tree;
         let (first, last) = scan.keys();
         Box::new(postings::entries(&self.kv, tree, first, last).map(|e| {
-            let key = e?;
-            claim_of(&key).ok_or_else(|| Error::Corrupt("short index key".into()))
+            let (key, confidence) = e?;
+            let id = claim_of(&key).ok_or_else(|| Error::Corrupt("short index key".into()))?;
+            Ok((id, Confidence::from_basis_points(confidence)))
         }))
     }
 
-    fn index_count(&self, scan: &IndexScan) -> Result<u64> {
+    fn index_count_up_to(&self, scan: &IndexScan, cap: u64) -> Result<u64> {
         let tree = scan.index().tree;
         if !super::indexes::is_counted(tree) {
             // An index that keeps no counts holds (nearly) one claim per
@@ -131,21 +138,51 @@ impl<K: KvRead> ReadView for Records<K> {
                     Bound::Included(count_key(tree, last)),
                 ) {
                     n += decode(&entry?.1)?;
+                    if n >= cap {
+                        break;
+                    }
                 }
                 Ok(n)
             }
         }
     }
 
+    fn value_counts(&self, index: &'static IndexDef) -> Result<Vec<(IndexScan, u64)>> {
+        let mut out = Vec::new();
+        if !index.counted {
+            return Ok(out);
+        }
+        for entry in self.kv.prefix(T::Counts, count_key(index.tree, &[])) {
+            let (key, value) = entry?;
+            let scan = IndexScan::from_value(index.tree, &key[1..]).ok_or_else(|| {
+                Error::Corrupt(format!("a count of {} has a bad key", index.name()))
+            })?;
+            out.push((scan, codec::decode::<u64>(&value, "index count")?));
+        }
+        Ok(out)
+    }
+
     fn words_containing(&self, part: &str) -> Result<Vec<(String, u64)>> {
+        let count_of = |word: &str| -> Result<u64> {
+            let key = count_key(T::IdxWord, &KeyBuf::new().str(word).finish());
+            self.kv
+                .get(T::Counts, &key)?
+                .map_or(Ok(0), |v| codec::decode(&v, "index count"))
+        };
+        if let Some(words) = vocabulary::words_holding(&self.kv, part)? {
+            let mut found = Vec::with_capacity(words.len());
+            for word in words {
+                let n = count_of(&word)?;
+                found.push((word, n));
+            }
+            return Ok(found);
+        }
+        // A needle shorter than a trigram: every distinct word has one
+        // counts key, [tree] ++ word ++ [0, 1].
         let mut found = Vec::new();
-        // Every distinct word has one counts key: [tree] ++ word ++ [0, 1].
         for entry in self.kv.prefix(T::Counts, count_key(T::IdxWord, &[])) {
             let (key, value) = entry?;
-            let word = key
-                .get(1..key.len().saturating_sub(2))
-                .and_then(|w| std::str::from_utf8(w).ok())
-                .ok_or_else(|| Error::Corrupt("bad word in the word index counts".into()))?;
+            let word = vocabulary::word_of_count_key(&key)?;
             if word.contains(part) {
                 found.push((
                     word.to_string(),
@@ -255,7 +292,12 @@ impl<'b> RecordWriter<'b> {
             Some(v) => codec::decode(&v, "index count")?,
             None => 0,
         };
-        match now.saturating_add_signed(delta) {
+        let next = now.saturating_add_signed(delta);
+        if tree == T::IdxWord {
+            let word = vocabulary::word_of_count_key(&key)?.to_string();
+            vocabulary::on_count_change(self.kv(), &word, now, next)?;
+        }
+        match next {
             0 => self.kv().remove(T::Counts, key),
             n => self.kv().insert(T::Counts, key, codec::encode(&n)?),
         }
@@ -306,7 +348,7 @@ impl WriteTx for RecordWriter<'_> {
         )?;
         for (tree, key) in index_entries(claim) {
             self.count_entry(tree, &key, 1)?;
-            postings::add(self.kv(), tree, &key)?;
+            postings::add(self.kv(), tree, &key, claim.confidence.basis_points())?;
         }
         Ok(())
     }

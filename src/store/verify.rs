@@ -11,7 +11,7 @@
 //! records and stale anchors it can only report (`claimdb check` and
 //! `update-source` deal with anchors).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -21,9 +21,10 @@ use super::indexes::{claim_of, count_key_of_entry, index_entries, INDEXES};
 use super::kv::{KvRead, KvWrite, T};
 use super::postings;
 use super::records::{claim_count_key, counter_key, RecordWriter, Records};
+use super::vocabulary;
 use super::{codec, fold_name, KeyBuf, ReadView};
 use crate::error::{plural, quoted, Result};
-use crate::model::{Claim, Source, Speaker, Status};
+use crate::model::{Claim, Confidence, Source, Speaker, Status};
 
 /// One thing found wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,8 +70,9 @@ impl VerifyReport {
 
 /// What every derived tree should hold, computed from the primary records.
 struct Derived {
-    /// Per index (in [`INDEXES`] order), its keys.
-    index: Vec<BTreeSet<Vec<u8>>>,
+    /// Per index (in [`INDEXES`] order), its keys, each with the
+    /// confidence of its claim in ten-thousandths.
+    index: Vec<BTreeMap<Vec<u8>, u16>>,
     /// Folded name -> speaker id.
     names: HashMap<Vec<u8>, u64>,
     /// Count key -> entries the index holds for that value.
@@ -112,24 +114,36 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
         }
         let mut present = BTreeSet::new();
         for entry in postings::all(kv, def.tree) {
-            let key = entry?;
+            let (key, confidence) = entry?;
             report.index_entries += 1;
-            if !expected.contains(&key) {
-                let claim = claim_of(&key).unwrap_or(0);
-                let why = if claims.contains_key(&claim) {
-                    "that the claim does not have"
-                } else {
-                    "and the claim does not exist"
-                };
-                report.problem(
+            let claim = claim_of(&key).unwrap_or(0);
+            match expected.get(&key) {
+                None => {
+                    let why = if claims.contains_key(&claim) {
+                        "that the claim does not have"
+                    } else {
+                        "and the claim does not exist"
+                    };
+                    report.problem(
+                        "index",
+                        true,
+                        format!("{name} has an entry for claim {claim} {why}"),
+                    );
+                }
+                Some(&wanted) if wanted != confidence => report.problem(
                     "index",
                     true,
-                    format!("{name} has an entry for claim {claim} {why}"),
-                );
+                    format!(
+                        "{name} records confidence {} for claim {claim}, which has {}",
+                        Confidence::from_basis_points(confidence),
+                        Confidence::from_basis_points(wanted)
+                    ),
+                ),
+                Some(_) => {}
             }
             present.insert(key);
         }
-        for key in expected.difference(&present) {
+        for key in expected.keys().filter(|k| !present.contains(*k)) {
             let claim = claim_of(key).unwrap_or(0);
             report.problem(
                 "index",
@@ -194,6 +208,7 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
             )
         },
     )?;
+    verify_vocabulary(kv, &derived.counts, &mut report)?;
     let counted = records.claim_count()?;
     if counted != claims.len() as u64 {
         report.problem(
@@ -248,6 +263,60 @@ fn compare_table<K: KvRead + ?Sized>(
     Ok(())
 }
 
+/// The `word_grams` keys the word index's counts imply.
+fn vocabulary_grams(counts: &HashMap<Vec<u8>, u64>) -> Result<BTreeSet<Vec<u8>>> {
+    let mut grams = BTreeSet::new();
+    for key in counts
+        .keys()
+        .filter(|k| k.first() == Some(&(T::IdxWord as u8)))
+    {
+        grams.extend(vocabulary::gram_keys(vocabulary::word_of_count_key(key)?));
+    }
+    Ok(grams)
+}
+
+/// Checks the vocabulary's trigrams against the words the index holds.
+fn verify_vocabulary<K: KvRead + ?Sized>(
+    kv: &K,
+    counts: &HashMap<Vec<u8>, u64>,
+    report: &mut VerifyReport,
+) -> Result<()> {
+    let expected = vocabulary_grams(counts)?;
+    let mut present = 0u64;
+    let mut extra = 0u64;
+    for entry in all(kv, T::WordGrams) {
+        if expected.contains(&entry?.0) {
+            present += 1;
+        } else {
+            extra += 1;
+        }
+    }
+    let missing = expected.len() as u64 - present;
+    let phrases = [
+        (
+            missing,
+            ["is", "are"],
+            "missing from the vocabulary's trigrams",
+        ),
+        (
+            extra,
+            ["is", "are"],
+            "in the vocabulary's trigrams for no word of a quote",
+        ),
+    ];
+    for (n, verb, what) in phrases {
+        if n > 0 {
+            let verb = verb[usize::from(n != 1)];
+            report.problem(
+                "index",
+                true,
+                format!("{} {verb} {what}", plural(n, "entry")),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Rebuilds every index entry, the name table, the id counters and the
 /// claim count from the primary records, inside the writer's transaction.
 pub(crate) fn rebuild(w: &mut RecordWriter<'_>) -> Result<()> {
@@ -258,7 +327,7 @@ pub(crate) fn rebuild(w: &mut RecordWriter<'_>) -> Result<()> {
     for tree in INDEXES
         .iter()
         .map(|d| d.tree)
-        .chain([T::SpeakerNames, T::Counts])
+        .chain([T::SpeakerNames, T::Counts, T::WordGrams])
     {
         for entry in all(&w.records.kv, tree) {
             stale.push((tree, entry?.0));
@@ -275,6 +344,9 @@ pub(crate) fn rebuild(w: &mut RecordWriter<'_>) -> Result<()> {
     let kv = &mut w.records.kv;
     for (tree, key) in stale {
         kv.remove(tree, key)?;
+    }
+    for key in vocabulary_grams(&derived.counts)? {
+        kv.insert(T::WordGrams, key, Vec::new())?;
     }
     for (key, n) in derived.counts {
         kv.insert(T::Counts, key, codec::encode(&n)?)?;
@@ -448,17 +520,17 @@ fn verify_references(
 }
 
 fn derive(claims: &HashMap<u64, Claim>, speakers: &HashMap<u64, Speaker>) -> Derived {
-    let mut index = vec![BTreeSet::new(); INDEXES.len()];
+    let mut index = vec![BTreeMap::new(); INDEXES.len()];
     for claim in claims.values() {
         for (tree, key) in index_entries(claim) {
             if let Some(at) = INDEXES.iter().position(|d| d.tree == tree) {
-                index[at].insert(key);
+                index[at].insert(key, claim.confidence.basis_points());
             }
         }
     }
     let mut counts = HashMap::new();
     for (def, keys) in INDEXES.iter().zip(&index).filter(|(d, _)| d.counted) {
-        for key in keys {
+        for key in keys.keys() {
             *counts.entry(count_key_of_entry(def.tree, key)).or_insert(0) += 1;
         }
     }

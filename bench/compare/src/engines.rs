@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
+use claimdb::query::Params;
 use claimdb::{Db, NewClaim, NewSource, NewSpeaker, OpenOptions};
 use rusqlite::{params, Connection};
 
@@ -206,11 +207,17 @@ fn measure<S>(open: impl FnOnce() -> S, mut run: impl FnMut(&S) -> u64) -> Measu
     }
 }
 
+/// claimdb's prepared statement, as SQLite's `prepare_cached`: each engine
+/// parses the text once and runs the statement many times.
 fn measure_claimdb(path: &Path, text: &str) -> Measured {
     measure(
-        || Db::open_with(path, OpenOptions::new().seed(false)).expect("open claimdb"),
-        |db| {
-            let out = db.query(text).expect("claimdb query");
+        || {
+            let db = Db::open_with(path, OpenOptions::new().seed(false)).expect("open claimdb");
+            let statement = db.prepare(text).expect("prepare");
+            (db, statement)
+        },
+        |(db, statement)| {
+            let out = statement.run(db, &Params::new()).expect("claimdb query");
             if let Some(claims) = out.claims() {
                 claims.len() as u64
             } else if let Some(n) = out.count() {

@@ -13,7 +13,7 @@ use super::super::record::Patterns;
 use super::{claim_matches, Speakers};
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId};
-use crate::store::ReadView;
+use crate::store::{IndexScan, ReadView};
 
 /// A stream of claims.
 pub(super) type Claims<'a> = Box<dyn Iterator<Item = Result<Claim>> + 'a>;
@@ -37,6 +37,18 @@ pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>)
             })
         })
     };
+    // The ids of an index scan, those whose entry records a confidence
+    // outside the one the condition requires left out unread.
+    let window = p.index_confidence;
+    let ids_of = move |scan: &IndexScan| -> Box<dyn Iterator<Item = Result<ClaimId>> + 'a> {
+        match window {
+            None => store.scan_index(scan),
+            Some((lo, hi)) => Box::new(store.scan_postings(scan).filter_map(move |p| match p {
+                Ok((id, c)) => (lo..=hi).contains(&c).then_some(Ok(id)),
+                Err(e) => Some(Err(e)),
+            })),
+        }
+    };
     match &p.access {
         Access::Nothing(_) | Access::StoredCount | Access::StoredCounts(_) | Access::Source(_) => {
             Box::new(std::iter::empty())
@@ -54,10 +66,10 @@ pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>)
         Access::Index(scan) => {
             let name = scan.index_name();
             if scan.yields_ids_in_order() {
-                Box::new(by_id(store.scan_index(scan), name).inspect(counted))
+                Box::new(by_id(ids_of(scan), name).inspect(counted))
             } else {
                 // A range of values: its ids come in value order; sort them.
-                match store.scan_index(scan).collect::<Result<Vec<ClaimId>>>() {
+                match ids_of(scan).collect::<Result<Vec<ClaimId>>>() {
                     Ok(mut ids) => {
                         ids.sort_unstable();
                         Box::new(by_id(Box::new(ids.into_iter().map(Ok)), name).inspect(counted))
@@ -68,7 +80,7 @@ pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>)
         }
         Access::Union(scans) => {
             let name = scans[0].index_name();
-            let streams: Vec<_> = scans.iter().map(|s| store.scan_index(s)).collect();
+            let streams: Vec<_> = scans.iter().map(ids_of).collect();
             Box::new(by_id(Box::new(MergeIds::new(streams)), name).inspect(counted))
         }
     }
@@ -145,14 +157,19 @@ impl Iterator for MergeIds<'_> {
 /// The claims that satisfy `filter`, in id order, as a stream.
 pub(super) fn matching<'a>(
     store: &'a dyn ReadView,
-    p: &Plan,
+    p: &'a Plan,
     read: &'a Cell<u64>,
     filter: Option<&'a Expr>,
     speakers: &'a Speakers,
     patterns: &'a Patterns,
 ) -> Result<Claims<'a>> {
-    // An access path that answers the condition leaves nothing to check.
-    let filter = filter.filter(|_| !p.exact);
+    // An access path that answers the condition leaves nothing to check;
+    // one that answers a part of it leaves the rest.
+    let filter = match (&p.residual, p.exact) {
+        (_, true) => None,
+        (Some(rest), false) => Some(&**rest),
+        (None, false) => filter,
+    };
     Ok(Box::new(access(store, p, read).filter(move |c| match c {
         Ok(claim) => claim_matches(claim, filter, speakers, patterns),
         Err(_) => true,

@@ -50,13 +50,27 @@ pub(super) fn stored_counts(store: &dyn ReadView, field: Field) -> Result<Rows> 
     };
     match field {
         Field::Speaker => {
+            // One pass over the kept counts, one over the speakers, both in
+            // id order (not a lookup per speaker).
+            let index = IndexScan::Speaker(0).index();
+            let mut counts = store.value_counts(index)?.into_iter().peekable();
             for s in store.speakers()? {
-                count(s.name, IndexScan::Speaker(s.id))?;
+                while counts
+                    .next_if(|(scan, _)| matches!(scan, IndexScan::Speaker(id) if *id < s.id))
+                    .is_some()
+                {}
+                if let Some((_, n)) = counts.next_if(|(scan, _)| *scan == IndexScan::Speaker(s.id))
+                {
+                    counted.push((Value::Text(s.name), n));
+                }
             }
         }
         Field::Source => {
-            for s in store.sources()? {
-                count(s.id.clone(), IndexScan::Source(s.id))?;
+            let index = IndexScan::Source(String::new()).index();
+            for (scan, n) in store.value_counts(index)? {
+                if let IndexScan::Source(id) = scan {
+                    counted.push((Value::Text(id), n));
+                }
             }
         }
         Field::Status => {

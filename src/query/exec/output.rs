@@ -87,6 +87,8 @@ impl Value {
             (Value::Null, Value::Null) => Ordering::Equal,
             (Value::Null, _) => Ordering::Greater,
             (_, Value::Null) => Ordering::Less,
+            // Texts as `display` shows them, without copying them to compare.
+            (Value::Text(a), Value::Text(b)) => a.cmp(b),
             _ => match (num(self), num(other)) {
                 (Some(a), Some(b)) => a.total_cmp(&b),
                 _ => self.display().cmp(&other.display()),

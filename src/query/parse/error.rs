@@ -11,16 +11,53 @@ use super::*;
 pub(super) struct PErr<'a> {
     pub(super) at: &'a str,
     pub(super) len: usize,
-    pub(super) msg: Option<String>,
+    pub(super) msg: Option<Msg>,
     pub(super) kind: QueryErrorKind,
+}
+
+/// What an error says. The parser tries alternatives, and nearly every
+/// error it makes is dropped when another matches: the common "expected
+/// `x`" is kept as what was expected and written out only if reported.
+#[derive(Debug)]
+pub(super) enum Msg {
+    /// "expected `kw`, found `...`".
+    Keyword(Keyword),
+    /// "expected `p`, found ...".
+    Punct(Punct),
+    /// Anything else, written.
+    Text(String),
+}
+
+impl Msg {
+    /// The message, for an error at `at`.
+    pub(super) fn text(self, at: &str) -> String {
+        match self {
+            Msg::Keyword(kw) => format!("expected `{kw}`, found `{}`", token(at)),
+            Msg::Punct(p) => format!("expected `{}`, found {}", p.as_str(), found(at)),
+            Msg::Text(text) => text,
+        }
+    }
+
+    /// Whether it only says what was expected ("expected `x`, ...").
+    fn is_expected_token(&self) -> bool {
+        match self {
+            Msg::Keyword(_) | Msg::Punct(_) => true,
+            Msg::Text(text) => text.starts_with("expected `"),
+        }
+    }
 }
 
 impl<'a> PErr<'a> {
     pub(super) fn msg(at: &'a str, len: usize, msg: impl Into<String>) -> Self {
+        PErr::expected(at, len, Msg::Text(msg.into()))
+    }
+
+    /// An error saying `msg`, kept unwritten until reported.
+    pub(super) fn expected(at: &'a str, len: usize, msg: Msg) -> Self {
         PErr {
             at,
             len,
-            msg: Some(msg.into()),
+            msg: Some(msg),
             kind: QueryErrorKind::Syntax,
         }
     }
@@ -56,11 +93,6 @@ impl<'a> ParseError<&'a str> for PErr<'a> {
 }
 
 pub(super) type PResult<'a, O> = IResult<&'a str, O, PErr<'a>>;
-
-/// A recoverable error (an alternative may still match).
-pub(super) fn backtrack<'a, O>(at: &'a str, len: usize, msg: impl Into<String>) -> PResult<'a, O> {
-    Err(Err::Error(PErr::msg(at, len, msg)))
-}
 
 /// A committed error: reported as it is.
 pub(super) fn fail<'a, O>(at: &'a str, len: usize, msg: impl Into<String>) -> PResult<'a, O> {
@@ -107,12 +139,8 @@ pub(super) fn join_or(items: &[String]) -> String {
 pub(super) fn cut_with<'a>(e: Err<PErr<'a>>, msg: &str) -> Err<PErr<'a>> {
     match e {
         Err::Error(mut pe) => {
-            if pe
-                .msg
-                .as_deref()
-                .is_none_or(|m| m.starts_with("expected `"))
-            {
-                pe.msg = Some(format!("{msg}, found {}", found(pe.at)));
+            if pe.msg.as_ref().is_none_or(Msg::is_expected_token) {
+                pe.msg = Some(Msg::Text(format!("{msg}, found {}", found(pe.at))));
             }
             Err::Failure(pe)
         }

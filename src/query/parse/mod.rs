@@ -43,7 +43,7 @@ use std::cell::{Cell, RefCell};
 use nom::combinator::opt;
 use nom::{Err, Parser};
 
-use error::{backtrack, cut_with, fail, fail_kind, found, join_or, PErr, PResult};
+use error::{cut_with, fail, fail_kind, found, join_or, Msg, PErr, PResult};
 
 use super::ast::{
     Aggregate, Assignment, ClaimsQuery, Expr, Field, LimitParams, ListQuery, Literal, Op, OrderBy,
@@ -278,9 +278,10 @@ impl<'s> StatementParser<'s> {
 
     pub(super) fn to_query_error(&self, e: PErr<'_>) -> QueryError {
         let start = self.offset(e.at);
-        let message = e
-            .msg
-            .unwrap_or_else(|| format!("unexpected {}", found(e.at)));
+        let message = match e.msg {
+            Some(msg) => msg.text(e.at),
+            None => format!("unexpected {}", found(e.at)),
+        };
         let len = if e.len == 0 { token(e.at).len() } else { e.len };
         QueryError::new(message, Span::new(start, start + len)).with_kind(e.kind)
     }
@@ -299,11 +300,11 @@ impl<'s> StatementParser<'s> {
             other => {
                 self.expect_here(i, Expected::Keyword(kw));
                 match other {
-                    Ok((_, t)) => backtrack(
+                    Ok((_, t)) => Err(Err::Error(PErr::expected(
                         i,
                         t.text.len(),
-                        format!("expected `{kw}`, found `{}`", t.text),
-                    ),
+                        Msg::Keyword(kw),
+                    ))),
                     Err(e) => Err(e),
                 }
             }
@@ -322,11 +323,7 @@ impl<'s> StatementParser<'s> {
             Ok((rest, t)) if t.kind == TokenKind::Punct(p) => Ok((rest, ())),
             _ => {
                 self.expect_here(i, Expected::Punct(p));
-                backtrack(
-                    i,
-                    token(i).len(),
-                    format!("expected `{}`, found {}", p.as_str(), found(i)),
-                )
+                Err(Err::Error(PErr::expected(i, token(i).len(), Msg::Punct(p))))
             }
         }
     }
