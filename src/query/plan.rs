@@ -56,7 +56,8 @@ pub struct Plan {
     pub table: &'static str,
     /// How many records the access path reads (exact for indexes).
     pub estimated_rows: u64,
-    /// The condition applied to each record read, as written.
+    /// The condition applied to each record read, as written: all of it,
+    /// or (see [`Plan::residual`]) what the access path leaves.
     pub filter: Option<String>,
     /// `group by`, as written.
     pub group_by: Option<String>,

@@ -95,13 +95,13 @@ pub trait ReadView {
     /// How many claims there are (kept, not counted).
     fn claim_count(&self) -> Result<u64>;
     /// The claim ids an index holds for `scan`, in key order, each with
-    /// the confidence its entry records (the claim's, kept with every
-    /// index entry so that a confidence condition is checked before the
-    /// claim is read).
+    /// the confidence its entry records (the claim's, kept with the
+    /// entries of every index but the word index, so that a confidence
+    /// condition is checked before the claim is read).
     fn scan_postings(
         &self,
         scan: &IndexScan,
-    ) -> Box<dyn Iterator<Item = Result<(ClaimId, Confidence)>> + '_>;
+    ) -> Box<dyn Iterator<Item = Result<(ClaimId, Option<Confidence>)>> + '_>;
     /// The claim ids an index holds for `scan`, in key order.
     fn scan_index(&self, scan: &IndexScan) -> Box<dyn Iterator<Item = Result<ClaimId>> + '_> {
         Box::new(self.scan_postings(scan).map(|p| p.map(|(id, _)| id)))

@@ -11,9 +11,11 @@
 //! posting). The confidence rides along because it is the condition most
 //! often joined to another ("a speaker's claims with confidence >= 0.8"):
 //! a scan of the speaker's entries leaves out the claims below it without
-//! reading them. A claim's entry is added, changed or removed by rewriting
-//! its bucket; a scan reads the buckets of a value in order and yields
-//! ids in ascending order. Everything above this file (the writer, the
+//! reading them. The word index, a score of entries per claim and the
+//! bulk of what a load rewrites, keeps offsets alone ([`records_confidence`]).
+//! A claim's entry is added, changed or removed by rewriting its bucket; a
+//! scan reads the buckets of a value in order and yields ids in ascending
+//! order. Everything above this file (the writer, the
 //! scans, `verify`, `repair`) speaks of logical entries and postings.
 
 use std::ops::Bound;
@@ -25,8 +27,20 @@ use crate::model::ClaimId;
 /// Claim ids per bucket.
 pub(crate) const BUCKET: u64 = 1 << 12;
 
-/// Bytes per posting: the id's offset in its bucket, then the confidence.
-const POSTING: usize = 4;
+/// Whether the postings of index tree `tree` record their claims' confidence.
+pub(crate) fn records_confidence(tree: T) -> bool {
+    tree != T::IdxWord
+}
+
+/// Bytes per posting in `tree`: the id's offset in its bucket, then (when
+/// recorded) the confidence.
+fn width(tree: T) -> usize {
+    if records_confidence(tree) {
+        4
+    } else {
+        2
+    }
+}
 
 /// A logical entry's value part and claim id.
 fn split(entry: &[u8]) -> Result<(&[u8], ClaimId)> {
@@ -45,20 +59,22 @@ fn bucket_key(value: &[u8], id: ClaimId) -> Vec<u8> {
     key
 }
 
-/// A bucket's postings: (offset, confidence in ten-thousandths).
-fn postings(bytes: &[u8]) -> impl Iterator<Item = (u64, u16)> + '_ {
-    bytes.chunks_exact(POSTING).map(|c| {
+/// A bucket's postings of `width` bytes: (offset, confidence in
+/// ten-thousandths when recorded).
+fn postings(bytes: &[u8], width: usize) -> impl Iterator<Item = (u64, Option<u16>)> + '_ {
+    bytes.chunks_exact(width).map(|c| {
         (
             u64::from(u16::from_be_bytes([c[0], c[1]])),
-            u16::from_be_bytes([c[2], c[3]]),
+            c.get(2..4).map(|d| u16::from_be_bytes([d[0], d[1]])),
         )
     })
 }
 
-fn posting(offset: u64, confidence: u16) -> [u8; POSTING] {
-    let [a, b] = (offset as u16).to_be_bytes();
-    let [c, d] = confidence.to_be_bytes();
-    [a, b, c, d]
+fn posting(offset: u64, confidence: u16, width: usize) -> Vec<u8> {
+    let mut p = (offset as u16).to_be_bytes().to_vec();
+    p.extend_from_slice(&confidence.to_be_bytes());
+    p.truncate(width);
+    p
 }
 
 /// Adds the logical entry `entry` to index tree `tree`, for a claim of
@@ -68,17 +84,18 @@ pub(crate) fn add(kv: &mut impl KvWrite, tree: T, entry: &[u8], confidence: u16)
     let key = bucket_key(value, id);
     let mut bytes = kv.get(tree, &key)?.unwrap_or_default();
     let offset = id % BUCKET;
-    let at = postings(&bytes).position(|(o, _)| o >= offset);
-    let new = posting(offset, confidence);
+    let w = width(tree);
+    let at = postings(&bytes, w).position(|(o, _)| o >= offset);
+    let new = posting(offset, confidence, w);
     match at {
-        Some(i) if postings(&bytes).nth(i).map(|p| p.0) == Some(offset) => {
-            if bytes[POSTING * i..POSTING * (i + 1)] == new {
+        Some(i) if postings(&bytes, w).nth(i).map(|p| p.0) == Some(offset) => {
+            if bytes[w * i..w * (i + 1)] == new[..] {
                 return Ok(());
             }
-            bytes[POSTING * i..POSTING * (i + 1)].copy_from_slice(&new);
+            bytes[w * i..w * (i + 1)].copy_from_slice(&new);
         }
         Some(i) => {
-            bytes.splice(POSTING * i..POSTING * i, new);
+            bytes.splice(w * i..w * i, new);
         }
         None => bytes.extend_from_slice(&new),
     }
@@ -93,9 +110,10 @@ pub(crate) fn remove(kv: &mut impl KvWrite, tree: T, entry: &[u8]) -> Result<()>
         return Ok(());
     };
     let offset = id % BUCKET;
-    let found = postings(&bytes).position(|(o, _)| o == offset);
+    let w = width(tree);
+    let found = postings(&bytes, w).position(|(o, _)| o == offset);
     if let Some(i) = found {
-        bytes.drain(POSTING * i..POSTING * (i + 1));
+        bytes.drain(w * i..w * (i + 1));
     }
     if bytes.is_empty() {
         kv.remove(tree, key)
@@ -116,14 +134,14 @@ pub(crate) fn add_sorted<'e>(
     for (entry, &confidence) in entries {
         let (value, id) = split(entry)?;
         let key = bucket_key(value, id);
-        let new = posting(id % BUCKET, confidence);
+        let new = posting(id % BUCKET, confidence, width(tree));
         match &mut pending {
             Some((k, bytes)) if *k == key => bytes.extend_from_slice(&new),
             _ => {
                 if let Some((k, bytes)) = pending.take() {
                     kv.insert(tree, k, bytes)?;
                 }
-                pending = Some((key, new.to_vec()));
+                pending = Some((key, new));
             }
         }
     }
@@ -133,8 +151,9 @@ pub(crate) fn add_sorted<'e>(
     Ok(())
 }
 
-/// A logical entry read back, with the confidence its posting records.
-pub(crate) type Posting = (Vec<u8>, u16);
+/// A logical entry read back, with the confidence its posting records
+/// (none in a tree that records none).
+pub(crate) type Posting = (Vec<u8>, Option<u16>);
 
 /// The logical entries of index tree `tree` whose keys start with
 /// `prefix` (a whole value) or, with `last`, lie from `prefix` up to
@@ -158,7 +177,7 @@ pub(crate) fn entries<'k, K: KvRead + ?Sized>(
     };
     Box::new(
         buckets
-            .flat_map(|bucket| -> Box<dyn Iterator<Item = Result<Posting>>> {
+            .flat_map(move |bucket| -> Box<dyn Iterator<Item = Result<Posting>>> {
                 let (key, bytes) = match bucket {
                     Ok(b) => b,
                     Err(e) => return Box::new(std::iter::once(Err(e))),
@@ -168,7 +187,7 @@ pub(crate) fn entries<'k, K: KvRead + ?Sized>(
                     Err(e) => return Box::new(std::iter::once(Err(e))),
                 };
                 let value = value.to_vec();
-                let found: Vec<(u64, u16)> = postings(&bytes).collect();
+                let found: Vec<(u64, Option<u16>)> = postings(&bytes, width(tree)).collect();
                 Box::new(found.into_iter().map(move |(o, confidence)| {
                     let mut entry = value.clone();
                     entry.extend_from_slice(&(bucket_no * BUCKET + o).to_be_bytes());
@@ -188,9 +207,10 @@ pub(crate) fn malformed<K: KvRead + ?Sized>(kv: &K, tree: T) -> Result<Vec<Vec<u
     let mut bad = Vec::new();
     for bucket in kv.range(tree, Bound::Unbounded, Bound::Unbounded) {
         let (key, bytes) = bucket?;
-        let offsets = || postings(&bytes).map(|p| p.0);
+        let w = width(tree);
+        let offsets = || postings(&bytes, w).map(|p| p.0);
         let ascending = offsets().zip(offsets().skip(1)).all(|(a, b)| a < b);
-        if bytes.is_empty() || bytes.len() % POSTING != 0 || !ascending || key.len() < 8 {
+        if bytes.is_empty() || bytes.len() % w != 0 || !ascending || key.len() < 8 {
             bad.push(key);
         }
     }
@@ -267,7 +287,7 @@ mod tests {
             model.remove(&e);
         }
         let got: Vec<Posting> = all(&kv, T::IdxTag).map(|e| e.unwrap()).collect();
-        let want: Vec<Posting> = model.clone().into_iter().collect();
+        let want: Vec<Posting> = model.iter().map(|(k, c)| (k.clone(), Some(*c))).collect();
         assert_eq!(got, want);
         assert!(malformed(&kv, T::IdxTag).unwrap().is_empty());
         // One value's entries, and a range of values up to an entry.
@@ -298,6 +318,15 @@ mod tests {
         add_sorted(&mut rebuilt, T::IdxTag, &model).unwrap();
         let again: Vec<Posting> = all(&rebuilt, T::IdxTag).map(|e| e.unwrap()).collect();
         assert_eq!(again, want);
+        // The word index keeps offsets alone: the same entries, no confidence.
+        let mut words = Overlay::new(&base2);
+        add_sorted(&mut words, T::IdxWord, &model).unwrap();
+        let plain: Vec<Posting> = all(&words, T::IdxWord).map(|e| e.unwrap()).collect();
+        assert_eq!(
+            plain,
+            model.keys().map(|k| (k.clone(), None)).collect::<Vec<_>>()
+        );
+        assert!(malformed(&words, T::IdxWord).unwrap().is_empty());
         // Removing every entry leaves no bucket behind.
         for (e, _) in &want {
             remove(&mut kv, T::IdxTag, e).unwrap();

@@ -101,13 +101,13 @@ impl<K: KvRead> ReadView for Records<K> {
     fn scan_postings(
         &self,
         scan: &IndexScan,
-    ) -> Box<dyn Iterator<Item = Result<(ClaimId, Confidence)>> + '_> {
+    ) -> Box<dyn Iterator<Item = Result<(ClaimId, Option<Confidence>)>> + '_> {
         let tree = scan.index().tree;
         let (first, last) = scan.keys();
         Box::new(postings::entries(&self.kv, tree, first, last).map(|e| {
             let (key, confidence) = e?;
             let id = claim_of(&key).ok_or_else(|| Error::Corrupt("short index key".into()))?;
-            Ok((id, Confidence::from_basis_points(confidence)))
+            Ok((id, confidence.map(Confidence::from_basis_points)))
         }))
     }
 

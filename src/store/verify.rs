@@ -130,12 +130,12 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
                         format!("{name} has an entry for claim {claim} {why}"),
                     );
                 }
-                Some(&wanted) if wanted != confidence => report.problem(
+                Some(&wanted) if confidence.is_some_and(|c| c != wanted) => report.problem(
                     "index",
                     true,
                     format!(
                         "{name} records confidence {} for claim {claim}, which has {}",
-                        Confidence::from_basis_points(confidence),
+                        Confidence::from_basis_points(confidence.unwrap_or_default()),
                         Confidence::from_basis_points(wanted)
                     ),
                 ),

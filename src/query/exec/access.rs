@@ -44,7 +44,8 @@ pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>)
         match window {
             None => store.scan_index(scan),
             Some((lo, hi)) => Box::new(store.scan_postings(scan).filter_map(move |p| match p {
-                Ok((id, c)) => (lo..=hi).contains(&c).then_some(Ok(id)),
+                // An entry without a confidence (the word index's) is read.
+                Ok((id, c)) => c.is_none_or(|c| (lo..=hi).contains(&c)).then_some(Ok(id)),
                 Err(e) => Some(Err(e)),
             })),
         }
