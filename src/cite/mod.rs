@@ -526,9 +526,8 @@ fn describe(text: &str, folded: &Normalized, spans: &[(usize, usize)]) -> Locati
         .map(|&(s, e)| folded.original_span(s, e))
         .collect();
     let (start, end) = (segments[0].0, segments[segments.len() - 1].1);
-    let lines = LineIndex::new(text);
-    let from = lines.position(start);
-    let to = lines.position(end.saturating_sub(1).max(start));
+    let from = position::position_of(text, start);
+    let to = position::position_of(text, end.saturating_sub(1).max(start));
     let start_char = text[..start].chars().count();
     let before: Vec<char> = text[..start].chars().rev().take(CONTEXT_CHARS).collect();
     Location {

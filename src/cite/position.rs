@@ -47,9 +47,39 @@ impl<'t> LineIndex<'t> {
     }
 }
 
+/// The position of byte `offset` in `text`, without indexing every line:
+/// for the one or two positions of an anchor, in a text of many lines
+/// (a load anchors thousands of claims in the same long sources).
+pub fn position_of(text: &str, offset: usize) -> Position {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text.as_bytes()[..offset];
+    let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    Position {
+        line: memchr::memchr_iter(b'\n', before).count() + 1,
+        column: text[start..offset].chars().count() + 1,
+        byte_column: offset - start + 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_position_found_alone_is_the_indexed_one() {
+        let text = "ab\n—cd\n\nlast line, no newline";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                position_of(text, offset),
+                index.position(offset),
+                "{offset}"
+            );
+        }
+    }
 
     #[test]
     fn positions_count_characters_not_bytes() {

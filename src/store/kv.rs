@@ -118,6 +118,10 @@ pub(crate) trait KvWrite: KvRead {
     fn insert(&mut self, tree: T, key: Vec<u8>, value: Vec<u8>) -> Result<()>;
     /// Removes `key`.
     fn remove(&mut self, tree: T, key: Vec<u8>) -> Result<()>;
+    /// The value under `key` to change in place (`None`: absent; set it
+    /// to `None` to remove the key). A read-modify-write of a large value
+    /// (an index bucket) then copies it once, not at every change.
+    fn value_mut(&mut self, tree: T, key: Vec<u8>) -> Result<&mut Option<Vec<u8>>>;
 }
 
 /// The first key after every key that starts with `prefix`.
@@ -158,7 +162,9 @@ impl<'b> Overlay<'b> {
 
 impl KvRead for Overlay<'_> {
     fn get(&self, tree: T, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        match self.pending.get(&(tree, key.to_vec())) {
+        // `(T, Vec<u8>)` keys are looked up by a borrowed pair, without
+        // copying the key.
+        match self.pending.get(&(tree, key) as &dyn PendingKey) {
             Some(change) => Ok(change.clone()),
             None => self.base.get(tree, key),
         }
@@ -207,6 +213,60 @@ impl KvWrite for Overlay<'_> {
     fn remove(&mut self, tree: T, key: Vec<u8>) -> Result<()> {
         self.pending.insert((tree, key), None);
         Ok(())
+    }
+
+    fn value_mut(&mut self, tree: T, key: Vec<u8>) -> Result<&mut Option<Vec<u8>>> {
+        match self.pending.entry((tree, key)) {
+            std::collections::btree_map::Entry::Occupied(held) => Ok(held.into_mut()),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                let stored = self.base.get(tree, &slot.key().1)?;
+                Ok(slot.insert(stored))
+            }
+        }
+    }
+}
+
+/// A pending change's key, borrowed or owned: what lets [`Overlay::get`]
+/// look up `(tree, &[u8])` in a map keyed by `(T, Vec<u8>)`.
+trait PendingKey {
+    fn parts(&self) -> (T, &[u8]);
+}
+
+impl PendingKey for (T, Vec<u8>) {
+    fn parts(&self) -> (T, &[u8]) {
+        (self.0, &self.1)
+    }
+}
+
+impl PendingKey for (T, &[u8]) {
+    fn parts(&self) -> (T, &[u8]) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn PendingKey + 'a> for (T, Vec<u8>) {
+    fn borrow(&self) -> &(dyn PendingKey + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn PendingKey + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn PendingKey + '_ {}
+
+impl PartialOrd for dyn PendingKey + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn PendingKey + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
     }
 }
 

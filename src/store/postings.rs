@@ -81,17 +81,16 @@ fn posting(offset: u64, confidence: u16, width: usize) -> Vec<u8> {
 /// `confidence` (ten-thousandths); an entry already there takes it.
 pub(crate) fn add(kv: &mut impl KvWrite, tree: T, entry: &[u8], confidence: u16) -> Result<()> {
     let (value, id) = split(entry)?;
-    let key = bucket_key(value, id);
-    let mut bytes = kv.get(tree, &key)?.unwrap_or_default();
     let offset = id % BUCKET;
     let w = width(tree);
-    let at = postings(&bytes, w).position(|(o, _)| o >= offset);
     let new = posting(offset, confidence, w);
+    // The bucket is changed where the transaction holds it, not copied.
+    let bytes = kv
+        .value_mut(tree, bucket_key(value, id))?
+        .get_or_insert_with(Vec::new);
+    let at = postings(bytes, w).position(|(o, _)| o >= offset);
     match at {
-        Some(i) if postings(&bytes, w).nth(i).map(|p| p.0) == Some(offset) => {
-            if bytes[w * i..w * (i + 1)] == new[..] {
-                return Ok(());
-            }
+        Some(i) if postings(bytes, w).nth(i).map(|p| p.0) == Some(offset) => {
             bytes[w * i..w * (i + 1)].copy_from_slice(&new);
         }
         Some(i) => {
@@ -99,27 +98,26 @@ pub(crate) fn add(kv: &mut impl KvWrite, tree: T, entry: &[u8], confidence: u16)
         }
         None => bytes.extend_from_slice(&new),
     }
-    kv.insert(tree, key, bytes)
+    Ok(())
 }
 
 /// Removes the logical entry `entry` from index tree `tree`.
 pub(crate) fn remove(kv: &mut impl KvWrite, tree: T, entry: &[u8]) -> Result<()> {
     let (value, id) = split(entry)?;
-    let key = bucket_key(value, id);
-    let Some(mut bytes) = kv.get(tree, &key)? else {
-        return Ok(());
-    };
     let offset = id % BUCKET;
     let w = width(tree);
-    let found = postings(&bytes, w).position(|(o, _)| o == offset);
+    let slot = kv.value_mut(tree, bucket_key(value, id))?;
+    let Some(bytes) = slot else {
+        return Ok(());
+    };
+    let found = postings(bytes, w).position(|(o, _)| o == offset);
     if let Some(i) = found {
         bytes.drain(w * i..w * (i + 1));
     }
     if bytes.is_empty() {
-        kv.remove(tree, key)
-    } else {
-        kv.insert(tree, key, bytes)
+        *slot = None;
     }
+    Ok(())
 }
 
 /// Writes many logical entries with their claims' confidence, given in

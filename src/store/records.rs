@@ -293,7 +293,7 @@ impl<'b> RecordWriter<'b> {
             None => 0,
         };
         let next = now.saturating_add_signed(delta);
-        if tree == T::IdxWord {
+        if tree == T::IdxWord && (now == 0) != (next == 0) {
             let word = vocabulary::word_of_count_key(&key)?.to_string();
             vocabulary::on_count_change(self.kv(), &word, now, next)?;
         }
