@@ -125,6 +125,15 @@ fn the_confidence_in_index_entries_follows_updates() {
             assert!(n > 0 && n < white, "{condition}: {n}");
             assert_eq!(stats.claims_read, n, "{condition}");
         }
+        // The word index's entries record no confidence: its scans skip nothing.
+        let plan = db
+            .query(r#"explain claims where quote contains "sony" and confidence >= 0.3"#)
+            .unwrap();
+        let plan = format!("{plan:?}");
+        assert!(
+            plan.contains("Word(") && plan.contains("index_confidence: None"),
+            "{plan}"
+        );
         let report = db.view().unwrap().verify().unwrap();
         assert!(report.is_ok(), "{:#?}", report.problems);
     }

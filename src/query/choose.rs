@@ -186,11 +186,13 @@ pub(super) struct Chosen {
     /// When it answers one of the condition's `and`-ed parts, the others:
     /// all that each claim read is checked against.
     pub(super) residual: Option<Expr>,
+    /// The confidence range an index access checks in its entries.
+    pub(super) index_confidence: Option<(Confidence, Confidence)>,
 }
 
 /// The access path for `filter` (see [`Chosen`]).
 pub(super) fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<Chosen> {
-    let (access, estimate, used) = access_for(store, filter)?;
+    let (access, estimate, used, range) = access_for(store, filter)?;
     let by_index = matches!(
         access,
         Access::Index(_) | Access::Union(_) | Access::Nothing(_)
@@ -213,6 +215,7 @@ pub(super) fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Resu
         estimate,
         exact,
         residual,
+        index_confidence: range.filter(|_| !exact),
     })
 }
 
@@ -255,13 +258,10 @@ fn answered_by_index(e: &Expr) -> bool {
 
 /// The access path for `filter`, its estimated rows, and the `and`-ed
 /// part of the condition whose index scans it is, if it is one.
-fn access_for<'e>(
-    store: &dyn ReadView,
-    filter: Option<&'e Expr>,
-) -> Result<(Access, u64, Option<&'e Expr>)> {
+fn access_for<'e>(store: &dyn ReadView, filter: Option<&'e Expr>) -> Result<Path<'e>> {
     let total = store.claim_count()?;
     let Some(filter) = filter else {
-        return Ok((Access::FullScan, total, None));
+        return Ok((Access::FullScan, total, None, None));
     };
     let mut conjuncts = Vec::new();
     flatten_and(filter, &mut conjuncts);
@@ -285,7 +285,7 @@ fn access_for<'e>(
         ids.sort_unstable();
         ids.dedup();
         let n = ids.len() as u64;
-        return Ok((Access::Ids(ids), n, None));
+        return Ok((Access::Ids(ids), n, None, None));
     }
     if has_id_range {
         if first > last {
@@ -293,16 +293,18 @@ fn access_for<'e>(
                 Access::Nothing("the id conditions exclude each other".into()),
                 0,
                 None,
+                None,
             ));
         }
         // A range of the claims tree is never more work than reading it all.
         let span = last.saturating_sub(first).saturating_add(1);
-        return Ok((Access::IdRange(first, last), span.min(total), None));
+        return Ok((Access::IdRange(first, last), span.min(total), None, None));
     }
 
     let mut candidates: Vec<(Vec<IndexScan>, Option<&Expr>)> = Vec::new();
     let (mut low, mut high) = (0.0, f64::from(Confidence::SCALE));
     let mut has_range = false;
+    let mut range = None;
     for c in conjuncts {
         if confidence_bounds(c, &mut low, &mut high) {
             has_range = true;
@@ -315,7 +317,7 @@ fn access_for<'e>(
                     }
                     _ => format!("no speaker matches `{c}`"),
                 };
-                return Ok((Access::Nothing(why), 0, Some(c)));
+                return Ok((Access::Nothing(why), 0, Some(c), None));
             }
             candidates.push((scans, Some(c)));
         }
@@ -326,9 +328,11 @@ fn access_for<'e>(
                 Access::Nothing("the confidence conditions exclude each other".into()),
                 0,
                 None,
+                None,
             ));
         };
         candidates.push((vec![IndexScan::Confidence(lo, hi)], None));
+        range = Some((lo, hi));
     }
     let mut best: Option<(Vec<IndexScan>, u64, Option<&Expr>)> = None;
     // Cheapest first: equality counts are one key each, and the
@@ -342,29 +346,29 @@ fn access_for<'e>(
     }
     Ok(match best {
         Some((mut scans, n, from)) if n < total || scans.len() == 1 && n == 0 => {
+            // An equality path checks the confidence range in its entries,
+            // when they record it.
+            let range = range
+                .filter(|_| from.is_some() && scans.iter().all(|s| s.index().records_confidence()));
             if scans.len() == 1 {
-                (Access::Index(scans.remove(0)), n, from)
+                (Access::Index(scans.remove(0)), n, from, range)
             } else {
-                (Access::Union(scans), n, from)
+                (Access::Union(scans), n, from, range)
             }
         }
-        _ => (Access::FullScan, total, None),
+        _ => (Access::FullScan, total, None, None),
     })
 }
 
-/// The confidence range the top-level conditions of `filter` require
-/// (`confidence >= 0.8 and ...`), if any narrows it; a superset of what
-/// the filter accepts, which is applied afterwards.
-pub(super) fn confidence_range(filter: &Expr) -> Option<(Confidence, Confidence)> {
-    let mut conjuncts = Vec::new();
-    flatten_and(filter, &mut conjuncts);
-    let (mut low, mut high) = (0.0, f64::from(Confidence::SCALE));
-    let mut narrowed = false;
-    for c in conjuncts {
-        narrowed |= confidence_bounds(c, &mut low, &mut high);
-    }
-    window(low, high).filter(|_| narrowed)
-}
+/// An access path, its estimated rows, the `and`-ed part of the condition
+/// whose index scans it is (if it is one), and the confidence range the
+/// condition requires, for an equality path to check in its entries.
+type Path<'e> = (
+    Access,
+    u64,
+    Option<&'e Expr>,
+    Option<(Confidence, Confidence)>,
+);
 
 /// The confidence range `low..=high` (ten-thousandths) within 0..=1;
 /// `None` when it is empty.

@@ -17,7 +17,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::ast::{quote_string, Expr, Field, Literal, SelectItem, Statement};
-use super::choose::{choose_access, confidence_range, unknown_speakers};
+use super::choose::{choose_access, unknown_speakers};
 use crate::error::Result;
 use crate::model::{ClaimId, Confidence};
 use crate::store::{IndexScan, ReadView};
@@ -74,9 +74,9 @@ pub struct Plan {
     /// and a count reads no claim.
     pub exact: bool,
     /// The confidence range the condition requires, checked in the
-    /// entries of an index access before a claim is read (every index
-    /// entry records its claim's confidence): a speaker's claims below it
-    /// are passed over unread.
+    /// entries of an index access before a claim is read (the entries of
+    /// every index but the word index record their claim's confidence): a
+    /// speaker's claims below it are passed over unread.
     pub index_confidence: Option<(Confidence, Confidence)>,
     /// When the access path answers one `and`-ed part of the condition,
     /// the rest: what each claim read is checked against instead of the
@@ -452,11 +452,7 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
         p.notes = unknown_speakers(store, f)?;
     }
     let chosen = choose_access(store, filter)?;
-    p.index_confidence = match &chosen.access {
-        Access::Index(IndexScan::Confidence(..)) => None,
-        Access::Index(_) | Access::Union(_) if !chosen.exact => filter.and_then(confidence_range),
-        _ => None,
-    };
+    p.index_confidence = chosen.index_confidence;
     p.access = chosen.access;
     p.estimated_rows = chosen.estimate;
     if chosen.exact {

@@ -36,6 +36,12 @@ impl IndexDef {
     pub fn name(&self) -> &'static str {
         self.tree.name()
     }
+
+    /// Whether its entries record their claims' confidence
+    /// ([`super::ReadView::scan_postings`]).
+    pub fn records_confidence(&self) -> bool {
+        super::postings::records_confidence(self.tree)
+    }
 }
 
 /// Every secondary index.

@@ -136,8 +136,47 @@ pub(crate) fn prefix_end(prefix: &[u8]) -> Bound<Vec<u8>> {
     Bound::Unbounded
 }
 
-/// A change waiting to be applied: `Some(value)` puts, `None` removes.
-pub(crate) type Pending = BTreeMap<(T, Vec<u8>), Option<Vec<u8>>>;
+/// A transaction's changes, tree by tree, each key to `Some(value)` (put)
+/// or `None` (remove). Kept per tree so that a key is looked up as the
+/// bytes it is, and a range of one tree is a range of its map.
+pub(crate) struct Pending(Vec<BTreeMap<Vec<u8>, Option<Vec<u8>>>>);
+
+impl Pending {
+    fn new() -> Self {
+        Pending(vec![BTreeMap::new(); TREES.len()])
+    }
+
+    fn tree(&self, tree: T) -> &BTreeMap<Vec<u8>, Option<Vec<u8>>> {
+        &self.0[tree as usize]
+    }
+
+    fn tree_mut(&mut self, tree: T) -> &mut BTreeMap<Vec<u8>, Option<Vec<u8>>> {
+        &mut self.0[tree as usize]
+    }
+
+    /// Whether the transaction changed nothing.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.iter().all(BTreeMap::is_empty)
+    }
+
+    /// Every change, in tree and key order.
+    pub(crate) fn changes(&self) -> impl Iterator<Item = (T, &[u8], Option<&[u8]>)> {
+        TREES.iter().zip(&self.0).flat_map(|(&tree, changes)| {
+            changes
+                .iter()
+                .map(move |(key, change)| (tree, key.as_slice(), change.as_deref()))
+        })
+    }
+
+    /// Every change, in tree and key order, owned.
+    pub(crate) fn into_changes(self) -> impl Iterator<Item = (T, Vec<u8>, Option<Vec<u8>>)> {
+        TREES.into_iter().zip(self.0).flat_map(|(tree, changes)| {
+            changes
+                .into_iter()
+                .map(move |(key, change)| (tree, key, change))
+        })
+    }
+}
 
 /// A transaction's writes over a base that does not change while it runs.
 pub(crate) struct Overlay<'b> {
@@ -154,7 +193,7 @@ impl<'b> Overlay<'b> {
         }
     }
 
-    /// The changes, in tree and key order, to apply as one batch.
+    /// The changes, to apply as one batch.
     pub(crate) fn into_pending(self) -> Pending {
         self.pending
     }
@@ -162,9 +201,7 @@ impl<'b> Overlay<'b> {
 
 impl KvRead for Overlay<'_> {
     fn get(&self, tree: T, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        // `(T, Vec<u8>)` keys are looked up by a borrowed pair, without
-        // copying the key.
-        match self.pending.get(&(tree, key) as &dyn PendingKey) {
+        match self.pending.tree(tree).get(key) {
             Some(change) => Ok(change.clone()),
             None => self.base.get(tree, key),
         }
@@ -181,20 +218,7 @@ impl KvRead for Overlay<'_> {
                 Err(e) => return Box::new(std::iter::once(Err(e))),
             }
         }
-        let lo = from.map(|k| (tree, k));
-        let hi = to.map(|k| (tree, k));
-        let lo = match lo {
-            Bound::Unbounded => Bound::Included((tree, Vec::new())),
-            other => other,
-        };
-        let hi = match hi {
-            Bound::Unbounded => match TREES.get(tree as usize + 1) {
-                Some(&next) => Bound::Excluded((next, Vec::new())),
-                None => Bound::Unbounded,
-            },
-            other => other,
-        };
-        for ((_, k), change) in self.pending.range((lo, hi)) {
+        for (k, change) in self.pending.tree(tree).range((from, to)) {
             match change {
                 Some(v) => merged.insert(k.clone(), v.clone()),
                 None => merged.remove(k),
@@ -206,67 +230,37 @@ impl KvRead for Overlay<'_> {
 
 impl KvWrite for Overlay<'_> {
     fn insert(&mut self, tree: T, key: Vec<u8>, value: Vec<u8>) -> Result<()> {
-        self.pending.insert((tree, key), Some(value));
+        self.pending.tree_mut(tree).insert(key, Some(value));
         Ok(())
     }
 
     fn remove(&mut self, tree: T, key: Vec<u8>) -> Result<()> {
-        self.pending.insert((tree, key), None);
+        self.pending.tree_mut(tree).insert(key, None);
         Ok(())
     }
 
     fn value_mut(&mut self, tree: T, key: Vec<u8>) -> Result<&mut Option<Vec<u8>>> {
-        match self.pending.entry((tree, key)) {
+        match self.pending.tree_mut(tree).entry(key) {
             std::collections::btree_map::Entry::Occupied(held) => Ok(held.into_mut()),
             std::collections::btree_map::Entry::Vacant(slot) => {
-                let stored = self.base.get(tree, &slot.key().1)?;
+                let stored = self.base.get(tree, slot.key())?;
                 Ok(slot.insert(stored))
             }
         }
     }
 }
 
-/// A pending change's key, borrowed or owned: what lets [`Overlay::get`]
-/// look up `(tree, &[u8])` in a map keyed by `(T, Vec<u8>)`.
-trait PendingKey {
-    fn parts(&self) -> (T, &[u8]);
-}
+/// A base with nothing in it, for tests of what is written over one.
+#[cfg(test)]
+pub(crate) struct Empty;
 
-impl PendingKey for (T, Vec<u8>) {
-    fn parts(&self) -> (T, &[u8]) {
-        (self.0, &self.1)
+#[cfg(test)]
+impl KvRead for Empty {
+    fn get(&self, _: T, _: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(None)
     }
-}
-
-impl PendingKey for (T, &[u8]) {
-    fn parts(&self) -> (T, &[u8]) {
-        (self.0, self.1)
-    }
-}
-
-impl<'a> std::borrow::Borrow<dyn PendingKey + 'a> for (T, Vec<u8>) {
-    fn borrow(&self) -> &(dyn PendingKey + 'a) {
-        self
-    }
-}
-
-impl PartialEq for dyn PendingKey + '_ {
-    fn eq(&self, other: &Self) -> bool {
-        self.parts() == other.parts()
-    }
-}
-
-impl Eq for dyn PendingKey + '_ {}
-
-impl PartialOrd for dyn PendingKey + '_ {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for dyn PendingKey + '_ {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.parts().cmp(&other.parts())
+    fn range(&self, _: T, _: Bound<Vec<u8>>, _: Bound<Vec<u8>>) -> Entries<'_> {
+        Box::new(std::iter::empty())
     }
 }
 

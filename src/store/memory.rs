@@ -99,7 +99,7 @@ impl Engine for MemoryEngine {
             return Ok(());
         }
         let mut next: Trees = (*base.0).clone();
-        for ((tree, key), change) in pending {
+        for (tree, key, change) in pending.into_changes() {
             match change {
                 Some(value) => next[tree as usize].insert(key, value),
                 None => next[tree as usize].remove(&key),

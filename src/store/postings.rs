@@ -88,12 +88,12 @@ pub(crate) fn add(kv: &mut impl KvWrite, tree: T, entry: &[u8], confidence: u16)
     let bytes = kv
         .value_mut(tree, bucket_key(value, id))?
         .get_or_insert_with(Vec::new);
-    let at = postings(bytes, w).position(|(o, _)| o >= offset);
+    let at = postings(bytes, w)
+        .enumerate()
+        .find(|(_, (o, _))| *o >= offset);
     match at {
-        Some(i) if postings(bytes, w).nth(i).map(|p| p.0) == Some(offset) => {
-            bytes[w * i..w * (i + 1)].copy_from_slice(&new);
-        }
-        Some(i) => {
+        Some((i, (o, _))) if o == offset => bytes[w * i..w * (i + 1)].copy_from_slice(&new),
+        Some((i, _)) => {
             bytes.splice(w * i..w * i, new);
         }
         None => bytes.extend_from_slice(&new),
@@ -228,18 +228,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::store::kv::{Entries, Overlay};
-
-    struct Empty;
-
-    impl KvRead for Empty {
-        fn get(&self, _: T, _: &[u8]) -> Result<Option<Vec<u8>>> {
-            Ok(None)
-        }
-        fn range(&self, _: T, _: Bound<Vec<u8>>, _: Bound<Vec<u8>>) -> Entries<'_> {
-            Box::new(std::iter::empty())
-        }
-    }
+    use crate::store::kv::{Empty, Overlay};
 
     fn entry(value: &[u8], id: u64) -> Vec<u8> {
         let mut e = value.to_vec();

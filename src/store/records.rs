@@ -184,10 +184,7 @@ impl<K: KvRead> ReadView for Records<K> {
             let (key, value) = entry?;
             let word = vocabulary::word_of_count_key(&key)?;
             if word.contains(part) {
-                found.push((
-                    word.to_string(),
-                    codec::decode::<u64>(&value, "index count")?,
-                ));
+                found.push((word, codec::decode::<u64>(&value, "index count")?));
             }
         }
         Ok(found)
@@ -294,7 +291,7 @@ impl<'b> RecordWriter<'b> {
         };
         let next = now.saturating_add_signed(delta);
         if tree == T::IdxWord && (now == 0) != (next == 0) {
-            let word = vocabulary::word_of_count_key(&key)?.to_string();
+            let word = vocabulary::word_of_count_key(&key)?;
             vocabulary::on_count_change(self.kv(), &word, now, next)?;
         }
         match next {

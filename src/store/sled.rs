@@ -180,11 +180,11 @@ impl SledEngine {
     fn apply(&self, pending: &Pending) -> Result<()> {
         use sled::transaction::{TransactionError, Transactional};
         let result = self.trees.as_slice().transaction(|trees| {
-            for ((tree, key), change) in pending {
-                let t = &trees[*tree as usize];
+            for (tree, key, change) in pending.changes() {
+                let t = &trees[tree as usize];
                 match change {
-                    Some(value) => t.insert(key.as_slice(), value.as_slice())?,
-                    None => t.remove(key.as_slice())?,
+                    Some(value) => t.insert(key, value)?,
+                    None => t.remove(key)?,
                 };
             }
             Ok::<(), sled::transaction::ConflictableTransactionError<Error>>(())

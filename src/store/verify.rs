@@ -117,8 +117,8 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
             let (key, confidence) = entry?;
             report.index_entries += 1;
             let claim = claim_of(&key).unwrap_or(0);
-            match expected.get(&key) {
-                None => {
+            match (expected.get(&key), confidence) {
+                (None, _) => {
                     let why = if claims.contains_key(&claim) {
                         "that the claim does not have"
                     } else {
@@ -130,16 +130,16 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
                         format!("{name} has an entry for claim {claim} {why}"),
                     );
                 }
-                Some(&wanted) if confidence.is_some_and(|c| c != wanted) => report.problem(
+                (Some(&wanted), Some(recorded)) if recorded != wanted => report.problem(
                     "index",
                     true,
                     format!(
                         "{name} records confidence {} for claim {claim}, which has {}",
-                        Confidence::from_basis_points(confidence.unwrap_or_default()),
+                        Confidence::from_basis_points(recorded),
                         Confidence::from_basis_points(wanted)
                     ),
                 ),
-                Some(_) => {}
+                _ => {}
             }
             present.insert(key);
         }
@@ -270,7 +270,7 @@ fn vocabulary_grams(counts: &HashMap<Vec<u8>, u64>) -> Result<BTreeSet<Vec<u8>>>
         .keys()
         .filter(|k| k.first() == Some(&(T::IdxWord as u8)))
     {
-        grams.extend(vocabulary::gram_keys(vocabulary::word_of_count_key(key)?));
+        grams.extend(vocabulary::gram_keys(&vocabulary::word_of_count_key(key)?));
     }
     Ok(grams)
 }

@@ -17,7 +17,7 @@
 
 use std::collections::BTreeSet;
 
-use super::keys::KeyBuf;
+use super::keys::{read_str, KeyBuf};
 use super::kv::{Entries, KvRead, KvWrite, T};
 use crate::error::{Error, Result};
 
@@ -50,11 +50,12 @@ pub(crate) fn gram_keys(word: &str) -> Vec<Vec<u8>> {
 }
 
 /// The word a counts key of the word index stands for: the key is the
-/// index tree's number, then the word as a key part (`[0, 1]` ends it).
-pub(crate) fn word_of_count_key(key: &[u8]) -> Result<&str> {
-    key.get(1..key.len().saturating_sub(2))
-        .and_then(|w| std::str::from_utf8(w).ok())
-        .ok_or_else(|| Error::Corrupt("bad word in the word index counts".into()))
+/// index tree's number, then the word as a key part.
+pub(crate) fn word_of_count_key(key: &[u8]) -> Result<String> {
+    match key.get(1..).and_then(read_str) {
+        Some((word, [])) => Ok(word),
+        _ => Err(Error::Corrupt("bad word in the word index counts".into())),
+    }
 }
 
 /// Keeps the trigrams of `word` as its count goes from `before` to `after`.
@@ -106,11 +107,14 @@ pub(crate) fn words_holding<K: KvRead + ?Sized>(
                 ));
             };
             let key = entry?.0;
-            let word = key
-                .get(*skip..key.len().saturating_sub(2))
-                .and_then(|w| std::str::from_utf8(w).ok())
-                .ok_or_else(|| Error::Corrupt("bad word in the vocabulary's trigrams".into()))?;
-            words.push(word.to_string());
+            match key.get(*skip..).and_then(read_str) {
+                Some((word, [])) => words.push(word),
+                _ => {
+                    return Err(Error::Corrupt(
+                        "bad word in the vocabulary's trigrams".into(),
+                    ))
+                }
+            }
         }
     }
 }
@@ -118,6 +122,40 @@ pub(crate) fn words_holding<K: KvRead + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::kv::{Empty, Overlay};
+
+    /// The words holding a needle come from the trigrams (not the
+    /// fallback that reads the whole vocabulary), and follow the words
+    /// that come and go.
+    #[test]
+    fn words_are_found_by_their_trigrams_while_they_are_held() {
+        let base = Empty;
+        let mut kv = Overlay::new(&base);
+        for word in ["daken", "baken", "dak", "ab", "café"] {
+            on_count_change(&mut kv, word, 0, 1).unwrap();
+        }
+        on_count_change(&mut kv, "baken", 1, 2).unwrap(); // no change of grams
+        let holding = |kv: &Overlay<'_>, needle: &str| {
+            words_holding(kv, needle).unwrap().map(|mut w| {
+                w.sort();
+                w
+            })
+        };
+        assert_eq!(
+            holding(&kv, "ake"),
+            Some(vec!["baken".into(), "daken".into()])
+        );
+        assert_eq!(
+            holding(&kv, "dak"),
+            Some(vec!["dak".into(), "daken".into()])
+        );
+        assert_eq!(holding(&kv, "afé"), Some(vec!["café".into()]));
+        assert_eq!(holding(&kv, "zzz"), Some(vec![]));
+        assert_eq!(holding(&kv, "ab"), None, "too short for a trigram");
+        on_count_change(&mut kv, "daken", 1, 0).unwrap();
+        assert_eq!(holding(&kv, "ake"), Some(vec!["baken".into()]));
+        assert_eq!(holding(&kv, "daken"), Some(vec![]));
+    }
 
     #[test]
     fn grams_are_runs_of_three_characters() {

@@ -50,17 +50,19 @@ pub(super) fn stored_counts(store: &dyn ReadView, field: Field) -> Result<Rows> 
     };
     match field {
         Field::Speaker => {
-            // One pass over the kept counts, one over the speakers, both in
-            // id order (not a lookup per speaker).
+            // One pass over the kept counts, one over the speakers (not a
+            // count lookup per speaker).
             let index = IndexScan::Speaker(0).index();
-            let mut counts = store.value_counts(index)?.into_iter().peekable();
+            let counts: HashMap<_, _> = store
+                .value_counts(index)?
+                .into_iter()
+                .filter_map(|(scan, n)| match scan {
+                    IndexScan::Speaker(id) => Some((id, n)),
+                    _ => None,
+                })
+                .collect();
             for s in store.speakers()? {
-                while counts
-                    .next_if(|(scan, _)| matches!(scan, IndexScan::Speaker(id) if *id < s.id))
-                    .is_some()
-                {}
-                if let Some((_, n)) = counts.next_if(|(scan, _)| *scan == IndexScan::Speaker(s.id))
-                {
+                if let Some(&n) = counts.get(&s.id) {
                     counted.push((Value::Text(s.name), n));
                 }
             }
