@@ -12,28 +12,31 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
     let (claim, wrong) = {
         let raw = sled::open(&path).unwrap();
         // An index entry for a claim that does not exist (id 999): entries
-        // lie in buckets of 4,096 claim ids, keyed by value and bucket
-        // number, holding postings of a two-byte offset and the claim's
-        // confidence in ten-thousandths.
+        // lie in chunks keyed by value and first claim id (the last chunk
+        // of a value by u64::MAX), listing the first claim id and then each
+        // one's distance from the one before (LEB128 varints), each with
+        // the claim's confidence in ten-thousandths.
         let tags = raw.open_tree("idx_tag").unwrap();
         let mut key = b"ghost\x00\x01".to_vec();
-        key.extend_from_slice(&0u64.to_be_bytes());
-        tags.insert(key, &[0x03, 0xe7, 0x13, 0x88][..]).unwrap();
+        key.extend_from_slice(&999u64.to_be_bytes());
+        tags.insert(key, &[0xe7, 0x07, 0x13, 0x88][..]).unwrap();
         // A speaker's entry that records another confidence than its claim's.
         let by_speaker = raw.open_tree("idx_speaker").unwrap();
         let (key, mut postings) = by_speaker.iter().next().unwrap().unwrap();
-        let claim = u16::from_be_bytes([postings[0], postings[1]]);
-        let wrong = 10_000 - u16::from_be_bytes([postings[2], postings[3]]);
+        assert!(postings[0] < 0x80, "a seed claim's id is one byte");
+        let claim = u64::from(postings[0]);
+        let wrong = 10_000 - u16::from_be_bytes([postings[1], postings[2]]);
         postings = {
             let mut p = postings.to_vec();
-            p[2..4].copy_from_slice(&wrong.to_be_bytes());
+            p[1..3].copy_from_slice(&wrong.to_be_bytes());
             p.into()
         };
         by_speaker.insert(key, postings).unwrap();
-        // A bucket that cannot be read (an odd number of bytes).
+        // A chunk that cannot be read (cut short: an id without its
+        // confidence).
         let mut key = b"ghost2\x00\x01".to_vec();
         key.extend_from_slice(&0u64.to_be_bytes());
-        tags.insert(key, &[1u8][..]).unwrap();
+        tags.insert(key, &[0u8][..]).unwrap();
         // A speaker's name removed from the name table.
         let names = raw.open_tree("speaker_names").unwrap();
         let first = names.iter().next().unwrap().unwrap().0;
@@ -74,7 +77,7 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
     assert!(report
         .problems
         .iter()
-        .any(|p| p.message == "idx_tag has 1 bucket that cannot be read"));
+        .any(|p| p.message == "idx_tag has 1 chunk that cannot be read"));
     assert!(report
         .problems
         .iter()

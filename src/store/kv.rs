@@ -110,6 +110,34 @@ pub(crate) trait KvRead {
         let end = prefix_end(&prefix);
         self.range(tree, Bound::Included(prefix), end)
     }
+
+    /// The entry with the greatest key in `from..to`. (An engine answers
+    /// it without reading the range; this default reads it.)
+    fn last_entry(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) -> Result<Option<Entry>> {
+        let mut last = None;
+        for entry in self.range(tree, from.map(<[u8]>::to_vec), to.map(<[u8]>::to_vec)) {
+            last = Some(entry?);
+        }
+        Ok(last)
+    }
+
+    /// The entry with the least key in `from..to`.
+    fn first_entry(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) -> Result<Option<Entry>> {
+        let mut range = self.range(tree, from.map(<[u8]>::to_vec), to.map(<[u8]>::to_vec));
+        range.next().transpose()
+    }
+}
+
+/// Whether `from..to` is empty by its bounds alone (a `BTreeMap` panics
+/// on such a range rather than yield nothing).
+pub(crate) fn crossed(from: Bound<&[u8]>, to: Bound<&[u8]>) -> bool {
+    match (from, to) {
+        (Bound::Included(a), Bound::Included(b)) => a > b,
+        (Bound::Included(a) | Bound::Excluded(a), Bound::Included(b) | Bound::Excluded(b)) => {
+            a >= b
+        }
+        _ => false,
+    }
 }
 
 /// Changing trees (inside a transaction).
@@ -118,10 +146,6 @@ pub(crate) trait KvWrite: KvRead {
     fn insert(&mut self, tree: T, key: Vec<u8>, value: Vec<u8>) -> Result<()>;
     /// Removes `key`.
     fn remove(&mut self, tree: T, key: Vec<u8>) -> Result<()>;
-    /// The value under `key` to change in place (`None`: absent; set it
-    /// to `None` to remove the key). A read-modify-write of a large value
-    /// (an index bucket) then copies it once, not at every change.
-    fn value_mut(&mut self, tree: T, key: Vec<u8>) -> Result<&mut Option<Vec<u8>>>;
 }
 
 /// The first key after every key that starts with `prefix`.
@@ -226,6 +250,79 @@ impl KvRead for Overlay<'_> {
         }
         Box::new(merged.into_iter().map(Ok))
     }
+
+    fn last_entry(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) -> Result<Option<Entry>> {
+        self.end_entry(tree, from, to, End::Last)
+    }
+
+    fn first_entry(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) -> Result<Option<Entry>> {
+        self.end_entry(tree, from, to, End::First)
+    }
+}
+
+/// Which end of a range.
+#[derive(Clone, Copy, PartialEq)]
+enum End {
+    First,
+    Last,
+}
+
+impl Overlay<'_> {
+    /// The entry at `end` of `from..to` as this transaction sees it: the
+    /// base's, unless the transaction holds a key beyond it (toward the
+    /// range's inside) or has changed or removed it; past a removed key,
+    /// the base is asked again.
+    fn end_entry(
+        &self,
+        tree: T,
+        from: Bound<&[u8]>,
+        to: Bound<&[u8]>,
+        end: End,
+    ) -> Result<Option<Entry>> {
+        if crossed(from, to) {
+            return Ok(None);
+        }
+        let pending = self.pending.tree(tree);
+        let (mut from, mut to) = (from.map(<[u8]>::to_vec), to.map(<[u8]>::to_vec));
+        loop {
+            let (low, high) = (
+                from.as_ref().map(Vec::as_slice),
+                to.as_ref().map(Vec::as_slice),
+            );
+            let base = match end {
+                End::Last => self.base.last_entry(tree, low, high)?,
+                End::First => self.base.first_entry(tree, low, high)?,
+            };
+            // The transaction's keys between the base's and the range's end.
+            let beyond = match (&base, end) {
+                (None, _) => (low, high),
+                (Some((key, _)), End::Last) => (Bound::Excluded(key.as_slice()), high),
+                (Some((key, _)), End::First) => (low, Bound::Excluded(key.as_slice())),
+            };
+            if !crossed(beyond.0, beyond.1) {
+                let held =
+                    |(k, change): (&Vec<u8>, &Option<Vec<u8>>)| Some((k.clone(), change.clone()?));
+                let mut range = pending.range::<[u8], _>(beyond);
+                let held = match end {
+                    End::Last => range.rev().find_map(held),
+                    End::First => range.find_map(held),
+                };
+                if held.is_some() {
+                    return Ok(held);
+                }
+            }
+            let Some((key, value)) = base else {
+                return Ok(None);
+            };
+            match pending.get(&key) {
+                None => return Ok(Some((key, value))),
+                Some(Some(changed)) => return Ok(Some((key, changed.clone()))),
+                // Removed here: the answer lies past it.
+                Some(None) if end == End::Last => to = Bound::Excluded(key),
+                Some(None) => from = Bound::Excluded(key),
+            }
+        }
+    }
 }
 
 impl KvWrite for Overlay<'_> {
@@ -237,16 +334,6 @@ impl KvWrite for Overlay<'_> {
     fn remove(&mut self, tree: T, key: Vec<u8>) -> Result<()> {
         self.pending.tree_mut(tree).insert(key, None);
         Ok(())
-    }
-
-    fn value_mut(&mut self, tree: T, key: Vec<u8>) -> Result<&mut Option<Vec<u8>>> {
-        match self.pending.tree_mut(tree).entry(key) {
-            std::collections::btree_map::Entry::Occupied(held) => Ok(held.into_mut()),
-            std::collections::btree_map::Entry::Vacant(slot) => {
-                let stored = self.base.get(tree, slot.key())?;
-                Ok(slot.insert(stored))
-            }
-        }
     }
 }
 
@@ -306,6 +393,57 @@ mod tests {
             .collect();
         assert_eq!(keys, vec![b"b".to_vec(), b"c".to_vec()]);
         assert_eq!(prefix_end(b"a\xff"), Bound::Excluded(b"b".to_vec()));
+    }
+
+    /// The first and last entries of a range see the transaction's own
+    /// writes: a key it removed is passed over (to the base's key below or
+    /// above it), one it added or changed is found, in any bounds.
+    #[test]
+    fn an_overlay_finds_a_range_s_ends_through_its_own_writes() {
+        let base = Base(
+            ["a", "b", "c", "e"]
+                .iter()
+                .map(|k| (k.as_bytes().to_vec(), b"base".to_vec()))
+                .collect(),
+        );
+        let mut o = Overlay::new(&base);
+        o.remove(T::Claims, b"c".to_vec()).unwrap();
+        o.remove(T::Claims, b"e".to_vec()).unwrap();
+        o.insert(T::Claims, b"d".to_vec(), b"new".to_vec()).unwrap();
+        o.insert(T::Claims, b"b".to_vec(), b"changed".to_vec())
+            .unwrap();
+        let key = |e: Option<Entry>| {
+            e.map(|(k, v)| (String::from_utf8(k).unwrap(), String::from_utf8(v).unwrap()))
+        };
+        let last = |from: &str, to: Bound<&str>| {
+            key(o
+                .last_entry(
+                    T::Claims,
+                    Bound::Included(from.as_bytes()),
+                    to.map(str::as_bytes),
+                )
+                .unwrap())
+        };
+        let first = |from: Bound<&str>, to: &str| {
+            key(o
+                .first_entry(
+                    T::Claims,
+                    from.map(str::as_bytes),
+                    Bound::Included(to.as_bytes()),
+                )
+                .unwrap())
+        };
+        let pair = |k: &str, v: &str| Some((k.to_string(), v.to_string()));
+        assert_eq!(last("a", Bound::Included("z")), pair("d", "new"));
+        assert_eq!(last("a", Bound::Included("c")), pair("b", "changed"));
+        assert_eq!(last("a", Bound::Excluded("b")), pair("a", "base"));
+        assert_eq!(last("c", Bound::Included("c")), None);
+        assert_eq!(last("z", Bound::Included("a")), None);
+        assert_eq!(first(Bound::Excluded("b"), "z"), pair("d", "new"));
+        assert_eq!(first(Bound::Included("a"), "z"), pair("a", "base"));
+        assert_eq!(first(Bound::Excluded("a"), "c"), pair("b", "changed"));
+        assert_eq!(first(Bound::Excluded("d"), "z"), None);
+        assert_eq!(first(Bound::Included("e"), "e"), None);
         assert_eq!(prefix_end(b"\xff"), Bound::Unbounded);
     }
 }

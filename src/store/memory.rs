@@ -13,7 +13,7 @@ use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
-use super::kv::{Entries, KvRead, T, TREES};
+use super::kv::{crossed, Entries, Entry, KvRead, T, TREES};
 use super::records::{RecordWriter, Records};
 use super::{Engine, ReadView, WriteTx};
 use crate::error::Result;
@@ -61,14 +61,10 @@ impl KvRead for Snapshot {
 
     fn range(&self, tree: T, from: Bound<Vec<u8>>, to: Bound<Vec<u8>>) -> Entries<'_> {
         // An empty range when the bounds cross (BTreeMap would panic).
-        let crossed = match (&from, &to) {
-            (Bound::Included(a) | Bound::Excluded(a), Bound::Included(b) | Bound::Excluded(b)) => {
-                a > b
-                    || (a == b && !matches!((&from, &to), (Bound::Included(_), Bound::Included(_))))
-            }
-            _ => false,
-        };
-        if crossed {
+        if crossed(
+            from.as_ref().map(Vec::as_slice),
+            to.as_ref().map(Vec::as_slice),
+        ) {
             return Box::new(std::iter::empty());
         }
         Box::new(
@@ -76,6 +72,22 @@ impl KvRead for Snapshot {
                 .range((from, to))
                 .map(|(k, v)| Ok((k.clone(), v.clone()))),
         )
+    }
+
+    fn last_entry(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) -> Result<Option<Entry>> {
+        if crossed(from, to) {
+            return Ok(None);
+        }
+        let mut range = self.0[tree as usize].range::<[u8], _>((from, to));
+        Ok(range.next_back().map(|(k, v)| (k.clone(), v.clone())))
+    }
+
+    fn first_entry(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) -> Result<Option<Entry>> {
+        if crossed(from, to) {
+            return Ok(None);
+        }
+        let mut range = self.0[tree as usize].range::<[u8], _>((from, to));
+        Ok(range.next().map(|(k, v)| (k.clone(), v.clone())))
     }
 }
 

@@ -13,7 +13,7 @@
 //! `records.rs`): [`SledEngine`] on disk and [`MemoryEngine`] in memory (the
 //! reference for new engines, and the second engine every test runs on).
 //! The secondary indexes are one table (`indexes.rs`) that the writer,
-//! the planner and `verify` share; their entries lie in buckets of claim
+//! the planner and `verify` share; their entries lie in chunks of claim
 //! ids (`postings.rs`), so a million claims make thousands of index keys,
 //! not millions.
 
@@ -56,13 +56,15 @@ pub use verify::{Problem, VerifyReport};
 /// writes claims with their attribution and mode (value version 3), which
 /// the database layer computes for the claims of an older database when
 /// it migrates it; version 8 keeps the vocabulary of the word index by
-/// trigram (`word_grams`, see `vocabulary.rs`). An older database is migrated when it is opened, by
+/// trigram (`word_grams`, see `vocabulary.rs`); version 9 keeps index
+/// entries in chunks bounded by size instead of buckets of a span of claim
+/// ids (`postings.rs`). An older database is migrated when it is opened, by
 /// rebuilding everything derived from the records
 /// ([`WriteTx::rebuild_derived`]) in one transaction.
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 
 /// Older versions this build migrates on open.
-const MIGRATES_FROM: &[u32] = &[1, 2, 3, 4, 5, 6, 7];
+const MIGRATES_FROM: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8];
 
 /// What [`check_format`] found on open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,22 +1,38 @@
-//! How index entries lie in their trees: claim ids in buckets, each with
+//! How index entries lie in their trees: claim ids in chunks, each with
 //! the claim's confidence.
 //!
 //! An index entry is, logically, `value ++ claim id` (`indexes.rs`). Kept
 //! as one key each, a million claims make some twenty million keys, and
 //! sled's memory, its time to open and its size on disk all grow with the
-//! number of keys. So the entries of one value are kept in buckets of
-//! [`BUCKET`] consecutive claim ids: the key is `value ++ (id / BUCKET)`
-//! and the value lists the ids' offsets in the bucket, ascending, each
-//! with the claim's confidence in ten-thousandths (two bytes each, four a
-//! posting). The confidence rides along because it is the condition most
-//! often joined to another ("a speaker's claims with confidence >= 0.8"):
-//! a scan of the speaker's entries leaves out the claims below it without
+//! number of keys. So the entries of one value are kept in chunks of about
+//! [`CHUNK_BYTES`] at most, each listing its claim ids in ascending order:
+//! the first whole, each later one as its distance from the one before (a
+//! LEB128 varint), each followed by the claim's confidence in
+//! ten-thousandths (two bytes) in the indexes that record it.
+//!
+//! A value's chunks are keyed `value ++ first id`, except the last, its
+//! *tail*, keyed `value ++ u64::MAX` so that it can be found without a
+//! search: new claims have the highest ids, so a load appends each entry
+//! to its value's tail, one read of a known key, as a bucket of ids was
+//! read before. A full tail is sealed under its first id and a new one
+//! begun. An entry for an older claim (an update) goes into the sealed
+//! chunk whose first id is the greatest at or below it, split in two when
+//! it overflows. A value has a tail exactly when it has entries.
+//!
+//! Chunks are bounded by size, not by a span of ids (this layout's
+//! predecessor, format 8, kept buckets of 4,096 consecutive ids), because
+//! the values of an index are of every size: a status or a common word is
+//! held by most claims, a speaker or a rare word by a few scattered across
+//! the whole id space, which buckets gave one key per claim (four fifths
+//! of the speaker index's keys at a million claims).
+//!
+//! The confidence rides along because it is the condition most often
+//! joined to another ("a speaker's claims with confidence >= 0.8"): a
+//! scan of the speaker's entries leaves out the claims below it without
 //! reading them. The word index, a score of entries per claim and the
-//! bulk of what a load rewrites, keeps offsets alone ([`records_confidence`]).
-//! A claim's entry is added, changed or removed by rewriting its bucket; a
-//! scan reads the buckets of a value in order and yields ids in ascending
-//! order. Everything above this file (the writer, the
-//! scans, `verify`, `repair`) speaks of logical entries and postings.
+//! bulk of what a load rewrites, records none ([`records_confidence`]).
+//! Everything above this file (the writer, the scans, `verify`, `repair`)
+//! speaks of logical entries and postings.
 
 use std::ops::Bound;
 
@@ -24,23 +40,26 @@ use super::kv::{KvRead, KvWrite, T};
 use crate::error::{Error, Result};
 use crate::model::ClaimId;
 
-/// Claim ids per bucket.
-pub(crate) const BUCKET: u64 = 1 << 12;
+/// About the most bytes a chunk holds. Every transaction that adds to a
+/// value rewrites the value's tail whole, so the bound weighs what a load
+/// writes per value it touches (sled's log keeps what is overwritten until
+/// it cleans it) against how many keys a value takes. Measured loading
+/// 100,000 claims: 128 bytes wrote a 171 MB log with 305,000 keys; 256
+/// bytes 185 MB, 512 bytes 217 MB; buckets of 4,096 ids, 171 MB with
+/// 470,000 keys.
+pub(crate) const CHUNK_BYTES: usize = 128;
+
+/// The id part of a tail's key.
+const TAIL: ClaimId = u64::MAX;
 
 /// Whether the postings of index tree `tree` record their claims' confidence.
 pub(crate) fn records_confidence(tree: T) -> bool {
     tree != T::IdxWord
 }
 
-/// Bytes per posting in `tree`: the id's offset in its bucket, then (when
-/// recorded) the confidence.
-fn width(tree: T) -> usize {
-    if records_confidence(tree) {
-        4
-    } else {
-        2
-    }
-}
+/// A posting as a chunk holds it: the claim id and, where the tree records
+/// it, the claim's confidence in ten-thousandths.
+type Held = (ClaimId, Option<u16>);
 
 /// A logical entry's value part and claim id.
 fn split(entry: &[u8]) -> Result<(&[u8], ClaimId)> {
@@ -52,99 +71,294 @@ fn split(entry: &[u8]) -> Result<(&[u8], ClaimId)> {
     Ok((&entry[..at], id))
 }
 
-fn bucket_key(value: &[u8], id: ClaimId) -> Vec<u8> {
+/// The key of `value`'s chunk whose first id is `id` (or its tail).
+fn chunk_key(value: &[u8], id: ClaimId) -> Vec<u8> {
     let mut key = Vec::with_capacity(value.len() + 8);
     key.extend_from_slice(value);
-    key.extend_from_slice(&(id / BUCKET).to_be_bytes());
+    key.extend_from_slice(&id.to_be_bytes());
     key
 }
 
-/// A bucket's postings of `width` bytes: (offset, confidence in
-/// ten-thousandths when recorded).
-fn postings(bytes: &[u8], width: usize) -> impl Iterator<Item = (u64, Option<u16>)> + '_ {
-    bytes.chunks_exact(width).map(|c| {
-        (
-            u64::from(u16::from_be_bytes([c[0], c[1]])),
-            c.get(2..4).map(|d| u16::from_be_bytes([d[0], d[1]])),
-        )
-    })
+fn unreadable() -> Error {
+    Error::Corrupt("an index chunk cannot be read".into())
 }
 
-fn posting(offset: u64, confidence: u16, width: usize) -> Vec<u8> {
-    let mut p = (offset as u16).to_be_bytes().to_vec();
-    p.extend_from_slice(&confidence.to_be_bytes());
-    p.truncate(width);
-    p
+fn write_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// A varint at the start of `bytes`, and how many bytes it took.
+fn read_varint(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut n: u64 = 0;
+    for (i, &b) in bytes.iter().enumerate().take(10) {
+        n |= u64::from(b & 0x7f).checked_shl(7 * i as u32)?;
+        if b < 0x80 {
+            return Some((n, i + 1));
+        }
+    }
+    None
+}
+
+/// `list` (ascending, not empty) as a chunk's bytes.
+fn encode(list: &[Held]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(CHUNK_BYTES + 16);
+    let mut previous = 0;
+    for &posting in list {
+        push(&mut out, previous, posting);
+        previous = posting.0;
+    }
+    out
+}
+
+/// Appends `posting` to a chunk's bytes, `previous` being the id before
+/// it (0 for the first).
+fn push(out: &mut Vec<u8>, previous: ClaimId, (id, confidence): Held) {
+    write_varint(out, id - previous);
+    if let Some(c) = confidence {
+        out.extend_from_slice(&c.to_be_bytes());
+    }
+}
+
+/// The postings of the chunk under `key`, in order; an error when they are
+/// not well formed: empty, cut short, not ascending, or (a sealed chunk)
+/// not starting at its key's id.
+fn decode(tree: T, key: &[u8], bytes: &[u8]) -> Result<Vec<Held>> {
+    let (_, key_id) = split(key)?;
+    let recorded = records_confidence(tree);
+    let mut list: Vec<Held> = Vec::with_capacity(bytes.len() / 2);
+    let (mut at, mut id) = (0, 0u64);
+    while at < bytes.len() {
+        let (delta, used) = read_varint(&bytes[at..]).ok_or_else(unreadable)?;
+        at += used;
+        if delta == 0 && !list.is_empty() {
+            return Err(unreadable());
+        }
+        id = id.checked_add(delta).ok_or_else(unreadable)?;
+        let confidence = match recorded {
+            true => {
+                let c = bytes.get(at..at + 2).ok_or_else(unreadable)?;
+                at += 2;
+                Some(u16::from_be_bytes([c[0], c[1]]))
+            }
+            false => None,
+        };
+        list.push((id, confidence));
+    }
+    match list.first() {
+        Some(&(first, _)) if first == key_id || (key_id == TAIL && first != TAIL) => Ok(list),
+        _ => Err(unreadable()),
+    }
+}
+
+/// The last id of a chunk's bytes.
+fn last_id(tree: T, bytes: &[u8]) -> Result<ClaimId> {
+    let step = if records_confidence(tree) { 2 } else { 0 };
+    let (mut at, mut id) = (0, 0u64);
+    while at < bytes.len() {
+        let (delta, used) = read_varint(&bytes[at..]).ok_or_else(unreadable)?;
+        id = id.checked_add(delta).ok_or_else(unreadable)?;
+        at += used + step;
+    }
+    Ok(id)
+}
+
+/// Writes `list` (ascending, not empty) as sealed chunks of `value`, a
+/// new one begun whenever one is full; with `tail`, the last of them is
+/// the value's tail.
+fn write_chunks(
+    kv: &mut impl KvWrite,
+    tree: T,
+    value: &[u8],
+    list: &[Held],
+    tail: bool,
+) -> Result<()> {
+    let mut runs: Vec<&[Held]> = Vec::new();
+    let (mut start, mut bytes) = (0, Vec::new());
+    for (i, &posting) in list.iter().enumerate() {
+        if bytes.len() >= CHUNK_BYTES {
+            runs.push(&list[start..i]);
+            start = i;
+            bytes.clear();
+        }
+        push(
+            &mut bytes,
+            if i == start { 0 } else { list[i - 1].0 },
+            posting,
+        );
+    }
+    runs.push(&list[start..]);
+    let last = runs.len() - 1;
+    for (i, run) in runs.into_iter().enumerate() {
+        let id = if tail && i == last { TAIL } else { run[0].0 };
+        kv.insert(tree, chunk_key(value, id), encode(run))?;
+    }
+    Ok(())
 }
 
 /// Adds the logical entry `entry` to index tree `tree`, for a claim of
 /// `confidence` (ten-thousandths); an entry already there takes it.
 pub(crate) fn add(kv: &mut impl KvWrite, tree: T, entry: &[u8], confidence: u16) -> Result<()> {
     let (value, id) = split(entry)?;
-    let offset = id % BUCKET;
-    let w = width(tree);
-    let new = posting(offset, confidence, w);
-    // The bucket is changed where the transaction holds it, not copied.
-    let bytes = kv
-        .value_mut(tree, bucket_key(value, id))?
-        .get_or_insert_with(Vec::new);
-    let at = postings(bytes, w)
-        .enumerate()
-        .find(|(_, (o, _))| *o >= offset);
-    match at {
-        Some((i, (o, _))) if o == offset => bytes[w * i..w * (i + 1)].copy_from_slice(&new),
-        Some((i, _)) => {
-            bytes.splice(w * i..w * i, new);
+    let posting = (id, records_confidence(tree).then_some(confidence));
+    let tail_key = chunk_key(value, TAIL);
+    let Some(mut tail) = kv.get(tree, &tail_key)? else {
+        // The value's first entry.
+        return kv.insert(tree, tail_key, encode(&[posting]));
+    };
+    // The common case, a new claim: appended to the tail, or the tail
+    // sealed when full and a new one begun.
+    let last = last_id(tree, &tail)?;
+    if id > last {
+        if tail.len() < CHUNK_BYTES {
+            push(&mut tail, last, posting);
+            return kv.insert(tree, tail_key, tail);
         }
-        None => bytes.extend_from_slice(&new),
+        let sealed = decode(tree, &tail_key, &tail)?;
+        write_chunks(kv, tree, value, &sealed, false)?;
+        return kv.insert(tree, tail_key, encode(&[posting]));
     }
-    Ok(())
+    let tail_list = decode(tree, &tail_key, &tail)?;
+    if id >= tail_list[0].0 {
+        return insert_into(kv, tree, value, tail_key, tail_list, posting);
+    }
+    // An older claim: the sealed chunk that would hold it.
+    let below = kv.last_entry(
+        tree,
+        Bound::Included(&chunk_key(value, 0)),
+        Bound::Included(&chunk_key(value, id)),
+    )?;
+    if let Some((key, bytes)) = below {
+        let list = decode(tree, &key, &bytes)?;
+        return insert_into(kv, tree, value, key, list, posting);
+    }
+    // Below every chunk: it begins the first, which takes in the one
+    // above (sealed, or the tail) when that has room.
+    let above = kv
+        .first_entry(
+            tree,
+            Bound::Included(&chunk_key(value, 0)),
+            Bound::Excluded(&tail_key),
+        )?
+        .unwrap_or((tail_key, tail));
+    let mut list = vec![posting];
+    if above.1.len() < CHUNK_BYTES {
+        let is_tail = split(&above.0)?.1 == TAIL;
+        list.extend(decode(tree, &above.0, &above.1)?);
+        kv.remove(tree, above.0)?;
+        return write_chunks(kv, tree, value, &list, is_tail);
+    }
+    write_chunks(kv, tree, value, &list, false)
+}
+
+/// Puts `posting` into the chunk `list` read from `key` (the claim's id is
+/// at or above its first): rewritten under its key, or split in two when
+/// it overflows, the tail's upper half staying the tail.
+fn insert_into(
+    kv: &mut impl KvWrite,
+    tree: T,
+    value: &[u8],
+    key: Vec<u8>,
+    mut list: Vec<Held>,
+    posting: Held,
+) -> Result<()> {
+    match list.binary_search_by_key(&posting.0, |p| p.0) {
+        Ok(at) => list[at] = posting,
+        Err(at) => list.insert(at, posting),
+    }
+    let is_tail = split(&key)?.1 == TAIL;
+    let bytes = encode(&list);
+    if bytes.len() <= CHUNK_BYTES {
+        return kv.insert(tree, key, bytes);
+    }
+    let half = list.len() / 2;
+    write_chunks(kv, tree, value, &list[..half], false)?;
+    if !is_tail {
+        // The upper half's own key; the lower half kept this one.
+        return write_chunks(kv, tree, value, &list[half..], false);
+    }
+    write_chunks(kv, tree, value, &list[half..], true)
 }
 
 /// Removes the logical entry `entry` from index tree `tree`.
 pub(crate) fn remove(kv: &mut impl KvWrite, tree: T, entry: &[u8]) -> Result<()> {
     let (value, id) = split(entry)?;
-    let offset = id % BUCKET;
-    let w = width(tree);
-    let slot = kv.value_mut(tree, bucket_key(value, id))?;
-    let Some(bytes) = slot else {
+    let tail_key = chunk_key(value, TAIL);
+    let Some(tail) = kv.get(tree, &tail_key)? else {
         return Ok(());
     };
-    let found = postings(bytes, w).position(|(o, _)| o == offset);
-    if let Some(i) = found {
-        bytes.drain(w * i..w * (i + 1));
+    let tail_list = decode(tree, &tail_key, &tail)?;
+    let (key, mut list) = if id >= tail_list[0].0 {
+        (tail_key, tail_list)
+    } else {
+        let below = kv.last_entry(
+            tree,
+            Bound::Included(&chunk_key(value, 0)),
+            Bound::Included(&chunk_key(value, id)),
+        )?;
+        let Some((key, bytes)) = below else {
+            return Ok(());
+        };
+        let list = decode(tree, &key, &bytes)?;
+        (key, list)
+    };
+    let Ok(at) = list.binary_search_by_key(&id, |p| p.0) else {
+        return Ok(());
+    };
+    list.remove(at);
+    let is_tail = split(&key)?.1 == TAIL;
+    if !list.is_empty() {
+        if is_tail || at > 0 {
+            return kv.insert(tree, key, encode(&list));
+        }
+        // A sealed chunk's key names its first id.
+        kv.remove(tree, key)?;
+        return write_chunks(kv, tree, value, &list, false);
     }
-    if bytes.is_empty() {
-        *slot = None;
+    kv.remove(tree, key)?;
+    if is_tail {
+        // A value with entries has a tail: the last sealed chunk becomes it.
+        let last = kv.last_entry(
+            tree,
+            Bound::Included(&chunk_key(value, 0)),
+            Bound::Excluded(&chunk_key(value, TAIL)),
+        )?;
+        if let Some((key, bytes)) = last {
+            kv.remove(tree, key)?;
+            kv.insert(tree, chunk_key(value, TAIL), bytes)?;
+        }
     }
     Ok(())
 }
 
 /// Writes many logical entries with their claims' confidence, given in
-/// ascending order of entry, a bucket at a time (a rebuild: the tree holds
-/// none of them yet).
+/// ascending order of entry, a value at a time, in full chunks (a
+/// rebuild: the tree holds none of them yet).
 pub(crate) fn add_sorted<'e>(
     kv: &mut impl KvWrite,
     tree: T,
     entries: impl IntoIterator<Item = (&'e Vec<u8>, &'e u16)>,
 ) -> Result<()> {
-    let mut pending: Option<(Vec<u8>, Vec<u8>)> = None;
+    let recorded = records_confidence(tree);
+    let mut pending: Option<(&[u8], Vec<Held>)> = None;
     for (entry, &confidence) in entries {
         let (value, id) = split(entry)?;
-        let key = bucket_key(value, id);
-        let new = posting(id % BUCKET, confidence, width(tree));
+        let posting = (id, recorded.then_some(confidence));
         match &mut pending {
-            Some((k, bytes)) if *k == key => bytes.extend_from_slice(&new),
+            Some((v, list)) if *v == value => list.push(posting),
             _ => {
-                if let Some((k, bytes)) = pending.take() {
-                    kv.insert(tree, k, bytes)?;
+                if let Some((v, list)) = pending.take() {
+                    write_chunks(kv, tree, v, &list, true)?;
                 }
-                pending = Some((key, new));
+                pending = Some((value, vec![posting]));
             }
         }
     }
-    if let Some((k, bytes)) = pending {
-        kv.insert(tree, k, bytes)?;
+    if let Some((v, list)) = pending {
+        write_chunks(kv, tree, v, &list, true)?;
     }
     Ok(())
 }
@@ -152,6 +366,19 @@ pub(crate) fn add_sorted<'e>(
 /// A logical entry read back, with the confidence its posting records
 /// (none in a tree that records none).
 pub(crate) type Posting = (Vec<u8>, Option<u16>);
+
+/// A chunk's logical entries, or the error that it cannot be read.
+fn chunk_entries(
+    tree: T,
+    chunk: Result<(Vec<u8>, Vec<u8>)>,
+) -> Result<impl Iterator<Item = Posting>> {
+    let (key, bytes) = chunk?;
+    let list = decode(tree, &key, &bytes)?;
+    let value = split(&key)?.0.to_vec();
+    Ok(list
+        .into_iter()
+        .map(move |(id, confidence)| (chunk_key(&value, id), confidence)))
+}
 
 /// The logical entries of index tree `tree` whose keys start with
 /// `prefix` (a whole value) or, with `last`, lie from `prefix` up to
@@ -162,35 +389,25 @@ pub(crate) fn entries<'k, K: KvRead + ?Sized>(
     prefix: Vec<u8>,
     last: Option<Vec<u8>>,
 ) -> Box<dyn Iterator<Item = Result<Posting>> + 'k> {
-    let buckets = match &last {
+    let chunks = match &last {
         None => kv.prefix(tree, prefix),
+        // Up to the last value's tail, which may hold ids below `last`'s.
         Some(last) => match split(last) {
-            Ok((value, id)) => kv.range(
+            Ok((value, _)) => kv.range(
                 tree,
                 Bound::Included(prefix),
-                Bound::Included(bucket_key(value, id)),
+                Bound::Included(chunk_key(value, TAIL)),
             ),
             Err(e) => return Box::new(std::iter::once(Err(e))),
         },
     };
     Box::new(
-        buckets
-            .flat_map(move |bucket| -> Box<dyn Iterator<Item = Result<Posting>>> {
-                let (key, bytes) = match bucket {
-                    Ok(b) => b,
-                    Err(e) => return Box::new(std::iter::once(Err(e))),
-                };
-                let (value, bucket_no) = match split(&key) {
-                    Ok(parts) => parts,
-                    Err(e) => return Box::new(std::iter::once(Err(e))),
-                };
-                let value = value.to_vec();
-                let found: Vec<(u64, Option<u16>)> = postings(&bytes, width(tree)).collect();
-                Box::new(found.into_iter().map(move |(o, confidence)| {
-                    let mut entry = value.clone();
-                    entry.extend_from_slice(&(bucket_no * BUCKET + o).to_be_bytes());
-                    Ok((entry, confidence))
-                }))
+        chunks
+            .flat_map(move |chunk| -> Box<dyn Iterator<Item = Result<Posting>>> {
+                match chunk_entries(tree, chunk) {
+                    Ok(found) => Box::new(found.map(Ok)),
+                    Err(e) => Box::new(std::iter::once(Err(e))),
+                }
             })
             .take_while(move |e| match (e, &last) {
                 (Ok((entry, _)), Some(last)) => entry <= last,
@@ -199,28 +416,37 @@ pub(crate) fn entries<'k, K: KvRead + ?Sized>(
     )
 }
 
-/// The buckets of index tree `tree` that are not well formed (empty, not
-/// whole postings, offsets out of order): their keys.
+/// The chunks of index tree `tree` that are not well formed: their keys.
+/// (A value whose chunks are sealed but which has no tail is not found
+/// here; its entries are all read.)
 pub(crate) fn malformed<K: KvRead + ?Sized>(kv: &K, tree: T) -> Result<Vec<Vec<u8>>> {
     let mut bad = Vec::new();
-    for bucket in kv.range(tree, Bound::Unbounded, Bound::Unbounded) {
-        let (key, bytes) = bucket?;
-        let w = width(tree);
-        let offsets = || postings(&bytes, w).map(|p| p.0);
-        let ascending = offsets().zip(offsets().skip(1)).all(|(a, b)| a < b);
-        if bytes.is_empty() || bytes.len() % w != 0 || !ascending || key.len() < 8 {
+    for chunk in kv.range(tree, Bound::Unbounded, Bound::Unbounded) {
+        let (key, bytes) = chunk?;
+        if decode(tree, &key, &bytes).is_err() {
             bad.push(key);
         }
     }
     Ok(bad)
 }
 
-/// Every logical entry of index tree `tree`, in order, with its confidence.
+/// Every logical entry of index tree `tree`, in order, with its
+/// confidence, from the chunks that can be read ([`malformed`] names the
+/// others): what `verify` compares with the claims.
 pub(crate) fn all<K: KvRead + ?Sized>(
     kv: &K,
     tree: T,
 ) -> Box<dyn Iterator<Item = Result<Posting>> + '_> {
-    entries(kv, tree, Vec::new(), None)
+    let chunks = kv.range(tree, Bound::Unbounded, Bound::Unbounded);
+    Box::new(chunks.flat_map(move |chunk| -> Vec<Result<Posting>> {
+        match chunk {
+            Err(e) => vec![Err(e)],
+            Ok(chunk) => match chunk_entries(tree, Ok(chunk)) {
+                Ok(found) => found.map(Ok).collect(),
+                Err(_) => Vec::new(),
+            },
+        }
+    }))
 }
 
 #[cfg(test)]
@@ -236,12 +462,11 @@ mod tests {
         e
     }
 
-    /// Buckets hold what one key per entry held: the same entries, in the
+    /// Chunks hold what one key per entry held: the same entries, in the
     /// same order, each with its claim's confidence, whatever the order of
-    /// adds and removes, across bucket boundaries and values; and a rebuild
-    /// writes the same buckets.
+    /// adds and removes, across values; and a rebuild holds the same.
     #[test]
-    fn buckets_hold_the_entries_a_key_each_would() {
+    fn chunks_hold_the_entries_a_key_each_would() {
         let base = Empty;
         let mut kv = Overlay::new(&base);
         let mut model: BTreeMap<Vec<u8>, u16> = BTreeMap::new();
@@ -314,7 +539,7 @@ mod tests {
             model.keys().map(|k| (k.clone(), None)).collect::<Vec<_>>()
         );
         assert!(malformed(&words, T::IdxWord).unwrap().is_empty());
-        // Removing every entry leaves no bucket behind.
+        // Removing every entry leaves no chunk behind.
         for (e, _) in &want {
             remove(&mut kv, T::IdxTag, e).unwrap();
         }
@@ -323,5 +548,112 @@ mod tests {
                 .count(),
             0
         );
+    }
+
+    /// Every chunk of `tree` in `kv`: (value, first id or TAIL, ids).
+    fn chunks(kv: &impl KvRead, tree: T) -> Vec<(Vec<u8>, ClaimId, Vec<ClaimId>)> {
+        kv.range(tree, Bound::Unbounded, Bound::Unbounded)
+            .map(|c| {
+                let (key, bytes) = c.unwrap();
+                let (value, id) = split(&key).unwrap();
+                let ids = decode(tree, &key, &bytes)
+                    .unwrap()
+                    .iter()
+                    .map(|p| p.0)
+                    .collect();
+                (value.to_vec(), id, ids)
+            })
+            .collect()
+    }
+
+    /// Thousands of adds and removes in every order (appends, older
+    /// claims, re-adds, removes at chunk edges) over dense and sparse
+    /// values: the entries stay those of a map of one key each, every
+    /// chunk stays within its size and readable, each value with entries
+    /// has exactly one tail, after its sealed chunks; a load's appends
+    /// fill chunks rather than leave them half empty.
+    #[test]
+    fn chunks_split_seal_and_merge_as_entries_come_and_go() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for tree in [T::IdxSpeaker, T::IdxWord] {
+            let base = Empty;
+            let mut kv = Overlay::new(&base);
+            let mut model: BTreeMap<Vec<u8>, Option<u16>> = BTreeMap::new();
+            let values: [&[u8]; 3] = [b"dense\0\x01", b"sparse\0\x01", b"mid\0\x01"];
+            // A load: ascending ids, the dense value in every claim.
+            for id in 1..=3_000u64 {
+                for (v, every) in values.iter().zip([1, 97, 7]) {
+                    if id % every == 0 {
+                        let c = (id % 10_001) as u16;
+                        add(&mut kv, tree, &entry(v, id), c).unwrap();
+                        model.insert(entry(v, id), records_confidence(tree).then_some(c));
+                    }
+                }
+            }
+            let sealed = chunks(&kv, tree);
+            let dense: Vec<_> = sealed.iter().filter(|c| c.0 == values[0]).collect();
+            let full = dense.iter().filter(|c| c.1 != TAIL);
+            assert!(
+                full.clone().count() >= 2,
+                "{tree:?}: {} chunks",
+                dense.len()
+            );
+            for c in full {
+                let bytes = kv.get(tree, &chunk_key(&c.0, c.1)).unwrap().unwrap();
+                assert!(bytes.len() >= CHUNK_BYTES && bytes.len() < CHUNK_BYTES + 16);
+            }
+            // Updates and deletes anywhere, then a few ids below all.
+            for _ in 0..6_000 {
+                let v = values[next(3) as usize];
+                let id = 1 + next(3_200);
+                if next(3) == 0 {
+                    remove(&mut kv, tree, &entry(v, id)).unwrap();
+                    model.remove(&entry(v, id));
+                } else {
+                    let c = next(10_001) as u16;
+                    add(&mut kv, tree, &entry(v, id), c).unwrap();
+                    model.insert(entry(v, id), records_confidence(tree).then_some(c));
+                }
+            }
+            let got: Vec<Posting> = all(&kv, tree).map(|e| e.unwrap()).collect();
+            let want: Vec<Posting> = model.iter().map(|(k, c)| (k.clone(), *c)).collect();
+            assert_eq!(got, want, "{tree:?}");
+            assert!(malformed(&kv, tree).unwrap().is_empty());
+            let all_chunks = chunks(&kv, tree);
+            for v in values {
+                let mine: Vec<_> = all_chunks.iter().filter(|c| c.0 == v).collect();
+                let tails = mine.iter().filter(|c| c.1 == TAIL).count();
+                assert_eq!(tails, usize::from(!mine.is_empty()), "{tree:?}");
+                let ids: Vec<ClaimId> = mine.iter().flat_map(|c| c.2.clone()).collect();
+                assert!(
+                    ids.windows(2).all(|w| w[0] < w[1]),
+                    "{tree:?}: chunks out of order"
+                );
+                for c in &mine {
+                    let bytes = kv.get(tree, &chunk_key(v, c.1)).unwrap().unwrap();
+                    assert!(bytes.len() <= CHUNK_BYTES + 16);
+                }
+            }
+            // Emptied from the top, tail first, a value keeps a tail (the
+            // last sealed chunk) while it has entries, and then no chunk.
+            for (n, (e, _)) in want.iter().rev().enumerate() {
+                remove(&mut kv, tree, e).unwrap();
+                if n % 97 == 0 {
+                    let left = chunks(&kv, tree);
+                    for v in values {
+                        let mine = left.iter().filter(|c| c.0 == v);
+                        let tails = mine.clone().filter(|c| c.1 == TAIL).count();
+                        assert_eq!(tails, usize::from(mine.count() > 0), "{tree:?}");
+                    }
+                }
+            }
+            assert!(chunks(&kv, tree).is_empty(), "{tree:?}");
+        }
     }
 }

@@ -11,7 +11,7 @@
 //! | `source_text` | source id | the text, raw UTF-8 |
 //! | `speakers` | speaker id (u64 BE) | [`Speaker`] |
 //! | `speaker_names` | folded name or alias | speaker id |
-//! | `idx_*` | value ++ claim id bucket | claim ids (see `indexes.rs`, `postings.rs`) |
+//! | `idx_*` | value ++ first claim id of a chunk | claim ids (see `indexes.rs`, `postings.rs`) |
 //! | `counts` | index tree ++ value | how many claims the index holds for it |
 //! | `word_grams` | trigram ++ word | empty (see `vocabulary.rs`) |
 //!

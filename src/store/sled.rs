@@ -18,7 +18,7 @@ use std::sync::{RwLock, RwLockReadGuard};
 use std::time::Duration;
 
 use super::durability::{Durability, Syncer};
-use super::kv::{Entries, KvRead, Pending, T, TREES};
+use super::kv::{crossed, Entries, Entry, KvRead, Pending, T, TREES};
 use super::open;
 use super::records::{RecordWriter, Records};
 use super::{Engine, ReadView, WriteTx};
@@ -232,6 +232,28 @@ impl KvRead for SledView<'_> {
                     Ok((k.to_vec(), v.to_vec()))
                 }),
         )
+    }
+
+    fn last_entry(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) -> Result<Option<Entry>> {
+        if crossed(from, to) {
+            return Ok(None);
+        }
+        let mut range = self.engine.tree(tree).range::<&[u8], _>((from, to));
+        Ok(range
+            .next_back()
+            .transpose()?
+            .map(|(k, v)| (k.to_vec(), v.to_vec())))
+    }
+
+    fn first_entry(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) -> Result<Option<Entry>> {
+        if crossed(from, to) {
+            return Ok(None);
+        }
+        let mut range = self.engine.tree(tree).range::<&[u8], _>((from, to));
+        Ok(range
+            .next()
+            .transpose()?
+            .map(|(k, v)| (k.to_vec(), v.to_vec())))
     }
 }
 

@@ -108,7 +108,7 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
                 true,
                 format!(
                     "{name} has {} that cannot be read",
-                    plural(bad.len() as u64, "bucket")
+                    plural(bad.len() as u64, "chunk")
                 ),
             );
         }
