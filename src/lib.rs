@@ -41,7 +41,7 @@ pub mod store;
 
 pub use db::{
     Accepted, CheckScope, ClaimChanges, Db, OpenOptions, Prepared, Recheck, Session, Snapshot,
-    SourceChanges, Upsert, Writer, MAX_KEY_BYTES,
+    SourceChanges, Upsert, Writer, DEFAULT_CACHE_BYTES, MAX_KEY_BYTES,
 };
 pub use error::{Error, QueryError, QueryErrorKind, Result, Span, StorageError, StorageErrorKind};
 pub use model::{

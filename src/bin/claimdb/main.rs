@@ -105,12 +105,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let options =
+    let mut options =
         OpenOptions::new()
             .seed(!database.empty)
             .busy_timeout(std::time::Duration::from_millis(
                 database.busy_timeout.unwrap_or(DEFAULT_BUSY_TIMEOUT_MS),
             ));
+    if let Some(mib) = database.cache_mib {
+        options = options.cache_bytes(mib << 20);
+    }
     if database.empty && path.join("conf").exists() {
         eprintln!(
             "error: --empty creates a new database, and {} holds one already",
