@@ -80,6 +80,51 @@ fn indexed_predicates_read_only_their_entries() {
     }
 }
 
+/// A narrow confidence range holds fewer claims than a speaker has, but the
+/// speaker's entries record each claim's confidence, so scanning them reads
+/// only the claims in both: the planner takes them over the confidence
+/// index, which would read every claim in the range, whoever said it.
+#[test]
+fn a_speaker_with_a_narrow_confidence_range_reads_only_the_claims_in_both() {
+    for (_dir, db) in engines() {
+        let count = |q: &str| {
+            db.query(&format!("count claims where {q}"))
+                .unwrap()
+                .count()
+                .unwrap()
+        };
+        let (mut reads, mut in_ranges) = (0, 0);
+        for (low, high) in [(0.8, 0.85), (0.85, 0.9), (0.9, 0.95)] {
+            let range = format!("confidence between {low} and {high}");
+            let condition = format!(r#"speaker = "White" and {range}"#);
+            let plan = db
+                .query(&format!("explain claims where {condition}"))
+                .unwrap();
+            let plan = format!("{plan:?}");
+            assert!(
+                plan.contains("Index(Speaker(") && plan.contains("index_confidence: Some("),
+                "{condition}: {plan}"
+            );
+            let (_, stats) = db
+                .query_with_stats(&format!("claims where {condition}"))
+                .unwrap();
+            assert_eq!(stats.claims_read, count(&condition), "{condition}");
+            reads += stats.claims_read;
+            in_ranges += count(&range);
+        }
+        assert!(reads < in_ranges, "{reads} read, {in_ranges} in the ranges");
+        // A range of one claim: the speaker's entries could spare no read.
+        assert_eq!(count("confidence between 0.95 and 1"), 1);
+        let plan = db
+            .query(r#"explain claims where speaker = "White" and confidence between 0.95 and 1"#)
+            .unwrap();
+        assert!(
+            format!("{plan:?}").contains("access: Index(Confidence("),
+            "{plan:?}"
+        );
+    }
+}
+
 /// The confidence an index entry records follows its claim: after an
 /// update, a speaker's claims are found by their new confidence, both ways,
 /// as reading every claim finds them, and a claim outside the range is not
@@ -99,8 +144,7 @@ fn the_confidence_in_index_entries_follows_updates() {
         )
         .unwrap();
         assert!(count(r#"count claims where speaker = "White" and confidence >= 0.95"#) > high);
-        // Ranges wide enough that the speaker's entries are the cheaper
-        // path (the planner otherwise reads the confidence index).
+        // The speaker's entries, checked for confidence, are the path.
         for condition in [
             r#"speaker = "White" and confidence >= 0.8"#,
             r#"speaker = "White" and confidence < 0.9"#,

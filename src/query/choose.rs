@@ -340,16 +340,32 @@ fn access_for<'e>(store: &dyn ReadView, filter: Option<&'e Expr>) -> Result<Path
     for (scans, from) in candidates {
         let cap = best.as_ref().map_or(u64::MAX, |(_, n, _)| *n);
         let estimate = count(store, &scans, cap)?;
-        if best.as_ref().is_none_or(|(_, n, _)| estimate < *n) {
-            best = Some((scans, estimate, from));
+        match &mut best {
+            // The confidence range holds fewer claims than the best
+            // equality, but an equality whose entries record confidence
+            // reads only the claims in both: it wins unless scanning its
+            // entries costs more than the claims it spares reading.
+            Some((eq_scans, n, Some(_)))
+                if from.is_none() && estimate < *n && records_confidence(eq_scans) =>
+            {
+                let both =
+                    (u128::from(*n) * u128::from(estimate)).div_ceil(u128::from(total.max(1)));
+                let both = u64::try_from(both).unwrap_or(u64::MAX);
+                if *n / ENTRIES_PER_CLAIM_READ + both >= estimate {
+                    best = Some((scans, estimate, from));
+                } else {
+                    *n = both;
+                }
+            }
+            Some((_, n, _)) if estimate >= *n => {}
+            _ => best = Some((scans, estimate, from)),
         }
     }
     Ok(match best {
         Some((mut scans, n, from)) if n < total || scans.len() == 1 && n == 0 => {
             // An equality path checks the confidence range in its entries,
             // when they record it.
-            let range = range
-                .filter(|_| from.is_some() && scans.iter().all(|s| s.index().records_confidence()));
+            let range = range.filter(|_| from.is_some() && records_confidence(&scans));
             if scans.len() == 1 {
                 (Access::Index(scans.remove(0)), n, from, range)
             } else {
@@ -358,6 +374,16 @@ fn access_for<'e>(store: &dyn ReadView, filter: Option<&'e Expr>) -> Result<Path
         }
         _ => (Access::FullScan, total, None, None),
     })
+}
+
+/// How many index entries scanning costs about as much as reading one
+/// claim: a posting is a few bytes decoded from a chunk in hand, a claim a
+/// lookup and a decoded record of hundreds of bytes.
+const ENTRIES_PER_CLAIM_READ: u64 = 64;
+
+/// Whether every index of `scans` records its claims' confidence.
+fn records_confidence(scans: &[IndexScan]) -> bool {
+    scans.iter().all(|s| s.index().records_confidence())
 }
 
 /// An access path, its estimated rows, the `and`-ed part of the condition
