@@ -47,9 +47,10 @@ fn indexed_predicates_read_only_their_entries() {
                 count(r#"quote contains "1989""#),
             ),
             (r#"confidence >= 0.9"#, count("confidence >= 0.9")),
+            // The range is exact: 0.5 and 0.6 themselves are not read.
             (
                 r#"confidence > 0.5 and confidence < 0.6"#,
-                count("confidence >= 0.5 and confidence <= 0.6"),
+                count("confidence > 0.5 and confidence < 0.6"),
             ),
             (r#"tag = "supernotes""#, count(r#"tag = "supernotes""#)),
             (r#"speaker = "Nobody""#, 0),
@@ -122,6 +123,37 @@ fn a_speaker_with_a_narrow_confidence_range_reads_only_the_claims_in_both() {
             format!("{plan:?}").contains("access: Index(Confidence("),
             "{plan:?}"
         );
+    }
+}
+
+/// A count of a speaker's (or an origin's) claims in a confidence range is
+/// answered by the index entries alone, which record each claim's
+/// confidence, at every kind of bound: it agrees with reading every claim,
+/// and reads none.
+#[test]
+fn counts_in_a_confidence_range_are_read_from_the_index_entries() {
+    for (_dir, db) in engines() {
+        for condition in [
+            r#"speaker = "White" and confidence >= 0.8"#,
+            r#"speaker = "White" and confidence > 0.85"#,
+            r#"speaker = "White" and confidence = 0.85"#,
+            r#"speaker = "White" and confidence between 0.81 and 0.9"#,
+            r#"speaker = "White" and confidence < 0.9 and confidence >= 0.80005"#,
+            r#"speaker in ("White", "Moriuchi") and confidence <= 0.85"#,
+            r#"origin = "lazarus-heist-book" and confidence > 0.7"#,
+            // The confidence index alone: its kept counts.
+            "confidence > 0.85",
+            "confidence between 0.5 and 0.9 and confidence < 0.85",
+        ] {
+            let (out, stats) = db
+                .query_with_stats(&format!("count claims where {condition}"))
+                .unwrap();
+            let scanned = db
+                .query(&format!("count claims where not not ({condition})"))
+                .unwrap();
+            assert_eq!(out.count(), scanned.count(), "{condition}");
+            assert_eq!(stats.claims_read, 0, "{condition}");
+        }
     }
 }
 

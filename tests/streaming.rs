@@ -71,8 +71,12 @@ fn statements_read_only_what_they_return() {
     // The speaker index answers the condition: its kept count is the answer.
     let (out, n) = read(r#"count claims where speaker = "Beta Speaker""#);
     assert_eq!((out.count(), n), (Some(1_000), 0));
-    // A condition the index only narrows reads what it narrows to.
+    // Its entries record each claim's confidence: a confidence range
+    // with it is counted from them too.
     let (out, n) = read(r#"count claims where speaker = "Beta Speaker" and confidence >= 0"#);
+    assert_eq!((out.count(), n), (Some(1_000), 0));
+    // A condition the index only narrows reads what it narrows to.
+    let (out, n) = read(r#"count claims where speaker = "Beta Speaker" and confidence != 2"#);
     assert_eq!((out.count(), n), (Some(1_000), 1_000));
     // Planning reads the counts kept beside the indexes, not the entries:
     // its estimates are exact, and explain reads no claim.

@@ -181,7 +181,8 @@ pub(super) struct Chosen {
     pub(super) access: Access,
     /// Rows it reads (exact for an index).
     pub(super) estimate: u64,
-    /// It alone answers the condition (see [`answered_by_index`]).
+    /// It alone answers the condition (see [`answered_by_index`]), with
+    /// the confidence range its entries are checked against, if any.
     pub(super) exact: bool,
     /// When it answers one of the condition's `and`-ed parts, the others:
     /// all that each claim read is checked against.
@@ -197,23 +198,40 @@ pub(super) fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Resu
         access,
         Access::Index(_) | Access::Union(_) | Access::Nothing(_)
     );
-    let exact = by_index && filter.is_some_and(answered_by_index);
-    let residual = match (filter, used) {
-        (Some(filter), Some(used)) if by_index && !exact && answered_by_index(used) => {
-            let mut conjuncts = Vec::new();
-            flatten_and(filter, &mut conjuncts);
+    let mut conjuncts = Vec::new();
+    if let Some(filter) = filter {
+        flatten_and(filter, &mut conjuncts);
+    }
+    // A condition of confidence ranges alone is answered by the confidence
+    // index, whose range is exact (`ranges.rs`).
+    let exact = by_index
+        && filter.is_some_and(|f| {
+            answered_by_index(f)
+                || used.is_none() && conjuncts.iter().all(|c| is_confidence_range(c))
+        });
+    // The `and`-ed parts the access path leaves, when it answers one. The
+    // confidence range its entries are checked against is exact too: its
+    // parts need no second check, and when they are all that is left, the
+    // path answers the whole condition.
+    let rest: Option<Vec<&Expr>> = match used {
+        Some(used) if by_index && !exact && answered_by_index(used) => Some(
             conjuncts
                 .into_iter()
-                .filter(|c| !std::ptr::eq(*c, used))
-                .cloned()
-                .reduce(|a, b| Expr::And(Box::new(a), Box::new(b)))
-        }
+                .filter(|c| !(std::ptr::eq(*c, used) || range.is_some() && is_confidence_range(c)))
+                .collect(),
+        ),
         _ => None,
     };
+    let range_alone = rest.as_ref().is_some_and(Vec::is_empty);
+    let residual = rest.and_then(|rest| {
+        rest.into_iter()
+            .cloned()
+            .reduce(|a, b| Expr::And(Box::new(a), Box::new(b)))
+    });
     Ok(Chosen {
         access,
         estimate,
-        exact,
+        exact: exact || range_alone,
         residual,
         index_confidence: range.filter(|_| !exact),
     })
@@ -374,6 +392,12 @@ fn access_for<'e>(store: &dyn ReadView, filter: Option<&'e Expr>) -> Result<Path
         }
         _ => (Access::FullScan, total, None, None),
     })
+}
+
+/// Whether `e` bounds the confidence (what [`confidence_bounds`] reads).
+fn is_confidence_range(e: &Expr) -> bool {
+    let (mut low, mut high) = (0.0, 0.0);
+    confidence_bounds(e, &mut low, &mut high)
 }
 
 /// How many index entries scanning costs about as much as reading one

@@ -108,7 +108,10 @@ impl Plan {
         // An index that answers the whole condition says so: no claim it
         // yields is checked again.
         let whole = match (self.exact, self.index_confidence) {
-            (true, _) => ", answering the whole condition".to_string(),
+            (true, None) => ", answering the whole condition".to_string(),
+            (true, Some((lo, hi))) => {
+                format!(", answering the whole condition by the entries in confidence {lo}..={hi}")
+            }
             (false, Some((lo, hi))) => {
                 format!(", skipping entries outside confidence {lo}..={hi}")
             }
@@ -184,6 +187,9 @@ impl Plan {
         }
         if self.count && self.group_by.is_none() {
             ops.push(match (&self.access, self.exact) {
+                (Access::Index(_), true) if self.index_confidence.is_some() => {
+                    "count the entries in the confidence range (no claim is read)".into()
+                }
                 (Access::Index(_), true) => {
                     "count: the index's kept count (no claim is read)".into()
                 }

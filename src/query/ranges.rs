@@ -1,24 +1,48 @@
 //! Conditions read as key ranges: the ids `id = N` and `id in (...)` name,
 //! the id range `id > N` and `between` bound, and the confidence range
-//! (in ten-thousandths) the confidence conditions leave. Each is a superset
-//! of what the condition accepts; the filter applied afterwards is exact.
+//! (in ten-thousandths) the confidence conditions leave. The id ranges are
+//! a superset of what the condition accepts, made exact by the filter
+//! applied afterwards; the confidence range is exact (see
+//! [`confidence_bounds`]), so an index whose entries record confidence
+//! answers it alone.
 
 use super::ast::{Expr, Field, Literal, Op};
 use crate::model::{ClaimId, Confidence};
 
-/// Narrows `low..=high` (ten-thousandths) by a confidence condition, if `e` is one.
+/// Narrows `low..=high` (ten-thousandths) by a range condition on
+/// `confidence`, if `e` is one, to exactly the confidences that satisfy it.
+/// Every stored confidence is a whole number of ten-thousandths, and the
+/// filter compares its value (`Confidence::value`) with the literal (by
+/// `f64::total_cmp`), so the
+/// bound is found by asking that same comparison of whole ten-thousandths:
+/// `confidence > 0.8` keeps 8001 and up, `confidence = 0.12345` nothing.
 pub(super) fn confidence_bounds(e: &Expr, low: &mut f64, high: &mut f64) -> bool {
-    let scale = f64::from(Confidence::SCALE);
-    // A superset of the exact range, in whole ten-thousandths; the filter
-    // applied afterwards makes the answer exact.
+    let value = |bp: u16| Confidence::from_basis_points(bp).value();
+    // The first whole ten-thousandth at which `holds` (false, then true
+    // from there on) holds; one past the scale when none does.
+    let first = |holds: &dyn Fn(f64) -> bool| {
+        let (mut lo, mut hi) = (0u16, Confidence::SCALE + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if holds(value(mid)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        f64::from(lo)
+    };
     let narrow = |op: Op, n: f64| {
-        let scaled = n * scale;
+        let mut at_least = |from: f64| *low = low.max(from);
+        let mut at_most = |to: f64| *high = high.min(to);
         match op {
-            Op::Ge | Op::Gt => *low = low.max(scaled.floor()),
-            Op::Le | Op::Lt => *high = high.min(scaled.ceil()),
+            Op::Ge => at_least(first(&|v| v.total_cmp(&n).is_ge())),
+            Op::Gt => at_least(first(&|v| v.total_cmp(&n).is_gt())),
+            Op::Le => at_most(first(&|v| v.total_cmp(&n).is_gt()) - 1.0),
+            Op::Lt => at_most(first(&|v| v.total_cmp(&n).is_ge()) - 1.0),
             Op::Eq => {
-                *low = low.max(scaled.floor());
-                *high = high.min(scaled.ceil());
+                at_least(first(&|v| v.total_cmp(&n).is_ge()));
+                at_most(first(&|v| v.total_cmp(&n).is_gt()) - 1.0);
             }
             _ => {}
         }
@@ -99,5 +123,69 @@ fn numeric_bounds(e: &Expr, field: Field, also: &[Op], mut narrow: impl FnMut(Op
             _ => false,
         },
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::ast::Statement;
+    use crate::query::parse;
+    use crate::query::record::{eval, FieldValue, Patterns, Record};
+
+    /// A record with a confidence and nothing else, for the filter itself.
+    struct Confident(Confidence);
+
+    impl Record for Confident {
+        fn value(&self, field: Field) -> FieldValue<'_> {
+            match field {
+                Field::Confidence => FieldValue::Num(self.0.value()),
+                _ => FieldValue::Null,
+            }
+        }
+    }
+
+    /// The confidence range of a condition holds exactly the stored
+    /// confidences (every whole ten-thousandth) that the filter keeps, for
+    /// literals on, between and beyond the ten-thousandths, and outside 0..1.
+    #[test]
+    fn a_confidence_range_holds_exactly_what_the_filter_keeps() {
+        let literals = [
+            "0",
+            "0.5",
+            "0.57",
+            "0.8",
+            "0.80005",
+            "0.12345",
+            "0.99999",
+            "1",
+            "1.5",
+            "-0.3",
+            "0.30000000000000004",
+        ];
+        let conditions = ["=", ">=", ">", "<=", "<"]
+            .iter()
+            .flat_map(|op| literals.iter().map(move |n| format!("confidence {op} {n}")))
+            .chain(
+                [
+                    "confidence between 0.25 and 0.2500",
+                    "confidence between 0.7 and 0.3",
+                ]
+                .map(String::from),
+            );
+        for condition in conditions {
+            let Statement::Claims(q) = parse(&format!("claims where {condition}")).unwrap() else {
+                panic!("{condition}");
+            };
+            let e = q.filter.unwrap();
+            let (mut low, mut high) = (0.0, f64::from(Confidence::SCALE));
+            assert!(confidence_bounds(&e, &mut low, &mut high), "{condition}");
+            let patterns = Patterns::of(Some(&e));
+            for bp in 0..=Confidence::SCALE {
+                let kept = eval(&e, &Confident(Confidence::from_basis_points(bp)), &patterns);
+                let in_range = (low..=high).contains(&f64::from(bp));
+                assert_eq!(in_range, kept, "{condition}: {bp}");
+            }
+        }
     }
 }

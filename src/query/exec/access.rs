@@ -12,7 +12,7 @@ use super::super::plan::{Access, Plan};
 use super::super::record::Patterns;
 use super::{claim_matches, Speakers};
 use crate::error::{Error, Result};
-use crate::model::{Claim, ClaimId};
+use crate::model::{Claim, ClaimId, Confidence};
 use crate::store::{IndexScan, ReadView};
 
 /// A stream of claims.
@@ -37,19 +37,8 @@ pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>)
             })
         })
     };
-    // The ids of an index scan, those whose entry records a confidence
-    // outside the one the condition requires left out unread.
     let window = p.index_confidence;
-    let ids_of = move |scan: &IndexScan| -> Box<dyn Iterator<Item = Result<ClaimId>> + 'a> {
-        match window {
-            None => store.scan_index(scan),
-            Some((lo, hi)) => Box::new(store.scan_postings(scan).filter_map(move |p| match p {
-                // An entry without a confidence (the word index's) is read.
-                Ok((id, c)) => c.is_none_or(|c| (lo..=hi).contains(&c)).then_some(Ok(id)),
-                Err(e) => Some(Err(e)),
-            })),
-        }
-    };
+    let ids_of = move |scan: &IndexScan| ids_in_window(store, scan, window);
     match &p.access {
         Access::Nothing(_) | Access::StoredCount | Access::StoredCounts(_) | Access::Source(_) => {
             Box::new(std::iter::empty())
@@ -87,19 +76,49 @@ pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>)
     }
 }
 
+/// The ids of an index scan, those whose entry records a confidence
+/// outside `window` left out unread.
+fn ids_in_window<'a>(
+    store: &'a dyn ReadView,
+    scan: &IndexScan,
+    window: Option<(Confidence, Confidence)>,
+) -> Box<dyn Iterator<Item = Result<ClaimId>> + 'a> {
+    match window {
+        None => store.scan_index(scan),
+        Some((lo, hi)) => Box::new(store.scan_postings(scan).filter_map(move |p| match p {
+            // An entry without a confidence (the word index's) is read.
+            Ok((id, c)) => c.is_none_or(|c| (lo..=hi).contains(&c)).then_some(Ok(id)),
+            Err(e) => Some(Err(e)),
+        })),
+    }
+}
+
 /// How many claims the plan's index access holds, read from the index
-/// alone: its kept count for one range, the distinct ids of a union. For
-/// a plan whose access answers the condition ([`Plan::exact`]); `None`
-/// for any other access path.
+/// alone: its kept count for one range, the distinct ids of a union, the
+/// entries in the confidence range it checks. For a plan whose access
+/// answers the condition ([`Plan::exact`]); `None` for any other access
+/// path.
 pub(super) fn count_from_index(store: &dyn ReadView, p: &Plan) -> Result<Option<u64>> {
     if !p.exact {
         return Ok(None);
     }
+    let window = p.index_confidence;
     Ok(match &p.access {
         Access::Nothing(_) => Some(0),
-        Access::Index(scan) => Some(store.index_count(scan)?),
+        Access::Index(scan) if window.is_none() => Some(store.index_count(scan)?),
+        Access::Index(scan) => {
+            let mut n = 0;
+            for id in ids_in_window(store, scan, window) {
+                id?;
+                n += 1;
+            }
+            Some(n)
+        }
         Access::Union(scans) => {
-            let streams: Vec<_> = scans.iter().map(|s| store.scan_index(s)).collect();
+            let streams: Vec<_> = scans
+                .iter()
+                .map(|s| ids_in_window(store, s, window))
+                .collect();
             let mut n = 0;
             for id in MergeIds::new(streams) {
                 id?;
