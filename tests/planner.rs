@@ -81,6 +81,19 @@ fn indexed_predicates_read_only_their_entries() {
     }
 }
 
+/// Asserts that `condition` is read through the speaker index, its entries
+/// checked for confidence.
+fn assert_speaker_entries_checked_for_confidence(db: &Db, condition: &str) {
+    let plan = db
+        .query(&format!("explain claims where {condition}"))
+        .unwrap();
+    let plan = format!("{plan:?}");
+    assert!(
+        plan.contains("Index(Speaker(") && plan.contains("index_confidence: Some("),
+        "{condition}: {plan}"
+    );
+}
+
 /// A narrow confidence range holds fewer claims than a speaker has, but the
 /// speaker's entries record each claim's confidence, so scanning them reads
 /// only the claims in both: the planner takes them over the confidence
@@ -98,14 +111,7 @@ fn a_speaker_with_a_narrow_confidence_range_reads_only_the_claims_in_both() {
         for (low, high) in [(0.8, 0.85), (0.85, 0.9), (0.9, 0.95)] {
             let range = format!("confidence between {low} and {high}");
             let condition = format!(r#"speaker = "White" and {range}"#);
-            let plan = db
-                .query(&format!("explain claims where {condition}"))
-                .unwrap();
-            let plan = format!("{plan:?}");
-            assert!(
-                plan.contains("Index(Speaker(") && plan.contains("index_confidence: Some("),
-                "{condition}: {plan}"
-            );
+            assert_speaker_entries_checked_for_confidence(&db, &condition);
             let (_, stats) = db
                 .query_with_stats(&format!("claims where {condition}"))
                 .unwrap();
@@ -182,14 +188,7 @@ fn the_confidence_in_index_entries_follows_updates() {
             r#"speaker = "White" and confidence < 0.9"#,
             r#"speaker = "White" and confidence between 0.25 and 0.85"#,
         ] {
-            let plan = db
-                .query(&format!("explain claims where {condition}"))
-                .unwrap();
-            let plan = format!("{plan:?}");
-            assert!(
-                plan.contains("Index(Speaker(") && plan.contains("index_confidence: Some("),
-                "{condition}: {plan}"
-            );
+            assert_speaker_entries_checked_for_confidence(&db, condition);
             let (found, stats) = db
                 .query_with_stats(&format!("claims where {condition}"))
                 .unwrap();

@@ -17,6 +17,7 @@
 //! ids (`postings.rs`), so a million claims make thousands of index keys,
 //! not millions.
 
+mod chunk;
 pub mod codec;
 mod durability;
 mod indexes;

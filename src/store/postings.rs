@@ -5,10 +5,9 @@
 //! as one key each, a million claims make some twenty million keys, and
 //! sled's memory, its time to open and its size on disk all grow with the
 //! number of keys. So the entries of one value are kept in chunks of about
-//! [`CHUNK_BYTES`] at most, each listing its claim ids in ascending order:
-//! the first whole, each later one as its distance from the one before (a
-//! LEB128 varint), each followed by the claim's confidence in
-//! ten-thousandths (two bytes) in the indexes that record it.
+//! [`CHUNK_BYTES`] at most, each listing its claim ids in ascending order,
+//! as distances from the one before, each with the claim's confidence in
+//! the indexes that record it (the bytes: `chunk.rs`).
 //!
 //! A value's chunks are keyed `value ++ first id`, except the last, its
 //! *tail*, keyed `value ++ u64::MAX` so that it can be found without a
@@ -36,6 +35,7 @@
 
 use std::ops::Bound;
 
+use super::chunk::{self, encode, push, Held};
 use super::kv::{KvRead, KvWrite, T};
 use crate::error::{Error, Result};
 use crate::model::ClaimId;
@@ -57,10 +57,6 @@ pub(crate) fn records_confidence(tree: T) -> bool {
     tree != T::IdxWord
 }
 
-/// A posting as a chunk holds it: the claim id and, where the tree records
-/// it, the claim's confidence in ten-thousandths.
-type Held = (ClaimId, Option<u16>);
-
 /// A logical entry's value part and claim id.
 fn split(entry: &[u8]) -> Result<(&[u8], ClaimId)> {
     let at = entry
@@ -79,91 +75,16 @@ fn chunk_key(value: &[u8], id: ClaimId) -> Vec<u8> {
     key
 }
 
-fn unreadable() -> Error {
-    Error::Corrupt("an index chunk cannot be read".into())
-}
-
-fn write_varint(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-/// A varint at the start of `bytes`, and how many bytes it took.
-fn read_varint(bytes: &[u8]) -> Option<(u64, usize)> {
-    let mut n: u64 = 0;
-    for (i, &b) in bytes.iter().enumerate().take(10) {
-        n |= u64::from(b & 0x7f).checked_shl(7 * i as u32)?;
-        if b < 0x80 {
-            return Some((n, i + 1));
-        }
-    }
-    None
-}
-
-/// `list` (ascending, not empty) as a chunk's bytes.
-fn encode(list: &[Held]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(CHUNK_BYTES + 16);
-    let mut previous = 0;
-    for &posting in list {
-        push(&mut out, previous, posting);
-        previous = posting.0;
-    }
-    out
-}
-
-/// Appends `posting` to a chunk's bytes, `previous` being the id before
-/// it (0 for the first).
-fn push(out: &mut Vec<u8>, previous: ClaimId, (id, confidence): Held) {
-    write_varint(out, id - previous);
-    if let Some(c) = confidence {
-        out.extend_from_slice(&c.to_be_bytes());
-    }
-}
-
 /// The postings of the chunk under `key`, in order; an error when they are
-/// not well formed: empty, cut short, not ascending, or (a sealed chunk)
-/// not starting at its key's id.
+/// not well formed (`chunk::decode`) or a sealed chunk does not start at
+/// its key's id.
 fn decode(tree: T, key: &[u8], bytes: &[u8]) -> Result<Vec<Held>> {
     let (_, key_id) = split(key)?;
-    let recorded = records_confidence(tree);
-    let mut list: Vec<Held> = Vec::with_capacity(bytes.len() / 2);
-    let (mut at, mut id) = (0, 0u64);
-    while at < bytes.len() {
-        let (delta, used) = read_varint(&bytes[at..]).ok_or_else(unreadable)?;
-        at += used;
-        if delta == 0 && !list.is_empty() {
-            return Err(unreadable());
-        }
-        id = id.checked_add(delta).ok_or_else(unreadable)?;
-        let confidence = match recorded {
-            true => {
-                let c = bytes.get(at..at + 2).ok_or_else(unreadable)?;
-                at += 2;
-                Some(u16::from_be_bytes([c[0], c[1]]))
-            }
-            false => None,
-        };
-        list.push((id, confidence));
+    let list = chunk::decode(bytes, records_confidence(tree))?;
+    match list[0].0 {
+        first if first == key_id || (key_id == TAIL && first != TAIL) => Ok(list),
+        _ => Err(chunk::unreadable()),
     }
-    match list.first() {
-        Some(&(first, _)) if first == key_id || (key_id == TAIL && first != TAIL) => Ok(list),
-        _ => Err(unreadable()),
-    }
-}
-
-/// The last id of a chunk's bytes.
-fn last_id(tree: T, bytes: &[u8]) -> Result<ClaimId> {
-    let step = if records_confidence(tree) { 2 } else { 0 };
-    let (mut at, mut id) = (0, 0u64);
-    while at < bytes.len() {
-        let (delta, used) = read_varint(&bytes[at..]).ok_or_else(unreadable)?;
-        id = id.checked_add(delta).ok_or_else(unreadable)?;
-        at += used + step;
-    }
-    Ok(id)
 }
 
 /// Writes `list` (ascending, not empty) as sealed chunks of `value`, a
@@ -211,7 +132,7 @@ pub(crate) fn add(kv: &mut impl KvWrite, tree: T, entry: &[u8], confidence: u16)
     };
     // The common case, a new claim: appended to the tail, or the tail
     // sealed when full and a new one begun.
-    let last = last_id(tree, &tail)?;
+    let last = chunk::last_id(&tail, records_confidence(tree))?;
     if id > last {
         if tail.len() < CHUNK_BYTES {
             push(&mut tail, last, posting);
