@@ -1,6 +1,7 @@
 //! Indexed predicates are answered from index trees, not by reading every
 //! claim: the executor's count of claims read shows it.
 
+use claimdb::query::{ExecStats, Output};
 use claimdb::Db;
 
 /// A seeded database on each engine: sled on disk, and in memory.
@@ -12,47 +13,69 @@ fn engines() -> Vec<(Option<tempfile::TempDir>, Db)> {
 }
 
 /// (query, how many claims the index holds for its most selective predicate)
+/// How many claims `condition` selects.
+fn count(db: &Db, condition: &str) -> u64 {
+    db.query(&format!("count claims where {condition}"))
+        .unwrap()
+        .count()
+        .unwrap()
+}
+
+/// Runs `{statement} where {condition}` as planned and again behind
+/// `not not`, which no index answers (a scan of every claim); asserts that
+/// the two agree, and returns the planned run's output and what it read.
+fn checked_against_a_scan(db: &Db, statement: &str, condition: &str) -> (Output, ExecStats) {
+    let (planned, stats) = db
+        .query_with_stats(&format!("{statement} where {condition}"))
+        .unwrap();
+    let scanned = db
+        .query(&format!("{statement} where not not ({condition})"))
+        .unwrap();
+    assert_eq!(planned, scanned, "{statement} where {condition}");
+    (planned, stats)
+}
+
 #[test]
 fn indexed_predicates_read_only_their_entries() {
     for (_dir, db) in engines() {
         let total = db.query("count claims").unwrap().count().unwrap();
-        let count = |q: &str| {
-            db.query(&format!("count claims where {q}"))
-                .unwrap()
-                .count()
-                .unwrap()
-        };
         let cases = [
             // Each index entry records its claim's confidence: the
             // speaker's claims below 0.8 are passed over unread.
             (
                 r#"speaker = "White" and confidence >= 0.8"#,
-                count(r#"speaker = "White" and confidence >= 0.8"#),
+                count(&db, r#"speaker = "White" and confidence >= 0.8"#),
             ),
             (
                 r#"tag = "sanctions" and confidence between 0.5 and 0.85"#,
-                count(r#"tag = "sanctions" and confidence between 0.5 and 0.85"#),
+                count(
+                    &db,
+                    r#"tag = "sanctions" and confidence between 0.5 and 0.85"#,
+                ),
             ),
             (
                 r#"speaker in ("White", "Moriuchi") and confidence <= 0.85"#,
-                count(r#"speaker in ("White", "Moriuchi") and confidence <= 0.85"#),
+                count(
+                    &db,
+                    r#"speaker in ("White", "Moriuchi") and confidence <= 0.85"#,
+                ),
             ),
             (
                 r#"speaker = "Priscilla Moriuchi""#,
-                count(r#"speaker = "Moriuchi""#),
+                count(&db, r#"speaker = "Moriuchi""#),
             ),
             // The word index holds fewer claims for "1989" than the origin does.
             (
                 r#"origin = "usss-senate-2006" and quote contains "1989""#,
-                count(r#"quote contains "1989""#),
+                count(&db, r#"quote contains "1989""#),
             ),
-            (r#"confidence >= 0.9"#, count("confidence >= 0.9")),
+            (r#"confidence >= 0.9"#, count(&db, "confidence >= 0.9")),
             // The range is exact: 0.5 and 0.6 themselves are not read.
             (
                 r#"confidence > 0.5 and confidence < 0.6"#,
-                count("confidence > 0.5 and confidence < 0.6"),
+                count(&db, "confidence > 0.5 and confidence < 0.6"),
             ),
-            (r#"tag = "supernotes""#, count(r#"tag = "supernotes""#)),
+            (r#"tag = "supernotes""#, count(&db, r#"tag = "supernotes""#)),
             (r#"speaker = "Nobody""#, 0),
         ];
         for (condition, expected_reads) in cases {
@@ -76,7 +99,7 @@ fn indexed_predicates_read_only_their_entries() {
             .all(|w| w[0].claim.confidence >= w[1].claim.confidence));
         assert_eq!(
             stats.claims_read,
-            count(r#"speaker = "White" and confidence >= 0.8"#)
+            count(&db, r#"speaker = "White" and confidence >= 0.8"#)
         );
     }
 }
@@ -101,12 +124,6 @@ fn assert_speaker_entries_checked_for_confidence(db: &Db, condition: &str) {
 #[test]
 fn a_speaker_with_a_narrow_confidence_range_reads_only_the_claims_in_both() {
     for (_dir, db) in engines() {
-        let count = |q: &str| {
-            db.query(&format!("count claims where {q}"))
-                .unwrap()
-                .count()
-                .unwrap()
-        };
         let (mut reads, mut in_ranges) = (0, 0);
         for (low, high) in [(0.8, 0.85), (0.85, 0.9), (0.9, 0.95)] {
             let range = format!("confidence between {low} and {high}");
@@ -115,13 +132,13 @@ fn a_speaker_with_a_narrow_confidence_range_reads_only_the_claims_in_both() {
             let (_, stats) = db
                 .query_with_stats(&format!("claims where {condition}"))
                 .unwrap();
-            assert_eq!(stats.claims_read, count(&condition), "{condition}");
+            assert_eq!(stats.claims_read, count(&db, &condition), "{condition}");
             reads += stats.claims_read;
-            in_ranges += count(&range);
+            in_ranges += count(&db, &range);
         }
         assert!(reads < in_ranges, "{reads} read, {in_ranges} in the ranges");
         // A range of one claim: the speaker's entries could spare no read.
-        assert_eq!(count("confidence between 0.95 and 1"), 1);
+        assert_eq!(count(&db, "confidence between 0.95 and 1"), 1);
         let plan = db
             .query(r#"explain claims where speaker = "White" and confidence between 0.95 and 1"#)
             .unwrap();
@@ -151,13 +168,7 @@ fn counts_in_a_confidence_range_are_read_from_the_index_entries() {
             "confidence > 0.85",
             "confidence between 0.5 and 0.9 and confidence < 0.85",
         ] {
-            let (out, stats) = db
-                .query_with_stats(&format!("count claims where {condition}"))
-                .unwrap();
-            let scanned = db
-                .query(&format!("count claims where not not ({condition})"))
-                .unwrap();
-            assert_eq!(out.count(), scanned.count(), "{condition}");
+            let (_, stats) = checked_against_a_scan(&db, "count claims", condition);
             assert_eq!(stats.claims_read, 0, "{condition}");
         }
     }
@@ -170,9 +181,8 @@ fn counts_in_a_confidence_range_are_read_from_the_index_entries() {
 #[test]
 fn the_confidence_in_index_entries_follows_updates() {
     for (_dir, db) in engines() {
-        let count = |q: &str| db.query(q).unwrap().count().unwrap();
-        let white = count(r#"count claims where speaker = "White""#);
-        let high = count(r#"count claims where speaker = "White" and confidence >= 0.95"#);
+        let white = count(&db, r#"speaker = "White""#);
+        let high = count(&db, r#"speaker = "White" and confidence >= 0.95"#);
         db.query(
             r#"update claims set confidence = 0.97 where speaker = "White" and confidence < 0.8"#,
         )
@@ -181,7 +191,7 @@ fn the_confidence_in_index_entries_follows_updates() {
             r#"update claims set confidence = 0.3 where speaker = "White" and confidence = 0.85"#,
         )
         .unwrap();
-        assert!(count(r#"count claims where speaker = "White" and confidence >= 0.95"#) > high);
+        assert!(count(&db, r#"speaker = "White" and confidence >= 0.95"#) > high);
         // The speaker's entries, checked for confidence, are the path.
         for condition in [
             r#"speaker = "White" and confidence >= 0.8"#,
@@ -189,13 +199,7 @@ fn the_confidence_in_index_entries_follows_updates() {
             r#"speaker = "White" and confidence between 0.25 and 0.85"#,
         ] {
             assert_speaker_entries_checked_for_confidence(&db, condition);
-            let (found, stats) = db
-                .query_with_stats(&format!("claims where {condition}"))
-                .unwrap();
-            let scanned = db
-                .query(&format!("claims where not not ({condition})"))
-                .unwrap();
-            assert_eq!(found, scanned, "{condition}");
+            let (found, stats) = checked_against_a_scan(&db, "claims", condition);
             let n = found.claims().unwrap().len() as u64;
             assert!(n > 0 && n < white, "{condition}: {n}");
             assert_eq!(stats.claims_read, n, "{condition}");
@@ -248,18 +252,8 @@ fn index_and_scan_give_the_same_answers() {
             r#"tag = "sony""#,
             r#"status = "verified""#,
         ] {
-            let indexed = db.query(&format!("claims where {condition}")).unwrap();
-            let scanned = db
-                .query(&format!("claims where not not {condition}"))
-                .unwrap();
-            assert_eq!(indexed, scanned, "{condition}");
-            let counted = db
-                .query(&format!("count claims where {condition}"))
-                .unwrap();
-            let scanned = db
-                .query(&format!("count claims where not not {condition}"))
-                .unwrap();
-            assert_eq!(counted, scanned, "count {condition}");
+            let (indexed, _) = checked_against_a_scan(&db, "claims", condition);
+            checked_against_a_scan(&db, "count claims", condition);
             assert!(
                 !indexed.claims().unwrap().is_empty(),
                 "{condition} matched nothing"
@@ -303,23 +297,11 @@ fn the_word_index_finds_what_a_scan_finds() {
         for needle in needles {
             for op in ["contains", "starts with"] {
                 let condition = format!("quote {op} \"{needle}\"");
-                let (indexed, stats) = db
-                    .query_with_stats(&format!("claims where {condition}"))
-                    .unwrap();
-                let scanned = db
-                    .query(&format!("claims where not not {condition}"))
-                    .unwrap();
-                assert_eq!(indexed, scanned, "{condition}");
+                let (_, stats) = checked_against_a_scan(&db, "claims", &condition);
                 // Counted from the index alone when the needle is one word
                 // (the word index then answers `contains` exactly): the
                 // same count as reading every quote, and no claim read.
-                let (counted, count_stats) = db
-                    .query_with_stats(&format!("count claims where {condition}"))
-                    .unwrap();
-                let scanned = db
-                    .query(&format!("count claims where not not {condition}"))
-                    .unwrap();
-                assert_eq!(counted, scanned, "count {condition}");
+                let (_, count_stats) = checked_against_a_scan(&db, "count claims", &condition);
                 let folded = claimdb::cite::fold_for_search(needle);
                 let plan = db
                     .query(&format!("explain count claims where {condition}"))
@@ -359,15 +341,13 @@ fn the_word_index_finds_what_a_scan_finds() {
 #[test]
 fn the_vocabulary_follows_the_quotes() {
     for (_dir, db) in engines() {
-        let count = |q: &str| db.query(q).unwrap().count().unwrap();
         let part = r#"quote contains "eater""#;
-        let before = count(&format!("count claims where {part}"));
-        assert!(before > 0);
-        assert_eq!(before, count(&format!("count claims where not not {part}")));
+        let (before, _) = checked_against_a_scan(&db, "count claims", part);
+        assert!(before.count().unwrap() > 0);
         db.query(r#"delete claims where quote contains "theaters""#)
             .unwrap();
-        let after = count(&format!("count claims where {part}"));
-        assert_eq!(after, count(&format!("count claims where not not {part}")));
+        let (after, _) = checked_against_a_scan(&db, "count claims", part);
+        let (before, after) = (before.count().unwrap(), after.count().unwrap());
         assert!(after < before, "{after} of {before}");
         let report = db.view().unwrap().verify().unwrap();
         assert!(report.is_ok(), "{:#?}", report.problems);

@@ -193,7 +193,12 @@ pub(super) struct Chosen {
 
 /// The access path for `filter` (see [`Chosen`]).
 pub(super) fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<Chosen> {
-    let (access, estimate, used, range) = access_for(store, filter)?;
+    let Path {
+        access,
+        rows: estimate,
+        used,
+        range,
+    } = access_for(store, filter)?;
     let by_index = matches!(
         access,
         Access::Index(_) | Access::Union(_) | Access::Nothing(_)
@@ -274,12 +279,11 @@ fn answered_by_index(e: &Expr) -> bool {
     }
 }
 
-/// The access path for `filter`, its estimated rows, and the `and`-ed
-/// part of the condition whose index scans it is, if it is one.
+/// The access path for `filter` (see [`Path`]).
 fn access_for<'e>(store: &dyn ReadView, filter: Option<&'e Expr>) -> Result<Path<'e>> {
     let total = store.claim_count()?;
     let Some(filter) = filter else {
-        return Ok((Access::FullScan, total, None, None));
+        return Ok(Path::plain(Access::FullScan, total));
     };
     let mut conjuncts = Vec::new();
     flatten_and(filter, &mut conjuncts);
@@ -303,20 +307,18 @@ fn access_for<'e>(store: &dyn ReadView, filter: Option<&'e Expr>) -> Result<Path
         ids.sort_unstable();
         ids.dedup();
         let n = ids.len() as u64;
-        return Ok((Access::Ids(ids), n, None, None));
+        return Ok(Path::plain(Access::Ids(ids), n));
     }
     if has_id_range {
         if first > last {
-            return Ok((
+            return Ok(Path::plain(
                 Access::Nothing("the id conditions exclude each other".into()),
                 0,
-                None,
-                None,
             ));
         }
         // A range of the claims tree is never more work than reading it all.
         let span = last.saturating_sub(first).saturating_add(1);
-        return Ok((Access::IdRange(first, last), span.min(total), None, None));
+        return Ok(Path::plain(Access::IdRange(first, last), span.min(total)));
     }
 
     let mut candidates: Vec<(Vec<IndexScan>, Option<&Expr>)> = Vec::new();
@@ -335,18 +337,19 @@ fn access_for<'e>(store: &dyn ReadView, filter: Option<&'e Expr>) -> Result<Path
                     }
                     _ => format!("no speaker matches `{c}`"),
                 };
-                return Ok((Access::Nothing(why), 0, Some(c), None));
+                return Ok(Path {
+                    used: Some(c),
+                    ..Path::plain(Access::Nothing(why), 0)
+                });
             }
             candidates.push((scans, Some(c)));
         }
     }
     if has_range {
         let Some((lo, hi)) = window(low, high) else {
-            return Ok((
+            return Ok(Path::plain(
                 Access::Nothing("the confidence conditions exclude each other".into()),
                 0,
-                None,
-                None,
             ));
         };
         candidates.push((vec![IndexScan::Confidence(lo, hi)], None));
@@ -384,13 +387,19 @@ fn access_for<'e>(store: &dyn ReadView, filter: Option<&'e Expr>) -> Result<Path
             // An equality path checks the confidence range in its entries,
             // when they record it.
             let range = range.filter(|_| from.is_some() && records_confidence(&scans));
-            if scans.len() == 1 {
-                (Access::Index(scans.remove(0)), n, from, range)
+            let access = if scans.len() == 1 {
+                Access::Index(scans.remove(0))
             } else {
-                (Access::Union(scans), n, from, range)
+                Access::Union(scans)
+            };
+            Path {
+                access,
+                rows: n,
+                used: from,
+                range,
             }
         }
-        _ => (Access::FullScan, total, None, None),
+        _ => Path::plain(Access::FullScan, total),
     })
 }
 
@@ -410,15 +419,30 @@ fn records_confidence(scans: &[IndexScan]) -> bool {
     scans.iter().all(|s| s.index().records_confidence())
 }
 
-/// An access path, its estimated rows, the `and`-ed part of the condition
-/// whose index scans it is (if it is one), and the confidence range the
-/// condition requires, for an equality path to check in its entries.
-type Path<'e> = (
-    Access,
-    u64,
-    Option<&'e Expr>,
-    Option<(Confidence, Confidence)>,
-);
+/// An access path, and what choosing it found.
+struct Path<'e> {
+    access: Access,
+    /// The rows it reads (exact for an index).
+    rows: u64,
+    /// The `and`-ed part of the condition whose index scans it is, if it
+    /// is one.
+    used: Option<&'e Expr>,
+    /// The confidence range the condition requires, for an equality path
+    /// whose entries record confidence to check them against.
+    range: Option<(Confidence, Confidence)>,
+}
+
+impl Path<'_> {
+    /// A path that answers no part of the condition by itself.
+    fn plain(access: Access, rows: u64) -> Self {
+        Path {
+            access,
+            rows,
+            used: None,
+            range: None,
+        }
+    }
+}
 
 /// The confidence range `low..=high` (ten-thousandths) within 0..=1;
 /// `None` when it is empty.

@@ -106,28 +106,21 @@ pub(super) fn count_from_index(store: &dyn ReadView, p: &Plan) -> Result<Option<
     Ok(match &p.access {
         Access::Nothing(_) => Some(0),
         Access::Index(scan) if window.is_none() => Some(store.index_count(scan)?),
-        Access::Index(scan) => {
-            let mut n = 0;
-            for id in ids_in_window(store, scan, window) {
-                id?;
-                n += 1;
-            }
-            Some(n)
-        }
+        Access::Index(scan) => Some(count_ids(ids_in_window(store, scan, window))?),
         Access::Union(scans) => {
             let streams: Vec<_> = scans
                 .iter()
                 .map(|s| ids_in_window(store, s, window))
                 .collect();
-            let mut n = 0;
-            for id in MergeIds::new(streams) {
-                id?;
-                n += 1;
-            }
-            Some(n)
+            Some(count_ids(MergeIds::new(streams))?)
         }
         _ => None,
     })
+}
+
+/// How many ids a stream yields (the first error, if any).
+fn count_ids(ids: impl Iterator<Item = Result<ClaimId>>) -> Result<u64> {
+    ids.map(|id| id.map(|_| 1)).sum()
 }
 
 /// Sorted streams of ids merged into one sorted stream, each id once.

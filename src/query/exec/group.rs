@@ -9,8 +9,7 @@ use super::access::Claims;
 use super::output::{Rows, Value};
 use super::{claim_cell, Speakers};
 use crate::error::{Error, Result};
-use crate::model::Status;
-use crate::store::{IndexScan, ReadView};
+use crate::store::{IndexScan, ReadView, INDEXES};
 
 /// Running totals of one group.
 #[derive(Default, Clone)]
@@ -40,52 +39,36 @@ impl Acc {
 /// claims would give (most claims first, then by value), without reading
 /// a claim.
 pub(super) fn stored_counts(store: &dyn ReadView, field: Field) -> Result<Rows> {
-    let mut counted: Vec<(Value, u64)> = Vec::new();
-    let mut count = |value: String, scan: IndexScan| -> Result<()> {
-        let n = store.index_count(&scan)?;
-        if n > 0 {
-            counted.push((Value::Text(value), n));
-        }
-        Ok(())
+    let kept = matches!(field, Field::Speaker | Field::Source | Field::Status);
+    let Some(index) = INDEXES.iter().find(|d| kept && d.field == field.name()) else {
+        return Err(Error::invalid(
+            "plan",
+            format!("no counts are kept per {}", field.name()),
+        ));
     };
-    match field {
-        Field::Speaker => {
-            // One pass over the kept counts, one over the speakers (not a
-            // count lookup per speaker).
-            let index = IndexScan::Speaker(0).index();
-            let counts: HashMap<_, _> = store
-                .value_counts(index)?
-                .into_iter()
-                .filter_map(|(scan, n)| match scan {
-                    IndexScan::Speaker(id) => Some((id, n)),
-                    _ => None,
-                })
-                .collect();
-            for s in store.speakers()? {
-                if let Some(&n) = counts.get(&s.id) {
-                    counted.push((Value::Text(s.name), n));
-                }
-            }
-        }
-        Field::Source => {
-            let index = IndexScan::Source(String::new()).index();
-            for (scan, n) in store.value_counts(index)? {
-                if let IndexScan::Source(id) = scan {
-                    counted.push((Value::Text(id), n));
-                }
-            }
-        }
-        Field::Status => {
-            for s in Status::ALL {
-                count(s.as_str().to_string(), IndexScan::Status(s))?;
-            }
-        }
-        other => {
-            return Err(Error::invalid(
-                "plan",
-                format!("no counts are kept per {}", other.name()),
-            ))
-        }
+    // A speaker's counts are kept by id: named from one pass over the
+    // speakers, not a lookup per count.
+    let mut names: HashMap<_, _> = match field {
+        Field::Speaker => store
+            .speakers()?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect(),
+        _ => HashMap::new(),
+    };
+    let mut counted: Vec<(Value, u64)> = Vec::new();
+    for (scan, n) in store.value_counts(index)? {
+        let value = match scan {
+            IndexScan::Speaker(id) => match names.remove(&id) {
+                Some(name) => name,
+                None => continue,
+            },
+            IndexScan::Source(id) => id,
+            IndexScan::Status(status) => status.as_str().to_string(),
+            // The three indexes hold nothing else.
+            _ => continue,
+        };
+        counted.push((Value::Text(value), n));
     }
     counted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp_for_sort(&b.0)));
     let items = [
