@@ -73,12 +73,33 @@ fn passage(text: &str, at: Index, len: usize) -> Option<String> {
     Some(text[words[first].0..words[first + len - 1].1].to_string())
 }
 
-/// Whether `quote`, folded, is in `text` as it stands: then a changed quote
-/// that verifies is no misquote.
+/// Whether the source holds the quote's words: as they stand, or, for a
+/// quote with an ellipsis or an editorial bracket (`shaped`), the stretches
+/// between them in order, each a short way after the one before (the gap
+/// being the words the ellipsis or bracket stands for). A changed quote
+/// the source holds so is a faithful quote of another passage, and may
+/// verify: a table's rows repeat their digits.
 fn really_there(text: &str, quote: &str) -> bool {
-    normalize_source(text)
-        .text
-        .contains(normalize(quote).text.trim())
+    let source = normalize_source(text).text;
+    let parts: Vec<String> = quote
+        .replace(" [it] ", " … ")
+        .split(" … ")
+        .map(|part| normalize(part).text.trim().to_string())
+        .collect();
+    holds_in_order(&source, &parts, 0, false)
+}
+
+/// Whether `parts` occur in `source` from byte `from` on, in order, each
+/// (when `near`) within a short way of where the one before ended.
+fn holds_in_order(source: &str, parts: &[String], from: usize, near: bool) -> bool {
+    const GAP: usize = 200;
+    let Some((first, rest)) = parts.split_first() else {
+        return true;
+    };
+    source[from..]
+        .match_indices(first.as_str())
+        .take_while(|(at, _)| !near || *at <= GAP)
+        .any(|(at, found)| holds_in_order(source, rest, from + at + found.len(), true))
 }
 
 /// The quote with `word` put before its word number `at`.
@@ -290,4 +311,20 @@ fn brackets_that_add_meaning_are_refused() {
         assert!(c.is_verified(), "{quote:?}: {:?} {:?}", c.verdict, c.notes);
         assert!(c.edited, "{quote:?} is reported as edited");
     }
+}
+
+/// The properties' oracle: a quote whose stretches around an ellipsis the
+/// source holds, close together and in order, is really there (and
+/// verifies: a faithful quote of the table's other row), and one with a
+/// digit the source does not hold there is not. Found by the digit
+/// property in a table of repeated rows.
+#[test]
+fn a_quote_whose_stretches_the_source_holds_is_really_there() {
+    let (_, text) = TEXTS[7];
+    let faithful = "4488\nEinlösungs-\nTermin.\n1./7. 70. … 70.\n1./7. 70.\n1./7. 70.";
+    assert!(really_there(text, faithful));
+    assert!(locate(text, faithful).is_verified());
+    let changed = "4488\nEinlösungs-\nTermin.\n1./7. 70. … 71.\n1./7. 70.\n1./7. 70.";
+    assert!(!really_there(text, changed));
+    assert!(!locate(text, changed).is_verified());
 }
