@@ -10,6 +10,7 @@
 use std::path::PathBuf;
 
 use crate::cite::CitationReport;
+pub use crate::text::{plural, quoted};
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -52,7 +53,7 @@ pub enum Error {
     )]
     DuplicateClaim {
         /// The stored claim.
-        existing: crate::model::ClaimId,
+        existing: u64,
     },
 
     /// A claim key that another claim has: keys are unique.
@@ -61,7 +62,7 @@ pub enum Error {
         /// The key.
         key: String,
         /// The claim that has it.
-        existing: crate::model::ClaimId,
+        existing: u64,
     },
 
     /// A quote that runs from one speaker's turn into another's in a
@@ -190,33 +191,6 @@ fn clip_line(line: &str, indent: &str, under: usize) -> (String, String, usize) 
         shown.push('…');
     }
     (shown, pad, under.min(to.saturating_sub(caret)).max(1))
-}
-
-/// A name, value or passage quoted for a person: in straight double quotes,
-/// as written, line breaks shown as spaces. Never Rust's debug escapes
-/// (`\"`, `\u{301}`), which belong to no format a user reads.
-pub fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        out.push(if c.is_control() { ' ' } else { c });
-    }
-    out.push('"');
-    out
-}
-
-/// "1 claim", "2 claims": a count and its noun, in the singular for one.
-/// Every message that counts things says it this way.
-pub fn plural(n: impl Into<u64>, one: &str) -> String {
-    let n = n.into();
-    if n == 1 {
-        return format!("1 {one}");
-    }
-    // "entry" -> "entries", but "day" -> "days".
-    match one.strip_suffix('y') {
-        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{n} {stem}ies"),
-        _ => format!("{n} {one}s"),
-    }
 }
 
 /// What went wrong in the storage engine.
@@ -366,7 +340,7 @@ impl QueryError {
     /// `text` is the whole text the span points into and `origin` names it
     /// (a file name, or "query").
     pub fn render(&self, text: &str, origin: &str) -> String {
-        let pos = crate::cite::LineIndex::new(text).position(self.span.start.min(text.len()));
+        let pos = crate::text::LineIndex::new(text).position(self.span.start.min(text.len()));
         let line_text = text.lines().nth(pos.line - 1).unwrap_or("");
         let gutter = pos.line.to_string().len();
         let pad = " ".repeat(gutter);

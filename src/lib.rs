@@ -38,6 +38,7 @@ pub mod query;
 pub mod render;
 pub mod seed;
 pub mod store;
+pub mod text;
 
 pub use db::{
     Accepted, CheckScope, ClaimChanges, Db, OpenOptions, Prepared, Recheck, Session, Snapshot,

@@ -9,11 +9,9 @@
 use std::io::Read;
 use std::path::Path;
 
+pub use crate::cite::MAX_QUOTE_BYTES;
 use crate::error::{Error, Result};
-
-/// The longest quote a claim may carry (bytes). A quotation is a passage,
-/// not a document: 64 KiB is some ten thousand words.
-pub const MAX_QUOTE_BYTES: usize = 64 * 1024;
+pub use crate::text::human_bytes;
 
 /// The largest source text claimdb holds (bytes): a long book is 2 MB.
 pub const MAX_SOURCE_TEXT_BYTES: usize = 16 * 1024 * 1024;
@@ -60,19 +58,6 @@ pub fn read_text_file(path: &Path, limit: usize) -> Result<String> {
             "is not UTF-8 text (invalid byte at offset {at})"
         )))
     })
-}
-
-/// `16 MiB`, `64 KiB`, `512 bytes`: limits as people read them.
-pub fn human_bytes(n: usize) -> String {
-    const KIB: usize = 1024;
-    const MIB: usize = 1024 * KIB;
-    if n >= MIB && n % MIB == 0 {
-        format!("{} MiB", n / MIB)
-    } else if n >= KIB && n % KIB == 0 {
-        format!("{} KiB", n / KIB)
-    } else {
-        format!("{n} bytes")
-    }
 }
 
 /// Refuses a text longer than `limit` bytes, naming `what` it is.

@@ -311,6 +311,31 @@ pub struct Attribution {
     pub column: u32,
 }
 
+impl Attribution {
+    /// The verdict as one line for a person: "confirmed: “Thae says” (line
+    /// 3, column 1), reported", or whom the source credits instead.
+    pub fn describe(&self, mode: Option<Mode>) -> String {
+        let cue = match (&self.cue, self.line) {
+            (Some(cue), line) if line > 0 => {
+                format!("“{cue}” (line {line}, column {})", self.column)
+            }
+            (Some(cue), _) => format!("“{cue}”"),
+            (None, _) => self.rule.clone().unwrap_or_default(),
+        };
+        let mode = mode.map_or(String::new(), |m| format!(", {}", m.as_str()));
+        let named = self.named.as_deref().unwrap_or("someone else");
+        match self.verdict {
+            AttributionVerdict::Confirmed => format!("confirmed: {cue}{mode}"),
+            AttributionVerdict::DifferentSpeaker => {
+                format!("different speaker: the source credits {named}: {cue}{mode}")
+            }
+            AttributionVerdict::NotFound => {
+                "not found: the source credits no one with the passage".into()
+            }
+        }
+    }
+}
+
 /// Where a quote sits in its source's text. Positions refer to the original
 /// text, byte for byte, never to a normalized copy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -475,6 +500,58 @@ pub(crate) fn require_text(what: &'static str, value: &str) -> Result<()> {
 pub(crate) fn normalize_tag(tag: &str) -> Result<String> {
     require_text("tag", &crate::cite::fold_key(tag))?;
     Ok(tag.trim().to_lowercase())
+}
+
+/// A source as import files and `db-seed/sources.json` write it: its
+/// record, and its text inline (`text`) or named (`text_file`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SourceLine {
+    pub(crate) id: String,
+    title: String,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    publisher: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    pub(crate) kind: Option<SourceKind>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    notes: Option<String>,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    text_file: Option<String>,
+}
+
+impl SourceLine {
+    /// The source to add, its text read by `read_file` when it is named by
+    /// `text_file` (a path or, for the seed, an embedded text's name).
+    pub(crate) fn into_source(
+        self,
+        read_file: impl FnOnce(&str) -> std::result::Result<String, String>,
+    ) -> std::result::Result<NewSource, String> {
+        let text = match (self.text, self.text_file) {
+            (Some(_), Some(_)) => return Err("a source has `text` or `text_file`, not both".into()),
+            (Some(text), None) => Some(text),
+            (None, Some(file)) => Some(read_file(&file)?),
+            (None, None) => None,
+        };
+        Ok(NewSource {
+            id: self.id,
+            title: self.title,
+            author: self.author,
+            publisher: self.publisher,
+            date: self.date,
+            kind: self.kind,
+            url: self.url,
+            notes: self.notes,
+            text,
+        })
+    }
 }
 
 #[cfg(test)]

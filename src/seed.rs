@@ -6,9 +6,8 @@
 //! loaded through the same checked [`Writer`] as every other write: a seed
 //! claim whose quote is not in its source fails the load (and the tests).
 
-use crate::db::Writer;
 use crate::error::{Error, Result};
-use crate::import::SourceLine;
+use crate::model::SourceLine;
 use crate::model::{NewClaim, NewSource, NewSpeaker};
 
 /// The seed's files: sources, speakers and claims as JSON.
@@ -64,24 +63,4 @@ pub fn seed() -> Result<Seed> {
         speakers: serde_json::from_str(SPEAKERS_JSON).map_err(|e| parse_err("speakers.json", e))?,
         claims: serde_json::from_str(CLAIMS_JSON).map_err(|e| parse_err("claims.json", e))?,
     })
-}
-
-/// Writes the seed through `w` (inside the caller's transaction).
-pub(crate) fn load(w: &mut Writer, seed: &Seed) -> Result<()> {
-    for s in &seed.sources {
-        w.add_source(s)?;
-    }
-    for s in &seed.speakers {
-        w.add_speaker(s)?;
-    }
-    for (n, c) in seed.claims.iter().enumerate() {
-        w.add_claim(c).map_err(|e| match e {
-            Error::Citation(mut report) => {
-                report.claim = format!("seed claim #{} ({})", n + 1, c.speaker);
-                Error::Citation(report)
-            }
-            other => other,
-        })?;
-    }
-    Ok(())
 }

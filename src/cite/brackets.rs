@@ -13,7 +13,7 @@
 
 use super::diff::{is_negation, is_number, words, Change};
 use super::segments::{Part, SegmentMatch, MAX_BRACKET_WORDS};
-use crate::error::quoted;
+use crate::text::quoted;
 
 /// Words a bracket may add where the source has none ("using [their]
 /// accomplices"): the glue of grammar, never a name, number, negation,
@@ -218,7 +218,7 @@ pub(super) fn editorial_brackets(
             notes.push(format!(
                 "[{}] stands for {}",
                 change.quote,
-                crate::error::quoted(&change.source)
+                crate::text::quoted(&change.source)
             ));
         } else {
             kept.push(change);

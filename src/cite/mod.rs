@@ -40,18 +40,21 @@ mod diff;
 mod fold;
 mod keys;
 mod normalize;
-mod position;
 mod report;
 mod segments;
 mod variants;
 
 use serde::Serialize;
 
+pub use crate::text::{LineIndex, Position};
 pub use diff::{Change, ChangeKind};
 pub use keys::{fold_for_search, fold_key, search_words, sha256_hex};
 pub use normalize::{normalize, normalize_source, Normalized, Rule};
-pub use position::{LineIndex, Position};
 pub use report::{write_findings, CitationReport};
+
+/// The longest quote a claim may carry (bytes). A quotation is a passage,
+/// not a document: 64 KiB is some ten thousand words.
+pub const MAX_QUOTE_BYTES: usize = 64 * 1024;
 
 /// How many characters of context an anchor keeps on each side.
 pub const CONTEXT_CHARS: usize = 32;
@@ -223,11 +226,11 @@ pub fn locate(text: &str, quote: &str) -> Citation {
 /// [`locate`] with the text already folded (to check many quotes against one
 /// source) and an optional [`Hint`] to choose among repeated passages.
 pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&Hint>) -> Citation {
-    if quote.len() > crate::limits::MAX_QUOTE_BYTES {
+    if quote.len() > MAX_QUOTE_BYTES {
         return refused(format!(
             "the quote is {} bytes long, over the limit of {}: it was not checked",
             quote.len(),
-            crate::limits::human_bytes(crate::limits::MAX_QUOTE_BYTES)
+            crate::text::human_bytes(MAX_QUOTE_BYTES)
         ));
     }
     let folded_quote = normalize(quote.trim());
@@ -526,8 +529,8 @@ fn describe(text: &str, folded: &Normalized, spans: &[(usize, usize)]) -> Locati
         .map(|&(s, e)| folded.original_span(s, e))
         .collect();
     let (start, end) = (segments[0].0, segments[segments.len() - 1].1);
-    let from = position::position_of(text, start);
-    let to = position::position_of(text, end.saturating_sub(1).max(start));
+    let from = crate::text::position_of(text, start);
+    let to = crate::text::position_of(text, end.saturating_sub(1).max(start));
     let start_char = text[..start].chars().count();
     let before: Vec<char> = text[..start].chars().rev().take(CONTEXT_CHARS).collect();
     Location {

@@ -30,7 +30,7 @@ impl fmt::Display for CitationReport {
             f,
             "{}: {what} source {}\n  quote:   \"{}\"",
             self.claim,
-            crate::error::quoted(&self.source),
+            crate::text::quoted(&self.source),
             self.quote
         )?;
         write_findings(f, c)

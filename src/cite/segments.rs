@@ -26,7 +26,7 @@ use std::collections::HashSet;
 
 use memchr::memmem;
 
-use crate::error::quoted;
+use crate::text::quoted;
 
 use super::brackets::{end_separators, meaning_changes, only_glue, Side};
 use super::diff::{is_function_word, is_negation, words};

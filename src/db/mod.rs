@@ -77,16 +77,7 @@ impl Default for OpenOptions {
 
 /// The page cache of a database on disk, unless told otherwise: 64 MiB.
 ///
-/// Measured at a million claims (`claimdb-compare`), a process's memory
-/// and the time of a query that reads claims from all over the database
-/// (`confidence between 0.90 and 0.91`: 19,881 claims) by cache size: 32
-/// MiB, 731 ms and 170 MiB at most; 64 MiB, 631 ms, 197 MiB; 128 MiB, 345
-/// ms, 225 MiB; 256 MiB, 175 ms, 225 MiB. A scan of every claim peaked at
-/// 190 MiB with 64 MiB and 382 MiB with 256 (sled's memory is several
-/// times its setting). The default keeps a scan of a large database below
-/// 200 MiB; [`OpenOptions::cache_bytes`] (`--cache-mib`) trades memory for
-/// the speed of wide reads.
-pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+pub use crate::store::DEFAULT_CACHE_BYTES;
 
 /// How long an open waits for another process, unless told otherwise.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -242,7 +233,7 @@ impl Db {
             };
             db.write(|w| {
                 if let Some(seed) = &seed {
-                    crate::seed::load(w, seed)?;
+                    load_seed(w, seed)?;
                 }
                 w.tx().stamp_format_version()
             })?;
@@ -438,4 +429,24 @@ impl Db {
             None => Ok(None),
         }
     }
+}
+
+/// Writes the seed through `w` (inside the caller's transaction).
+fn load_seed(w: &mut Writer, seed: &crate::seed::Seed) -> Result<()> {
+    for s in &seed.sources {
+        w.add_source(s)?;
+    }
+    for s in &seed.speakers {
+        w.add_speaker(s)?;
+    }
+    for (n, c) in seed.claims.iter().enumerate() {
+        w.add_claim(c).map_err(|e| match e {
+            Error::Citation(mut report) => {
+                report.claim = format!("seed claim #{} ({})", n + 1, c.speaker);
+                Error::Citation(report)
+            }
+            other => other,
+        })?;
+    }
+    Ok(())
 }

@@ -212,7 +212,7 @@ fn transaction_error(text: &str, message: &str) -> Error {
     let start = text.len() - text.trim_start().len();
     let word = text.split_whitespace().next().unwrap_or("");
     Error::Query(
-        QueryError::new(message, crate::Span::new(start, start + word.len()))
+        QueryError::new(message, crate::error::Span::new(start, start + word.len()))
             .with_kind(QueryErrorKind::Refused),
     )
 }

@@ -15,11 +15,11 @@ use super::edits::SourceChanges;
 use super::write_ops::{apply, WriteOp};
 use super::writer::ClaimChanges;
 use super::Db;
-use crate::error::{quoted, Error, QueryError, QueryErrorKind, Result};
-use crate::model::{ClaimId, NewClaim, NewSource, NewSpeaker, SourceKind, SpeakerId};
+use crate::error::{quoted, Error, QueryError, QueryErrorKind, Result, Span};
+use crate::model::{ClaimId, NewClaim, NewSource, NewSpeaker, SpeakerId};
 use crate::query::{
-    self, Assignment, Done, ExecStats, Expr, Literal, Output, Params, Patterns, Speakers,
-    Statement, Table,
+    self, Done, ExecStats, Expr, Literal, Output, Params, Patterns, Spanned, Speakers, Statement,
+    Table,
 };
 
 /// A statement parsed and checked once, to run many times with different parameters.
@@ -61,35 +61,6 @@ fn string(lit: &Literal) -> String {
     match lit {
         Literal::Str(s) => s.clone(),
         other => other.to_string(),
-    }
-}
-
-fn field<'a>(fields: &'a [Assignment], name: &str) -> Option<&'a Literal> {
-    fields
-        .iter()
-        .find(|a| a.name.node == name)
-        .map(|a| &a.value.node)
-}
-
-fn text_field(fields: &[Assignment], name: &str) -> Option<String> {
-    field(fields, name).map(string)
-}
-
-/// The `prefix`, `suffix` and `position` of an `add claim`, when any is given.
-fn hint_of(fields: &[Assignment]) -> Option<crate::cite::Hint> {
-    let prefix = text_field(fields, "prefix");
-    let suffix = text_field(fields, "suffix");
-    let position = match field(fields, "position") {
-        Some(Literal::Num(n)) if *n >= 0.0 => Some(*n as usize),
-        _ => None,
-    };
-    crate::cite::Hint::from_parts(prefix, suffix, position)
-}
-
-fn strings(lit: Option<&Literal>) -> Option<Vec<String>> {
-    match lit? {
-        Literal::List(items) => Some(items.iter().map(string).collect()),
-        one => Some(vec![string(one)]),
     }
 }
 
@@ -164,27 +135,25 @@ impl Db {
     fn write_op(&self, statement: &Statement, alone: bool) -> Result<WriteOp> {
         Ok(match statement {
             Statement::AddSource { id, fields } => {
-                let text = match (text_field(fields, "text"), field(fields, "text_file")) {
+                let values = query::source_values(fields, id.span)?;
+                let text = match (values.text, &values.text_file) {
                     (Some(t), _) => Some(t),
                     (None, Some(path)) => Some(crate::limits::read_text_file(
-                        Path::new(&string(path)),
+                        Path::new(&path.node),
                         crate::limits::MAX_SOURCE_TEXT_BYTES,
                     )?),
                     (None, None) => None,
                 };
+                let record = values.record;
                 WriteOp::AddSource(NewSource {
                     id: string(&id.node),
-                    title: text_field(fields, "title").unwrap_or_default(),
-                    author: text_field(fields, "author"),
-                    publisher: text_field(fields, "publisher"),
-                    date: text_field(fields, "date"),
-                    kind: text_field(fields, "kind").and_then(|k| {
-                        SourceKind::ALL
-                            .into_iter()
-                            .find(|s| s.as_str() == k.to_lowercase())
-                    }),
-                    url: text_field(fields, "url"),
-                    notes: text_field(fields, "notes"),
+                    title: record.title.unwrap_or_default(),
+                    author: record.author,
+                    publisher: record.publisher,
+                    date: record.date,
+                    kind: record.kind,
+                    url: record.url,
+                    notes: record.notes,
                     text,
                 })
             }
@@ -198,43 +167,43 @@ impl Db {
                 description: description.as_ref().map(|d| string(&d.node)),
             }),
             Statement::AddClaim { fields } => {
+                let at = fields.first().map_or(Span::default(), |a| a.name.span);
+                let values = query::claim_values(fields, at)?;
                 if alone {
-                    self.check_names(fields)?;
+                    self.check_names(&values)?;
                 }
-                let hint = hint_of(fields);
+                let hint =
+                    crate::cite::Hint::from_parts(values.prefix, values.suffix, values.position);
                 WriteOp::AddClaim(
                     NewClaim {
-                        speaker: text_field(fields, "speaker").unwrap_or_default(),
-                        source: text_field(fields, "source").unwrap_or_default(),
-                        origin: text_field(fields, "origin"),
-                        quote: text_field(fields, "quote").unwrap_or_default(),
-                        statement: text_field(fields, "statement").unwrap_or_default(),
-                        confidence: match field(fields, "confidence") {
-                            Some(Literal::Num(n)) => *n,
-                            _ => f64::NAN,
-                        },
-                        rationale: text_field(fields, "rationale").unwrap_or_default(),
-                        tags: strings(field(fields, "tags")).unwrap_or_default(),
-                        key: text_field(fields, "key"),
+                        speaker: values.speaker.node,
+                        source: values.source.node,
+                        origin: values.origin.map(|o| o.node),
+                        quote: values.quote,
+                        statement: values.statement,
+                        confidence: values.confidence,
+                        rationale: values.rationale,
+                        tags: values.tags,
+                        key: values.key,
                     },
                     hint,
                 )
             }
-            Statement::Update { set, filter } => WriteOp::Update {
-                candidates: query::matching_claims(&*self.view()?, statement, filter.as_ref())?,
-                filter: filter.clone(),
-                changes: ClaimChanges {
-                    confidence: match field(set, "confidence") {
-                        Some(Literal::Num(n)) => Some(*n),
-                        _ => None,
+            Statement::Update { set, filter } => {
+                let set = query::claim_set(set)?;
+                WriteOp::Update {
+                    candidates: query::matching_claims(&*self.view()?, statement, filter.as_ref())?,
+                    filter: filter.clone(),
+                    changes: ClaimChanges {
+                        confidence: set.confidence,
+                        rationale: set.rationale,
+                        statement: set.statement,
+                        tags: set.tags,
+                        origin: set.origin,
+                        quote: set.quote,
                     },
-                    rationale: text_field(set, "rationale"),
-                    statement: text_field(set, "statement"),
-                    tags: strings(field(set, "tags")),
-                    origin: text_field(set, "origin"),
-                    quote: text_field(set, "quote"),
-                },
-            },
+                }
+            }
             Statement::Delete { filter } => WriteOp::Delete {
                 candidates: query::matching_claims(&*self.view()?, statement, filter.as_ref())?,
                 filter: filter.clone(),
@@ -248,24 +217,23 @@ impl Db {
                 match table {
                     Table::Speakers => WriteOp::UpdateSpeakers {
                         ids: speakers,
-                        description: text_field(set, "description"),
+                        description: query::speaker_set(set)?.description,
                     },
-                    _ => WriteOp::UpdateSources {
-                        ids: sources,
-                        changes: SourceChanges {
-                            title: text_field(set, "title"),
-                            author: text_field(set, "author"),
-                            publisher: text_field(set, "publisher"),
-                            date: text_field(set, "date"),
-                            url: text_field(set, "url"),
-                            notes: text_field(set, "notes"),
-                            kind: text_field(set, "kind").and_then(|k| {
-                                SourceKind::ALL
-                                    .into_iter()
-                                    .find(|s| s.as_str() == k.to_lowercase())
-                            }),
-                        },
-                    },
+                    _ => {
+                        let set = query::source_set(set)?;
+                        WriteOp::UpdateSources {
+                            ids: sources,
+                            changes: SourceChanges {
+                                title: set.title,
+                                author: set.author,
+                                publisher: set.publisher,
+                                date: set.date,
+                                url: set.url,
+                                notes: set.notes,
+                                kind: set.kind,
+                            },
+                        }
+                    }
                 }
             }
             Statement::DeleteList {
@@ -323,37 +291,38 @@ impl Db {
 
     /// Refuses a claim whose speaker, source or origin does not exist, with
     /// a caret under the value and the closest existing name.
-    fn check_names(&self, fields: &[Assignment]) -> Result<()> {
+    fn check_names(&self, claim: &query::ClaimValues) -> Result<()> {
         let view = self.view()?;
-        for a in fields {
-            let Literal::Str(value) = &a.value.node else {
-                continue;
-            };
-            let (kind, known): (&str, Vec<String>) = match a.name.node.as_str() {
-                "speaker" if view.speaker_by_name(value)?.is_none() => (
-                    "speaker",
-                    view.speakers()?
-                        .into_iter()
-                        .flat_map(|s| std::iter::once(s.name).chain(s.aliases))
-                        .collect(),
-                ),
-                "source" | "origin" if view.source(value)?.is_none() => (
-                    if a.name.node == "source" {
-                        "source"
-                    } else {
-                        "origin source"
-                    },
-                    view.sources()?.into_iter().map(|s| s.id).collect(),
-                ),
-                _ => continue,
-            };
-            let hint = query::closest_name(value, known.iter().map(String::as_str))
+        let unknown = |kind: &str, value: &Spanned<String>, known: Vec<String>| {
+            let hint = query::closest_name(&value.node, known.iter().map(String::as_str))
                 .map(|k| format!(" (did you mean {}?)", quoted(k)))
                 .unwrap_or_default();
-            return Err(Error::Query(
-                QueryError::new(format!("no {kind} {}{hint}", quoted(value)), a.value.span)
-                    .with_kind(QueryErrorKind::UnknownName),
-            ));
+            Err(Error::Query(
+                QueryError::new(
+                    format!("no {kind} {}{hint}", quoted(&value.node)),
+                    value.span,
+                )
+                .with_kind(QueryErrorKind::UnknownName),
+            ))
+        };
+        if view.speaker_by_name(&claim.speaker.node)?.is_none() {
+            let names = view
+                .speakers()?
+                .into_iter()
+                .flat_map(|s| std::iter::once(s.name).chain(s.aliases))
+                .collect();
+            return unknown("speaker", &claim.speaker, names);
+        }
+        let sources = [
+            ("source", Some(&claim.source)),
+            ("origin source", claim.origin.as_ref()),
+        ];
+        for (kind, id) in sources {
+            let Some(id) = id else { continue };
+            if view.source(&id.node)?.is_none() {
+                let ids = view.sources()?.into_iter().map(|s| s.id).collect();
+                return unknown(kind, id, ids);
+            }
         }
         Ok(())
     }
@@ -407,7 +376,7 @@ pub(super) fn refuse_unconditional_at(statement: &Statement, start: usize) -> Re
                 "`{verb}` without `where` would change every claim: add a condition \
              (`where true` means every claim), or run with --force"
             ),
-            crate::Span::new(start, start + verb.len()),
+            crate::error::Span::new(start, start + verb.len()),
         )
         .with_kind(QueryErrorKind::Refused),
     ))

@@ -26,7 +26,6 @@ mod report;
 use std::path::PathBuf;
 use std::time::Instant;
 
-pub(crate) use read::SourceLine;
 pub use read::{InputFormat, Record, Row};
 pub use report::{ImportReport, Outcome, RowReport};
 
@@ -248,7 +247,7 @@ fn misattribution(claim: &crate::model::Claim) -> String {
         Some(a) if a.verdict == crate::model::AttributionVerdict::DifferentSpeaker => format!(
             "claim {} stored, but its source credits the passage to someone else: {}",
             claim.id,
-            crate::render::attribution_line(a, claim.mode)
+            a.describe(claim.mode)
         ),
         _ => String::new(),
     }

@@ -20,7 +20,7 @@ use crate::cite::Hint;
 use crate::error::quoted;
 use crate::error::{Error, Result};
 use crate::limits::MAX_SOURCE_TEXT_BYTES;
-use crate::model::{Anchor, NewClaim, NewSource, NewSpeaker, SourceKind, Status};
+use crate::model::{Anchor, NewClaim, NewSource, NewSpeaker, SourceLine, Status};
 
 use super::claimreview;
 
@@ -96,58 +96,6 @@ enum Line {
     Speaker(SpeakerLine),
     Claim(ClaimLine),
     Dump(DumpLine),
-}
-
-/// A source as import files and `db-seed/sources.json` write it: its
-/// record, and its text inline (`text`) or named (`text_file`).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct SourceLine {
-    pub(crate) id: String,
-    title: String,
-    #[serde(default)]
-    author: Option<String>,
-    #[serde(default)]
-    publisher: Option<String>,
-    #[serde(default)]
-    date: Option<String>,
-    #[serde(default)]
-    pub(crate) kind: Option<SourceKind>,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    notes: Option<String>,
-    #[serde(default)]
-    text: Option<String>,
-    #[serde(default)]
-    text_file: Option<String>,
-}
-
-impl SourceLine {
-    /// The source to add, its text read by `read_file` when it is named by
-    /// `text_file` (a path or, for the seed, an embedded text's name).
-    pub(crate) fn into_source(
-        self,
-        read_file: impl FnOnce(&str) -> std::result::Result<String, String>,
-    ) -> std::result::Result<NewSource, String> {
-        let text = match (self.text, self.text_file) {
-            (Some(_), Some(_)) => return Err("a source has `text` or `text_file`, not both".into()),
-            (Some(text), None) => Some(text),
-            (None, Some(file)) => Some(read_file(&file)?),
-            (None, None) => None,
-        };
-        Ok(NewSource {
-            id: self.id,
-            title: self.title,
-            author: self.author,
-            publisher: self.publisher,
-            date: self.date,
-            kind: self.kind,
-            url: self.url,
-            notes: self.notes,
-            text,
-        })
-    }
 }
 
 #[derive(Deserialize)]

@@ -248,6 +248,6 @@ fn visit_literals(stmt: &mut Statement, f: &mut dyn FnMut(&mut Spanned<Literal>)
 }
 
 /// An error about a parameter's value (or its absence).
-fn param_err(message: String, span: crate::Span) -> crate::error::QueryError {
+fn param_err(message: String, span: crate::error::Span) -> crate::error::QueryError {
     err(message, span).with_kind(crate::error::QueryErrorKind::Parameter)
 }

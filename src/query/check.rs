@@ -7,16 +7,16 @@
 //! `with`. Each error points at the offending span.
 
 use super::ast::{
-    quote_string, Aggregate, Assignment, ClaimsQuery, Expr, Field, FieldType, Literal, Op,
-    SelectItem, Spanned, Statement, Table,
+    quote_string, Aggregate, ClaimsQuery, Expr, Field, FieldType, Literal, Op, SelectItem, Spanned,
+    Statement, Table,
 };
-use super::parse::did_you_mean;
+use super::writes;
 use crate::error::QueryError;
 use crate::model::{SourceKind, Status};
 
 pub(super) type CheckResult = Result<(), QueryError>;
 
-pub(super) fn err(message: impl Into<String>, span: crate::Span) -> QueryError {
+pub(super) fn err(message: impl Into<String>, span: crate::error::Span) -> QueryError {
     QueryError::new(message, span)
 }
 
@@ -61,7 +61,7 @@ pub fn check(stmt: &Statement) -> CheckResult {
         Statement::Explain(inner) => check(inner),
         Statement::AddSource { id, fields } => {
             text(id, "a source id")?;
-            check_assignments(fields, SOURCE_FIELDS, &["title"], id.span)
+            writes::source_values(fields, id.span).map(drop)
         }
         Statement::AddSpeaker {
             name,
@@ -79,24 +79,12 @@ pub fn check(stmt: &Statement) -> CheckResult {
         Statement::AddClaim { fields } => {
             let at = fields
                 .first()
-                .map_or(crate::Span::default(), |a| a.name.span);
-            check_assignments(
-                fields,
-                CLAIM_FIELDS,
-                &[
-                    "speaker",
-                    "source",
-                    "quote",
-                    "statement",
-                    "confidence",
-                    "rationale",
-                ],
-                at,
-            )
+                .map_or(crate::error::Span::default(), |a| a.name.span);
+            writes::claim_values(fields, at).map(drop)
         }
         Statement::Update { set, filter } => {
             check_filter(filter.as_ref())?;
-            check_assignments(set, UPDATE_FIELDS, &[], crate::Span::default())
+            writes::claim_set(set).map(drop)
         }
         Statement::Alias { alias, speaker } => {
             text(alias, "an alias")?;
@@ -104,13 +92,10 @@ pub fn check(stmt: &Statement) -> CheckResult {
         }
         Statement::UpdateList { table, set, filter } => {
             check_expr(filter)?;
-            let allowed = match table {
-                Table::Speakers => SPEAKER_UPDATE_FIELDS,
-                // A source's record, not its text: that changes with
-                // `claimdb update-source`, which re-anchors the claims.
-                _ => &SOURCE_FIELDS[..SOURCE_RECORD_FIELDS],
-            };
-            check_assignments(set, allowed, &[], crate::Span::default())
+            match table {
+                Table::Speakers => writes::speaker_set(set).map(drop),
+                _ => writes::source_set(set).map(drop),
+            }
         }
         Statement::DeleteList { filter, .. } => check_expr(filter),
         Statement::Merge { from, into } => {
@@ -119,126 +104,6 @@ pub fn check(stmt: &Statement) -> CheckResult {
         }
         Statement::Begin | Statement::Commit | Statement::Rollback => Ok(()),
     }
-}
-
-/// Fields `add claim with` accepts, and their types.
-const CLAIM_FIELDS: &[(&str, Kind)] = &[
-    ("speaker", Kind::Text),
-    ("source", Kind::Text),
-    ("origin", Kind::Text),
-    ("quote", Kind::Text),
-    ("statement", Kind::Text),
-    ("confidence", Kind::Number),
-    ("rationale", Kind::Text),
-    ("tags", Kind::TextList),
-    // The caller's own key for the claim, unique among claims.
-    ("key", Kind::Text),
-    // Which of several occurrences of the quote is meant (as `locate` takes them).
-    ("prefix", Kind::Text),
-    ("suffix", Kind::Text),
-    ("position", Kind::Number),
-];
-
-/// Fields `add source ... with` accepts.
-const SOURCE_FIELDS: &[(&str, Kind)] = &[
-    ("title", Kind::Text),
-    ("author", Kind::Text),
-    ("publisher", Kind::Text),
-    ("date", Kind::Text),
-    ("kind", Kind::Text),
-    ("url", Kind::Text),
-    ("notes", Kind::Text),
-    ("text", Kind::Text),
-    ("text_file", Kind::Text),
-];
-
-/// Fields `update speakers set` may change (names change with `alias`
-/// and `merge speaker`).
-const SPEAKER_UPDATE_FIELDS: &[(&str, Kind)] = &[("description", Kind::Text)];
-
-/// How many of [`SOURCE_FIELDS`], from the first, are the source's record
-/// (the others give its text).
-const SOURCE_RECORD_FIELDS: usize = 7;
-
-/// Fields `update claims set` may change.
-const UPDATE_FIELDS: &[(&str, Kind)] = &[
-    ("confidence", Kind::Number),
-    ("rationale", Kind::Text),
-    ("statement", Kind::Text),
-    ("tags", Kind::TextList),
-    ("origin", Kind::Text),
-    ("quote", Kind::Text),
-];
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Kind {
-    Text,
-    Number,
-    TextList,
-}
-
-fn check_assignments(
-    fields: &[Assignment],
-    allowed: &[(&str, Kind)],
-    required: &[&str],
-    statement_span: crate::Span,
-) -> CheckResult {
-    for (i, a) in fields.iter().enumerate() {
-        let Some(&(_, kind)) = allowed.iter().find(|(n, _)| *n == a.name.node) else {
-            let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
-            let hint = did_you_mean(&a.name.node, names.iter().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_else(|| format!("; use {}", names.join(", ")));
-            return Err(err(
-                format!("`{}` cannot be set here{hint}", a.name.node),
-                a.name.span,
-            ));
-        };
-        if fields[..i].iter().any(|b| b.name.node == a.name.node) {
-            return Err(err(format!("`{}` is set twice", a.name.node), a.name.span));
-        }
-        let ok = match (kind, &a.value.node) {
-            (Kind::Text, Literal::Str(_)) | (Kind::Number, Literal::Num(_)) => true,
-            (Kind::TextList, Literal::List(items)) => {
-                items.iter().all(|i| matches!(i, Literal::Str(_)))
-            }
-            (Kind::TextList, Literal::Str(_)) => true,
-            _ => false,
-        };
-        if !ok {
-            let want = match kind {
-                Kind::Text => "text in double quotes",
-                Kind::Number => "a number",
-                Kind::TextList => "a list of strings, as in (\"a\", \"b\")",
-            };
-            return Err(err(format!("`{}` takes {want}", a.name.node), a.value.span));
-        }
-        if a.name.node == "kind" {
-            if let Literal::Str(k) = &a.value.node {
-                if !SourceKind::ALL
-                    .iter()
-                    .any(|s| s.as_str() == k.to_lowercase())
-                {
-                    let kinds: Vec<&str> = SourceKind::ALL.iter().map(|s| s.as_str()).collect();
-                    return Err(err(
-                        format!(
-                            "unknown kind {}: a kind is {}",
-                            quote_string(k),
-                            kinds.join(", ")
-                        ),
-                        a.value.span,
-                    ));
-                }
-            }
-        }
-    }
-    for r in required {
-        if !fields.iter().any(|a| a.name.node == *r) {
-            let end = fields.last().map_or(statement_span, |a| a.value.span);
-            return Err(err(format!("`{r}` is required"), end));
-        }
-    }
-    Ok(())
 }
 
 fn text(lit: &Spanned<Literal>, what: &str) -> CheckResult {

@@ -152,3 +152,118 @@ impl Field {
         )
     }
 }
+
+/// What a value given in `with` or `set` must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// Text in double quotes.
+    Text,
+    /// A number.
+    Number,
+    /// A list of strings, `("a", "b")` (one string is a list of one).
+    TextList,
+}
+
+impl ValueKind {
+    /// What the value must be, for an error message.
+    pub fn expected(self) -> &'static str {
+        match self {
+            ValueKind::Text => "text in double quotes",
+            ValueKind::Number => "a number",
+            ValueKind::TextList => "a list of strings, as in (\"a\", \"b\")",
+        }
+    }
+}
+
+/// The statements that set fields by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteStatement {
+    /// `add claim with ...`
+    AddClaim,
+    /// `update claims set ...`
+    UpdateClaims,
+    /// `add source "id" with ...`
+    AddSource,
+    /// `update sources set ...`: a source's record, not its text (that
+    /// changes with `claimdb update-source`, which re-anchors the claims).
+    UpdateSources,
+    /// `update speakers set ...` (names change with `alias` and `merge speaker`).
+    UpdateSpeakers,
+}
+
+macro_rules! settings {
+    ($( $variant:ident => $name:literal, $kind:ident, [$($write:ident),*], $doc:literal; )*) => {
+        /// A field that `with` or `set` gives a value: the one table of
+        /// what each write accepts, read by the checker and by the typed
+        /// values the writes are made of (`writes.rs`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Setting {
+            $( #[doc = $doc] $variant, )*
+        }
+
+        impl Setting {
+            /// Every settable field, in the order error messages list them.
+            pub const ALL: &'static [Setting] = &[$(Setting::$variant),*];
+
+            /// The name written before `=`.
+            pub fn name(self) -> &'static str {
+                match self { $(Setting::$variant => $name,)* }
+            }
+
+            /// What its value must be.
+            pub fn kind(self) -> ValueKind {
+                match self { $(Setting::$variant => ValueKind::$kind,)* }
+            }
+
+            /// Whether `write` accepts it.
+            pub fn in_write(self, write: WriteStatement) -> bool {
+                match self { $(Setting::$variant => [$(WriteStatement::$write),*].contains(&write),)* }
+            }
+
+            /// What it holds.
+            pub fn doc(self) -> &'static str {
+                match self { $(Setting::$variant => $doc,)* }
+            }
+        }
+    };
+}
+
+settings! {
+    Speaker => "speaker", Text, [AddClaim], "who made the claim, by any of their names";
+    Source => "source", Text, [AddClaim], "the id of the source that holds the quote";
+    Origin => "origin", Text, [AddClaim, UpdateClaims], "the id of the source where the claim was first made";
+    Quote => "quote", Text, [AddClaim, UpdateClaims], "the verbatim quote (checked against the source)";
+    Statement => "statement", Text, [AddClaim, UpdateClaims], "the claim in plain words";
+    Confidence => "confidence", Number, [AddClaim, UpdateClaims], "0 to 1";
+    Rationale => "rationale", Text, [AddClaim, UpdateClaims], "why that confidence";
+    Tags => "tags", TextList, [AddClaim, UpdateClaims], "the claim's tags";
+    Key => "key", Text, [AddClaim], "the caller's own key for the claim, unique among claims";
+    Prefix => "prefix", Text, [AddClaim], "words just before the quote, to choose one of its occurrences";
+    Suffix => "suffix", Text, [AddClaim], "words just after the quote, to choose one of its occurrences";
+    Position => "position", Number, [AddClaim], "the byte offset near which the quote's occurrence starts";
+    Title => "title", Text, [AddSource, UpdateSources], "a source's title";
+    Author => "author", Text, [AddSource, UpdateSources], "a source's author";
+    Publisher => "publisher", Text, [AddSource, UpdateSources], "a source's publisher";
+    Date => "date", Text, [AddSource, UpdateSources], "a source's date as written, such as 2022-06";
+    Kind => "kind", Text, [AddSource, UpdateSources], "article, book, testimony, statement, interview, report, post or other";
+    Url => "url", Text, [AddSource, UpdateSources], "where the source can be read";
+    Notes => "notes", Text, [AddSource, UpdateSources], "notes on the source";
+    Text => "text", Text, [AddSource], "the source's text, inline";
+    TextFile => "text_file", Text, [AddSource], "a file holding the source's text";
+    Description => "description", Text, [UpdateSpeakers], "a speaker's role and affiliation";
+}
+
+impl Setting {
+    /// The settable field called `name` in `write`, if there is one.
+    pub fn lookup(write: WriteStatement, name: &str) -> Option<Setting> {
+        Setting::of(write).find(|s| s.name() == name)
+    }
+
+    /// The fields `write` accepts, in table order.
+    pub fn of(write: WriteStatement) -> impl Iterator<Item = Setting> {
+        Setting::ALL
+            .iter()
+            .copied()
+            .filter(move |s| s.in_write(write))
+    }
+}

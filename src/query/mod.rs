@@ -47,6 +47,7 @@ mod plan;
 mod ranges;
 mod record;
 mod script;
+mod writes;
 
 pub use ast::{
     Aggregate, Assignment, ClaimsQuery, Expr, Field, FieldType, ListQuery, Literal, Op, OrderBy,
@@ -59,11 +60,16 @@ pub use exec::{
     execute_read, matching_claims, stream_claims, ClaimDetail, ClaimRow, ContextLine, Done,
     ExecStats, Output, Rows, SourceDetail, SourceRow, SpeakerRow, Value,
 };
+pub use fields::{Setting, ValueKind, WriteStatement};
 pub use lex::{tokens, Keyword, Token, TokenKind, KEYWORDS};
 pub use parse::{closest_name, did_you_mean, expected_at_end, parse, Expected, MAX_DEPTH};
 pub use plan::{plan, Access, Plan};
 pub(crate) use record::Patterns;
 pub use script::{split_statements, statement_start, Chunk, Scanner};
+pub use writes::{
+    claim_set, claim_values, source_set, source_values, speaker_set, ClaimSet, ClaimValues,
+    SourceSet, SourceValues, SpeakerSet,
+};
 
 /// Parses, binds and checks one statement: everything short of running it.
 pub fn prepare(text: &str, params: &Params) -> Result<Statement, crate::error::QueryError> {

@@ -7,8 +7,8 @@ use serde_json::json;
 
 use super::{Format, Table, Value};
 use crate::cite::{write_findings, Citation};
+use crate::db::Recheck;
 use crate::model::{Speaker, SpeakerId};
-use crate::Recheck;
 
 /// Renders one [`Citation`] of `quote` in the text named `origin` (a file name).
 pub fn render_citation(c: &Citation, quote: &str, origin: &str, format: Format) -> String {

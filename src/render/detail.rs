@@ -29,7 +29,7 @@ pub(super) fn render_detail(d: &ClaimDetail, width: usize) -> String {
     field(&mut out, "statement:", &c.statement);
     field(&mut out, "quote:", &format!("\"{}\"", c.quote));
     let status = match &c.anchor {
-        Some(a) if c.status == crate::Status::Verified => format!(
+        Some(a) if c.status == crate::model::Status::Verified => format!(
             "{}{} ({}), line {} column {}",
             c.status.as_str(),
             if crate::cite::has_edits(&c.quote) {
@@ -124,23 +124,7 @@ pub(super) fn render_detail(d: &ClaimDetail, width: usize) -> String {
 /// The attribution check in one line: "confirmed: “Thae says” (line 26,
 /// column 680), direct quotation", or whom the source credits instead.
 pub fn attribution_line(a: &crate::model::Attribution, mode: Option<crate::model::Mode>) -> String {
-    use crate::model::AttributionVerdict;
-    let cue = match (&a.cue, a.line) {
-        (Some(cue), line) if line > 0 => format!("“{cue}” (line {line}, column {})", a.column),
-        (Some(cue), _) => format!("“{cue}”"),
-        (None, _) => a.rule.clone().unwrap_or_default(),
-    };
-    let mode = mode.map_or(String::new(), |m| format!(", {}", m.as_str()));
-    let named = a.named.as_deref().unwrap_or("someone else");
-    match a.verdict {
-        AttributionVerdict::Confirmed => format!("confirmed: {cue}{mode}"),
-        AttributionVerdict::DifferentSpeaker => {
-            format!("different speaker: the source credits {named}: {cue}{mode}")
-        }
-        AttributionVerdict::NotFound => {
-            "not found: the source credits no one with the passage".into()
-        }
-    }
+    a.describe(mode)
 }
 
 /// `show source "ID"` as a person reads it: the record, then the text's

@@ -1,0 +1,50 @@
+//! Text for people: quoting names, counting nouns, sizes, and byte
+//! offsets turned into line:column.
+//!
+//! The lowest floor: every other module may use it, and it uses none of
+//! them, so an error message, a citation report and a caret all quote and
+//! count the same way.
+
+mod position;
+
+pub use position::{position_of, LineIndex, Position};
+
+/// A name, value or passage quoted for a person: in straight double quotes,
+/// as written, line breaks shown as spaces. Never Rust's debug escapes
+/// (`\"`, `\u{301}`), which belong to no format a user reads.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out.push('"');
+    out
+}
+
+/// "1 claim", "2 claims": a count and its noun, in the singular for one.
+/// Every message that counts things says it this way.
+pub fn plural(n: impl Into<u64>, one: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        return format!("1 {one}");
+    }
+    // "entry" -> "entries", but "day" -> "days".
+    match one.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{n} {stem}ies"),
+        _ => format!("{n} {one}s"),
+    }
+}
+
+/// `16 MiB`, `64 KiB`, `512 bytes`: limits as people read them.
+pub fn human_bytes(n: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * KIB;
+    if n >= MIB && n % MIB == 0 {
+        format!("{} MiB", n / MIB)
+    } else if n >= KIB && n % KIB == 0 {
+        format!("{} KiB", n / KIB)
+    } else {
+        format!("{n} bytes")
+    }
+}
