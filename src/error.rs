@@ -168,6 +168,162 @@ impl Error {
     }
 }
 
+/// What kind of error an [`Error`] is, for programs: the variant's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::Query`]
+    Query,
+    /// [`Error::Citation`]
+    Citation,
+    /// [`Error::Invalid`]
+    Invalid,
+    /// [`Error::NotFound`]
+    NotFound,
+    /// [`Error::DuplicateClaim`]
+    DuplicateClaim,
+    /// [`Error::DuplicateKey`]
+    DuplicateKey,
+    /// [`Error::CrossesTurns`]
+    CrossesTurns,
+    /// [`Error::Duplicate`]
+    Duplicate,
+    /// [`Error::Locked`]
+    Locked,
+    /// [`Error::AlreadyOpen`]
+    AlreadyOpen,
+    /// [`Error::FormatVersion`]
+    FormatVersion,
+    /// [`Error::Corrupt`]
+    Corrupt,
+    /// [`Error::Seed`]
+    Seed,
+    /// [`Error::Storage`]
+    Storage,
+    /// [`Error::Cancelled`]
+    Cancelled,
+    /// [`Error::Io`]
+    Io,
+}
+
+/// An error as a program reads it, and as it travels as JSON (the server's
+/// error body, the Python package's exception): the kind, the message a
+/// person reads, where in the statement for a query error, a remedy when
+/// there is a known one, and the checker's report for a misquote.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ErrorReport {
+    /// What kind of error.
+    pub kind: ErrorKind,
+    /// For a query error, what kind of mistake.
+    pub query_kind: Option<QueryErrorKind>,
+    /// For a storage error, what kind of failure.
+    pub storage_kind: Option<StorageErrorKind>,
+    /// The message, as the CLI prints it after `error: `.
+    pub message: String,
+    /// For a query error, the bytes of the statement it is about.
+    pub span: Option<Span>,
+    /// What to do about it, when claimdb knows.
+    pub hint: Option<String>,
+    /// For a misquote, the checker's report: the closest passage and what differs.
+    pub citation: Option<CitationReport>,
+    /// For a duplicate claim or key, the claim that is already stored.
+    pub existing: Option<u64>,
+}
+
+impl Error {
+    /// The kind of error, for programs.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Query(_) => ErrorKind::Query,
+            Error::Citation(_) => ErrorKind::Citation,
+            Error::Invalid { .. } => ErrorKind::Invalid,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::DuplicateClaim { .. } => ErrorKind::DuplicateClaim,
+            Error::DuplicateKey { .. } => ErrorKind::DuplicateKey,
+            Error::CrossesTurns { .. } => ErrorKind::CrossesTurns,
+            Error::Duplicate { .. } => ErrorKind::Duplicate,
+            Error::Locked { .. } => ErrorKind::Locked,
+            Error::AlreadyOpen(_) => ErrorKind::AlreadyOpen,
+            Error::FormatVersion { .. } => ErrorKind::FormatVersion,
+            Error::Corrupt(_) => ErrorKind::Corrupt,
+            Error::Seed(_) => ErrorKind::Seed,
+            Error::Storage(_) => ErrorKind::Storage,
+            Error::Cancelled => ErrorKind::Cancelled,
+            Error::Io { .. } => ErrorKind::Io,
+        }
+    }
+
+    /// What a person can do about it, where claimdb knows.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Error::Locked { .. } => {
+                "close the other claimdb on this database, or wait longer with --busy-timeout".into()
+            }
+            Error::AlreadyOpen(_) => "use the Db this process already opened".into(),
+            Error::FormatVersion { found, expected } if found > expected => {
+                "open it with the newer claimdb that wrote it".into()
+            }
+            Error::Corrupt(_) => {
+                "run `claimdb verify`; `verify --repair` rebuilds what is derived from the records, a backup restores the rest".into()
+            }
+            Error::Storage(e) if e.kind == StorageErrorKind::DiskFull => {
+                "free some space and retry".into()
+            }
+            Error::DuplicateClaim { existing } => {
+                format!("`show claim {existing}` shows the stored claim")
+            }
+            Error::Citation(_) => {
+                "quote the source word for word; [brackets] mark your own words, ... an omission".into()
+            }
+            _ => return None,
+        })
+    }
+
+    /// The error as data: [`ErrorReport`], what it serializes as.
+    pub fn report(&self) -> ErrorReport {
+        ErrorReport {
+            kind: self.kind(),
+            query_kind: match self {
+                Error::Query(q) => Some(q.kind),
+                _ => None,
+            },
+            storage_kind: match self {
+                Error::Storage(e) => Some(e.kind),
+                _ => None,
+            },
+            message: self.to_string(),
+            span: match self {
+                Error::Query(q) => Some(q.span),
+                _ => None,
+            },
+            hint: self.hint(),
+            citation: match self {
+                Error::Citation(report) => Some((**report).clone()),
+                _ => None,
+            },
+            existing: match self {
+                Error::DuplicateClaim { existing } | Error::DuplicateKey { existing, .. } => {
+                    Some(*existing)
+                }
+                _ => None,
+            },
+        }
+    }
+}
+
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.report().serialize(serializer)
+    }
+}
+
+impl std::fmt::Display for ErrorReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// Characters of a line shown around a caret at most.
 const SHOWN_CHARS: usize = 120;
 
@@ -204,7 +360,8 @@ pub struct StorageError {
 }
 
 /// Kinds of [`StorageError`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum StorageErrorKind {
     /// The disk is full: nothing of the failed write was kept.
@@ -247,7 +404,7 @@ pub(crate) fn is_disk_full(e: &std::io::Error) -> bool {
 }
 
 /// A byte range in a piece of text (a query, a script, a source document).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     /// First byte.
     pub start: usize,
@@ -282,7 +439,8 @@ pub struct QueryError {
 
 /// What kind of mistake a [`QueryError`] is; its message says the rest.
 /// New kinds may be added, so a `match` needs a wildcard arm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum QueryErrorKind {
     /// A token the grammar does not allow where it stands, or the end of

@@ -44,7 +44,10 @@ pub use db::{
     Accepted, CheckScope, ClaimChanges, Db, OpenOptions, Prepared, Recheck, Session, Snapshot,
     SourceChanges, Upsert, Writer, DEFAULT_CACHE_BYTES, MAX_KEY_BYTES,
 };
-pub use error::{Error, QueryError, QueryErrorKind, Result, Span, StorageError, StorageErrorKind};
+pub use error::{
+    Error, ErrorKind, ErrorReport, QueryError, QueryErrorKind, Result, Span, StorageError,
+    StorageErrorKind,
+};
 pub use model::{
     Anchor, Claim, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Source, SourceKind,
     Speaker, SpeakerId, Status,

@@ -106,7 +106,7 @@ fn writes_through_the_query_language_are_checked() {
         let Output::Done(done) = out else {
             panic!("{out:?}")
         };
-        assert_eq!(done.ids.len(), 1);
+        assert_eq!(done.ids().len(), 1);
         let before = db.query("claims").unwrap();
         let err = db
         .query(r#"add claim with speaker = "Obama", source = "fp-lazarus-review", quote = "We can have a society", statement = "s", confidence = 0.9, rationale = "r""#)

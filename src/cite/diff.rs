@@ -5,11 +5,11 @@
 //! score but "the quote says `$18 million`, the source says `$81 million`
 //! (a number)".
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What kind of change a misquote makes. Any of them means the quote is not
 /// the source's words; the kinds say how much it matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ChangeKind {
@@ -46,7 +46,7 @@ impl ChangeKind {
 }
 
 /// One difference: words of the quote standing where the source has others.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// The quote's words here (empty when the source has words the quote lacks).
     pub quote: String,

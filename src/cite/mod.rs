@@ -44,7 +44,7 @@ mod report;
 mod segments;
 mod variants;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use crate::text::{LineIndex, Position};
 pub use diff::{Change, ChangeKind};
@@ -64,7 +64,7 @@ pub const CONTEXT_CHARS: usize = 32;
 pub const APPROXIMATE_THRESHOLD: f64 = 0.75;
 
 /// The outcome of a citation check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Verdict {
@@ -97,7 +97,7 @@ impl Verdict {
 }
 
 /// Where a quote (or the passage closest to it) lies in the original text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// First byte in the original text.
     pub start_byte: usize,
@@ -154,7 +154,7 @@ impl Hint {
 }
 
 /// The full result of checking one quote against one text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Citation {
     /// The verdict.
     pub verdict: Verdict,

@@ -2,12 +2,12 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Citation, Verdict};
 
 /// Why a claim was refused or broke: its quote is not (or no longer) in its source.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CitationReport {
     /// Names the claim for a person: "claim 12 (Moriuchi)" or "new claim by White".
     pub claim: String,

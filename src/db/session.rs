@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
-use super::statements::{plural, refuse_unconditional_at};
+use super::statements::refuse_unconditional_at;
 use super::Db;
 use crate::error::{Error, QueryError, QueryErrorKind, Result};
-use crate::query::{self, ClaimRow, Done, Literal, Output, Params, Statement};
+use crate::query::{self, ClaimRow, Literal, Outcome, Output, Params, Statement};
 
 /// Statements run one after another, with `begin … commit` transactions.
 ///
@@ -151,12 +151,6 @@ impl Session {
         if !self.force {
             refuse_unconditional_at(&statement, query::statement_start(text))?;
         }
-        let done = |message: String| {
-            Ok(Output::Done(Done {
-                message,
-                ids: vec![],
-            }))
-        };
         match (&statement, &mut self.pending) {
             (Statement::Begin, Some(_)) => Err(transaction_error(text, "a transaction is already open: commit or rollback first")),
             (Statement::Begin, None) => {
@@ -164,14 +158,14 @@ impl Session {
                     statements: Vec::new(),
                     failed: false,
                 });
-                done("transaction begun: writes are held until commit".into())
+                Ok(Output::Done(Outcome::Begun))
             }
             (Statement::Commit | Statement::Rollback, None) => {
                 Err(transaction_error(text, "no transaction is open (begin one with `begin`)"))
             }
             (Statement::Rollback, Some(_)) => {
                 let n = self.pending.take().map_or(0, |p| p.statements.len());
-                done(format!("rolled back; {} discarded", plural(n, "statement")))
+                Ok(Output::Done(Outcome::RolledBack { discarded: n }))
             }
             (Statement::Commit, Some(_)) => {
                 let Some(pending) = self.pending.take() else { unreachable!() };
@@ -181,17 +175,12 @@ impl Session {
                         "the transaction had an error, so it was rolled back: nothing was written",
                     ));
                 }
-                let done_list = db.apply_writes(&pending.statements)?;
-                let ids = done_list.iter().flat_map(|d| d.ids.iter().copied()).collect();
-                let details: Vec<String> = done_list.into_iter().map(|d| d.message).collect();
-                Ok(Output::Done(Done {
-                    message: format!("committed {}: {}", plural(details.len(), "statement"), details.join("; ")),
-                    ids,
-                }))
+                let outcomes = db.apply_writes(&pending.statements)?;
+                Ok(Output::Done(Outcome::Committed { outcomes }))
             }
             (s, Some(pending)) if s.is_write() => {
                 pending.statements.push(statement);
-                done(format!("held for commit ({} in this transaction)", plural(pending.statements.len(), "statement")))
+                Ok(Output::Done(Outcome::Held { pending: pending.statements.len() }))
             }
             (Statement::Explain(_), Some(_)) | (_, None) => {
                 db.execute_forced(&statement, true).map(|(out, stats)| {

@@ -18,8 +18,8 @@ use super::Db;
 use crate::error::{quoted, Error, QueryError, QueryErrorKind, Result, Span};
 use crate::model::{ClaimId, NewClaim, NewSource, NewSpeaker, SpeakerId};
 use crate::query::{
-    self, Done, ExecStats, Expr, Literal, Output, Params, Patterns, Spanned, Speakers, Statement,
-    Table,
+    self, ExecStats, Expr, Literal, Outcome, Output, Params, Patterns, Spanned, Speakers,
+    Statement, Table,
 };
 
 /// A statement parsed and checked once, to run many times with different parameters.
@@ -328,7 +328,7 @@ impl Db {
     }
 
     /// Runs write statements in one transaction, all or nothing, and flushes.
-    pub(super) fn apply_writes(&self, statements: &[Statement]) -> Result<Vec<Done>> {
+    pub(super) fn apply_writes(&self, statements: &[Statement]) -> Result<Vec<Outcome>> {
         let _writing = self.write_lock();
         let ops = statements
             .iter()
@@ -380,9 +380,4 @@ pub(super) fn refuse_unconditional_at(statement: &Statement, start: usize) -> Re
         )
         .with_kind(QueryErrorKind::Refused),
     ))
-}
-
-/// [`crate::render::plural`] for a `usize` count.
-pub(super) fn plural(n: usize, one: &str) -> String {
-    crate::error::plural(n as u64, one)
 }

@@ -4,11 +4,10 @@
 //! them inside it and says what was done.
 
 use super::edits::SourceChanges;
-use super::statements::plural;
 use super::writer::{ClaimChanges, Writer};
-use crate::error::{quoted, Result};
-use crate::model::{ClaimId, NewClaim, NewSource, NewSpeaker, SpeakerId, Status};
-use crate::query::{claim_matches, Done, Expr, Patterns, Speakers};
+use crate::error::Result;
+use crate::model::{ClaimId, NewClaim, NewSource, NewSpeaker, SpeakerId};
+use crate::query::{claim_matches, Expr, Outcome, Patterns, Speakers};
 
 /// A statement turned into what the writer must do.
 pub(super) enum WriteOp {
@@ -56,66 +55,29 @@ pub(super) fn apply(
     added: &mut Vec<ClaimId>,
     speakers: &Speakers,
     patterns: &Patterns,
-) -> Result<Done> {
+) -> Result<Outcome> {
     Ok(match op {
         WriteOp::AddSource(s) => {
             let source = w.add_source(s)?;
-            let text = if source.text_len > 0 {
-                format!("{} bytes of text", source.text_len)
-            } else {
-                "no text".into()
-            };
-            Done {
-                message: format!("added source {} ({text})", quoted(&source.id)),
-                ids: vec![],
+            Outcome::SourceAdded {
+                id: source.id,
+                text_bytes: source.text_len,
             }
         }
         WriteOp::AddSpeaker(s) => {
             let speaker = w.add_speaker(s)?;
-            Done {
-                message: format!("added speaker {} {}", speaker.id, quoted(&speaker.name)),
-                ids: vec![speaker.id],
+            Outcome::SpeakerAdded {
+                id: speaker.id,
+                name: speaker.name,
             }
         }
         WriteOp::AddClaim(c, hint) => {
             let (claim, occurrences) = w.add_claim_at(c, hint.as_ref())?;
             added.push(claim.id);
-            let how = match (&claim.status, &claim.anchor) {
-                (Status::Verified, Some(a)) => format!(
-                    "verified{}{}, line {} column {}",
-                    if crate::cite::has_edits(&claim.quote) {
-                        " with edits"
-                    } else {
-                        ""
-                    },
-                    if a.exact {
-                        ", exact"
-                    } else {
-                        " after normalization"
-                    },
-                    a.line,
-                    a.column
-                ),
-                _ => "unverified: its source holds no text".into(),
-            };
-            // A repeated passage: say which one was taken, and how to choose.
-            let which = match (occurrences, hint) {
-                (0 | 1, _) => String::new(),
-                (n, Some(_)) => format!("; the quote occurs {n} times: the hint chose this one"),
-                (n, None) => format!(
-                    "; the quote occurs {n} times: the first was taken (prefix, suffix or position choose another)"
-                ),
-            };
-            let attributed = match &claim.attribution {
-                Some(a) => format!(
-                    "; attribution {}",
-                    crate::render::attribution_line(a, claim.mode)
-                ),
-                None => String::new(),
-            };
-            Done {
-                message: format!("added claim {} ({how}{which}{attributed})", claim.id),
-                ids: vec![claim.id],
+            Outcome::ClaimAdded {
+                claim: Box::new(claim),
+                occurrences,
+                hinted: hint.is_some(),
             }
         }
         WriteOp::Update {
@@ -127,10 +89,7 @@ pub(super) fn apply(
             for &id in &ids {
                 w.update_claim(id, changes)?;
             }
-            Done {
-                message: format!("updated {}", plural(ids.len(), "claim")),
-                ids,
-            }
+            Outcome::ClaimsUpdated { ids }
         }
         WriteOp::Delete { candidates, filter } => {
             let ids = targets(w, candidates, added, filter.as_ref(), speakers, patterns)?;
@@ -138,57 +97,36 @@ pub(super) fn apply(
                 w.delete_claim(id)?;
             }
             added.retain(|a| !ids.contains(a));
-            Done {
-                message: format!("deleted {}", plural(ids.len(), "claim")),
-                ids,
-            }
+            Outcome::ClaimsDeleted { ids }
         }
         WriteOp::Alias { alias, speaker } => {
             let s = w.add_alias(alias, speaker)?;
-            Done {
-                message: format!(
-                    "{} now names speaker {} {}",
-                    quoted(alias),
-                    s.id,
-                    quoted(&s.name)
-                ),
-                ids: vec![s.id],
+            Outcome::AliasAdded {
+                alias: alias.clone(),
+                speaker: s.id,
+                name: s.name,
             }
         }
         WriteOp::UpdateSources { ids, changes } => {
             for id in ids {
                 w.update_source(id, changes)?;
             }
-            Done {
-                message: format!("updated {}", plural(ids.len(), "source")),
-                ids: Vec::new(),
-            }
+            Outcome::SourcesUpdated { ids: ids.clone() }
         }
         WriteOp::UpdateSpeakers { ids, description } => {
             for &id in ids {
                 w.update_speaker(id, description.as_deref())?;
             }
-            Done {
-                message: format!("updated {}", plural(ids.len(), "speaker")),
-                ids: ids.clone(),
-            }
+            Outcome::SpeakersUpdated { ids: ids.clone() }
         }
         WriteOp::DeleteSources { ids, cascade } => {
             let mut claims = Vec::new();
             for id in ids {
                 claims.extend(w.delete_source(id, *cascade)?);
             }
-            Done {
-                message: format!(
-                    "deleted {}{}",
-                    plural(ids.len(), "source"),
-                    if claims.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" and the {} quoting them", plural(claims.len(), "claim"))
-                    }
-                ),
-                ids: claims,
+            Outcome::SourcesDeleted {
+                ids: ids.clone(),
+                claims,
             }
         }
         WriteOp::DeleteSpeakers { ids, cascade } => {
@@ -196,35 +134,19 @@ pub(super) fn apply(
             for &id in ids {
                 claims.extend(w.delete_speaker(id, *cascade)?);
             }
-            Done {
-                message: format!(
-                    "deleted {}{}",
-                    plural(ids.len(), "speaker"),
-                    if claims.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" and their {}", plural(claims.len(), "claim"))
-                    }
-                ),
-                ids: claims,
+            Outcome::SpeakersDeleted {
+                ids: ids.clone(),
+                claims,
             }
         }
         WriteOp::Merge { from, into } => {
             let (s, moved) = w.merge_speaker(from, into)?;
-            Done {
-                message: format!(
-                    "merged {} into speaker {} {}: {} moved, names {}",
-                    quoted(from),
-                    s.id,
-                    quoted(&s.name),
-                    plural(moved.len(), "claim"),
-                    std::iter::once(&s.name)
-                        .chain(&s.aliases)
-                        .map(|n| quoted(n))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                ids: moved,
+            Outcome::SpeakerMerged {
+                from: from.clone(),
+                into: s.id,
+                names: std::iter::once(s.name.clone()).chain(s.aliases).collect(),
+                name: s.name,
+                moved,
             }
         }
     })

@@ -57,8 +57,8 @@ pub use bind::{bind, Params};
 pub use check::{check, compile_regex};
 pub(crate) use exec::{claim_matches, Speakers};
 pub use exec::{
-    execute_read, matching_claims, stream_claims, ClaimDetail, ClaimRow, ContextLine, Done,
-    ExecStats, Output, Rows, SourceDetail, SourceRow, SpeakerRow, Value,
+    execute_read, matching_claims, stream_claims, ClaimDetail, ClaimRow, ContextLine, ExecStats,
+    Outcome, Output, Rows, SourceDetail, SourceRow, SpeakerRow, Value,
 };
 pub use fields::{Setting, ValueKind, WriteStatement};
 pub use lex::{tokens, Keyword, Token, TokenKind, KEYWORDS};

@@ -11,6 +11,7 @@ mod csv;
 mod detail;
 pub use detail::attribution_line;
 mod import;
+mod outcome;
 mod table;
 
 pub use crate::error::plural;
@@ -21,6 +22,7 @@ use crate::query::{ClaimRow, Output, SourceRow, SpeakerRow};
 
 pub use citation::{checks_table, render_citation};
 pub use import::render_import;
+pub use outcome::describe;
 pub use table::render_table;
 
 /// Output formats.
@@ -262,8 +264,8 @@ pub fn table_of(out: &Output) -> Table {
         Output::Done(done) => Table::new(
             &["message", "ids"],
             vec![vec![
-                Value::Text(done.message.clone()),
-                Value::List(done.ids.iter().map(|i| i.to_string()).collect()),
+                Value::Text(outcome::describe(done)),
+                Value::List(done.ids().iter().map(|i| i.to_string()).collect()),
             ]],
             vec![0],
             None,
@@ -274,7 +276,7 @@ pub fn table_of(out: &Output) -> Table {
 /// Renders an output in `format`; `width` is the terminal width for tables.
 pub fn render(out: &Output, format: Format, width: usize) -> String {
     match (format, out) {
-        (Format::Table, Output::Done(done)) => done.message.clone(),
+        (Format::Table, Output::Done(done)) => outcome::describe(done),
         // The operator tree, indented as it nests (a table would flatten it).
         (Format::Table, Output::Plan(plan)) => plan.lines().join("\n"),
         (Format::Table, Output::Claim(detail)) => detail::render_detail(detail, width),

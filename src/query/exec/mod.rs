@@ -13,6 +13,7 @@
 mod access;
 mod group;
 mod lists;
+mod outcome;
 mod output;
 
 use std::cell::{Cell, RefCell};
@@ -29,8 +30,9 @@ use crate::store::ReadView;
 use access::{matching, Claims};
 use group::group;
 use lists::{run_list, show_claim, show_source};
+pub use outcome::Outcome;
 pub use output::{
-    ClaimDetail, ClaimRow, ContextLine, Done, ExecStats, Output, Rows, SourceDetail, SourceRow,
+    ClaimDetail, ClaimRow, ContextLine, ExecStats, Output, Rows, SourceDetail, SourceRow,
     SpeakerRow, Value,
 };
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::super::plan::Plan;
 use super::super::record::FieldValue;
+use super::outcome::Outcome;
 use crate::model::{Claim, Source, Speaker};
 
 /// A claim as a query returns it: the record and its speaker's name.
@@ -137,15 +138,6 @@ pub struct ContextLine {
     pub quoted: Option<(usize, usize)>,
 }
 
-/// What a write or a transaction statement did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Done {
-    /// One line for a person: "added claim 62 (verified)".
-    pub message: String,
-    /// The ids of the claims (or speakers) written, when there are any.
-    pub ids: Vec<u64>,
-}
-
 /// What a statement returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -167,7 +159,7 @@ pub enum Output {
     /// `explain ...`
     Plan(Plan),
     /// A write or `begin`, `commit`, `rollback`.
-    Done(Done),
+    Done(Outcome),
 }
 
 impl Output {
@@ -228,7 +220,7 @@ impl Output {
     }
 
     /// What a write or a transaction statement did.
-    pub fn done(&self) -> Option<&Done> {
+    pub fn done(&self) -> Option<&Outcome> {
         match self {
             Output::Done(done) => Some(done),
             _ => None,
