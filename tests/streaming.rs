@@ -83,7 +83,7 @@ fn statements_read_only_what_they_return() {
     let estimate = |q: &str| {
         let (out, n) = read(&format!("explain {q}"));
         assert_eq!(n, 0);
-        out.plan().unwrap().estimated_rows
+        out.plan().unwrap().estimated_rows()
     };
     assert_eq!(estimate(r#"claims where speaker = "Beta Speaker""#), 1_000);
     let t3 = read(r#"count claims where tag = "t3""#).0.count().unwrap();

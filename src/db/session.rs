@@ -126,11 +126,15 @@ impl Session {
     ) -> Result<Option<Output>> {
         self.notes.clear();
         let result = self.prepare(text, &Params::new()).and_then(|statement| {
-            if self.pending.is_none() {
-                if let Some(stats) = query::stream_claims(&*db.view()?, &statement, each)? {
-                    self.notes = stats.notes;
-                    return Ok(None);
-                }
+            let read = !statement.is_write()
+                && !matches!(
+                    statement,
+                    Statement::Begin | Statement::Commit | Statement::Rollback
+                );
+            if self.pending.is_none() && read {
+                let (output, stats) = query::execute_streaming(&*db.view()?, &statement, each)?;
+                self.notes = stats.notes;
+                return Ok(output);
             }
             self.run(db, text, statement).map(Some)
         });

@@ -192,7 +192,7 @@ impl Db {
             Statement::Update { set, filter } => {
                 let set = query::claim_set(set)?;
                 WriteOp::Update {
-                    candidates: query::matching_claims(&*self.view()?, statement, filter.as_ref())?,
+                    candidates: query::matching_claims(&*self.view()?, statement)?,
                     filter: filter.clone(),
                     changes: ClaimChanges {
                         confidence: set.confidence,
@@ -205,7 +205,7 @@ impl Db {
                 }
             }
             Statement::Delete { filter } => WriteOp::Delete {
-                candidates: query::matching_claims(&*self.view()?, statement, filter.as_ref())?,
+                candidates: query::matching_claims(&*self.view()?, statement)?,
                 filter: filter.clone(),
             },
             Statement::Alias { alias, speaker } => WriteOp::Alias {

@@ -4,7 +4,7 @@
 use crate::error::Span;
 
 /// A value with the span of text it came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spanned<T> {
     /// The value.
     pub node: T,
@@ -20,7 +20,8 @@ impl<T> Spanned<T> {
 }
 
 /// What a list statement or condition ranges over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Table {
     /// Claims.
     Claims,
@@ -42,7 +43,8 @@ impl Table {
 }
 
 /// One statement of the language.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Statement {
     /// `claims [select ...] [where ...] [group by ...] [order by ...] [limit N [offset M]]`
     Claims(ClaimsQuery),
@@ -158,7 +160,7 @@ impl Statement {
 }
 
 /// `name = value` in `add ... with` and `update ... set`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Assignment {
     /// The field's name as written.
     pub name: Spanned<String>,
@@ -167,7 +169,7 @@ pub struct Assignment {
 }
 
 /// The parts of a `claims` query.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClaimsQuery {
     /// `select` list; all fields without it.
     pub select: Option<Vec<Spanned<SelectItem>>>,
@@ -186,7 +188,7 @@ pub struct ClaimsQuery {
 }
 
 /// The parameters written for `limit` and `offset`, until they are bound.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LimitParams {
     /// `limit $name`.
     pub limit: Option<Spanned<String>>,
@@ -195,7 +197,7 @@ pub struct LimitParams {
 }
 
 /// `speakers ...` or `sources ...`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListQuery {
     /// Which.
     pub table: Table,
@@ -214,7 +216,8 @@ pub struct ListQuery {
 }
 
 /// One item of a `select` list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SelectItem {
     /// A field.
     Field(Field),
@@ -223,7 +226,8 @@ pub enum SelectItem {
 }
 
 /// Aggregate functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Aggregate {
     /// `count(*)`
     Count,
@@ -263,7 +267,7 @@ impl SelectItem {
 }
 
 /// `order by KEY [asc|desc]`: a field, or an output column of a grouped query.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrderBy {
     /// The key: a field, or an aggregate.
     pub key: Spanned<SelectItem>,
@@ -272,7 +276,8 @@ pub struct OrderBy {
 }
 
 /// A condition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Expr {
     /// `a or b`
@@ -321,7 +326,8 @@ pub enum Expr {
 }
 
 /// Comparison operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Op {
     /// `=`
     Eq,
@@ -366,7 +372,8 @@ impl Op {
 }
 
 /// A literal value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Literal {
     /// `"text"`, or a bare word where a name is expected (`status = verified`).
     Str(String),

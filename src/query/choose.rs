@@ -16,8 +16,9 @@
 //! whole condition to each claim it reads, so an index only ever narrows the
 //! search and cannot change the answer.
 
+use super::ast::Table;
 use super::ast::{Expr, Field, Literal, Op};
-use super::plan::Access;
+use super::plan::Node;
 use super::ranges::{confidence_bounds, id_bounds, id_list};
 use crate::error::Result;
 use crate::model::{ClaimId, Confidence, Status};
@@ -176,32 +177,19 @@ fn count(store: &dyn ReadView, scans: &[IndexScan], cap: u64) -> Result<u64> {
     Ok(n)
 }
 
-/// The access path chosen for a condition, and what is left to check.
-pub(super) struct Chosen {
-    pub(super) access: Access,
-    /// Rows it reads (exact for an index).
-    pub(super) estimate: u64,
-    /// It alone answers the condition (see [`answered_by_index`]), with
-    /// the confidence range its entries are checked against, if any.
-    pub(super) exact: bool,
-    /// When it answers one of the condition's `and`-ed parts, the others:
-    /// all that each claim read is checked against.
-    pub(super) residual: Option<Expr>,
-    /// The confidence range an index access checks in its entries.
-    pub(super) index_confidence: Option<(Confidence, Confidence)>,
-}
-
-/// The access path for `filter` (see [`Chosen`]).
-pub(super) fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<Chosen> {
+/// The access path for `filter`, under a `filter` node for what it leaves
+/// to check: the whole condition, the `and`-ed parts an index does not
+/// answer, or nothing when the index answers it all.
+pub(super) fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Result<Node> {
     let Path {
-        access,
-        rows: estimate,
+        mut access,
         used,
         range,
+        ..
     } = access_for(store, filter)?;
     let by_index = matches!(
         access,
-        Access::Index(_) | Access::Union(_) | Access::Nothing(_)
+        Node::Index { .. } | Node::Union { .. } | Node::Nothing { .. }
     );
     let mut conjuncts = Vec::new();
     if let Some(filter) = filter {
@@ -233,12 +221,27 @@ pub(super) fn choose_access(store: &dyn ReadView, filter: Option<&Expr>) -> Resu
             .cloned()
             .reduce(|a, b| Expr::And(Box::new(a), Box::new(b)))
     });
-    Ok(Chosen {
-        access,
-        estimate,
-        exact: exact || range_alone,
-        residual,
-        index_confidence: range.filter(|_| !exact),
+    let answered = exact || range_alone;
+    if let Node::Index {
+        window, exact: e, ..
+    }
+    | Node::Union {
+        window, exact: e, ..
+    } = &mut access
+    {
+        *window = range.filter(|_| !exact);
+        *e = answered;
+    }
+    Ok(match (answered, residual, filter) {
+        (true, _, _) | (false, None, None) => access,
+        (false, Some(rest), _) => Node::Filter {
+            condition: rest,
+            input: Box::new(access),
+        },
+        (false, None, Some(whole)) => Node::Filter {
+            condition: whole.clone(),
+            input: Box::new(access),
+        },
     })
 }
 
@@ -283,7 +286,10 @@ fn answered_by_index(e: &Expr) -> bool {
 fn access_for<'e>(store: &dyn ReadView, filter: Option<&'e Expr>) -> Result<Path<'e>> {
     let total = store.claim_count()?;
     let Some(filter) = filter else {
-        return Ok(Path::plain(Access::FullScan, total));
+        return Ok(Path::plain(Node::Scan {
+            table: Table::Claims,
+            rows: total,
+        }));
     };
     let mut conjuncts = Vec::new();
     flatten_and(filter, &mut conjuncts);
@@ -306,19 +312,18 @@ fn access_for<'e>(store: &dyn ReadView, filter: Option<&'e Expr>) -> Result<Path
         ids.retain(|i| (first..=last).contains(i));
         ids.sort_unstable();
         ids.dedup();
-        let n = ids.len() as u64;
-        return Ok(Path::plain(Access::Ids(ids), n));
+        return Ok(Path::plain(Node::ClaimIds { ids }));
     }
     if has_id_range {
         if first > last {
-            return Ok(Path::plain(
-                Access::Nothing("the id conditions exclude each other".into()),
-                0,
-            ));
+            return Ok(Path::plain(Node::Nothing {
+                why: "the id conditions exclude each other".into(),
+            }));
         }
         // A range of the claims tree is never more work than reading it all.
         let span = last.saturating_sub(first).saturating_add(1);
-        return Ok(Path::plain(Access::IdRange(first, last), span.min(total)));
+        let rows = span.min(total);
+        return Ok(Path::plain(Node::ClaimRange { first, last, rows }));
     }
 
     let mut candidates: Vec<(Vec<IndexScan>, Option<&Expr>)> = Vec::new();
@@ -339,7 +344,7 @@ fn access_for<'e>(store: &dyn ReadView, filter: Option<&'e Expr>) -> Result<Path
                 };
                 return Ok(Path {
                     used: Some(c),
-                    ..Path::plain(Access::Nothing(why), 0)
+                    ..Path::plain(Node::Nothing { why })
                 });
             }
             candidates.push((scans, Some(c)));
@@ -347,10 +352,9 @@ fn access_for<'e>(store: &dyn ReadView, filter: Option<&'e Expr>) -> Result<Path
     }
     if has_range {
         let Some((lo, hi)) = window(low, high) else {
-            return Ok(Path::plain(
-                Access::Nothing("the confidence conditions exclude each other".into()),
-                0,
-            ));
+            return Ok(Path::plain(Node::Nothing {
+                why: "the confidence conditions exclude each other".into(),
+            }));
         };
         candidates.push((vec![IndexScan::Confidence(lo, hi)], None));
         range = Some((lo, hi));
@@ -388,18 +392,30 @@ fn access_for<'e>(store: &dyn ReadView, filter: Option<&'e Expr>) -> Result<Path
             // when they record it.
             let range = range.filter(|_| from.is_some() && records_confidence(&scans));
             let access = if scans.len() == 1 {
-                Access::Index(scans.remove(0))
+                Node::Index {
+                    scan: scans.remove(0),
+                    window: None,
+                    exact: false,
+                    rows: n,
+                }
             } else {
-                Access::Union(scans)
+                Node::Union {
+                    scans,
+                    window: None,
+                    exact: false,
+                    rows: n,
+                }
             };
             Path {
                 access,
-                rows: n,
                 used: from,
                 range,
             }
         }
-        _ => Path::plain(Access::FullScan, total),
+        _ => Path::plain(Node::Scan {
+            table: Table::Claims,
+            rows: total,
+        }),
     })
 }
 
@@ -421,9 +437,8 @@ fn records_confidence(scans: &[IndexScan]) -> bool {
 
 /// An access path, and what choosing it found.
 struct Path<'e> {
-    access: Access,
-    /// The rows it reads (exact for an index).
-    rows: u64,
+    /// A leaf of the plan.
+    access: Node,
     /// The `and`-ed part of the condition whose index scans it is, if it
     /// is one.
     used: Option<&'e Expr>,
@@ -434,10 +449,9 @@ struct Path<'e> {
 
 impl Path<'_> {
     /// A path that answers no part of the condition by itself.
-    fn plain(access: Access, rows: u64) -> Self {
+    fn plain(access: Node) -> Self {
         Path {
             access,
-            rows,
             used: None,
             range: None,
         }

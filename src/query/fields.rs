@@ -17,7 +17,8 @@ pub enum FieldType {
 macro_rules! fields {
     ($( $variant:ident => $name:literal, $ty:ident, [$($table:ident),*], $doc:literal; )*) => {
         /// A field that conditions, `select` and `order by` can name.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
         pub enum Field {
             $( #[doc = $doc] $variant, )*
         }

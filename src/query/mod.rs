@@ -44,6 +44,7 @@ mod fields;
 pub mod lex;
 mod parse;
 mod plan;
+mod planner;
 mod ranges;
 mod record;
 mod script;
@@ -57,13 +58,14 @@ pub use bind::{bind, Params};
 pub use check::{check, compile_regex};
 pub(crate) use exec::{claim_matches, Speakers};
 pub use exec::{
-    execute_read, matching_claims, stream_claims, ClaimDetail, ClaimRow, ContextLine, ExecStats,
-    Outcome, Output, Rows, SourceDetail, SourceRow, SpeakerRow, Value,
+    execute_plan, execute_read, execute_streaming, matching_claims, ClaimDetail, ClaimRow,
+    ContextLine, ExecStats, Outcome, Output, Rows, SourceDetail, SourceRow, SpeakerRow, Value,
 };
 pub use fields::{Setting, ValueKind, WriteStatement};
 pub use lex::{tokens, Keyword, Token, TokenKind, KEYWORDS};
 pub use parse::{closest_name, did_you_mean, expected_at_end, parse, Expected, MAX_DEPTH};
-pub use plan::{plan, Access, Plan};
+pub use plan::{Node, Plan, Window};
+pub use planner::plan;
 pub(crate) use record::Patterns;
 pub use script::{split_statements, statement_start, Chunk, Scanner};
 pub use writes::{

@@ -302,9 +302,9 @@ pub fn render(out: &Output, format: Format, width: usize) -> String {
             }
         }
         (Format::Json, Output::Plan(plan)) => {
-            serde_json::to_string_pretty(&plan.to_json()).unwrap_or_default()
+            serde_json::to_string_pretty(&plan_json(plan)).unwrap_or_default()
         }
-        (Format::Jsonl, Output::Plan(plan)) => plan.to_json().to_string(),
+        (Format::Jsonl, Output::Plan(plan)) => plan_json(plan).to_string(),
         (Format::Json | Format::Jsonl, Output::Claim(detail)) => {
             let mut object = row_object(&table_of(out), 0);
             object.insert(
@@ -448,4 +448,14 @@ pub fn table_jsonl(table: &Table) -> String {
         .map(|i| Json::Object(row_object(table, i)).to_string())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A plan as JSON: its lines as `explain` prints them, and the operator
+/// tree itself (what the executor runs).
+fn plan_json(plan: &crate::query::Plan) -> Json {
+    serde_json::json!({
+        "lines": plan.lines(),
+        "root": plan.root,
+        "notes": plan.notes,
+    })
 }

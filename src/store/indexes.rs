@@ -184,7 +184,8 @@ pub(crate) fn claim_of(key: &[u8]) -> Option<ClaimId> {
 }
 
 /// An index lookup: the claims with one value of a field, or a confidence range.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum IndexScan {
     /// Claims by a speaker.

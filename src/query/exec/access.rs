@@ -7,21 +7,18 @@
 
 use std::cell::Cell;
 
-use super::super::ast::Expr;
-use super::super::plan::{Access, Plan};
-use super::super::record::Patterns;
-use super::{claim_matches, Speakers};
+use super::super::plan::{Node, Window};
 use crate::error::{Error, Result};
-use crate::model::{Claim, ClaimId, Confidence};
+use crate::model::{Claim, ClaimId};
 use crate::store::{IndexScan, ReadView};
 
 /// A stream of claims.
 pub(super) type Claims<'a> = Box<dyn Iterator<Item = Result<Claim>> + 'a>;
 
-/// The claims the plan's access path yields, in id order; each one pulled
-/// is counted in `read`. Nothing is read before it is asked for, so a
-/// `limit` stops the reading.
-pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>) -> Claims<'a> {
+/// The claims an access path (a leaf of the plan) yields, in id order;
+/// each one pulled is counted in `read`. Nothing is read before it is
+/// asked for, so a `limit` stops the reading.
+pub(super) fn claims<'a>(store: &'a dyn ReadView, leaf: &Node, read: &'a Cell<u64>) -> Claims<'a> {
     let counted = move |c: &Result<Claim>| {
         if c.is_ok() {
             read.set(read.get() + 1);
@@ -37,15 +34,12 @@ pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>)
             })
         })
     };
-    let window = p.index_confidence;
-    let ids_of = move |scan: &IndexScan| ids_in_window(store, scan, window);
-    match &p.access {
-        Access::Nothing(_) | Access::StoredCount | Access::StoredCounts(_) | Access::Source(_) => {
-            Box::new(std::iter::empty())
+    match leaf {
+        Node::Scan { .. } => Box::new(store.claims().inspect(counted)),
+        Node::ClaimRange { first, last, .. } => {
+            Box::new(store.claims_in(*first, *last).inspect(counted))
         }
-        Access::FullScan => Box::new(store.claims().inspect(counted)),
-        Access::IdRange(first, last) => Box::new(store.claims_in(*first, *last).inspect(counted)),
-        Access::Ids(ids) => {
+        Node::ClaimIds { ids } => {
             let ids = ids.clone();
             Box::new(
                 ids.into_iter()
@@ -53,13 +47,13 @@ pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>)
                     .inspect(counted),
             )
         }
-        Access::Index(scan) => {
+        Node::Index { scan, window, .. } => {
             let name = scan.index_name();
             if scan.yields_ids_in_order() {
-                Box::new(by_id(ids_of(scan), name).inspect(counted))
+                Box::new(by_id(ids_in_window(store, scan, *window), name).inspect(counted))
             } else {
                 // A range of values: its ids come in value order; sort them.
-                match ids_of(scan).collect::<Result<Vec<ClaimId>>>() {
+                match ids_in_window(store, scan, *window).collect::<Result<Vec<ClaimId>>>() {
                     Ok(mut ids) => {
                         ids.sort_unstable();
                         Box::new(by_id(Box::new(ids.into_iter().map(Ok)), name).inspect(counted))
@@ -68,11 +62,16 @@ pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>)
                 }
             }
         }
-        Access::Union(scans) => {
-            let name = scans[0].index_name();
-            let streams: Vec<_> = scans.iter().map(ids_of).collect();
+        Node::Union { scans, window, .. } => {
+            let name = scans.first().map_or("index", IndexScan::index_name);
+            let streams: Vec<_> = scans
+                .iter()
+                .map(|s| ids_in_window(store, s, *window))
+                .collect();
             Box::new(by_id(Box::new(MergeIds::new(streams)), name).inspect(counted))
         }
+        // Nothing to read (no claim matches), or not claims at all.
+        _ => Box::new(std::iter::empty()),
     }
 }
 
@@ -81,7 +80,7 @@ pub(super) fn access<'a>(store: &'a dyn ReadView, p: &Plan, read: &'a Cell<u64>)
 fn ids_in_window<'a>(
     store: &'a dyn ReadView,
     scan: &IndexScan,
-    window: Option<(Confidence, Confidence)>,
+    window: Window,
 ) -> Box<dyn Iterator<Item = Result<ClaimId>> + 'a> {
     match window {
         None => store.scan_index(scan),
@@ -93,24 +92,35 @@ fn ids_in_window<'a>(
     }
 }
 
-/// How many claims the plan's index access holds, read from the index
-/// alone: its kept count for one range, the distinct ids of a union, the
-/// entries in the confidence range it checks. For a plan whose access
-/// answers the condition ([`Plan::exact`]); `None` for any other access
-/// path.
-pub(super) fn count_from_index(store: &dyn ReadView, p: &Plan) -> Result<Option<u64>> {
-    if !p.exact {
-        return Ok(None);
-    }
-    let window = p.index_confidence;
-    Ok(match &p.access {
-        Access::Nothing(_) => Some(0),
-        Access::Index(scan) if window.is_none() => Some(store.index_count(scan)?),
-        Access::Index(scan) => Some(count_ids(ids_in_window(store, scan, window))?),
-        Access::Union(scans) => {
+/// How many claims an index access holds, read from the index alone: its
+/// kept count for one range, the distinct ids of a union, the entries in
+/// the confidence range it checks. For an access that answers the
+/// condition (`exact`), and nothing that reads no claim at all; `None` for
+/// any other node, whose claims must be counted as they are read.
+pub(super) fn count_from_index(store: &dyn ReadView, node: &Node) -> Result<Option<u64>> {
+    Ok(match node {
+        Node::Nothing { .. } => Some(0),
+        Node::Index {
+            scan,
+            window: None,
+            exact: true,
+            ..
+        } => Some(store.index_count(scan)?),
+        Node::Index {
+            scan,
+            window,
+            exact: true,
+            ..
+        } => Some(count_ids(ids_in_window(store, scan, *window))?),
+        Node::Union {
+            scans,
+            window,
+            exact: true,
+            ..
+        } => {
             let streams: Vec<_> = scans
                 .iter()
-                .map(|s| ids_in_window(store, s, window))
+                .map(|s| ids_in_window(store, s, *window))
                 .collect();
             Some(count_ids(MergeIds::new(streams))?)
         }
@@ -165,26 +175,4 @@ impl Iterator for MergeIds<'_> {
             }
         }
     }
-}
-
-/// The claims that satisfy `filter`, in id order, as a stream.
-pub(super) fn matching<'a>(
-    store: &'a dyn ReadView,
-    p: &'a Plan,
-    read: &'a Cell<u64>,
-    filter: Option<&'a Expr>,
-    speakers: &'a Speakers,
-    patterns: &'a Patterns,
-) -> Result<Claims<'a>> {
-    // An access path that answers the condition leaves nothing to check;
-    // one that answers a part of it leaves the rest.
-    let filter = match (&p.residual, p.exact) {
-        (_, true) => None,
-        (Some(rest), false) => Some(&**rest),
-        (None, false) => filter,
-    };
-    Ok(Box::new(access(store, p, read).filter(move |c| match c {
-        Ok(claim) => claim_matches(claim, filter, speakers, patterns),
-        Err(_) => true,
-    })))
 }

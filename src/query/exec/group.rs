@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use super::super::ast::{Aggregate, ClaimsQuery, Field, SelectItem};
+use super::super::ast::{Aggregate, Field, SelectItem};
 use super::super::record::{ClaimRecord, FieldValue, Record};
 use super::access::Claims;
 use super::output::{Rows, Value};
@@ -84,19 +84,14 @@ pub(super) fn stored_counts(store: &dyn ReadView, field: Field) -> Result<Rows> 
     })
 }
 
-pub(super) fn group(speakers: &Speakers, rows: Claims<'_>, q: &ClaimsQuery) -> Result<Rows> {
-    let items: Vec<SelectItem> = q.select.as_ref().map_or_else(
-        || {
-            let mut v = Vec::new();
-            if let Some(g) = &q.group_by {
-                v.push(SelectItem::Field(g.node));
-            }
-            v.push(SelectItem::Aggregate(Aggregate::Count, None));
-            v
-        },
-        |s| s.iter().map(|i| i.node).collect(),
-    );
-    let group_field = q.group_by.as_ref().map(|g| g.node);
+/// The claims of `rows` grouped by `by` (all in one group when `None`),
+/// each group's row holding `items`: the field's value and aggregates.
+pub(super) fn group(
+    speakers: &Speakers,
+    rows: Claims<'_>,
+    group_field: Option<Field>,
+    items: &[SelectItem],
+) -> Result<Rows> {
     let mut order: Vec<Value> = Vec::new();
     let mut groups: HashMap<String, (Value, Acc)> = HashMap::new();
     let n = items.len();

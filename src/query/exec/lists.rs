@@ -1,18 +1,19 @@
 //! `speakers`, `sources` and `show claim`: the statements that do not read
 //! claims through an access path.
 
-use super::super::ast::{Field, ListQuery, Literal, Spanned, Table};
+use super::super::ast::{Expr, Field, OrderBy, Table};
 use super::super::record::{eval, FieldValue, Patterns, Record, SourceRecord, SpeakerRecord};
 use super::output::{
     ClaimDetail, ClaimRow, ContextLine, Output, Rows, SourceDetail, SourceRow, SpeakerRow, Value,
 };
-use super::{compare_records, paginate, Speakers};
+use super::{compare_records, Speakers};
 use crate::cite::LineIndex;
 use crate::error::{Error, Result};
+use crate::model::ClaimId;
 use crate::store::{IndexScan, ReadView};
 
 /// A listed row, seen as a record for conditions and sorting.
-trait AsRecord {
+pub(super) trait AsRecord {
     fn record(&self) -> Box<dyn Record + '_>;
 }
 
@@ -35,67 +36,56 @@ impl AsRecord for SourceRow {
     }
 }
 
-/// Applies a list query's condition, order, limit and offset to its rows.
-fn filter_sort_page<T: AsRecord>(rows: Vec<T>, q: &ListQuery) -> Vec<T> {
-    let patterns = Patterns::of(q.filter.as_ref());
-    let mut rows: Vec<T> = rows
+/// Every speaker, with how many claims are theirs (from the kept counts).
+pub(super) fn speaker_rows(store: &dyn ReadView) -> Result<Vec<SpeakerRow>> {
+    store
+        .speakers()?
         .into_iter()
-        .filter(|r| {
-            q.filter
-                .as_ref()
-                .is_none_or(|f| eval(f, r.record().as_ref(), &patterns))
+        .map(|speaker| {
+            Ok(SpeakerRow {
+                claims: store.index_count(&IndexScan::Speaker(speaker.id))?,
+                speaker,
+            })
         })
-        .collect();
-    rows.sort_by(|a, b| compare_records(&q.order, a.record().as_ref(), b.record().as_ref()));
-    paginate(&mut rows, q.limit, q.offset);
-    rows
+        .collect()
 }
 
-pub(super) fn run_list(store: &dyn ReadView, q: &ListQuery) -> Result<Output> {
-    let count = |scan: IndexScan| store.scan_index(&scan).count() as u64;
-    Ok(match q.table {
-        Table::Speakers => {
-            let rows = store
-                .speakers()?
-                .into_iter()
-                .map(|speaker| SpeakerRow {
-                    claims: count(IndexScan::Speaker(speaker.id)),
-                    speaker,
-                })
-                .collect();
-            let rows = filter_sort_page(rows, q);
-            match &q.select {
-                Some(fields) => selected(&rows, fields, q.table),
-                None => Output::Speakers(rows),
-            }
-        }
-        _ => {
-            let rows = store
-                .sources()?
-                .into_iter()
-                .map(|source| SourceRow {
-                    claims: count(IndexScan::Source(source.id.clone())),
-                    origin_of: count(IndexScan::Origin(source.id.clone())),
-                    source,
-                })
-                .collect();
-            let rows = filter_sort_page(rows, q);
-            match &q.select {
-                Some(fields) => selected(&rows, fields, q.table),
-                None => Output::Sources(rows),
-            }
-        }
-    })
+/// Every source, with how many claims quote it and name it as origin.
+pub(super) fn source_rows(store: &dyn ReadView) -> Result<Vec<SourceRow>> {
+    store
+        .sources()?
+        .into_iter()
+        .map(|source| {
+            Ok(SourceRow {
+                claims: store.index_count(&IndexScan::Source(source.id.clone()))?,
+                origin_of: store.index_count(&IndexScan::Origin(source.id.clone()))?,
+                source,
+            })
+        })
+        .collect()
+}
+
+/// The listed rows that satisfy `condition`.
+pub(super) fn filter_listed<T: AsRecord>(rows: Vec<T>, condition: &Expr) -> Vec<T> {
+    let patterns = Patterns::of(Some(condition));
+    rows.into_iter()
+        .filter(|r| eval(condition, r.record().as_ref(), &patterns))
+        .collect()
+}
+
+/// The listed rows in `order` (ties keep id order).
+pub(super) fn sort_listed<T: AsRecord>(rows: &mut [T], order: &[OrderBy]) {
+    rows.sort_by(|a, b| compare_records(order, a.record().as_ref(), b.record().as_ref()));
 }
 
 /// `speakers select ...`, `sources select ...`: the chosen fields of each
 /// row, under the names the listings show (a source's `id`, a speaker's
 /// `name` alone: `name` matches aliases too, but a column shows the name).
-fn selected<T: AsRecord>(rows: &[T], fields: &[Spanned<Field>], table: Table) -> Output {
+pub(super) fn selected<T: AsRecord>(rows: &[T], fields: &[Field], table: Table) -> Output {
     Output::Rows(Rows {
         columns: fields
             .iter()
-            .map(|f| f.node.name_in(table).to_string())
+            .map(|f| f.name_in(table).to_string())
             .collect(),
         rows: rows
             .iter()
@@ -103,7 +93,7 @@ fn selected<T: AsRecord>(rows: &[T], fields: &[Spanned<Field>], table: Table) ->
                 let record = r.record();
                 fields
                     .iter()
-                    .map(|f| match (f.node, record.value(f.node)) {
+                    .map(|&f| match (f, record.value(f)) {
                         (Field::Name, FieldValue::Texts(names)) => names
                             .first()
                             .map_or(Value::Null, |n| Value::Text(n.to_string())),
@@ -120,24 +110,15 @@ const CONTEXT_LINES: usize = 1;
 /// `show source "ID" [lines A [to B]]`.
 pub(super) fn show_source(
     store: &dyn ReadView,
-    id: &Spanned<Literal>,
-    lines: Option<&(Spanned<Literal>, Option<Spanned<Literal>>)>,
+    id: &str,
+    first: u64,
+    last: u64,
 ) -> Result<SourceDetail> {
-    let Literal::Str(id) = &id.node else {
-        return Err(Error::invalid("source id", "a source id is a string"));
-    };
     let source = store
         .source(id)?
-        .ok_or_else(|| Error::not_found("source", id.as_str()))?;
-    let number = |l: &Spanned<Literal>| match l.node {
-        Literal::Num(n) => n as usize,
-        _ => 1,
-    };
-    let (first, last) = match lines {
-        None => (1, usize::MAX),
-        Some((a, None)) => (number(a), number(a)),
-        Some((a, Some(b))) => (number(a), number(b)),
-    };
+        .ok_or_else(|| Error::not_found("source", id))?;
+    let first = usize::try_from(first).unwrap_or(usize::MAX);
+    let last = usize::try_from(last).unwrap_or(usize::MAX);
     let text = store.source_text(id)?;
     let mut shown = Vec::new();
     let mut total_lines = 0;
@@ -166,8 +147,8 @@ pub(super) fn show_source(
     let count = |scan: IndexScan| store.index_count(&scan);
     Ok(SourceDetail {
         row: SourceRow {
-            claims: count(IndexScan::Source(id.clone()))?,
-            origin_of: count(IndexScan::Origin(id.clone()))?,
+            claims: count(IndexScan::Source(id.to_string()))?,
+            origin_of: count(IndexScan::Origin(id.to_string()))?,
             source,
         },
         total_lines,
@@ -175,13 +156,10 @@ pub(super) fn show_source(
     })
 }
 
-pub(super) fn show_claim(store: &dyn ReadView, id: &Spanned<Literal>) -> Result<ClaimDetail> {
-    let Literal::Num(n) = id.node else {
-        return Err(Error::invalid("claim id", "a claim id is a whole number"));
-    };
+pub(super) fn show_claim(store: &dyn ReadView, id: ClaimId) -> Result<ClaimDetail> {
     let claim = store
-        .claim(n as u64)?
-        .ok_or_else(|| Error::not_found("claim", (n as u64).to_string()))?;
+        .claim(id)?
+        .ok_or_else(|| Error::not_found("claim", id.to_string()))?;
     let speakers = Speakers::load(store)?;
     let mut context = Vec::new();
     if let (Some(anchor), Some(text)) = (&claim.anchor, store.source_text(&claim.source)?) {

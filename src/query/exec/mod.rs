@@ -1,14 +1,19 @@
-//! Running a planned read as a stack of iterators.
+//! Running a plan: one executor for the operator tree the planner built.
 //!
-//! The access path (`access.rs`) yields claims in id order; the condition
-//! filters them as they pass; then rows are grouped (`group.rs`), sorted or
-//! cut to the top k, limited, or only counted, here. Nothing is read that
-//! the statement does not need, and every claim read is counted
+//! [`Exec::run`] turns each [`Node`] into a [`Flow`]: the access paths
+//! (`access.rs`) yield claims in id order, reading nothing before it is
+//! asked for; `filter` drops those the condition refuses as they pass;
+//! `limit` skips and stops; `top k` keeps k rows; `group` (`group.rs`)
+//! accumulates; `count` counts (from the index alone when the index below
+//! answers the condition); `project` picks fields. Speakers and sources
+//! (`lists.rs`) flow through the same operators. Nothing is read that the
+//! statement does not need, and every claim read is counted
 //! ([`ExecStats`]), which is how tests show that an index, not a scan,
-//! answered a query. Speakers, sources and `show claim` are in `lists.rs`;
-//! the result types in `output.rs`. Writes are not run here: `Db` runs them
-//! through its checked writer, using [`matching_claims`] to find their
-//! targets.
+//! answered a query. A claims query streams: [`execute_streaming`] hands
+//! each row to the caller as it comes, and [`execute_read`] gathers them.
+//! Writes are not run here: `Db` runs them through its checked writer,
+//! finding their targets with [`matching_claims`], which runs the write's
+//! own plan below its write node.
 
 mod access;
 mod group;
@@ -21,100 +26,382 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::ast::{Aggregate, ClaimsQuery, Expr, Field, OrderBy, SelectItem, Statement};
-use super::plan::{plan, Access, Plan};
+use super::ast::{Expr, Field, OrderBy, SelectItem, Statement, Table};
+use super::plan::{Node, Plan};
+use super::planner::plan;
 use super::record::{eval, sort_cmp, ClaimRecord, Patterns, Record};
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, Speaker, SpeakerId};
 use crate::store::ReadView;
-use access::{matching, Claims};
+use access::Claims;
 use group::group;
-use lists::{run_list, show_claim, show_source};
+use lists::{
+    filter_listed, selected, show_claim, show_source, sort_listed, source_rows, speaker_rows,
+};
 pub use outcome::Outcome;
 pub use output::{
     ClaimDetail, ClaimRow, ContextLine, ExecStats, Output, Rows, SourceDetail, SourceRow,
     SpeakerRow, Value,
 };
 
-/// Runs a parsed, checked read statement and reports what it read.
-pub fn execute_read(store: &dyn ReadView, statement: &Statement) -> Result<(Output, ExecStats)> {
-    let read = Cell::new(0);
-    let mut notes = Vec::new();
-    let output = match statement {
-        Statement::Explain(inner) => Output::Plan(plan(store, inner)?),
-        Statement::Claims(q) => {
-            let p = plan(store, statement)?;
-            notes.clone_from(&p.notes);
-            run_claims(store, &p, q, &read)?
-        }
-        Statement::CountClaims { filter, group_by } => {
-            let p = plan(store, statement)?;
-            notes.clone_from(&p.notes);
-            if p.access == Access::StoredCount {
-                Output::Count(store.claim_count()?)
-            } else if let Access::StoredCounts(field) = p.access {
-                Output::Rows(group::stored_counts(store, field)?)
-            } else if let (None, Some(n)) = (group_by, access::count_from_index(store, &p)?) {
-                Output::Count(n)
-            } else {
-                let speakers = Speakers::load(store)?;
-                let patterns = Patterns::of(filter.as_ref());
-                let rows = matching(store, &p, &read, filter.as_ref(), &speakers, &patterns)?;
-                let output = match group_by {
-                    None => {
+/// Claims rows as they come.
+type RowStream<'a> = Box<dyn Iterator<Item = Result<ClaimRow>> + 'a>;
+
+/// What a node yields to the node above it.
+enum Flow<'a> {
+    /// Claims in id order, not yet named.
+    Claims(Claims<'a>),
+    /// Claims with their speakers' names, in the order they are to be shown.
+    Rows(RowStream<'a>),
+    /// A table of values (groups, aggregates, selected fields).
+    Table(Rows),
+    /// A count.
+    Count(u64),
+    /// Speakers listed.
+    Speakers(Vec<SpeakerRow>),
+    /// Sources listed.
+    Sources(Vec<SourceRow>),
+    /// A finished output (`show claim`, `show source`).
+    Done(Output),
+}
+
+/// The executor: one read view, the speakers met, and the count of claims read.
+struct Exec<'a> {
+    store: &'a dyn ReadView,
+    speakers: &'a Speakers<'a>,
+    read: &'a Cell<u64>,
+}
+
+impl<'a> Exec<'a> {
+    /// Runs `node` and what is below it.
+    fn run(&self, node: &'a Node) -> Result<Flow<'a>> {
+        let store = self.store;
+        Ok(match node {
+            Node::Scan {
+                table: Table::Speakers,
+                ..
+            } => Flow::Speakers(speaker_rows(store)?),
+            Node::Scan {
+                table: Table::Sources,
+                ..
+            } => Flow::Sources(source_rows(store)?),
+            Node::Scan { .. }
+            | Node::ClaimIds { .. }
+            | Node::ClaimRange { .. }
+            | Node::Index { .. }
+            | Node::Union { .. }
+            | Node::Nothing { .. }
+            | Node::SourceById { .. } => Flow::Claims(access::claims(store, node, self.read)),
+            Node::StoredCount => Flow::Count(store.claim_count()?),
+            Node::StoredCounts { field } => Flow::Table(group::stored_counts(store, *field)?),
+            Node::Filter { condition, input } => match self.run(input)? {
+                Flow::Claims(claims) => {
+                    let patterns = Patterns::of(Some(condition));
+                    let speakers = self.speakers;
+                    Flow::Claims(Box::new(claims.filter(move |c| match c {
+                        Ok(claim) => claim_matches(claim, Some(condition), speakers, &patterns),
+                        Err(_) => true,
+                    })))
+                }
+                Flow::Speakers(rows) => Flow::Speakers(filter_listed(rows, condition)),
+                Flow::Sources(rows) => Flow::Sources(filter_listed(rows, condition)),
+                other => return Err(misplaced("filter", &other)),
+            },
+            Node::Group { by, items, input } => match self.run(input)? {
+                Flow::Claims(claims) => Flow::Table(group(self.speakers, claims, *by, items)?),
+                other => return Err(misplaced("group", &other)),
+            },
+            Node::Sort { order, input } => self.sorted(order, usize::MAX, input)?,
+            Node::TopK { k, order, input } => {
+                self.sorted(order, usize::try_from(*k).unwrap_or(usize::MAX), input)?
+            }
+            Node::Limit {
+                limit,
+                offset,
+                input,
+            } => {
+                let offset = usize::try_from(*offset).unwrap_or(usize::MAX);
+                let limit = usize::try_from(*limit).unwrap_or(usize::MAX);
+                match self.run(input)? {
+                    // Id order or ranked already: skip and stop without reading further.
+                    Flow::Claims(claims) => {
+                        Flow::Rows(Box::new(self.named(claims).skip(offset).take(limit)))
+                    }
+                    Flow::Rows(rows) => Flow::Rows(Box::new(rows.skip(offset).take(limit))),
+                    Flow::Table(mut rows) => {
+                        paginate(&mut rows.rows, offset, limit);
+                        Flow::Table(rows)
+                    }
+                    Flow::Speakers(mut rows) => {
+                        paginate(&mut rows, offset, limit);
+                        Flow::Speakers(rows)
+                    }
+                    Flow::Sources(mut rows) => {
+                        paginate(&mut rows, offset, limit);
+                        Flow::Sources(rows)
+                    }
+                    other => return Err(misplaced("limit", &other)),
+                }
+            }
+            Node::Count { input } => match access::count_from_index(store, input)? {
+                Some(n) => Flow::Count(n),
+                None => match self.run(input)? {
+                    Flow::Count(n) => Flow::Count(n),
+                    Flow::Claims(claims) => {
                         let mut n = 0;
-                        for row in rows {
-                            row?;
+                        for claim in claims {
+                            claim?;
                             n += 1;
                         }
-                        Output::Count(n)
+                        Flow::Count(n)
                     }
-                    Some(field) => {
-                        let q = ClaimsQuery {
-                            select: Some(vec![
-                                super::ast::Spanned::new(SelectItem::Field(field.node), field.span),
-                                super::ast::Spanned::new(
-                                    SelectItem::Aggregate(Aggregate::Count, None),
-                                    field.span,
-                                ),
-                            ]),
-                            group_by: Some(field.clone()),
-                            ..Default::default()
-                        };
-                        let mut out = group(&speakers, rows, &q)?;
-                        // Most claims first: the usual question is "who says most".
-                        out.rows.sort_by(|a, b| {
-                            b[1].cmp_for_sort(&a[1]).then(a[0].cmp_for_sort(&b[0]))
-                        });
-                        Output::Rows(out)
-                    }
+                    other => return Err(misplaced("count", &other)),
+                },
+            },
+            Node::Project { fields, input } => match self.run(input)? {
+                Flow::Claims(claims) => Flow::Table(self.project(fields, self.named(claims))?),
+                Flow::Rows(rows) => Flow::Table(self.project(fields, rows)?),
+                Flow::Speakers(rows) => Flow::Done(selected(&rows, fields, Table::Speakers)),
+                Flow::Sources(rows) => Flow::Done(selected(&rows, fields, Table::Sources)),
+                other => return Err(misplaced("project", &other)),
+            },
+            Node::ShowClaim { id, .. } => {
+                self.read.set(self.read.get() + 1);
+                Flow::Done(Output::Claim(Box::new(show_claim(store, *id)?)))
+            }
+            Node::ShowSource {
+                id, first, last, ..
+            } => Flow::Done(Output::Source(Box::new(show_source(
+                store, id, *first, *last,
+            )?))),
+            // A write's targets: what the tree below it finds.
+            Node::Write { input, .. } => match input {
+                Some(input) => self.run(input)?,
+                None => Flow::Claims(Box::new(std::iter::empty())),
+            },
+        })
+    }
+
+    /// Claims with their speakers' names.
+    fn named(&self, claims: Claims<'a>) -> RowStream<'a> {
+        let speakers = self.speakers;
+        Box::new(claims.map(move |c| c.map(|c| speakers.row(c))))
+    }
+
+    /// The first `k` rows of `input` in `order` (all of them, sorted, for
+    /// `usize::MAX`).
+    fn sorted(&self, order: &'a [OrderBy], k: usize, input: &'a Node) -> Result<Flow<'a>> {
+        Ok(match self.run(input)? {
+            Flow::Claims(claims) => self.ranked(order, k, self.named(claims))?,
+            Flow::Rows(rows) => self.ranked(order, k, rows)?,
+            Flow::Table(mut rows) => {
+                sort_table(&mut rows, order);
+                rows.rows.truncate(k);
+                Flow::Table(rows)
+            }
+            Flow::Speakers(mut rows) => {
+                sort_listed(&mut rows, order);
+                rows.truncate(k);
+                Flow::Speakers(rows)
+            }
+            Flow::Sources(mut rows) => {
+                sort_listed(&mut rows, order);
+                rows.truncate(k);
+                Flow::Sources(rows)
+            }
+            other => return Err(misplaced("sort", &other)),
+        })
+    }
+
+    fn ranked(&self, order: &'a [OrderBy], k: usize, rows: RowStream<'a>) -> Result<Flow<'a>> {
+        let speakers = self.speakers;
+        let cmp = |a: &ClaimRow, b: &ClaimRow| compare_claims(order, a, b, speakers);
+        Ok(Flow::Rows(Box::new(
+            top_k(rows, k, cmp)?.into_iter().map(Ok),
+        )))
+    }
+
+    /// The chosen fields of each claim (a plain select shows a claim's whole
+    /// tag list: "tags", as in every claim output).
+    fn project(&self, fields: &[Field], rows: RowStream<'a>) -> Result<Rows> {
+        let columns = fields
+            .iter()
+            .map(|f| match f {
+                Field::Tag => "tags".to_string(),
+                f => f.name().to_string(),
+            })
+            .collect();
+        let rows = rows
+            .map(|r| {
+                let r = r?;
+                let speaker = self.speakers.get(r.claim.speaker);
+                let record = ClaimRecord {
+                    claim: &r.claim,
+                    speaker: speaker.as_deref(),
                 };
-                speakers.finish()?;
-                output
+                Ok(fields
+                    .iter()
+                    .map(|&f| claim_cell(&record, &r.speaker_name, f))
+                    .collect())
+            })
+            .collect::<Result<_>>()?;
+        Ok(Rows { columns, rows })
+    }
+}
+
+/// An operator over an input it cannot take: a planner bug, reported
+/// rather than answered wrongly.
+fn misplaced(op: &str, input: &Flow) -> Error {
+    let what = match input {
+        Flow::Claims(_) => "claims",
+        Flow::Rows(_) => "rows",
+        Flow::Table(_) => "a table",
+        Flow::Count(_) => "a count",
+        Flow::Speakers(_) => "speakers",
+        Flow::Sources(_) => "sources",
+        Flow::Done(_) => "a finished output",
+    };
+    Error::invalid("plan", format!("{op} cannot read {what}"))
+}
+
+/// Sorts a table by the `order by` keys that name its columns; ties keep
+/// the first column's order.
+fn sort_table(rows: &mut Rows, order: &[OrderBy]) {
+    let keys: Vec<(usize, bool)> = order
+        .iter()
+        .filter_map(|o| {
+            rows.columns
+                .iter()
+                .position(|c| *c == o.key.node.column())
+                .map(|i| (i, o.descending))
+        })
+        .collect();
+    rows.rows.sort_by(|a, b| {
+        for &(i, desc) in &keys {
+            let ord = a[i].cmp_for_sort(&b[i]);
+            let ord = if desc { ord.reverse() } else { ord };
+            if ord != Ordering::Equal {
+                return ord;
             }
         }
-        Statement::List(q) => run_list(store, q)?,
-        Statement::ShowClaim(id) => {
-            read.set(1);
-            Output::Claim(Box::new(show_claim(store, id)?))
-        }
-        Statement::ShowSource { id, lines } => {
-            Output::Source(Box::new(show_source(store, id, lines.as_ref())?))
-        }
-        other => {
-            return Err(Error::invalid(
-                "statement",
-                format!("not a read: {other:?}"),
-            ));
-        }
+        a[0].cmp_for_sort(&b[0])
+    });
+}
+
+/// The output of a flow, gathered; `each` takes the rows of a stream of
+/// claims instead, when given.
+fn finish(
+    flow: Flow,
+    each: Option<&mut dyn FnMut(ClaimRow) -> Result<()>>,
+    exec: &Exec,
+) -> Result<Option<Output>> {
+    let rows: RowStream = match flow {
+        Flow::Claims(claims) => exec.named(claims),
+        Flow::Rows(rows) => rows,
+        Flow::Table(rows) => return Ok(Some(Output::Rows(rows))),
+        Flow::Count(n) => return Ok(Some(Output::Count(n))),
+        Flow::Speakers(rows) => return Ok(Some(Output::Speakers(rows))),
+        Flow::Sources(rows) => return Ok(Some(Output::Sources(rows))),
+        Flow::Done(output) => return Ok(Some(output)),
     };
+    match each {
+        Some(each) => {
+            for row in rows {
+                each(row?)?;
+            }
+            Ok(None)
+        }
+        None => Ok(Some(Output::Claims(rows.collect::<Result<_>>()?))),
+    }
+}
+
+/// Runs `plan` over `store`; the rows of a claims query go to `each` as
+/// they come when it is given (and the output is `None`).
+fn run_plan(
+    store: &dyn ReadView,
+    plan: &Plan,
+    each: Option<&mut dyn FnMut(ClaimRow) -> Result<()>>,
+) -> Result<(Option<Output>, ExecStats)> {
+    let read = Cell::new(0);
+    let speakers = Speakers::load(store)?;
+    let exec = Exec {
+        store,
+        speakers: &speakers,
+        read: &read,
+    };
+    let output = exec
+        .run(&plan.root)
+        .and_then(|flow| finish(flow, each, &exec));
+    // A speaker that could not be read fails the statement, rather than
+    // giving a wrong answer.
+    speakers.finish()?;
     Ok((
-        output,
+        output?,
         ExecStats {
             claims_read: read.get(),
-            notes,
+            notes: plan.notes.clone(),
         },
     ))
+}
+
+/// Runs a plan and gathers its output: what `explain` printed is what runs.
+///
+/// ```
+/// # fn main() -> claimdb::Result<()> {
+/// use claimdb::query::{execute_plan, plan, prepare, Params};
+/// let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new())?;
+/// let view = db.view()?;
+/// let statement = prepare(r#"count claims where speaker = "White""#, &Params::new())?;
+/// let plan = plan(&*view, &statement)?;
+/// assert!(plan.to_string().contains("idx_speaker"));
+/// let (out, _) = execute_plan(&*view, &plan)?;
+/// assert!(out.count().unwrap() > 0);
+/// # Ok(()) }
+/// ```
+pub fn execute_plan(store: &dyn ReadView, plan: &Plan) -> Result<(Output, ExecStats)> {
+    let (output, stats) = run_plan(store, plan, None)?;
+    Ok((output.unwrap_or(Output::Claims(Vec::new())), stats))
+}
+
+/// Plans and runs a parsed, checked read statement, and reports what it read.
+pub fn execute_read(store: &dyn ReadView, statement: &Statement) -> Result<(Output, ExecStats)> {
+    match statement {
+        Statement::Explain(inner) => Ok((Output::Plan(plan(store, inner)?), ExecStats::default())),
+        s if s.is_write()
+            || matches!(
+                s,
+                Statement::Begin | Statement::Commit | Statement::Rollback
+            ) =>
+        {
+            Err(Error::invalid("statement", format!("not a read: {s:?}")))
+        }
+        s => execute_plan(store, &plan(store, s)?),
+    }
+}
+
+/// Like [`execute_read`], handing the rows of a claims query to `each` as
+/// they are produced instead of gathering them (for output written row by
+/// row, such as JSON Lines and CSV); the output is `None` when they went to
+/// `each`. The rows are the same, in the same order.
+pub fn execute_streaming(
+    store: &dyn ReadView,
+    statement: &Statement,
+    each: &mut dyn FnMut(ClaimRow) -> Result<()>,
+) -> Result<(Option<Output>, ExecStats)> {
+    match statement {
+        Statement::Explain(_) => {
+            execute_read(store, statement).map(|(out, stats)| (Some(out), stats))
+        }
+        s if s.is_write()
+            || matches!(
+                s,
+                Statement::Begin | Statement::Commit | Statement::Rollback
+            ) =>
+        {
+            Err(Error::invalid("statement", format!("not a read: {s:?}")))
+        }
+        s => run_plan(store, &plan(store, s)?, Some(each)),
+    }
 }
 
 /// Every speaker by id, loaded once per statement for matching and display.
@@ -203,184 +490,23 @@ pub(crate) fn claim_matches(
     filter.is_none_or(|f| eval(f, &record, patterns))
 }
 
-/// The ids of the claims that satisfy `filter` now, found as a query would.
-pub fn matching_claims(
-    store: &dyn ReadView,
-    statement: &Statement,
-    filter: Option<&Expr>,
-) -> Result<Vec<ClaimId>> {
-    let p = plan(store, statement)?;
+/// The ids of the claims a write statement (`update claims`, `delete
+/// claims`) targets now: its plan run below its write node.
+pub fn matching_claims(store: &dyn ReadView, statement: &Statement) -> Result<Vec<ClaimId>> {
+    let plan = plan(store, statement)?;
     let read = Cell::new(0);
     let speakers = Speakers::load(store)?;
-    let patterns = Patterns::of(filter);
-    let ids = matching(store, &p, &read, filter, &speakers, &patterns)?
-        .map(|c| c.map(|c| c.id))
-        .collect();
+    let exec = Exec {
+        store,
+        speakers: &speakers,
+        read: &read,
+    };
+    let ids = match exec.run(&plan.root)? {
+        Flow::Claims(claims) => claims.map(|c| c.map(|c| c.id)).collect(),
+        other => Err(misplaced("a write", &other)),
+    };
     speakers.finish()?;
     ids
-}
-
-fn run_claims(store: &dyn ReadView, p: &Plan, q: &ClaimsQuery, read: &Cell<u64>) -> Result<Output> {
-    // Speakers are read as claims name them: for conditions, names, sorting and groups.
-    let speakers = Speakers::load(store)?;
-    let output = claims_output(store, p, q, read, &speakers);
-    speakers.finish()?;
-    output
-}
-
-fn claims_output(
-    store: &dyn ReadView,
-    p: &Plan,
-    q: &ClaimsQuery,
-    read: &Cell<u64>,
-    speakers: &Speakers,
-) -> Result<Output> {
-    let patterns = Patterns::of(q.filter.as_ref());
-    let rows = matching(store, p, read, q.filter.as_ref(), speakers, &patterns)?;
-    let grouped = q.group_by.is_some()
-        || q.select.as_ref().is_some_and(|s| {
-            s.iter()
-                .any(|i| matches!(i.node, SelectItem::Aggregate(..)))
-        });
-    if grouped {
-        let mut out = group(speakers, rows, q)?;
-        let columns = out.columns.clone();
-        let keys: Vec<(usize, bool)> = q
-            .order
-            .iter()
-            .filter_map(|o| {
-                columns
-                    .iter()
-                    .position(|c| *c == o.key.node.column())
-                    .map(|i| (i, o.descending))
-            })
-            .collect();
-        out.rows.sort_by(|a, b| {
-            for &(i, desc) in &keys {
-                let ord = a[i].cmp_for_sort(&b[i]);
-                let ord = if desc { ord.reverse() } else { ord };
-                if ord != Ordering::Equal {
-                    return ord;
-                }
-            }
-            a[0].cmp_for_sort(&b[0])
-        });
-        paginate(&mut out.rows, q.limit, q.offset);
-        return Ok(Output::Rows(out));
-    }
-    let offset = usize::try_from(q.offset.unwrap_or(0)).unwrap_or(usize::MAX);
-    let limit = q
-        .limit
-        .map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
-    let rows: Vec<ClaimRow> = if q.order.is_empty() {
-        // Id order already: skip and stop without reading further.
-        rows.skip(offset)
-            .take(limit)
-            .map(|c| c.map(|c| speakers.row(c)))
-            .collect::<Result<_>>()?
-    } else {
-        let cmp = |a: &ClaimRow, b: &ClaimRow| compare_claims(&q.order, a, b, speakers);
-        let keep = offset.saturating_add(limit);
-        let mut kept = top_k(rows.map(|c| c.map(|c| speakers.row(c))), keep, cmp)?;
-        kept.drain(..offset.min(kept.len()));
-        kept
-    };
-    match &q.select {
-        None => Ok(Output::Claims(rows)),
-        Some(items) => {
-            let fields: Vec<Field> = items
-                .iter()
-                .filter_map(|i| match i.node {
-                    SelectItem::Field(f) => Some(f),
-                    SelectItem::Aggregate(..) => None,
-                })
-                .collect();
-            // A plain select shows a claim's whole tag list: "tags", as in every claim output.
-            let columns = fields
-                .iter()
-                .map(|f| {
-                    if *f == Field::Tag {
-                        "tags".to_string()
-                    } else {
-                        f.name().to_string()
-                    }
-                })
-                .collect();
-            let rows = rows
-                .iter()
-                .map(|r| {
-                    let speaker = speakers.get(r.claim.speaker);
-                    let record = ClaimRecord {
-                        claim: &r.claim,
-                        speaker: speaker.as_deref(),
-                    };
-                    fields
-                        .iter()
-                        .map(|&f| claim_cell(&record, &r.speaker_name, f))
-                        .collect()
-                })
-                .collect();
-            Ok(Output::Rows(Rows { columns, rows }))
-        }
-    }
-}
-
-/// The rows of a claims query that neither groups nor aggregates, in its
-/// order, cut by its limit and offset. Without `order by` nothing is
-/// buffered: the rows come as the access path yields them, and reading
-/// stops at the limit. With it, the top `offset + limit` are kept.
-fn ordered_rows<'a>(
-    rows: Claims<'a>,
-    q: &'a ClaimsQuery,
-    speakers: &'a Speakers,
-) -> Result<Box<dyn Iterator<Item = Result<ClaimRow>> + 'a>> {
-    let offset = usize::try_from(q.offset.unwrap_or(0)).unwrap_or(usize::MAX);
-    let limit = q
-        .limit
-        .map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
-    if q.order.is_empty() {
-        // Id order already: skip and stop without reading further.
-        return Ok(Box::new(
-            rows.skip(offset)
-                .take(limit)
-                .map(move |c| c.map(|c| speakers.row(c))),
-        ));
-    }
-    let cmp = |a: &ClaimRow, b: &ClaimRow| compare_claims(&q.order, a, b, speakers);
-    let keep = offset.saturating_add(limit);
-    let mut kept = top_k(rows.map(|c| c.map(|c| speakers.row(c))), keep, cmp)?;
-    kept.drain(..offset.min(kept.len()));
-    Ok(Box::new(kept.into_iter().map(Ok)))
-}
-
-/// Runs a claims query row by row, handing each row to `each` as it is
-/// produced, when the statement is one whose result is a list of claims
-/// (`claims [where ...] [order by ...] [limit ...]`, no select or group).
-/// Returns `None`, running nothing, for any other statement.
-pub fn stream_claims(
-    store: &dyn ReadView,
-    statement: &Statement,
-    each: &mut dyn FnMut(ClaimRow) -> Result<()>,
-) -> Result<Option<ExecStats>> {
-    let Statement::Claims(q) = statement else {
-        return Ok(None);
-    };
-    if q.select.is_some() || q.group_by.is_some() {
-        return Ok(None);
-    }
-    let p = plan(store, statement)?;
-    let read = Cell::new(0);
-    let speakers = Speakers::load(store)?;
-    let patterns = Patterns::of(q.filter.as_ref());
-    let rows = matching(store, &p, &read, q.filter.as_ref(), &speakers, &patterns)?;
-    for row in ordered_rows(rows, q, &speakers)? {
-        each(row?)?;
-    }
-    speakers.finish()?;
-    Ok(Some(ExecStats {
-        claims_read: read.get(),
-        notes: p.notes,
-    }))
 }
 
 /// The first `k` rows of a stream in `cmp` order, keeping at most `k` (plus
@@ -415,12 +541,9 @@ fn top_k<T>(
     Ok(kept)
 }
 
-pub(super) fn paginate<T>(rows: &mut Vec<T>, limit: Option<u64>, offset: Option<u64>) {
-    let offset = usize::try_from(offset.unwrap_or(0)).unwrap_or(usize::MAX);
+fn paginate<T>(rows: &mut Vec<T>, offset: usize, limit: usize) {
     rows.drain(..offset.min(rows.len()));
-    if let Some(limit) = limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    }
+    rows.truncate(limit);
 }
 
 /// A claim's field as a cell: the speaker by canonical name, tags as a list.

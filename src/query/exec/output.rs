@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::super::plan::Plan;
 use super::super::record::FieldValue;
@@ -11,7 +11,7 @@ use super::outcome::Outcome;
 use crate::model::{Claim, Source, Speaker};
 
 /// A claim as a query returns it: the record and its speaker's name.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimRow {
     /// The stored claim.
     pub claim: Claim,
@@ -20,7 +20,7 @@ pub struct ClaimRow {
 }
 
 /// A speaker with the number of claims attributed to them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpeakerRow {
     /// The speaker.
     pub speaker: Speaker,
@@ -29,7 +29,7 @@ pub struct SpeakerRow {
 }
 
 /// A source with the number of claims quoting it and citing it as origin.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceRow {
     /// The source (without its text).
     pub source: Source,
@@ -40,7 +40,7 @@ pub struct SourceRow {
 }
 
 /// One cell of a [`Rows`] result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Value {
@@ -99,7 +99,7 @@ impl Value {
 }
 
 /// A table of values: the result of `select`, `group by` and aggregates.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rows {
     /// Column names.
     pub columns: Vec<String>,
@@ -108,7 +108,7 @@ pub struct Rows {
 }
 
 /// `show claim N`: the claim, and its passage in context.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimDetail {
     /// The claim.
     pub row: ClaimRow,
@@ -117,7 +117,7 @@ pub struct ClaimDetail {
 }
 
 /// `show source "ID"`: a source's record, and its text's lines (those asked for).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceDetail {
     /// The source, with how many claims quote it and cite it as origin.
     pub row: SourceRow,
@@ -128,7 +128,7 @@ pub struct SourceDetail {
 }
 
 /// One line of a source's text, with the quoted part marked.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContextLine {
     /// 1-based line number.
     pub number: usize,
@@ -138,8 +138,10 @@ pub struct ContextLine {
     pub quoted: Option<(usize, usize)>,
 }
 
-/// What a statement returns.
-#[derive(Debug, Clone, PartialEq)]
+/// What a statement returns. It serializes (as `{"claims": [...]}`,
+/// `{"count": 3}`, `{"done": {"outcome": ...}}`...) and reads back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Output {
     /// `claims ...`
@@ -256,7 +258,7 @@ impl Rows {
 }
 
 /// What running a statement cost, and what a person should know about it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExecStats {
     /// Claims read from the store and decoded.
     pub claims_read: u64,
