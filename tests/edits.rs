@@ -119,7 +119,7 @@ fn merging_a_speaker_moves_its_claims_and_names() {
     );
     let merged = db.speaker(white.id).unwrap().unwrap();
     assert!(merged.aliases.iter().any(|a| a == &thae.name));
-    let report = db.view().unwrap().verify().unwrap();
+    let report = db.verify().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
 }
 
@@ -174,6 +174,6 @@ fn sources_and_speakers_are_edited_and_deleted_with_their_claims() {
         .unwrap();
     assert!(db.speaker_by_name("Moriuchi").unwrap().is_none());
     assert_eq!(db.view().unwrap().claim_count().unwrap(), before - theirs);
-    let report = db.view().unwrap().verify().unwrap();
+    let report = db.verify().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
 }

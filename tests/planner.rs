@@ -236,7 +236,7 @@ fn the_confidence_in_index_entries_follows_updates() {
             _ => false,
         };
         assert!(words_unwindowed, "{plan}");
-        let report = db.view().unwrap().verify().unwrap();
+        let report = db.verify().unwrap();
         assert!(report.is_ok(), "{:#?}", report.problems);
     }
 }
@@ -372,7 +372,7 @@ fn the_vocabulary_follows_the_quotes() {
         let (after, _) = checked_against_a_scan(&db, "count claims", part);
         let (before, after) = (before.count().unwrap(), after.count().unwrap());
         assert!(after < before, "{after} of {before}");
-        let report = db.view().unwrap().verify().unwrap();
+        let report = db.verify().unwrap();
         assert!(report.is_ok(), "{:#?}", report.problems);
     }
 }

@@ -134,7 +134,7 @@ impl Db {
     /// # Ok(()) }
     /// ```
     pub fn verify(&self) -> Result<VerifyReport> {
-        self.view()?.verify()
+        self.engine.verify()
     }
 
     /// Rebuilds every index, the name table and the id counters from the
@@ -142,7 +142,7 @@ impl Db {
     /// verifies again and returns what is still wrong (damaged records or
     /// stale anchors, which no rebuild can mend).
     pub fn repair(&self) -> Result<VerifyReport> {
-        self.write(|w| w.tx().rebuild_derived())?;
+        self.engine.rebuild_derived()?;
         self.verify()
     }
 

@@ -11,9 +11,76 @@ use super::keys::{read_str, trailing_u64, KeyBuf};
 use super::kv::T;
 use crate::model::{Anchor, Claim, ClaimId, Confidence, SpeakerId, Status};
 
-/// A secondary index.
+/// A secondary index, by name: how everything above the store names one
+/// (the key-value layout behind it, [`IndexDef`], stays inside).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Index {
+    /// Claims by speaker id.
+    Speaker,
+    /// Claims by source.
+    Source,
+    /// Claims by origin.
+    Origin,
+    /// Claims by confidence.
+    Confidence,
+    /// Claims by status.
+    Status,
+    /// Claims by tag (folded).
+    Tag,
+    /// Claims by the words of their quotes.
+    Word,
+    /// Claims by anchored passage and speaker (a claim is stored once).
+    Passage,
+    /// Claims by the caller's key.
+    Key,
+}
+
+impl Index {
+    /// Every index, in the order of [`INDEXES`].
+    pub const ALL: [Index; 9] = [
+        Index::Speaker,
+        Index::Source,
+        Index::Origin,
+        Index::Confidence,
+        Index::Status,
+        Index::Tag,
+        Index::Word,
+        Index::Passage,
+        Index::Key,
+    ];
+
+    /// Its layout in the key-value family.
+    pub(crate) fn def(self) -> &'static IndexDef {
+        &INDEXES[self as usize]
+    }
+
+    /// Its name, as `explain` and `verify` show it ("idx_speaker").
+    pub fn name(self) -> &'static str {
+        self.def().name()
+    }
+
+    /// The claim field it answers for ("speaker", "word").
+    pub fn field(self) -> &'static str {
+        self.def().field
+    }
+
+    /// Whether a count is kept per value (what planning and `count claims
+    /// group by` read).
+    pub fn counted(self) -> bool {
+        self.def().counted
+    }
+
+    /// Whether its entries record their claims' confidence
+    /// ([`super::ReadView::scan_postings`]).
+    pub fn records_confidence(self) -> bool {
+        self.def().records_confidence()
+    }
+}
+
+/// A secondary index's layout in the key-value family.
 #[derive(Debug, Clone, Copy)]
-pub struct IndexDef {
+pub(crate) struct IndexDef {
     /// The tree it lives in.
     pub(crate) tree: T,
     /// The claim field it answers equality (or, for confidence, ranges) on.
@@ -44,8 +111,8 @@ impl IndexDef {
     }
 }
 
-/// Every secondary index.
-pub const INDEXES: [IndexDef; 9] = [
+/// Every secondary index's layout, in the order of [`Index::ALL`].
+pub(crate) const INDEXES: [IndexDef; 9] = [
     IndexDef {
         tree: T::IdxSpeaker,
         field: "speaker",
@@ -251,22 +318,18 @@ impl IndexScan {
     }
 
     /// The index it reads.
-    pub fn index(&self) -> &'static IndexDef {
-        let tree = match self {
-            IndexScan::Speaker(_) => T::IdxSpeaker,
-            IndexScan::Source(_) => T::IdxSource,
-            IndexScan::Origin(_) => T::IdxOrigin,
-            IndexScan::Status(_) => T::IdxStatus,
-            IndexScan::Tag(_) => T::IdxTag,
-            IndexScan::Confidence(..) => T::IdxConfidence,
-            IndexScan::Word(_) => T::IdxWord,
-            IndexScan::Passage { .. } => T::IdxPassage,
-            IndexScan::Key(_) => T::IdxKey,
-        };
-        INDEXES
-            .iter()
-            .find(|d| d.tree == tree)
-            .expect("every scan has an index in INDEXES")
+    pub fn index(&self) -> Index {
+        match self {
+            IndexScan::Speaker(_) => Index::Speaker,
+            IndexScan::Source(_) => Index::Source,
+            IndexScan::Origin(_) => Index::Origin,
+            IndexScan::Status(_) => Index::Status,
+            IndexScan::Tag(_) => Index::Tag,
+            IndexScan::Confidence(..) => Index::Confidence,
+            IndexScan::Word(_) => Index::Word,
+            IndexScan::Passage { .. } => Index::Passage,
+            IndexScan::Key(_) => Index::Key,
+        }
     }
 
     /// The index tree's name, as `explain` shows it.
@@ -371,11 +434,11 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                scan.index().field,
+                scan.index().field(),
                 scan.index_name().trim_start_matches("idx_")
             );
-            if scan.index().counted {
-                let back = IndexScan::from_value(scan.index().tree, &scan.keys().0);
+            if scan.index().counted() {
+                let back = IndexScan::from_value(scan.index().def().tree, &scan.keys().0);
                 match (&scan, back) {
                     (IndexScan::Confidence(low, _), Some(IndexScan::Confidence(a, b))) => {
                         assert_eq!((a, b), (*low, *low))

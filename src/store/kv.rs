@@ -232,6 +232,14 @@ impl KvRead for Overlay<'_> {
     }
 
     fn range(&self, tree: T, from: Bound<Vec<u8>>, to: Bound<Vec<u8>>) -> Entries<'_> {
+        // A range whose bounds cross holds nothing (and would make the
+        // pending map's range panic).
+        if crossed(
+            from.as_ref().map(Vec::as_slice),
+            to.as_ref().map(Vec::as_slice),
+        ) {
+            return Box::new(std::iter::empty());
+        }
         // The base's entries with this transaction's changes laid over them.
         let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
         for entry in self.base.range(tree, from.clone(), to.clone()) {

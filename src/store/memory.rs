@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use super::kv::{crossed, Entries, Entry, KvRead, T, TREES};
 use super::records::{RecordWriter, Records};
-use super::{Engine, ReadView, WriteTx};
+use super::{verify, Engine, Maintenance, ReadView, VerifyReport, WriteTx};
 use crate::error::Result;
 
 type Trees = Vec<BTreeMap<Vec<u8>, Vec<u8>>>;
@@ -99,6 +99,36 @@ impl Engine for MemoryEngine {
     }
 
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        self.write_records(&mut |w| f(w))
+    }
+
+    fn path(&self) -> Option<&Path> {
+        None
+    }
+
+    fn name(&self) -> &'static str {
+        "memory"
+    }
+}
+
+impl Maintenance for MemoryEngine {
+    fn verify(&self) -> Result<VerifyReport> {
+        verify::verify(&Records {
+            kv: Snapshot(self.current()),
+        })
+    }
+
+    fn rebuild_derived(&self) -> Result<()> {
+        self.write_records(&mut |w| {
+            verify::rebuild(w)?;
+            w.stamp_format_version()
+        })
+    }
+}
+
+impl MemoryEngine {
+    /// Runs `f` as one transaction over the records, and commits it whole.
+    fn write_records(&self, f: &mut dyn FnMut(&mut RecordWriter) -> Result<()>) -> Result<()> {
         let _alone = self
             .committing
             .lock()
@@ -122,13 +152,5 @@ impl Engine for MemoryEngine {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(next);
         Ok(())
-    }
-
-    fn path(&self) -> Option<&Path> {
-        None
-    }
-
-    fn name(&self) -> &'static str {
-        "memory"
     }
 }

@@ -38,7 +38,7 @@ use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId};
 
 pub use self::sled::{SledEngine, SledOptions};
 pub use durability::Durability;
-pub use indexes::{IndexDef, IndexScan, INDEXES};
+pub use indexes::{Index, IndexScan};
 pub use keys::KeyBuf;
 pub use memory::MemoryEngine;
 pub use verify::{Problem, VerifyReport};
@@ -72,7 +72,7 @@ pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// entries in chunks bounded by size instead of buckets of a span of claim
 /// ids (`postings.rs`). An older database is migrated when it is opened, by
 /// rebuilding everything derived from the records
-/// ([`WriteTx::rebuild_derived`]) in one transaction.
+/// ([`Maintenance::rebuild_derived`]) in one transaction.
 pub const FORMAT_VERSION: u32 = 9;
 
 /// Older versions this build migrates on open.
@@ -133,7 +133,7 @@ pub trait ReadView {
     /// claims it holds (values with none left out), in key order: what
     /// `count claims group by` reads. From the counts kept with a counted
     /// index; nothing for one that keeps none.
-    fn value_counts(&self, index: &'static IndexDef) -> Result<Vec<(IndexScan, u64)>>;
+    fn value_counts(&self, index: Index) -> Result<Vec<(IndexScan, u64)>>;
     /// The distinct words of quotes (as [`crate::cite::search_words`] cuts
     /// them) that contain `part`, each with how many claims hold it: what
     /// `quote contains` looks up in the word index. Read from the counts
@@ -155,8 +155,6 @@ pub trait ReadView {
     fn format_version(&self) -> Result<Option<u32>>;
     /// True when the database holds no claims and no sources.
     fn is_empty(&self) -> Result<bool>;
-    /// The integrity check (see `verify.rs`).
-    fn verify(&self) -> Result<VerifyReport>;
 }
 
 /// The writes of one transaction; its reads ([`WriteTx::view`]) see them.
@@ -181,13 +179,39 @@ pub trait WriteTx {
     /// Removes a speaker and its name and aliases; false when there was
     /// none. Its claims must have gone (or moved) first.
     fn delete_speaker(&mut self, id: SpeakerId) -> Result<bool>;
+}
+
+/// An engine's upkeep, apart from records: checking its integrity and
+/// rebuilding what it derives from the records. Each method has a default
+/// that says the engine cannot (as GlueSQL's storage traits default to
+/// "not supported"), so a new engine implements the records first and
+/// these when it can; one that keeps its indexes itself (SQL) may never
+/// need a rebuild.
+pub trait Maintenance {
+    /// The integrity check (see `verify.rs` for the key-value engines):
+    /// every index entry, count, name and anchor against the records.
+    fn verify(&self) -> Result<VerifyReport> {
+        Err(unsupported("verify"))
+    }
+
     /// Rebuilds every index, the name table, the counters and the claim
-    /// count from the claims, speakers and sources.
-    fn rebuild_derived(&mut self) -> Result<()>;
+    /// count from the claims, speakers and sources, and stamps this
+    /// build's format, in one transaction.
+    fn rebuild_derived(&self) -> Result<()> {
+        Err(unsupported("rebuild what is derived from the records"))
+    }
+}
+
+/// What an engine without a maintenance operation answers.
+fn unsupported(what: &str) -> Error {
+    Error::Storage(crate::error::StorageError::new(
+        crate::error::StorageErrorKind::Other,
+        format!("this storage engine cannot {what}"),
+    ))
 }
 
 /// A storage engine.
-pub trait Engine: Send + Sync + std::fmt::Debug {
+pub trait Engine: Maintenance + Send + Sync + std::fmt::Debug {
     /// A consistent view of the database as it is now: writes committed
     /// after this call are not half-seen by it.
     fn read(&self) -> Result<Box<dyn ReadView + '_>>;
@@ -214,10 +238,7 @@ pub(crate) fn check_format(engine: &dyn Engine) -> Result<Opened> {
         None => Err(Error::Corrupt("records without a format version".into())),
         Some(v) if v == FORMAT_VERSION => Ok(Opened::Current),
         Some(v) if MIGRATES_FROM.contains(&v) => {
-            engine.write(&mut |tx| {
-                tx.rebuild_derived()?;
-                tx.stamp_format_version()
-            })?;
+            engine.rebuild_derived()?;
             Ok(Opened::Migrated { from: v })
         }
         Some(found) => Err(Error::FormatVersion {
@@ -287,7 +308,7 @@ mod tests {
         let view = engine.read().unwrap();
         assert_eq!(view.format_version().unwrap(), Some(FORMAT_VERSION));
         assert_eq!(view.claim_count().unwrap(), 0);
-        assert!(view.verify().unwrap().is_ok(), "{:?}", view.verify());
+        assert!(engine.verify().unwrap().is_ok(), "{:?}", engine.verify());
     }
 
     #[test]

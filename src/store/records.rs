@@ -21,11 +21,10 @@
 
 use std::ops::Bound;
 
-use super::indexes::{claim_of, count_key, count_key_of_entry, index_entries, IndexDef, IndexScan};
+use super::indexes::{claim_of, count_key, count_key_of_entry, index_entries, Index, IndexScan};
 use super::keys::KeyBuf;
 use super::kv::{KvRead, KvWrite, Overlay, T};
 use super::postings;
-use super::verify::VerifyReport;
 use super::vocabulary;
 use super::{codec, fold_name, ReadView, WriteTx, FORMAT_VERSION};
 use crate::error::{Error, Result};
@@ -102,7 +101,7 @@ impl<K: KvRead> ReadView for Records<K> {
         &self,
         scan: &IndexScan,
     ) -> Box<dyn Iterator<Item = Result<(ClaimId, Option<Confidence>)>> + '_> {
-        let tree = scan.index().tree;
+        let tree = scan.index().def().tree;
         let (first, last) = scan.keys();
         Box::new(postings::entries(&self.kv, tree, first, last).map(|e| {
             let (key, confidence) = e?;
@@ -112,7 +111,7 @@ impl<K: KvRead> ReadView for Records<K> {
     }
 
     fn index_count_up_to(&self, scan: &IndexScan, cap: u64) -> Result<u64> {
-        let tree = scan.index().tree;
+        let tree = scan.index().def().tree;
         if !super::indexes::is_counted(tree) {
             // An index that keeps no counts holds (nearly) one claim per
             // value: its entries are counted where they are.
@@ -147,7 +146,8 @@ impl<K: KvRead> ReadView for Records<K> {
         }
     }
 
-    fn value_counts(&self, index: &'static IndexDef) -> Result<Vec<(IndexScan, u64)>> {
+    fn value_counts(&self, index: Index) -> Result<Vec<(IndexScan, u64)>> {
+        let index = index.def();
         let mut out = Vec::new();
         if !index.counted {
             return Ok(out);
@@ -254,10 +254,6 @@ impl<K: KvRead> ReadView for Records<K> {
                 .range(T::Sources, Bound::Unbounded, Bound::Unbounded)
                 .next()
                 .is_none())
-    }
-
-    fn verify(&self) -> Result<VerifyReport> {
-        super::verify::verify(self)
     }
 }
 
@@ -418,9 +414,5 @@ impl WriteTx for RecordWriter<'_> {
         }
         self.kv().remove(T::Speakers, id.to_be_bytes().to_vec())?;
         Ok(true)
-    }
-
-    fn rebuild_derived(&mut self) -> Result<()> {
-        super::verify::rebuild(self)
     }
 }

@@ -21,7 +21,7 @@ use super::durability::{Durability, Syncer};
 use super::kv::{crossed, Entries, Entry, KvRead, Pending, T, TREES};
 use super::open;
 use super::records::{RecordWriter, Records};
-use super::{Engine, ReadView, WriteTx};
+use super::{verify, Engine, Maintenance, ReadView, VerifyReport, WriteTx};
 use crate::error::{is_disk_full, Error, Result, StorageError, StorageErrorKind};
 
 /// How long closing a sled handle may take before claimdb stops waiting.
@@ -259,20 +259,40 @@ impl KvRead for SledView<'_> {
 
 impl Engine for SledEngine {
     fn read(&self) -> Result<Box<dyn ReadView + '_>> {
-        let shared = self
-            .isolation
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        VIEWS_HELD.with(|n| n.set(n.get() + 1));
-        Ok(Box::new(Records {
-            kv: SledView {
-                engine: self,
-                _shared: Some(shared),
-            },
-        }))
+        Ok(Box::new(self.read_records()))
     }
 
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        self.write_records(&mut |w| f(w))
+    }
+
+    fn path(&self) -> Option<&Path> {
+        Some(&self.path)
+    }
+
+    fn name(&self) -> &'static str {
+        "sled"
+    }
+}
+
+impl Maintenance for SledEngine {
+    fn verify(&self) -> Result<VerifyReport> {
+        let view = self.read_records();
+        verify::verify(&view)
+    }
+
+    fn rebuild_derived(&self) -> Result<()> {
+        self.write_records(&mut |w| {
+            verify::rebuild(w)?;
+            w.stamp_format_version()
+        })
+    }
+}
+
+impl SledEngine {
+    /// Runs `f` as one transaction over the records, commits it whole and
+    /// flushes it before returning.
+    fn write_records(&self, f: &mut dyn FnMut(&mut RecordWriter) -> Result<()>) -> Result<()> {
         if VIEWS_HELD.with(|n| n.get()) > 0 {
             return Err(Error::invalid(
                 "write",
@@ -299,12 +319,19 @@ impl Engine for SledEngine {
         self.flush()
     }
 
-    fn path(&self) -> Option<&Path> {
-        Some(&self.path)
-    }
-
-    fn name(&self) -> &'static str {
-        "sled"
+    /// A consistent view of the records (see [`Engine::read`]).
+    fn read_records(&self) -> Records<SledView<'_>> {
+        let shared = self
+            .isolation
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        VIEWS_HELD.with(|n| n.set(n.get() + 1));
+        Records {
+            kv: SledView {
+                engine: self,
+                _shared: Some(shared),
+            },
+        }
     }
 }
 

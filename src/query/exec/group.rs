@@ -9,7 +9,7 @@ use super::access::Claims;
 use super::output::{Rows, Value};
 use super::{claim_cell, Speakers};
 use crate::error::{Error, Result};
-use crate::store::{IndexScan, ReadView, INDEXES};
+use crate::store::{Index, IndexScan, ReadView};
 
 /// Running totals of one group.
 #[derive(Default, Clone)]
@@ -40,7 +40,10 @@ impl Acc {
 /// a claim.
 pub(super) fn stored_counts(store: &dyn ReadView, field: Field) -> Result<Rows> {
     let kept = matches!(field, Field::Speaker | Field::Source | Field::Status);
-    let Some(index) = INDEXES.iter().find(|d| kept && d.field == field.name()) else {
+    let Some(index) = Index::ALL
+        .into_iter()
+        .find(|i| kept && i.field() == field.name())
+    else {
         return Err(Error::invalid(
             "plan",
             format!("no counts are kept per {}", field.name()),
