@@ -22,6 +22,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+#[path = "support/engines.rs"]
+mod engines;
+
 use claimdb::render::{render, Format};
 use claimdb::{Db, Error, Session};
 
@@ -108,25 +111,25 @@ fn run(db: &Db, session: &mut Session, case: &Case) -> String {
     }
 }
 
-/// The engines every golden file runs on.
-#[derive(Clone, Copy, Debug)]
-enum Engine {
-    Sled,
-    Memory,
+/// Runs one golden file on every engine ([`engines::ENGINES`]); with
+/// `UPDATE_GOLDEN=1`, the first engine's run rewrites its expected outputs
+/// and the others are checked against them.
+fn golden(name: &str) {
+    for (engine, open) in engines::ENGINES {
+        golden_on(name, engine, *open);
+    }
 }
 
-/// Runs one golden file on one engine; with `UPDATE_GOLDEN=1` (on sled
-/// only, so the two runs do not race) rewrites its expected outputs.
-fn golden(name: &str, engine: Engine) {
+fn golden_on(name: &str, engine: &str, open: engines::Open) {
     let file = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/queries")
         .join(format!("{name}.cq"));
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some() && matches!(engine, Engine::Sled);
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some()
+        && engines::ENGINES
+            .first()
+            .is_some_and(|(first, _)| *first == engine);
     let tmp = tempfile::tempdir().unwrap();
-    let db = match engine {
-        Engine::Sled => Db::open(tmp.path().join("golden.db")).unwrap(),
-        Engine::Memory => Db::open_in_memory(claimdb::OpenOptions::new()).unwrap(),
-    };
+    let db = Db::with_engine(open(tmp.path()), claimdb::OpenOptions::new()).unwrap();
     let mut session = Session::new();
     let text = std::fs::read_to_string(&file).unwrap();
     let mut rewritten = String::new();
@@ -159,20 +162,17 @@ fn golden(name: &str, engine: Engine) {
     } else {
         assert!(
             failures.is_empty(),
-            "golden mismatches on {engine:?} (UPDATE_GOLDEN=1 to accept):\n{failures}"
+            "golden mismatches on the {engine} engine (UPDATE_GOLDEN=1 to accept):\n{failures}"
         );
     }
 }
 
-/// One test per golden file and engine, so a failure names both.
+/// One test per golden file, run on every engine (a failure names both).
 macro_rules! golden_files {
     ($($name:ident),* $(,)?) => {
         const LISTED: &[&str] = &[$(stringify!($name)),*];
-        mod sled {
-            $(#[test] fn $name() { super::golden(stringify!($name), super::Engine::Sled) })*
-        }
-        mod memory {
-            $(#[test] fn $name() { super::golden(stringify!($name), super::Engine::Memory) })*
+        mod on_every_engine {
+            $(#[test] fn $name() { super::golden(stringify!($name)) })*
         }
     };
 }

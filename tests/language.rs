@@ -4,17 +4,13 @@
 use claimdb::query::Params;
 use claimdb::{Db, Error, Output, Session};
 
-/// A seeded database on each engine: sled on disk, and in memory.
-fn engines() -> Vec<(Option<tempfile::TempDir>, Db)> {
-    let dir = tempfile::tempdir().unwrap();
-    let on_disk = Db::open(dir.path().join("t.db")).unwrap();
-    let in_memory = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
-    vec![(Some(dir), on_disk), (None, in_memory)]
-}
+#[path = "support/engines.rs"]
+mod engines;
 
 #[test]
 fn a_prepared_statement_runs_many_times_with_different_values() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         let by_speaker = db
             .prepare("claims where speaker = $1 and confidence >= $min order by id")
             .unwrap();
@@ -24,7 +20,7 @@ fn a_prepared_statement_runs_many_times_with_different_values() {
             ("Thae", "Thae Yong-ho"),
         ] {
             let out = by_speaker
-                .run(&db, &Params::new().bind(1, name).bind("min", 0.7))
+                .run(db, &Params::new().bind(1, name).bind("min", 0.7))
                 .unwrap();
             let rows = out.claims().unwrap();
             assert!(!rows.is_empty(), "{name}");
@@ -37,7 +33,8 @@ fn a_prepared_statement_runs_many_times_with_different_values() {
 
 #[test]
 fn values_are_bound_not_spliced() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         // Text that would change the statement if it were pasted into it.
         let hostile = r#"White" or speaker != "x"#;
         let out = db
@@ -63,7 +60,8 @@ fn values_are_bound_not_spliced() {
 
 #[test]
 fn parameter_errors_point_at_the_parameter() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         let text = "claims where confidence >= $min";
         let Err(Error::Query(e)) = db.query(text) else {
             panic!("ran without a value")
@@ -99,7 +97,8 @@ fn parameter_errors_point_at_the_parameter() {
 
 #[test]
 fn writes_through_the_query_language_are_checked() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         let out = db
         .query(r#"add claim with speaker = "Obama", source = "fp-lazarus-review", quote = "We cannot have a society", statement = "s", confidence = 0.9, rationale = "r""#)
         .unwrap();
@@ -118,21 +117,22 @@ fn writes_through_the_query_language_are_checked() {
 
 #[test]
 fn a_session_groups_writes_and_a_failure_undoes_them_all() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         let before = db.query("claims").unwrap();
         let mut s = Session::new();
-        s.execute(&db, "begin").unwrap();
+        s.execute(db, "begin").unwrap();
         assert!(s.in_transaction());
-        s.execute(&db, r#"delete claims where speaker = "White""#)
+        s.execute(db, r#"delete claims where speaker = "White""#)
             .unwrap();
         s.execute(
-            &db,
+            db,
             r#"update claims set confidence = 0.1 where confidence > 0.5"#,
         )
         .unwrap();
-        s.execute(&db, r#"add claim with speaker = "Nobody", source = "fp-lazarus-review", quote = "x", statement = "s", confidence = 0.5, rationale = "r""#)
+        s.execute(db, r#"add claim with speaker = "Nobody", source = "fp-lazarus-review", quote = "x", statement = "s", confidence = 0.5, rationale = "r""#)
         .unwrap();
-        let err = s.execute(&db, "commit").unwrap_err();
+        let err = s.execute(db, "commit").unwrap_err();
         assert_eq!(err.to_string(), "no speaker \"Nobody\"");
         assert!(!s.in_transaction());
         assert_eq!(

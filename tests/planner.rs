@@ -5,13 +5,8 @@ use claimdb::query::{ExecStats, Node, Output};
 use claimdb::store::IndexScan;
 use claimdb::Db;
 
-/// A seeded database on each engine: sled on disk, and in memory.
-fn engines() -> Vec<(Option<tempfile::TempDir>, Db)> {
-    let dir = tempfile::tempdir().unwrap();
-    let on_disk = Db::open(dir.path().join("t.db")).unwrap();
-    let in_memory = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
-    vec![(Some(dir), on_disk), (None, in_memory)]
-}
+#[path = "support/engines.rs"]
+mod engines;
 
 /// (query, how many claims the index holds for its most selective predicate)
 /// How many claims `condition` selects.
@@ -38,45 +33,46 @@ fn checked_against_a_scan(db: &Db, statement: &str, condition: &str) -> (Output,
 
 #[test]
 fn indexed_predicates_read_only_their_entries() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         let total = db.query("count claims").unwrap().count().unwrap();
         let cases = [
             // Each index entry records its claim's confidence: the
             // speaker's claims below 0.8 are passed over unread.
             (
                 r#"speaker = "White" and confidence >= 0.8"#,
-                count(&db, r#"speaker = "White" and confidence >= 0.8"#),
+                count(db, r#"speaker = "White" and confidence >= 0.8"#),
             ),
             (
                 r#"tag = "sanctions" and confidence between 0.5 and 0.85"#,
                 count(
-                    &db,
+                    db,
                     r#"tag = "sanctions" and confidence between 0.5 and 0.85"#,
                 ),
             ),
             (
                 r#"speaker in ("White", "Moriuchi") and confidence <= 0.85"#,
                 count(
-                    &db,
+                    db,
                     r#"speaker in ("White", "Moriuchi") and confidence <= 0.85"#,
                 ),
             ),
             (
                 r#"speaker = "Priscilla Moriuchi""#,
-                count(&db, r#"speaker = "Moriuchi""#),
+                count(db, r#"speaker = "Moriuchi""#),
             ),
             // The word index holds fewer claims for "1989" than the origin does.
             (
                 r#"origin = "usss-senate-2006" and quote contains "1989""#,
-                count(&db, r#"quote contains "1989""#),
+                count(db, r#"quote contains "1989""#),
             ),
-            (r#"confidence >= 0.9"#, count(&db, "confidence >= 0.9")),
+            (r#"confidence >= 0.9"#, count(db, "confidence >= 0.9")),
             // The range is exact: 0.5 and 0.6 themselves are not read.
             (
                 r#"confidence > 0.5 and confidence < 0.6"#,
-                count(&db, "confidence > 0.5 and confidence < 0.6"),
+                count(db, "confidence > 0.5 and confidence < 0.6"),
             ),
-            (r#"tag = "supernotes""#, count(&db, r#"tag = "supernotes""#)),
+            (r#"tag = "supernotes""#, count(db, r#"tag = "supernotes""#)),
             (r#"speaker = "Nobody""#, 0),
         ];
         for (condition, expected_reads) in cases {
@@ -100,7 +96,7 @@ fn indexed_predicates_read_only_their_entries() {
             .all(|w| w[0].claim.confidence >= w[1].claim.confidence));
         assert_eq!(
             stats.claims_read,
-            count(&db, r#"speaker = "White" and confidence >= 0.8"#)
+            count(db, r#"speaker = "White" and confidence >= 0.8"#)
         );
     }
 }
@@ -131,22 +127,23 @@ fn assert_speaker_entries_checked_for_confidence(db: &Db, condition: &str) {
 /// index, which would read every claim in the range, whoever said it.
 #[test]
 fn a_speaker_with_a_narrow_confidence_range_reads_only_the_claims_in_both() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         let (mut reads, mut in_ranges) = (0, 0);
         for (low, high) in [(0.8, 0.85), (0.85, 0.9), (0.9, 0.95)] {
             let range = format!("confidence between {low} and {high}");
             let condition = format!(r#"speaker = "White" and {range}"#);
-            assert_speaker_entries_checked_for_confidence(&db, &condition);
+            assert_speaker_entries_checked_for_confidence(db, &condition);
             let (_, stats) = db
                 .query_with_stats(&format!("claims where {condition}"))
                 .unwrap();
-            assert_eq!(stats.claims_read, count(&db, &condition), "{condition}");
+            assert_eq!(stats.claims_read, count(db, &condition), "{condition}");
             reads += stats.claims_read;
-            in_ranges += count(&db, &range);
+            in_ranges += count(db, &range);
         }
         assert!(reads < in_ranges, "{reads} read, {in_ranges} in the ranges");
         // A range of one claim: the speaker's entries could spare no read.
-        assert_eq!(count(&db, "confidence between 0.95 and 1"), 1);
+        assert_eq!(count(db, "confidence between 0.95 and 1"), 1);
         let plan = db
             .query(r#"explain claims where speaker = "White" and confidence between 0.95 and 1"#)
             .unwrap();
@@ -170,7 +167,8 @@ fn a_speaker_with_a_narrow_confidence_range_reads_only_the_claims_in_both() {
 /// and reads none.
 #[test]
 fn counts_in_a_confidence_range_are_read_from_the_index_entries() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         for condition in [
             r#"speaker = "White" and confidence >= 0.8"#,
             r#"speaker = "White" and confidence > 0.85"#,
@@ -183,7 +181,7 @@ fn counts_in_a_confidence_range_are_read_from_the_index_entries() {
             "confidence > 0.85",
             "confidence between 0.5 and 0.9 and confidence < 0.85",
         ] {
-            let (_, stats) = checked_against_a_scan(&db, "count claims", condition);
+            let (_, stats) = checked_against_a_scan(db, "count claims", condition);
             assert_eq!(stats.claims_read, 0, "{condition}");
         }
     }
@@ -195,9 +193,10 @@ fn counts_in_a_confidence_range_are_read_from_the_index_entries() {
 /// read; `explain` says the entries are checked.
 #[test]
 fn the_confidence_in_index_entries_follows_updates() {
-    for (_dir, db) in engines() {
-        let white = count(&db, r#"speaker = "White""#);
-        let high = count(&db, r#"speaker = "White" and confidence >= 0.95"#);
+    for on in engines::seeded() {
+        let db = &on.db;
+        let white = count(db, r#"speaker = "White""#);
+        let high = count(db, r#"speaker = "White" and confidence >= 0.95"#);
         db.query(
             r#"update claims set confidence = 0.97 where speaker = "White" and confidence < 0.8"#,
         )
@@ -206,15 +205,15 @@ fn the_confidence_in_index_entries_follows_updates() {
             r#"update claims set confidence = 0.3 where speaker = "White" and confidence = 0.85"#,
         )
         .unwrap();
-        assert!(count(&db, r#"speaker = "White" and confidence >= 0.95"#) > high);
+        assert!(count(db, r#"speaker = "White" and confidence >= 0.95"#) > high);
         // The speaker's entries, checked for confidence, are the path.
         for condition in [
             r#"speaker = "White" and confidence >= 0.8"#,
             r#"speaker = "White" and confidence < 0.9"#,
             r#"speaker = "White" and confidence between 0.25 and 0.85"#,
         ] {
-            assert_speaker_entries_checked_for_confidence(&db, condition);
-            let (found, stats) = checked_against_a_scan(&db, "claims", condition);
+            assert_speaker_entries_checked_for_confidence(db, condition);
+            let (found, stats) = checked_against_a_scan(db, "claims", condition);
             let n = found.claims().unwrap().len() as u64;
             assert!(n > 0 && n < white, "{condition}: {n}");
             assert_eq!(stats.claims_read, n, "{condition}");
@@ -243,7 +242,8 @@ fn the_confidence_in_index_entries_follows_updates() {
 
 #[test]
 fn unindexable_conditions_scan_everything() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         let total = db.query("count claims").unwrap().count().unwrap();
         for condition in [
             r#"statement contains "sanctions""#,
@@ -260,7 +260,8 @@ fn unindexable_conditions_scan_everything() {
 
 #[test]
 fn index_and_scan_give_the_same_answers() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         // The same condition, once indexable and once hidden from the planner
         // behind `not not`, must select the same claims.
         for condition in [
@@ -275,8 +276,8 @@ fn index_and_scan_give_the_same_answers() {
             r#"tag = "sony""#,
             r#"status = "verified""#,
         ] {
-            let (indexed, _) = checked_against_a_scan(&db, "claims", condition);
-            checked_against_a_scan(&db, "count claims", condition);
+            let (indexed, _) = checked_against_a_scan(db, "claims", condition);
+            checked_against_a_scan(db, "count claims", condition);
             assert!(
                 !indexed.claims().unwrap().is_empty(),
                 "{condition} matched nothing"
@@ -316,15 +317,16 @@ fn the_word_index_finds_what_a_scan_finds() {
     ];
     // How many counts the test saw answered from the index alone.
     let mut from_the_index = 0;
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         for needle in needles {
             for op in ["contains", "starts with"] {
                 let condition = format!("quote {op} \"{needle}\"");
-                let (_, stats) = checked_against_a_scan(&db, "claims", &condition);
+                let (_, stats) = checked_against_a_scan(db, "claims", &condition);
                 // Counted from the index alone when the needle is one word
                 // (the word index then answers `contains` exactly): the
                 // same count as reading every quote, and no claim read.
-                let (_, count_stats) = checked_against_a_scan(&db, "count claims", &condition);
+                let (_, count_stats) = checked_against_a_scan(db, "count claims", &condition);
                 let folded = claimdb::cite::fold_for_search(needle);
                 let plan = db
                     .query(&format!("explain count claims where {condition}"))
@@ -363,13 +365,14 @@ fn the_word_index_finds_what_a_scan_finds() {
 /// found by them while a quote holds it, and nothing once none does.
 #[test]
 fn the_vocabulary_follows_the_quotes() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         let part = r#"quote contains "eater""#;
-        let (before, _) = checked_against_a_scan(&db, "count claims", part);
+        let (before, _) = checked_against_a_scan(db, "count claims", part);
         assert!(before.count().unwrap() > 0);
         db.query(r#"delete claims where quote contains "theaters""#)
             .unwrap();
-        let (after, _) = checked_against_a_scan(&db, "count claims", part);
+        let (after, _) = checked_against_a_scan(db, "count claims", part);
         let (before, after) = (before.count().unwrap(), after.count().unwrap());
         assert!(after < before, "{after} of {before}");
         let report = db.verify().unwrap();
@@ -382,7 +385,8 @@ fn the_vocabulary_follows_the_quotes() {
 /// claims gives (`where true` forces the scan), after writes too.
 #[test]
 fn grouped_counts_come_from_the_kept_counts() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         db.query(r#"update claims set confidence = 0.1 where speaker = "White""#)
             .unwrap();
         db.query(r#"delete claims where speaker = "Obama""#)

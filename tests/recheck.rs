@@ -6,13 +6,8 @@ use claimdb::{CheckScope, Db, Status};
 
 const SOURCE: &str = "fp-lazarus-review";
 
-/// A seeded database on each engine: sled on disk, and in memory.
-fn engines() -> Vec<(Option<tempfile::TempDir>, Db)> {
-    let dir = tempfile::tempdir().unwrap();
-    let on_disk = Db::open(dir.path().join("t.db")).unwrap();
-    let in_memory = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
-    vec![(Some(dir), on_disk), (None, in_memory)]
-}
+#[path = "support/engines.rs"]
+mod engines;
 
 /// Ids of the claims whose verified anchor covers byte `at` of the current text.
 fn claims_covering(db: &Db, at: usize) -> Vec<u64> {
@@ -49,20 +44,21 @@ fn changing_one_word_breaks_exactly_the_claims_that_quote_it() {
         ("middling", "brilliant"),
         ("Slovenia", "Slovakia"),
     ] {
-        for (_dir, db) in engines() {
+        for on in engines::seeded() {
+            let db = &on.db;
             let text = db.source_text(SOURCE).unwrap().unwrap();
             assert_eq!(text.matches(word).count(), 1, "{word}");
             let at = text.find(word).unwrap();
-            let expected_broken = claims_covering(&db, at);
+            let expected_broken = claims_covering(db, at);
             sizes.push(expected_broken.len());
             let new_text = text.replacen(word, replacement, 1);
             let report = db.replace_source_text(SOURCE, &new_text).unwrap();
             assert_eq!(
                 report.len(),
-                statuses(&db).len(),
+                statuses(db).len(),
                 "every claim of the source is re-checked"
             );
-            let broken: Vec<u64> = statuses(&db)
+            let broken: Vec<u64> = statuses(db)
                 .into_iter()
                 .filter(|(_, s)| *s == Status::Broken)
                 .map(|(id, _)| id)
@@ -124,17 +120,18 @@ fn changing_one_word_breaks_exactly_the_claims_that_quote_it() {
 
 #[test]
 fn restoring_the_text_verifies_the_broken_claims_again() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         let text = db.source_text(SOURCE).unwrap().unwrap();
-        let before = statuses(&db);
+        let before = statuses(db);
         db.replace_source_text(SOURCE, &text.replacen("Thanksgiving", "Christmas", 1))
             .unwrap();
-        assert_ne!(statuses(&db), before);
+        assert_ne!(statuses(db), before);
         let report = db.replace_source_text(SOURCE, &text).unwrap();
         assert!(report
             .iter()
             .any(|r| r.before == Status::Broken && r.after == Status::Verified));
-        assert_eq!(statuses(&db), before);
+        assert_eq!(statuses(db), before);
         assert!(db
             .query("claims")
             .unwrap()
@@ -147,7 +144,8 @@ fn restoring_the_text_verifies_the_broken_claims_again() {
 
 #[test]
 fn anchors_follow_moved_text_and_repeated_passages_keep_their_place() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         let text = db.source_text(SOURCE).unwrap().unwrap();
         let old: Vec<_> = db
             .query("claims")
@@ -188,9 +186,10 @@ fn anchors_follow_moved_text_and_repeated_passages_keep_their_place() {
 
 #[test]
 fn check_reports_without_writing() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         let all = db.check(&CheckScope::All).unwrap();
-        assert_eq!(all.len(), statuses(&db).len());
+        assert_eq!(all.len(), statuses(db).len());
         assert!(all
             .iter()
             .all(|r| r.before == Status::Verified && r.after == Status::Verified));
@@ -208,12 +207,13 @@ fn check_reports_without_writing() {
 
 #[test]
 fn replacing_the_text_of_an_unknown_source_changes_nothing() {
-    for (_dir, db) in engines() {
-        let before = statuses(&db);
+    for on in engines::seeded() {
+        let db = &on.db;
+        let before = statuses(db);
         let err = db
             .replace_source_text("no-such-source", "text")
             .unwrap_err();
         assert_eq!(err.to_string(), "no source \"no-such-source\"");
-        assert_eq!(statuses(&db), before);
+        assert_eq!(statuses(db), before);
     }
 }

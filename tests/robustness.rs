@@ -3,15 +3,10 @@
 //! lies inside the input. A fixed-seed generator keeps the run repeatable.
 
 use claimdb::query::parse;
-use claimdb::{Db, Error};
+use claimdb::Error;
 
-/// A seeded database on each engine: sled on disk, and in memory.
-fn engines() -> Vec<(Option<tempfile::TempDir>, Db)> {
-    let dir = tempfile::tempdir().unwrap();
-    let on_disk = Db::open(dir.path().join("t.db")).unwrap();
-    let in_memory = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
-    vec![(Some(dir), on_disk), (None, in_memory)]
-}
+#[path = "support/engines.rs"]
+mod engines;
 
 const QUERIES: &[&str] = &[
     r#"claims where speaker = "Moriuchi" and confidence >= 0.8 order by confidence desc limit 5"#,
@@ -102,7 +97,8 @@ fn prefixes_and_mutations_never_panic() {
 
 #[test]
 fn mutated_queries_run_or_fail_cleanly_against_the_seed() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         let before = db.query("count claims").unwrap();
         let mut rng = Rng(42);
         for i in 0..1500 {
@@ -154,7 +150,8 @@ const WRITES: &[&str] = &[
 /// and every index agrees with a full scan.
 #[test]
 fn mutated_writes_leave_a_consistent_database() {
-    for (_dir, db) in engines() {
+    for on in engines::seeded() {
+        let db = &on.db;
         let mut rng = Rng(7);
         for i in 0..400 {
             let q = if i % 5 == 0 {
