@@ -153,42 +153,15 @@ impl Db {
         Db::open_with(path, OpenOptions::default())
     }
 
+    /// Whether a database lives at `path` (its engine's files are there).
+    pub fn exists_at(path: impl AsRef<Path>) -> bool {
+        SledEngine::exists_at(path.as_ref())
+    }
+
     /// Opens the database at `path` with `options`.
     pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Db> {
         let path = path.as_ref();
-        if path.is_file() {
-            return Err(Error::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::other("is a file, not a claimdb database directory"),
-            });
-        }
-        // sled writes its files into whatever directory it is given: never
-        // into a folder of someone's documents mistaken for a database.
-        if path.is_dir() && !path.join("conf").exists() && !path.join("db").exists() {
-            let has_entries = std::fs::read_dir(path)
-                .map_err(|source| Error::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })?
-                .next()
-                .is_some();
-            if has_entries {
-                return Err(Error::Io {
-                    path: path.to_path_buf(),
-                    source: std::io::Error::other("is a directory that does not hold a claimdb database; refusing to write into it"),
-                });
-            }
-        }
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !parent.is_dir() && !options.create_parents {
-                return Err(Error::Io {
-                    path: parent.to_path_buf(),
-                    source: std::io::Error::other(
-                        "no such folder (claimdb creates a database, not the folders above it)",
-                    ),
-                });
-            }
-        }
+        SledEngine::check_path(path, options.create_parents)?;
         let engine = SledEngine::open(
             path,
             SledOptions {

@@ -103,6 +103,52 @@ impl Drop for SledEngine {
 }
 
 impl SledEngine {
+    /// Whether a sled database lives at `path`: its files are there.
+    pub fn exists_at(path: &Path) -> bool {
+        path.join("conf").exists() || path.join("db").exists()
+    }
+
+    /// Refuses a path a database cannot be opened or created at: a file, a
+    /// folder that holds other things (sled writes its files into whatever
+    /// folder it is given), or one whose parent is missing (unless
+    /// `create_parents`).
+    pub fn check_path(path: &Path, create_parents: bool) -> Result<()> {
+        if path.is_file() {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other("is a file, not a claimdb database directory"),
+            });
+        }
+        // sled writes its files into whatever directory it is given: never
+        // into a folder of someone's documents mistaken for a database.
+        if path.is_dir() && !SledEngine::exists_at(path) {
+            let has_entries = std::fs::read_dir(path)
+                .map_err(|source| Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?
+                .next()
+                .is_some();
+            if has_entries {
+                return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other("is a directory that does not hold a claimdb database; refusing to write into it"),
+            });
+            }
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.is_dir() && !create_parents {
+                return Err(Error::Io {
+                    path: parent.to_path_buf(),
+                    source: std::io::Error::other(
+                        "no such folder (claimdb creates a database, not the folders above it)",
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Opens (creating if needed) the sled database at `path`.
     pub fn open(path: &Path, options: SledOptions) -> Result<SledEngine> {
         // A failure of an earlier handle no longer matters once none is open.

@@ -114,7 +114,7 @@ fn main() -> ExitCode {
     if let Some(mib) = database.cache_mib {
         options = options.cache_bytes(mib << 20);
     }
-    if database.empty && path.join("conf").exists() {
+    if database.empty && Db::exists_at(&path) {
         eprintln!(
             "error: --empty creates a new database, and {} holds one already",
             path.display()
