@@ -13,9 +13,10 @@ use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
+use super::kv::records::{RecordWriter, Records};
+use super::kv::verify;
 use super::kv::{crossed, Entries, Entry, KvRead, T, TREES};
-use super::records::{RecordWriter, Records};
-use super::{verify, Engine, Maintenance, ReadView, VerifyReport, WriteTx};
+use super::{Engine, Maintenance, ReadView, VerifyReport, WriteTx};
 use crate::error::Result;
 
 type Trees = Vec<BTreeMap<Vec<u8>, Vec<u8>>>;

@@ -9,39 +9,38 @@
 //! interface is at the level of records and index scans rather than raw keys,
 //! so that an engine with indexes of its own (SQL) can answer a scan itself.
 //!
-//! Two engines implement it over the same key-value floor (`kv.rs`,
-//! `records.rs`): [`SledEngine`] on disk and [`MemoryEngine`] in memory (the
-//! reference for new engines, and the second engine every test runs on).
-//! The secondary indexes are one table (`indexes.rs`) that the writer,
+//! Upkeep (the integrity check, rebuilding what is derived) is a trait of
+//! its own, [`Maintenance`], whose methods default to "this engine cannot".
+//! What every engine must do is stated once, as tests: the contract suite
+//! (`tests/contract.rs`), which runs on every engine of
+//! `tests/support/engines.rs`.
+//!
+//! Two engines implement it over the same key-value family (`kv/`: named
+//! trees of ordered keys, and the records, index entries and counts laid
+//! out in them, `kv/records.rs`): [`SledEngine`] on disk (`sled/`) and
+//! [`MemoryEngine`] in memory (`memory.rs`, the reference for new engines).
+//! The secondary indexes are one table (`kv/indexes.rs`) that the writer,
 //! the planner and `verify` share; their entries lie in chunks of claim
-//! ids (`postings.rs`), so a million claims make thousands of index keys,
-//! not millions.
+//! ids (`kv/postings.rs`), so a million claims make thousands of index
+//! keys, not millions.
 
-mod chunk;
-pub mod codec;
-mod durability;
-mod indexes;
-mod keys;
 mod kv;
 mod memory;
-mod open;
-mod postings;
-mod records;
+mod report;
 mod sled;
-mod verify;
-mod vocabulary;
 
 use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId};
 
+pub use self::sled::durability::Durability;
 pub use self::sled::{SledEngine, SledOptions};
-pub use durability::Durability;
-pub use indexes::{Index, IndexScan};
-pub use keys::KeyBuf;
+pub use kv::codec;
+pub use kv::indexes::{Index, IndexScan};
+pub use kv::keys::KeyBuf;
 pub use memory::MemoryEngine;
-pub use verify::{Problem, VerifyReport};
+pub use report::{Problem, VerifyReport};
 
 /// Measured at a million claims (`claimdb-compare`), a process's memory
 /// and the time of a query that reads claims from all over the database

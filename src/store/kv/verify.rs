@@ -13,60 +13,18 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde::Serialize;
-
 use std::ops::Bound;
 
+use super::codec;
 use super::indexes::{claim_of, count_key_of_entry, index_entries, INDEXES};
-use super::kv::{KvRead, KvWrite, T};
+use super::keys::KeyBuf;
 use super::postings;
 use super::records::{claim_count_key, counter_key, RecordWriter, Records};
 use super::vocabulary;
-use super::{codec, fold_name, KeyBuf, ReadView};
+use super::{KvRead, KvWrite, T};
 use crate::error::{plural, quoted, Result};
 use crate::model::{Claim, Confidence, Source, Speaker, Status};
-
-/// One thing found wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    /// What kind of thing: "index", "names", "record", "reference", "text",
-    /// "anchor", "counter", "format".
-    pub area: &'static str,
-    /// What is wrong, for a person.
-    pub message: String,
-    /// Whether `repair` rebuilds it.
-    pub repairable: bool,
-}
-
-/// What `verify` looked at and found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct VerifyReport {
-    /// Claims read.
-    pub claims: u64,
-    /// Speakers read.
-    pub speakers: u64,
-    /// Sources read.
-    pub sources: u64,
-    /// Index entries read.
-    pub index_entries: u64,
-    /// Everything found wrong (empty for a sound database).
-    pub problems: Vec<Problem>,
-}
-
-impl VerifyReport {
-    /// True when nothing is wrong.
-    pub fn is_ok(&self) -> bool {
-        self.problems.is_empty()
-    }
-
-    fn problem(&mut self, area: &'static str, repairable: bool, message: String) {
-        self.problems.push(Problem {
-            area,
-            message,
-            repairable,
-        });
-    }
-}
+use crate::store::{fold_name, ReadView, VerifyReport};
 
 /// What every derived tree should hold, computed from the primary records.
 struct Derived {
@@ -81,7 +39,7 @@ struct Derived {
     max_speaker: u64,
 }
 
-fn all<K: KvRead + ?Sized>(kv: &K, tree: T) -> super::kv::Entries<'_> {
+fn all<K: KvRead + ?Sized>(kv: &K, tree: T) -> super::Entries<'_> {
     kv.range(tree, Bound::Unbounded, Bound::Unbounded)
 }
 
@@ -91,7 +49,7 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
     let mut report = VerifyReport::default();
     match records.format_version()? {
         None => report.problem("format", false, "no format version is stored".into()),
-        Some(found) if found != super::FORMAT_VERSION => {
+        Some(found) if found != crate::store::FORMAT_VERSION => {
             report.problem("format", false, format!("format version {found}"))
         }
         Some(_) => {}

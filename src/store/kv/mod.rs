@@ -5,11 +5,24 @@
 //! the tests use) are this small: they hold trees and apply a batch of puts
 //! and removes atomically. Everything that makes a record a record (the
 //! encoding, the index entries a claim implies, the counts) is written once,
-//! above this floor, in `records.rs`. A writer works on an [`Overlay`]: its
+//! above this floor, in `records.rs`; the files beside it hold the rest
+//! of the family: keys (`keys.rs`), value encoding (`codec.rs`), the index
+//! table (`indexes.rs`), index entries in chunks (`chunk.rs`,
+//! `postings.rs`), the word index's vocabulary (`vocabulary.rs`) and the
+//! integrity check and rebuild (`verify.rs`). A writer works on an [`Overlay`]: its
 //! reads see its own writes, and nothing reaches the engine until the whole
 //! transaction is applied as one batch, so the caller's closure runs exactly
 //! once and an engine that retries (sled does, on conflict) replays a plain
 //! list of changes.
+
+pub(crate) mod chunk;
+pub mod codec;
+pub(crate) mod indexes;
+pub(crate) mod keys;
+pub(crate) mod postings;
+pub(crate) mod records;
+pub(crate) mod verify;
+pub(crate) mod vocabulary;
 
 use std::collections::BTreeMap;
 use std::ops::Bound;

@@ -8,7 +8,7 @@
 //! value are a key prefix and come out in claim-id order.
 
 use super::keys::{read_str, trailing_u64, KeyBuf};
-use super::kv::T;
+use super::T;
 use crate::model::{Anchor, Claim, ClaimId, Confidence, SpeakerId, Status};
 
 /// A secondary index, by name: how everything above the store names one

@@ -18,7 +18,7 @@
 use std::collections::BTreeSet;
 
 use super::keys::{read_str, KeyBuf};
-use super::kv::{Entries, KvRead, KvWrite, T};
+use super::{Entries, KvRead, KvWrite, T};
 use crate::error::{Error, Result};
 
 /// Characters per gram.

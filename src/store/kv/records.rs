@@ -21,14 +21,15 @@
 
 use std::ops::Bound;
 
+use super::codec;
 use super::indexes::{claim_of, count_key, count_key_of_entry, index_entries, Index, IndexScan};
 use super::keys::KeyBuf;
-use super::kv::{KvRead, KvWrite, Overlay, T};
 use super::postings;
 use super::vocabulary;
-use super::{codec, fold_name, ReadView, WriteTx, FORMAT_VERSION};
+use super::{KvRead, KvWrite, Overlay, T};
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId};
+use crate::store::{fold_name, ReadView, WriteTx, FORMAT_VERSION};
 
 const FORMAT_KEY: &[u8] = b"format_version";
 

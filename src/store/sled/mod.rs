@@ -11,18 +11,21 @@
 //! the busy timeout and unfinished snapshots (`open.rs`); and a failed
 //! engine is never waited on again.
 
+pub(crate) mod durability;
+mod open;
+
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{RwLock, RwLockReadGuard};
 use std::time::Duration;
 
-use super::durability::{Durability, Syncer};
+use super::kv::records::{RecordWriter, Records};
+use super::kv::verify;
 use super::kv::{crossed, Entries, Entry, KvRead, Pending, T, TREES};
-use super::open;
-use super::records::{RecordWriter, Records};
-use super::{verify, Engine, Maintenance, ReadView, VerifyReport, WriteTx};
+use super::{Engine, Maintenance, ReadView, VerifyReport, WriteTx};
 use crate::error::{is_disk_full, Error, Result, StorageError, StorageErrorKind};
+use durability::{Durability, Syncer};
 
 /// How long closing a sled handle may take before claimdb stops waiting.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(3);

@@ -36,7 +36,7 @@
 use std::ops::Bound;
 
 use super::chunk::{self, encode, push, Held};
-use super::kv::{KvRead, KvWrite, T};
+use super::{KvRead, KvWrite, T};
 use crate::error::{Error, Result};
 use crate::model::ClaimId;
 
