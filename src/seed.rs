@@ -3,7 +3,7 @@
 //! `db-seed/` holds the review of *The Lazarus Heist* byte for byte, the
 //! sources it cites, the people it quotes and the curated claims. They are
 //! embedded with `include_str!`, so claimdb works from any directory, and
-//! loaded through the same checked [`Writer`] as every other write: a seed
+//! loaded through the same checked [`crate::Writer`] as every other write: a seed
 //! claim whose quote is not in its source fails the load (and the tests).
 
 use crate::error::{Error, Result};

@@ -1077,7 +1077,7 @@ fn counts_follow_puts_replacements_and_deletes(engine: &dyn Engine) {
 /// both: the memory engine's view holds the state of its moment, so the
 /// write commits while the view is held; the sled engine gives no
 /// snapshots of its own, so its view holds a lock that a commit waits for
-/// ("a commit waits for the readers of the moment", `src/store/sled.rs`),
+/// ("a commit waits for the readers of the moment", `src/store/sled/mod.rs`),
 /// and the write commits once the view is dropped.
 fn a_view_does_not_see_what_is_committed_after_it_was_taken(engine: &dyn Engine) {
     let f = fill(engine);

@@ -16,7 +16,7 @@ pub fn fold_for_search(s: &str) -> String {
 /// The distinct words of a folded text: its runs of letters and digits.
 /// A needle's run lies inside one of the haystack's runs whenever the
 /// needle is in the haystack, which is what lets the word index answer
-/// `contains` exactly (`store/indexes.rs`, `query/choose.rs`).
+/// `contains` exactly (`store/kv/indexes.rs`, `query/choose.rs`).
 pub fn search_words(folded: &str) -> std::collections::BTreeSet<&str> {
     folded
         .split(|c: char| !c.is_alphanumeric())

@@ -1,37 +1,45 @@
 //! The query language: text in, typed rows out.
 //!
-//! The life of a query, from the shell line to the storage read:
+//! The life of a query, from the shell line to the storage read and back,
+//! file by file:
 //!
 //! 0. One lexer (`lex.rs`) cuts text into [`Token`]s with spans: keywords
 //!    ([`Keyword`]), words, numbers, strings, parameters, punctuation,
-//!    comments. Everything below that reads query text reads it through
-//!    the lexer, and so does the shell's highlighter and completer.
+//!    comments. Everything that reads query text reads it through the
+//!    lexer: the script splitter, the shell's highlighter and completer.
 //! 1. The shell, a script or `claimdb query` (`bin/claimdb/shell.rs`) cuts
 //!    its input into statements at `;` tokens with [`split_statements`]
-//!    (`script.rs`; the [`Scanner`] reads stdin line by line in one pass)
-//!    and hands each one to a [`crate::Session`] or [`crate::Db::query`]
-//!    (`db/statements.rs`).
+//!    (`script.rs`) and hands each one, as text, to a [`crate::Session`]
+//!    (`db/session.rs`), as the library's [`crate::Db::query`] does
+//!    (`db/statements.rs`). The statement is parsed there, once.
 //! 2. [`parse`] (`parse/`: statements, conditions, literals; nom parsers
 //!    whose leaves take one token each) turns the text into a
 //!    [`Statement`] (`ast.rs`) whose fields and values keep their spans; a
 //!    mistake is a [`QueryError`] with a span and a kind, drawn with a
-//!    caret by the caller. [`expected_at_end`] says what the grammar
-//!    accepts after an unfinished statement (the shell's completion).
-//! 3. [`bind`] (`bind.rs`) and [`check`] (`check.rs`) put the caller's [`Params`] in
-//!    place of `$1` and `$name` and catch type errors before anything runs.
-//! 4. `Db` opens one read view of the store ([`crate::store::ReadView`]: a
-//!    consistent state for the whole statement) and [`plan`] (`plan.rs`)
-//!    picks an access path: claims by primary key, an index range, a union
-//!    of ranges, or a full scan, under filter, group, sort or top-k, limit
-//!    and count operators; `explain` prints that stack.
-//! 5. [`execute_read`] (`exec.rs`) runs the stack as iterators over the
-//!    view: the access path yields claims in id order (`store/records.rs`
-//!    decodes them from the engine's trees), the condition is evaluated on
-//!    each (`record.rs`), and rows flow on; a `limit` stops the reading,
-//!    `count` builds no rows. [`stream_claims`] hands the rows of a claims
-//!    query to the caller one at a time (the shell writes JSON Lines and
-//!    CSV that way). Writes go through `Db` and its checked writer instead,
-//!    which use the same plans to find their targets.
+//!    caret by the caller.
+//! 3. [`bind`] (`bind.rs`) puts the caller's [`Params`] in place of `$1`
+//!    and `$name`; [`check`] (`check.rs`) catches type errors before
+//!    anything runs, and reads a write's `name = value` pairs into typed
+//!    values (`writes.rs`, over the table of settable fields in
+//!    `fields.rs`).
+//! 4. A read view of the store is opened ([`crate::store::ReadView`]: one
+//!    consistent state for the whole statement) and [`plan`] (`planner.rs`)
+//!    builds the operator tree ([`Plan`], [`Node`] in `plan.rs`): the
+//!    access path `choose.rs` picks (claims by primary key, an index range,
+//!    a union of ranges, the word index, or a scan, with what it leaves to
+//!    a filter), under group, sort or top k, limit, count and project.
+//!    `explain` prints that tree.
+//! 5. The executor (`exec/mod.rs`) runs the same tree as iterators: the
+//!    access path (`exec/access.rs`) yields claims in id order, decoded by
+//!    the engine (`store/kv/records.rs` for sled and memory), the
+//!    condition is evaluated on each (`record.rs`), and rows flow up; a
+//!    `limit` stops the reading, `count` builds no rows. The rows of a
+//!    claims query stream to the caller ([`execute_streaming`]: the shell
+//!    writes JSON Lines and CSV that way) or are gathered ([`execute_read`]).
+//! 6. The [`Output`] goes back to the shell, which renders it
+//!    (`render/`). A write returns an [`Outcome`] instead: `db` runs it
+//!    through its checked writer, finding the claims an `update` or
+//!    `delete` targets with the write's own plan ([`matching_claims`]).
 //!
 //! [`QueryError`]: crate::error::QueryError
 

@@ -49,7 +49,7 @@ pub use report::{Problem, VerifyReport};
 /// ms, 225 MiB; 256 MiB, 175 ms, 225 MiB. A scan of every claim peaked at
 /// 190 MiB with 64 MiB and 382 MiB with 256 (sled's memory is several
 /// times its setting). The default keeps a scan of a large database below
-/// 200 MiB; [`OpenOptions::cache_bytes`] (`--cache-mib`) trades memory for
+/// 200 MiB; [`crate::OpenOptions::cache_bytes`] (`--cache-mib`) trades memory for
 /// the speed of wide reads.
 pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -187,7 +187,7 @@ pub trait WriteTx {
 /// these when it can; one that keeps its indexes itself (SQL) may never
 /// need a rebuild.
 pub trait Maintenance {
-    /// The integrity check (see `verify.rs` for the key-value engines):
+    /// The integrity check (see `kv/verify.rs` for the key-value engines):
     /// every index entry, count, name and anchor against the records.
     fn verify(&self) -> Result<VerifyReport> {
         Err(unsupported("verify"))

@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 use std::io::IsTerminal;
 
-use claimdb::query::{parse, split_statements, tokens, Statement, TokenKind};
+use claimdb::query::{split_statements, tokens, Keyword, TokenKind};
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::{CmdKind, Highlighter};
@@ -141,18 +141,29 @@ fn colourize(line: &str) -> String {
 }
 
 /// What `input` would do to every claim: "delete", "update", both, or
-/// nothing (every update and delete has its `where`).
+/// nothing (every update and delete has its `where`). Read from the
+/// tokens alone: the statements are parsed once, when they run.
 fn unconditional_writes(input: &str) -> Vec<&'static str> {
     let mut verbs = Vec::new();
     for chunk in split_statements(input) {
-        let verb = match parse(chunk.text) {
-            Ok(Statement::Delete { filter: None }) => "delete",
-            Ok(Statement::Update { filter: None, .. }) => "update",
+        let mut words =
+            tokens(chunk.text).filter(|t| !matches!(t.kind, TokenKind::Comment | TokenKind::Space));
+        let verb = match (words.next(), words.next()) {
+            (Some(first), Some(second))
+                if second.text(chunk.text).eq_ignore_ascii_case("claims") =>
+            {
+                match first.kind {
+                    TokenKind::Keyword(Keyword::Delete) => "delete",
+                    TokenKind::Keyword(Keyword::Update) => "update",
+                    _ => continue,
+                }
+            }
             _ => continue,
         };
-        if !verbs.contains(&verb) {
-            verbs.push(verb);
+        if words.any(|t| t.kind == TokenKind::Keyword(Keyword::Where)) || verbs.contains(&verb) {
+            continue;
         }
+        verbs.push(verb);
     }
     verbs
 }
@@ -293,4 +304,31 @@ pub fn run(shell: &mut Shell) -> bool {
         }
     }
     ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unconditional_writes;
+
+    #[test]
+    fn writes_to_every_claim_are_seen_from_the_tokens() {
+        let cases: &[(&str, &[&str])] = &[
+            ("delete claims;", &["delete"]),
+            ("DELETE Claims;", &["delete"]),
+            ("update claims set confidence = 0.5;", &["update"]),
+            ("delete claims where id = 3;", &[]),
+            ("update claims set statement = \"where\";", &["update"]),
+            ("-- a note\ndelete claims;", &["delete"]),
+            (
+                "delete claims; update claims set rationale = \"x\"; delete claims;",
+                &["delete", "update"],
+            ),
+            ("explain delete claims;", &[]),
+            ("delete sources where id = \"a\";", &[]),
+            ("claims where speaker = \"delete\";", &[]),
+        ];
+        for (input, verbs) in cases {
+            assert_eq!(&unconditional_writes(input), verbs, "{input}");
+        }
+    }
 }

@@ -12,7 +12,7 @@ use super::T;
 use crate::model::{Anchor, Claim, ClaimId, Confidence, SpeakerId, Status};
 
 /// A secondary index, by name: how everything above the store names one
-/// (the key-value layout behind it, [`IndexDef`], stays inside).
+/// (the key-value layout behind it, `IndexDef`, stays inside).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Index {
@@ -37,7 +37,7 @@ pub enum Index {
 }
 
 impl Index {
-    /// Every index, in the order of [`INDEXES`].
+    /// Every index, in the order of the key-value layout table (`INDEXES`).
     pub const ALL: [Index; 9] = [
         Index::Speaker,
         Index::Source,
@@ -72,7 +72,7 @@ impl Index {
     }
 
     /// Whether its entries record their claims' confidence
-    /// ([`super::ReadView::scan_postings`]).
+    /// ([`crate::store::ReadView::scan_postings`]).
     pub fn records_confidence(self) -> bool {
         self.def().records_confidence()
     }
@@ -105,7 +105,7 @@ impl IndexDef {
     }
 
     /// Whether its entries record their claims' confidence
-    /// ([`super::ReadView::scan_postings`]).
+    /// ([`crate::store::ReadView::scan_postings`]).
     pub fn records_confidence(&self) -> bool {
         super::postings::records_confidence(self.tree)
     }
