@@ -5,15 +5,25 @@
 //! quote in the source's text itself and refuses a claim whose quote is not
 //! there, so a misquoted number, name or negation never passes as verified.
 //!
-//! The layers, lowest first (a layer never uses one above it):
+//! The floors, lowest first (a floor never uses one above it, and
+//! `tests/layers.rs` keeps it so):
 //!
-//! - [`model`]: the records, plain serde types;
+//! - [`text`]: quoting, counting, line:column for every message;
 //! - [`cite`]: text normalization and quote location, pure functions;
-//! - [`attrib`]: who a source credits with a passage; claims proposed from a text;
-//! - [`store`]: sled trees, keys, values and indexes;
-//! - [`query`]: the query language: parse, plan, execute;
-//! - [`render`]: rows to aligned tables and JSON;
-//! - [`Db`]: the front door that ties them together.
+//! - [`error`]: the one error type, which serializes ([`ErrorReport`]);
+//! - [`limits`]: the documented limits;
+//! - [`model`]: the records, plain serde types;
+//! - [`attrib`]: who a source credits with a passage; claims proposed from
+//!   a text; and [`seed`], the demo corpus, parsed;
+//! - [`store`]: the storage traits, their contract, and the engines (sled,
+//!   memory);
+//! - [`query`]: the query language: parse, check, plan (one operator tree),
+//!   execute;
+//! - [`Db`]: the front door: sessions, the checked writer, typed outcomes;
+//! - [`import`], [`export`]: files in and out;
+//! - [`render`]: outputs and outcomes as text.
+//!
+//! Most programs need only the [`prelude`].
 //!
 //! ```
 //! # fn main() -> claimdb::Result<()> {
@@ -54,6 +64,24 @@ pub use model::{
 };
 pub use query::{Output, Params};
 pub use store::{Durability, Problem, VerifyReport};
+
+/// The names most programs need: `use claimdb::prelude::*;`.
+///
+/// ```
+/// use claimdb::prelude::*;
+/// # fn main() -> claimdb::Result<()> {
+/// let db = Db::open_in_memory(OpenOptions::new())?;
+/// let out: Output = db.query_with("count claims where speaker = $1", &Params::new().bind(1, "White"))?;
+/// assert!(out.count().unwrap() > 0);
+/// # Ok(()) }
+/// ```
+pub mod prelude {
+    pub use crate::model::{
+        Claim, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Source, Speaker, Status,
+    };
+    pub use crate::query::{Outcome, Output, Params, Plan};
+    pub use crate::{Db, Error, ErrorKind, OpenOptions, Result, Session};
+}
 
 /// The README's Rust example, compiled by `cargo test` so it cannot rot.
 #[doc = include_str!("../README.md")]

@@ -6,16 +6,16 @@
 //! that a new document's attributed statements can be proposed as claims.
 //! It is rules over the text, explainable and quick, with no model:
 //!
-//! 1. [`text`] cuts the document into paragraphs, sentences and words,
-//!    and [`quotes`] finds its quotations in any style;
-//! 2. [`speech`] reads each sentence's verbs of saying (and "according
-//!    to", "X's assertion that") with their subjects ([`mentions`]) and the
+//! 1. `text.rs` cuts the document into paragraphs, sentences and words,
+//!    and `quotes.rs` finds its quotations in any style;
+//! 2. `speech.rs` reads each sentence's verbs of saying (and "according
+//!    to", "X's assertion that") with their subjects (`mentions.rs`) and the
 //!    words they report (`clauses.rs`);
 //! 3. [`Analysis::new`] then works over the whole document (`passes.rs`):
 //!    it follows "he", "Moriuchi" and "the threat" back to whom they name,
 //!    gives a quotation standing alone to the speaker just before it,
 //!    carries reported speech on into a sentence that continues it
-//!    ("Instead, …"), reads a transcript's speaker labels ([`transcript`]),
+//!    ("Instead, …"), reads a transcript's speaker labels (`transcript.rs`),
 //!    and leaves the rest of the prose to the document's author;
 //! 4. [`Attributions::attribute`] answers for one passage (the claim
 //!    checker's question, `credit.rs`) and [`extract()`] proposes every
@@ -24,13 +24,13 @@
 mod clauses;
 mod credit;
 pub mod extract;
-pub mod lexicon;
-pub mod mentions;
+pub(crate) mod lexicon;
+pub(crate) mod mentions;
 mod passes;
-pub mod quotes;
-pub mod speech;
-pub mod text;
-pub mod transcript;
+pub(crate) mod quotes;
+pub(crate) mod speech;
+pub(crate) mod text;
+pub(crate) mod transcript;
 
 use std::ops::Range;
 

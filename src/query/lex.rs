@@ -254,13 +254,13 @@ impl Iterator for Lexer<'_> {
 }
 
 /// Letters, digits and `_`: the characters of a word.
-pub fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
 /// The token at the start of `text`: its kind and its length in bytes
 /// (always at least one character), or `None` at the end of the text.
-pub fn lex_one(text: &str) -> Option<(TokenKind, usize)> {
+pub(crate) fn lex_one(text: &str) -> Option<(TokenKind, usize)> {
     let first = text.chars().next()?;
     let bytes = text.as_bytes();
     let word_end = |from: usize| {

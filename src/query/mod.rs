@@ -39,7 +39,7 @@
 //! 6. The [`Output`] goes back to the shell, which renders it
 //!    (`render/`). A write returns an [`Outcome`] instead: `db` runs it
 //!    through its checked writer, finding the claims an `update` or
-//!    `delete` targets with the write's own plan ([`matching_claims`]).
+//!    `delete` targets with the write's own plan (`matching_claims`).
 //!
 //! [`QueryError`]: crate::error::QueryError
 
@@ -49,7 +49,7 @@ mod check;
 mod choose;
 mod exec;
 mod fields;
-pub mod lex;
+mod lex;
 mod parse;
 mod plan;
 mod planner;
@@ -64,21 +64,20 @@ pub use ast::{
 };
 pub use bind::{bind, Params};
 pub use check::{check, compile_regex};
-pub(crate) use exec::{claim_matches, Speakers};
+pub(crate) use exec::{claim_matches, matching_claims, Speakers};
 pub use exec::{
-    execute_plan, execute_read, execute_streaming, matching_claims, ClaimDetail, ClaimRow,
-    ContextLine, ExecStats, Outcome, Output, Rows, SourceDetail, SourceRow, SpeakerRow, Value,
+    execute_plan, execute_read, execute_streaming, ClaimDetail, ClaimRow, ContextLine, ExecStats,
+    Outcome, Output, Rows, SourceDetail, SourceRow, SpeakerRow, Value,
 };
 pub use fields::{Setting, ValueKind, WriteStatement};
-pub use lex::{tokens, Keyword, Token, TokenKind, KEYWORDS};
+pub use lex::{tokens, Keyword, Lexer, Punct, Token, TokenKind, KEYWORDS};
 pub use parse::{closest_name, did_you_mean, expected_at_end, parse, Expected, MAX_DEPTH};
 pub use plan::{Node, Plan, Window};
 pub use planner::plan;
 pub(crate) use record::Patterns;
 pub use script::{split_statements, statement_start, Chunk, Scanner};
-pub use writes::{
-    claim_set, claim_values, source_set, source_values, speaker_set, ClaimSet, ClaimValues,
-    SourceSet, SourceValues, SpeakerSet,
+pub(crate) use writes::{
+    claim_set, claim_values, source_set, source_values, speaker_set, ClaimValues,
 };
 
 /// Parses, binds and checks one statement: everything short of running it.

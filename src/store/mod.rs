@@ -38,7 +38,8 @@ pub use self::sled::durability::Durability;
 pub use self::sled::{SledEngine, SledOptions};
 pub use kv::codec;
 pub use kv::indexes::{Index, IndexScan};
-pub use kv::keys::KeyBuf;
+#[cfg(test)]
+use kv::keys::KeyBuf;
 pub use memory::MemoryEngine;
 pub use report::{Problem, VerifyReport};
 

@@ -7,7 +7,8 @@
 
 mod position;
 
-pub use position::{position_of, LineIndex, Position};
+pub(crate) use position::position_of;
+pub use position::{LineIndex, Position};
 
 /// A name, value or passage quoted for a person: in straight double quotes,
 /// as written, line breaks shown as spaces. Never Rust's debug escapes

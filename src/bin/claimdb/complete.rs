@@ -11,7 +11,7 @@
 //! its source ids.
 
 use claimdb::query::{
-    expected_at_end, lex::Punct, tokens, Expected, Field, Keyword, Table, Token, TokenKind,
+    expected_at_end, tokens, Expected, Field, Keyword, Punct, Table, Token, TokenKind,
 };
 
 /// The names completion can offer, quoted as they are typed.

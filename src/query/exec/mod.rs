@@ -492,7 +492,7 @@ pub(crate) fn claim_matches(
 
 /// The ids of the claims a write statement (`update claims`, `delete
 /// claims`) targets now: its plan run below its write node.
-pub fn matching_claims(store: &dyn ReadView, statement: &Statement) -> Result<Vec<ClaimId>> {
+pub(crate) fn matching_claims(store: &dyn ReadView, statement: &Statement) -> Result<Vec<ClaimId>> {
     let plan = plan(store, statement)?;
     let read = Cell::new(0);
     let speakers = Speakers::load(store)?;
