@@ -1560,6 +1560,66 @@ fn rebuilding_what_is_derived_changes_no_answer(engine: &dyn Engine) {
     assert!(report.is_ok(), "{report:?}");
 }
 
+/// A speaker written again with other names is found by its new names only;
+/// a name it shares with no one else stops naming it.
+fn a_speaker_written_again_answers_to_its_new_names_only(engine: &dyn Engine) {
+    engine
+        .write(&mut |tx| {
+            let id = tx.next_id("speaker")?;
+            tx.put_speaker(&speaker(id, "Ada Lovelace", &["Ada", "The Countess"]))?;
+            tx.stamp_format_version()
+        })
+        .unwrap();
+    let id = engine
+        .read()
+        .unwrap()
+        .speaker_by_name("ada")
+        .unwrap()
+        .unwrap();
+    engine
+        .write(&mut |tx| tx.put_speaker(&speaker(id, "Augusta Ada King", &["ADA"])))
+        .unwrap();
+    let view = engine.read().unwrap();
+    for name in ["Augusta Ada King", "ada", " Ada "] {
+        assert_eq!(view.speaker_by_name(name).unwrap(), Some(id), "{name}");
+    }
+    for gone in ["Ada Lovelace", "The Countess"] {
+        assert_eq!(view.speaker_by_name(gone).unwrap(), None, "{gone}");
+    }
+    drop(view);
+    let report = engine.verify().unwrap();
+    assert!(report.is_ok(), "{report:?}");
+}
+
+/// Tags that fold to one value are one index entry, counted once.
+fn tags_that_fold_alike_are_one_entry(engine: &dyn Engine) {
+    engine
+        .write(&mut |tx| {
+            let s = tx.next_id("speaker")?;
+            tx.put_speaker(&speaker(s, "Moriuchi", &[]))?;
+            tx.put_source(&source("alpha", None), None)?;
+            let id = tx.next_id("claim")?;
+            tx.put_claim(&claim(
+                id,
+                s,
+                "alpha",
+                0.5,
+                &["Trade", "trade ", "TRADE"],
+                "q",
+            ))?;
+            tx.stamp_format_version()
+        })
+        .unwrap();
+    let view = engine.read().unwrap();
+    let scan = IndexScan::Tag(fold_key("trade"));
+    assert_eq!(view.scan_index(&scan).count(), 1);
+    assert_eq!(view.index_count(&scan).unwrap(), 1);
+    assert_eq!(view.value_counts(Index::Tag).unwrap(), vec![(scan, 1)]);
+    drop(view);
+    let report = engine.verify().unwrap();
+    assert!(report.is_ok(), "{report:?}");
+}
+
 contract_tests!(
     records_read_back_as_written,
     claims_come_in_id_order_and_ranges_include_their_bounds,
@@ -1576,4 +1636,6 @@ contract_tests!(
     a_fresh_engine_is_empty_and_unstamped_until_stamped,
     verify_finds_a_sound_database_sound,
     rebuilding_what_is_derived_changes_no_answer,
+    a_speaker_written_again_answers_to_its_new_names_only,
+    tags_that_fold_alike_are_one_entry,
 );

@@ -223,7 +223,12 @@ fn passage_key(
 pub(crate) fn index_entries(c: &Claim) -> Vec<(T, Vec<u8>)> {
     let mut out = Vec::with_capacity(8);
     for def in &INDEXES {
-        for mut key in (def.values)(c) {
+        // Two values that key alike (tags that fold to one) are one entry,
+        // counted once.
+        let mut values = (def.values)(c);
+        values.sort_unstable();
+        values.dedup();
+        for mut key in values {
             key.extend_from_slice(&c.id.to_be_bytes());
             out.push((def.tree, key));
         }

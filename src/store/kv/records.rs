@@ -383,6 +383,27 @@ impl WriteTx for RecordWriter<'_> {
     }
 
     fn put_speaker(&mut self, speaker: &Speaker) -> Result<()> {
+        // A name the speaker had and has no longer stops naming it.
+        if let Some(old) = self.records.speaker(speaker.id)? {
+            let kept: Vec<String> = std::iter::once(&speaker.name)
+                .chain(&speaker.aliases)
+                .map(|n| fold_name(n))
+                .collect();
+            for name in std::iter::once(&old.name).chain(&old.aliases) {
+                let folded = fold_name(name);
+                if kept.contains(&folded) {
+                    continue;
+                }
+                let key = KeyBuf::new().str(&folded).finish();
+                let owner: Option<SpeakerId> = match self.records.kv.get(T::SpeakerNames, &key)? {
+                    Some(v) => Some(codec::decode(&v, "speaker name")?),
+                    None => None,
+                };
+                if owner == Some(speaker.id) {
+                    self.kv().remove(T::SpeakerNames, key)?;
+                }
+            }
+        }
         self.kv().insert(
             T::Speakers,
             speaker.id.to_be_bytes().to_vec(),
