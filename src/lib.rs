@@ -51,16 +51,16 @@ pub mod store;
 pub mod text;
 
 pub use db::{
-    Accepted, CheckScope, ClaimChanges, Db, OpenOptions, Prepared, Recheck, Session, Snapshot,
-    SourceChanges, Upsert, Writer, DEFAULT_CACHE_BYTES, MAX_KEY_BYTES,
+    Accepted, CheckScope, Db, OpenOptions, Prepared, Recheck, Session, Snapshot, Upsert, Writer,
+    DEFAULT_CACHE_BYTES, MAX_KEY_BYTES,
 };
 pub use error::{
     Error, ErrorKind, ErrorReport, QueryError, QueryErrorKind, Result, Span, StorageError,
     StorageErrorKind,
 };
 pub use model::{
-    Anchor, Claim, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Source, SourceKind,
-    Speaker, SpeakerId, Status,
+    Anchor, Claim, ClaimChanges, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Source,
+    SourceChanges, SourceKind, Speaker, SpeakerId, Status,
 };
 pub use query::{Output, Params};
 pub use store::{Durability, Problem, VerifyReport};

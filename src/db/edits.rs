@@ -6,28 +6,8 @@
 
 use super::writer::Writer;
 use crate::error::{plural, quoted, Error, Result};
-use crate::model::{require_text, ClaimId, Source, SourceKind, Speaker, SpeakerId};
+use crate::model::{require_text, ClaimId, Source, SourceChanges, Speaker, SpeakerId};
 use crate::store::{fold_name, IndexScan};
-
-/// The fields of a source `update sources set` may change; `None` leaves
-/// a field as it is, an empty text clears it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SourceChanges {
-    /// The title (never empty).
-    pub title: Option<String>,
-    /// The author.
-    pub author: Option<String>,
-    /// The publisher.
-    pub publisher: Option<String>,
-    /// The date, as written.
-    pub date: Option<String>,
-    /// Where it can be read.
-    pub url: Option<String>,
-    /// Notes on provenance.
-    pub notes: Option<String>,
-    /// The kind of document.
-    pub kind: Option<SourceKind>,
-}
 
 impl Writer<'_> {
     /// Changes a source's record (not its text: see

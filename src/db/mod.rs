@@ -20,12 +20,11 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 pub use check::{CheckScope, Recheck};
-pub use edits::SourceChanges;
 pub use extract::Accepted;
 pub use session::Session;
 pub use snapshot::Snapshot;
 pub use statements::Prepared;
-pub use writer::{ClaimChanges, Upsert, Writer, MAX_KEY_BYTES};
+pub use writer::{Upsert, Writer, MAX_KEY_BYTES};
 
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, NewClaim, NewSource, NewSpeaker, Source, Speaker, SpeakerId};

@@ -11,9 +11,7 @@
 
 use std::path::Path;
 
-use super::edits::SourceChanges;
 use super::write_ops::{apply, WriteOp};
-use super::writer::ClaimChanges;
 use super::Db;
 use crate::error::{quoted, Error, QueryError, QueryErrorKind, Result, Span};
 use crate::model::{ClaimId, NewClaim, NewSource, NewSpeaker, SpeakerId};
@@ -194,14 +192,7 @@ impl Db {
                 WriteOp::Update {
                     candidates: query::matching_claims(&*self.view()?, statement)?,
                     filter: filter.clone(),
-                    changes: ClaimChanges {
-                        confidence: set.confidence,
-                        rationale: set.rationale,
-                        statement: set.statement,
-                        tags: set.tags,
-                        origin: set.origin,
-                        quote: set.quote,
-                    },
+                    changes: set,
                 }
             }
             Statement::Delete { filter } => WriteOp::Delete {
@@ -219,21 +210,10 @@ impl Db {
                         ids: speakers,
                         description: query::speaker_set(set)?.description,
                     },
-                    _ => {
-                        let set = query::source_set(set)?;
-                        WriteOp::UpdateSources {
-                            ids: sources,
-                            changes: SourceChanges {
-                                title: set.title,
-                                author: set.author,
-                                publisher: set.publisher,
-                                date: set.date,
-                                url: set.url,
-                                notes: set.notes,
-                                kind: set.kind,
-                            },
-                        }
-                    }
+                    _ => WriteOp::UpdateSources {
+                        ids: sources,
+                        changes: query::source_set(set)?,
+                    },
                 }
             }
             Statement::DeleteList {

@@ -3,10 +3,11 @@
 //! condition selected, found before the transaction), and [`apply`] makes
 //! them inside it and says what was done.
 
-use super::edits::SourceChanges;
-use super::writer::{ClaimChanges, Writer};
+use super::writer::Writer;
 use crate::error::Result;
-use crate::model::{ClaimId, NewClaim, NewSource, NewSpeaker, SpeakerId};
+use crate::model::{
+    ClaimChanges, ClaimId, NewClaim, NewSource, NewSpeaker, SourceChanges, SpeakerId,
+};
 use crate::query::{claim_matches, Expr, Outcome, Patterns, Speakers};
 
 /// A statement turned into what the writer must do.

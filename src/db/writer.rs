@@ -12,31 +12,14 @@ use crate::error::Result;
 use crate::error::{quoted, Error};
 use crate::limits::{check_len, MAX_QUOTE_BYTES, MAX_SOURCE_TEXT_BYTES};
 use crate::model::{
-    normalize_tag, require_text, validate_source_id, Anchor, Attribution, Claim, ClaimId,
-    Confidence, Mismatch, Mode, NewClaim, NewSource, NewSpeaker, Source, SourceKind, Speaker,
-    SpeakerId, Status,
+    normalize_tag, require_text, validate_source_id, Anchor, Attribution, Claim, ClaimChanges,
+    ClaimId, Confidence, Mismatch, Mode, NewClaim, NewSource, NewSpeaker, Source, SourceKind,
+    Speaker, SpeakerId, Status,
 };
 use crate::store::{fold_name, IndexScan, ReadView, WriteTx};
 use std::sync::Arc;
 
 use super::texts::{Folded, FoldedTexts};
-
-/// The fields `update claims set` may change; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ClaimChanges {
-    /// A new confidence, in `0..=1`.
-    pub confidence: Option<f64>,
-    /// A new rationale.
-    pub rationale: Option<String>,
-    /// A new statement.
-    pub statement: Option<String>,
-    /// New tags (replacing the old ones).
-    pub tags: Option<Vec<String>>,
-    /// A new origin source id.
-    pub origin: Option<String>,
-    /// A new quote, citation-checked.
-    pub quote: Option<String>,
-}
 
 /// What [`Writer::put_claim_by_key`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use super::ast::{quote_string, Assignment, Literal, Spanned};
 use super::fields::{Setting, ValueKind, WriteStatement};
 use super::parse::did_you_mean;
 use crate::error::{QueryError, Span};
-use crate::model::SourceKind;
+use crate::model::{ClaimChanges, SourceChanges, SourceKind};
 
 /// `add claim with ...`: a new claim as written.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,48 +49,11 @@ pub struct ClaimValues {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceValues {
     /// The record's fields.
-    pub record: SourceSet,
+    pub record: SourceChanges,
     /// Its text, inline.
     pub text: Option<String>,
     /// A file holding its text (read by the database, with the file's limit).
     pub text_file: Option<Spanned<String>>,
-}
-
-/// `update claims set ...`: the fields to change (`None`: unchanged).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ClaimSet {
-    /// New confidence.
-    pub confidence: Option<f64>,
-    /// New rationale.
-    pub rationale: Option<String>,
-    /// New statement.
-    pub statement: Option<String>,
-    /// New tags (replacing the old).
-    pub tags: Option<Vec<String>>,
-    /// New origin.
-    pub origin: Option<String>,
-    /// New quote (checked again against the source).
-    pub quote: Option<String>,
-}
-
-/// A source's record fields: `update sources set ...`, and the record
-/// part of `add source`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SourceSet {
-    /// Title.
-    pub title: Option<String>,
-    /// Author.
-    pub author: Option<String>,
-    /// Publisher.
-    pub publisher: Option<String>,
-    /// Date as written.
-    pub date: Option<String>,
-    /// Kind.
-    pub kind: Option<SourceKind>,
-    /// Where it can be read.
-    pub url: Option<String>,
-    /// Notes.
-    pub notes: Option<String>,
 }
 
 /// `update speakers set ...`.
@@ -261,8 +224,8 @@ pub fn claim_values(fields: &[Assignment], at: Span) -> Result<ClaimValues, Quer
 }
 
 /// Reads the pairs of `update claims set ...`.
-pub fn claim_set(fields: &[Assignment]) -> Result<ClaimSet, QueryError> {
-    let mut set = ClaimSet::default();
+pub fn claim_set(fields: &[Assignment]) -> Result<ClaimChanges, QueryError> {
+    let mut set = ClaimChanges::default();
     for (setting, value) in settings(WriteStatement::UpdateClaims, fields)? {
         match setting {
             Setting::Confidence => set.confidence = Some(number(value)),
@@ -310,7 +273,7 @@ pub fn source_values(fields: &[Assignment], at: Span) -> Result<SourceValues, Qu
 }
 
 /// Reads the pairs of `update sources set ...`.
-pub fn source_set(fields: &[Assignment]) -> Result<SourceSet, QueryError> {
+pub fn source_set(fields: &[Assignment]) -> Result<SourceChanges, QueryError> {
     Ok(source_fields(WriteStatement::UpdateSources, fields)?.record)
 }
 

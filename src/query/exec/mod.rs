@@ -315,13 +315,13 @@ fn finish(
     }
 }
 
-/// Runs `plan` over `store`; the rows of a claims query go to `each` as
-/// they come when it is given (and the output is `None`).
-fn run_plan(
+/// Runs `f` with an executor over `store`, and says how many claims it read.
+/// A speaker that could not be read fails the statement, rather than
+/// giving a wrong answer.
+fn with_executor<T>(
     store: &dyn ReadView,
-    plan: &Plan,
-    each: Option<&mut dyn FnMut(ClaimRow) -> Result<()>>,
-) -> Result<(Option<Output>, ExecStats)> {
+    f: impl for<'a> FnOnce(&Exec<'a>) -> Result<T>,
+) -> Result<(T, u64)> {
     let read = Cell::new(0);
     let speakers = Speakers::load(store)?;
     let exec = Exec {
@@ -329,16 +329,24 @@ fn run_plan(
         speakers: &speakers,
         read: &read,
     };
-    let output = exec
-        .run(&plan.root)
-        .and_then(|flow| finish(flow, each, &exec));
-    // A speaker that could not be read fails the statement, rather than
-    // giving a wrong answer.
+    let out = f(&exec);
     speakers.finish()?;
+    Ok((out?, read.get()))
+}
+
+/// Runs `plan` over `store`; the rows of a claims query go to `each` as
+/// they come when it is given (and the output is `None`).
+fn run_plan(
+    store: &dyn ReadView,
+    plan: &Plan,
+    each: Option<&mut dyn FnMut(ClaimRow) -> Result<()>>,
+) -> Result<(Option<Output>, ExecStats)> {
+    let (output, claims_read) =
+        with_executor(store, |exec| finish(exec.run(&plan.root)?, each, exec))?;
     Ok((
-        output?,
+        output,
         ExecStats {
-            claims_read: read.get(),
+            claims_read,
             notes: plan.notes.clone(),
         },
     ))
@@ -494,19 +502,11 @@ pub(crate) fn claim_matches(
 /// claims`) targets now: its plan run below its write node.
 pub(crate) fn matching_claims(store: &dyn ReadView, statement: &Statement) -> Result<Vec<ClaimId>> {
     let plan = plan(store, statement)?;
-    let read = Cell::new(0);
-    let speakers = Speakers::load(store)?;
-    let exec = Exec {
-        store,
-        speakers: &speakers,
-        read: &read,
-    };
-    let ids = match exec.run(&plan.root)? {
+    let (ids, _) = with_executor(store, |exec| match exec.run(&plan.root)? {
         Flow::Claims(claims) => claims.map(|c| c.map(|c| c.id)).collect(),
         other => Err(misplaced("a write", &other)),
-    };
-    speakers.finish()?;
-    ids
+    })?;
+    Ok(ids)
 }
 
 /// The first `k` rows of a stream in `cmp` order, keeping at most `k` (plus

@@ -305,6 +305,22 @@ impl<'b> RecordWriter<'b> {
     }
 }
 
+impl RecordWriter<'_> {
+    /// Removes `name` from the name table, only while it still names
+    /// speaker `id` (another speaker may have taken it since).
+    fn release_name(&mut self, name: &str, id: SpeakerId) -> Result<()> {
+        let key = KeyBuf::new().str(&fold_name(name)).finish();
+        let owner: Option<SpeakerId> = match self.records.kv.get(T::SpeakerNames, &key)? {
+            Some(v) => Some(codec::decode(&v, "speaker name")?),
+            None => None,
+        };
+        if owner == Some(id) {
+            self.kv().remove(T::SpeakerNames, key)?;
+        }
+        Ok(())
+    }
+}
+
 impl WriteTx for RecordWriter<'_> {
     fn view(&self) -> &dyn ReadView {
         &self.records
@@ -394,14 +410,7 @@ impl WriteTx for RecordWriter<'_> {
                 if kept.contains(&folded) {
                     continue;
                 }
-                let key = KeyBuf::new().str(&folded).finish();
-                let owner: Option<SpeakerId> = match self.records.kv.get(T::SpeakerNames, &key)? {
-                    Some(v) => Some(codec::decode(&v, "speaker name")?),
-                    None => None,
-                };
-                if owner == Some(speaker.id) {
-                    self.kv().remove(T::SpeakerNames, key)?;
-                }
+                self.release_name(name, speaker.id)?;
             }
         }
         self.kv().insert(
@@ -424,15 +433,7 @@ impl WriteTx for RecordWriter<'_> {
             return Ok(false);
         };
         for name in std::iter::once(&old.name).chain(&old.aliases) {
-            let key = KeyBuf::new().str(&fold_name(name)).finish();
-            // A name is removed only while it still names this speaker.
-            let owner: Option<SpeakerId> = match self.records.kv.get(T::SpeakerNames, &key)? {
-                Some(v) => Some(codec::decode(&v, "speaker name")?),
-                None => None,
-            };
-            if owner == Some(id) {
-                self.kv().remove(T::SpeakerNames, key)?;
-            }
+            self.release_name(name, id)?;
         }
         self.kv().remove(T::Speakers, id.to_be_bytes().to_vec())?;
         Ok(true)

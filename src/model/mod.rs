@@ -11,6 +11,10 @@
 //! These structs are stored with bincode, so they stay plain: no
 //! `skip_serializing_if`, no `flatten`, no untagged enums (see TECH-NOTES).
 
+mod changes;
+
+pub use changes::{ClaimChanges, SourceChanges};
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
