@@ -52,15 +52,15 @@ pub mod text;
 
 pub use db::{
     Accepted, CheckScope, Db, OpenOptions, Prepared, Recheck, Session, Snapshot, Upsert, Writer,
-    DEFAULT_CACHE_BYTES, MAX_KEY_BYTES,
+    DEFAULT_CACHE_BYTES, MAX_KEY_BYTES, MAX_TOKEN_NAME_BYTES,
 };
 pub use error::{
     Error, ErrorKind, ErrorReport, QueryError, QueryErrorKind, Result, Span, StorageError,
     StorageErrorKind,
 };
 pub use model::{
-    Anchor, Claim, ClaimChanges, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Source,
-    SourceChanges, SourceKind, Speaker, SpeakerId, Status,
+    Anchor, Claim, ClaimChanges, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Role,
+    Source, SourceChanges, SourceKind, Speaker, SpeakerId, Status, Token,
 };
 pub use query::{Output, Params};
 pub use store::{Durability, Problem, VerifyReport};

@@ -34,7 +34,7 @@ use claimdb::model::{
     SourceKind, Speaker, SpeakerId, Status,
 };
 use claimdb::store::{Engine, Index, IndexScan, ReadView, WriteTx, FORMAT_VERSION};
-use claimdb::Error;
+use claimdb::{Error, Role, Token};
 
 type R<T> = claimdb::Result<T>;
 
@@ -1620,6 +1620,63 @@ fn tags_that_fold_alike_are_one_entry(engine: &dyn Engine) {
     assert!(report.is_ok(), "{report:?}");
 }
 
+/// Tokens read back by name, in name order; one written again replaces
+/// it; a deleted one is gone; a failed transaction leaves none.
+fn tokens_read_back_by_name(engine: &dyn Engine) {
+    let token = |name: &str, role: Role| Token {
+        name: name.to_string(),
+        role,
+        secret_sha256: sha256_hex(name),
+        created: "2026-12-07T05:00:00Z".to_string(),
+    };
+    engine
+        .write(&mut |tx| {
+            tx.put_token(&token("zed", Role::Read))?;
+            tx.put_token(&token("ada", Role::Admin))?;
+            tx.put_token(&token("bot", Role::Write))
+        })
+        .unwrap();
+    let names = |engine: &dyn Engine| -> Vec<(String, Role)> {
+        let view = engine.read().unwrap();
+        view.tokens()
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.name, t.role))
+            .collect()
+    };
+    assert_eq!(
+        names(engine),
+        [
+            ("ada".to_string(), Role::Admin),
+            ("bot".to_string(), Role::Write),
+            ("zed".to_string(), Role::Read)
+        ]
+    );
+    engine
+        .write(&mut |tx| {
+            tx.put_token(&token("bot", Role::Read))?;
+            assert!(tx.delete_token("zed")?);
+            assert!(!tx.delete_token("nobody")?);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        names(engine),
+        [
+            ("ada".to_string(), Role::Admin),
+            ("bot".to_string(), Role::Read)
+        ]
+    );
+    let failed = engine.write(&mut |tx| {
+        tx.put_token(&token("eve", Role::Admin))?;
+        Err(Error::Cancelled)
+    });
+    assert!(failed.is_err());
+    assert_eq!(names(engine).len(), 2);
+    let stored = engine.read().unwrap().tokens().unwrap();
+    assert_eq!(stored[0], token("ada", Role::Admin));
+}
+
 contract_tests!(
     records_read_back_as_written,
     claims_come_in_id_order_and_ranges_include_their_bounds,
@@ -1638,4 +1695,5 @@ contract_tests!(
     rebuilding_what_is_derived_changes_no_answer,
     a_speaker_written_again_answers_to_its_new_names_only,
     tags_that_fold_alike_are_one_entry,
+    tokens_read_back_by_name,
 );

@@ -12,6 +12,7 @@ mod session;
 mod snapshot;
 mod statements;
 mod texts;
+mod tokens;
 mod write_ops;
 mod writer;
 
@@ -24,6 +25,7 @@ pub use extract::Accepted;
 pub use session::Session;
 pub use snapshot::Snapshot;
 pub use statements::Prepared;
+pub use tokens::MAX_TOKEN_NAME_BYTES;
 pub use writer::{Upsert, Writer, MAX_KEY_BYTES};
 
 use crate::error::{Error, Result};

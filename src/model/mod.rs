@@ -12,8 +12,10 @@
 //! `skip_serializing_if`, no `flatten`, no untagged enums (see TECH-NOTES).
 
 mod changes;
+mod token;
 
 pub use changes::{ClaimChanges, SourceChanges};
+pub use token::{Role, Token};
 
 use serde::{Deserialize, Serialize};
 

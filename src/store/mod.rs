@@ -32,7 +32,7 @@ mod sled;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId};
+use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId, Token};
 
 pub use self::sled::durability::Durability;
 pub use self::sled::{SledEngine, SledOptions};
@@ -151,6 +151,8 @@ pub trait ReadView {
     fn speakers(&self) -> Result<Vec<Speaker>>;
     /// The speaker a name or alias stands for (case and spacing do not matter).
     fn speaker_by_name(&self, name: &str) -> Result<Option<SpeakerId>>;
+    /// Every access token, by name (only their secrets' hashes are kept).
+    fn tokens(&self) -> Result<Vec<Token>>;
     /// The format version stamped in the database, if any.
     fn format_version(&self) -> Result<Option<u32>>;
     /// True when the database holds no claims and no sources.
@@ -179,6 +181,10 @@ pub trait WriteTx {
     /// Removes a speaker and its name and aliases; false when there was
     /// none. Its claims must have gone (or moved) first.
     fn delete_speaker(&mut self, id: SpeakerId) -> Result<bool>;
+    /// Writes an access token, replacing one of the same name.
+    fn put_token(&mut self, token: &Token) -> Result<()>;
+    /// Removes the token called `name`; false when there was none.
+    fn delete_token(&mut self, name: &str) -> Result<bool>;
 }
 
 /// An engine's upkeep, apart from records: checking its integrity and

@@ -6,9 +6,11 @@
 //! count the same way.
 
 mod position;
+mod time;
 
 pub(crate) use position::position_of;
 pub use position::{LineIndex, Position};
+pub use time::{now_utc, today};
 
 /// A name, value or passage quoted for a person: in straight double quotes,
 /// as written, line breaks shown as spaces. Never Rust's debug escapes

@@ -57,10 +57,12 @@ pub(crate) enum T {
     /// The vocabulary of the word index by trigram (`vocabulary.rs`):
     /// what `quote contains` finds the words holding a needle by.
     WordGrams,
+    /// Access tokens by name (only their secrets' hashes).
+    Tokens,
 }
 
 /// Every tree, in [`T`] order.
-pub(crate) const TREES: [T; 17] = [
+pub(crate) const TREES: [T; 18] = [
     T::Meta,
     T::Claims,
     T::Sources,
@@ -78,6 +80,7 @@ pub(crate) const TREES: [T; 17] = [
     T::IdxPassage,
     T::IdxKey,
     T::WordGrams,
+    T::Tokens,
 ];
 
 impl T {
@@ -101,6 +104,7 @@ impl T {
             "idx_passage",
             "idx_key",
             "word_grams",
+            "tokens",
         ][self as usize]
     }
 }

@@ -28,7 +28,7 @@ use super::postings;
 use super::vocabulary;
 use super::{KvRead, KvWrite, Overlay, T};
 use crate::error::{Error, Result};
-use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId};
+use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId, Token};
 use crate::store::{fold_name, ReadView, WriteTx, FORMAT_VERSION};
 
 const FORMAT_KEY: &[u8] = b"format_version";
@@ -227,6 +227,10 @@ impl<K: KvRead> ReadView for Records<K> {
         self.decode_values(T::Speakers, "speaker").collect()
     }
 
+    fn tokens(&self) -> Result<Vec<Token>> {
+        self.decode_values(T::Tokens, "token").collect()
+    }
+
     fn speaker_by_name(&self, name: &str) -> Result<Option<SpeakerId>> {
         self.kv
             .get(
@@ -395,6 +399,23 @@ impl WriteTx for RecordWriter<'_> {
         let key = KeyBuf::new().str(id).finish();
         self.kv().remove(T::Sources, key.clone())?;
         self.kv().remove(T::SourceText, key)?;
+        Ok(true)
+    }
+
+    fn put_token(&mut self, token: &Token) -> Result<()> {
+        self.kv().insert(
+            T::Tokens,
+            KeyBuf::new().str(&token.name).finish(),
+            codec::encode(token)?,
+        )
+    }
+
+    fn delete_token(&mut self, name: &str) -> Result<bool> {
+        let key = KeyBuf::new().str(name).finish();
+        if self.records.kv.get(T::Tokens, &key)?.is_none() {
+            return Ok(false);
+        }
+        self.kv().remove(T::Tokens, key)?;
         Ok(true)
     }
 
