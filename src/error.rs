@@ -121,10 +121,23 @@ pub enum Error {
     #[error("storage: {0}")]
     Storage(StorageError),
 
+    /// A statement that ran past the time limit its caller set: it was
+    /// stopped, and wrote nothing.
+    #[error("the statement ran past its time limit of {limit_ms} ms and was stopped")]
+    TimeLimit {
+        /// The limit.
+        limit_ms: u64,
+    },
+
     /// A write its caller cancelled (a dry run, an all-or-nothing import
     /// with a refused row): nothing was written.
     #[error("cancelled: nothing was written")]
     Cancelled,
+
+    /// A refusal a claimdb server sent, of a kind without a variant of
+    /// its own here (a missing token, a role that does not allow it...).
+    #[error("{}", .0.message)]
+    Remote(Box<ErrorReport>),
 
     /// An operating-system error on a file.
     #[error("{path}: {source}")]
@@ -203,8 +216,21 @@ pub enum ErrorKind {
     Storage,
     /// [`Error::Cancelled`]
     Cancelled,
+    /// [`Error::TimeLimit`]
+    TimeLimit,
+    /// A request without a valid token (the server's).
+    Unauthorized,
+    /// A request whose token's role does not allow it (the server's).
+    Forbidden,
+    /// A request larger than the server takes.
+    TooLarge,
+    /// A request refused because the server is busy with as many as it takes.
+    TooManyRequests,
     /// [`Error::Io`]
     Io,
+    /// An error reported by a server, of a kind this build does not know.
+    #[serde(other)]
+    Other,
 }
 
 /// An error as a program reads it, and as it travels as JSON (the server's
@@ -250,7 +276,9 @@ impl Error {
             Error::Seed(_) => ErrorKind::Seed,
             Error::Storage(_) => ErrorKind::Storage,
             Error::Cancelled => ErrorKind::Cancelled,
+            Error::TimeLimit { .. } => ErrorKind::TimeLimit,
             Error::Io { .. } => ErrorKind::Io,
+            Error::Remote(r) => r.kind,
         }
     }
 
@@ -297,7 +325,10 @@ impl Error {
                 Error::Query(q) => Some(q.span),
                 _ => None,
             },
-            hint: self.hint(),
+            hint: match self {
+                Error::Remote(r) => r.hint.clone(),
+                _ => self.hint(),
+            },
             citation: match self {
                 Error::Citation(report) => Some((**report).clone()),
                 _ => None,

@@ -38,6 +38,8 @@
 
 pub mod attrib;
 pub mod cite;
+#[cfg(feature = "client")]
+pub mod client;
 mod db;
 pub mod error;
 pub mod export;
@@ -47,6 +49,8 @@ pub mod model;
 pub mod query;
 pub mod render;
 pub mod seed;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod store;
 pub mod text;
 

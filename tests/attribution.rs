@@ -573,7 +573,7 @@ fn each_shape_yields_its_proposal() {
         let p = found
             .unwrap_or_else(|| panic!("{line}\n  no such proposal by {}: {proposals:#?}", want[0]));
         assert_eq!(
-            (p.mode.as_str(), p.rule, p.quote.as_str()),
+            (p.mode.as_str(), p.rule.as_str(), p.quote.as_str()),
             (want[1], want[2], want[3]),
             "{line}"
         );

@@ -277,6 +277,7 @@ fn partial_writes_the_good_rows_and_dry_run_writes_none() {
                     seen.store(done * 1000 + total, std::sync::atomic::Ordering::SeqCst)
                 }
             }))),
+            ..ImportOptions::default()
         },
     );
     // The progress feed ends with every row done.

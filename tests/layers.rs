@@ -28,6 +28,8 @@ const FLOORS: &[&[&str]] = &[
     &["db"],
     &["import", "export"],
     &["render"],
+    // The HTTP API and its client (features `server`, `client`).
+    &["server", "client"],
 ];
 
 fn floor_of(module: &str) -> Option<usize> {

@@ -62,7 +62,8 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
     };
     let db = Db::open_with(&path, OpenOptions::new()).unwrap();
     let report = db.verify().unwrap();
-    let areas: std::collections::BTreeSet<&str> = report.problems.iter().map(|p| p.area).collect();
+    let areas: std::collections::BTreeSet<&str> =
+        report.problems.iter().map(|p| p.area.as_str()).collect();
     assert_eq!(
         areas.into_iter().collect::<Vec<_>>(),
         ["count", "counter", "index", "names"],

@@ -5,13 +5,13 @@
 
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{lexicon, Analysis, Rule};
 use crate::model::Mode;
 
 /// A claim the text supports, for a curator to accept or not.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Proposal {
     /// The speaker's name as the text introduces them ("Priscilla Moriuchi"),
     /// or the stored speaker's name when one matches.
@@ -33,7 +33,7 @@ pub struct Proposal {
     /// Direct, indirect or mixed.
     pub mode: Mode,
     /// The reading that found it.
-    pub rule: &'static str,
+    pub rule: String,
     /// The attribution's words, as printed ("Thae says").
     pub cue: String,
     /// A suggested confidence, 0 to 1.
@@ -92,7 +92,7 @@ pub fn extract(a: &Analysis<'_>, author: Option<&str>) -> Vec<Proposal> {
             start_byte: parts[0].start,
             end_byte: parts[parts.len() - 1].end,
             mode: s.mode,
-            rule: s.rule.as_str(),
+            rule: s.rule.as_str().to_string(),
             cue,
             confidence,
             rationale,
@@ -121,7 +121,7 @@ pub fn extract(a: &Analysis<'_>, author: Option<&str>) -> Vec<Proposal> {
                 start_byte: range.start,
                 end_byte: range.end,
                 mode: Mode::Direct,
-                rule: Rule::Label.as_str(),
+                rule: Rule::Label.as_str().to_string(),
                 cue,
                 confidence,
                 rationale,
@@ -142,7 +142,7 @@ pub fn extract(a: &Analysis<'_>, author: Option<&str>) -> Vec<Proposal> {
                 start_byte: range.start,
                 end_byte: range.end,
                 mode: Mode::Direct,
-                rule: Rule::Author.as_str(),
+                rule: Rule::Author.as_str().to_string(),
                 cue: String::new(),
                 confidence,
                 rationale,

@@ -5,7 +5,7 @@
 //! texts change only through [`Db::replace_source_text`], which re-anchors
 //! in the same transaction.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use std::sync::Arc;
 
@@ -18,7 +18,7 @@ use crate::model::{Claim, ClaimId, SpeakerId, Status};
 use crate::store::{IndexScan, VerifyReport};
 
 /// One claim's check: the status it had, the status the check gives, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recheck {
     /// The claim.
     pub claim: ClaimId,

@@ -4,7 +4,7 @@
 //! normal checked path, so a proposal is stored only if it verifies and is
 //! not a claim already stored.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Db;
 use crate::attrib::{self, Analysis, Mention, Proposal};
@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::{NewClaim, NewSpeaker};
 
 /// What accepting proposals did, one entry per proposal considered.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Accepted {
     /// Ids of the claims added.
     pub added: Vec<u64>,

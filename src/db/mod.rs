@@ -22,8 +22,12 @@ use std::time::Duration;
 
 pub use check::{CheckScope, Recheck};
 pub use extract::Accepted;
+#[cfg(feature = "client")]
+pub(crate) use session::transaction_error;
 pub use session::Session;
 pub use snapshot::Snapshot;
+#[cfg(feature = "client")]
+pub(crate) use statements::refuse_unconditional_at;
 pub use statements::Prepared;
 pub use tokens::MAX_TOKEN_NAME_BYTES;
 pub use writer::{Upsert, Writer, MAX_KEY_BYTES};

@@ -201,7 +201,7 @@ impl Session {
 }
 
 /// A transaction-state error, pointing at the whole statement.
-fn transaction_error(text: &str, message: &str) -> Error {
+pub(crate) fn transaction_error(text: &str, message: &str) -> Error {
     let start = text.len() - text.trim_start().len();
     let word = text.split_whitespace().next().unwrap_or("");
     Error::Query(

@@ -107,7 +107,9 @@ impl Db {
         self.execute_forced(statement, false)
     }
 
-    pub(super) fn execute_forced(
+    /// Like [`Db::execute`], letting `update claims` and `delete claims`
+    /// run without `where` when `force` is true (the CLI's `--force`).
+    pub fn execute_forced(
         &self,
         statement: &Statement,
         force: bool,
@@ -344,7 +346,7 @@ fn refuse_unconditional(statement: &Statement) -> Result<()> {
 
 /// [`refuse_unconditional`], pointing at the statement that starts at byte
 /// `start` of its text.
-pub(super) fn refuse_unconditional_at(statement: &Statement, start: usize) -> Result<()> {
+pub(crate) fn refuse_unconditional_at(statement: &Statement, start: usize) -> Result<()> {
     let verb = match statement {
         Statement::Update { filter: None, .. } => "update claims",
         Statement::Delete { filter: None } => "delete claims",

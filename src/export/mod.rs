@@ -37,6 +37,37 @@ pub enum ExportFormat {
     Text,
 }
 
+impl ExportFormat {
+    /// Every format.
+    pub const ALL: [ExportFormat; 6] = [
+        ExportFormat::Dump,
+        ExportFormat::Jsonl,
+        ExportFormat::Csv,
+        ExportFormat::ClaimReview,
+        ExportFormat::Annotation,
+        ExportFormat::Text,
+    ];
+
+    /// The format's name, as `--format` and the server take it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Dump => "dump",
+            ExportFormat::Jsonl => "jsonl",
+            ExportFormat::Csv => "csv",
+            ExportFormat::ClaimReview => "claimreview",
+            ExportFormat::Annotation => "annotation",
+            ExportFormat::Text => "text",
+        }
+    }
+
+    /// The format called `name`.
+    pub fn parse(name: &str) -> Option<ExportFormat> {
+        ExportFormat::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
 /// What to export, and how.
 #[derive(Debug, Clone)]
 pub struct ExportOptions {

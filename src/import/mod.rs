@@ -60,6 +60,9 @@ pub struct ImportOptions {
     /// Called as rows are applied (every few hundred, and at the end): a
     /// progress bar's feed.
     pub progress: Option<Progress>,
+    /// Refuse a source's `text_file` instead of reading it: a server reads
+    /// no file a client names.
+    pub refuse_text_files: bool,
 }
 
 impl Db {
@@ -70,7 +73,11 @@ impl Db {
         let started = Instant::now();
         let mut rows = Vec::new();
         for file in files {
-            rows.extend(read::read_file(file, options.format)?);
+            rows.extend(read::read_file(
+                file,
+                options.format,
+                !options.refuse_text_files,
+            )?);
         }
         let mut reports: Vec<Option<RowReport>> = vec![None; rows.len()];
         let total = rows.len();
@@ -140,7 +147,7 @@ fn apply(w: &mut Writer, row: &Row) -> Result<RowReport> {
     let mut report = RowReport {
         file: row.file.clone(),
         line: row.line,
-        kind: row.kind,
+        kind: row.kind.to_string(),
         outcome: Outcome::Refused,
         id: None,
         message: None,

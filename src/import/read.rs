@@ -34,6 +34,15 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
+    /// The format called `name`: "jsonl" (or "ndjson", "json"), "csv".
+    pub fn parse(name: &str) -> Option<InputFormat> {
+        match name.to_ascii_lowercase().as_str() {
+            "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
+            "csv" => Some(InputFormat::Csv),
+            _ => None,
+        }
+    }
+
     /// The format a file's extension names: `.jsonl`, `.ndjson`, `.json`
     /// (JSON Lines), `.csv`.
     pub fn of_path(path: &Path) -> Option<InputFormat> {
@@ -151,7 +160,10 @@ struct DumpLine {
 
 /// Reads one import file into rows. A file that cannot be opened, or
 /// whose format is unknown, is an error; a bad line is a refused row.
-pub fn read_file(path: &Path, format: Option<InputFormat>) -> Result<Vec<Row>> {
+///
+/// `text_files`: whether a source's `text_file` is read (relative to the
+/// import file's folder); a server reads no file a client names.
+pub fn read_file(path: &Path, format: Option<InputFormat>, text_files: bool) -> Result<Vec<Row>> {
     let shown = path.display().to_string();
     let format = format
         .or_else(|| InputFormat::of_path(path))
@@ -167,7 +179,7 @@ pub fn read_file(path: &Path, format: Option<InputFormat>) -> Result<Vec<Row>> {
         path: path.to_path_buf(),
         source: e,
     })?;
-    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let folder = text_files.then(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
     let objects = match format {
         InputFormat::Jsonl => match claim_review_feed(&bytes) {
             Some(reviews) => reviews,
@@ -190,7 +202,7 @@ pub fn read_file(path: &Path, format: Option<InputFormat>) -> Result<Vec<Row>> {
                 }
                 Err(why) => rows.push(row("claim", Err(why))),
             },
-            Ok(o) => rows.push(row(kind_of(&o), record(o, &folder))),
+            Ok(o) => rows.push(row(kind_of(&o), record(o, folder.as_deref()))),
             Err(why) => rows.push(row("row", Err(why))),
         }
     }
@@ -356,7 +368,9 @@ fn without_position(e: &serde_json::Error) -> String {
     }
 }
 
-fn record(object: Value, folder: &Path) -> std::result::Result<Record, String> {
+/// A JSON object as the record it says it is; `folder` is where a source's
+/// `text_file` is read from (`None`: such a file is refused).
+fn record(object: Value, folder: Option<&Path>) -> std::result::Result<Record, String> {
     if !object.is_object() {
         return Err("a record must be a JSON object".into());
     }
@@ -366,7 +380,13 @@ fn record(object: Value, folder: &Path) -> std::result::Result<Record, String> {
     let line: Line = serde_json::from_value(object).map_err(|e| without_position(&e))?;
     Ok(match line {
         Line::Source(s) => {
-            Record::Source(s.into_source(|file| read_text_file(&folder.join(file), file))?)
+            Record::Source(s.into_source(|file| match folder {
+                Some(folder) => read_text_file(&folder.join(file), file),
+                None => Err(format!(
+                    "text_file {}: the server reads no file a client names; send the text inline as \"text\"",
+                    quoted(file)
+                )),
+            })?)
         }
         Line::Speaker(s) => Record::Speaker(NewSpeaker {
             name: s.name,

@@ -1,9 +1,9 @@
 //! What an import did, row by row.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What became of one row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Written as a new record.
@@ -29,14 +29,14 @@ impl Outcome {
 }
 
 /// One row's result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RowReport {
     /// The file, as given.
     pub file: String,
     /// 1-based line.
     pub line: usize,
     /// "source", "speaker", "claim", "dump", or "row" when unreadable.
-    pub kind: &'static str,
+    pub kind: String,
     /// What became of it.
     pub outcome: Outcome,
     /// The record's id (a claim's number, a source's id, a speaker's name).
@@ -49,7 +49,7 @@ pub struct RowReport {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ImportReport {
     /// Every row, in file order.
     pub rows: Vec<RowReport>,

@@ -15,6 +15,11 @@ impl Params {
         Params::default()
     }
 
+    /// The values bound, by name (`"1"` for `$1`), in the order bound.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Literal)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v))
+    }
+
     /// Binds `$name` (or `$1` for `name` = "1") to `value`: text, any
     /// number, or a list of them (for `in`).
     ///

@@ -47,6 +47,7 @@ mod ast;
 mod bind;
 mod check;
 mod choose;
+mod deadline;
 mod exec;
 mod fields;
 mod lex;
@@ -64,6 +65,8 @@ pub use ast::{
 };
 pub use bind::{bind, Params};
 pub use check::{check, compile_regex};
+pub(crate) use deadline::check as check_deadline;
+pub use deadline::with_time_limit;
 pub(crate) use exec::{claim_matches, matching_claims, Speakers};
 pub use exec::{
     execute_plan, execute_read, execute_streaming, ClaimDetail, ClaimRow, ContextLine, ExecStats,

@@ -1,14 +1,14 @@
 //! What an integrity check found: the report every engine's
 //! [`Maintenance::verify`](super::Maintenance::verify) returns.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One thing found wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// What kind of thing: "index", "names", "record", "reference", "text",
     /// "anchor", "counter", "format".
-    pub area: &'static str,
+    pub area: String,
     /// What is wrong, for a person.
     pub message: String,
     /// Whether `repair` rebuilds it.
@@ -16,7 +16,7 @@ pub struct Problem {
 }
 
 /// What `verify` looked at and found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifyReport {
     /// Claims read.
     pub claims: u64,
@@ -38,7 +38,7 @@ impl VerifyReport {
 
     pub(crate) fn problem(&mut self, area: &'static str, repairable: bool, message: String) {
         self.problems.push(Problem {
-            area,
+            area: area.to_string(),
             message,
             repairable,
         });

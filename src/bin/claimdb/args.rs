@@ -60,6 +60,21 @@ pub(crate) struct DbArgs {
     /// claims 3.6 times as fast as 64), at the cost of that much memory.
     #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
     pub(crate) cache_mib: Option<u64>,
+
+    /// Run against the claimdb server at URL (http://HOST:PORT) instead
+    /// of a database on this machine: the same statements, output and
+    /// exit codes [env: CLAIMDB_SERVER].
+    #[arg(long, value_name = "URL", env = "CLAIMDB_SERVER")]
+    pub(crate) server: Option<String>,
+
+    /// The token to send to the server [env: CLAIMDB_TOKEN].
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "CLAIMDB_TOKEN",
+        hide_env_values = true
+    )]
+    pub(crate) token: Option<String>,
 }
 
 impl DbArgs {
@@ -70,6 +85,8 @@ impl DbArgs {
             empty: self.empty || before.empty,
             busy_timeout: self.busy_timeout.or(before.busy_timeout),
             cache_mib: self.cache_mib.or(before.cache_mib),
+            server: self.server.or(before.server),
+            token: self.token.or(before.token),
         }
     }
 }
@@ -282,6 +299,51 @@ pub(crate) enum Command {
         #[command(flatten)]
         database: DbArgs,
     },
+    /// Share the database over HTTP: a JSON API for teams and tools.
+    ///
+    /// Listens on loopback (127.0.0.1:7878) unless --listen says otherwise.
+    /// Every request carries `Authorization: Bearer TOKEN` (see `claimdb
+    /// token`); a database with no token is served on loopback only, to
+    /// anyone on this machine. The API is described at /v1/openapi.json.
+    /// SIGTERM or Ctrl-C finishes the requests in flight and closes the
+    /// database cleanly. TLS is a reverse proxy's job (see the README).
+    #[command(
+        after_help = "Example:\n  claimdb token create --name desk --role write\n  claimdb serve --listen 127.0.0.1:7878\n  curl -H 'Authorization: Bearer cdb_...' -d '{\"statement\": \"count claims\"}' http://127.0.0.1:7878/v1/query"
+    )]
+    Serve {
+        /// Where to listen: ADDRESS:PORT (port 0 picks a free one).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
+        listen: std::net::SocketAddr,
+        /// Let requests without a token read (never write).
+        #[arg(long)]
+        public_read: bool,
+        /// The largest request body (an import file), in MiB.
+        #[arg(long, value_name = "MIB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
+        max_body_mib: u64,
+        /// How long one statement may run before it is stopped, in milliseconds (0: no limit).
+        #[arg(long, value_name = "MS", default_value_t = 30_000)]
+        statement_timeout: u64,
+        /// How many requests run at once; more are refused with 429.
+        #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        max_concurrent: u64,
+        #[command(flatten)]
+        database: DbArgs,
+    },
+    /// Make, list and revoke the tokens that `claimdb serve` accepts.
+    ///
+    /// A token has a name and a role: read (queries, exports, checks),
+    /// write (also statements that change claims, imports) or admin (also
+    /// tokens, verify and repair, deleting sources). Its secret is printed
+    /// once, when it is made; the database keeps only its hash.
+    #[command(
+        after_help = "Example:\n  claimdb token create --name desk-laptop --role write\n  claimdb token list\n  claimdb token revoke desk-laptop"
+    )]
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+        #[command(flatten)]
+        database: DbArgs,
+    },
     /// Propose the attributed statements of a source's text as claims.
     ///
     /// Reads the source's text for quotations beside a verb of saying
@@ -329,6 +391,48 @@ pub(crate) enum Command {
         #[command(flatten)]
         output: FormatArgs,
     },
+}
+
+/// What `claimdb token` does.
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenAction {
+    /// Make a token and print its secret (shown this once).
+    Create {
+        /// Its name, unique among tokens ("desk-laptop").
+        #[arg(long)]
+        name: String,
+        /// What it may do.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// List the tokens: name, role, when made (never a secret).
+    List,
+    /// Revoke a token: its secret opens nothing from now on.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
+}
+
+/// A token's role.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum RoleArg {
+    /// Queries, listings, checks, exports.
+    Read,
+    /// Also statements that change claims, and imports.
+    Write,
+    /// Also tokens, verify and repair, and deleting sources.
+    Admin,
+}
+
+impl From<RoleArg> for claimdb::Role {
+    fn from(r: RoleArg) -> claimdb::Role {
+        match r {
+            RoleArg::Read => claimdb::Role::Read,
+            RoleArg::Write => claimdb::Role::Write,
+            RoleArg::Admin => claimdb::Role::Admin,
+        }
+    }
 }
 
 /// The format of an import file.

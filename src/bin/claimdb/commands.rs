@@ -7,8 +7,9 @@ use std::path::Path;
 use claimdb::cite::{self, Hint};
 use claimdb::error::quoted;
 use claimdb::render::{checks_table, plural, render_citation, render_rows, Format};
-use claimdb::{CheckScope, Recheck, Status};
+use claimdb::{CheckScope, Db, Recheck, Status};
 
+use crate::conn::Conn;
 use crate::shell::Shell as Session;
 
 fn read_text(path: &Path) -> Option<String> {
@@ -37,7 +38,7 @@ pub fn locate(file: &Path, quote: &str, hint: Option<&Hint>, format: Format) -> 
 
 /// `claimdb check`: true when every checked claim verifies (or has no text to check).
 pub fn check(session: &Session, scope: &CheckScope) -> bool {
-    let report = match session.db.check(scope) {
+    let report = match checks(session, scope) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -71,7 +72,11 @@ pub fn update_source(session: &Session, id: &str, file: &Path) -> bool {
     let Some(text) = read_text(file) else {
         return false;
     };
-    let report = match session.db.replace_source_text(id, &text) {
+    let Some(db) = session.conn.db() else {
+        eprintln!("error: update-source replaces a text on this machine's database; it is not done over --server");
+        return false;
+    };
+    let report = match db.replace_source_text(id, &text) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -105,23 +110,12 @@ pub fn update_source(session: &Session, id: &str, file: &Path) -> bool {
 
 /// `claimdb verify [--repair]`: true when nothing is (still) wrong.
 pub fn verify(session: &Session, repair: bool) -> bool {
-    let before = match session.db.verify() {
-        Ok(r) => r,
+    let (before, after) = match verify_reports(session, repair) {
+        Ok(reports) => reports,
         Err(e) => {
             eprintln!("error: {e}");
             return false;
         }
-    };
-    let after = if repair && !before.is_ok() {
-        match session.db.repair() {
-            Ok(r) => Some(r),
-            Err(e) => {
-                eprintln!("error: the repair failed, nothing was changed: {e}");
-                return false;
-            }
-        }
-    } else {
-        None
     };
     let last = after.as_ref().unwrap_or(&before);
     if session.format != Format::Table {
@@ -175,7 +169,7 @@ fn print_report(
     summary: &str,
     shown: impl Fn(&Recheck) -> bool,
 ) {
-    let speakers = session.db.speakers().unwrap_or_default();
+    let speakers = session.speaker_rows();
     if session.format != Format::Table {
         print!(
             "{}{}",
@@ -230,7 +224,10 @@ pub fn import(
             },
         )));
     }
-    let result = session.db.import(files, &options);
+    let result = match &session.conn {
+        Conn::Local { db, .. } => db.import(files, &options),
+        Conn::Remote(r) => remote_import(r.client(), files, &options),
+    };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -255,7 +252,22 @@ pub fn import(
 pub fn export(session: &Session, options: &claimdb::export::ExportOptions) -> bool {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    match session.db.export(options, &mut out) {
+    let written = match &session.conn {
+        Conn::Local { db, .. } => db.export(options, &mut out).map(drop),
+        Conn::Remote(r) => r.client().export(
+            options.format.as_str(),
+            options.query.as_deref(),
+            options.review.organization.as_deref(),
+            options.review.url_base.as_deref(),
+            &mut out,
+        ),
+    };
+    match written.and_then(|()| {
+        std::io::Write::flush(&mut out).map_err(|e| claimdb::Error::Io {
+            path: "<output>".into(),
+            source: e,
+        })
+    }) {
         Ok(_) => true,
         Err(e) => {
             eprintln!("error: {e}");
@@ -268,7 +280,7 @@ pub fn export(session: &Session, options: &claimdb::export::ExportOptions) -> bo
 /// source could be read (and, with --accept, nothing was refused).
 pub fn extract(session: &Session, source: &str, accept: Option<f64>) -> bool {
     use claimdb::render::{Table, Value};
-    let proposals = match session.db.extract(source) {
+    let proposals = match proposals_of(session, source) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
@@ -308,7 +320,7 @@ pub fn extract(session: &Session, source: &str, accept: Option<f64>) -> bool {
                     Value::Text(p.speaker.clone()),
                     Value::Text(p.mode.as_str().into()),
                     Value::Num(p.confidence),
-                    Value::Text(p.rule.into()),
+                    Value::Text(p.rule.clone()),
                     Value::Text(p.quote.clone()),
                     Value::Text(p.rationale.clone()),
                     Value::Int(p.start_byte as i64),
@@ -341,7 +353,7 @@ pub fn extract(session: &Session, source: &str, accept: Option<f64>) -> bool {
         }
         return true;
     };
-    match session.db.accept(source, &proposals, min) {
+    match accept_proposals(session, source, &proposals, min) {
         Ok(report) => {
             if session.format == Format::Table {
                 println!(
@@ -362,6 +374,225 @@ pub fn extract(session: &Session, source: &str, accept: Option<f64>) -> bool {
         }
         Err(e) => {
             eprintln!("error: nothing was added: {e}");
+            false
+        }
+    }
+}
+
+/// `claimdb serve`: serves `db` until SIGTERM or Ctrl-C.
+pub(crate) fn serve(db: Db, path: &Path, options: claimdb::server::ServeOptions) -> bool {
+    let shown = path.display().to_string();
+    match claimdb::server::serve(db, options, |address| {
+        eprintln!("claimdb: serving {shown} at http://{address} (Ctrl-C stops)");
+    }) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("error: {e}");
+            false
+        }
+    }
+}
+
+/// `claimdb token ...`.
+pub(crate) fn token(db: &Db, action: crate::args::TokenAction) -> bool {
+    use crate::args::TokenAction;
+    let result = match action {
+        TokenAction::Create { name, role } => db.create_token(&name, role.into()).map(|secret| {
+            println!("{secret}");
+            eprintln!(
+                "made token {:?} ({}): the secret above is shown this once; send it as `Authorization: Bearer SECRET`",
+                name.trim(),
+                claimdb::Role::from(role).as_str()
+            );
+        }),
+        TokenAction::List => db.tokens().map(|tokens| {
+            if tokens.is_empty() {
+                eprintln!("no tokens: `claimdb serve` serves this database on loopback only, to anyone on this machine");
+            }
+            for t in tokens {
+                println!("{}\t{}\t{}", t.name, t.role.as_str(), t.created);
+            }
+        }),
+        TokenAction::Revoke { name } => db.revoke_token(&name).map(|()| {
+            eprintln!("revoked token {name:?}");
+        }),
+    };
+    match result {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("error: {e}");
+            false
+        }
+    }
+}
+
+/// A value the server sent, as the library type it stands for.
+fn from_server<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> claimdb::Result<T> {
+    serde_json::from_value(value).map_err(|e| claimdb::Error::Io {
+        path: "the server".into(),
+        source: std::io::Error::other(format!("its answer is not what this claimdb reads: {e}")),
+    })
+}
+
+/// The re-check of `scope`, here or on the server.
+fn checks(session: &Session, scope: &CheckScope) -> claimdb::Result<Vec<Recheck>> {
+    match &session.conn {
+        Conn::Local { db, .. } => db.check(scope),
+        Conn::Remote(r) => {
+            let (claim, source) = match scope {
+                CheckScope::Claim(id) => (Some(*id), None),
+                CheckScope::Source(id) => (None, Some(id.as_str())),
+                _ => (None, None),
+            };
+            from_server(r.client().check(claim, source)?)
+        }
+    }
+}
+
+/// The integrity check, and with `repair` the check after a repair (only
+/// when something was wrong).
+fn verify_reports(
+    session: &Session,
+    repair: bool,
+) -> claimdb::Result<(claimdb::VerifyReport, Option<claimdb::VerifyReport>)> {
+    match &session.conn {
+        Conn::Local { db, .. } => {
+            let before = db.verify()?;
+            let after = if repair && !before.is_ok() {
+                Some(db.repair().map_err(|e| claimdb::Error::Invalid {
+                    what: "repair",
+                    message: format!("the repair failed, nothing was changed: {e}"),
+                })?)
+            } else {
+                None
+            };
+            Ok((before, after))
+        }
+        Conn::Remote(r) => {
+            let mut answer = r.client().verify(false)?;
+            let before: claimdb::VerifyReport = from_server(answer["report"].take())?;
+            if !repair || before.is_ok() {
+                return Ok((before, None));
+            }
+            let mut answer = r.client().verify(true)?;
+            Ok((before, from_server(answer["after_repair"].take())?))
+        }
+    }
+}
+
+/// Imports `files` through the server: each file is one request (all or
+/// nothing per file), and the report names the files as given here.
+fn remote_import(
+    client: &claimdb::client::Client,
+    files: &[std::path::PathBuf],
+    options: &claimdb::import::ImportOptions,
+) -> claimdb::Result<claimdb::import::ImportReport> {
+    use claimdb::import::{ImportReport, InputFormat};
+    let mut whole: Option<ImportReport> = None;
+    for file in files {
+        let format = options
+            .format
+            .or_else(|| InputFormat::of_path(file))
+            .ok_or_else(|| claimdb::Error::Invalid {
+                what: "import file",
+                message: format!(
+                    "{}: cannot tell its format from the name; use --input-format jsonl or csv",
+                    file.display()
+                ),
+            })?;
+        let body = std::fs::read(file).map_err(|e| claimdb::Error::Io {
+            path: file.clone(),
+            source: e,
+        })?;
+        let name = match format {
+            InputFormat::Csv => "csv",
+            _ => "jsonl",
+        };
+        let mut report: ImportReport =
+            from_server(client.import(&body, name, options.partial, options.dry_run)?)?;
+        for row in &mut report.rows {
+            row.file = file.display().to_string();
+        }
+        whole = Some(match whole {
+            None => report,
+            Some(mut all) => {
+                all.rows.extend(report.rows);
+                all.written |= report.written;
+                all.seconds += report.seconds;
+                all
+            }
+        });
+    }
+    whole.ok_or_else(|| claimdb::Error::Invalid {
+        what: "import",
+        message: "no file to import".into(),
+    })
+}
+
+/// What `extract` proposes for `source`, here or on the server.
+fn proposals_of(
+    session: &Session,
+    source: &str,
+) -> claimdb::Result<Vec<claimdb::attrib::Proposal>> {
+    match &session.conn {
+        Conn::Local { db, .. } => db.extract(source),
+        Conn::Remote(r) => {
+            let mut answer = r.client().extract(source, false, 0.0)?;
+            from_server(answer["proposals"].take())
+        }
+    }
+}
+
+/// Stores the proposals at or above `min`, here or on the server (which
+/// proposes them again from the same text, and stores those).
+fn accept_proposals(
+    session: &Session,
+    source: &str,
+    proposals: &[claimdb::attrib::Proposal],
+    min: f64,
+) -> claimdb::Result<claimdb::Accepted> {
+    match &session.conn {
+        Conn::Local { db, .. } => db.accept(source, proposals, min),
+        Conn::Remote(r) => {
+            let mut answer = r.client().extract(source, true, min)?;
+            from_server(answer["accepted"].take())
+        }
+    }
+}
+
+/// `claimdb --server URL token ...`: the server's tokens (an admin's).
+pub(crate) fn remote_token(
+    client: &claimdb::client::Client,
+    action: crate::args::TokenAction,
+) -> bool {
+    use crate::args::TokenAction;
+    let result = match action {
+        TokenAction::Create { name, role } => client.create_token(&name, role.into()).map(|made| {
+            println!("{}", made["secret"].as_str().unwrap_or_default());
+            eprintln!(
+                "made token {:?} ({}): the secret above is shown this once",
+                name.trim(),
+                claimdb::Role::from(role).as_str()
+            );
+        }),
+        TokenAction::List => client.tokens().map(|tokens| {
+            for t in tokens.as_array().into_iter().flatten() {
+                println!(
+                    "{}\t{}\t{}",
+                    t["name"].as_str().unwrap_or_default(),
+                    t["role"].as_str().unwrap_or_default(),
+                    t["created"].as_str().unwrap_or_default()
+                );
+            }
+        }),
+        TokenAction::Revoke { name } => client.revoke_token(&name).map(|_| {
+            eprintln!("revoked token {name:?}");
+        }),
+    };
+    match result {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("error: {e}");
             false
         }
     }

@@ -8,6 +8,7 @@
 mod args;
 mod commands;
 mod complete;
+mod conn;
 mod paths;
 mod repl;
 mod shell;
@@ -22,6 +23,7 @@ use claimdb::render::Format;
 use claimdb::{Db, OpenOptions};
 use clap::Parser;
 
+use conn::Conn;
 use shell::Shell;
 
 fn main() -> ExitCode {
@@ -64,6 +66,11 @@ fn main() -> ExitCode {
                 database, output, ..
             },
         ) => (database.clone(), output.clone(), ScriptArgs::default()),
+        Some(Command::Serve { database, .. } | Command::Token { database, .. }) => (
+            database.clone(),
+            FormatArgs::default(),
+            ScriptArgs::default(),
+        ),
         Some(Command::Export { database, .. }) => (
             database.clone(),
             FormatArgs::default(),
@@ -93,45 +100,101 @@ fn main() -> ExitCode {
         let hint = claimdb::cite::Hint::from_parts(prefix.clone(), suffix.clone(), *position);
         return exit(commands::locate(file, quote, hint.as_ref(), format));
     }
-    let path = match database
-        .db
-        .clone()
-        .map(Ok)
-        .unwrap_or_else(paths::default_db)
-    {
-        Ok(p) => p,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return ExitCode::FAILURE;
+    let mut open_options = OpenOptions::new();
+    let conn = match &database.server {
+        Some(url) => {
+            if database.db.is_some() {
+                eprintln!("error: --db and --server name two databases: give one");
+                return ExitCode::FAILURE;
+            }
+            let client = match claimdb::client::Client::new(url, database.token.clone()) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match cli.command {
+                Some(Command::Serve { .. }) => {
+                    eprintln!("error: `serve` shares a database on this machine: drop --server");
+                    return ExitCode::FAILURE;
+                }
+                Some(Command::Token { action, .. }) => {
+                    return exit(commands::remote_token(&client, action))
+                }
+                _ => {}
+            }
+            Conn::Remote(claimdb::client::RemoteSession::new(client))
+        }
+        None => {
+            let path = match database
+                .db
+                .clone()
+                .map(Ok)
+                .unwrap_or_else(paths::default_db)
+            {
+                Ok(p) => p,
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let mut options = OpenOptions::new().seed(!database.empty).busy_timeout(
+                std::time::Duration::from_millis(
+                    database.busy_timeout.unwrap_or(DEFAULT_BUSY_TIMEOUT_MS),
+                ),
+            );
+            if let Some(mib) = database.cache_mib {
+                options = options.cache_bytes(mib << 20);
+            }
+            if database.empty && Db::exists_at(&path) {
+                eprintln!(
+                    "error: --empty creates a new database, and {} holds one already",
+                    path.display()
+                );
+                return ExitCode::FAILURE;
+            }
+            let db = match open(&path, options) {
+                Ok(db) => db,
+                Err(e) => {
+                    eprintln!("error: cannot open {}: {e}", path.display());
+                    return ExitCode::FAILURE;
+                }
+            };
+            announce_creation(&db, &path);
+            match cli.command {
+                Some(Command::Serve {
+                    listen,
+                    public_read,
+                    max_body_mib,
+                    statement_timeout,
+                    max_concurrent,
+                    ..
+                }) => {
+                    let options = claimdb::server::ServeOptions {
+                        listen,
+                        public_read,
+                        max_body_bytes: usize::try_from(max_body_mib << 20).unwrap_or(usize::MAX),
+                        statement_time_limit: (statement_timeout > 0)
+                            .then(|| std::time::Duration::from_millis(statement_timeout)),
+                        max_concurrent: usize::try_from(max_concurrent).unwrap_or(usize::MAX),
+                        ..Default::default()
+                    };
+                    return exit(commands::serve(db, &path, options));
+                }
+                Some(Command::Token { action, .. }) => return exit(commands::token(&db, action)),
+                _ => {}
+            }
+            open_options = options;
+            Conn::Local {
+                db,
+                session: claimdb::Session::new(),
+            }
         }
     };
-    let mut options =
-        OpenOptions::new()
-            .seed(!database.empty)
-            .busy_timeout(std::time::Duration::from_millis(
-                database.busy_timeout.unwrap_or(DEFAULT_BUSY_TIMEOUT_MS),
-            ));
-    if let Some(mib) = database.cache_mib {
-        options = options.cache_bytes(mib << 20);
-    }
-    if database.empty && Db::exists_at(&path) {
-        eprintln!(
-            "error: --empty creates a new database, and {} holds one already",
-            path.display()
-        );
-        return ExitCode::FAILURE;
-    }
-    let db = match open(&path, options) {
-        Ok(db) => db,
-        Err(e) => {
-            eprintln!("error: cannot open {}: {e}", path.display());
-            return ExitCode::FAILURE;
-        }
-    };
-    announce_creation(&db, &path);
-    let mut session = Shell::new(db, format);
+    let mut session = Shell::new(conn, format);
     session.keep_going = script.keep_going;
-    session.open_options = options;
+    session.open_options = open_options;
     session.force(script.force);
     let ok = match (cli.command, cli.inline) {
         (None, Some(text)) => session.run_text(&text, "query"),
@@ -148,6 +211,9 @@ fn main() -> ExitCode {
         }
         (Some(Command::Repl { .. }), _) => repl::run(&mut session),
         (Some(Command::Locate { .. }), _) => unreachable!("handled before the database is opened"),
+        (Some(Command::Serve { .. } | Command::Token { .. }), _) => {
+            unreachable!("handled before the shell is made")
+        }
         (Some(Command::Check { claim, source, .. }), _) => {
             let scope = match (claim, source) {
                 (Some(id), _) => claimdb::CheckScope::Claim(id),
@@ -187,6 +253,7 @@ fn main() -> ExitCode {
                 partial,
                 dry_run,
                 progress: None,
+                refuse_text_files: false,
             };
             commands::import(&session, &files, &options)
         }

@@ -179,7 +179,7 @@ fn confirmed<H: rustyline::Helper>(
     if verbs.is_empty() || shell.forced() {
         return true;
     }
-    let count = match shell.db.query("count claims") {
+    let count = match shell.count_claims() {
         Ok(claimdb::Output::Count(n)) => n.to_string(),
         _ => "all".to_string(),
     };
@@ -193,18 +193,16 @@ fn confirmed<H: rustyline::Helper>(
 /// Names to complete: speakers (every name) and source ids, quoted.
 fn completion_names(shell: &Shell) -> Names {
     let mut speakers = Vec::new();
-    for s in shell.db.speakers().unwrap_or_default() {
+    for s in shell.speaker_rows() {
         speakers.push(format!("\"{}\"", s.name));
         speakers.extend(s.aliases.iter().map(|a| format!("\"{a}\"")));
     }
     speakers.sort();
     speakers.dedup();
     let sources = shell
-        .db
-        .sources()
-        .unwrap_or_default()
+        .source_ids()
         .into_iter()
-        .map(|s| format!("\"{}\"", s.id))
+        .map(|id| format!("\"{id}\""))
         .collect();
     Names { speakers, sources }
 }
@@ -236,7 +234,7 @@ pub fn run(shell: &mut Shell) -> bool {
     println!(
         "claimdb {} on {}\nEnter \".help\" for usage hints.",
         env!("CARGO_PKG_VERSION"),
-        shell.db.path().display()
+        shell.conn.place()
     );
     let mut ok = true;
     // A statement still waiting for its `;`.

@@ -15,7 +15,9 @@ use claimdb::cite::LineIndex;
 use claimdb::limits::MAX_READ_DEPTH;
 use claimdb::query::{split_statements, Field, Table};
 use claimdb::render::{render, ClaimWriter, Format};
-use claimdb::{Db, Error, OpenOptions, Session};
+use claimdb::{Error, OpenOptions, Session};
+
+use crate::conn::Conn;
 
 /// The name write errors of the result output carry.
 const OUTPUT: &str = "<output>";
@@ -40,15 +42,15 @@ enum Sink {
     File(File),
 }
 
-/// An open database, how to print its answers, and an open transaction, if any.
+/// An open database (or a server), how to print its answers, and an open
+/// transaction, if any.
 pub struct Shell {
-    pub db: Db,
+    pub conn: Conn,
     pub format: Format,
     /// Go on after a failed statement (scripts).
     pub keep_going: bool,
     /// How `.open` opens another database (the seed, the busy timeout).
     pub open_options: OpenOptions,
-    session: Session,
     timer: bool,
     sink: Sink,
     /// How many `.read` files are open now, one inside another.
@@ -64,13 +66,12 @@ pub enum Flow {
 }
 
 impl Shell {
-    pub fn new(db: Db, format: Format) -> Self {
+    pub fn new(conn: Conn, format: Format) -> Self {
         Shell {
-            db,
+            conn,
             format,
             keep_going: false,
             open_options: OpenOptions::new(),
-            session: Session::new(),
             timer: false,
             sink: Sink::Stdout,
             read_depth: 0,
@@ -81,7 +82,49 @@ impl Shell {
     /// Lets `update` and `delete` run without `where` (`--force`).
     pub fn force(&mut self, force: bool) {
         self.forced = force;
-        self.session.force(force);
+        self.conn.force(force);
+    }
+
+    /// How many claims there are (for the shell's questions).
+    pub fn count_claims(&self) -> claimdb::Result<claimdb::Output> {
+        match &self.conn {
+            Conn::Local { db, .. } => db.query("count claims"),
+            Conn::Remote(r) => r
+                .client()
+                .query("count claims", &claimdb::Params::new())
+                .map(|(out, _)| out),
+        }
+    }
+
+    /// Every speaker (for completion); none when they cannot be read.
+    pub fn speaker_rows(&self) -> Vec<claimdb::Speaker> {
+        match &self.conn {
+            Conn::Local { db, .. } => db.speakers().unwrap_or_default(),
+            Conn::Remote(r) => match r.client().query("speakers", &claimdb::Params::new()) {
+                Ok((claimdb::Output::Speakers(rows), _)) => {
+                    rows.into_iter().map(|r| r.speaker).collect()
+                }
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// Every source's id (for completion).
+    pub fn source_ids(&self) -> Vec<String> {
+        match &self.conn {
+            Conn::Local { db, .. } => db
+                .sources()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| s.id)
+                .collect(),
+            Conn::Remote(r) => match r.client().query("sources", &claimdb::Params::new()) {
+                Ok((claimdb::Output::Sources(rows), _)) => {
+                    rows.into_iter().map(|r| r.source.id).collect()
+                }
+                _ => Vec::new(),
+            },
+        }
     }
 
     /// True when `update` and `delete` may run without `where`.
@@ -91,7 +134,7 @@ impl Shell {
 
     /// True between `begin` and `commit`.
     pub fn in_transaction(&self) -> bool {
-        self.session.in_transaction()
+        self.conn.in_transaction()
     }
 
     /// The width tables are fitted to.
@@ -136,9 +179,9 @@ impl Shell {
         match std::fs::read_to_string(path) {
             Ok(text) => {
                 let folder = path.parent().map(Path::to_path_buf);
-                let outer = self.session.set_base_dir(folder);
+                let outer = self.conn.set_base_dir(folder);
                 let ok = self.run_text(&text, &path.display().to_string());
-                self.session.set_base_dir(outer);
+                self.conn.set_base_dir(outer);
                 ok
             }
             Err(e) => {
@@ -240,7 +283,7 @@ impl Shell {
         let began = Instant::now();
         let result = self.execute(statement);
         let elapsed = began.elapsed();
-        for note in self.session.notes() {
+        for note in self.conn.notes() {
             eprintln!("note: {note}");
         }
         let ok = match result {
@@ -284,17 +327,15 @@ impl Shell {
             Sink::File(f) => Box::new(std::io::BufWriter::new(f)),
         };
         let Some(mut writer) = ClaimWriter::new(out, self.format) else {
-            return self.session.execute(&self.db, statement).map(Some);
+            return self.conn.execute(statement).map(Some);
         };
         let failed = |source| Error::Io {
             path: OUTPUT.into(),
             source,
         };
         let streamed = self
-            .session
-            .execute_streaming(&self.db, statement, &mut |row| {
-                writer.claim(&row).map_err(failed)
-            })?;
+            .conn
+            .execute_streaming(statement, &mut |row| writer.claim(&row).map_err(failed))?;
         match streamed {
             None => writer.finish().map(|_| None).map_err(failed),
             Some(out) => Ok(Some(out)),
@@ -345,7 +386,7 @@ impl Shell {
             )),
             ("read", [path]) => {
                 self.read_depth += 1;
-                let path = match self.session.base_dir() {
+                let path = match self.conn.base_dir() {
                     Some(base) if Path::new(path).is_relative() => base.join(path),
                     _ => Path::new(path).to_path_buf(),
                 };
@@ -365,13 +406,21 @@ impl Shell {
                 if self.in_transaction() {
                     return fail("a transaction is open: commit or rollback before .open".into());
                 }
-                if *path != crate::MEMORY && Path::new(path) == self.db.path() {
+                let Some(db) = self.conn.db() else {
+                    return fail(
+                        ".open opens a database on this machine; this shell talks to a server"
+                            .into(),
+                    );
+                };
+                if *path != crate::MEMORY && Path::new(path) == db.path() {
                     return Flow::Continue(true);
                 }
                 match crate::open(Path::new(path), self.open_options) {
                     Ok(db) => {
                         crate::announce_creation(&db, Path::new(path));
-                        self.db = db;
+                        let mut session = Session::new();
+                        session.force(self.forced);
+                        self.conn = Conn::Local { db, session };
                         Flow::Continue(true)
                     }
                     Err(e) => fail(format!("cannot open {path}: {e}")),

@@ -19,10 +19,13 @@ pub(super) type Claims<'a> = Box<dyn Iterator<Item = Result<Claim>> + 'a>;
 /// each one pulled is counted in `read`. Nothing is read before it is
 /// asked for, so a `limit` stops the reading.
 pub(super) fn claims<'a>(store: &'a dyn ReadView, leaf: &Node, read: &'a Cell<u64>) -> Claims<'a> {
-    let counted = move |c: &Result<Claim>| {
+    // Each claim read is counted, and the statement's time limit checked.
+    let counted = move |c: Result<Claim>| {
+        crate::query::check_deadline()?;
         if c.is_ok() {
             read.set(read.get() + 1);
         }
+        c
     };
     let by_id = move |ids: Box<dyn Iterator<Item = Result<ClaimId>> + 'a>, index: &'static str| {
         ids.map(move |id| {
@@ -35,28 +38,28 @@ pub(super) fn claims<'a>(store: &'a dyn ReadView, leaf: &Node, read: &'a Cell<u6
         })
     };
     match leaf {
-        Node::Scan { .. } => Box::new(store.claims().inspect(counted)),
+        Node::Scan { .. } => Box::new(store.claims().map(counted)),
         Node::ClaimRange { first, last, .. } => {
-            Box::new(store.claims_in(*first, *last).inspect(counted))
+            Box::new(store.claims_in(*first, *last).map(counted))
         }
         Node::ClaimIds { ids } => {
             let ids = ids.clone();
             Box::new(
                 ids.into_iter()
                     .filter_map(move |id| store.claim(id).transpose())
-                    .inspect(counted),
+                    .map(counted),
             )
         }
         Node::Index { scan, window, .. } => {
             let name = scan.index_name();
             if scan.yields_ids_in_order() {
-                Box::new(by_id(ids_in_window(store, scan, *window), name).inspect(counted))
+                Box::new(by_id(ids_in_window(store, scan, *window), name).map(counted))
             } else {
                 // A range of values: its ids come in value order; sort them.
                 match ids_in_window(store, scan, *window).collect::<Result<Vec<ClaimId>>>() {
                     Ok(mut ids) => {
                         ids.sort_unstable();
-                        Box::new(by_id(Box::new(ids.into_iter().map(Ok)), name).inspect(counted))
+                        Box::new(by_id(Box::new(ids.into_iter().map(Ok)), name).map(counted))
                     }
                     Err(e) => Box::new(std::iter::once(Err(e))),
                 }
@@ -68,7 +71,7 @@ pub(super) fn claims<'a>(store: &'a dyn ReadView, leaf: &Node, read: &'a Cell<u6
                 .iter()
                 .map(|s| ids_in_window(store, s, *window))
                 .collect();
-            Box::new(by_id(Box::new(MergeIds::new(streams)), name).inspect(counted))
+            Box::new(by_id(Box::new(MergeIds::new(streams)), name).map(counted))
         }
         // Nothing to read (no claim matches), or not claims at all.
         _ => Box::new(std::iter::empty()),
