@@ -433,6 +433,7 @@ fn help_teaches_the_language() {
                 "--max-body-mib",
                 "--statement-timeout",
                 "--max-concurrent",
+                "--header-timeout",
             ],
         ),
         (

@@ -326,6 +326,10 @@ pub(crate) enum Command {
         /// How many requests run at once; more are refused with 429.
         #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=100_000))]
         max_concurrent: u64,
+        /// How long a client may take to send a request's headers, in
+        /// milliseconds; a slower one is dropped.
+        #[arg(long, value_name = "MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+        header_timeout: u64,
         #[command(flatten)]
         database: DbArgs,
     },

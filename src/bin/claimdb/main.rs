@@ -169,6 +169,7 @@ fn main() -> ExitCode {
                     max_body_mib,
                     statement_timeout,
                     max_concurrent,
+                    header_timeout,
                     ..
                 }) => {
                     let options = claimdb::server::ServeOptions {
@@ -178,6 +179,7 @@ fn main() -> ExitCode {
                         statement_time_limit: (statement_timeout > 0)
                             .then(|| std::time::Duration::from_millis(statement_timeout)),
                         max_concurrent: usize::try_from(max_concurrent).unwrap_or(usize::MAX),
+                        header_timeout: std::time::Duration::from_millis(header_timeout),
                         ..Default::default()
                     };
                     return exit(commands::serve(db, &path, options));
