@@ -24,6 +24,8 @@ use std::path::Path;
 
 #[path = "support/engines.rs"]
 mod engines;
+#[path = "support/server.rs"]
+mod server;
 
 use claimdb::render::{render, Format};
 use claimdb::{Db, Error, Session};
@@ -206,4 +208,49 @@ fn every_golden_file_is_listed() {
         on_disk, LISTED,
         "add the new file to golden_files! in tests/golden.rs"
     );
+}
+
+/// Every golden file again, through `claimdb serve` and a client session:
+/// the same statements give the same output and the same errors (the
+/// cases that report how many claims were read are left out: a server
+/// does not say).
+#[test]
+fn every_golden_file_through_a_server() {
+    for name in LISTED {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/queries")
+            .join(format!("{name}.cq"));
+        let tmp = tempfile::tempdir().unwrap();
+        let server = server::Server::start(&tmp.path().join("served.db"), &[]);
+        let client = claimdb::client::Client::new(&server.url, None).unwrap();
+        let mut session = claimdb::client::RemoteSession::new(client);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut failures = String::new();
+        let mut ran = 0;
+        for item in parse_file(&text) {
+            let Item::Case(case) = item else { continue };
+            if case.reads {
+                continue;
+            }
+            ran += 1;
+            let actual = match session.execute(&case.query) {
+                Ok(out) => render(&out, case.format, WIDTH),
+                Err(Error::Query(e)) => e.render(&case.query, "query"),
+                Err(e) => format!("error: {e}"),
+            };
+            if actual != case.expected {
+                writeln!(
+                    failures,
+                    "{}: {}\n--- expected\n{}\n--- through the server\n{}\n",
+                    file.display(),
+                    case.query,
+                    case.expected,
+                    actual
+                )
+                .unwrap();
+            }
+        }
+        assert!(ran > 0, "{} ran no case through the server", file.display());
+        assert!(failures.is_empty(), "{failures}");
+    }
 }

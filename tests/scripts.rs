@@ -1,10 +1,14 @@
 //! Scripts as `claimdb run FILE` runs them: each `tests/scripts/NAME.cq`
-//! runs against a fresh seeded database, on disk and in memory, and its exit code, stdout and
+//! runs against a fresh seeded database, on disk, in memory and through
+//! `claimdb serve` (with `--server`), and its exit code, stdout and
 //! stderr must match `NAME.out`. A first line `-- args: ...` adds options.
 //! Run with `UPDATE_GOLDEN=1` to rewrite the `.out` files.
 
 use std::path::Path;
 use std::process::Command;
+
+#[path = "support/server.rs"]
+mod server;
 
 fn expected_text(code: Option<i32>, stdout: &str, stderr: &str) -> String {
     format!(
@@ -46,16 +50,31 @@ fn script_files() {
             .output()
             .unwrap();
         assert!(created.status.success());
-        for db in [on_disk, ":memory:".into()] {
+        // And through a server, on a database of its own.
+        let served = tmp.path().join("served.db");
+        let server = server::Server::start(&served, &[]);
+        let places: [(String, Vec<String>); 3] = [
+            (
+                on_disk.display().to_string(),
+                vec!["--db".into(), on_disk.display().to_string()],
+            ),
+            (":memory:".into(), vec!["--db".into(), ":memory:".into()]),
+            (
+                format!("a server ({})", served.display()),
+                vec!["--server".into(), server.url.clone()],
+            ),
+        ];
+        for (place, place_args) in &places {
             let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))
                 .current_dir(&dir)
-                .arg("--db")
-                .arg(&db)
+                .args(place_args)
                 .args(&args)
                 .arg("run")
                 .arg(&name)
                 .env("COLUMNS", "100")
                 .env_remove("CLAIMDB_DB")
+                .env_remove("CLAIMDB_SERVER")
+                .env_remove("CLAIMDB_TOKEN")
                 .output()
                 .unwrap();
             let actual = expected_text(
@@ -71,8 +90,7 @@ fn script_files() {
             let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
             if expected != actual {
                 failures.push(format!(
-                    "{name} on {}\n--- expected\n{expected}\n--- actual\n{actual}",
-                    db.display()
+                    "{name} on {place}\n--- expected\n{expected}\n--- actual\n{actual}"
                 ));
             }
         }
