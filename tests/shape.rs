@@ -228,3 +228,25 @@ fn every_error_travels_as_json() {
         Some(format!("`show claim {first}` shows the stored claim"))
     );
 }
+
+#[test]
+fn a_statement_past_its_time_limit_is_stopped() {
+    use std::time::Duration;
+    let db = seeded();
+    let stopped = claimdb::query::with_time_limit(Some(Duration::ZERO), || {
+        db.query(r#"claims where quote matches "(a|e)+" order by confidence"#)
+    });
+    let e = stopped.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TimeLimit, "{e}");
+    assert_eq!(
+        e.to_string(),
+        "the statement ran past its time limit of 0 ms and was stopped"
+    );
+    // The limit ends with the call: the same statement runs afterwards.
+    assert!(db.query(r#"claims where quote matches "(a|e)+""#).is_ok());
+    assert!(
+        claimdb::query::with_time_limit(Some(Duration::from_secs(60)), || db
+            .query("count claims where confidence > 0.1"))
+        .is_ok()
+    );
+}

@@ -102,3 +102,30 @@ pub(crate) fn kind_of_status(status: StatusCode) -> ErrorKind {
         _ => ErrorKind::Other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_error_kind_has_the_status_that_says_it() {
+        let cases: Vec<(Error, u16)> = vec![
+            (Error::TimeLimit { limit_ms: 5 }, 503),
+            (Error::not_found("claim", "9"), 404),
+            (Error::DuplicateClaim { existing: 3 }, 409),
+            (Error::invalid("confidence", "above 1"), 400),
+            (Error::Corrupt("bad".into()), 500),
+            (
+                Error::Storage(crate::error::StorageError::new(
+                    StorageErrorKind::DiskFull,
+                    "full",
+                )),
+                507,
+            ),
+        ];
+        for (e, status) in cases {
+            let f = Failure::from(e);
+            assert_eq!(f.status.as_u16(), status, "{}", f.report.message);
+        }
+    }
+}
