@@ -54,6 +54,7 @@ pub mod server;
 pub mod store;
 pub mod text;
 
+pub use db::door;
 pub use db::{
     Accepted, CheckScope, Db, OpenOptions, Prepared, Recheck, Session, Snapshot, Upsert, Writer,
     DEFAULT_CACHE_BYTES, MAX_KEY_BYTES, MAX_TOKEN_NAME_BYTES,

@@ -104,3 +104,46 @@ fn a_person_at_the_shell() {
     let history = std::fs::read_to_string(dir.path().join("claimdb/history.txt")).unwrap();
     assert!(history.contains("speeker"), "{history}");
 }
+
+/// With a shell open on a database, a second `claimdb` on it runs through
+/// the shell's process (its door) instead of waiting for the lock and
+/// failing; the shell sees what the other wrote, and the door closes with
+/// the shell.
+#[test]
+fn a_second_claimdb_runs_through_an_open_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimdb"));
+    cmd.arg("--db")
+        .arg(&db)
+        .env("XDG_DATA_HOME", dir.path())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("CLAIMDB_DB");
+    let options = Options::new().timeout_ms(Some(20_000));
+    let mut p = spawn_with_options(cmd, options).expect("spawn claimdb in a pty");
+    p.exp_string("claimdb> ").unwrap();
+    let other = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_claimdb"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("CLAIMDB_DB")
+            .env_remove("CLAIMDB_SERVER")
+            .output()
+            .unwrap()
+    };
+    let out = other(&["query", "add speaker \"Grace Hopper\""]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("running through it"), "{stderr}");
+    type_keys(&mut p, "speakers where name = \"Grace Hopper\";\r");
+    p.exp_string("(1 row)").unwrap();
+    type_keys(&mut p, ".quit\r");
+    p.exp_eof().unwrap();
+    assert!(!db.join(claimdb::door::DOOR_FILE).exists());
+    // The shell gone, the next one opens the database itself.
+    let out = other(&["query", "count claims"]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("running through"));
+}

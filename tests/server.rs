@@ -747,3 +747,44 @@ fn every_command_through_a_server_prints_what_it_prints_here() {
         assert_eq!(same(&here.2), same(&there.2), "{args:?}: stderr");
     }
 }
+
+#[test]
+fn a_second_claimdb_on_a_served_database_runs_through_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let t = with_tokens(&db);
+    let server = Server::start(&db, &[]);
+    let local = |args: &[&str]| claimdb().arg("--db").arg(&db).args(args).output().unwrap();
+    // No token given: the door's secret, which only this user can read, lets it in.
+    let out = local(&["query", ADD_SPEAKER]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("running through it"), "{stderr}");
+    assert_eq!(
+        statement(
+            &server,
+            Some(&t.read),
+            "speakers where name = \"Ada Lovelace\""
+        )
+        .1["output"]["speakers"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    let out = local(&["token", "list"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("boss\tadmin"));
+    // A second server on it is refused, naming the first.
+    let out = local(&["serve", "--listen", "127.0.0.1:0"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is open in claimdb process"));
+    // The door's secret is no token of the database's: it opens nothing
+    // without the file, and the file goes with the server.
+    assert!(db.join(claimdb::door::DOOR_FILE).exists());
+    assert!(server.terminate().success());
+    assert!(!db.join(claimdb::door::DOOR_FILE).exists());
+}

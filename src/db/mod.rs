@@ -6,6 +6,7 @@
 
 mod attribution;
 mod check;
+pub mod door;
 mod edits;
 mod extract;
 mod session;
@@ -30,6 +31,8 @@ pub use snapshot::Snapshot;
 pub(crate) use statements::refuse_unconditional_at;
 pub use statements::Prepared;
 pub use tokens::MAX_TOKEN_NAME_BYTES;
+#[cfg(feature = "server")]
+pub(crate) use tokens::{new_secret, same_secret};
 pub use writer::{Upsert, Writer, MAX_KEY_BYTES};
 
 use crate::error::{Error, Result};

@@ -28,11 +28,7 @@ impl Db {
                 ),
             ));
         }
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| {
-            Error::invalid("token", format!("the system gave no random bytes: {e}"))
-        })?;
-        let secret = format!("cdb_{}", hex(&bytes));
+        let secret = new_secret()?;
         let token = Token {
             name: name.to_string(),
             role,
@@ -68,6 +64,9 @@ impl Db {
     }
 
     /// The token whose secret `secret` is, if any.
+    ///
+    /// Compared by hash, every byte of every stored hash, so the time it
+    /// takes says nothing about how near a guess came.
     pub fn authenticate(&self, secret: &str) -> Result<Option<Token>> {
         let presented = crate::cite::sha256_hex(secret.trim());
         let mut found = None;
@@ -85,6 +84,23 @@ impl Db {
     }
 }
 
+/// A new secret: `cdb_` and 32 random bytes from the operating system, in hex.
+pub(crate) fn new_secret() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::invalid("token", format!("the system gave no random bytes: {e}")))?;
+    Ok(format!("cdb_{}", hex(&bytes)))
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether two secrets (or their hashes) are equal, compared in time that
+/// does not depend on where they first differ.
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
+    a.bytes()
+        .zip(b.bytes())
+        .fold(a.len() ^ b.len(), |acc, (x, y)| acc | usize::from(x ^ y))
+        == 0
 }

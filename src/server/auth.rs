@@ -23,17 +23,22 @@ pub(crate) struct Caller {
     pub(crate) role: Role,
 }
 
-/// How requests without a valid token are treated.
-#[derive(Debug, Clone, Copy)]
+/// How requests are let in.
+#[derive(Debug, Clone)]
 pub(crate) struct Policy {
     /// Reads need no token.
     pub(crate) public_read: bool,
+    /// While the database holds no token, anyone on loopback may do
+    /// anything (`claimdb serve` as a local tool); a door never.
+    pub(crate) open_on_loopback: bool,
+    /// The secret of this process's door (see `db/door.rs`): an admin's.
+    pub(crate) door_secret: Option<String>,
 }
 
 /// The caller of a request, if its token (or the policy) allows `needed`.
 pub(crate) fn authorize(
     db: &Db,
-    policy: Policy,
+    policy: &Policy,
     headers: &HeaderMap,
     needed: Role,
 ) -> Result<Caller, Failure> {
@@ -46,8 +51,19 @@ pub(crate) fn authorize(
                 .or_else(|| v.strip_prefix("bearer "))
         });
     let caller = match bearer {
+        Some(secret)
+            if policy
+                .door_secret
+                .as_deref()
+                .is_some_and(|door| crate::db::same_secret(door, secret.trim())) =>
+        {
+            Caller {
+                name: "this machine's claimdb".into(),
+                role: Role::Admin,
+            }
+        }
         // No token in the database: the listener serves loopback only.
-        _ if tokens.is_empty() => Caller {
+        _ if tokens.is_empty() && policy.open_on_loopback => Caller {
             name: "anonymous".into(),
             role: Role::Admin,
         },

@@ -18,6 +18,7 @@ use tokio::sync::Semaphore;
 use super::auth::Policy;
 use super::metrics::Metrics;
 use super::routes::{router, App};
+use crate::db::door::Door;
 use crate::db::Db;
 use crate::error::{Error, Result};
 
@@ -56,7 +57,9 @@ impl Default for ServeOptions {
 
 /// Serves `db` until SIGTERM or Ctrl-C; `ready` is told the address once
 /// the socket listens (port 0 picks a free one). Refuses to listen beyond
-/// loopback while the database holds no token.
+/// loopback while the database holds no token. Leaves a door in the
+/// database's folder, so that another `claimdb` on this machine runs
+/// through this server instead of waiting for the lock.
 pub fn serve(db: Db, options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> {
     if !options.listen.ip().is_loopback() && db.tokens()?.is_empty() {
         return Err(Error::invalid(
@@ -72,6 +75,122 @@ pub fn serve(db: Db, options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> R
         .with_target(false)
         .with_ansi(false)
         .try_init();
+    let secret = crate::db::new_secret()?;
+    let folder = db.path();
+    let policy = Policy {
+        public_read: options.public_read,
+        open_on_loopback: true,
+        door_secret: Some(secret.clone()),
+    };
+    let db = Arc::new(db);
+    let ip = options.listen.ip();
+    let result = run(db, &options, policy, std::future::pending(), |address| {
+        // Only a door on loopback: one on another address is no door.
+        if !folder.as_os_str().is_empty() && (ip.is_loopback() || ip.is_unspecified()) {
+            let door = Door {
+                url: format!("http://127.0.0.1:{}", address.port()),
+                secret,
+                pid: std::process::id(),
+            };
+            if let Err(e) = crate::db::door::write_door(&folder, &door) {
+                tracing::warn!("no door for other processes: {e}");
+            }
+        }
+        ready(address);
+    });
+    if !folder.as_os_str().is_empty() {
+        crate::db::door::remove_door(&folder);
+    }
+    result
+}
+
+/// A database held by this process, served on a loopback port to the
+/// other `claimdb` processes of this machine that can read its door file
+/// (see `db/door.rs`). Dropping it closes the door and stops the server.
+pub struct DoorServer {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<Result<()>>>,
+    folder: std::path::PathBuf,
+}
+
+impl DoorServer {
+    /// Opens the door of `db` (`None` for a database in memory: no other
+    /// process can mean it).
+    pub fn open(db: Arc<Db>) -> Result<Option<DoorServer>> {
+        let folder = db.path();
+        if folder.as_os_str().is_empty() {
+            return Ok(None);
+        }
+        let secret = crate::db::new_secret()?;
+        let options = ServeOptions {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            shutdown_grace: Duration::from_secs(5),
+            ..ServeOptions::default()
+        };
+        let policy = Policy {
+            public_read: false,
+            open_on_loopback: false,
+            door_secret: Some(secret.clone()),
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (told, listening) = std::sync::mpsc::channel::<SocketAddr>();
+        let thread = std::thread::Builder::new()
+            .name("claimdb-door".into())
+            .spawn(move || {
+                let stopped = async move {
+                    let _ = stopped.await;
+                };
+                run(db, &options, policy, stopped, |address| {
+                    let _ = told.send(address);
+                })
+            })
+            .map_err(|e| Error::Io {
+                path: folder.clone(),
+                source: e,
+            })?;
+        let Ok(address) = listening.recv_timeout(Duration::from_secs(10)) else {
+            return match thread.join() {
+                Ok(Err(e)) => Err(e),
+                _ => Err(Error::invalid("door", "the door's server did not start")),
+            };
+        };
+        crate::db::door::write_door(
+            &folder,
+            &Door {
+                url: format!("http://{address}"),
+                secret,
+                pid: std::process::id(),
+            },
+        )?;
+        Ok(Some(DoorServer {
+            stop: Some(stop),
+            thread: Some(thread),
+            folder,
+        }))
+    }
+}
+
+impl Drop for DoorServer {
+    fn drop(&mut self) {
+        crate::db::door::remove_door(&self.folder);
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Listens with `options`, serving requests by `policy`, until SIGTERM,
+/// Ctrl-C or `stop`; then lets the requests in flight finish.
+fn run(
+    db: Arc<Db>,
+    options: &ServeOptions,
+    policy: Policy,
+    stop: impl std::future::Future<Output = ()>,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<()> {
     let socket = std::net::TcpListener::bind(options.listen).map_err(|e| Error::Io {
         path: options.listen.to_string().into(),
         source: e,
@@ -92,10 +211,8 @@ pub fn serve(db: Db, options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> R
             source: e,
         })?;
     let app = Arc::new(App {
-        db: Arc::new(db),
-        policy: Policy {
-            public_read: options.public_read,
-        },
+        db,
+        policy,
         time_limit: options.statement_time_limit,
         metrics: Metrics::default(),
         busy: Arc::new(Semaphore::new(options.max_concurrent.max(1))),
@@ -110,7 +227,8 @@ pub fn serve(db: Db, options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> R
         ready(address);
         tracing::info!(%address, "listening");
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-        let stop = stop_signal();
+        let signal = stop_signal();
+        tokio::pin!(signal);
         tokio::pin!(stop);
         loop {
             tokio::select! {
@@ -126,6 +244,7 @@ pub fn serve(db: Db, options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> R
                         let _ = watched.await;
                     });
                 }
+                () = &mut signal => break,
                 () = &mut stop => break,
             }
         }
@@ -140,7 +259,7 @@ pub fn serve(db: Db, options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> R
         Ok::<(), Error>(())
     })?;
     // The runtime's threads end before the database closes (its last
-    // handle drops here), so nothing writes after the final flush.
+    // handle drops with the caller's), so nothing writes after the flush.
     drop(runtime);
     drop(app);
     Ok(())

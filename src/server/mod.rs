@@ -22,6 +22,6 @@ mod metrics;
 mod openapi;
 mod routes;
 
-pub use listen::{serve, ServeOptions};
+pub use listen::{serve, DoorServer, ServeOptions};
 pub use openapi::openapi;
 pub use routes::{Route, ROUTES};

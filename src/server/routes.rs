@@ -123,7 +123,7 @@ impl App {
     }
 
     fn authorize(&self, db: &Db, headers: &HeaderMap, needed: Role) -> Result<(), Failure> {
-        authorize(db, self.policy, headers, needed).map(drop)
+        authorize(db, &self.policy, headers, needed).map(drop)
     }
 }
 

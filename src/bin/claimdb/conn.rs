@@ -3,6 +3,7 @@
 //! a [`Conn`], and print the same answers and refusals either way.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use claimdb::client::RemoteSession;
 use claimdb::query::ClaimRow;
@@ -10,7 +11,11 @@ use claimdb::{Db, Output, Session};
 
 /// A local database with its session, or a server.
 pub enum Conn {
-    Local { db: Db, session: Session },
+    /// Shared with the door other processes reach it through.
+    Local {
+        db: Arc<Db>,
+        session: Session,
+    },
     Remote(RemoteSession),
 }
 

@@ -154,43 +154,74 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::FAILURE;
             }
-            let db = match open(&path, options) {
-                Ok(db) => db,
-                Err(e) => {
-                    eprintln!("error: cannot open {}: {e}", path.display());
-                    return ExitCode::FAILURE;
+            // Held open by another claimdb of this machine (a shell, a
+            // server): run through it instead of waiting for its lock.
+            if let Some(through) = door_of(&path) {
+                match cli.command {
+                    Some(Command::Serve { .. }) => {
+                        eprintln!(
+                            "error: {} is open in claimdb process {}: stop it first, or use it with --server {}",
+                            path.display(),
+                            through.pid,
+                            through.url
+                        );
+                        return ExitCode::FAILURE;
+                    }
+                    Some(Command::Token { action, .. }) => {
+                        return exit(commands::remote_token(&through.client, action))
+                    }
+                    _ => {}
                 }
-            };
-            announce_creation(&db, &path);
-            match cli.command {
-                Some(Command::Serve {
-                    listen,
-                    public_read,
-                    max_body_mib,
-                    statement_timeout,
-                    max_concurrent,
-                    header_timeout,
-                    ..
-                }) => {
-                    let options = claimdb::server::ServeOptions {
+                eprintln!(
+                    "note: {} is open in claimdb process {}: running through it",
+                    path.display(),
+                    through.pid
+                );
+                let mut session = claimdb::client::RemoteSession::new(through.client);
+                session.force(script.force);
+                Conn::Remote(session)
+            } else {
+                let db = match open(&path, options) {
+                    Ok(db) => db,
+                    Err(e) => {
+                        eprintln!("error: cannot open {}: {e}", path.display());
+                        return ExitCode::FAILURE;
+                    }
+                };
+                announce_creation(&db, &path);
+                match cli.command {
+                    Some(Command::Serve {
                         listen,
                         public_read,
-                        max_body_bytes: usize::try_from(max_body_mib << 20).unwrap_or(usize::MAX),
-                        statement_time_limit: (statement_timeout > 0)
-                            .then(|| std::time::Duration::from_millis(statement_timeout)),
-                        max_concurrent: usize::try_from(max_concurrent).unwrap_or(usize::MAX),
-                        header_timeout: std::time::Duration::from_millis(header_timeout),
-                        ..Default::default()
-                    };
-                    return exit(commands::serve(db, &path, options));
+                        max_body_mib,
+                        statement_timeout,
+                        max_concurrent,
+                        header_timeout,
+                        ..
+                    }) => {
+                        let options = claimdb::server::ServeOptions {
+                            listen,
+                            public_read,
+                            max_body_bytes: usize::try_from(max_body_mib << 20)
+                                .unwrap_or(usize::MAX),
+                            statement_time_limit: (statement_timeout > 0)
+                                .then(|| std::time::Duration::from_millis(statement_timeout)),
+                            max_concurrent: usize::try_from(max_concurrent).unwrap_or(usize::MAX),
+                            header_timeout: std::time::Duration::from_millis(header_timeout),
+                            ..Default::default()
+                        };
+                        return exit(commands::serve(db, &path, options));
+                    }
+                    Some(Command::Token { action, .. }) => {
+                        return exit(commands::token(&db, action))
+                    }
+                    _ => {}
                 }
-                Some(Command::Token { action, .. }) => return exit(commands::token(&db, action)),
-                _ => {}
-            }
-            open_options = options;
-            Conn::Local {
-                db,
-                session: claimdb::Session::new(),
+                open_options = options;
+                Conn::Local {
+                    db: std::sync::Arc::new(db),
+                    session: claimdb::Session::new(),
+                }
             }
         }
     };
@@ -211,7 +242,10 @@ fn main() -> ExitCode {
             }
             ok
         }
-        (Some(Command::Repl { .. }), _) => repl::run(&mut session),
+        (Some(Command::Repl { .. }), _) => {
+            session.open_door();
+            repl::run(&mut session)
+        }
         (Some(Command::Locate { .. }), _) => unreachable!("handled before the database is opened"),
         (Some(Command::Serve { .. } | Command::Token { .. }), _) => {
             unreachable!("handled before the shell is made")
@@ -291,7 +325,10 @@ fn main() -> ExitCode {
                 },
             )
         }
-        (None, None) if std::io::stdin().is_terminal() => repl::run(&mut session),
+        (None, None) if std::io::stdin().is_terminal() => {
+            session.open_door();
+            repl::run(&mut session)
+        }
         (None, None) => run_stdin(&mut session),
     };
     if session.in_transaction() {
@@ -390,4 +427,31 @@ fn exit(ok: bool) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// The process that holds the database at `path` open, reached through
+/// the door it left in the database's folder, if it answers.
+struct Through {
+    client: claimdb::client::Client,
+    pid: u32,
+    url: String,
+}
+
+fn door_of(path: &std::path::Path) -> Option<Through> {
+    if path.as_os_str() == MEMORY {
+        return None;
+    }
+    let door = claimdb::door::read_door(path)?;
+    if door.pid == std::process::id() {
+        return None;
+    }
+    let client = claimdb::client::Client::new(&door.url, Some(door.secret)).ok()?;
+    // A door whose process is gone (killed) is no way in: open the
+    // database here, as the lock is free.
+    client.health().ok()?;
+    Some(Through {
+        client,
+        pid: door.pid,
+        url: door.url,
+    })
 }

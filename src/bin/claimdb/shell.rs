@@ -57,6 +57,8 @@ pub struct Shell {
     read_depth: usize,
     /// `--force`: `update` and `delete` may run without `where`.
     forced: bool,
+    /// The door other `claimdb` processes reach this shell's database by.
+    door: Option<claimdb::server::DoorServer>,
 }
 
 /// What the shell should do after a dot-command.
@@ -76,6 +78,18 @@ impl Shell {
             sink: Sink::Stdout,
             read_depth: 0,
             forced: false,
+            door: None,
+        }
+    }
+
+    /// Opens the door of the local database, so that another `claimdb` on
+    /// this machine runs through this process instead of waiting for it.
+    pub fn open_door(&mut self) {
+        if let Conn::Local { db, .. } = &self.conn {
+            match claimdb::server::DoorServer::open(db.clone()) {
+                Ok(door) => self.door = door,
+                Err(e) => eprintln!("warning: other claimdb processes cannot reach this database through this shell: {e}"),
+            }
         }
     }
 
@@ -415,12 +429,19 @@ impl Shell {
                 if *path != crate::MEMORY && Path::new(path) == db.path() {
                     return Flow::Continue(true);
                 }
+                let had_door = self.door.take().is_some();
                 match crate::open(Path::new(path), self.open_options) {
                     Ok(db) => {
                         crate::announce_creation(&db, Path::new(path));
                         let mut session = Session::new();
                         session.force(self.forced);
-                        self.conn = Conn::Local { db, session };
+                        self.conn = Conn::Local {
+                            db: std::sync::Arc::new(db),
+                            session,
+                        };
+                        if had_door {
+                            self.open_door();
+                        }
                         Flow::Continue(true)
                     }
                     Err(e) => fail(format!("cannot open {path}: {e}")),
