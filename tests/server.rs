@@ -383,14 +383,33 @@ fn too_many_requests_at_once_are_refused_with_429() {
     let db = dir.path().join("c.db");
     let server = Server::start(&db, &["--max-concurrent", "1"]);
     let address = server.url.trim_start_matches("http://").to_string();
-    // A request whose body never finishes holds the one place.
-    let mut slow = TcpStream::connect(&address).unwrap();
-    write!(
-        slow,
-        "POST /v1/import?dry_run=true HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{{\"type\""
-    )
-    .unwrap();
-    slow.flush().unwrap();
+    // A request whose body never finishes holds the one place (once it
+    // got it: sent while another request held it, it is refused at once,
+    // and sent again).
+    let slow = loop {
+        let mut slow = TcpStream::connect(&address).unwrap();
+        write!(
+            slow,
+            "POST /v1/import?dry_run=true HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{{\"type\""
+        )
+        .unwrap();
+        slow.flush().unwrap();
+        slow.set_read_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        let mut answer = [0u8; 64];
+        match slow.read(&mut answer) {
+            // Nothing said: the server waits for the rest of the body.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                break slow
+            }
+            _ => continue,
+        }
+    };
     let started = Instant::now();
     let refused = loop {
         let (status, e) = statement(&server, None, "count claims");
