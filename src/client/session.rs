@@ -75,8 +75,16 @@ impl RemoteSession {
 
     /// Runs one statement.
     pub fn execute(&mut self, text: &str) -> Result<Output> {
-        self.run(text, None)
-            .map(|out| out.unwrap_or(Output::Claims(Vec::new())))
+        self.execute_with(text, &Params::new())
+    }
+
+    /// Runs one statement with values for its `$1` or `$name` parameters
+    /// (outside a transaction: the server's transactions take none).
+    pub fn execute_with(&mut self, text: &str, params: &Params) -> Result<Output> {
+        self.notes.clear();
+        let result = self.run_statement(text, params, None);
+        self.note_failure(&result);
+        result.map(|out| out.unwrap_or(Output::Claims(Vec::new())))
     }
 
     /// Runs one statement, handing the rows of a claims query to `each` as
@@ -95,23 +103,29 @@ impl RemoteSession {
         each: Option<&mut dyn FnMut(ClaimRow) -> Result<()>>,
     ) -> Result<Option<Output>> {
         self.notes.clear();
-        let result = self.run_statement(text, each);
+        let result = self.run_statement(text, &Params::new(), each);
+        self.note_failure(&result);
+        result
+    }
+
+    /// An error inside `begin … commit` spoils the transaction.
+    fn note_failure<T>(&mut self, result: &Result<T>) {
         if result.is_err() {
             if let Some((_, failed)) = &mut self.pending {
                 *failed = true;
             }
         }
-        result
     }
 
     fn run_statement(
         &mut self,
         text: &str,
+        params: &Params,
         each: Option<&mut dyn FnMut(ClaimRow) -> Result<()>>,
     ) -> Result<Option<Output>> {
         // Parsed here too, so that a mistake is refused before anything is
         // sent, with the same caret a local session draws.
-        let statement = query::prepare(text, &Params::new())?;
+        let statement = query::prepare(text, params)?;
         if !self.force {
             refuse_unconditional_at(&statement, query::statement_start(text))?;
         }
@@ -146,11 +160,11 @@ impl RemoteSession {
                 self.client.transaction(&statements).map(Some)
             }
             (s, Some(_)) if s.is_write() => {
-                let (sent, params) = self.inline_text_file(text, &statement)?;
-                if params.iter().next().is_some() {
+                let (sent, inlined) = self.inline_text_file(text, &statement)?;
+                if inlined.iter().chain(params.iter()).next().is_some() {
                     return Err(Error::invalid(
                         "text_file",
-                        "inside a transaction against a server, give a source's text inline (text = \"...\")",
+                        "inside a transaction against a server, give values inline (no parameters, no text_file)",
                     ));
                 }
                 let Some((statements, _)) = &mut self.pending else {
@@ -162,7 +176,10 @@ impl RemoteSession {
                 })
             }
             (Statement::Explain(_), Some(_)) | (_, None) => {
-                let (sent, params) = self.inline_text_file(text, &statement)?;
+                let (sent, inlined) = self.inline_text_file(text, &statement)?;
+                let params = params
+                    .iter()
+                    .fold(inlined, |all, (name, value)| all.bind(name, value.clone()));
                 let (output, notes) = match each {
                     Some(each) if !statement.is_write() => {
                         self.client.query_rows(&sent, &params, each)?

@@ -71,12 +71,7 @@ impl Db {
         let presented = crate::cite::sha256_hex(secret.trim());
         let mut found = None;
         for token in self.tokens()? {
-            // Compare every byte of every hash: no early exit to time.
-            let same = token.secret_sha256.bytes().zip(presented.bytes()).fold(
-                token.secret_sha256.len() ^ presented.len(),
-                |acc, (a, b)| acc | usize::from(a ^ b),
-            ) == 0;
-            if same {
+            if same_secret(&token.secret_sha256, &presented) {
                 found = Some(token);
             }
         }

@@ -60,8 +60,8 @@ mod script;
 mod writes;
 
 pub use ast::{
-    Aggregate, Assignment, ClaimsQuery, Expr, Field, FieldType, ListQuery, Literal, Op, OrderBy,
-    SelectItem, Spanned, Statement, Table,
+    quote_string, Aggregate, Assignment, ClaimsQuery, Expr, Field, FieldType, ListQuery, Literal,
+    Op, OrderBy, SelectItem, Spanned, Statement, Table,
 };
 pub use bind::{bind, Params};
 pub use check::{check, compile_regex};
