@@ -270,6 +270,8 @@ struct QueryResult {
     /// Remarks for a person (a speaker no one is called).
     #[pyo3(get)]
     notes: Vec<String>,
+    /// The output as a table of cells, made once, when first asked for.
+    table: std::sync::OnceLock<claimdb::render::Table>,
 }
 
 #[pymethods]
@@ -295,7 +297,7 @@ impl QueryResult {
     /// The column names of the rows.
     #[getter]
     fn columns(&self) -> Vec<String> {
-        claimdb::render::table_of(&self.output).columns
+        self.table().columns.clone()
     }
 
     /// The count, for `count claims` (None otherwise).
@@ -318,7 +320,7 @@ impl QueryResult {
 
     /// Every row, as a dict of column to value.
     fn fetchall<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let table = claimdb::render::table_of(&self.output);
+        let table = self.table();
         let rows = PyList::empty(py);
         for row in &table.rows {
             let dict = PyDict::new(py);
@@ -335,7 +337,7 @@ impl QueryResult {
     }
 
     fn __len__(&self) -> usize {
-        claimdb::render::table_of(&self.output).rows.len()
+        self.table().rows.len()
     }
 
     /// The rows as a pandas DataFrame, built column by column (pandas must
@@ -343,9 +345,8 @@ impl QueryResult {
     fn df<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pandas = py.import("pandas")?;
         let data = self.columns_dict(py)?;
-        let columns = claimdb::render::table_of(&self.output).columns;
         let kwargs = PyDict::new(py);
-        kwargs.set_item("columns", columns)?;
+        kwargs.set_item("columns", &self.table().columns)?;
         pandas.getattr("DataFrame")?.call((data,), Some(&kwargs))
     }
 
@@ -368,16 +369,23 @@ impl QueryResult {
 }
 
 impl QueryResult {
+    /// The output as a table of cells (made once).
+    fn table(&self) -> &claimdb::render::Table {
+        self.table
+            .get_or_init(|| claimdb::render::table_of(&self.output))
+    }
+
     /// Column name -> list of values, for DataFrames and Arrow tables.
     fn columns_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let table = claimdb::render::table_of(&self.output);
+        let table = self.table();
         let data = PyDict::new(py);
         for (i, name) in table.columns.iter().enumerate() {
-            let column = PyList::empty(py);
-            for row in &table.rows {
-                column.append(cell(py, &row[i])?)?;
-            }
-            data.set_item(name, column)?;
+            let cells = table
+                .rows
+                .iter()
+                .map(|row| cell(py, &row[i]))
+                .collect::<PyResult<Vec<_>>>()?;
+            data.set_item(name, PyList::new(py, cells)?)?;
         }
         Ok(data)
     }
@@ -419,7 +427,11 @@ impl Db {
     fn run(&self, py: Python<'_>, text: &str, params: Params) -> PyResult<QueryResult> {
         let outcome = py.detach(|| self.backend.execute(text, &params));
         match outcome {
-            Ok((output, notes)) => Ok(QueryResult { output, notes }),
+            Ok((output, notes)) => Ok(QueryResult {
+                output,
+                notes,
+                table: std::sync::OnceLock::new(),
+            }),
             Err(e) => Err(raise(py, e, Some(text))),
         }
     }
