@@ -1032,3 +1032,55 @@ fn extract_proposes_and_accept_adds_what_is_not_stored() {
         "--min-confidence needs --accept"
     );
 }
+
+/// A reader that goes away after the first line (`| head -1`) ends claimdb
+/// quietly and with success, whatever the command and the format: it read
+/// what it wanted. Every output here is far larger than a pipe's buffer,
+/// so claimdb meets the closed pipe.
+#[test]
+fn a_reader_that_stops_early_ends_claimdb_quietly() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pipe.db");
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, "One line of a long text.\n".repeat(40_000)).unwrap();
+    let add = format!(
+        "add source \"big\" with title = \"Big\", text_file = {:?}",
+        big.display().to_string()
+    );
+    assert!(claimdb(&db, &["query", &add], None).status.success());
+    let many = "claims; ".repeat(30);
+    let cases: &[&[&str]] = &[
+        &["export"],
+        &["export", "--format", "csv"],
+        &["export", "--format", "jsonl"],
+        &["export", "--format", "text", "big"],
+        &["query", &many],
+        &["--format", "csv", "query", &many],
+        &["--format", "jsonl", "query", &many],
+        &["--format", "json", "query", &many],
+        &["query", "show source \"big\""],
+    ];
+    for args in cases {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+            .arg("--db")
+            .arg(&db)
+            .args(*args)
+            .env("COLUMNS", "100")
+            .env_remove("CLAIMDB_DB")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(!first.is_empty(), "{args:?}: no first line");
+        // The reader is gone now.
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}

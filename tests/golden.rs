@@ -184,6 +184,7 @@ golden_files!(
     errors,
     explain,
     filters,
+    formats,
     json,
     lists,
     predicates,

@@ -293,3 +293,34 @@ fn the_parser_says_what_may_come_next() {
     // A mistake before the end: nothing there can make it right.
     assert!(expected_at_end("claims were ").is_empty());
 }
+
+/// A note that no speaker is called so is given for `=` and `in`, which
+/// name a speaker, and for nothing else (`contains "FBI"` names a part of
+/// one, and matches).
+#[test]
+fn notes_about_names_follow_the_operator() {
+    for on in engines::seeded() {
+        let db = &on.db;
+        let notes = |text: &str| db.query_with_stats(text).unwrap().1.notes;
+        assert_eq!(
+            notes(r#"claims where speaker = "Whit""#),
+            [r#"no speaker is called "Whit" (did you mean "White"?)"#]
+        );
+        assert_eq!(
+            notes(r#"claims where speaker in ("Whit", "Thae")"#).len(),
+            1
+        );
+        for text in [
+            r#"claims where speaker contains "FBI""#,
+            r#"claims where speaker starts with "Whi""#,
+            r#"claims where speaker matches "^Wh""#,
+            r#"claims where speaker != "Nobody""#,
+        ] {
+            let (out, stats) = db.query_with_stats(text).unwrap();
+            assert!(stats.notes.is_empty(), "{text}: {:?}", stats.notes);
+            if text.contains("FBI") {
+                assert!(!out.claims().unwrap().is_empty());
+            }
+        }
+    }
+}

@@ -79,7 +79,7 @@ pub fn write_dump(view: &dyn ReadView, out: &mut dyn Write) -> Result<u64> {
     let mut lines = 0;
     let mut line = |value: &DumpLine| -> Result<()> {
         serde_json::to_writer(&mut *out, value)
-            .map_err(|e| Error::Corrupt(format!("cannot write the dump: {e}")))?;
+            .map_err(|e| super::output_error("the dump", std::io::Error::from(e)))?;
         out.write_all(b"\n").map_err(write_error)?;
         lines += 1;
         Ok(())

@@ -188,7 +188,7 @@ impl Db {
                 _ => full_record(row),
             };
             serde_json::to_writer(&mut *out, &value)
-                .map_err(|e| Error::Corrupt(format!("cannot write the export: {e}")))?;
+                .map_err(|e| output_error("the export", std::io::Error::from(e)))?;
             out.write_all(b"\n").map_err(io)?;
             written += 1;
         }
@@ -197,8 +197,20 @@ impl Db {
     }
 }
 
+/// A failure to write the export: the output's (a full disk, a reader
+/// that went away), never the database's.
+pub(crate) fn output_error(what: &str, e: std::io::Error) -> Error {
+    Error::Io {
+        path: what.into(),
+        source: e,
+    }
+}
+
 fn csv_error(e: csv::Error) -> Error {
-    Error::Corrupt(format!("cannot write the CSV export: {e}"))
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => output_error("the CSV export", e),
+        other => Error::invalid("export", format!("cannot write the CSV export: {other:?}")),
+    }
 }
 
 pub use crate::text::today;

@@ -66,7 +66,12 @@ fn collect_speaker_names<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
             collect_speaker_names(b, out);
         }
         Expr::Not(a) => collect_speaker_names(a, out),
-        Expr::Compare { field, value, .. } if field.node == Field::Speaker => {
+        // Only equality names a speaker: `contains "FBI"` names a part of one.
+        Expr::Compare {
+            field,
+            op: Op::Eq,
+            value,
+        } if field.node == Field::Speaker => {
             if let Literal::Str(s) = &value.node {
                 out.push(s);
             }

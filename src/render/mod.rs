@@ -11,6 +11,8 @@ mod csv;
 mod detail;
 pub use detail::attribution_line;
 mod import;
+mod lines;
+mod markdown;
 mod outcome;
 mod table;
 
@@ -38,6 +40,10 @@ pub enum Format {
     Jsonl,
     /// RFC 4180 comma-separated values with a header row.
     Csv,
+    /// A Markdown table, for notes and issues.
+    Markdown,
+    /// One field per line, records apart by a blank line.
+    Line,
 }
 
 impl Format {
@@ -51,11 +57,13 @@ impl Format {
     }
 
     /// Every format, by name.
-    pub const ALL: [(&'static str, Format); 4] = [
+    pub const ALL: [(&'static str, Format); 6] = [
         ("table", Format::Table),
         ("json", Format::Json),
         ("jsonl", Format::Jsonl),
         ("csv", Format::Csv),
+        ("markdown", Format::Markdown),
+        ("line", Format::Line),
     ];
 
     /// A format by name.
@@ -276,7 +284,13 @@ pub fn table_of(out: &Output) -> Table {
 /// Renders an output in `format`; `width` is the terminal width for tables.
 pub fn render(out: &Output, format: Format, width: usize) -> String {
     match (format, out) {
-        (Format::Table, Output::Done(done)) => outcome::describe(done),
+        (Format::Table | Format::Markdown | Format::Line, Output::Done(done)) => {
+            outcome::describe(done)
+        }
+        (Format::Markdown, Output::Plan(plan)) => {
+            format!("```text\n{}\n```", plan.lines().join("\n"))
+        }
+        (Format::Line, Output::Plan(plan)) => plan.lines().join("\n"),
         // The operator tree, indented as it nests (a table would flatten it).
         (Format::Table, Output::Plan(plan)) => plan.lines().join("\n"),
         (Format::Table, Output::Claim(detail)) => detail::render_detail(detail, width),
@@ -336,6 +350,8 @@ pub fn render(out: &Output, format: Format, width: usize) -> String {
         (Format::Json, _) => table_json(&table_of(out)),
         (Format::Jsonl, _) => table_jsonl(&table_of(out)),
         (Format::Csv, _) => csv::table_csv(&table_of(out)),
+        (Format::Markdown, _) => markdown::table_markdown(&table_of(out)),
+        (Format::Line, _) => lines::table_lines(&table_of(out)),
     }
 }
 
@@ -412,6 +428,8 @@ pub fn render_rows(table: &Table, format: Format, width: usize) -> String {
         Format::Json => table_json(table),
         Format::Jsonl => table_jsonl(table),
         Format::Csv => csv::table_csv(table),
+        Format::Markdown => markdown::table_markdown(table),
+        Format::Line => lines::table_lines(table),
     }
 }
 

@@ -475,6 +475,10 @@ pub(crate) enum FormatArg {
     Jsonl,
     /// RFC 4180 CSV with a header row.
     Csv,
+    /// A Markdown table (for notes and issues).
+    Markdown,
+    /// One field per line (for long quotes and statements).
+    Line,
 }
 
 impl From<FormatArg> for Format {
@@ -484,6 +488,8 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Jsonl => Format::Jsonl,
             FormatArg::Csv => Format::Csv,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Line => Format::Line,
         }
     }
 }

@@ -28,7 +28,7 @@ pub fn locate(file: &Path, quote: &str, hint: Option<&Hint>, format: Format) -> 
         return false;
     };
     let citation = cite::locate_with(&text, &cite::normalize_source(&text), quote, hint);
-    print!(
+    crate::out!(
         "{}{}",
         render_citation(&citation, quote, &file.display().to_string(), format),
         format.line_end()
@@ -124,10 +124,10 @@ pub fn verify(session: &Session, repair: bool) -> bool {
             Format::Json => serde_json::to_string_pretty(&json),
             _ => serde_json::to_string(&json),
         };
-        println!("{}", text.unwrap_or_default());
+        crate::outln!("{}", text.unwrap_or_default());
         return last.is_ok();
     }
-    println!(
+    crate::outln!(
         "checked {}, {}, {}, {}: {}",
         plural(before.claims, "claim"),
         plural(before.speakers, "speaker"),
@@ -144,19 +144,19 @@ pub fn verify(session: &Session, repair: bool) -> bool {
         } else {
             "not repairable"
         };
-        println!("  {}: {} ({fix})", p.area, p.message);
+        crate::outln!("  {}: {} ({fix})", p.area, p.message);
     }
     if let Some(after) = &after {
         let mended = before.problems.len().saturating_sub(after.problems.len());
-        println!(
+        crate::outln!(
             "repaired: rebuilt the indexes, names and counters; {mended} fixed, {} left",
             after.problems.len()
         );
         for p in &after.problems {
-            println!("  still: {}: {}", p.area, p.message);
+            crate::outln!("  still: {}: {}", p.area, p.message);
         }
     } else if !before.is_ok() && before.problems.iter().any(|p| p.repairable) {
-        println!("run `claimdb verify --repair` to rebuild what can be derived");
+        crate::outln!("run `claimdb verify --repair` to rebuild what can be derived");
     }
     last.is_ok()
 }
@@ -171,7 +171,7 @@ fn print_report(
 ) {
     let speakers = session.speaker_rows();
     if session.format != Format::Table {
-        print!(
+        crate::out!(
             "{}{}",
             render_rows(
                 &checks_table(report, &speakers),
@@ -182,10 +182,10 @@ fn print_report(
         );
         return;
     }
-    println!("{summary}");
+    crate::outln!("{summary}");
     let picked: Vec<Recheck> = report.iter().filter(|r| shown(r)).cloned().collect();
     if !picked.is_empty() {
-        println!(
+        crate::outln!(
             "{}",
             render_rows(
                 &checks_table(&picked, &speakers),
@@ -234,9 +234,9 @@ pub fn import(
     match result {
         Ok(report) => {
             let text = claimdb::render::render_import(&report, session.format);
-            print!("{text}");
+            crate::out!("{text}");
             if !text.ends_with('\n') {
-                println!();
+                crate::outln!();
             }
             !report.refused()
         }
@@ -269,6 +269,8 @@ pub fn export(session: &Session, options: &claimdb::export::ExportOptions) -> bo
         })
     }) {
         Ok(_) => true,
+        // The reader has gone (a pipe into `head`): it read what it wanted.
+        Err(e) if crate::is_closed_pipe(&e) => true,
         Err(e) => {
             eprintln!("error: {e}");
             false
@@ -295,7 +297,7 @@ pub fn extract(session: &Session, source: &str, accept: Option<f64>) -> bool {
     }
     if session.format == Format::Json && accept.is_none() {
         match serde_json::to_string_pretty(&proposals) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => crate::outln!("{json}"),
             Err(e) => {
                 eprintln!("error: {e}");
                 return false;
@@ -336,7 +338,7 @@ pub fn extract(session: &Session, source: &str, accept: Option<f64>) -> bool {
             shrink: Some(4),
         };
         if accept.is_none() || session.format == Format::Table {
-            print!(
+            crate::out!(
                 "{}{}",
                 render_rows(&table, session.format, Session::width()),
                 session.format.line_end()
@@ -356,7 +358,7 @@ pub fn extract(session: &Session, source: &str, accept: Option<f64>) -> bool {
     match accept_proposals(session, source, &proposals, min) {
         Ok(report) => {
             if session.format == Format::Table {
-                println!(
+                crate::outln!(
                     "added {} ({} new speakers), {} already stored, {} below confidence {min}, {} refused",
                     plural(report.added.len() as u64, "claim"),
                     report.new_speakers.len(),
@@ -368,7 +370,7 @@ pub fn extract(session: &Session, source: &str, accept: Option<f64>) -> bool {
                     eprintln!("refused: {r}");
                 }
             } else {
-                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+                crate::outln!("{}", serde_json::to_string(&report).unwrap_or_default());
             }
             report.refused.is_empty()
         }
@@ -398,7 +400,7 @@ pub(crate) fn token(db: &Db, action: crate::args::TokenAction) -> bool {
     use crate::args::TokenAction;
     let result = match action {
         TokenAction::Create { name, role } => db.create_token(&name, role.into()).map(|secret| {
-            println!("{secret}");
+            crate::outln!("{secret}");
             eprintln!(
                 "made token {:?} ({}): the secret above is shown this once; send it as `Authorization: Bearer SECRET`",
                 name.trim(),
@@ -410,7 +412,7 @@ pub(crate) fn token(db: &Db, action: crate::args::TokenAction) -> bool {
                 eprintln!("no tokens: `claimdb serve` serves this database on loopback only, to anyone on this machine");
             }
             for t in tokens {
-                println!("{}\t{}\t{}", t.name, t.role.as_str(), t.created);
+                crate::outln!("{}\t{}\t{}", t.name, t.role.as_str(), t.created);
             }
         }),
         TokenAction::Revoke { name } => db.revoke_token(&name).map(|()| {
@@ -568,7 +570,7 @@ pub(crate) fn remote_token(
     use crate::args::TokenAction;
     let result = match action {
         TokenAction::Create { name, role } => client.create_token(&name, role.into()).map(|made| {
-            println!("{}", made["secret"].as_str().unwrap_or_default());
+            crate::outln!("{}", made["secret"].as_str().unwrap_or_default());
             eprintln!(
                 "made token {:?} ({}): the secret above is shown this once",
                 name.trim(),
@@ -577,7 +579,7 @@ pub(crate) fn remote_token(
         }),
         TokenAction::List => client.tokens().map(|tokens| {
             for t in tokens.as_array().into_iter().flatten() {
-                println!(
+                crate::outln!(
                     "{}\t{}\t{}",
                     t["name"].as_str().unwrap_or_default(),
                     t["role"].as_str().unwrap_or_default(),

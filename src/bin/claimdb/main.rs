@@ -421,8 +421,55 @@ pub fn announce_creation(db: &Db, path: &std::path::Path) {
 /// The `--db` value for a database in memory.
 pub const MEMORY: &str = ":memory:";
 
+/// Set once stdout turned out to be closed (a pipe into `head`): what
+/// was wanted was read, and claimdb ends quietly, with success, as Unix
+/// tools do.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Notes that stdout was closed by its reader.
+pub(crate) fn stdout_closed() {
+    STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether an error is stdout closed by its reader (and notes it).
+pub(crate) fn is_closed_pipe(e: &claimdb::Error) -> bool {
+    let closed = matches!(e, claimdb::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe);
+    if closed {
+        stdout_closed();
+    }
+    closed
+}
+
+/// Writes to stdout; once its reader has gone, writes nothing more.
+pub(crate) fn write_out(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            stdout_closed();
+        } else {
+            eprintln!("error: cannot write the result: {e}");
+        }
+    }
+}
+
+/// `print!` that ends quietly when stdout's reader has gone.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::write_out(format_args!($($arg)*)) };
+}
+
+/// `println!` that ends quietly when stdout's reader has gone.
+macro_rules! outln {
+    () => { $crate::write_out(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+pub(crate) use {out, outln};
+
 fn exit(ok: bool) -> ExitCode {
-    if ok {
+    if ok || STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -231,7 +231,7 @@ pub fn run(shell: &mut Shell) -> bool {
             Err(e) => eprintln!("warning: cannot read history {}: {e}", h.display()),
         }
     }
-    println!(
+    crate::outln!(
         "claimdb {} on {}\nEnter \".help\" for usage hints.",
         env!("CARGO_PKG_VERSION"),
         shell.conn.place()

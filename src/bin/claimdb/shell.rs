@@ -28,7 +28,7 @@ const DEFAULT_WIDTH: usize = 120;
 /// The shell commands and what they do, for `.help`.
 pub const DOT_HELP: &str = r#"Shell commands (a line that starts with "."):
   .help                          this text
-  .format [table|json|jsonl|csv] show or set how results are printed
+  .format [table|json|jsonl|csv|markdown|line]  show or set how results are printed
   .output [FILE]                 send results to FILE; without FILE, back to the terminal
   .read FILE                     run the statements in FILE
   .timer on|off                  print how long each statement took
@@ -177,7 +177,10 @@ impl Shell {
         match result {
             Ok(()) => true,
             // stdout closed (a pipe into `head`): nothing more to say.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                crate::stdout_closed();
+                false
+            }
             Err(e) => {
                 eprintln!("error: cannot write the result: {e}");
                 false
@@ -309,7 +312,9 @@ impl Shell {
             }
             Err(Error::Io { path, source }) if path.as_os_str() == OUTPUT => {
                 // stdout closed (a pipe into `head`): nothing more to say.
-                if source.kind() != std::io::ErrorKind::BrokenPipe {
+                if source.kind() == std::io::ErrorKind::BrokenPipe {
+                    crate::stdout_closed();
+                } else {
                     eprintln!("error: cannot write the result: {source}");
                 }
                 false
@@ -381,7 +386,7 @@ impl Shell {
                     Flow::Continue(true)
                 }
                 None => fail(format!(
-                    "unknown format {f:?}: use table, json, jsonl or csv"
+                    "unknown format {f:?}: use table, json, jsonl, csv, markdown or line"
                 )),
             },
             ("output", []) => {
