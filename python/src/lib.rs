@@ -459,13 +459,6 @@ impl Db {
         };
         self.run(py, &text, Params::new())
     }
-
-    fn local(&self) -> Option<&claimdb::Db> {
-        match &self.backend {
-            Backend::Local { db, .. } => Some(db),
-            Backend::Remote(_) => None,
-        }
-    }
 }
 
 /// A literal as the language writes it.
@@ -809,7 +802,6 @@ impl Db {
         ) {
             return Ok(py.None().into_bound(py));
         }
-        let _ = self.local();
         let found = self.run(py, &listing(), Params::new())?;
         match &found.output {
             Output::Sources(rows) => rows

@@ -112,3 +112,90 @@ pub(crate) fn role_for(statement: &Statement) -> Role {
         _ => Role::Read,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn bearer(secret: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            axum::http::header::AUTHORIZATION,
+            HeaderValue::from_str(&format!("Bearer {secret}")).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn who_gets_in() {
+        let db = Db::open_in_memory(crate::OpenOptions::new().seed(false)).unwrap();
+        let open = Policy {
+            public_read: false,
+            open_on_loopback: true,
+            door_secret: Some("door".into()),
+        };
+        let closed = Policy {
+            open_on_loopback: false,
+            ..open.clone()
+        };
+        let none = HeaderMap::new();
+        // No token in the database: open on loopback, closed elsewhere.
+        assert!(authorize(&db, &open, &none, Role::Admin).is_ok());
+        assert_eq!(
+            authorize(&db, &closed, &none, Role::Read)
+                .unwrap_err()
+                .status
+                .as_u16(),
+            401
+        );
+        // The door's secret is an admin's, and nothing else is.
+        assert_eq!(
+            authorize(&db, &closed, &bearer("door"), Role::Admin)
+                .unwrap()
+                .role,
+            Role::Admin
+        );
+        assert_eq!(
+            authorize(&db, &closed, &bearer("doo"), Role::Read)
+                .unwrap_err()
+                .status
+                .as_u16(),
+            401
+        );
+        // With a token, the open policy no longer lets anyone in.
+        let secret = db.create_token("reader", Role::Read).unwrap();
+        assert_eq!(
+            authorize(&db, &open, &none, Role::Read)
+                .unwrap_err()
+                .status
+                .as_u16(),
+            401
+        );
+        assert_eq!(
+            authorize(&db, &open, &bearer(&secret), Role::Read)
+                .unwrap()
+                .name,
+            "reader"
+        );
+        assert_eq!(
+            authorize(&db, &open, &bearer(&secret), Role::Write)
+                .unwrap_err()
+                .status
+                .as_u16(),
+            403
+        );
+        let public = Policy {
+            public_read: true,
+            ..open
+        };
+        assert!(authorize(&db, &public, &none, Role::Read).is_ok());
+        assert_eq!(
+            authorize(&db, &public, &none, Role::Write)
+                .unwrap_err()
+                .status
+                .as_u16(),
+            401
+        );
+    }
+}

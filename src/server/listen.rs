@@ -79,7 +79,9 @@ pub fn serve(db: Db, options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> R
     let folder = db.path();
     let policy = Policy {
         public_read: options.public_read,
-        open_on_loopback: true,
+        // Decided once: a server on another address stays closed even if
+        // every token is revoked while it runs.
+        open_on_loopback: options.listen.ip().is_loopback(),
         door_secret: Some(secret.clone()),
     };
     let db = Arc::new(db);
