@@ -26,6 +26,22 @@ pub const MAX_STATEMENT_BYTES: usize = MAX_SOURCE_TEXT_BYTES + 64 * 1024;
 /// of values in one term.
 pub const MAX_CONDITION_TERMS: usize = 1_000;
 
+/// The longest free-text field of a record (bytes): a claim's statement
+/// and rationale, a source's title, author, publisher, date, url and
+/// notes, a speaker's description. Every value a record holds is checked
+/// against its limit when it is written, so that whatever is stored can
+/// be read back (a reader refuses a record over 16 MiB as damage).
+pub const MAX_FIELD_BYTES: usize = 64 * 1024;
+
+/// The longest name (bytes): a speaker's name or alias, a tag.
+pub const MAX_NAME_BYTES: usize = 256;
+
+/// The most tags one claim holds.
+pub const MAX_TAGS: usize = 100;
+
+/// The most aliases one speaker holds.
+pub const MAX_ALIASES: usize = 100;
+
 /// How deeply `.read` may nest script files (a script that reads itself
 /// stops here).
 pub const MAX_READ_DEPTH: usize = 16;
@@ -70,6 +86,31 @@ pub fn check_len(what: &'static str, text: &str, limit: usize) -> Result<()> {
                 human_bytes(text.len()),
                 human_bytes(limit)
             ),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a free-text field over [`MAX_FIELD_BYTES`].
+pub fn check_field(what: &'static str, text: &str) -> Result<()> {
+    check_len(what, text, MAX_FIELD_BYTES)
+}
+
+/// Refuses a name over [`MAX_NAME_BYTES`], or holding a NUL.
+pub fn check_name(what: &'static str, name: &str) -> Result<()> {
+    check_len(what, name, MAX_NAME_BYTES)?;
+    if name.contains('\0') {
+        return Err(Error::invalid(what, "a name may not hold a NUL character"));
+    }
+    Ok(())
+}
+
+/// Refuses more than `limit` items of `what`.
+pub fn check_count(what: &'static str, n: usize, limit: usize) -> Result<()> {
+    if n > limit {
+        return Err(Error::invalid(
+            what,
+            format!("{n} of them, over the limit of {limit}"),
         ));
     }
     Ok(())

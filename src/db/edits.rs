@@ -18,6 +18,16 @@ impl Writer<'_> {
             .view()
             .source(id)?
             .ok_or_else(|| Error::not_found("source", id))?;
+        super::writer::source_fields(
+            changes.title.as_ref(),
+            [
+                &changes.author,
+                &changes.publisher,
+                &changes.date,
+                &changes.url,
+                &changes.notes,
+            ],
+        )?;
         if let Some(title) = &changes.title {
             require_text("source title", title)?;
             source.title = title.trim().to_string();
@@ -56,6 +66,9 @@ impl Writer<'_> {
             .view()
             .speaker(id)?
             .ok_or_else(|| Error::not_found("speaker", id.to_string()))?;
+        if let Some(d) = description {
+            crate::limits::check_field("speaker description", d)?;
+        }
         speaker.description = description
             .map(str::trim)
             .filter(|d| !d.is_empty())
@@ -191,6 +204,11 @@ impl Writer<'_> {
                 kept.aliases.push(name.clone());
             }
         }
+        crate::limits::check_count(
+            "speaker aliases",
+            kept.aliases.len(),
+            crate::limits::MAX_ALIASES,
+        )?;
         self.tx.delete_speaker(gone.id)?;
         self.tx.put_speaker(&kept)?;
         // Every claim of the merged speaker is judged by its new names.

@@ -10,7 +10,10 @@ use super::Recheck;
 use crate::cite::{self, Citation, CitationReport};
 use crate::error::Result;
 use crate::error::{quoted, Error};
-use crate::limits::{check_len, MAX_QUOTE_BYTES, MAX_SOURCE_TEXT_BYTES};
+use crate::limits::{
+    check_count, check_field, check_len, check_name, MAX_ALIASES, MAX_QUOTE_BYTES,
+    MAX_SOURCE_TEXT_BYTES, MAX_TAGS,
+};
 use crate::model::{
     normalize_tag, require_text, validate_source_id, Anchor, Attribution, Claim, ClaimChanges,
     ClaimId, Confidence, Mismatch, Mode, NewClaim, NewSource, NewSpeaker, Source, SourceKind,
@@ -70,6 +73,10 @@ impl<'t> Writer<'t> {
     pub fn add_source(&mut self, new: &NewSource) -> Result<Source> {
         validate_source_id(&new.id)?;
         require_text("source title", &new.title)?;
+        source_fields(
+            Some(&new.title),
+            [&new.author, &new.publisher, &new.date, &new.url, &new.notes],
+        )?;
         if let Some(text) = &new.text {
             check_len("source text", text, MAX_SOURCE_TEXT_BYTES)?;
         }
@@ -98,9 +105,14 @@ impl<'t> Writer<'t> {
     /// Adds a speaker; neither its name nor any alias may already name someone.
     pub fn add_speaker(&mut self, new: &NewSpeaker) -> Result<Speaker> {
         require_text("speaker name", &new.name)?;
+        check_count("speaker aliases", new.aliases.len(), MAX_ALIASES)?;
+        if let Some(d) = &new.description {
+            check_field("speaker description", d)?;
+        }
         let mut seen = Vec::new();
         for name in std::iter::once(&new.name).chain(&new.aliases) {
             require_text("speaker alias", name)?;
+            check_name("speaker name", name)?;
             let folded = fold_name(name);
             if seen.contains(&folded) {
                 continue;
@@ -216,6 +228,8 @@ impl<'t> Writer<'t> {
         check_len("quote", &new.quote, MAX_QUOTE_BYTES)?;
         require_text("statement", &new.statement)?;
         require_text("rationale", &new.rationale)?;
+        check_field("statement", &new.statement)?;
+        check_field("rationale", &new.rationale)?;
         let key = match &new.key {
             Some(k) => {
                 require_text("claim key", k)?;
@@ -340,10 +354,12 @@ impl<'t> Writer<'t> {
         }
         if let Some(r) = &changes.rationale {
             require_text("rationale", r)?;
+            check_field("rationale", r)?;
             claim.rationale = r.trim().to_string();
         }
         if let Some(s) = &changes.statement {
             require_text("statement", s)?;
+            check_field("statement", s)?;
             claim.statement = s.trim().to_string();
         }
         if let Some(tags) = &changes.tags {
@@ -392,6 +408,7 @@ impl<'t> Writer<'t> {
     /// must not name anyone yet.
     pub fn add_alias(&mut self, alias: &str, speaker: &str) -> Result<Speaker> {
         require_text("alias", alias)?;
+        check_name("alias", alias)?;
         let id = self
             .tx
             .view()
@@ -413,6 +430,7 @@ impl<'t> Writer<'t> {
             .view()
             .speaker(id)?
             .ok_or_else(|| Error::not_found("speaker", speaker))?;
+        check_count("speaker aliases", record.aliases.len() + 1, MAX_ALIASES)?;
         record.aliases.push(alias.trim().to_string());
         self.tx.put_speaker(&record)?;
         // A new name may be the one the source credits.
@@ -490,14 +508,37 @@ impl<'t> Writer<'t> {
 
 /// Tags as a claim stores them: each checked, and one of each that fold alike.
 fn tag_list(tags: &[String]) -> Result<Vec<String>> {
+    check_count("tags", tags.len(), MAX_TAGS)?;
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for tag in tags {
         let tag = normalize_tag(tag)?;
-        if !out.iter().any(|t| fold_name(t) == fold_name(&tag)) {
+        check_name("tag", &tag)?;
+        if seen.insert(fold_name(&tag)) {
             out.push(tag);
         }
     }
     Ok(out)
+}
+
+/// Refuses a source's record fields over their limits.
+pub(crate) fn source_fields(title: Option<&String>, others: [&Option<String>; 5]) -> Result<()> {
+    if let Some(title) = title {
+        check_field("source title", title)?;
+    }
+    let names = [
+        "source author",
+        "source publisher",
+        "source date",
+        "source url",
+        "source notes",
+    ];
+    for (what, value) in names.into_iter().zip(others) {
+        if let Some(v) = value {
+            check_field(what, v)?;
+        }
+    }
+    Ok(())
 }
 
 impl Writer<'_> {

@@ -129,7 +129,7 @@ mod tests {
 
     #[test]
     fn who_gets_in() {
-        let db = Db::open_in_memory(crate::OpenOptions::new().seed(false)).unwrap();
+        let db = Db::open_in_memory(crate::db::OpenOptions::new().seed(false)).unwrap();
         let open = Policy {
             public_read: false,
             open_on_loopback: true,
