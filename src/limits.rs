@@ -46,33 +46,66 @@ pub const MAX_ALIASES: usize = 100;
 /// stops here).
 pub const MAX_READ_DEPTH: usize = 16;
 
-/// Reads a UTF-8 text file of at most `limit` bytes. A directory, a file
-/// that is larger (or a device that never ends), and bytes that are not
-/// UTF-8 are refused with the path and what is wrong.
-pub fn read_text_file(path: &Path, limit: usize) -> Result<String> {
+/// The largest script file (`claimdb run`, `.read`) claimdb reads.
+pub const MAX_SCRIPT_BYTES: usize = MAX_STATEMENT_BYTES;
+
+/// Reads the bytes of a file a person or a program named, at most `limit`
+/// of them. Only a regular file is read: a directory, a named pipe (which
+/// would wait for a writer forever), a device (`/dev/zero` never ends) or a
+/// socket is refused before it is opened.
+pub fn read_file_bytes(path: &Path, limit: usize) -> Result<Vec<u8>> {
     let io = |source: std::io::Error| Error::Io {
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
-    if file.metadata().map_err(io)?.is_dir() {
+    let kind = std::fs::metadata(path).map_err(io)?.file_type();
+    if kind.is_dir() {
         return Err(io(std::io::Error::other("is a directory, not a text file")));
     }
+    if !kind.is_file() {
+        return Err(io(std::io::Error::other(
+            "is not a regular file (a pipe, a device or a socket): claimdb reads files",
+        )));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
-    file.take(limit as u64 + 1)
+    file.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() > limit {
         return Err(io(std::io::Error::other(format!(
-            "is larger than the limit of {} for a text",
+            "is larger than the limit of {}",
             human_bytes(limit)
         ))));
     }
+    Ok(bytes)
+}
+
+/// Reads a UTF-8 text file of at most `limit` bytes ([`read_file_bytes`]);
+/// bytes that are not UTF-8 are refused with the line and column of the
+/// first bad one.
+pub fn read_text_file(path: &Path, limit: usize) -> Result<String> {
+    let bytes = read_file_bytes(path, limit).map_err(|e| match e {
+        Error::Io { path, source } if source.to_string().starts_with("is larger than") => {
+            Error::Io {
+                path,
+                source: std::io::Error::other(format!("{source} for a text")),
+            }
+        }
+        other => other,
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        io(std::io::Error::other(format!(
-            "is not UTF-8 text (invalid byte at offset {at})"
-        )))
+        let good = &e.as_bytes()[..at];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        Error::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!(
+                "is not UTF-8 text: an invalid byte at line {line}, column {column} (offset {at})"
+            )),
+        }
     })
 }
 
@@ -126,14 +159,26 @@ mod tests {
         let e = read_text_file(Path::new("/dev/zero"), 1024).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "/dev/zero: is larger than the limit of 1 KiB for a text"
+            "/dev/zero: is not a regular file (a pipe, a device or a socket): claimdb reads files"
+        );
+        let big = dir.path().join("big.txt");
+        std::fs::write(&big, "x".repeat(1025)).unwrap();
+        let e = read_text_file(&big, 1024).unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("is larger than the limit of 1 KiB for a text"),
+            "{e}"
         );
         let e = read_text_file(dir.path(), 1024).unwrap_err();
         assert!(e.to_string().ends_with("is a directory, not a text file"));
         let bin = dir.path().join("b.bin");
         std::fs::write(&bin, b"ok\xff\xfe").unwrap();
         let e = read_text_file(&bin, 1024).unwrap_err();
-        assert!(e.to_string().ends_with("(invalid byte at offset 2)"), "{e}");
+        assert!(
+            e.to_string()
+                .ends_with("an invalid byte at line 1, column 3 (offset 2)"),
+            "{e}"
+        );
         std::fs::write(&bin, "fine").unwrap();
         assert_eq!(read_text_file(&bin, 4).unwrap(), "fine");
     }

@@ -100,12 +100,12 @@ const CASES: &[Case] = &[
     Case {
         name: "a text file that never ends",
         given: Given::Query(r#"add source "m" with title = "t", text_file = "/dev/zero""#),
-        error: "error: /dev/zero: is larger than the limit of 16 MiB for a text",
+        error: "error: /dev/zero: is not a regular file (a pipe, a device or a socket): claimdb reads files",
     },
     Case {
         name: "a binary text file",
         given: Given::Args(&["--db", "{db}", "update-source", "fp-lazarus-review", "{dir}/binary.bin"]),
-        error: "error: cannot read {dir}/binary.bin: is not UTF-8 text (invalid byte at offset 3)",
+        error: "error: cannot read {dir}/binary.bin: is not UTF-8 text: an invalid byte at line 1, column 4 (offset 3)",
     },
     Case {
         name: "a database path that is a file",
@@ -248,4 +248,56 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// A named pipe, a device or a directory where a file is expected is
+/// refused at once, never waited on or read without end: a script, an
+/// import file, a source's `text_file`, `.read`, `locate` and
+/// `update-source` alike. A script that is not UTF-8 says where.
+#[cfg(unix)]
+#[test]
+fn what_is_not_a_regular_file_is_refused_at_once() {
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    let fifo = dir.path().join("pipe.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let fifo = fifo.to_str().unwrap().to_string();
+    let add = format!("add source \"p\" with title = \"P\", text_file = {fifo:?}");
+    let read = format!(".read {fifo}\n");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["run", &fifo], ""),
+        (vec!["run", "/dev/zero"], ""),
+        (vec!["import", &fifo], ""),
+        (vec!["locate", &fifo, "a quote"], ""),
+        (vec!["locate", "/dev/zero", "a quote"], ""),
+        (vec!["update-source", "fp-lazarus-review", &fifo], ""),
+        (vec!["query", &add], ""),
+        (vec![], &read),
+        (vec![], ".read /dev/zero\n"),
+    ];
+    for (args, stdin) in cases {
+        let out = support::run_within(&db, &args, stdin, Duration::from_secs(20))
+            .unwrap_or_else(|| panic!("{args:?} {stdin:?}: still waiting after 20 s"));
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?} {stdin:?}: {stderr}");
+        assert!(
+            stderr.contains("is not a regular file"),
+            "{args:?} {stdin:?}: {stderr}"
+        );
+    }
+    let bad = dir.path().join("bad.cq");
+    std::fs::write(&bad, b"count claims;\nclaims where \xff;\n").unwrap();
+    let out = run(&db, &["run", bad.to_str().unwrap()]);
+    assert_eq!(
+        text(&out.stderr).trim_end(),
+        format!(
+            "error: cannot read {}: is not UTF-8 text: an invalid byte at line 2, column 14 (offset 27)",
+            bad.display()
+        )
+    );
 }

@@ -224,13 +224,32 @@ fn read_nests_a_bounded_number_of_files() {
 /// `text_file = "/dev/zero"` read until memory ran out.
 #[test]
 fn text_files_are_read_within_a_limit() {
-    let (_dir, db) = seeded();
+    let (dir, db) = seeded();
     let e = db
         .query(r#"add source "zero" with title = "t", text_file = "/dev/zero""#)
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "/dev/zero: is larger than the limit of 16 MiB for a text"
+        "/dev/zero: is not a regular file (a pipe, a device or a socket): claimdb reads files"
+    );
+    // A file over the limit (a sparse one: no need to write 17 MiB).
+    let big = dir.path().join("big.txt");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(17 << 20)
+        .unwrap();
+    let e = db
+        .query(&format!(
+            "add source \"big\" with title = \"t\", text_file = {:?}",
+            big.display().to_string()
+        ))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}: is larger than the limit of 16 MiB for a text",
+            big.display()
+        )
     );
 }
 

@@ -175,10 +175,8 @@ pub fn read_file(path: &Path, format: Option<InputFormat>, text_files: bool) -> 
             ),
             )
         })?;
-    let bytes = std::fs::read(path).map_err(|e| Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
+    // A regular file only: a pipe or a device would never end.
+    let bytes = crate::limits::read_file_bytes(path, usize::MAX)?;
     let folder = text_files.then(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
     let objects = match format {
         InputFormat::Jsonl => match claim_review_feed(&bytes) {

@@ -502,10 +502,7 @@ fn remote_import(
                     file.display()
                 ),
             })?;
-        let body = std::fs::read(file).map_err(|e| claimdb::Error::Io {
-            path: file.clone(),
-            source: e,
-        })?;
+        let body = claimdb::limits::read_file_bytes(file, usize::MAX)?;
         let name = match format {
             InputFormat::Csv => "csv",
             _ => "jsonl",

@@ -193,7 +193,7 @@ impl Shell {
     /// While it runs, relative paths in it (`text_file`, `.read`) are read
     /// from the script's own folder, wherever claimdb was started.
     pub fn run_file(&mut self, path: &Path) -> bool {
-        match std::fs::read_to_string(path) {
+        match claimdb::limits::read_text_file(path, claimdb::limits::MAX_SCRIPT_BYTES) {
             Ok(text) => {
                 let folder = path.parent().map(Path::to_path_buf);
                 let outer = self.conn.set_base_dir(folder);
@@ -202,7 +202,7 @@ impl Shell {
                 ok
             }
             Err(e) => {
-                eprintln!("error: cannot read {}: {e}", path.display());
+                eprintln!("error: cannot read {e}");
                 false
             }
         }
