@@ -2,7 +2,8 @@
 # Fuzzes one target for a while: fuzz/run.sh parse|locate|attribute [SECONDS, default 600].
 # Needs the nightly toolchain and cargo-fuzz (cargo install cargo-fuzz).
 # A case slower than one second counts as a failure (-timeout=1); crashers
-# land in fuzz/artifacts/TARGET/ and belong in tests/fuzz_regressions.rs.
+# land in fuzz/artifacts/TARGET/: copy each to fuzz/regressions/TARGET/, where
+# tests/fuzz_regressions.rs replays it with every seed.
 set -euo pipefail
 cd "$(dirname "$0")"
 target=${1:?usage: fuzz/run.sh parse|locate|attribute [SECONDS]}

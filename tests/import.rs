@@ -602,3 +602,23 @@ fn a_partial_import_commits_in_batches() {
     assert_eq!((refused.len(), refused[0].line), (1, n + 1));
     assert_eq!(db.speakers().unwrap().len(), n);
 }
+
+/// A file that starts with a byte order mark (as spreadsheets write UTF-8)
+/// imports as the same file without it, JSON Lines and CSV alike.
+#[test]
+fn a_byte_order_mark_is_no_part_of_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = empty(dir.path(), "bom.db");
+    let jsonl = dir.path().join("speakers.jsonl");
+    std::fs::write(
+        &jsonl,
+        "\u{feff}{\"type\": \"speaker\", \"name\": \"Ada Lovelace\"}\n",
+    )
+    .unwrap();
+    let csv = dir.path().join("speakers.csv");
+    std::fs::write(&csv, "\u{feff}type,name\nspeaker,Grace Hopper\n").unwrap();
+    let report = import(&db, &[jsonl, csv], &ImportOptions::default());
+    assert_eq!(report.count(Outcome::Added), 2, "{:?}", report.rows);
+    let names: Vec<String> = db.speakers().unwrap().into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["Ada Lovelace", "Grace Hopper"]);
+}

@@ -147,3 +147,30 @@ fn a_second_claimdb_runs_through_an_open_shell() {
     assert!(out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("running through"));
 }
+
+/// A line typed with a leading space stays out of the shell's history file;
+/// the others are kept.
+#[test]
+fn a_line_with_a_leading_space_is_not_kept_in_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimdb"));
+    cmd.arg("--db")
+        .arg(dir.path().join("h.db"))
+        .env("XDG_DATA_HOME", dir.path())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("CLAIMDB_DB");
+    let mut p = spawn_with_options(cmd, Options::new().timeout_ms(Some(20_000))).unwrap();
+    p.exp_string("claimdb> ").unwrap();
+    type_keys(&mut p, " add speaker \"Secret Source\";\r");
+    p.exp_string("added speaker").unwrap();
+    p.exp_string("claimdb> ").unwrap();
+    type_keys(&mut p, "count claims;\r");
+    p.exp_string("(1 row)").unwrap();
+    p.exp_string("claimdb> ").unwrap();
+    type_keys(&mut p, ".quit\r");
+    p.exp_eof().unwrap();
+    let history = std::fs::read_to_string(dir.path().join("claimdb").join("history.txt")).unwrap();
+    assert!(history.contains("count claims;"), "{history}");
+    assert!(!history.contains("Secret Source"), "{history}");
+}

@@ -177,13 +177,15 @@ pub fn read_file(path: &Path, format: Option<InputFormat>, text_files: bool) -> 
         })?;
     // A regular file only: a pipe or a device would never end.
     let bytes = crate::limits::read_file_bytes(path, usize::MAX)?;
+    // A byte order mark (spreadsheet exports write one) is no part of the data.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let folder = text_files.then(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
     let objects = match format {
-        InputFormat::Jsonl => match claim_review_feed(&bytes) {
+        InputFormat::Jsonl => match claim_review_feed(bytes) {
             Some(reviews) => reviews,
-            None => jsonl_objects(&bytes),
+            None => jsonl_objects(bytes),
         },
-        InputFormat::Csv => csv_objects(&bytes),
+        InputFormat::Csv => csv_objects(bytes),
     };
     let mut rows = Vec::with_capacity(objects.len());
     for (line, object) in objects {

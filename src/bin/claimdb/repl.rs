@@ -209,13 +209,19 @@ fn completion_names(shell: &Shell) -> Names {
 
 /// Runs the shell until Ctrl-D or `.quit`. Returns false if the last statement failed.
 pub fn run(shell: &mut Shell) -> bool {
-    let mut editor = match Editor::<ShellHelper, rustyline::history::DefaultHistory>::new() {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("error: cannot start the shell: {e}");
-            return false;
-        }
-    };
+    // A line typed with a leading space is kept out of the history (as
+    // bash and psql do): the way to run a statement holding a secret.
+    let config = rustyline::Config::builder()
+        .history_ignore_space(true)
+        .build();
+    let mut editor =
+        match Editor::<ShellHelper, rustyline::history::DefaultHistory>::with_config(config) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("error: cannot start the shell: {e}");
+                return false;
+            }
+        };
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
     editor.set_helper(Some(ShellHelper {
