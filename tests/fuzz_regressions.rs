@@ -7,10 +7,13 @@ use std::path::Path;
 #[path = "support/fuzz_bodies.rs"]
 mod bodies;
 
+/// A fuzz target's check of one input.
+type Check = fn(&[u8]);
+
 #[test]
 fn every_seed_and_found_input_passes_its_target() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-    let targets: [(&str, fn(&[u8])); 3] = [
+    let targets: [(&str, Check); 3] = [
         ("parse", bodies::parse),
         ("locate", bodies::locate),
         ("attribute", bodies::attribute),
