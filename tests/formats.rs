@@ -165,3 +165,39 @@ fn csv_output_reads_back_row_for_row_in_rust_and_in_python() {
         assert_eq!(python, rust, "{query}");
     }
 }
+
+/// What is stored is shown safely to people: an escape sequence, a
+/// carriage return or a right-to-left override in a name is printed as
+/// `\u{..}` in the table, markdown and line formats (never acting on the
+/// terminal), and kept as it is in JSON and CSV, which are data.
+#[test]
+fn control_characters_in_stored_text_do_not_act_on_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let add = r#"add speaker "Evil\u{1b}[31mRed\u{202e}txt.exe\rX""#;
+    let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .arg("--db")
+        .arg(&db)
+        .args(["query", add])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for format in ["table", "markdown", "line"] {
+        let shown = run(&db, format, r#"speakers where name starts with "Evil""#);
+        assert!(
+            !shown.contains(['\u{1b}', '\u{202e}', '\r']),
+            "{format}: {shown:?}"
+        );
+        assert!(
+            shown.contains(r"Evil\u{1b}[31mRed\u{202e}txt.exe\u{d}X"),
+            "{format}: {shown}"
+        );
+    }
+    let json = run(&db, "json", r#"speakers where name starts with "Evil""#);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    assert_eq!(rows[0]["name"], "Evil\u{1b}[31mRed\u{202e}txt.exe\rX");
+}

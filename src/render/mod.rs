@@ -283,6 +283,23 @@ pub fn table_of(out: &Output) -> Table {
 
 /// Renders an output in `format`; `width` is the terminal width for tables.
 pub fn render(out: &Output, format: Format, width: usize) -> String {
+    let text = render_unescaped(out, format, width);
+    for_people(format, text)
+}
+
+/// The formats people read get what is stored made safe to show
+/// ([`crate::text::visible`]); JSON escapes for itself, and CSV is data.
+fn for_people(format: Format, text: String) -> String {
+    match format {
+        Format::Table | Format::Markdown | Format::Line => match crate::text::visible(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(shown) => shown,
+        },
+        _ => text,
+    }
+}
+
+fn render_unescaped(out: &Output, format: Format, width: usize) -> String {
     match (format, out) {
         (Format::Table | Format::Markdown | Format::Line, Output::Done(done)) => {
             outcome::describe(done)
@@ -423,14 +440,15 @@ impl<W: std::io::Write> ClaimWriter<W> {
 
 /// Any table in any format (for reports that are not query outputs).
 pub fn render_rows(table: &Table, format: Format, width: usize) -> String {
-    match format {
+    let text = match format {
         Format::Table => render_table(table, width),
         Format::Json => table_json(table),
         Format::Jsonl => table_jsonl(table),
         Format::Csv => csv::table_csv(table),
         Format::Markdown => markdown::table_markdown(table),
         Format::Line => lines::table_lines(table),
-    }
+    };
+    for_people(format, text)
 }
 
 fn cell_json(v: &Value) -> Json {

@@ -17,7 +17,11 @@ pub fn render_table(table: &Table, width: usize) -> String {
     let cells: Vec<Vec<String>> = table
         .rows
         .iter()
-        .map(|row| cols.iter().map(|&c| one_line(&row[c].display())).collect())
+        .map(|row| {
+            cols.iter()
+                .map(|&c| one_line(&crate::text::visible(&row[c].display())))
+                .collect()
+        })
         .collect();
     let mut widths: Vec<usize> = cols.iter().map(|&c| table.columns[c].width()).collect();
     for row in &cells {

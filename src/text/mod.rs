@@ -25,6 +25,30 @@ pub fn quoted(s: &str) -> String {
     out
 }
 
+/// `s` safe to print to a terminal: control characters (an escape
+/// sequence that would recolour or rewrite the screen, a NUL, a carriage
+/// return) and the invisible marks that reorder text (a right-to-left
+/// override) are shown as `\u{1b}` instead of acting; line breaks and tabs
+/// stay. What is stored is not changed: only what is shown.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    let acts = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(acts) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if acts(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// "1 claim", "2 claims": a count and its noun, in the singular for one.
 /// Every message that counts things says it this way.
 pub fn plural(n: impl Into<u64>, one: &str) -> String {
