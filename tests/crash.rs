@@ -36,33 +36,46 @@ impl Rng {
     }
 }
 
-const QUOTE: &str = "Remember the 11th of September 2001.";
+/// How many sentences the generated source holds: each add quotes one of
+/// its own (the same speaker and passage twice would be one claim, refused,
+/// and the workload would stop testing anything).
+const SENTENCES: usize = 20_000;
+
+/// The sentence `n` of the generated source.
+fn sentence(n: usize) -> String {
+    format!(
+        "Ledger entry {n} notes that crate {n} was checked at dock {}.",
+        n % 89
+    )
+}
 
 /// What one statement does, to check against the database afterwards.
 #[derive(Debug, Clone)]
 enum Op {
-    Add(String),
+    /// An add, marked, quoting its own sentence.
+    Add(String, usize),
     Update(String, u32),
     Delete(String),
     /// Adds inside `begin … commit`.
-    Transaction(Vec<String>),
+    Transaction(Vec<(String, usize)>),
 }
 
 impl Op {
     fn script(&self) -> String {
-        let add = |marker: &str| {
+        let add = |marker: &str, n: usize| {
             format!(
-                r#"add claim with speaker = "White", source = "fp-lazarus-review", quote = "{QUOTE}", statement = "{marker}", confidence = 0.5, rationale = "crash test", tags = ("crash");"#
+                r#"add claim with speaker = "White", source = "ledger", quote = "{}", statement = "{marker}", confidence = 0.5, rationale = "crash test", tags = ("crash");"#,
+                sentence(n)
             )
         };
         match self {
-            Op::Add(m) => add(m) + "\n",
+            Op::Add(m, n) => add(m, *n) + "\n",
             Op::Update(m, c) => {
                 format!("update claims set confidence = 0.{c:02} where statement = \"{m}\";\n")
             }
             Op::Delete(m) => format!("delete claims where statement = \"{m}\";\n"),
             Op::Transaction(ms) => {
-                let adds: Vec<String> = ms.iter().map(|m| add(m)).collect();
+                let adds: Vec<String> = ms.iter().map(|(m, n)| add(m, *n)).collect();
                 format!("begin;\n{}\ncommit;\n", adds.join("\n"))
             }
         }
@@ -109,15 +122,26 @@ fn verify(db: &Path, cycle: usize) {
     );
 }
 
-/// One cycle of statements, killed after `delay`; returns how many were reported.
-fn statements_cycle(db: &Path, cycle: usize, rng: &mut Rng, live: &mut Vec<(String, u32)>) {
+/// One cycle of statements, killed after `delay`; returns how many were
+/// reported. `passage` is the next sentence no add has quoted yet.
+fn statements_cycle(
+    db: &Path,
+    cycle: usize,
+    rng: &mut Rng,
+    live: &mut Vec<(String, u32)>,
+    passage: &mut usize,
+) -> usize {
     // Plan the statements against what is known to be stored.
     let mut ops = Vec::new();
     let mut planned = live.clone();
     for i in 0..40 {
         let marker = format!("crash-{cycle}-{i}");
+        let mut next = || {
+            *passage += 1;
+            *passage % SENTENCES
+        };
         let op = match rng.below(6) {
-            0 | 1 => Op::Add(marker),
+            0 | 1 => Op::Add(marker, next()),
             2 if !planned.is_empty() => {
                 let at = rng.below(planned.len() as u64) as usize;
                 Op::Update(planned[at].0.clone(), rng.below(100) as u32)
@@ -126,7 +150,7 @@ fn statements_cycle(db: &Path, cycle: usize, rng: &mut Rng, live: &mut Vec<(Stri
                 let at = rng.below(planned.len() as u64) as usize;
                 Op::Delete(planned[at].0.clone())
             }
-            _ => Op::Transaction((0..3).map(|k| format!("{marker}-{k}")).collect()),
+            _ => Op::Transaction((0..3).map(|k| (format!("{marker}-{k}"), next())).collect()),
         };
         apply(&op, &mut planned);
         ops.push(op);
@@ -134,10 +158,16 @@ fn statements_cycle(db: &Path, cycle: usize, rng: &mut Rng, live: &mut Vec<(Stri
     let script: String = ops.iter().map(Op::script).collect();
     let mut child = command(db)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let errors = std::thread::spawn(move || {
+        let mut all = String::new();
+        let _ = std::io::Read::read_to_string(&mut BufReader::new(stderr), &mut all);
+        all
+    });
     let _ = stdin.write_all(script.as_bytes());
     // Kept open so the child does not see the end of its input.
     let stdout = child.stdout.take().unwrap();
@@ -166,6 +196,13 @@ fn statements_cycle(db: &Path, cycle: usize, rng: &mut Rng, live: &mut Vec<(Stri
     let _ = child.wait();
     drop(stdin);
     let delay = extra;
+    // Killed, the child says nothing; a statement it refused would have
+    // stopped the workload, and the cycle would test nothing.
+    let errors = errors.join().unwrap();
+    assert!(
+        !errors.contains("error:"),
+        "cycle {cycle}: the workload failed:\n{errors}"
+    );
 
     // The statements whose every report line arrived were reported done.
     let mut reported = 0;
@@ -205,18 +242,19 @@ fn statements_cycle(db: &Path, cycle: usize, rng: &mut Rng, live: &mut Vec<(Stri
     );
     *live = if matches(&before) { before } else { after_next };
     verify(db, cycle);
+    reported
 }
 
 fn apply(op: &Op, state: &mut Vec<(String, u32)>) {
     match op {
-        Op::Add(m) => state.push((m.clone(), 50)),
+        Op::Add(m, _) => state.push((m.clone(), 50)),
         Op::Update(m, c) => {
             for entry in state.iter_mut().filter(|(s, _)| s == m) {
                 entry.1 = *c;
             }
         }
         Op::Delete(m) => state.retain(|(s, _)| s != m),
-        Op::Transaction(ms) => state.extend(ms.iter().map(|m| (m.clone(), 50))),
+        Op::Transaction(ms) => state.extend(ms.iter().map(|(m, _)| (m.clone(), 50))),
     }
 }
 
@@ -258,6 +296,14 @@ fn acknowledged_writes_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
     assert!(run(&db, &["query", "count claims"]).status.success());
+    let ledger: String = (0..SENTENCES).map(|n| sentence(n) + "\n").collect();
+    let ledger_file = dir.path().join("ledger.txt");
+    std::fs::write(&ledger_file, ledger).unwrap();
+    let add = format!(
+        "add source \"ledger\" with title = \"A ledger\", text_file = {:?}",
+        ledger_file.display().to_string()
+    );
+    assert!(run(&db, &["query", &add]).status.success());
     let review = include_str!("../db-seed/texts/fp-lazarus-review.txt");
     let texts = [dir.path().join("a.txt"), dir.path().join("b.txt")];
     std::fs::write(&texts[0], format!("{review}\nA paragraph added later.\n")).unwrap();
@@ -265,15 +311,17 @@ fn acknowledged_writes_survive_kill_9() {
 
     let started = Instant::now();
     let mut live = Vec::new();
+    let mut passage = 0;
+    let mut reported = 0;
     for cycle in 0..cycles {
         if cycle % 4 == 3 {
             update_source_cycle(&db, cycle, &mut rng, &texts);
         } else {
-            statements_cycle(&db, cycle, &mut rng, &mut live);
+            reported += statements_cycle(&db, cycle, &mut rng, &mut live, &mut passage);
         }
     }
     eprintln!(
-        "crash test: {cycles} kills survived in {:.1} s; {} crash claims live",
+        "crash test: {cycles} kills survived in {:.1} s; {reported} statements acknowledged; {} crash claims live",
         started.elapsed().as_secs_f64(),
         live.len()
     );
