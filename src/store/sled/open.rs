@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use fs2::FileExt;
 
 use crate::error::{Error, Result};
 
@@ -101,7 +100,8 @@ pub(super) fn remove_unfinished_snapshots(dir: &Path) -> Result<()> {
         // No database yet (or not one of sled's): nothing to clean.
         Err(_) => return Ok(()),
     };
-    if file.try_lock_exclusive().is_err() {
+    // The standard library's flock, as sled's own lock is (Rust 1.89).
+    if file.try_lock().is_err() {
         return Err(Error::Locked {
             path: dir.to_path_buf(),
             waited_ms: 0,
