@@ -278,14 +278,18 @@ fn fill_in(tx: &mut dyn WriteTx) -> R<Fixture> {
 
 /// One of many claims that share a few values.
 fn bulk(id: ClaimId, i: u64, speakers: &[SpeakerId]) -> Claim {
-    let who = if i % 4 == 0 { speakers[1] } else { speakers[0] };
+    let who = if i.is_multiple_of(4) {
+        speakers[1]
+    } else {
+        speakers[0]
+    };
     let tag = format!("t{}", i % 7);
     let quote = format!("Bulk claim {i} about w{}", i % 11);
     let mut c = claim(id, who, "beta", 0.0, &["bulk", &tag], &quote);
     c.confidence = Confidence::from_basis_points((i * 37 % 10_001) as u16);
-    c.origin = (i % 2 == 0).then(|| "gamma".to_string());
+    c.origin = i.is_multiple_of(2).then(|| "gamma".to_string());
     c.key = (i % 2 == 1).then(|| format!("bulk-{i}"));
-    if i % 6 == 0 {
+    if i.is_multiple_of(6) {
         c.status = Status::Broken;
     }
     c

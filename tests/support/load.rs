@@ -99,7 +99,7 @@ pub fn run(
                     && sent.fetch_add(1, Ordering::Relaxed) < max_requests
                 {
                     n += 1;
-                    let write = n % write_every == 0;
+                    let write = n.is_multiple_of(write_every);
                     let (body, key) = if write {
                         let key = format!("load-{client}-{n}");
                         let line = (client * 7919 + n as usize * 31) % SENTENCES;

@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-
 use crate::error::{Error, Result};
 
 /// The databases this process has open, by absolute path.
