@@ -134,12 +134,25 @@ pub fn request(method: &str, url: &str, token: Option<&str>, body: Option<&[u8]>
         .http_status_as_error(false)
         .build()
         .into();
-    let mut builder = ureq::http::Request::builder().method(method).uri(url);
-    if let Some(t) = token {
-        builder = builder.header("Authorization", format!("Bearer {t}"));
-    }
-    let request = builder.body(body.unwrap_or_default().to_vec()).unwrap();
-    let mut response = agent.run(request).expect("the server answers");
+    let build = || {
+        let mut builder = ureq::http::Request::builder().method(method).uri(url);
+        if let Some(t) = token {
+            builder = builder.header("Authorization", format!("Bearer {t}"));
+        }
+        builder.body(body.unwrap_or_default().to_vec()).unwrap()
+    };
+    // A request that got no answer at all (a connection refused or reset on
+    // a machine loaded by the other tests) is sent once more; an answer,
+    // whatever its status, is never sent again.
+    let mut response = match agent.run(build()) {
+        Ok(r) => r,
+        Err(first) => {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            agent.run(build()).unwrap_or_else(|e| {
+                panic!("{method} {url}: the server did not answer: {first}; again: {e}")
+            })
+        }
+    };
     let status = response.status().as_u16();
     let text = response.body_mut().read_to_string().unwrap_or_default();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
