@@ -1,7 +1,7 @@
 //! A client of `claimdb serve`: the same calls as the library, over HTTP.
 //!
 //! [`Client`] speaks the server's JSON API (`/v1/...`) and gives back the
-//! library's own types: an [`Output`], an [`Outcome`] inside it, and on a
+//! library's own types: an [`Output`], an [`crate::query::Outcome`] inside it, and on a
 //! refusal the same [`Error`] a local call gives (a query error with its
 //! span, so the CLI draws the caret; a misquote with the checker's
 //! report), so that a program, and every `claimdb` command run with
