@@ -1084,3 +1084,45 @@ fn a_reader_that_stops_early_ends_claimdb_quietly() {
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
     }
 }
+
+/// `.import` in a script reads its file from the script's own folder, with
+/// the command's options, into the shell's database.
+#[test]
+fn dot_import_takes_the_commands_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    std::fs::write(
+        dir.path().join("rows.jsonl"),
+        "{\"type\": \"speaker\", \"name\": \"Grace Hopper\"}\n{\"type\": \"speaker\", \"nme\": \"Typo\"}\n",
+    )
+    .unwrap();
+    let script = dir.path().join("load.cq");
+    std::fs::write(
+        &script,
+        ".import --dry-run rows.jsonl\n.import --partial rows.jsonl\n",
+    )
+    .unwrap();
+    let out = claimdb(
+        &db,
+        &["--keep-going", "run", script.to_str().unwrap()],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("unknown field `nme`"), "{stdout}");
+    assert_eq!(out.status.code(), Some(1), "a refused row fails the script");
+    let names = claimdb(
+        &db,
+        &[
+            "--format",
+            "csv",
+            "query",
+            "speakers select name where name starts with \"Grace\"",
+        ],
+        None,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&names.stdout).lines().count(),
+        2,
+        "one speaker, written once"
+    );
+}

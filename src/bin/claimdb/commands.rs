@@ -9,6 +9,7 @@ use claimdb::error::quoted;
 use claimdb::render::{checks_table, plural, render_citation, render_rows, Format};
 use claimdb::{CheckScope, Db, Recheck, Status};
 
+use crate::args::{Command, ExportFormatArg, InputFormatArg};
 use crate::conn::Conn;
 use crate::shell::Shell as Session;
 
@@ -592,6 +593,83 @@ pub(crate) fn remote_token(
         Ok(()) => true,
         Err(e) => {
             eprintln!("error: {e}");
+            false
+        }
+    }
+}
+
+/// The commands that work on the corpus as a whole (check, verify,
+/// extract, update-source, import, export), as the command line and the
+/// shell's dot-commands (`.import`, `.export`, `.check`, `.extract`) run
+/// them, with the same options: true when they succeeded.
+pub(crate) fn corpus(session: &mut Session, command: Command) -> bool {
+    match command {
+        Command::Check { claim, source, .. } => {
+            let scope = match (claim, source) {
+                (Some(id), _) => claimdb::CheckScope::Claim(id),
+                (None, Some(id)) => claimdb::CheckScope::Source(id),
+                (None, None) => claimdb::CheckScope::All,
+            };
+            check(session, &scope)
+        }
+        Command::Verify { repair, .. } => verify(session, repair),
+        Command::Extract {
+            source,
+            accept,
+            min_confidence,
+            ..
+        } => extract(session, &source, accept.then_some(min_confidence)),
+        Command::UpdateSource { id, file, .. } => update_source(session, &id, &file),
+        Command::Import {
+            files,
+            input_format,
+            partial,
+            dry_run,
+            ..
+        } => {
+            let options = claimdb::import::ImportOptions {
+                format: input_format.map(|f| match f {
+                    InputFormatArg::Jsonl => claimdb::import::InputFormat::Jsonl,
+                    InputFormatArg::Csv => claimdb::import::InputFormat::Csv,
+                }),
+                partial,
+                dry_run,
+                progress: None,
+                refuse_text_files: false,
+            };
+            import(session, &files, &options)
+        }
+        Command::Export {
+            query,
+            export_format,
+            organization,
+            url_base,
+            ..
+        } => {
+            use claimdb::export::ExportFormat;
+            let format = match export_format {
+                ExportFormatArg::Dump => ExportFormat::Dump,
+                ExportFormatArg::Jsonl => ExportFormat::Jsonl,
+                ExportFormatArg::Csv => ExportFormat::Csv,
+                ExportFormatArg::Claimreview => ExportFormat::ClaimReview,
+                ExportFormatArg::Annotation => ExportFormat::Annotation,
+                ExportFormatArg::Text => ExportFormat::Text,
+            };
+            export(
+                session,
+                &claimdb::export::ExportOptions {
+                    format,
+                    query,
+                    review: claimdb::export::ReviewOptions {
+                        organization,
+                        url_base,
+                        date: claimdb::export::today(),
+                    },
+                },
+            )
+        }
+        other => {
+            eprintln!("error: {other:?} is not a corpus command");
             false
         }
     }

@@ -25,7 +25,8 @@ pub struct Names {
 
 /// The dot-commands, for a line that starts with `.`.
 pub const DOT_COMMANDS: &[&str] = &[
-    ".help", ".format", ".output", ".read", ".timer", ".schema", ".open", ".quit", ".exit",
+    ".help", ".format", ".output", ".read", ".timer", ".schema", ".open", ".import", ".export",
+    ".check", ".extract", ".quit", ".exit",
 ];
 
 /// Completions for the text before the cursor: where the replaced text

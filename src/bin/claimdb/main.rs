@@ -16,9 +16,7 @@ mod shell;
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
-use args::{
-    Cli, Command, DbArgs, ExportFormatArg, FormatArg, FormatArgs, InputFormatArg, ScriptArgs,
-};
+use args::{Cli, Command, DbArgs, FormatArg, FormatArgs, ScriptArgs};
 use claimdb::render::Format;
 use claimdb::{Db, OpenOptions};
 use clap::Parser;
@@ -250,81 +248,17 @@ fn main() -> ExitCode {
         (Some(Command::Serve { .. } | Command::Token { .. }), _) => {
             unreachable!("handled before the shell is made")
         }
-        (Some(Command::Check { claim, source, .. }), _) => {
-            let scope = match (claim, source) {
-                (Some(id), _) => claimdb::CheckScope::Claim(id),
-                (None, Some(id)) => claimdb::CheckScope::Source(id),
-                (None, None) => claimdb::CheckScope::All,
-            };
-            commands::check(&session, &scope)
-        }
-        (Some(Command::Verify { repair, .. }), _) => commands::verify(&session, repair),
         (
-            Some(Command::Extract {
-                source,
-                accept,
-                min_confidence,
-                ..
-            }),
+            Some(
+                command @ (Command::Check { .. }
+                | Command::Verify { .. }
+                | Command::Extract { .. }
+                | Command::UpdateSource { .. }
+                | Command::Import { .. }
+                | Command::Export { .. }),
+            ),
             _,
-        ) => commands::extract(&session, &source, accept.then_some(min_confidence)),
-        (Some(Command::UpdateSource { id, file, .. }), _) => {
-            commands::update_source(&session, &id, &file)
-        }
-        (
-            Some(Command::Import {
-                files,
-                input_format,
-                partial,
-                dry_run,
-                ..
-            }),
-            _,
-        ) => {
-            let options = claimdb::import::ImportOptions {
-                format: input_format.map(|f| match f {
-                    InputFormatArg::Jsonl => claimdb::import::InputFormat::Jsonl,
-                    InputFormatArg::Csv => claimdb::import::InputFormat::Csv,
-                }),
-                partial,
-                dry_run,
-                progress: None,
-                refuse_text_files: false,
-            };
-            commands::import(&session, &files, &options)
-        }
-        (
-            Some(Command::Export {
-                query,
-                export_format,
-                organization,
-                url_base,
-                ..
-            }),
-            _,
-        ) => {
-            use claimdb::export::ExportFormat;
-            let format = match export_format {
-                ExportFormatArg::Dump => ExportFormat::Dump,
-                ExportFormatArg::Jsonl => ExportFormat::Jsonl,
-                ExportFormatArg::Csv => ExportFormat::Csv,
-                ExportFormatArg::Claimreview => ExportFormat::ClaimReview,
-                ExportFormatArg::Annotation => ExportFormat::Annotation,
-                ExportFormatArg::Text => ExportFormat::Text,
-            };
-            commands::export(
-                &session,
-                &claimdb::export::ExportOptions {
-                    format,
-                    query,
-                    review: claimdb::export::ReviewOptions {
-                        organization,
-                        url_base,
-                        date: claimdb::export::today(),
-                    },
-                },
-            )
-        }
+        ) => commands::corpus(&mut session, command),
         (None, None) if std::io::stdin().is_terminal() => {
             session.open_door();
             repl::run(&mut session)

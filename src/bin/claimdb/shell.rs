@@ -34,6 +34,10 @@ pub const DOT_HELP: &str = r#"Shell commands (a line that starts with "."):
   .timer on|off                  print how long each statement took
   .schema                        the fields of claims, speakers and sources, with their types
   .open PATH                     close this database and open (or create) another
+  .import FILE... [OPTIONS]      import, as `claimdb import` (--partial, --dry-run, --input-format)
+  .export [QUERY] [OPTIONS]      export to the output, as `claimdb export` (--format dump|jsonl|csv|...)
+  .check [--claim N|--source ID] re-check stored claims, as `claimdb check`
+  .extract SOURCE [OPTIONS]      propose (--accept: add) the claims of a source's text, as `claimdb extract`
   .quit, .exit                   leave (Ctrl-D also leaves; Ctrl-C drops the current input)"#;
 
 /// Where results go.
@@ -365,6 +369,9 @@ impl Shell {
     pub fn dot_command(&mut self, line: &str) -> Flow {
         let mut words = line.trim_start_matches('.').split_whitespace();
         let name = words.next().unwrap_or("");
+        if matches!(name, "import" | "export" | "check" | "extract") {
+            return Flow::Continue(self.corpus_command(line.trim_start_matches('.')));
+        }
         let args: Vec<&str> = words.collect();
         let fail = |msg: String| {
             eprintln!("error: {msg}");
@@ -454,7 +461,8 @@ impl Shell {
             }
             _ => {
                 let names = [
-                    "help", "format", "output", "read", "timer", "schema", "open", "quit", "exit",
+                    "help", "format", "output", "read", "timer", "schema", "open", "import",
+                    "export", "check", "extract", "quit", "exit",
                 ];
                 let hint = claimdb::query::did_you_mean(name, names)
                     .map(|n| format!(" (did you mean .{n}?)"))
@@ -465,6 +473,111 @@ impl Shell {
             }
         }
     }
+}
+
+impl Shell {
+    /// `.import`, `.export`, `.check`, `.extract`: the command of that name,
+    /// its options read as the command line reads them, on this shell's
+    /// database (relative files from the script's folder).
+    fn corpus_command(&mut self, line: &str) -> bool {
+        let words = match shell_words(line) {
+            Ok(words) => words,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return false;
+            }
+        };
+        let argv = std::iter::once("claimdb".to_string()).chain(words);
+        let mut command = match <crate::args::Cli as clap::Parser>::try_parse_from(argv) {
+            Ok(cli) => match cli.command {
+                Some(command) => command,
+                None => return false,
+            },
+            Err(e) => {
+                let text = e.to_string();
+                eprint!("{}", text.replace("claimdb ", "."));
+                return false;
+            }
+        };
+        use crate::args::Command;
+        let database = match &command {
+            Command::Import { database, .. }
+            | Command::Export { database, .. }
+            | Command::Check { database, .. }
+            | Command::Extract { database, .. } => database,
+            _ => return false,
+        };
+        if database.db.is_some() || database.server.is_some() {
+            eprintln!("error: a shell command works on the shell's own database: drop --db and --server (or .open another)");
+            return false;
+        }
+        if let (Command::Import { files, .. }, Some(base)) = (&mut command, self.conn.base_dir()) {
+            for file in files.iter_mut().filter(|f| f.is_relative()) {
+                *file = base.join(&*file);
+            }
+        }
+        let format = match &command {
+            Command::Check { output, .. }
+            | Command::Import { output, .. }
+            | Command::Extract { output, .. } => output.format,
+            _ => None,
+        };
+        let shown = self.format;
+        if let Some(format) = format {
+            self.format = format.into();
+        }
+        let ok = crate::commands::corpus(self, command);
+        self.format = shown;
+        ok
+    }
+}
+
+/// A dot-command's words, as a shell cuts them: whitespace apart, and
+/// `'...'` or `"..."` one word (in double quotes, `\"` and `\\` escape).
+fn shell_words(line: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {
+                if let Some(w) = word.take() {
+                    words.push(w);
+                }
+            }
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(c) => w.push(c),
+                        None => return Err("a quote ' is not closed".into()),
+                    }
+                }
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(c @ ('"' | '\\')) => w.push(c),
+                            Some(c) => {
+                                w.push('\\');
+                                w.push(c);
+                            }
+                            None => return Err("a quote \" is not closed".into()),
+                        },
+                        Some(c) => w.push(c),
+                        None => return Err("a quote \" is not closed".into()),
+                    }
+                }
+            }
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    Ok(words)
 }
 
 /// `.schema`: every field of every table, with its type.
