@@ -622,3 +622,74 @@ fn a_byte_order_mark_is_no_part_of_the_data() {
     let names: Vec<String> = db.speakers().unwrap().into_iter().map(|s| s.name).collect();
     assert_eq!(names, ["Ada Lovelace", "Grace Hopper"]);
 }
+
+/// Files come back whatever their names: a dump saved as `backup.dump` is
+/// seen to be JSON; and a claims export (`export --format jsonl`, every
+/// field, no `type`) imports back: into the database it came from, every
+/// row unchanged; into one without its sources and speakers, each row
+/// refused, saying which is missing.
+#[test]
+fn an_export_and_a_dump_come_back_whatever_their_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("seeded.db")).unwrap();
+    let export = |format: claimdb::export::ExportFormat| {
+        let mut out = Vec::new();
+        db.export(
+            &claimdb::export::ExportOptions {
+                format,
+                query: None,
+                review: Default::default(),
+            },
+            &mut out,
+        )
+        .unwrap();
+        out
+    };
+    let dump = dir.path().join("backup.dump");
+    std::fs::write(&dump, export(claimdb::export::ExportFormat::Dump)).unwrap();
+    let restored = empty(dir.path(), "restored.db");
+    let report = import(
+        &restored,
+        std::slice::from_ref(&dump),
+        &ImportOptions::default(),
+    );
+    assert!(
+        !report.refused(),
+        "{:?}",
+        report.rows.iter().find(|r| r.outcome == Outcome::Refused)
+    );
+    assert_eq!(dump_of(&restored), dump_of(&db));
+
+    let claims = dir.path().join("claims.export");
+    std::fs::write(&claims, export(claimdb::export::ExportFormat::Jsonl)).unwrap();
+    let before = dump_of(&db);
+    let again = import(
+        &db,
+        std::slice::from_ref(&claims),
+        &ImportOptions::default(),
+    );
+    assert_eq!(again.rows.len(), 61);
+    assert_eq!(
+        again.count(Outcome::Unchanged),
+        61,
+        "{:?}",
+        again.rows.iter().find(|r| r.outcome != Outcome::Unchanged)
+    );
+    assert_eq!(dump_of(&db), before);
+
+    let bare = empty(dir.path(), "bare.db");
+    let refused = import(
+        &bare,
+        std::slice::from_ref(&claims),
+        &ImportOptions {
+            partial: true,
+            ..Default::default()
+        },
+    );
+    assert_eq!(refused.count(Outcome::Refused), 61);
+    let message = refused.rows[0].message.as_deref().unwrap_or_default();
+    assert!(
+        message.starts_with("no speaker") || message.starts_with("no source"),
+        "{message}"
+    );
+}

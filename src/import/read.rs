@@ -34,6 +34,24 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
+    /// The format a file's first bytes show: a JSON object or array (JSON
+    /// Lines, a dump, a ClaimReview feed), or a header row of names apart
+    /// by commas, semicolons or tabs (CSV).
+    pub fn sniff(bytes: &[u8]) -> Option<InputFormat> {
+        let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+        let first_line = bytes[start..]
+            .split(|&b| b == b'\n')
+            .next()
+            .unwrap_or_default();
+        match bytes[start] {
+            b'{' | b'[' => Some(InputFormat::Jsonl),
+            _ if first_line.iter().any(|b| matches!(b, b',' | b';' | b'\t')) => {
+                Some(InputFormat::Csv)
+            }
+            _ => None,
+        }
+    }
+
     /// The format called `name`: "jsonl" (or "ndjson", "json"), "csv".
     pub fn parse(name: &str) -> Option<InputFormat> {
         match name.to_ascii_lowercase().as_str() {
@@ -165,20 +183,22 @@ struct DumpLine {
 /// import file's folder); a server reads no file a client names.
 pub fn read_file(path: &Path, format: Option<InputFormat>, text_files: bool) -> Result<Vec<Row>> {
     let shown = path.display().to_string();
-    let format = format
-        .or_else(|| InputFormat::of_path(path))
-        .ok_or_else(|| {
-            Error::invalid(
-                "import file",
-                format!(
-                "{shown}: cannot tell its format from the name; use --input-format jsonl or csv"
-            ),
-            )
-        })?;
     // A regular file only: a pipe or a device would never end.
     let bytes = crate::limits::read_file_bytes(path, usize::MAX)?;
     // A byte order mark (spreadsheet exports write one) is no part of the data.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    // Told, or named, or else seen: a dump saved as `backup.dump` is JSON.
+    let format = format
+        .or_else(|| InputFormat::of_path(path))
+        .or_else(|| InputFormat::sniff(bytes))
+        .ok_or_else(|| {
+            Error::invalid(
+                "import file",
+                format!(
+                    "{shown}: cannot tell its format from its name or its first line; use --input-format jsonl or csv"
+                ),
+            )
+        })?;
     let folder = text_files.then(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
     let objects = match format {
         InputFormat::Jsonl => match claim_review_feed(bytes) {
@@ -368,15 +388,69 @@ fn without_position(e: &serde_json::Error) -> String {
     }
 }
 
+/// A row of `claimdb export --format jsonl` (every field of a claim, no
+/// `type`) as the claim line it stands for, anchored where it was (its
+/// anchor's start, prefix and suffix choose among repeated passages);
+/// `None` for an object that is not one.
+fn exported_claim(object: &Value) -> Option<std::result::Result<Value, String>> {
+    let o = object.as_object()?;
+    if !["speaker", "source", "quote", "statement"]
+        .iter()
+        .all(|k| o.contains_key(*k))
+    {
+        return None;
+    }
+    if o.get("status").and_then(Value::as_str) == Some("broken") {
+        return Some(Err(
+            "a broken claim in an export: import a dump (export --format dump) to keep it as it is"
+                .into(),
+        ));
+    }
+    let mut line = serde_json::Map::new();
+    line.insert("type".into(), Value::from("claim"));
+    for field in [
+        "speaker",
+        "source",
+        "origin",
+        "quote",
+        "statement",
+        "confidence",
+        "rationale",
+        "tags",
+        "key",
+    ] {
+        match o.get(field) {
+            Some(Value::Null) | None => {}
+            Some(v) => {
+                line.insert(field.into(), v.clone());
+            }
+        }
+    }
+    if let Some(anchor) = o.get("anchor").and_then(Value::as_object) {
+        for (from, to) in [
+            ("start_byte", "position"),
+            ("prefix", "prefix"),
+            ("suffix", "suffix"),
+        ] {
+            if let Some(v) = anchor.get(from).filter(|v| !v.is_null()) {
+                line.insert(to.into(), v.clone());
+            }
+        }
+    }
+    Some(Ok(Value::Object(line)))
+}
+
 /// A JSON object as the record it says it is; `folder` is where a source's
 /// `text_file` is read from (`None`: such a file is refused).
 fn record(object: Value, folder: Option<&Path>) -> std::result::Result<Record, String> {
     if !object.is_object() {
         return Err("a record must be a JSON object".into());
     }
-    if object.get("type").is_none() {
-        return Err("missing field `type` (source, speaker or claim)".into());
-    }
+    let object = match object.get("type") {
+        Some(_) => object,
+        None => exported_claim(&object)
+            .ok_or_else(|| "missing field `type` (source, speaker or claim)".to_string())??,
+    };
     let line: Line = serde_json::from_value(object).map_err(|e| without_position(&e))?;
     Ok(match line {
         Line::Source(s) => {
