@@ -542,12 +542,25 @@ fn an_import_reports_each_misattributed_claim() {
     )
     .unwrap();
     let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    // A dry run says what would happen, not that anything was stored.
+    let dry = claimdb::import::ImportOptions {
+        dry_run: true,
+        ..Default::default()
+    };
+    let report = db.import(std::slice::from_ref(&file), &dry).unwrap();
+    let shown = claimdb::render::render_import(&report, claimdb::render::Format::Table);
+    assert!(
+        shown.contains(
+            "claims.jsonl:2: claim would be added: its source credits the passage to someone else"
+        ),
+        "{shown}"
+    );
     let report = db
         .import(&[file], &claimdb::import::ImportOptions::default())
         .unwrap();
     let shown = claimdb::render::render_import(&report, claimdb::render::Format::Table);
     assert!(
-        shown.contains("claims.jsonl:2: claim added: claim 62 stored, but its source credits the passage to someone else: different speaker: the source credits Thae Yong-ho: “Thae says”"),
+        shown.contains("claims.jsonl:2: claim added: its source credits the passage to someone else: different speaker: the source credits Thae Yong-ho: “Thae says”"),
         "{shown}"
     );
 }

@@ -50,7 +50,8 @@ pub const PARTIAL_BATCH_ROWS: usize = 10_000;
 /// How an import runs.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
-    /// The files' format; `None` tells it from each file's extension.
+    /// The files' format; `None` tells it from each file's extension, or
+    /// else from its first bytes.
     pub format: Option<InputFormat>,
     /// Write the good rows even when some are refused (committed in
     /// batches of [`PARTIAL_BATCH_ROWS`] rows).
@@ -252,8 +253,7 @@ fn apply(w: &mut Writer, row: &Row) -> Result<RowReport> {
 fn misattribution(claim: &crate::model::Claim) -> String {
     match &claim.attribution {
         Some(a) if a.verdict == crate::model::AttributionVerdict::DifferentSpeaker => format!(
-            "claim {} stored, but its source credits the passage to someone else: {}",
-            claim.id,
+            "its source credits the passage to someone else: {}",
             a.describe(claim.mode)
         ),
         _ => String::new(),

@@ -25,14 +25,14 @@ pub fn render_import(report: &ImportReport, format: Format) -> String {
             || (r.outcome == Outcome::Added && r.message.as_deref().is_some_and(|m| !m.is_empty()))
     };
     for row in report.rows.iter().filter(listed) {
-        let _ = write!(
-            out,
-            "{}:{}: {} {}",
-            row.file,
-            row.line,
-            row.kind,
-            row.outcome.as_str()
-        );
+        // A dry run (or an import refused as a whole) wrote nothing: its
+        // rows say what would have happened, not what did.
+        let outcome = match (report.written, row.outcome) {
+            (false, Outcome::Added) => "would be added",
+            (false, Outcome::Updated) => "would be updated",
+            (_, outcome) => outcome.as_str(),
+        };
+        let _ = write!(out, "{}:{}: {} {outcome}", row.file, row.line, row.kind);
         if let Some(m) = &row.message {
             let _ = write!(out, ": {m}");
         }
