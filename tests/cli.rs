@@ -415,6 +415,7 @@ fn help_teaches_the_language() {
                 "--token",
                 "--format",
                 "--input-format",
+                "--delimiter",
                 "--partial",
                 "--dry-run",
             ],

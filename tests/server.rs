@@ -683,6 +683,17 @@ fn every_command_through_a_server_prints_what_it_prints_here() {
         text.display().to_string()
     );
     let import_path = import.display().to_string();
+    // Spreadsheets: a delimiter given, and a header naming no column.
+    let pipes = dir.path().join("pipes.csv");
+    std::fs::write(
+        &pipes,
+        "Type|Name\nspeaker|Katherine Johnson\nspeaker|Dorothy Vaughan\n",
+    )
+    .unwrap();
+    let pipes_path = pipes.display().to_string();
+    let bad_header = dir.path().join("bad-header.csv");
+    std::fs::write(&bad_header, "Type;Nmae\nspeaker;Mary Jackson\n").unwrap();
+    let bad_header_path = bad_header.display().to_string();
     let cases: Vec<(Vec<&str>, String)> = vec![
         (
             vec!["query", "count claims where speaker = \"White\""],
@@ -725,6 +736,15 @@ fn every_command_through_a_server_prints_what_it_prints_here() {
         (vec!["verify"], String::new()),
         (vec!["import", "--partial", &import_path], String::new()),
         (
+            vec!["import", "--delimiter", "|", &pipes_path],
+            String::new(),
+        ),
+        (vec!["import", &bad_header_path], String::new()),
+        (
+            vec!["import", "--delimiter", "||", &pipes_path],
+            String::new(),
+        ),
+        (
             vec![
                 "export",
                 "--format",
@@ -764,6 +784,37 @@ fn every_command_through_a_server_prints_what_it_prints_here() {
         );
         assert_eq!(same(&here.1), same(&there.1), "{args:?}: stdout");
         assert_eq!(same(&here.2), same(&there.2), "{args:?}: stderr");
+    }
+    // The same, and right: the given delimiter was used, the bad header named.
+    for place in [&local_place, &server_place] {
+        let found = cli(
+            place,
+            &[
+                "--format",
+                "csv",
+                "query",
+                "speakers select name where name = \"Dorothy Vaughan\"",
+            ],
+            "",
+        );
+        assert_eq!(
+            found.1.lines().collect::<Vec<_>>(),
+            ["name", "Dorothy Vaughan"],
+            "{place:?}: {found:?}"
+        );
+        let refused = cli(place, &["import", &bad_header_path], "");
+        assert!(
+            refused.2.contains(&format!(
+                "{bad_header_path}:1: unknown column \"Nmae\" in the header"
+            )),
+            "{place:?}: {refused:?}"
+        );
+        let bad = cli(place, &["import", "--delimiter", "||", &pipes_path], "");
+        assert!(
+            bad.2
+                .contains("invalid delimiter \"||\": one punctuation character"),
+            "{place:?}: {bad:?}"
+        );
     }
 }
 

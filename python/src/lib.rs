@@ -697,7 +697,14 @@ impl Db {
                         path: path.clone(),
                         source: e,
                     })?;
-                    client.import(&body, format, partial, dry_run)
+                    client.import(
+                        &path.display().to_string(),
+                        &body,
+                        format,
+                        None,
+                        partial,
+                        dry_run,
+                    )
                 })
             }
         };

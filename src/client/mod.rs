@@ -177,13 +177,31 @@ impl Client {
         output_of(answer).map(|(output, _)| output)
     }
 
-    /// Imports `body` (JSON Lines or CSV); the server's per-row report.
-    pub fn import(&self, body: &[u8], format: &str, partial: bool, dry_run: bool) -> Result<Value> {
-        let request = self
+    /// Imports `body` (JSON Lines or CSV), which the report calls `name`;
+    /// the server's per-row report.
+    pub fn import(
+        &self,
+        name: &str,
+        body: &[u8],
+        format: &str,
+        delimiter: Option<u8>,
+        partial: bool,
+        dry_run: bool,
+    ) -> Result<Value> {
+        let mut request = self
             .post("/v1/import")
+            .query("name", name)
             .query("format", format)
             .query("partial", if partial { "true" } else { "false" })
             .query("dry_run", if dry_run { "true" } else { "false" });
+        if let Some(d) = delimiter {
+            let shown = if d == b'\t' {
+                "tab".to_string()
+            } else {
+                char::from(d).to_string()
+            };
+            request = request.query("delimiter", &shown);
+        }
         self.answer(request.send(body))
     }
 

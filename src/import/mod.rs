@@ -26,7 +26,7 @@ mod report;
 use std::path::PathBuf;
 use std::time::Instant;
 
-pub use read::{InputFormat, Record, Row};
+pub use read::{parse_delimiter, InputFormat, Record, Row};
 pub use report::{ImportReport, Outcome, RowReport};
 
 use crate::db::{Db, Upsert, Writer};
@@ -58,6 +58,9 @@ pub struct ImportOptions {
     pub partial: bool,
     /// Check everything, write nothing.
     pub dry_run: bool,
+    /// What separates a CSV file's cells; `None` tells comma, semicolon
+    /// or tab from its header line.
+    pub delimiter: Option<u8>,
     /// Called as rows are applied (every few hundred, and at the end): a
     /// progress bar's feed.
     pub progress: Option<Progress>,
@@ -77,9 +80,41 @@ impl Db {
             rows.extend(read::read_file(
                 file,
                 options.format,
+                options.delimiter,
                 !options.refuse_text_files,
             )?);
         }
+        self.import_rows(rows, options, started)
+    }
+
+    /// Imports one file's bytes, received rather than read (a server's
+    /// upload): `name` is how the report names the file, and its extension
+    /// may tell the format. A source's `text_file` is refused, as no file
+    /// is read.
+    pub fn import_bytes(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        options: &ImportOptions,
+    ) -> Result<ImportReport> {
+        let started = Instant::now();
+        let rows = read::read_bytes(
+            std::path::Path::new(name),
+            bytes,
+            options.format,
+            options.delimiter,
+            None,
+        )?;
+        self.import_rows(rows, options, started)
+    }
+
+    /// Applies the rows read (see the module documentation).
+    fn import_rows(
+        &self,
+        rows: Vec<Row>,
+        options: &ImportOptions,
+        started: Instant,
+    ) -> Result<ImportReport> {
         let mut reports: Vec<Option<RowReport>> = vec![None; rows.len()];
         let total = rows.len();
         let tell = |done: usize| {

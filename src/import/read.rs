@@ -181,15 +181,34 @@ struct DumpLine {
 ///
 /// `text_files`: whether a source's `text_file` is read (relative to the
 /// import file's folder); a server reads no file a client names.
-pub fn read_file(path: &Path, format: Option<InputFormat>, text_files: bool) -> Result<Vec<Row>> {
-    let shown = path.display().to_string();
+pub fn read_file(
+    path: &Path,
+    format: Option<InputFormat>,
+    delimiter: Option<u8>,
+    text_files: bool,
+) -> Result<Vec<Row>> {
     // A regular file only: a pipe or a device would never end.
     let bytes = crate::limits::read_file_bytes(path, usize::MAX)?;
+    let folder = text_files.then(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
+    read_bytes(path, &bytes, format, delimiter, folder.as_deref())
+}
+
+/// Reads the bytes of an import file named `name` (as reports will show
+/// it; its extension may tell the format) into rows. `folder`: where a
+/// source's `text_file` is read from; `None` refuses such files.
+pub fn read_bytes(
+    name: &Path,
+    bytes: &[u8],
+    format: Option<InputFormat>,
+    delimiter: Option<u8>,
+    folder: Option<&Path>,
+) -> Result<Vec<Row>> {
+    let shown = name.display().to_string();
     // A byte order mark (spreadsheet exports write one) is no part of the data.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // Told, or named, or else seen: a dump saved as `backup.dump` is JSON.
     let format = format
-        .or_else(|| InputFormat::of_path(path))
+        .or_else(|| InputFormat::of_path(name))
         .or_else(|| InputFormat::sniff(bytes))
         .ok_or_else(|| {
             Error::invalid(
@@ -199,13 +218,15 @@ pub fn read_file(path: &Path, format: Option<InputFormat>, text_files: bool) -> 
                 ),
             )
         })?;
-    let folder = text_files.then(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
     let objects = match format {
         InputFormat::Jsonl => match claim_review_feed(bytes) {
             Some(reviews) => reviews,
             None => jsonl_objects(bytes),
         },
-        InputFormat::Csv => csv_objects(bytes),
+        // A header a spreadsheet cannot be read by is one error for the
+        // file, not one per row.
+        InputFormat::Csv => csv_objects(bytes, delimiter)
+            .map_err(|why| Error::invalid("import file", format!("{shown}:1: {why}")))?,
     };
     let mut rows = Vec::with_capacity(objects.len());
     for (line, object) in objects {
@@ -222,17 +243,20 @@ pub fn read_file(path: &Path, format: Option<InputFormat>, text_files: bool) -> 
                 }
                 Err(why) => rows.push(row("claim", Err(why))),
             },
-            Ok(o) => rows.push(row(kind_of(&o), record(o, folder.as_deref()))),
+            Ok(o) => rows.push(row(kind_of(&o), record(o, folder))),
             Err(why) => rows.push(row("row", Err(why))),
         }
     }
     Ok(rows)
 }
 
+/// The objects of a file, each with its line (or why its line is none).
+type Numbered = (usize, std::result::Result<Value, String>);
+
 /// A file that is one JSON document holding ClaimReviews (a list, an
 /// `ItemList`, one review), as fact-checkers publish them: its reviews, all
 /// at line 1 (an item's place in the list is in its message).
-fn claim_review_feed(bytes: &[u8]) -> Option<Vec<(usize, std::result::Result<Value, String>)>> {
+fn claim_review_feed(bytes: &[u8]) -> Option<Vec<Numbered>> {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
     if bytes[start] != b'[' && bytes[start] != b'{' {
         return None;
@@ -258,7 +282,7 @@ fn kind_of(object: &Value) -> &'static str {
 }
 
 /// The JSON objects of a JSON Lines file, by line; blank lines are skipped.
-fn jsonl_objects(bytes: &[u8]) -> Vec<(usize, std::result::Result<Value, String>)> {
+fn jsonl_objects(bytes: &[u8]) -> Vec<Numbered> {
     let mut out = Vec::new();
     for (n, raw) in bytes.split(|&b| b == b'\n').enumerate() {
         let line = n + 1;
@@ -288,16 +312,116 @@ fn jsonl_objects(bytes: &[u8]) -> Vec<(usize, std::result::Result<Value, String>
     out
 }
 
-/// The rows of a CSV file as JSON objects, by line.
-fn csv_objects(bytes: &[u8]) -> Vec<(usize, std::result::Result<Value, String>)> {
+/// The columns a CSV header may name: the fields of a source, speaker or
+/// claim line.
+const CSV_COLUMNS: &[&str] = &[
+    "type",
+    "id",
+    "title",
+    "author",
+    "publisher",
+    "date",
+    "kind",
+    "url",
+    "notes",
+    "text",
+    "text_file",
+    "name",
+    "aliases",
+    "description",
+    "speaker",
+    "source",
+    "origin",
+    "quote",
+    "statement",
+    "confidence",
+    "rationale",
+    "tags",
+    "key",
+    "prefix",
+    "suffix",
+    "position",
+];
+
+/// A header cell as the field it names: spreadsheets write `Speaker`,
+/// ` Quote ` or `Text File`.
+fn column_name(header: &str) -> String {
+    header.trim().to_lowercase().replace([' ', '-'], "_")
+}
+
+/// The delimiter a CSV file's header line uses: whichever of comma,
+/// semicolon and tab appears most often outside quotes (a spreadsheet
+/// set to a European locale writes `;`). Comma when none does.
+fn csv_delimiter(bytes: &[u8]) -> u8 {
+    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut in_quotes = false;
+    for &b in header {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if !in_quotes {
+            if let Some(slot) = counts.iter_mut().find(|(d, _)| *d == b) {
+                slot.1 += 1;
+            }
+        }
+    }
+    // Ties go to the earlier: comma first.
+    counts
+        .iter()
+        .fold((b',', 0), |best, &c| if c.1 > best.1 { c } else { best })
+        .0
+}
+
+/// A delimiter as people write it: one ASCII character, or `tab`.
+pub fn parse_delimiter(given: &str) -> std::result::Result<u8, String> {
+    match given {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        one if one.len() == 1 && one.as_bytes()[0].is_ascii_punctuation() && one != "\"" => {
+            Ok(one.as_bytes()[0])
+        }
+        _ => Err(format!(
+            "invalid delimiter {}: one punctuation character (such as , ; or |) or `tab`",
+            quoted(given)
+        )),
+    }
+}
+
+/// The rows of a CSV file as JSON objects, by line; `Err` for a header
+/// that cannot be read, or that names a column no record has.
+fn csv_objects(bytes: &[u8], delimiter: Option<u8>) -> std::result::Result<Vec<Numbered>, String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
+        .delimiter(delimiter.unwrap_or_else(|| csv_delimiter(bytes)))
         .from_reader(bytes);
-    let headers = match reader.headers() {
+    let written = match reader.headers() {
         Ok(h) => h.clone(),
-        Err(e) => return vec![(1, Err(csv_error(&e)))],
+        Err(e) => return Err(csv_error(&e)),
     };
+    let headers: csv::StringRecord = written.iter().map(column_name).collect();
+    let unknown = written
+        .iter()
+        .zip(headers.iter())
+        .find(|(_, name)| !CSV_COLUMNS.contains(name));
+    if let Some((shown, _)) = unknown {
+        // A header cell holding punctuation is likely several cells kept
+        // together by a delimiter not detected.
+        let delimiter = shown
+            .chars()
+            .find(|c| c.is_ascii_punctuation() && !matches!(c, '_' | '-' | '"'));
+        let hint = match delimiter {
+            Some(d) => format!(
+                " (is {} the delimiter? give it with --delimiter)",
+                quoted(&d.to_string())
+            ),
+            None => String::new(),
+        };
+        return Err(format!(
+            "unknown column {} in the header{hint}; the columns are {}",
+            quoted(shown.trim()),
+            CSV_COLUMNS.join(", ")
+        ));
+    }
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -322,7 +446,7 @@ fn csv_objects(bytes: &[u8]) -> Vec<(usize, std::result::Result<Value, String>)>
             }
         }
     }
-    out
+    Ok(out)
 }
 
 fn csv_error(e: &csv::Error) -> String {
@@ -348,6 +472,21 @@ fn csv_object(
             continue;
         }
         let value = match name {
+            // A spreadsheet formats a confidence as a percentage: 80% is 0.8.
+            "confidence" if cell.trim().ends_with('%') => {
+                let number = cell.trim().trim_end_matches('%').trim();
+                match number.parse::<f64>() {
+                    Ok(n) if n.is_finite() => {
+                        serde_json::Number::from_f64(n / 100.0).map_or(Value::Null, Value::Number)
+                    }
+                    _ => {
+                        return Err(format!(
+                            "invalid confidence: {} is not a number or a percentage",
+                            quoted(cell.trim())
+                        ))
+                    }
+                }
+            }
             "confidence" | "position" => match cell.trim().parse::<f64>() {
                 Ok(n) if !n.is_finite() => {
                     return Err(format!("invalid {name}: {} is outside 0..=1", cell.trim()))

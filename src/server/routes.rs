@@ -61,7 +61,7 @@ pub const ROUTES: &[Route] = &[
     Route { method: "GET", path: "/v1/speakers", role: Some(Role::Read), summary: "Every speaker, with their aliases and claims." },
     Route { method: "POST", path: "/v1/locate", role: Some(Role::Read), summary: "Check a quote against a stored source's text (or a text sent along), writing nothing: the verdict, the anchor, or the closest passage and what differs." },
     Route { method: "POST", path: "/v1/check", role: Some(Role::Read), summary: "Re-check stored claims (all, one `claim`, or a `source`'s) against their sources' texts, writing nothing." },
-    Route { method: "POST", path: "/v1/import", role: Some(Role::Write), summary: "Import the request body (JSON Lines or CSV: `format`), all or nothing unless `partial`; `dry_run` writes nothing (read role). The per-row report." },
+    Route { method: "POST", path: "/v1/import", role: Some(Role::Write), summary: "Import the request body (JSON Lines or CSV: `format`; a CSV `delimiter`, else detected; the report names it `name`), all or nothing unless `partial`; `dry_run` writes nothing (read role). The per-row report." },
     Route { method: "GET", path: "/v1/export", role: Some(Role::Read), summary: "Export in a `format` (dump, jsonl, csv, claimreview, annotation, text), the claims a `query` selects." },
     Route { method: "POST", path: "/v1/extract", role: Some(Role::Read), summary: "Propose the claims of a stored source's text; with `accept`, store them (write role)." },
     Route { method: "POST", path: "/v1/verify", role: Some(Role::Admin), summary: "Check the database's integrity; with `repair`, rebuild what can be derived first." },
@@ -581,6 +581,10 @@ async fn check(
 #[serde(deny_unknown_fields)]
 struct ImportParams {
     format: Option<String>,
+    /// A CSV file's delimiter (one character, or `tab`).
+    delimiter: Option<String>,
+    /// How the report names the file (the client's own path for it).
+    name: Option<String>,
     #[serde(default)]
     partial: bool,
     #[serde(default)]
@@ -605,27 +609,28 @@ async fn import(
         }
         None => InputFormat::Jsonl,
     };
+    let delimiter = match p.delimiter.as_deref() {
+        Some(given) => Some(crate::import::parse_delimiter(given).map_err(Failure::invalid)?),
+        None => None,
+    };
     let check = app.clone();
     app.blocking(move |db| {
         let needed = if p.dry_run { Role::Read } else { Role::Write };
         check.authorize(db, &headers, needed)?;
-        let folder = tempfile::tempdir()
-            .map_err(|e| Failure::internal(format!("no temporary folder: {e}")))?;
-        let name = match format {
-            InputFormat::Csv => "upload.csv",
-            _ => "upload.jsonl",
-        };
-        let file = folder.path().join(name);
-        std::fs::write(&file, &body)
-            .map_err(|e| Failure::internal(format!("cannot hold the upload: {e}")))?;
+        // The report names the file as the client does.
+        let name = p.name.unwrap_or_else(|| match format {
+            InputFormat::Csv => "upload.csv".into(),
+            _ => "upload.jsonl".into(),
+        });
         let options = ImportOptions {
             format: Some(format),
+            delimiter,
             partial: p.partial,
             dry_run: p.dry_run,
             refuse_text_files: true,
             ..ImportOptions::default()
         };
-        let report = db.import(&[file], &options)?;
+        let report = db.import_bytes(&name, &body, &options)?;
         Ok(Json(serde_json::to_value(report).unwrap_or(Value::Null)))
     })
     .await

@@ -238,9 +238,11 @@ pub(crate) enum Command {
     /// Each line of a JSON Lines file is an object with a "type" of
     /// "source", "speaker" or "claim" and that record's fields (a source's
     /// text inline as "text", or in a file named by "text_file", relative to
-    /// the import file). A CSV file has a header row naming the fields, an
-    /// optional "type" column (claim when absent), and lists separated by
-    /// ";". Records may come in any order. Every claim is citation-checked.
+    /// the import file). A CSV file has a header row naming the fields (in
+    /// any case), an optional "type" column (claim when absent), and lists
+    /// separated by ";"; its cells are separated by a comma, semicolon or
+    /// tab, whichever the header uses, and a confidence may be a
+    /// percentage ("80%"). Records may come in any order. Every claim is citation-checked.
     /// All or nothing: one refused row and nothing is written (--partial
     /// writes the good rows). A row already stored is unchanged, so
     /// importing a file twice changes nothing. Prints the rows that were
@@ -256,6 +258,10 @@ pub(crate) enum Command {
         /// The files' format, when their names do not tell it.
         #[arg(long, value_enum)]
         input_format: Option<InputFormatArg>,
+        /// What separates a CSV file's cells: one character, or `tab`
+        /// (by default comma, semicolon or tab, whichever the header uses).
+        #[arg(long, value_name = "CHAR", value_parser = claimdb::import::parse_delimiter)]
+        delimiter: Option<u8>,
         /// Write the good rows even when some are refused (committed every
         /// 10,000 rows, so memory does not grow with the file).
         #[arg(long)]

@@ -509,11 +509,14 @@ fn remote_import(
             InputFormat::Csv => "csv",
             _ => "jsonl",
         };
-        let mut report: ImportReport =
-            from_server(client.import(&body, name, options.partial, options.dry_run)?)?;
-        for row in &mut report.rows {
-            row.file = file.display().to_string();
-        }
+        let report: ImportReport = from_server(client.import(
+            &file.display().to_string(),
+            &body,
+            name,
+            options.delimiter,
+            options.partial,
+            options.dry_run,
+        )?)?;
         whole = Some(match whole {
             None => report,
             Some(mut all) => {
@@ -624,6 +627,7 @@ pub(crate) fn corpus(session: &mut Session, command: Command) -> bool {
         Command::Import {
             files,
             input_format,
+            delimiter,
             partial,
             dry_run,
             ..
@@ -633,6 +637,7 @@ pub(crate) fn corpus(session: &mut Session, command: Command) -> bool {
                     InputFormatArg::Jsonl => claimdb::import::InputFormat::Jsonl,
                     InputFormatArg::Csv => claimdb::import::InputFormat::Csv,
                 }),
+                delimiter,
                 partial,
                 dry_run,
                 progress: None,
