@@ -277,14 +277,24 @@ fn every_refusal_has_its_status_and_the_cli_error_as_json() {
         (409, Some("duplicate_claim"), Some(id))
     );
     // A body over the limit, a malformed body, an unknown route, a wrong method.
-    let big = vec![b'x'; 2 << 20];
+    // The body over the limit is declared and held back, as curl does
+    // (`Expect: 100-continue`): refused before it is sent, so the answer
+    // cannot be lost to a connection reset mid-upload.
     let url = |path: &str| format!("{}{path}", server.url);
-    let (status, e) = request("POST", &url("/v1/import"), None, Some(&big));
-    assert_eq!(
-        (status, e["kind"].as_str()),
-        (413, Some("too_large")),
-        "{e}"
-    );
+    let mut big = TcpStream::connect(server.url.trim_start_matches("http://")).unwrap();
+    write!(
+        big,
+        "POST /v1/import HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+        2 << 20
+    )
+    .unwrap();
+    big.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut answer = String::new();
+    let _ = big.read_to_string(&mut answer);
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    assert!(head.starts_with("HTTP/1.1 413"), "{answer}");
+    let e: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    assert_eq!(e["kind"].as_str(), Some("too_large"), "{answer}");
     let (status, e) = request("POST", &url("/v1/query"), None, Some(b"{not json"));
     assert_eq!((status, e["kind"].as_str()), (400, Some("invalid")), "{e}");
     let (status, e) = request("GET", &url("/v1/nothing"), None, None);
@@ -694,6 +704,14 @@ fn every_command_through_a_server_prints_what_it_prints_here() {
     let bad_header = dir.path().join("bad-header.csv");
     std::fs::write(&bad_header, "Type;Nmae\nspeaker;Mary Jackson\n").unwrap();
     let bad_header_path = bad_header.display().to_string();
+    // The memo rewritten: Ada's quote is gone, Grace's moved.
+    let new_memo = dir.path().join("memo-v2.txt");
+    std::fs::write(
+        &new_memo,
+        "Revised. The launch moves to Monday. We ship then.\n",
+    )
+    .unwrap();
+    let new_memo_path = new_memo.display().to_string();
     let cases: Vec<(Vec<&str>, String)> = vec![
         (
             vec!["query", "count claims where speaker = \"White\""],
@@ -740,6 +758,15 @@ fn every_command_through_a_server_prints_what_it_prints_here() {
             String::new(),
         ),
         (vec!["import", &bad_header_path], String::new()),
+        (vec!["update-source", "memo", &new_memo_path], String::new()),
+        (
+            vec!["update-source", "no such/source", &new_memo_path],
+            String::new(),
+        ),
+        (
+            vec!["query", "claims where source = \"memo\" select id, status"],
+            String::new(),
+        ),
         (
             vec!["import", "--delimiter", "||", &pipes_path],
             String::new(),
@@ -784,6 +811,17 @@ fn every_command_through_a_server_prints_what_it_prints_here() {
         );
         assert_eq!(same(&here.1), same(&there.1), "{args:?}: stdout");
         assert_eq!(same(&here.2), same(&there.2), "{args:?}: stderr");
+        if args.starts_with(&["update-source", "memo"]) {
+            // The same, and right: Ada's claim broke, Grace's moved.
+            assert!(
+                here.1.contains(
+                    "source \"memo\" updated: 2 claims re-anchored, 1 verified, 1 broken"
+                ) && here
+                    .2
+                    .contains("1 claim of source \"memo\" no longer verifies"),
+                "{here:?}"
+            );
+        }
     }
     // The same, and right: the given delimiter was used, the bad header named.
     for place in [&local_place, &server_place] {

@@ -291,12 +291,24 @@ impl Client {
         self.answer(self.get("/v1/tokens").call())
     }
 
+    /// Replaces a source's text and re-anchors its claims: each claim's
+    /// re-check.
+    pub fn replace_source_text(&self, id: &str, text: &str) -> Result<Value> {
+        let request = self.with_token(self.agent.put(&format!(
+            "{}/v1/sources/{}/text",
+            self.base,
+            path_segment(id)
+        )));
+        self.answer(request.content_type("text/plain; charset=utf-8").send(text))
+    }
+
     /// Revokes a token.
     pub fn revoke_token(&self, name: &str) -> Result<Value> {
-        let request = self.with_token(
-            self.agent
-                .delete(&format!("{}/v1/tokens/{name}", self.base)),
-        );
+        let request = self.with_token(self.agent.delete(&format!(
+            "{}/v1/tokens/{}",
+            self.base,
+            path_segment(name)
+        )));
         self.answer(request.call())
     }
 
@@ -375,4 +387,19 @@ fn literal_json(value: &Literal) -> Value {
         Literal::List(items) => Value::Array(items.iter().map(literal_json).collect()),
         Literal::Param(p) => Value::String(format!("${p}")),
     }
+}
+
+/// A name as one segment of a URL's path: every byte but letters, digits
+/// and `-._~` percent-encoded, so a name with a space or a `/` stays one
+/// segment.
+fn path_segment(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for &b in name.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -219,6 +219,7 @@ fn run(
         metrics: Metrics::default(),
         busy: Arc::new(Semaphore::new(options.max_concurrent.max(1))),
         next_request: AtomicU64::new(0),
+        max_body_bytes: options.max_body_bytes,
     });
     let routes = router(app.clone(), options.max_body_bytes);
     runtime.block_on(async move {

@@ -58,6 +58,7 @@ pub const ROUTES: &[Route] = &[
     Route { method: "GET", path: "/v1/claims/{id}", role: Some(Role::Read), summary: "One claim, with its source's text around the quote." },
     Route { method: "GET", path: "/v1/sources", role: Some(Role::Read), summary: "Every source, with how many claims quote it." },
     Route { method: "GET", path: "/v1/sources/{id}", role: Some(Role::Read), summary: "One source's record and its text." },
+    Route { method: "PUT", path: "/v1/sources/{id}/text", role: Some(Role::Write), summary: "Replace a source's text with the request body (UTF-8) and re-anchor its claims: each claim's status before and after." },
     Route { method: "GET", path: "/v1/speakers", role: Some(Role::Read), summary: "Every speaker, with their aliases and claims." },
     Route { method: "POST", path: "/v1/locate", role: Some(Role::Read), summary: "Check a quote against a stored source's text (or a text sent along), writing nothing: the verdict, the anchor, or the closest passage and what differs." },
     Route { method: "POST", path: "/v1/check", role: Some(Role::Read), summary: "Re-check stored claims (all, one `claim`, or a `source`'s) against their sources' texts, writing nothing." },
@@ -107,6 +108,8 @@ pub(crate) struct App {
     /// One permit per request the server runs at once.
     pub(crate) busy: Arc<Semaphore>,
     pub(crate) next_request: AtomicU64,
+    /// The largest request body taken.
+    pub(crate) max_body_bytes: usize,
 }
 
 impl App {
@@ -139,6 +142,10 @@ pub(crate) fn router(app: Arc<App>, max_body_bytes: usize) -> Router {
         .route("/v1/claims/{id}", get(claim))
         .route("/v1/sources", get(sources))
         .route("/v1/sources/{id}", get(source))
+        .route(
+            "/v1/sources/{id}/text",
+            axum::routing::put(replace_source_text),
+        )
         .route("/v1/speakers", get(speakers))
         .route("/v1/locate", post(locate))
         .route("/v1/check", post(check))
@@ -160,6 +167,8 @@ pub(crate) fn router(app: Arc<App>, max_body_bytes: usize) -> Router {
         .with_state(app)
 }
 
+const TOO_LARGE: &str = "the request body is larger than the server takes (see --max-body-mib)";
+
 /// Around every request: an id, the concurrency limit (429 beyond it),
 /// refusals made before a handler ran turned into JSON, a log line and
 /// the metrics.
@@ -172,7 +181,21 @@ async fn every_request(State(app): State<Arc<App>>, request: Request, next: Next
         .get::<axum::extract::MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let path = request.uri().path().to_string();
+    // A body declared too large is refused before a byte of it is read: a
+    // client that waits for `100 Continue` (curl does, for large bodies)
+    // gets the refusal instead of a connection reset mid-upload.
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let too_large = declared.is_some_and(|n| n > app.max_body_bytes as u64);
     let mut response = match app.busy.clone().try_acquire_owned() {
+        _ if too_large => Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::TooLarge,
+            TOO_LARGE,
+        )
+        .into_response(),
         Ok(permit) => {
             let response = next.run(request).await;
             drop(permit);
@@ -218,9 +241,7 @@ async fn json_refusal(response: Response) -> Response {
         .unwrap_or_default();
     let text = String::from_utf8_lossy(&body).trim().to_string();
     let message = match (status, text.is_empty()) {
-        (StatusCode::PAYLOAD_TOO_LARGE, _) => {
-            "the request body is larger than the server takes (see --max-body-mib)".to_string()
-        }
+        (StatusCode::PAYLOAD_TOO_LARGE, _) => TOO_LARGE.to_string(),
         (StatusCode::METHOD_NOT_ALLOWED, _) => "this route does not take that method".to_string(),
         (_, true) => status.canonical_reason().unwrap_or("refused").to_string(),
         (_, false) => text,
@@ -761,6 +782,27 @@ async fn extract(
 struct VerifyRequest {
     #[serde(default)]
     repair: bool,
+}
+
+async fn replace_source_text(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, Failure> {
+    let text = String::from_utf8(body.to_vec()).map_err(|e| {
+        Failure::invalid(format!(
+            "the new text is not UTF-8 (byte {} is not)",
+            e.utf8_error().valid_up_to() + 1
+        ))
+    })?;
+    let check = app.clone();
+    app.blocking(move |db| {
+        check.authorize(db, &headers, Role::Write)?;
+        let report = db.replace_source_text(&id, &text)?;
+        Ok(Json(serde_json::to_value(report).unwrap_or(Value::Null)))
+    })
+    .await
 }
 
 async fn verify(

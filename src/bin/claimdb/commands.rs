@@ -73,11 +73,14 @@ pub fn update_source(session: &Session, id: &str, file: &Path) -> bool {
     let Some(text) = read_text(file) else {
         return false;
     };
-    let Some(db) = session.conn.db() else {
-        eprintln!("error: update-source replaces a text on this machine's database; it is not done over --server");
-        return false;
+    let replaced = match &session.conn {
+        Conn::Local { db, .. } => db.replace_source_text(id, &text),
+        Conn::Remote(r) => r
+            .client()
+            .replace_source_text(id, &text)
+            .and_then(from_server),
     };
-    let report = match db.replace_source_text(id, &text) {
+    let report = match replaced {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
