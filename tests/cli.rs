@@ -1127,3 +1127,48 @@ fn dot_import_takes_the_commands_options() {
         "one speaker, written once"
     );
 }
+
+/// A dump restored into a new path is the database it was: the demo
+/// claims are not loaded first (they would take the ids it brings).
+#[test]
+fn an_import_into_a_new_database_does_not_load_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = dir.path().join("desk.db");
+    let made = raw(
+        &desk,
+        &["--empty"],
+        Some(
+            "add source \"memo\" with title = \"A memo\", text = \"We ship on Friday.\";\n\
+             add speaker \"Ada\";\n\
+             add claim with speaker = \"Ada\", source = \"memo\", quote = \"We ship on Friday.\", statement = \"Friday.\", confidence = 0.9, rationale = \"Her memo.\";\n",
+        ),
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let dump = raw(&desk, &["export"], None);
+    assert!(dump.status.success(), "{}", text(&dump.stderr));
+    let file = dir.path().join("backup.dump");
+    std::fs::write(&file, &dump.stdout).unwrap();
+    let copy = dir.path().join("desk2.db");
+    let restored = raw(&copy, &["import", file.to_str().unwrap()], None);
+    assert!(restored.status.success(), "{}", text(&restored.stderr));
+    assert!(
+        text(&restored.stderr).contains(&format!(
+            "created an empty claims database at {}",
+            copy.display()
+        )),
+        "{}",
+        text(&restored.stderr)
+    );
+    let ids = |db: &Path| {
+        text(
+            &raw(
+                db,
+                &["--format", "csv", "query", "claims select id, quote"],
+                None,
+            )
+            .stdout,
+        )
+    };
+    assert_eq!(ids(&copy), ids(&desk));
+    assert_eq!(ids(&copy).lines().count(), 2, "{}", ids(&copy));
+}

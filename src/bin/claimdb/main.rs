@@ -137,11 +137,14 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            let mut options = OpenOptions::new().seed(!database.empty).busy_timeout(
-                std::time::Duration::from_millis(
+            // An import into a new database is a restore or a corpus of
+            // one's own: the demo claims would take the ids it brings.
+            let importing = matches!(cli.command, Some(Command::Import { .. }));
+            let mut options = OpenOptions::new()
+                .seed(!database.empty && !importing)
+                .busy_timeout(std::time::Duration::from_millis(
                     database.busy_timeout.unwrap_or(DEFAULT_BUSY_TIMEOUT_MS),
-                ),
-            );
+                ));
             if let Some(mib) = database.cache_mib {
                 options = options.cache_bytes(mib << 20);
             }
