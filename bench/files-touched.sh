@@ -10,7 +10,7 @@ CARGO_PROFILE_DEV_DEBUG=line-tables-only CARGO_TARGET_DIR=$target cargo build --
 bin=$target/debug/claimdb
 count() { # label, statement
   work=$(mktemp -d)
-  $bin --db $work/c.db query 'count claims' >/dev/null 2>&1
+  $bin --db $work/c.db --seed query 'count claims' >/dev/null 2>&1
   valgrind --tool=callgrind --callgrind-out-file=$work/cg.out $bin --db $work/c.db <<<"$2" > $work/out 2>/dev/null || true
   callgrind_annotate --threshold=100 --inclusive=yes $work/cg.out 2>/dev/null | grep -oE "$repo/src/[a-z_/]+\.rs" | sed "s#$repo/##" | sort -u > $work/files
   echo "$1: $(grep -c . $work/files) files ($(head -c 60 $work/out))"

@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 /// first, by a run of its own whose only output is the creation notice.
 fn claimdb(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     if !db.exists() {
-        let first = raw(db, &["query", "count claims"], None);
+        let first = raw(db, &["--seed", "query", "count claims"], None);
         assert!(first.status.success(), "{}", text(&first.stderr));
         assert_eq!(
             text(&first.stderr),
@@ -195,6 +195,70 @@ fn json_output_has_every_claim_field() {
     }
 }
 
+/// A database named is someone's own corpus: created empty, with a notice
+/// saying how to get the demo; `--seed` gets it, on a new database only.
+/// The default database gets the demo.
+#[test]
+fn a_named_database_is_created_empty_unless_seeded() {
+    let dir = tempfile::tempdir().unwrap();
+    let default = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .args(["query", "count claims"])
+        .env("XDG_DATA_HOME", dir.path())
+        .env_remove("CLAIMDB_DB")
+        .env_remove("CLAIMDB_SERVER")
+        .output()
+        .unwrap();
+    assert!(
+        text(&default.stderr).starts_with("created a claims database at ")
+            && text(&default.stderr)
+                .ends_with(&format!("loaded the seed: {} claims\n", seed_claim_count())),
+        "{}",
+        text(&default.stderr)
+    );
+    let mine = dir.path().join("mine.db");
+    let out = raw(&mine, &["query", "count claims"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), " count\n------\n     0\n(1 row)\n");
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "created an empty claims database at {} (with --seed, a new database gets the demo claims)\n",
+            mine.display()
+        )
+    );
+    let demo = dir.path().join("demo.db");
+    let out = raw(
+        &demo,
+        &["--seed", "--format", "csv", "query", "count claims"],
+        None,
+    );
+    assert_eq!(
+        text(&out.stdout),
+        format!("count\r\n{}\r\n", seed_claim_count())
+    );
+    let again = raw(&demo, &["--seed", "query", "count claims"], None);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        text(&again.stderr),
+        format!(
+            "error: --seed creates a new database, and {} holds one already\n",
+            demo.display()
+        )
+    );
+    let both = raw(
+        &dir.path().join("both.db"),
+        &["--seed", "--empty", "query", "count claims"],
+        None,
+    );
+    assert_eq!(both.status.code(), Some(2));
+    assert!(
+        text(&both.stderr).contains("cannot be used with"),
+        "{}",
+        text(&both.stderr)
+    );
+    assert!(!dir.path().join("both.db").exists());
+}
+
 #[test]
 fn empty_creates_a_database_without_the_seed() {
     let dir = tempfile::tempdir().unwrap();
@@ -349,6 +413,7 @@ fn help_teaches_the_language() {
     let all = [
         "--db",
         "--empty",
+        "--seed",
         "--busy-timeout",
         "--cache-mib",
         "--server",
@@ -370,6 +435,7 @@ fn help_teaches_the_language() {
             &[
                 "--db",
                 "--empty",
+                "--seed",
                 "--busy-timeout",
                 "--cache-mib",
                 "--server",
@@ -384,6 +450,7 @@ fn help_teaches_the_language() {
             &[
                 "--db",
                 "--empty",
+                "--seed",
                 "--busy-timeout",
                 "--cache-mib",
                 "--server",
@@ -397,6 +464,7 @@ fn help_teaches_the_language() {
             &[
                 "--db",
                 "--empty",
+                "--seed",
                 "--busy-timeout",
                 "--cache-mib",
                 "--server",
@@ -409,6 +477,7 @@ fn help_teaches_the_language() {
             &[
                 "--db",
                 "--empty",
+                "--seed",
                 "--busy-timeout",
                 "--cache-mib",
                 "--server",
@@ -425,6 +494,7 @@ fn help_teaches_the_language() {
             &[
                 "--db",
                 "--empty",
+                "--seed",
                 "--busy-timeout",
                 "--cache-mib",
                 "--server",
@@ -442,6 +512,7 @@ fn help_teaches_the_language() {
             &[
                 "--db",
                 "--empty",
+                "--seed",
                 "--busy-timeout",
                 "--cache-mib",
                 "--server",
@@ -508,7 +579,7 @@ fn the_page_cache_is_sized_by_cache_mib_and_a_bad_size_refused() {
 fn options_stand_before_or_after_the_command() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
-    let before = raw(&db, &["--format", "csv", "query", "count claims"], None);
+    let before = claimdb(&db, &["--format", "csv", "query", "count claims"], None);
     // CSV records all end in CRLF, the last one too (RFC 4180).
     assert_eq!(text(&before.stdout), "count\r\n61\r\n");
     let after = Command::new(env!("CARGO_BIN_EXE_claimdb"))
@@ -670,6 +741,7 @@ fn a_reported_write_survives_kill_9() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
         .arg("--db")
         .arg(&db)
+        .arg("--seed")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -744,14 +816,23 @@ fn shell_commands_output_schema_timer_and_open() {
         "{stdout}"
     );
     assert!(stdout.contains("sources:\n"), "{stdout}");
-    // The count in this database, then in the one .open created (and seeded).
+    // The count in this database, then in the one .open created: empty,
+    // as a database named is someone's own (the demo comes with --seed).
     let n = seed_claim_count();
     assert_eq!(
         stdout.matches(&format!("{n:>6}\n(1 row)")).count(),
-        2,
+        1,
         "{stdout}"
     );
+    assert!(stdout.ends_with("     0\n(1 row)\n"), "{stdout}");
     let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "created an empty claims database at {} (with --seed, a new database gets the demo claims)",
+            other.display()
+        )),
+        "{stderr}"
+    );
     assert_eq!(stderr.matches("run time: ").count(), 1, "{stderr}");
     assert!(other.join("db").exists());
 }

@@ -9,6 +9,11 @@ fn run(db: &std::path::Path, format: &str, query: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))
         .arg("--db")
         .arg(db)
+        .args(if db.exists() {
+            &[][..]
+        } else {
+            &["--seed"][..]
+        })
         .args(["--format", format, "query", query])
         .env("COLUMNS", "100")
         .output()

@@ -24,6 +24,7 @@ fn a_person_at_the_shell() {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimdb"));
     cmd.arg("--db")
         .arg(dir.path().join("repl.db"))
+        .arg("--seed")
         .env("XDG_DATA_HOME", dir.path())
         .env("NO_COLOR", "1")
         .env("TERM", "xterm")

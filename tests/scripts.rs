@@ -46,7 +46,7 @@ fn script_files() {
             .arg("--db")
             .arg(&on_disk)
             .args(&args)
-            .args(["query", "count claims"])
+            .args(["--seed", "query", "count claims"])
             .output()
             .unwrap();
         assert!(created.status.success());
@@ -58,7 +58,10 @@ fn script_files() {
                 on_disk.display().to_string(),
                 vec!["--db".into(), on_disk.display().to_string()],
             ),
-            (":memory:".into(), vec!["--db".into(), ":memory:".into()]),
+            (
+                ":memory:".into(),
+                vec!["--db".into(), ":memory:".into(), "--seed".into()],
+            ),
             (
                 format!("a server ({})", served.display()),
                 vec!["--server".into(), server.url.clone()],

@@ -238,7 +238,7 @@ def test_connect_speaks_to_a_server_with_the_same_calls(tmp_path):
     binary = _claimdb_binary()
     database = tmp_path / "served.db"
     token = subprocess.run(
-        [binary, "--db", database, "token", "create", "--name", "py", "--role", "write"],
+        [binary, "--db", database, "--seed", "token", "create", "--name", "py", "--role", "write"],
         check=True, capture_output=True, text=True,
     ).stdout.strip()
     server = subprocess.Popen(

@@ -37,7 +37,7 @@ fn run_with_input(db: &Path, args: &[&str], stdin: &[u8], limit: Duration) -> Op
     // so the creation notice does not mix with what a test looks at.
     if !db.exists() && db.as_os_str() != ":memory:" && db.parent().is_some_and(Path::is_dir) {
         let out = command(db)
-            .args(["query", "count claims"])
+            .args(["--seed", "query", "count claims"])
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));

@@ -31,12 +31,22 @@ pub fn claimdb() -> Command {
     c
 }
 
+/// `--seed` for a database not made yet: the tests read the demo claims.
+pub fn seeded_if_new(db: &Path) -> &'static [&'static str] {
+    if db.exists() {
+        &[]
+    } else {
+        &["--seed"]
+    }
+}
+
 /// Makes a token on the database at `db` (no server holding it) and
 /// returns its secret.
 pub fn token(db: &Path, name: &str, role: &str) -> String {
     let out = claimdb()
         .arg("--db")
         .arg(db)
+        .args(seeded_if_new(db))
         .args(["token", "create", "--name", name, "--role", role])
         .output()
         .unwrap();
@@ -54,6 +64,7 @@ impl Server {
         let mut child = claimdb()
             .arg("--db")
             .arg(db)
+            .args(seeded_if_new(db))
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
             .stdin(Stdio::null())

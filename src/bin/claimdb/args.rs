@@ -11,8 +11,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 ///
 /// With no command, claimdb opens an interactive shell when stdin is a
 /// terminal, and otherwise runs the statements it reads from stdin.
-/// A database that does not exist yet is created and loaded with the seed
-/// corpus (claims from Foreign Policy's review of The Lazarus Heist).
+/// The default database is created with the demo corpus (claims from
+/// Foreign Policy's review of The Lazarus Heist); any other new database is
+/// created empty unless --seed asks for the demo.
 #[derive(Debug, Parser)]
 #[command(name = "claimdb", version, after_help = EXAMPLES)]
 pub(crate) struct Cli {
@@ -45,9 +46,15 @@ pub(crate) struct DbArgs {
     #[arg(long, value_name = "PATH")]
     pub(crate) db: Option<PathBuf>,
 
-    /// Create a new database empty, without the seed corpus.
-    #[arg(long)]
+    /// Create a new database empty, without the seed corpus (the default
+    /// for any database but the default one).
+    #[arg(long, conflicts_with = "seed")]
     pub(crate) empty: bool,
+
+    /// Create a new database with the demo corpus (the review's 61
+    /// claims), as the default database is created.
+    #[arg(long)]
+    pub(crate) seed: bool,
 
     /// How long to wait for another claimdb process that has the database
     /// open, in milliseconds, before giving up [default: 5000].
@@ -83,6 +90,7 @@ impl DbArgs {
         DbArgs {
             db: self.db.or(before.db),
             empty: self.empty || before.empty,
+            seed: self.seed || before.seed,
             busy_timeout: self.busy_timeout.or(before.busy_timeout),
             cache_mib: self.cache_mib.or(before.cache_mib),
             server: self.server.or(before.server),

@@ -137,23 +137,28 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            // An import into a new database is a restore or a corpus of
-            // one's own: the demo claims would take the ids it brings.
+            // The demo claims go into the default database only, or where
+            // asked for: a database named is someone's own corpus, and an
+            // import into a new one (a restore) keeps the ids it brings.
             let importing = matches!(cli.command, Some(Command::Import { .. }));
-            let mut options = OpenOptions::new()
-                .seed(!database.empty && !importing)
-                .busy_timeout(std::time::Duration::from_millis(
-                    database.busy_timeout.unwrap_or(DEFAULT_BUSY_TIMEOUT_MS),
-                ));
+            let seed = database.seed || (database.db.is_none() && !database.empty && !importing);
+            let mut options =
+                OpenOptions::new()
+                    .seed(seed)
+                    .busy_timeout(std::time::Duration::from_millis(
+                        database.busy_timeout.unwrap_or(DEFAULT_BUSY_TIMEOUT_MS),
+                    ));
             if let Some(mib) = database.cache_mib {
                 options = options.cache_bytes(mib << 20);
             }
-            if database.empty && Db::exists_at(&path) {
-                eprintln!(
-                    "error: --empty creates a new database, and {} holds one already",
-                    path.display()
-                );
-                return ExitCode::FAILURE;
+            for (asked, flag) in [(database.empty, "--empty"), (database.seed, "--seed")] {
+                if asked && Db::exists_at(&path) {
+                    eprintln!(
+                        "error: {flag} creates a new database, and {} holds one already",
+                        path.display()
+                    );
+                    return ExitCode::FAILURE;
+                }
             }
             // Held open by another claimdb of this machine (a shell, a
             // server): run through it instead of waiting for its lock.
@@ -189,7 +194,7 @@ fn main() -> ExitCode {
                         return ExitCode::FAILURE;
                     }
                 };
-                announce_creation(&db, &path);
+                announce_creation(&db, &path, !database.empty && !importing);
                 match cli.command {
                     Some(Command::Serve {
                         listen,
@@ -218,7 +223,8 @@ fn main() -> ExitCode {
                     }
                     _ => {}
                 }
-                open_options = options;
+                // `.open NEW` is a database named: seeded only if asked.
+                open_options = options.seed(database.seed);
                 Conn::Local {
                     db: std::sync::Arc::new(db),
                     session: claimdb::Session::new(),
@@ -343,10 +349,16 @@ pub fn open(path: &std::path::Path, options: OpenOptions) -> claimdb::Result<Db>
 
 /// Says on stderr that a database was just created, so that a mistyped
 /// `--db` path is noticed before anything is written to the wrong place.
-pub fn announce_creation(db: &Db, path: &std::path::Path) {
+/// `hint`: say how to get the demo claims, for one created empty without
+/// being asked to be.
+pub fn announce_creation(db: &Db, path: &std::path::Path, hint: bool) {
     match db.created() {
         _ if path.as_os_str() == MEMORY => {}
         None => {}
+        Some(0) if hint => eprintln!(
+            "created an empty claims database at {} (with --seed, a new database gets the demo claims)",
+            path.display()
+        ),
         Some(0) => eprintln!("created an empty claims database at {}", path.display()),
         Some(n) => eprintln!(
             "created a claims database at {}, loaded the seed: {n} claims",

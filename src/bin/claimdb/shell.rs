@@ -444,7 +444,7 @@ impl Shell {
                 let had_door = self.door.take().is_some();
                 match crate::open(Path::new(path), self.open_options) {
                     Ok(db) => {
-                        crate::announce_creation(&db, Path::new(path));
+                        crate::announce_creation(&db, Path::new(path), !self.open_options.seed);
                         let mut session = Session::new();
                         session.force(self.forced);
                         self.conn = Conn::Local {
