@@ -60,7 +60,7 @@ fn claim(_n: usize) -> NewClaim {
 fn measure(durability: Durability, dir: &std::path::Path) -> [Duration; 3] {
     let db = Db::open_with(
         dir.join(format!("{durability:?}.db")),
-        OpenOptions::new().durability(durability),
+        OpenOptions::new().seed(true).durability(durability),
     )
     .unwrap();
     let time = |f: &mut dyn FnMut(usize)| {

@@ -26,6 +26,7 @@ fn build(path: &Path, claims: u64) {
     let db = Db::open_with(
         path,
         OpenOptions::new()
+            .seed(true)
             .seed(false)
             .durability(Durability::ProcessCrash),
     )

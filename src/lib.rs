@@ -28,7 +28,7 @@
 //! ```
 //! # fn main() -> claimdb::Result<()> {
 //! let dir = tempfile::tempdir().unwrap();
-//! let db = claimdb::Db::open(dir.path().join("claims.db"))?;
+//! let db = claimdb::Db::open_with(dir.path().join("claims.db"), claimdb::OpenOptions::new().seed(true))?;
 //! let out = db.query(r#"count claims where speaker = "White""#)?;
 //! assert!(out.count().unwrap() > 0);
 //! # Ok(()) }
@@ -75,7 +75,7 @@ pub use store::{Durability, Problem, VerifyReport};
 /// ```
 /// use claimdb::prelude::*;
 /// # fn main() -> claimdb::Result<()> {
-/// let db = Db::open_in_memory(OpenOptions::new())?;
+/// let db = Db::open_in_memory(OpenOptions::new().seed(true))?;
 /// let out: Output = db.query_with("count claims where speaker = $1", &Params::new().bind(1, "White"))?;
 /// assert!(out.count().unwrap() > 0);
 /// # Ok(()) }

@@ -252,7 +252,7 @@ fn extraction_on_a_news_report() {
 /// Every seed claim's source credits its speaker with the passage.
 #[test]
 fn every_seed_claim_is_attributed_to_its_speaker() {
-    let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(true)).unwrap();
     let mut seen = 0;
     for id in 1.. {
         let Some(claim) = db.claim(id).unwrap() else {
@@ -285,7 +285,7 @@ fn every_seed_claim_is_attributed_to_its_speaker() {
 #[test]
 fn misattributions_are_flagged_in_every_genre() {
     use claimdb::model::{AttributionVerdict, NewSource, NewSpeaker, SourceKind};
-    let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(true)).unwrap();
     for (id, file, author, kind) in [
         (
             "voa",
@@ -541,7 +541,7 @@ fn an_import_reports_each_misattributed_claim() {
         ),
     )
     .unwrap();
-    let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(true)).unwrap();
     // A dry run says what would happen, not that anything was stored.
     let dry = claimdb::import::ImportOptions {
         dry_run: true,

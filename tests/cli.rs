@@ -299,7 +299,7 @@ fn empty_creates_a_database_without_the_seed() {
 fn a_database_in_use_is_reported_not_waited_for() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("busy.db");
-    let held = claimdb::Db::open(&path).unwrap();
+    let held = claimdb::Db::open_with(&path, claimdb::OpenOptions::new().seed(true)).unwrap();
     let out = claimdb(&path, &["query", "count claims"], None);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
@@ -766,7 +766,7 @@ fn a_reported_write_survives_kill_9() {
     child.kill().unwrap();
     child.wait().unwrap();
     drop(stdin);
-    let reopened = claimdb::Db::open(&db).unwrap();
+    let reopened = claimdb::Db::open_with(&db, claimdb::OpenOptions::new().seed(true)).unwrap();
     let claim = reopened
         .claim(62)
         .unwrap()

@@ -117,7 +117,11 @@ fn hammer(db: &Db) -> (u64, u64) {
 #[test]
 fn readers_beside_writers_on_sled() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("c.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("c.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     let (reads, writes) = hammer(&db);
     eprintln!("sled: {reads} consistent reads beside {writes} write rounds");
     assert!(reads > 0 && writes > 0);
@@ -125,7 +129,7 @@ fn readers_beside_writers_on_sled() {
 
 #[test]
 fn readers_beside_writers_in_memory() {
-    let db = Db::open_in_memory(OpenOptions::new()).unwrap();
+    let db = Db::open_in_memory(OpenOptions::new().seed(true)).unwrap();
     let (reads, writes) = hammer(&db);
     eprintln!("memory: {reads} consistent reads beside {writes} write rounds");
     assert!(reads > 0 && writes > 0);
@@ -134,7 +138,11 @@ fn readers_beside_writers_in_memory() {
 #[test]
 fn a_thread_holding_a_snapshot_cannot_deadlock_itself_by_writing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("d.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("d.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     let snapshot = db.snapshot().unwrap();
     let e = db.add_claim(&tmp_claim(1)).unwrap_err();
     assert_eq!(

@@ -11,7 +11,11 @@ mod support;
 #[test]
 fn a_claim_stored_twice_is_refused_everywhere() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("seed.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     let first = db.claim(1).unwrap().unwrap();
     let speaker = db.speaker(first.speaker).unwrap().unwrap();
     let again = NewClaim {
@@ -44,7 +48,11 @@ fn a_claim_stored_twice_is_refused_everywhere() {
 #[test]
 fn check_claim_writes_nothing_and_add_claims_reports_each_claim() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("seed.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     let good = NewClaim {
         speaker: "White".into(),
         source: "fp-lazarus-review".into(),
@@ -89,7 +97,11 @@ fn check_claim_writes_nothing_and_add_claims_reports_each_claim() {
 #[test]
 fn merging_a_speaker_moves_its_claims_and_names() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("seed.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     let thae = db.speaker_by_name("Thae").unwrap().unwrap();
     let white = db.speaker_by_name("White").unwrap().unwrap();
     let before = db
@@ -129,7 +141,11 @@ fn merging_a_speaker_moves_its_claims_and_names() {
 #[test]
 fn sources_and_speakers_are_edited_and_deleted_with_their_claims() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("seed.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     db.query("update sources set url = \"https://foreignpolicy.com/\", kind = \"report\" where id = \"fp-lazarus-review\"").unwrap();
     let s = db.source("fp-lazarus-review").unwrap().unwrap();
     assert_eq!(

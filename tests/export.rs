@@ -31,7 +31,11 @@ fn lines(s: &str) -> Vec<Value> {
 
 fn seed() -> (tempfile::TempDir, Db) {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("seed.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     (dir, db)
 }
 

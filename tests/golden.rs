@@ -131,7 +131,7 @@ fn golden_on(name: &str, engine: &str, open: engines::Open) {
             .first()
             .is_some_and(|(first, _)| *first == engine);
     let tmp = tempfile::tempdir().unwrap();
-    let db = Db::with_engine(open(tmp.path()), claimdb::OpenOptions::new()).unwrap();
+    let db = Db::with_engine(open(tmp.path()), claimdb::OpenOptions::new().seed(true)).unwrap();
     let mut session = Session::new();
     let text = std::fs::read_to_string(&file).unwrap();
     let mut rewritten = String::new();

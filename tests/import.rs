@@ -79,7 +79,11 @@ fn round_trip(original: &Db, dir: &Path) {
 #[test]
 fn the_seed_survives_a_dump_and_an_import() {
     let dir = tempfile::tempdir().unwrap();
-    let seed = Db::open(dir.path().join("seed.db")).unwrap();
+    let seed = Db::open_with(
+        dir.path().join("seed.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     assert_eq!(seed.view().unwrap().claim_count().unwrap(), 61);
     round_trip(&seed, dir.path());
 }
@@ -178,7 +182,11 @@ fn a_generated_corpus_with_repeated_passages_survives_a_round_trip() {
 #[test]
 fn bad_files_are_refused_with_file_and_line_and_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("seed.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     let before = dump_of(&db);
     std::fs::create_dir(dir.path().join("a-folder")).unwrap();
     std::fs::write(dir.path().join("binary.txt"), b"text\0with a NUL").unwrap();
@@ -261,7 +269,11 @@ fn a_spreadsheet_export_imports_as_written() {
         ("quoted-comma.csv", "\"Speaker,\";Source;Quote;Statement;Confidence;Rationale\n", 0.0),
     ];
     for (name, content, confidence) in files {
-        let db = Db::open(dir.path().join(format!("{name}.db"))).unwrap();
+        let db = Db::open_with(
+            dir.path().join(format!("{name}.db")),
+            claimdb::OpenOptions::new().seed(true),
+        )
+        .unwrap();
         let file = dir.path().join(name);
         std::fs::write(&file, content).unwrap();
         let result = db.import(std::slice::from_ref(&file), &ImportOptions::default());
@@ -292,7 +304,11 @@ fn a_spreadsheet_export_imports_as_written() {
 #[test]
 fn a_bad_spreadsheet_header_is_one_error_for_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("seed.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     let before = dump_of(&db);
     let cases: &[(&str, &str, &str)] = &[
         ("colour.csv", "Speaker,Colour\nWhite,red\nWhite,blue\n", ":1: unknown column \"Colour\" in the header; the columns are type, id,"),
@@ -331,7 +347,11 @@ fn a_bad_spreadsheet_header_is_one_error_for_the_file() {
 #[test]
 fn partial_writes_the_good_rows_and_dry_run_writes_none() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("seed.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     let file = dir.path().join("mixed.csv");
     std::fs::write(
         &file,
@@ -477,7 +497,11 @@ fn the_command_reports_file_line_and_exit_code() {
 #[test]
 fn a_keyed_row_updates_its_claim() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("seed.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     let file = dir.path().join("keyed.jsonl");
     let row = |statement: &str, confidence: f64, quote: &str| {
         format!(
@@ -551,7 +575,11 @@ fn a_keyed_row_updates_its_claim() {
 #[test]
 fn claimreview_feeds_import_as_claims() {
     let dir = tempfile::tempdir().unwrap();
-    let seed = Db::open(dir.path().join("seed.db")).unwrap();
+    let seed = Db::open_with(
+        dir.path().join("seed.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     let mut reviews = Vec::new();
     seed.export(
         &claimdb::export::ExportOptions {
@@ -711,7 +739,11 @@ fn a_byte_order_mark_is_no_part_of_the_data() {
 #[test]
 fn an_export_and_a_dump_come_back_whatever_their_names() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("seeded.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("seeded.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     let export = |format: claimdb::export::ExportFormat| {
         let mut out = Vec::new();
         db.export(

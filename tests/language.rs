@@ -147,7 +147,7 @@ fn a_session_groups_writes_and_a_failure_undoes_them_all() {
 
 #[test]
 fn a_list_parameter_fills_an_in() {
-    let db = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    let db = Db::open_in_memory(claimdb::OpenOptions::new().seed(true)).unwrap();
     let by_speakers = db
         .prepare("count claims where speaker in $names and confidence >= $min")
         .unwrap();
@@ -178,7 +178,7 @@ fn a_list_parameter_fills_an_in() {
 
 #[test]
 fn limit_and_offset_take_parameters() {
-    let db = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    let db = Db::open_in_memory(claimdb::OpenOptions::new().seed(true)).unwrap();
     let page = db
         .prepare("claims select id order by id limit $size offset $from")
         .unwrap();
@@ -212,7 +212,7 @@ fn limit_and_offset_take_parameters() {
 #[test]
 fn query_errors_have_kinds_a_program_can_match() {
     use claimdb::QueryErrorKind as K;
-    let db = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    let db = Db::open_in_memory(claimdb::OpenOptions::new().seed(true)).unwrap();
     let cases = [
         ("claims were id = 1", K::Syntax),
         ("claims where speeker = \"White\"", K::UnknownField),

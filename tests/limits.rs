@@ -7,7 +7,7 @@ use claimdb::limits::{MAX_ALIASES, MAX_FIELD_BYTES, MAX_NAME_BYTES, MAX_TAGS};
 use claimdb::{Db, OpenOptions};
 
 fn db() -> Db {
-    let db = Db::open_in_memory(OpenOptions::new()).unwrap();
+    let db = Db::open_in_memory(OpenOptions::new().seed(true)).unwrap();
     db.query(r#"add source "memo" with title = "A memo", text = "We will not ship on Friday.""#)
         .unwrap();
     db

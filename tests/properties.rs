@@ -299,7 +299,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let db = claimdb::Db::open_with(
             dir.path().join("p.db"),
-            claimdb::OpenOptions::new().durability(claimdb::Durability::ProcessCrash),
+            claimdb::OpenOptions::new().seed(true).durability(claimdb::Durability::ProcessCrash),
         ).unwrap();
         for (a, b, bp) in &picks {
             let added = db.add_claim(&claimdb::NewClaim {

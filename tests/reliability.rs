@@ -11,7 +11,11 @@ use support::{run, run_within, text};
 
 fn seeded() -> (tempfile::TempDir, Db) {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("c.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("c.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     (dir, db)
 }
 

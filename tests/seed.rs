@@ -11,8 +11,46 @@ const REVIEW_SHA256: &str = "47ae943892764ea5a2f6a6dd00f6214062eed3ba13c3e834579
 
 fn open_seeded() -> (tempfile::TempDir, Db) {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("seed.db")).unwrap();
+    let db = Db::open_with(
+        dir.path().join("seed.db"),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
     (dir, db)
+}
+
+/// The library creates a new database empty: it is the caller's own. The
+/// demo comes when asked for, and only into a new database.
+#[test]
+fn a_new_database_is_empty_unless_the_seed_is_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = |db: &Db| db.query("count claims").unwrap().count();
+    let plain = Db::open(dir.path().join("plain.db")).unwrap();
+    assert_eq!((count(&plain), plain.created()), (Some(0), Some(0)));
+    let seeded_path = dir.path().join("seeded.db");
+    let seeded = Db::open_with(&seeded_path, claimdb::OpenOptions::new().seed(true)).unwrap();
+    let n = claimdb::seed::seed().unwrap().claims.len() as u64;
+    assert_eq!((count(&seeded), seeded.created()), (Some(n), Some(n)));
+    seeded
+        .add_speaker(&claimdb::NewSpeaker {
+            name: "Ada".into(),
+            aliases: vec![],
+            description: None,
+        })
+        .unwrap();
+    drop(seeded);
+    // Asked again on a database that exists: it is opened as it is.
+    let again = Db::open_with(&seeded_path, claimdb::OpenOptions::new().seed(true)).unwrap();
+    assert_eq!((count(&again), again.created()), (Some(n), None));
+    assert_eq!(
+        again
+            .query("count claims where speaker = \"Ada\"")
+            .unwrap()
+            .count(),
+        Some(0)
+    );
+    let empty_memory = Db::open_in_memory(claimdb::OpenOptions::new()).unwrap();
+    assert_eq!(count(&empty_memory), Some(0));
 }
 
 #[test]
@@ -213,7 +251,7 @@ fn a_misquoted_claim_is_refused_and_nothing_changes() {
     // And after a reopen too: nothing reached the disk.
     let path = db.path();
     drop(db);
-    let db = Db::open(&path).unwrap();
+    let db = Db::open_with(&path, claimdb::OpenOptions::new().seed(true)).unwrap();
     assert_eq!(snapshot(&db), before);
     drop(dir);
 }

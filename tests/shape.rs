@@ -6,7 +6,7 @@ use claimdb::query::{execute_plan, plan, prepare, Outcome, Output, Params, Plan}
 use claimdb::{Db, Error, ErrorKind, ErrorReport, QueryErrorKind, Session};
 
 fn seeded() -> Db {
-    Db::open_in_memory(claimdb::OpenOptions::new()).unwrap()
+    Db::open_in_memory(claimdb::OpenOptions::new().seed(true)).unwrap()
 }
 
 /// Reads, one line each: every operator and access path appears in one.

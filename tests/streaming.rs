@@ -106,7 +106,7 @@ fn statements_read_only_what_they_return() {
 #[test]
 fn streamed_rows_match_the_rendered_output() {
     use claimdb::render::{render, ClaimWriter, Format};
-    let db = Db::open_in_memory(OpenOptions::new()).unwrap();
+    let db = Db::open_in_memory(OpenOptions::new().seed(true)).unwrap();
     for q in [
         "claims",
         "claims where id < 0",

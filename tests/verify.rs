@@ -8,7 +8,7 @@ use claimdb::{Db, OpenOptions};
 fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.db");
-    drop(Db::open(&path).unwrap());
+    drop(Db::open_with(&path, claimdb::OpenOptions::new().seed(true)).unwrap());
     let (claim, wrong) = {
         let raw = sled::open(&path).unwrap();
         // An index entry for a claim that does not exist (id 999): entries
@@ -60,7 +60,7 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
         raw.flush().unwrap();
         (claim, wrong)
     };
-    let db = Db::open_with(&path, OpenOptions::new()).unwrap();
+    let db = Db::open_with(&path, OpenOptions::new().seed(true)).unwrap();
     let report = db.verify().unwrap();
     let areas: std::collections::BTreeSet<&str> =
         report.problems.iter().map(|p| p.area.as_str()).collect();

@@ -52,7 +52,7 @@ impl Db {
     /// # fn main() -> claimdb::Result<()> {
     /// use claimdb::CheckScope;
     /// let dir = tempfile::tempdir().unwrap();
-    /// let db = claimdb::Db::open(dir.path().join("c.db"))?;
+    /// let db = claimdb::Db::open_with(dir.path().join("c.db"), claimdb::OpenOptions::new().seed(true))?;
     /// let report = db.check(&CheckScope::All)?;
     /// assert!(report.iter().all(|r| r.after == claimdb::Status::Verified));
     /// # Ok(()) }
@@ -128,7 +128,7 @@ impl Db {
     /// ```
     /// # fn main() -> claimdb::Result<()> {
     /// let dir = tempfile::tempdir().unwrap();
-    /// let db = claimdb::Db::open(dir.path().join("c.db"))?;
+    /// let db = claimdb::Db::open_with(dir.path().join("c.db"), claimdb::OpenOptions::new().seed(true))?;
     /// let report = db.verify()?;
     /// assert!(report.is_ok() && report.claims == 61);
     /// # Ok(()) }

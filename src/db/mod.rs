@@ -46,16 +46,18 @@ use crate::store::{Durability, Engine, MemoryEngine, ReadView, SledEngine, SledO
 /// use std::time::Duration;
 /// let dir = tempfile::tempdir().unwrap();
 /// let options = claimdb::OpenOptions::new()
-///     .seed(false)
+///     .seed(true)
 ///     .busy_timeout(Duration::from_secs(1));
 /// let db = claimdb::Db::open_with(dir.path().join("c.db"), options)?;
-/// assert_eq!(db.query("count claims")?.count(), Some(0));
+/// assert_eq!(db.query("count claims")?.count(), Some(61));
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct OpenOptions {
-    /// Load the seed corpus into a database created by this open. Default: true.
+    /// Load the demo corpus (the review's 61 claims) into a database
+    /// created by this open. Default: false: a new database is the
+    /// caller's own, and starts empty.
     pub seed: bool,
     /// What a reported write survives. Default: [`Durability::PowerLoss`].
     pub durability: Durability,
@@ -74,7 +76,7 @@ pub struct OpenOptions {
 impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
-            seed: true,
+            seed: false,
             durability: Durability::default(),
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             create_parents: false,
@@ -91,7 +93,7 @@ pub use crate::store::DEFAULT_CACHE_BYTES;
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl OpenOptions {
-    /// The defaults: seeded, synced to disk, a 5-second busy timeout.
+    /// The defaults: not seeded, synced to disk, a 5-second busy timeout.
     pub fn new() -> Self {
         OpenOptions::default()
     }
@@ -134,7 +136,8 @@ impl OpenOptions {
 /// ```
 /// # fn main() -> claimdb::Result<()> {
 /// let dir = tempfile::tempdir().unwrap();
-/// let db = claimdb::Db::open(dir.path().join("claims.db"))?; // created and seeded
+/// let seeded = claimdb::OpenOptions::new().seed(true);
+/// let db = claimdb::Db::open_with(dir.path().join("claims.db"), seeded)?; // created with the demo
 /// let rows = db.query(r#"claims where speaker = "Moriuchi" order by id"#)?;
 /// let claims = rows.claims().expect("a claims query returns claims");
 /// assert!(claims.iter().all(|c| c.speaker_name == "Priscilla Moriuchi"));
@@ -155,8 +158,9 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens the database at `path`, creating it and loading the seed corpus
-    /// when nothing is there yet.
+    /// Opens the database at `path`, creating it empty when nothing is
+    /// there yet ([`OpenOptions::seed`] loads the demo corpus into a new
+    /// one).
     pub fn open(path: impl AsRef<Path>) -> Result<Db> {
         Db::open_with(path, OpenOptions::default())
     }
@@ -181,12 +185,12 @@ impl Db {
         Db::with_engine(Box::new(engine), options)
     }
 
-    /// A database held in memory (the seed loaded unless `options` say
-    /// not): nothing is written to disk, and it is gone when dropped.
+    /// A database held in memory (with the demo corpus when `options` say
+    /// so): nothing is written to disk, and it is gone when dropped.
     ///
     /// ```
     /// # fn main() -> claimdb::Result<()> {
-    /// let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new())?;
+    /// let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(true))?;
     /// assert_eq!(db.query("count claims")?.count(), Some(61));
     /// # Ok(()) }
     /// ```
@@ -195,8 +199,8 @@ impl Db {
     }
 
     /// A database on any engine: its format is checked (an older one is
-    /// migrated), and a new one is filled with the seed unless `options`
-    /// say not.
+    /// migrated), and a new one is filled with the demo corpus when
+    /// `options` say so.
     pub fn with_engine(engine: Box<dyn Engine>, options: OpenOptions) -> Result<Db> {
         let opened = crate::store::check_format(engine.as_ref())?;
         let created = opened == crate::store::Opened::New;
@@ -310,7 +314,7 @@ impl Db {
     /// # fn main() -> claimdb::Result<()> {
     /// use claimdb::{Error, NewClaim};
     /// let dir = tempfile::tempdir().unwrap();
-    /// let db = claimdb::Db::open(dir.path().join("c.db"))?;
+    /// let db = claimdb::Db::open_with(dir.path().join("c.db"), claimdb::OpenOptions::new().seed(true))?;
     /// let mut claim = NewClaim {
     ///     speaker: "Obama".into(),
     ///     source: "fp-lazarus-review".into(),

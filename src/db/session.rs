@@ -20,7 +20,7 @@ use crate::query::{self, ClaimRow, Literal, Outcome, Output, Params, Statement};
 /// ```
 /// # fn main() -> claimdb::Result<()> {
 /// let dir = tempfile::tempdir().unwrap();
-/// let db = claimdb::Db::open(dir.path().join("c.db"))?;
+/// let db = claimdb::Db::open_with(dir.path().join("c.db"), claimdb::OpenOptions::new().seed(true))?;
 /// let mut session = claimdb::Session::new();
 /// session.execute(&db, "begin")?;
 /// session.execute(&db, r#"update claims set confidence = 0.5 where speaker = "Thae""#)?;

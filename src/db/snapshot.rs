@@ -16,7 +16,7 @@ use crate::store::ReadView;
 ///
 /// ```
 /// # fn main() -> claimdb::Result<()> {
-/// let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new())?;
+/// let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(true))?;
 /// let snapshot = db.snapshot()?;
 /// let n = snapshot.query("count claims")?.count().unwrap();
 /// let rows = snapshot.query("claims")?;

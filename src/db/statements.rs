@@ -26,7 +26,7 @@ use crate::query::{
 /// # fn main() -> claimdb::Result<()> {
 /// use claimdb::query::Params;
 /// let dir = tempfile::tempdir().unwrap();
-/// let db = claimdb::Db::open(dir.path().join("c.db"))?;
+/// let db = claimdb::Db::open_with(dir.path().join("c.db"), claimdb::OpenOptions::new().seed(true))?;
 /// let by_speaker = db.prepare("count claims where speaker = $1 and confidence >= $min")?;
 /// for name in ["White", "Moriuchi"] {
 ///     let n = by_speaker.run(&db, &Params::new().bind(1, name).bind("min", 0.8))?;
@@ -89,7 +89,7 @@ impl Db {
     /// ```
     /// # fn main() -> claimdb::Result<()> {
     /// let dir = tempfile::tempdir().unwrap();
-    /// let db = claimdb::Db::open(dir.path().join("c.db"))?;
+    /// let db = claimdb::Db::open_with(dir.path().join("c.db"), claimdb::OpenOptions::new().seed(true))?;
     /// let (out, stats) = db.query_with_stats(r#"claims where speaker = "Thae""#)?;
     /// assert_eq!(stats.claims_read, out.claims().unwrap().len() as u64);
     /// # Ok(()) }

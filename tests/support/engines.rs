@@ -57,7 +57,7 @@ pub fn databases(options: OpenOptions) -> Vec<OnEngine> {
 
 /// A seeded database on every engine.
 pub fn seeded() -> Vec<OnEngine> {
-    databases(OpenOptions::new())
+    databases(OpenOptions::new().seed(true))
 }
 
 /// Runs `contract` on a fresh, empty instance of every engine, saying on

@@ -357,7 +357,7 @@ fn run_plan(
 /// ```
 /// # fn main() -> claimdb::Result<()> {
 /// use claimdb::query::{execute_plan, plan, prepare, Params};
-/// let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new())?;
+/// let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(true))?;
 /// let view = db.view()?;
 /// let statement = prepare(r#"count claims where speaker = "White""#, &Params::new())?;
 /// let plan = plan(&*view, &statement)?;

@@ -236,7 +236,7 @@ impl Rows {
     ///
     /// ```
     /// # fn main() -> claimdb::Result<()> {
-    /// let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new())?;
+    /// let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(true))?;
     /// let out = db.query("count claims group by speaker")?;
     /// let rows = out.rows().unwrap();
     /// let speakers = rows.column("speaker").unwrap();
