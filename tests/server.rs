@@ -896,3 +896,82 @@ fn a_second_claimdb_on_a_served_database_runs_through_the_server() {
     assert!(server.terminate().success());
     assert!(!db.join(claimdb::door::DOOR_FILE).exists());
 }
+
+/// A transaction held by a remote session takes parameters and
+/// `text_file`, as a local one does, and is still all or nothing.
+#[test]
+fn a_remote_transaction_takes_parameters() {
+    use claimdb::query::{Literal, Params};
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("tx.db"), &[]);
+    let client = claimdb::client::Client::new(&server.url, None).unwrap();
+    let mut session = claimdb::client::RemoteSession::new(client);
+    std::fs::write(dir.path().join("memo.txt"), "We will not ship on Friday.").unwrap();
+    session.set_base_dir(Some(dir.path().to_path_buf()));
+    let name = Params::new().bind("name", Literal::Str("Ada Lovelace".into()));
+    let claim = Params::new()
+        .bind("who", Literal::Str("Ada Lovelace".into()))
+        .bind("quote", Literal::Str("We will not ship on Friday.".into()))
+        .bind("confidence", Literal::Num(0.9));
+    let run = |session: &mut claimdb::client::RemoteSession, text: &str, params: &Params| {
+        session.execute_with(text, params)
+    };
+    run(&mut session, "begin", &Params::new()).unwrap();
+    run(
+        &mut session,
+        "add source \"memo\" with title = \"A memo\", text_file = \"memo.txt\"",
+        &Params::new(),
+    )
+    .unwrap();
+    run(&mut session, "add speaker $name", &name).unwrap();
+    run(
+        &mut session,
+        "add claim with speaker = $who, source = \"memo\", quote = $quote, statement = \"Late.\", confidence = $confidence, rationale = \"Her memo.\"",
+        &claim,
+    )
+    .unwrap();
+    run(&mut session, "commit", &Params::new()).unwrap();
+    let count = |session: &mut claimdb::client::RemoteSession| {
+        session
+            .execute("count claims where speaker = \"Ada Lovelace\"")
+            .unwrap()
+            .count()
+    };
+    assert_eq!(count(&mut session), Some(1));
+    // A misquote given as a parameter fails the commit; nothing of the
+    // transaction is written.
+    run(&mut session, "begin", &Params::new()).unwrap();
+    run(
+        &mut session,
+        "add speaker $name",
+        &Params::new().bind("name", Literal::Str("Grace Hopper".into())),
+    )
+    .unwrap();
+    run(
+        &mut session,
+        "add claim with speaker = $who, source = \"memo\", quote = $quote, statement = \"On time.\", confidence = 0.5, rationale = \"Misread.\"",
+        &Params::new()
+            .bind("who", Literal::Str("Grace Hopper".into()))
+            .bind("quote", Literal::Str("We will ship on Friday.".into())),
+    )
+    .unwrap();
+    let e = run(&mut session, "commit", &Params::new())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("new claim by Grace Hopper: quote does not match source \"memo\"")
+            && e.contains("the quote leaves out \"not\""),
+        "{e}"
+    );
+    let speakers = session.execute("speakers").unwrap();
+    let names: Vec<&str> = speakers
+        .speakers()
+        .unwrap()
+        .iter()
+        .map(|s| s.speaker.name.as_str())
+        .collect();
+    assert!(
+        names.contains(&"Ada Lovelace") && !names.contains(&"Grace Hopper"),
+        "the first statement was rolled back too: {names:?}"
+    );
+}

@@ -169,7 +169,11 @@ impl Client {
     }
 
     /// Runs write statements as one transaction, all or nothing.
-    pub fn transaction(&self, statements: &[String]) -> Result<Output> {
+    pub fn transaction(&self, statements: &[(String, Params)]) -> Result<Output> {
+        let statements: Vec<Value> = statements
+            .iter()
+            .map(|(text, params)| json!({ "statement": text, "params": params_json(params) }))
+            .collect();
         let answer = self.answer(
             self.post("/v1/query")
                 .send_json(json!({ "statements": statements })),

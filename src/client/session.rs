@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::Client;
 use crate::db::{refuse_unconditional_at, transaction_error};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::limits::{read_text_file, MAX_SOURCE_TEXT_BYTES};
 use crate::query::{self, ClaimRow, Outcome, Output, Params, Statement};
 
@@ -24,7 +24,7 @@ pub struct RemoteSession {
     client: Client,
     /// The writes of an open transaction, as sent at commit; `Some(true)`
     /// once one of its statements failed.
-    pending: Option<(Vec<String>, bool)>,
+    pending: Option<(Vec<(String, Params)>, bool)>,
     base_dir: Option<PathBuf>,
     notes: Vec<String>,
     force: bool,
@@ -161,16 +161,13 @@ impl RemoteSession {
             }
             (s, Some(_)) if s.is_write() => {
                 let (sent, inlined) = self.inline_text_file(text, &statement)?;
-                if inlined.iter().chain(params.iter()).next().is_some() {
-                    return Err(Error::invalid(
-                        "text_file",
-                        "inside a transaction against a server, give values inline (no parameters, no text_file)",
-                    ));
-                }
+                let params = params
+                    .iter()
+                    .fold(inlined, |all, (name, value)| all.bind(name, value.clone()));
                 let Some((statements, _)) = &mut self.pending else {
                     unreachable!("matched Some")
                 };
-                statements.push(sent);
+                statements.push((sent, params));
                 done(Outcome::Held {
                     pending: statements.len(),
                 })

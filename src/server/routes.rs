@@ -53,7 +53,7 @@ pub const ROUTES: &[Route] = &[
     Route { method: "GET", path: "/v1/health", role: None, summary: "Whether the server is up, its engine and version." },
     Route { method: "GET", path: "/v1/openapi.json", role: None, summary: "This API, described in OpenAPI 3." },
     Route { method: "GET", path: "/v1/metrics", role: Some(Role::Read), summary: "Requests, statuses and latencies, in Prometheus's text format." },
-    Route { method: "POST", path: "/v1/query", role: Some(Role::Read), summary: "Run a statement of the query language with parameters ({\"statement\", \"params\"}), or several writes as one transaction ({\"statements\": [...]}). With `Accept: application/x-ndjson`, a claims query's rows come as JSON Lines. Writes need the write role; deleting sources, admin." },
+    Route { method: "POST", path: "/v1/query", role: Some(Role::Read), summary: "Run a statement of the query language with parameters ({\"statement\", \"params\"}), or several writes as one transaction ({\"statements\": [...]}, each a text or {\"statement\", \"params\"}). With `Accept: application/x-ndjson`, a claims query's rows come as JSON Lines. Writes need the write role; deleting sources, admin." },
     Route { method: "GET", path: "/v1/claims", role: Some(Role::Read), summary: "Claims: `where`, `order`, `limit`, `offset` as in the query language." },
     Route { method: "GET", path: "/v1/claims/{id}", role: Some(Role::Read), summary: "One claim, with its source's text around the quote." },
     Route { method: "GET", path: "/v1/sources", role: Some(Role::Read), summary: "Every source, with how many claims quote it." },
@@ -281,14 +281,27 @@ struct QueryRequest {
     /// Its parameters: `{"1": "White", "min": 0.8}`.
     #[serde(default)]
     params: Map<String, Value>,
-    /// Several write statements, run as one transaction.
-    statements: Option<Vec<String>>,
+    /// Several write statements, run as one transaction: each a text, or
+    /// `{"statement", "params"}`.
+    statements: Option<Vec<TxStatement>>,
     /// Let `update claims` and `delete claims` run without `where`.
     #[serde(default)]
     force: bool,
 }
 
 /// The parameters of a request, as the language binds them.
+/// One statement of a transaction: its text, with parameters or without.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TxStatement {
+    Text(String),
+    WithParams {
+        statement: String,
+        #[serde(default)]
+        params: Map<String, Value>,
+    },
+}
+
 fn params_of(map: Map<String, Value>) -> Result<Params, Failure> {
     let mut params = Params::new();
     for (name, value) in map {
@@ -365,12 +378,18 @@ async fn query_statement(
                 let mut session = Session::new();
                 session.force(request.force);
                 session.execute(db, "begin")?;
-                for (n, text) in statements.iter().enumerate() {
+                for (n, sent) in statements.into_iter().enumerate() {
                     let at = |mut f: Failure| {
                         f.report.message = format!("statement {}: {}", n + 1, f.report.message);
                         f
                     };
-                    let statement = query::prepare(text, &Params::new())
+                    let (text, params) = match sent {
+                        TxStatement::Text(text) => (text, Params::new()),
+                        TxStatement::WithParams { statement, params } => {
+                            (statement, params_of(params).map_err(at)?)
+                        }
+                    };
+                    let statement = query::prepare(&text, &params)
                         .map_err(|e| at(Failure::from(Error::Query(e))))?;
                     check.authorize(db, &headers, role_for(&statement))?;
                     refuse_on_a_server(&statement).map_err(at)?;
@@ -380,7 +399,7 @@ async fn query_statement(
                         )));
                     }
                     session
-                        .execute(db, text)
+                        .execute_with(db, &text, &params)
                         .map_err(|e| at(Failure::from(e)))?;
                 }
                 Ok(session.execute(db, "commit")?)
