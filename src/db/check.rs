@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use std::sync::Arc;
 
+use super::anchors::hint_from;
 use super::texts::Folded;
-use super::writer::hint_from;
 use super::Db;
 use crate::cite::{self, Citation};
 use crate::error::{Error, Result};

@@ -4,6 +4,7 @@
 //! checked [`Writer`], and answers queries through the query layer. Every
 //! write is flushed before the call returns, so `Ok` means durable.
 
+mod anchors;
 mod attribution;
 mod check;
 pub mod door;

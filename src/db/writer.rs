@@ -7,7 +7,7 @@
 //! store a claim whose quote was not checked.
 
 use super::Recheck;
-use crate::cite::{self, Citation, CitationReport};
+use crate::cite::{self, CitationReport};
 use crate::error::Result;
 use crate::error::{quoted, Error};
 use crate::limits::{
@@ -16,12 +16,13 @@ use crate::limits::{
 };
 use crate::model::{
     normalize_tag, require_text, validate_source_id, Anchor, Attribution, Claim, ClaimChanges,
-    ClaimId, Confidence, Mismatch, Mode, NewClaim, NewSource, NewSpeaker, Source, SourceKind,
-    Speaker, SpeakerId, Status,
+    ClaimId, Confidence, Mode, NewClaim, NewSource, NewSpeaker, Source, SourceKind, Speaker,
+    SpeakerId, Status,
 };
 use crate::store::{fold_name, IndexScan, ReadView, WriteTx};
 use std::sync::Arc;
 
+use super::anchors::{anchor_from, hint_from, mismatch_from};
 use super::texts::{Folded, FoldedTexts};
 
 /// What [`Writer::put_claim_by_key`] did.
@@ -560,49 +561,4 @@ impl Writer<'_> {
             super::attribution::attribute(&f.text, f.attributions(), source, anchor, &record)?;
         Ok((Some(a), mode))
     }
-}
-
-/// What an anchor remembers, as a hint for finding the passage again.
-pub(crate) fn hint_from(anchor: &Anchor) -> cite::Hint {
-    cite::Hint {
-        prefix: anchor.prefix.clone(),
-        suffix: anchor.suffix.clone(),
-        start_byte: Some(anchor.start_byte as usize),
-    }
-}
-
-/// The checker's findings, as a broken claim stores them.
-pub(crate) fn mismatch_from(c: &Citation, text: &str) -> Mismatch {
-    Mismatch {
-        verdict: c.verdict.as_str().to_string(),
-        passage: c.location.as_ref().map(|l| l.text.clone()),
-        line: c.location.as_ref().map_or(0, |l| l.line as u32),
-        column: c.location.as_ref().map_or(0, |l| l.column as u32),
-        score: c.score,
-        changes: c.findings(),
-        text_sha256: cite::sha256_hex(text),
-    }
-}
-
-fn anchor_from(c: &Citation, text_sha256: &str) -> Option<Anchor> {
-    let at = c.location.as_ref()?;
-    Some(Anchor {
-        start_byte: at.start_byte as u64,
-        end_byte: at.end_byte as u64,
-        start_char: at.start_char as u64,
-        end_char: at.end_char as u64,
-        line: at.line as u32,
-        column: at.column as u32,
-        end_line: at.end_line as u32,
-        end_column: at.end_column as u32,
-        segments: at
-            .segments
-            .iter()
-            .map(|&(s, e)| (s as u64, e as u64))
-            .collect(),
-        exact: c.verdict == cite::Verdict::Exact,
-        prefix: at.prefix.clone(),
-        suffix: at.suffix.clone(),
-        text_sha256: text_sha256.to_string(),
-    })
 }

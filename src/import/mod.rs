@@ -22,12 +22,14 @@
 mod claimreview;
 mod read;
 mod report;
+mod spreadsheet;
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-pub use read::{parse_delimiter, InputFormat, Record, Row};
+pub use read::{InputFormat, Record, Row};
 pub use report::{ImportReport, Outcome, RowReport};
+pub use spreadsheet::parse_delimiter;
 
 use crate::db::{Db, Upsert, Writer};
 use crate::error::{Error, Result};

@@ -16,11 +16,13 @@
 //! the one route table (`openapi.rs`).
 
 mod auth;
+mod corpus;
 mod failure;
 mod listen;
 mod metrics;
 mod openapi;
 mod routes;
+mod statements;
 
 pub use listen::{serve, DoorServer, ServeOptions};
 pub use openapi::openapi;

@@ -1,5 +1,7 @@
 //! The HTTP API, version 1: the one table of routes ([`ROUTES`]), which
-//! the router serves and `/v1/openapi.json` describes, and their handlers.
+//! the router serves and `/v1/openapi.json` describes, the middleware every
+//! request passes, and the handlers of single records (`statements.rs`
+//! holds `/v1/query`, `corpus.rs` the routes over a whole corpus).
 //!
 //! Every handler that touches the database runs on a blocking thread
 //! ([`App::blocking`]) under the statement time limit, checks the caller's
@@ -8,13 +10,11 @@
 //! at whatever pace the client reads: no read view is held while a slow
 //! client drains its answer, so writers never wait for it.
 
-use std::convert::Infallible;
-use std::io::{Read, Seek, Write as _};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -22,18 +22,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 
-use super::auth::{authorize, role_for, Policy};
+use super::auth::{authorize, Policy};
+use super::corpus::{check, export, extract, import, replace_source_text, verify};
 use super::failure::{kind_of_status, Failure};
 use super::metrics::Metrics;
-use crate::db::{CheckScope, Db, Session};
+use super::statements::query_statement;
+use crate::db::Db;
 use crate::error::{Error, ErrorKind};
-use crate::export::{ExportFormat, ExportOptions, ReviewOptions};
-use crate::import::{ImportOptions, InputFormat};
 use crate::model::Role;
-use crate::query::{self, ClaimRow, Literal, Params, Statement};
+use crate::query::{self, Params};
 
 /// One route of the API.
 #[derive(Debug, Clone, Copy)]
@@ -115,7 +115,7 @@ pub(crate) struct App {
 impl App {
     /// Runs `f` over the database on a blocking thread, under the
     /// statement time limit. A panic in it is a 500, not a dead server.
-    async fn blocking<T: Send + 'static>(
+    pub(super) async fn blocking<T: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&Db) -> Result<T, Failure> + Send + 'static,
     ) -> Result<T, Failure> {
@@ -125,7 +125,12 @@ impl App {
             .map_err(|e| Failure::internal(format!("the request's worker failed: {e}")))?
     }
 
-    fn authorize(&self, db: &Db, headers: &HeaderMap, needed: Role) -> Result<(), Failure> {
+    pub(super) fn authorize(
+        &self,
+        db: &Db,
+        headers: &HeaderMap,
+        needed: Role,
+    ) -> Result<(), Failure> {
         authorize(db, &self.policy, headers, needed).map(drop)
     }
 }
@@ -272,193 +277,7 @@ async fn metrics(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Resp
         .into_response())
 }
 
-/// `POST /v1/query`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct QueryRequest {
-    /// One statement.
-    statement: Option<String>,
-    /// Its parameters: `{"1": "White", "min": 0.8}`.
-    #[serde(default)]
-    params: Map<String, Value>,
-    /// Several write statements, run as one transaction: each a text, or
-    /// `{"statement", "params"}`.
-    statements: Option<Vec<TxStatement>>,
-    /// Let `update claims` and `delete claims` run without `where`.
-    #[serde(default)]
-    force: bool,
-}
-
-/// The parameters of a request, as the language binds them.
-/// One statement of a transaction: its text, with parameters or without.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum TxStatement {
-    Text(String),
-    WithParams {
-        statement: String,
-        #[serde(default)]
-        params: Map<String, Value>,
-    },
-}
-
-fn params_of(map: Map<String, Value>) -> Result<Params, Failure> {
-    let mut params = Params::new();
-    for (name, value) in map {
-        let literal = literal_of(&value).ok_or_else(|| {
-            Failure::invalid(format!(
-                "parameter {name}: a value is a string, a number or a list of them"
-            ))
-        })?;
-        params = params.bind(name.trim_start_matches('$'), literal);
-    }
-    Ok(params)
-}
-
-fn literal_of(value: &Value) -> Option<Literal> {
-    Some(match value {
-        Value::String(s) => Literal::Str(s.clone()),
-        Value::Number(n) => Literal::Num(n.as_f64()?),
-        Value::Array(items) => Literal::List(items.iter().map(literal_of).collect::<Option<_>>()?),
-        _ => return None,
-    })
-}
-
-/// What a server does not run whatever the role: transaction statements
-/// (a request is its own transaction) and `text_file` (a server reads no
-/// file a client names).
-fn refuse_on_a_server(statement: &Statement) -> Result<(), Failure> {
-    match statement {
-        Statement::Begin | Statement::Commit | Statement::Rollback => Err(Failure::invalid(
-            "a request is its own transaction: send the writes together as {\"statements\": [...]}",
-        )),
-        Statement::AddSource { id, fields } => {
-            let values = query::source_values(fields, id.span).map_err(Error::Query)?;
-            match values.text_file {
-                Some(path) => Err(Failure::invalid(format!(
-                    "text_file {}: the server reads no file a client names; send the text inline (text = \"...\")",
-                    crate::error::quoted(&path.node)
-                ))),
-                None => Ok(()),
-            }
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Whether the client asked for JSON Lines.
-fn wants_ndjson(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/x-ndjson") || v.contains("application/jsonl"))
-}
-
-/// What a statement gave: an output, or rows read whole to send as lines.
-enum Answer {
-    Output(query::Output, Vec<String>),
-    Rows(Vec<ClaimRow>, Vec<String>),
-}
-
-async fn query_statement(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    JsonBody(request): JsonBody<QueryRequest>,
-) -> Result<Response, Failure> {
-    let ndjson = wants_ndjson(&headers);
-    let check = app.clone();
-    if let Some(statements) = request.statements {
-        if request.statement.is_some() {
-            return Err(Failure::invalid(
-                "send `statement` or `statements`, not both",
-            ));
-        }
-        let output = app
-            .blocking(move |db| {
-                let mut session = Session::new();
-                session.force(request.force);
-                session.execute(db, "begin")?;
-                for (n, sent) in statements.into_iter().enumerate() {
-                    let at = |mut f: Failure| {
-                        f.report.message = format!("statement {}: {}", n + 1, f.report.message);
-                        f
-                    };
-                    let (text, params) = match sent {
-                        TxStatement::Text(text) => (text, Params::new()),
-                        TxStatement::WithParams { statement, params } => {
-                            (statement, params_of(params).map_err(at)?)
-                        }
-                    };
-                    let statement = query::prepare(&text, &params)
-                        .map_err(|e| at(Failure::from(Error::Query(e))))?;
-                    check.authorize(db, &headers, role_for(&statement))?;
-                    refuse_on_a_server(&statement).map_err(at)?;
-                    if !statement.is_write() {
-                        return Err(at(Failure::invalid(
-                            "a transaction holds writes; run reads on their own",
-                        )));
-                    }
-                    session
-                        .execute_with(db, &text, &params)
-                        .map_err(|e| at(Failure::from(e)))?;
-                }
-                Ok(session.execute(db, "commit")?)
-            })
-            .await?;
-        return Ok(Json(json!({ "output": output, "notes": [] })).into_response());
-    }
-    let Some(text) = request.statement else {
-        return Err(Failure::invalid("send a `statement` (or `statements`)"));
-    };
-    let answer = app
-        .blocking(move |db| {
-            let params = params_of(request.params)?;
-            let statement = query::prepare(&text, &params).map_err(Error::Query)?;
-            check.authorize(db, &headers, role_for(&statement))?;
-            refuse_on_a_server(&statement)?;
-            if ndjson && !statement.is_write() {
-                let mut rows = Vec::new();
-                // Read whole under the view, which is dropped before a
-                // byte is sent.
-                let (output, stats) =
-                    query::execute_streaming(&*db.view()?, &statement, &mut |row| {
-                        rows.push(row);
-                        Ok(())
-                    })?;
-                return Ok(match output {
-                    Some(output) => Answer::Output(output, stats.notes),
-                    None => Answer::Rows(rows, stats.notes),
-                });
-            }
-            let (output, stats) = db.execute_forced(&statement, request.force)?;
-            Ok(Answer::Output(output, stats.notes))
-        })
-        .await?;
-    Ok(match answer {
-        Answer::Output(output, notes) => {
-            Json(json!({ "output": output, "notes": notes })).into_response()
-        }
-        Answer::Rows(rows, notes) => {
-            let lines = rows.into_iter().map(|row| {
-                let mut line = serde_json::to_vec(&row).unwrap_or_default();
-                line.push(b'\n');
-                Ok::<_, Infallible>(Bytes::from(line))
-            });
-            let mut response = Response::new(Body::from_stream(futures_util::stream::iter(lines)));
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/x-ndjson"),
-            );
-            if let Ok(value) =
-                HeaderValue::from_str(&serde_json::to_string(&notes).unwrap_or_default())
-            {
-                response.headers_mut().insert("x-claimdb-notes", value);
-            }
-            response
-        }
-    })
-}
-
+/// routes.
 /// Runs a read statement built from a request's parts, for the resource
 /// routes.
 async fn read(app: Arc<App>, headers: HeaderMap, text: String) -> Result<Response, Failure> {
@@ -581,261 +400,6 @@ async fn locate(
         let folded = crate::cite::normalize_source(&text);
         let citation = crate::cite::locate_with(&text, &folded, &r.quote, hint.as_ref());
         Ok(Json(serde_json::to_value(citation).unwrap_or(Value::Null)))
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CheckRequest {
-    claim: Option<u64>,
-    source: Option<String>,
-}
-
-async fn check(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    JsonBody(r): JsonBody<CheckRequest>,
-) -> Result<Json<Value>, Failure> {
-    let auth = app.clone();
-    app.blocking(move |db| {
-        auth.authorize(db, &headers, Role::Read)?;
-        let scope = match (r.claim, r.source) {
-            (Some(id), None) => CheckScope::Claim(id),
-            (None, Some(id)) => CheckScope::Source(id),
-            (None, None) => CheckScope::All,
-            _ => {
-                return Err(Failure::invalid(
-                    "check one `claim` or one `source`, not both",
-                ))
-            }
-        };
-        Ok(Json(
-            serde_json::to_value(db.check(&scope)?).unwrap_or(Value::Null),
-        ))
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ImportParams {
-    format: Option<String>,
-    /// A CSV file's delimiter (one character, or `tab`).
-    delimiter: Option<String>,
-    /// How the report names the file (the client's own path for it).
-    name: Option<String>,
-    #[serde(default)]
-    partial: bool,
-    #[serde(default)]
-    dry_run: bool,
-}
-
-async fn import(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Query(p): Query<ImportParams>,
-    body: Bytes,
-) -> Result<Json<Value>, Failure> {
-    let format = match p.format.as_deref() {
-        Some(name) => InputFormat::parse(name).ok_or_else(|| {
-            Failure::invalid(format!("unknown import format {name:?}: jsonl or csv"))
-        })?,
-        None if headers
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"text/csv")) =>
-        {
-            InputFormat::Csv
-        }
-        None => InputFormat::Jsonl,
-    };
-    let delimiter = match p.delimiter.as_deref() {
-        Some(given) => Some(crate::import::parse_delimiter(given).map_err(Failure::invalid)?),
-        None => None,
-    };
-    let check = app.clone();
-    app.blocking(move |db| {
-        let needed = if p.dry_run { Role::Read } else { Role::Write };
-        check.authorize(db, &headers, needed)?;
-        // The report names the file as the client does.
-        let name = p.name.unwrap_or_else(|| match format {
-            InputFormat::Csv => "upload.csv".into(),
-            _ => "upload.jsonl".into(),
-        });
-        let options = ImportOptions {
-            format: Some(format),
-            delimiter,
-            partial: p.partial,
-            dry_run: p.dry_run,
-            refuse_text_files: true,
-            ..ImportOptions::default()
-        };
-        let report = db.import_bytes(&name, &body, &options)?;
-        Ok(Json(serde_json::to_value(report).unwrap_or(Value::Null)))
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExportParams {
-    format: Option<String>,
-    query: Option<String>,
-    organization: Option<String>,
-    url_base: Option<String>,
-}
-
-async fn export(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Query(p): Query<ExportParams>,
-) -> Result<Response, Failure> {
-    let format = match p.format.as_deref() {
-        None => ExportFormat::Dump,
-        Some(name) => ExportFormat::parse(name).ok_or_else(|| {
-            Failure::invalid(format!(
-                "unknown export format {name:?}: {}",
-                ExportFormat::ALL.map(ExportFormat::as_str).join(", ")
-            ))
-        })?,
-    };
-    let check = app.clone();
-    // Written whole into a temporary file under one read view, then sent
-    // from the file at the client's pace.
-    let mut file = app
-        .blocking(move |db| {
-            check.authorize(db, &headers, Role::Read)?;
-            let options = ExportOptions {
-                format,
-                query: p.query,
-                review: ReviewOptions {
-                    organization: p.organization,
-                    url_base: p.url_base,
-                    date: crate::export::today(),
-                },
-            };
-            let file = tempfile::tempfile()
-                .map_err(|e| Failure::internal(format!("no temporary file: {e}")))?;
-            let mut out = std::io::BufWriter::new(file);
-            db.export(&options, &mut out)?;
-            out.flush()
-                .map_err(|e| Failure::internal(format!("cannot write the export: {e}")))?;
-            let mut file = out
-                .into_inner()
-                .map_err(|e| Failure::internal(e.to_string()))?;
-            file.rewind()
-                .map_err(|e| Failure::internal(e.to_string()))?;
-            Ok(file)
-        })
-        .await?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    tokio::task::spawn_blocking(move || {
-        let mut buffer = vec![0u8; 64 * 1024];
-        loop {
-            match file.read(&mut buffer) {
-                Ok(0) => break,
-                Ok(n) => {
-                    if tx
-                        .blocking_send(Ok(Bytes::copy_from_slice(&buffer[..n])))
-                        .is_err()
-                    {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    let _ = tx.blocking_send(Err(e));
-                    break;
-                }
-            }
-        }
-    });
-    let chunks = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    });
-    let content_type = match format {
-        ExportFormat::Csv => "text/csv; charset=utf-8",
-        ExportFormat::Text => "text/plain; charset=utf-8",
-        _ => "application/x-ndjson",
-    };
-    let mut response = Response::new(Body::from_stream(chunks));
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    Ok(response)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExtractRequest {
-    source: String,
-    #[serde(default)]
-    accept: bool,
-    #[serde(default)]
-    min_confidence: f64,
-}
-
-async fn extract(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    JsonBody(r): JsonBody<ExtractRequest>,
-) -> Result<Json<Value>, Failure> {
-    let check = app.clone();
-    app.blocking(move |db| {
-        let needed = if r.accept { Role::Write } else { Role::Read };
-        check.authorize(db, &headers, needed)?;
-        let proposals = db.extract(&r.source)?;
-        let accepted = if r.accept {
-            Some(db.accept(&r.source, &proposals, r.min_confidence)?)
-        } else {
-            None
-        };
-        Ok(Json(
-            json!({ "proposals": proposals, "accepted": accepted }),
-        ))
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct VerifyRequest {
-    #[serde(default)]
-    repair: bool,
-}
-
-async fn replace_source_text(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Json<Value>, Failure> {
-    let text = String::from_utf8(body.to_vec()).map_err(|e| {
-        Failure::invalid(format!(
-            "the new text is not UTF-8 (byte {} is not)",
-            e.utf8_error().valid_up_to() + 1
-        ))
-    })?;
-    let check = app.clone();
-    app.blocking(move |db| {
-        check.authorize(db, &headers, Role::Write)?;
-        let report = db.replace_source_text(&id, &text)?;
-        Ok(Json(serde_json::to_value(report).unwrap_or(Value::Null)))
-    })
-    .await
-}
-
-async fn verify(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    JsonBody(r): JsonBody<VerifyRequest>,
-) -> Result<Json<Value>, Failure> {
-    let repair = r.repair;
-    let check = app.clone();
-    app.blocking(move |db| {
-        check.authorize(db, &headers, Role::Admin)?;
-        let before = db.verify()?;
-        let after = if repair { Some(db.repair()?) } else { None };
-        Ok(Json(json!({ "report": before, "after_repair": after })))
     })
     .await
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use claimdb::cite::{self, Hint};
 use claimdb::error::quoted;
 use claimdb::render::{checks_table, plural, render_citation, render_rows, Format};
-use claimdb::{CheckScope, Db, Recheck, Status};
+use claimdb::{CheckScope, Recheck, Status};
 
 use crate::args::{Command, ExportFormatArg, InputFormatArg};
 use crate::conn::Conn;
@@ -385,53 +385,6 @@ pub fn extract(session: &Session, source: &str, accept: Option<f64>) -> bool {
     }
 }
 
-/// `claimdb serve`: serves `db` until SIGTERM or Ctrl-C.
-pub(crate) fn serve(db: Db, path: &Path, options: claimdb::server::ServeOptions) -> bool {
-    let shown = path.display().to_string();
-    match claimdb::server::serve(db, options, |address| {
-        eprintln!("claimdb: serving {shown} at http://{address} (Ctrl-C stops)");
-    }) {
-        Ok(()) => true,
-        Err(e) => {
-            eprintln!("error: {e}");
-            false
-        }
-    }
-}
-
-/// `claimdb token ...`.
-pub(crate) fn token(db: &Db, action: crate::args::TokenAction) -> bool {
-    use crate::args::TokenAction;
-    let result = match action {
-        TokenAction::Create { name, role } => db.create_token(&name, role.into()).map(|secret| {
-            crate::outln!("{secret}");
-            eprintln!(
-                "made token {:?} ({}): the secret above is shown this once; send it as `Authorization: Bearer SECRET`",
-                name.trim(),
-                claimdb::Role::from(role).as_str()
-            );
-        }),
-        TokenAction::List => db.tokens().map(|tokens| {
-            if tokens.is_empty() {
-                eprintln!("no tokens: `claimdb serve` serves this database on loopback only, to anyone on this machine");
-            }
-            for t in tokens {
-                crate::outln!("{}\t{}\t{}", t.name, t.role.as_str(), t.created);
-            }
-        }),
-        TokenAction::Revoke { name } => db.revoke_token(&name).map(|()| {
-            eprintln!("revoked token {name:?}");
-        }),
-    };
-    match result {
-        Ok(()) => true,
-        Err(e) => {
-            eprintln!("error: {e}");
-            false
-        }
-    }
-}
-
 /// A value the server sent, as the library type it stands for.
 fn from_server<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> claimdb::Result<T> {
     serde_json::from_value(value).map_err(|e| claimdb::Error::Io {
@@ -563,44 +516,6 @@ fn accept_proposals(
         Conn::Remote(r) => {
             let mut answer = r.client().extract(source, true, min)?;
             from_server(answer["accepted"].take())
-        }
-    }
-}
-
-/// `claimdb --server URL token ...`: the server's tokens (an admin's).
-pub(crate) fn remote_token(
-    client: &claimdb::client::Client,
-    action: crate::args::TokenAction,
-) -> bool {
-    use crate::args::TokenAction;
-    let result = match action {
-        TokenAction::Create { name, role } => client.create_token(&name, role.into()).map(|made| {
-            crate::outln!("{}", made["secret"].as_str().unwrap_or_default());
-            eprintln!(
-                "made token {:?} ({}): the secret above is shown this once",
-                name.trim(),
-                claimdb::Role::from(role).as_str()
-            );
-        }),
-        TokenAction::List => client.tokens().map(|tokens| {
-            for t in tokens.as_array().into_iter().flatten() {
-                crate::outln!(
-                    "{}\t{}\t{}",
-                    t["name"].as_str().unwrap_or_default(),
-                    t["role"].as_str().unwrap_or_default(),
-                    t["created"].as_str().unwrap_or_default()
-                );
-            }
-        }),
-        TokenAction::Revoke { name } => client.revoke_token(&name).map(|_| {
-            eprintln!("revoked token {name:?}");
-        }),
-    };
-    match result {
-        Ok(()) => true,
-        Err(e) => {
-            eprintln!("error: {e}");
-            false
         }
     }
 }

@@ -11,6 +11,7 @@ mod complete;
 mod conn;
 mod paths;
 mod repl;
+mod serving;
 mod shell;
 
 use std::io::{BufRead, IsTerminal};
@@ -118,7 +119,7 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
                 Some(Command::Token { action, .. }) => {
-                    return exit(commands::remote_token(&client, action))
+                    return exit(serving::remote_token(&client, action))
                 }
                 _ => {}
             }
@@ -174,7 +175,7 @@ fn main() -> ExitCode {
                         return ExitCode::FAILURE;
                     }
                     Some(Command::Token { action, .. }) => {
-                        return exit(commands::remote_token(&through.client, action))
+                        return exit(serving::remote_token(&through.client, action))
                     }
                     _ => {}
                 }
@@ -216,10 +217,10 @@ fn main() -> ExitCode {
                             header_timeout: std::time::Duration::from_millis(header_timeout),
                             ..Default::default()
                         };
-                        return exit(commands::serve(db, &path, options));
+                        return exit(serving::serve(db, &path, options));
                     }
                     Some(Command::Token { action, .. }) => {
-                        return exit(commands::token(&db, action))
+                        return exit(serving::token(&db, action))
                     }
                     _ => {}
                 }
