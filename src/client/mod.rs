@@ -393,17 +393,9 @@ fn literal_json(value: &Literal) -> Value {
     }
 }
 
-/// A name as one segment of a URL's path: every byte but letters, digits
-/// and `-._~` percent-encoded, so a name with a space or a `/` stays one
+/// A name as one segment of a URL's path: everything but letters and
+/// digits percent-encoded, so a name with a space or a `/` stays one
 /// segment.
 fn path_segment(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for &b in name.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC).to_string()
 }

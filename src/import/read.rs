@@ -62,6 +62,23 @@ impl InputFormat {
         }
     }
 
+    /// The format of the file `path` holding `bytes`: as told, or as its
+    /// name says, or else as its first line shows (a dump saved as
+    /// `backup.dump` is JSON); an error naming the file otherwise.
+    pub fn of_file(path: &Path, bytes: &[u8], told: Option<InputFormat>) -> Result<InputFormat> {
+        told.or_else(|| InputFormat::of_path(path))
+            .or_else(|| InputFormat::sniff(bytes))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "import file",
+                    format!(
+                        "{}: cannot tell its format from its name or its first line; use --input-format jsonl or csv",
+                        path.display()
+                    ),
+                )
+            })
+    }
+
     /// The format a file's extension names: `.jsonl`, `.ndjson`, `.json`
     /// (JSON Lines), `.csv`.
     pub fn of_path(path: &Path) -> Option<InputFormat> {
@@ -207,18 +224,7 @@ pub fn read_bytes(
     let shown = name.display().to_string();
     // A byte order mark (spreadsheet exports write one) is no part of the data.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // Told, or named, or else seen: a dump saved as `backup.dump` is JSON.
-    let format = format
-        .or_else(|| InputFormat::of_path(name))
-        .or_else(|| InputFormat::sniff(bytes))
-        .ok_or_else(|| {
-            Error::invalid(
-                "import file",
-                format!(
-                    "{shown}: cannot tell its format from its name or its first line; use --input-format jsonl or csv"
-                ),
-            )
-        })?;
+    let format = InputFormat::of_file(name, bytes, format)?;
     let objects = match format {
         InputFormat::Jsonl => match claim_review_feed(bytes) {
             Some(reviews) => reviews,

@@ -450,17 +450,7 @@ fn remote_import(
     let mut whole: Option<ImportReport> = None;
     for file in files {
         let body = claimdb::limits::read_file_bytes(file, usize::MAX)?;
-        let format = options
-            .format
-            .or_else(|| InputFormat::of_path(file))
-            .or_else(|| InputFormat::sniff(&body))
-            .ok_or_else(|| claimdb::Error::Invalid {
-                what: "import file",
-                message: format!(
-                    "{}: cannot tell its format from its name or its first line; use --input-format jsonl or csv",
-                    file.display()
-                ),
-            })?;
+        let format = InputFormat::of_file(file, &body, options.format)?;
         let name = match format {
             InputFormat::Csv => "csv",
             _ => "jsonl",
