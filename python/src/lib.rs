@@ -688,15 +688,15 @@ impl Db {
                 .and_then(|r| serde_json::to_value(r).map_err(|e| DbError::Corrupt(e.to_string()))),
             Backend::Remote(_) => {
                 let client = self.backend.client().expect("remote");
-                let format = match InputFormat::of_path(&path) {
-                    Some(InputFormat::Csv) => "csv",
-                    _ => "jsonl",
-                };
                 py.detach(|| {
                     let body = std::fs::read(&path).map_err(|e| DbError::Io {
                         path: path.clone(),
                         source: e,
                     })?;
+                    let format = match InputFormat::of_file(&path, &body, None)? {
+                        InputFormat::Csv => "csv",
+                        _ => "jsonl",
+                    };
                     client.import(
                         &path.display().to_string(),
                         &body,
