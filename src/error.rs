@@ -295,6 +295,9 @@ impl Error {
             Error::Corrupt(_) => {
                 "run `claimdb verify`; `verify --repair` rebuilds what is derived from the records, a backup restores the rest".into()
             }
+            Error::Storage(e) if e.kind == StorageErrorKind::Corrupt => {
+                "restore the latest backup (`claimdb restore BACKUP`); `claimdb verify` says what is damaged".into()
+            }
             Error::Storage(e) if e.kind == StorageErrorKind::DiskFull => {
                 "free some space and retry".into()
             }

@@ -56,8 +56,8 @@ pub mod text;
 
 pub use db::door;
 pub use db::{
-    Accepted, CheckScope, Db, OpenOptions, Prepared, Recheck, Session, Snapshot, Upsert, Writer,
-    DEFAULT_CACHE_BYTES, MAX_KEY_BYTES, MAX_TOKEN_NAME_BYTES,
+    restore, write_atomically, Accepted, CheckScope, Db, OpenOptions, Prepared, Recheck, Restored,
+    Session, Snapshot, Upsert, Writer, DEFAULT_CACHE_BYTES, MAX_KEY_BYTES, MAX_TOKEN_NAME_BYTES,
 };
 pub use error::{
     Error, ErrorKind, ErrorReport, QueryError, QueryErrorKind, Result, Span, StorageError,
@@ -68,7 +68,7 @@ pub use model::{
     Source, SourceChanges, SourceKind, Speaker, SpeakerId, Status, Token,
 };
 pub use query::{Output, Params};
-pub use store::{Durability, Problem, VerifyReport};
+pub use store::{BackupSummary, Durability, Problem, VerifyReport};
 
 /// The names most programs need: `use claimdb::prelude::*;`.
 ///

@@ -58,16 +58,7 @@ pub fn read_file_bytes(path: &Path, limit: usize) -> Result<Vec<u8>> {
         path: path.to_path_buf(),
         source,
     };
-    let kind = std::fs::metadata(path).map_err(io)?.file_type();
-    if kind.is_dir() {
-        return Err(io(std::io::Error::other("is a directory, not a text file")));
-    }
-    if !kind.is_file() {
-        return Err(io(std::io::Error::other(
-            "is not a regular file (a pipe, a device or a socket): claimdb reads files",
-        )));
-    }
-    let file = std::fs::File::open(path).map_err(io)?;
+    let file = open_regular_file(path)?;
     let mut bytes = Vec::new();
     file.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
         .read_to_end(&mut bytes)
@@ -79,6 +70,25 @@ pub fn read_file_bytes(path: &Path, limit: usize) -> Result<Vec<u8>> {
         ))));
     }
     Ok(bytes)
+}
+
+/// Opens a file a person or a program named for reading, refusing what is
+/// not a regular file (see [`read_file_bytes`]).
+pub fn open_regular_file(path: &Path) -> Result<std::fs::File> {
+    let io = |source: std::io::Error| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let kind = std::fs::metadata(path).map_err(io)?.file_type();
+    if kind.is_dir() {
+        return Err(io(std::io::Error::other("is a directory, not a text file")));
+    }
+    if !kind.is_file() {
+        return Err(io(std::io::Error::other(
+            "is not a regular file (a pipe, a device or a socket): claimdb reads files",
+        )));
+    }
+    std::fs::File::open(path).map_err(io)
 }
 
 /// Reads a UTF-8 text file of at most `limit` bytes ([`read_file_bytes`]);

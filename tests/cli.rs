@@ -410,117 +410,63 @@ fn help_teaches_the_language() {
     assert!(!help.contains("grammar/"), "{help}");
     // Every command's own help ends with an example of it, and lists the
     // options that apply to it and no others.
-    let all = [
-        "--db",
-        "--empty",
-        "--seed",
-        "--busy-timeout",
-        "--cache-mib",
-        "--server",
-        "--token",
-        "--format",
-        "--keep-going",
-        "--force",
-    ];
-    let cases: &[(&str, &[&str])] = &[
-        ("query", &all),
-        ("run", &all),
-        ("repl", &all),
+    // The options of a command that opens a database.
+    let database = |own: &[&'static str]| -> Vec<&'static str> {
+        let mut options = vec![
+            "--db",
+            "--empty",
+            "--seed",
+            "--busy-timeout",
+            "--cache-mib",
+            "--read-only",
+            "--server",
+            "--token",
+        ];
+        options.extend(own);
+        options
+    };
+    let statements = database(&["--format", "--keep-going", "--force"]);
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        ("query", statements.clone()),
+        ("run", statements.clone()),
+        ("repl", statements),
         (
             "locate",
-            &["--format", "--prefix", "--suffix", "--position"],
+            vec!["--format", "--prefix", "--suffix", "--position"],
         ),
-        (
-            "check",
-            &[
-                "--db",
-                "--empty",
-                "--seed",
-                "--busy-timeout",
-                "--cache-mib",
-                "--server",
-                "--token",
-                "--format",
-                "--claim",
-                "--source",
-            ],
-        ),
+        ("check", database(&["--format", "--claim", "--source"])),
         (
             "verify",
-            &[
-                "--db",
-                "--empty",
-                "--seed",
-                "--busy-timeout",
-                "--cache-mib",
-                "--server",
-                "--token",
-                "--format",
-                "--repair",
-            ],
+            database(&["--format", "--repair", "--accept-loss"]),
         ),
-        (
-            "update-source",
-            &[
-                "--db",
-                "--empty",
-                "--seed",
-                "--busy-timeout",
-                "--cache-mib",
-                "--server",
-                "--token",
-                "--format",
-            ],
-        ),
+        ("backup", database(&[])),
+        ("restore", database(&[])),
+        ("update-source", database(&["--format"])),
         (
             "import",
-            &[
-                "--db",
-                "--empty",
-                "--seed",
-                "--busy-timeout",
-                "--cache-mib",
-                "--server",
-                "--token",
+            database(&[
                 "--format",
                 "--input-format",
                 "--delimiter",
                 "--partial",
+                "--batch-rows",
                 "--dry-run",
-            ],
+            ]),
         ),
         (
             "serve",
-            &[
-                "--db",
-                "--empty",
-                "--seed",
-                "--busy-timeout",
-                "--cache-mib",
-                "--server",
-                "--token",
+            database(&[
                 "--listen",
                 "--public-read",
                 "--max-body-mib",
                 "--statement-timeout",
                 "--max-concurrent",
                 "--header-timeout",
-            ],
+            ]),
         ),
         (
             "export",
-            &[
-                "--db",
-                "--empty",
-                "--seed",
-                "--busy-timeout",
-                "--cache-mib",
-                "--server",
-                "--token",
-                "--format",
-                "--organization",
-                "--url-base",
-            ],
+            database(&["--format", "--organization", "--url-base"]),
         ),
     ];
     for (command, options) in cases {

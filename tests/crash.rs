@@ -6,7 +6,9 @@
 //! `begin … commit` transactions) and reports each as it finishes; the test
 //! reads the reports as they come, kills the child with SIGKILL after a
 //! random delay, and checks the database against what was reported. Every
-//! few cycles the child is an `update-source` instead, killed mid-way.
+//! few cycles the child is another workload, killed mid-way: an import
+//! (all or nothing, then partial), `update-source`, `merge speaker`, and
+//! `verify --repair` of a stale count.
 //!
 //! The default run does a few cycles; the long run is
 //! `CLAIMDB_CRASH_CYCLES=60 cargo test --release --test crash -- --nocapture`.
@@ -275,12 +277,220 @@ fn update_source_cycle(db: &Path, cycle: usize, rng: &mut Rng, texts: &[std::pat
     verify(db, cycle);
 }
 
+/// Runs `args` as a child killed after `delay` (unless it ends first);
+/// whether it finished, successfully, before the kill.
+fn killed_after(db: &Path, args: &[&str], delay: Duration) -> bool {
+    let mut child = command(db)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.success();
+        }
+        if started.elapsed() >= delay {
+            let _ = child.kill();
+            let _ = child.wait();
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// A column of the claims tagged `tag`, in id order.
+fn tagged(db: &Path, column: &str, tag: &str) -> Vec<String> {
+    let out = run(
+        db,
+        &[
+            "--format",
+            "csv",
+            "query",
+            &format!(r#"claims select {column} where has tag "{tag}" order by id"#),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+        .lines()
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
+/// How many rows an import cycle writes, and a partial import's batch.
+const IMPORT_ROWS: usize = 400;
+const IMPORT_BATCH: usize = 50;
+
+/// An import killed mid-way: all or nothing leaves every row or none; a
+/// partial import leaves whole batches, the first ones, in order. Returns
+/// the rows acknowledged (all of them when the import finished).
+fn import_cycle(
+    db: &Path,
+    dir: &Path,
+    cycle: usize,
+    rng: &mut Rng,
+    passage: &mut usize,
+    partial: bool,
+) -> usize {
+    let tag = format!("import-{cycle}");
+    let rows: Vec<String> = (0..IMPORT_ROWS)
+        .map(|i| {
+            *passage += 1;
+            serde_json::json!({
+                "type": "claim", "speaker": "White", "source": "ledger",
+                "quote": sentence(*passage % SENTENCES), "statement": format!("{tag}-{i}"),
+                "confidence": 0.5, "rationale": "crash test", "tags": [tag],
+            })
+            .to_string()
+        })
+        .collect();
+    let file = dir.join(format!("{tag}.jsonl"));
+    std::fs::write(&file, rows.join("\n") + "\n").unwrap();
+    let file = file.to_str().unwrap();
+    let batch = IMPORT_BATCH.to_string();
+    let args: Vec<&str> = if partial {
+        vec!["import", "--partial", "--batch-rows", &batch, file]
+    } else {
+        vec!["import", file]
+    };
+    let delay = Duration::from_millis(rng.below(2_500));
+    let finished = killed_after(db, &args, delay);
+    let stored = tagged(db, "statement", &tag);
+    let expected: Vec<String> = (0..stored.len()).map(|i| format!("{tag}-{i}")).collect();
+    assert_eq!(
+        stored, expected,
+        "cycle {cycle}: the import left rows out of order"
+    );
+    if finished {
+        assert_eq!(
+            stored.len(),
+            IMPORT_ROWS,
+            "cycle {cycle}: a finished import lost rows"
+        );
+    } else if partial {
+        assert!(
+            stored.len().is_multiple_of(IMPORT_BATCH) || stored.len() == IMPORT_ROWS,
+            "cycle {cycle}: a partial import left {} rows, not whole batches of {IMPORT_BATCH}",
+            stored.len()
+        );
+    } else {
+        assert!(
+            stored.is_empty() || stored.len() == IMPORT_ROWS,
+            "cycle {cycle}: an all-or-nothing import left {} of {IMPORT_ROWS} rows",
+            stored.len()
+        );
+    }
+    eprintln!(
+        "cycle {cycle}: import{} killed after {delay:?}: {}; {} of {IMPORT_ROWS} rows stored",
+        if partial { " --partial" } else { "" },
+        if finished {
+            "it had finished"
+        } else {
+            "killed"
+        },
+        stored.len()
+    );
+    verify(db, cycle);
+    if finished {
+        IMPORT_ROWS
+    } else {
+        0
+    }
+}
+
+/// `merge speaker` killed mid-way: the claims are all the merged
+/// speaker's or all the kept one's, and the merged speaker is gone only
+/// when all of them moved.
+fn merge_cycle(db: &Path, cycle: usize, rng: &mut Rng, passage: &mut usize) {
+    let name = format!("Clerk {cycle}");
+    let tag = format!("merge-{cycle}");
+    let mut script = format!("add speaker \"{name}\";\nbegin;\n");
+    for i in 0..30 {
+        *passage += 1;
+        script += &format!(
+            r#"add claim with speaker = "{name}", source = "ledger", quote = "{}", statement = "{tag}-{i}", confidence = 0.5, rationale = "crash test", tags = ("{tag}");"#,
+            sentence(*passage % SENTENCES)
+        );
+        script += "\n";
+    }
+    script += "commit;\n";
+    let out = support::run_within(db, &[], &script, Duration::from_secs(120)).unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let merge = format!(r#"merge speaker "{name}" into "White""#);
+    let delay = Duration::from_millis(rng.below(400));
+    let finished = killed_after(db, &["query", &merge], delay);
+    let speakers = tagged(db, "speaker", &tag);
+    assert_eq!(speakers.len(), 30, "cycle {cycle}: {speakers:?}");
+    let moved = speakers.iter().filter(|s| s.contains("White")).count();
+    assert!(
+        moved == 0 || moved == 30,
+        "cycle {cycle}: a killed merge moved {moved} of 30 claims"
+    );
+    assert!(
+        !finished || moved == 30,
+        "cycle {cycle}: a finished merge moved {moved}"
+    );
+    let out = run(
+        db,
+        &["query", &format!(r#"speakers where name = "{name}""#)],
+    );
+    let still_there = text(&out.stdout).contains(&name);
+    assert_eq!(
+        still_there,
+        moved == 0,
+        "cycle {cycle}: the speaker is {} but {moved} claims moved",
+        if still_there { "there" } else { "gone" }
+    );
+    eprintln!("cycle {cycle}: merge speaker killed after {delay:?}: {moved} of 30 claims moved");
+    verify(db, cycle);
+}
+
+/// `verify --repair` killed mid-way, on a database with a stale count (put
+/// there behind claimdb's back): afterwards the database is as it was or
+/// repaired, never half of each.
+fn repair_cycle(db: &Path, cycle: usize, rng: &mut Rng) {
+    {
+        let raw = sled::open(db).unwrap();
+        let counts = raw.open_tree("counts").unwrap();
+        let (key, _) = counts.iter().next().unwrap().unwrap();
+        counts.insert(key, &[0u8; 8][..]).unwrap();
+        raw.flush().unwrap();
+    }
+    let before = run(db, &["verify"]);
+    assert!(!before.status.success(), "the stale count was not seen");
+    let delay = Duration::from_millis(rng.below(600));
+    let finished = killed_after(db, &["verify", "--repair"], delay);
+    let after = run(db, &["verify"]);
+    let report = text(&after.stdout);
+    assert!(
+        after.status.success() || report == text(&before.stdout),
+        "cycle {cycle}: a killed repair left\n{report}\nwhere the database had\n{}",
+        text(&before.stdout)
+    );
+    assert!(
+        !finished || after.status.success(),
+        "cycle {cycle}: {report}"
+    );
+    eprintln!(
+        "cycle {cycle}: verify --repair killed after {delay:?}: {}",
+        if after.status.success() {
+            "repaired"
+        } else {
+            "as it was"
+        }
+    );
+    let out = run(db, &["verify", "--repair"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
 #[test]
 fn acknowledged_writes_survive_kill_9() {
     let cycles: usize = std::env::var("CLAIMDB_CRASH_CYCLES")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(4);
+        .unwrap_or(8);
     let seed: u64 = std::env::var("CLAIMDB_CRASH_SEED")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -313,16 +523,28 @@ fn acknowledged_writes_survive_kill_9() {
     let mut live = Vec::new();
     let mut passage = 0;
     let mut reported = 0;
+    let mut imported = 0;
     for cycle in 0..cycles {
-        if cycle % 4 == 3 {
-            update_source_cycle(&db, cycle, &mut rng, &texts);
-        } else {
-            reported += statements_cycle(&db, cycle, &mut rng, &mut live, &mut passage);
+        let dir = dir.path();
+        match cycle % 8 {
+            1 => imported += import_cycle(&db, dir, cycle, &mut rng, &mut passage, false),
+            3 => update_source_cycle(&db, cycle, &mut rng, &texts),
+            5 => imported += import_cycle(&db, dir, cycle, &mut rng, &mut passage, true),
+            6 => merge_cycle(&db, cycle, &mut rng, &mut passage),
+            7 => repair_cycle(&db, cycle, &mut rng),
+            _ => reported += statements_cycle(&db, cycle, &mut rng, &mut live, &mut passage),
         }
     }
     eprintln!(
-        "crash test: {cycles} kills survived in {:.1} s; {reported} statements acknowledged; {} crash claims live",
+        "crash test: {cycles} kills survived in {:.1} s; {reported} statements and {imported} import rows acknowledged; {} crash claims live",
         started.elapsed().as_secs_f64(),
         live.len()
+    );
+    // A workload that stops writing tests nothing: the statements must
+    // have been reported, cycle after cycle.
+    let statement_cycles = (0..cycles).filter(|c| [0, 2, 4].contains(&(c % 8))).count();
+    assert!(
+        reported >= statement_cycles,
+        "only {reported} statements were reported in {statement_cycles} cycles"
     );
 }

@@ -228,6 +228,21 @@ impl Client {
                 request = request.query(name, value);
             }
         }
+        self.download(request, out)
+    }
+
+    /// A backup of the database the server holds (admin role), written to
+    /// `out` as it comes.
+    pub fn backup(&self, out: &mut dyn Write) -> Result<()> {
+        self.download(self.get("/v1/backup"), out)
+    }
+
+    /// Sends `request` and copies the body of its answer to `out`.
+    fn download(
+        &self,
+        request: ureq::RequestBuilder<ureq::typestate::WithoutBody>,
+        out: &mut dyn Write,
+    ) -> Result<()> {
         let mut response = request
             .call()
             .map_err(|e| unreachable_server(&self.base, e))?;

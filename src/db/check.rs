@@ -146,6 +146,15 @@ impl Db {
         self.verify()
     }
 
+    /// Accepts the database as it stands after a loss that verify
+    /// reported (commits missing, claims that cannot be read): the record
+    /// of commits is reset to what is here, so that it opens again. What
+    /// was lost stays lost; restore a backup instead to get it back.
+    pub fn accept_loss(&self) -> Result<()> {
+        let _writing = self.write_lock();
+        self.engine.accept_loss()
+    }
+
     /// Replaces a source's text and re-anchors its claims in the same
     /// transaction: claims whose quote is still there get new anchors; the
     /// others become broken, with the closest passage recorded. Returns one

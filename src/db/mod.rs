@@ -6,6 +6,7 @@
 
 mod anchors;
 mod attribution;
+mod backup;
 mod check;
 pub mod door;
 mod edits;
@@ -22,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+pub use backup::{restore, write_atomically, Restored};
 pub use check::{CheckScope, Recheck};
 pub use extract::Accepted;
 #[cfg(feature = "client")]
@@ -72,6 +74,16 @@ pub struct OpenOptions {
     /// The most memory the on-disk engine's page cache may hold, in bytes.
     /// Default: [`DEFAULT_CACHE_BYTES`].
     pub cache_bytes: u64,
+    /// Open a database that lost commits (its files are damaged or were
+    /// replaced by an older copy) instead of refusing it, so that
+    /// [`Db::verify`] can say what is missing and [`Db::accept_loss`] can
+    /// accept it. Default: false. Never for ordinary work.
+    pub open_damaged: bool,
+    /// Read without writing a byte to the database or taking its lock: a
+    /// private copy of its files is read, and every write is refused.
+    /// For a database on a read-only mount or a full disk, or beside a
+    /// process that writes to it. Default: false.
+    pub read_only: bool,
 }
 
 impl Default for OpenOptions {
@@ -82,6 +94,8 @@ impl Default for OpenOptions {
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             create_parents: false,
             cache_bytes: DEFAULT_CACHE_BYTES,
+            open_damaged: false,
+            read_only: false,
         }
     }
 }
@@ -122,6 +136,20 @@ impl OpenOptions {
     /// memory has no page cache.
     pub fn cache_bytes(mut self, bytes: u64) -> Self {
         self.cache_bytes = bytes;
+        self
+    }
+
+    /// Whether to open a database that lost commits (see
+    /// [`OpenOptions::open_damaged`]).
+    pub fn open_damaged(mut self, open: bool) -> Self {
+        self.open_damaged = open;
+        self
+    }
+
+    /// Whether to read a copy and refuse every write (see
+    /// [`OpenOptions::read_only`]).
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
         self
     }
 
@@ -181,6 +209,8 @@ impl Db {
                 durability: options.durability,
                 busy_timeout: options.busy_timeout,
                 cache_bytes: options.cache_bytes,
+                open_damaged: options.open_damaged,
+                read_only: options.read_only,
             },
         )?;
         Db::with_engine(Box::new(engine), options)
@@ -204,7 +234,9 @@ impl Db {
     /// `options` say so.
     pub fn with_engine(engine: Box<dyn Engine>, options: OpenOptions) -> Result<Db> {
         let opened = crate::store::check_format(engine.as_ref())?;
-        let created = opened == crate::store::Opened::New;
+        // A database that lost everything reads as empty: it is damaged,
+        // not new, and nothing is written into it.
+        let created = opened == crate::store::Opened::New && engine.damage().is_none();
         let mut db = Db {
             engine,
             created: None,
@@ -231,6 +263,12 @@ impl Db {
             db.write(|w| w.attribute_unchecked())?;
         }
         Ok(db)
+    }
+
+    /// What the database lost, when it was opened although it lost
+    /// commits ([`OpenOptions::open_damaged`]): say it before reading it.
+    pub fn damage(&self) -> Option<String> {
+        self.engine.damage()
     }
 
     /// Whether this open created the database, and if so how many claims

@@ -69,6 +69,8 @@ pub struct ImportOptions {
     /// Refuse a source's `text_file` instead of reading it: a server reads
     /// no file a client names.
     pub refuse_text_files: bool,
+    /// A partial import's rows per commit; `None`: [`PARTIAL_BATCH_ROWS`].
+    pub batch_rows: Option<usize>,
 }
 
 impl Db {
@@ -138,7 +140,7 @@ impl Db {
         // batches, so its memory does not grow with the file: a batch that
         // fails for the database's sake leaves the batches before it.
         let batch = if options.partial && !options.dry_run {
-            PARTIAL_BATCH_ROWS
+            options.batch_rows.unwrap_or(PARTIAL_BATCH_ROWS).max(1)
         } else {
             order.len().max(1)
         };

@@ -104,6 +104,7 @@ pub(super) async fn import(
             partial: p.partial,
             dry_run: p.dry_run,
             refuse_text_files: true,
+            batch_rows: None,
             ..ImportOptions::default()
         };
         let report = db.import_bytes(&name, &body, &options)?;
@@ -138,7 +139,7 @@ pub(super) async fn export(
     let check = app.clone();
     // Written whole into a temporary file under one read view, then sent
     // from the file at the client's pace.
-    let mut file = app
+    let file = app
         .blocking(move |db| {
             check.authorize(db, &headers, Role::Read)?;
             let options = ExportOptions {
@@ -164,6 +165,38 @@ pub(super) async fn export(
             Ok(file)
         })
         .await?;
+    let content_type = match format {
+        ExportFormat::Csv => "text/csv; charset=utf-8",
+        ExportFormat::Text => "text/plain; charset=utf-8",
+        _ => "application/x-ndjson",
+    };
+    Ok(send_file(file, content_type))
+}
+
+/// GET /v1/backup: a backup of the whole database (admin: it holds the
+/// tokens' hashes), written whole into a temporary file under one read
+/// view, then sent from the file.
+pub(super) async fn backup(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let check = app.clone();
+    let file = app
+        .blocking(move |db| {
+            check.authorize(db, &headers, Role::Admin)?;
+            let mut file = tempfile::tempfile()
+                .map_err(|e| Failure::internal(format!("no temporary file: {e}")))?;
+            db.backup_to(&mut file)?;
+            file.rewind()
+                .map_err(|e| Failure::internal(e.to_string()))?;
+            Ok(file)
+        })
+        .await?;
+    Ok(send_file(file, "application/octet-stream"))
+}
+
+/// Sends a file at the client's pace, read off the async workers.
+fn send_file(mut file: std::fs::File, content_type: &'static str) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::task::spawn_blocking(move || {
         let mut buffer = vec![0u8; 64 * 1024];
@@ -188,16 +221,11 @@ pub(super) async fn export(
     let chunks = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))
     });
-    let content_type = match format {
-        ExportFormat::Csv => "text/csv; charset=utf-8",
-        ExportFormat::Text => "text/plain; charset=utf-8",
-        _ => "application/x-ndjson",
-    };
     let mut response = Response::new(Body::from_stream(chunks));
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    Ok(response)
+    response
 }
 
 #[derive(Deserialize)]

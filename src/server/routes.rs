@@ -26,7 +26,7 @@ use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 
 use super::auth::{authorize, Policy};
-use super::corpus::{check, export, extract, import, replace_source_text, verify};
+use super::corpus::{backup, check, export, extract, import, replace_source_text, verify};
 use super::failure::{kind_of_status, Failure};
 use super::metrics::Metrics;
 use super::statements::query_statement;
@@ -65,6 +65,7 @@ pub const ROUTES: &[Route] = &[
     Route { method: "POST", path: "/v1/import", role: Some(Role::Write), summary: "Import the request body (JSON Lines or CSV: `format`; a CSV `delimiter`, else detected; the report names it `name`), all or nothing unless `partial`; `dry_run` writes nothing (read role). The per-row report." },
     Route { method: "GET", path: "/v1/export", role: Some(Role::Read), summary: "Export in a `format` (dump, jsonl, csv, claimreview, annotation, text), the claims a `query` selects." },
     Route { method: "POST", path: "/v1/extract", role: Some(Role::Read), summary: "Propose the claims of a stored source's text; with `accept`, store them (write role)." },
+    Route { method: "GET", path: "/v1/backup", role: Some(Role::Admin), summary: "A backup of the whole database (every stored entry, one consistent state), for `claimdb restore`." },
     Route { method: "POST", path: "/v1/verify", role: Some(Role::Admin), summary: "Check the database's integrity; with `repair`, rebuild what can be derived first." },
     Route { method: "GET", path: "/v1/tokens", role: Some(Role::Admin), summary: "Every token's name, role and date (never a secret)." },
     Route { method: "POST", path: "/v1/tokens", role: Some(Role::Admin), summary: "Make a token ({\"name\", \"role\"}); its secret is in the answer, once." },
@@ -157,6 +158,7 @@ pub(crate) fn router(app: Arc<App>, max_body_bytes: usize) -> Router {
         .route("/v1/import", post(import))
         .route("/v1/export", get(export))
         .route("/v1/extract", post(extract))
+        .route("/v1/backup", get(backup))
         .route("/v1/verify", post(verify))
         .route("/v1/tokens", get(tokens).post(create_token))
         .route("/v1/tokens/{name}", axum::routing::delete(revoke_token))

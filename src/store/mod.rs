@@ -36,6 +36,7 @@ use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId, Token
 
 pub use self::sled::durability::Durability;
 pub use self::sled::{SledEngine, SledOptions};
+pub use kv::backup::BackupSummary;
 pub use kv::codec;
 pub use kv::indexes::{Index, IndexScan};
 #[cfg(test)]
@@ -206,6 +207,29 @@ pub trait Maintenance {
     fn rebuild_derived(&self) -> Result<()> {
         Err(unsupported("rebuild what is derived from the records"))
     }
+
+    /// Accepts the database as it stands as what was committed, after a
+    /// loss that only a backup could undo: an engine that keeps a record
+    /// of its commits (sled: `sled/commits.rs`) resets it, and opens the
+    /// database again as sound. Engines without such a record have
+    /// nothing to accept.
+    fn accept_loss(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Writes a backup of the whole database to `out`, from one
+    /// consistent state (`kv/backup.rs`): readers go on meanwhile, writers
+    /// wait for it.
+    fn backup(&self, out: &mut dyn std::io::Write) -> Result<BackupSummary> {
+        let _ = out;
+        Err(unsupported("write a backup"))
+    }
+
+    /// What the database lost, when it was opened although it lost
+    /// commits ([`crate::OpenOptions::open_damaged`]).
+    fn damage(&self) -> Option<String> {
+        None
+    }
 }
 
 /// What an engine without a maintenance operation answers.
@@ -270,6 +294,8 @@ mod tests {
         durability: Durability::PowerLoss,
         busy_timeout: Duration::from_millis(50),
         cache_bytes: DEFAULT_CACHE_BYTES,
+        open_damaged: false,
+        read_only: false,
     };
 
     /// A sled database written directly, as another version would have.

@@ -19,6 +19,8 @@ pub const SLED: SledOptions = SledOptions {
     durability: Durability::PowerLoss,
     busy_timeout: Duration::from_millis(50),
     cache_bytes: claimdb::DEFAULT_CACHE_BYTES,
+    open_damaged: false,
+    read_only: false,
 };
 
 /// Opens a new, empty engine whose files (if it has any) go in a folder.

@@ -68,6 +68,13 @@ pub(crate) struct DbArgs {
     #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
     pub(crate) cache_mib: Option<u64>,
 
+    /// Read the database without writing to it or taking its lock (a
+    /// private copy of its files is read; every write is refused): for a
+    /// read-only mount, a full disk, a damaged database whose rest you
+    /// want out, or beside a process that writes to it.
+    #[arg(long)]
+    pub(crate) read_only: bool,
+
     /// Run against the claimdb server at URL (http://HOST:PORT) instead
     /// of a database on this machine: the same statements, output and
     /// exit codes [env: CLAIMDB_SERVER].
@@ -92,6 +99,7 @@ impl DbArgs {
             empty: self.empty || before.empty,
             seed: self.seed || before.seed,
             busy_timeout: self.busy_timeout.or(before.busy_timeout),
+            read_only: self.read_only || before.read_only,
             cache_mib: self.cache_mib.or(before.cache_mib),
             server: self.server.or(before.server),
             token: self.token.or(before.token),
@@ -236,6 +244,11 @@ pub(crate) enum Command {
         /// claims, speakers and sources, in one transaction.
         #[arg(long)]
         repair: bool,
+        /// With --repair: accept the database as it stands when commits or
+        /// claims were lost (only a backup brings them back), so that it
+        /// opens again.
+        #[arg(long, requires = "repair")]
+        accept_loss: bool,
         #[command(flatten)]
         database: DbArgs,
         #[command(flatten)]
@@ -274,6 +287,9 @@ pub(crate) enum Command {
         /// 10,000 rows, so memory does not grow with the file).
         #[arg(long)]
         partial: bool,
+        /// With --partial: rows per commit [default: 10000].
+        #[arg(long, value_name = "N", requires = "partial", value_parser = clap::value_parser!(u64).range(1..))]
+        batch_rows: Option<u64>,
         /// Check everything and report, but write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -408,6 +424,36 @@ pub(crate) enum Command {
         database: DbArgs,
         #[command(flatten)]
         output: FormatArgs,
+    },
+    /// Write a backup of the database to FILE, for `claimdb restore`.
+    ///
+    /// Every stored entry (claim ids, tokens and all) from one consistent
+    /// state of the database: readers go on meanwhile, writers wait until
+    /// it is written. FILE appears only when the backup is whole. A
+    /// database open in a shell or served on this machine is backed up
+    /// through it; --server URL backs up a server's (an admin token).
+    #[command(
+        after_help = "Example:\n  claimdb --db claims.db backup claims.backup\n  # every night at 02:00, one file per day (crontab -e):\n  0 2 * * * claimdb --db $HOME/claims.db backup $HOME/backups/claims-$(date +\\%F).backup"
+    )]
+    Backup {
+        /// The file to write (replaced when it exists).
+        file: PathBuf,
+        #[command(flatten)]
+        database: DbArgs,
+    },
+    /// Bring a database back from a file `claimdb backup` wrote.
+    ///
+    /// The backup is read whole (a damaged one is refused) into a new
+    /// database beside the target, verified, and only then put in place. A
+    /// database already there (a damaged one, usually) is kept as
+    /// PATH.before-restore-SECONDS, never deleted. Refused while a process
+    /// has the database open.
+    #[command(after_help = "Example:\n  claimdb --db claims.db restore claims.backup")]
+    Restore {
+        /// The backup file.
+        backup: PathBuf,
+        #[command(flatten)]
+        database: DbArgs,
     },
 }
 

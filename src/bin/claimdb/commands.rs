@@ -112,59 +112,6 @@ pub fn update_source(session: &Session, id: &str, file: &Path) -> bool {
     broken == 0
 }
 
-/// `claimdb verify [--repair]`: true when nothing is (still) wrong.
-pub fn verify(session: &Session, repair: bool) -> bool {
-    let (before, after) = match verify_reports(session, repair) {
-        Ok(reports) => reports,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return false;
-        }
-    };
-    let last = after.as_ref().unwrap_or(&before);
-    if session.format != Format::Table {
-        let json = serde_json::json!({ "found": before, "after_repair": after });
-        let text = match session.format {
-            Format::Json => serde_json::to_string_pretty(&json),
-            _ => serde_json::to_string(&json),
-        };
-        crate::outln!("{}", text.unwrap_or_default());
-        return last.is_ok();
-    }
-    crate::outln!(
-        "checked {}, {}, {}, {}: {}",
-        plural(before.claims, "claim"),
-        plural(before.speakers, "speaker"),
-        plural(before.sources, "source"),
-        plural(before.index_entries, "index entry"),
-        match before.problems.len() {
-            0 => "no problems".to_string(),
-            n => plural(n as u64, "problem"),
-        }
-    );
-    for p in &before.problems {
-        let fix = if p.repairable {
-            "repairable"
-        } else {
-            "not repairable"
-        };
-        crate::outln!("  {}: {} ({fix})", p.area, p.message);
-    }
-    if let Some(after) = &after {
-        let mended = before.problems.len().saturating_sub(after.problems.len());
-        crate::outln!(
-            "repaired: rebuilt the indexes, names and counters; {mended} fixed, {} left",
-            after.problems.len()
-        );
-        for p in &after.problems {
-            crate::outln!("  still: {}: {}", p.area, p.message);
-        }
-    } else if !before.is_ok() && before.problems.iter().any(|p| p.repairable) {
-        crate::outln!("run `claimdb verify --repair` to rebuild what can be derived");
-    }
-    last.is_ok()
-}
-
 /// Prints a re-check report: in a table, the summary and the rows `shown`
 /// picks (what needs attention); in the other formats, every row.
 fn print_report(
@@ -386,7 +333,9 @@ pub fn extract(session: &Session, source: &str, accept: Option<f64>) -> bool {
 }
 
 /// A value the server sent, as the library type it stands for.
-fn from_server<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> claimdb::Result<T> {
+pub(crate) fn from_server<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> claimdb::Result<T> {
     serde_json::from_value(value).map_err(|e| claimdb::Error::Io {
         path: "the server".into(),
         source: std::io::Error::other(format!("its answer is not what this claimdb reads: {e}")),
@@ -404,37 +353,6 @@ fn checks(session: &Session, scope: &CheckScope) -> claimdb::Result<Vec<Recheck>
                 _ => (None, None),
             };
             from_server(r.client().check(claim, source)?)
-        }
-    }
-}
-
-/// The integrity check, and with `repair` the check after a repair (only
-/// when something was wrong).
-fn verify_reports(
-    session: &Session,
-    repair: bool,
-) -> claimdb::Result<(claimdb::VerifyReport, Option<claimdb::VerifyReport>)> {
-    match &session.conn {
-        Conn::Local { db, .. } => {
-            let before = db.verify()?;
-            let after = if repair && !before.is_ok() {
-                Some(db.repair().map_err(|e| claimdb::Error::Invalid {
-                    what: "repair",
-                    message: format!("the repair failed, nothing was changed: {e}"),
-                })?)
-            } else {
-                None
-            };
-            Ok((before, after))
-        }
-        Conn::Remote(r) => {
-            let mut answer = r.client().verify(false)?;
-            let before: claimdb::VerifyReport = from_server(answer["report"].take())?;
-            if !repair || before.is_ok() {
-                return Ok((before, None));
-            }
-            let mut answer = r.client().verify(true)?;
-            Ok((before, from_server(answer["after_repair"].take())?))
         }
     }
 }
@@ -524,7 +442,11 @@ pub(crate) fn corpus(session: &mut Session, command: Command) -> bool {
             };
             check(session, &scope)
         }
-        Command::Verify { repair, .. } => verify(session, repair),
+        Command::Verify {
+            repair,
+            accept_loss,
+            ..
+        } => crate::upkeep::verify(session, repair, accept_loss),
         Command::Extract {
             source,
             accept,
@@ -537,6 +459,7 @@ pub(crate) fn corpus(session: &mut Session, command: Command) -> bool {
             input_format,
             delimiter,
             partial,
+            batch_rows,
             dry_run,
             ..
         } => {
@@ -550,6 +473,7 @@ pub(crate) fn corpus(session: &mut Session, command: Command) -> bool {
                 dry_run,
                 progress: None,
                 refuse_text_files: false,
+                batch_rows: batch_rows.map(|n| n as usize),
             };
             import(session, &files, &options)
         }
@@ -582,6 +506,7 @@ pub(crate) fn corpus(session: &mut Session, command: Command) -> bool {
                 },
             )
         }
+        Command::Backup { file, .. } => crate::upkeep::backup(session, &file),
         other => {
             eprintln!("error: {other:?} is not a corpus command");
             false

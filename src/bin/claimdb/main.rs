@@ -13,6 +13,7 @@ mod paths;
 mod repl;
 mod serving;
 mod shell;
+mod upkeep;
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -70,7 +71,11 @@ fn main() -> ExitCode {
             FormatArgs::default(),
             ScriptArgs::default(),
         ),
-        Some(Command::Export { database, .. }) => (
+        Some(
+            Command::Export { database, .. }
+            | Command::Backup { database, .. }
+            | Command::Restore { database, .. },
+        ) => (
             database.clone(),
             FormatArgs::default(),
             ScriptArgs::default(),
@@ -118,6 +123,10 @@ fn main() -> ExitCode {
                     eprintln!("error: `serve` shares a database on this machine: drop --server");
                     return ExitCode::FAILURE;
                 }
+                Some(Command::Restore { .. }) => {
+                    eprintln!("error: `restore` makes a database on this machine: give --db instead of --server (stop the server first)");
+                    return ExitCode::FAILURE;
+                }
                 Some(Command::Token { action, .. }) => {
                     return exit(serving::remote_token(&client, action))
                 }
@@ -152,6 +161,16 @@ fn main() -> ExitCode {
             if let Some(mib) = database.cache_mib {
                 options = options.cache_bytes(mib << 20);
             }
+            // verify opens a database that lost commits, to say what is
+            // missing (and, asked to, accept the loss); a read-only open
+            // reads what is left, saying so; nothing else opens one.
+            if matches!(cli.command, Some(Command::Verify { .. })) || database.read_only {
+                options = options.open_damaged(true);
+            }
+            options = options.read_only(database.read_only);
+            if let Some(Command::Restore { backup, .. }) = &cli.command {
+                return exit(upkeep::restore(backup, &path, options));
+            }
             for (asked, flag) in [(database.empty, "--empty"), (database.seed, "--seed")] {
                 if asked && Db::exists_at(&path) {
                     eprintln!(
@@ -163,7 +182,8 @@ fn main() -> ExitCode {
             }
             // Held open by another claimdb of this machine (a shell, a
             // server): run through it instead of waiting for its lock.
-            if let Some(through) = door_of(&path) {
+            // (Read-only reads a copy beside it, and writes nothing either way.)
+            if let Some(through) = door_of(&path).filter(|_| !database.read_only) {
                 match cli.command {
                     Some(Command::Serve { .. }) => {
                         eprintln!(
@@ -192,10 +212,16 @@ fn main() -> ExitCode {
                     Ok(db) => db,
                     Err(e) => {
                         eprintln!("error: cannot open {}: {e}", path.display());
+                        if let Some(hint) = e.hint() {
+                            eprintln!("hint: {hint}");
+                        }
                         return ExitCode::FAILURE;
                     }
                 };
                 announce_creation(&db, &path, !database.empty && !importing);
+                if let Some(damage) = db.damage().filter(|_| database.read_only) {
+                    eprintln!("warning: {damage}; reading what is left (restore a backup to get the rest)");
+                }
                 match cli.command {
                     Some(Command::Serve {
                         listen,
@@ -254,7 +280,9 @@ fn main() -> ExitCode {
             session.open_door();
             repl::run(&mut session)
         }
-        (Some(Command::Locate { .. }), _) => unreachable!("handled before the database is opened"),
+        (Some(Command::Locate { .. } | Command::Restore { .. }), _) => {
+            unreachable!("handled before the database is opened")
+        }
         (Some(Command::Serve { .. } | Command::Token { .. }), _) => {
             unreachable!("handled before the shell is made")
         }
@@ -265,7 +293,8 @@ fn main() -> ExitCode {
                 | Command::Extract { .. }
                 | Command::UpdateSource { .. }
                 | Command::Import { .. }
-                | Command::Export { .. }),
+                | Command::Export { .. }
+                | Command::Backup { .. }),
             ),
             _,
         ) => commands::corpus(&mut session, command),

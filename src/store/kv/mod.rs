@@ -15,6 +15,7 @@
 //! once and an engine that retries (sled does, on conflict) replays a plain
 //! list of changes.
 
+pub(crate) mod backup;
 pub(crate) mod chunk;
 pub mod codec;
 pub(crate) mod indexes;
@@ -195,6 +196,15 @@ impl Pending {
         &mut self.0[tree as usize]
     }
 
+    /// Puts of `entries`, as one batch.
+    pub(crate) fn of_entries(entries: Vec<(T, Vec<u8>, Vec<u8>)>) -> Self {
+        let mut pending = Pending::new();
+        for (tree, key, value) in entries {
+            pending.tree_mut(tree).insert(key, Some(value));
+        }
+        pending
+    }
+
     /// Whether the transaction changed nothing.
     pub(crate) fn is_empty(&self) -> bool {
         self.0.iter().all(BTreeMap::is_empty)
@@ -232,6 +242,11 @@ impl<'b> Overlay<'b> {
             base,
             pending: Pending::new(),
         }
+    }
+
+    /// Whether the transaction has changed nothing so far.
+    pub(crate) fn is_unchanged(&self) -> bool {
+        self.pending.is_empty()
     }
 
     /// The changes, to apply as one batch.

@@ -7,25 +7,36 @@
 //! commit waits for the readers of the moment and readers wait for a
 //! commit, so no reader meets half a transaction or an index entry whose
 //! claim was just removed); every commit is one sled transaction, flushed
-//! and synced (`durability.rs`) before it returns; opening handles locks,
-//! the busy timeout and unfinished snapshots (`open.rs`); and a failed
+//! and synced (`durability.rs`) before it returns, numbered, and recorded
+//! beside sled so that a database shorter than it was is refused
+//! (`commits.rs`); opening handles locks, the busy timeout and unfinished
+//! snapshots (`open.rs`), or reads a private copy (`read_only.rs`); sled's
+//! panics come back as damage (`guard.rs`), its errors in claimdb's words
+//! (`errors.rs`); reads go through a view holding the lock (`view.rs`);
+//! upkeep (verify, repair, backup, restore) is `upkeep.rs`; and a failed
 //! engine is never waited on again.
 
+mod commits;
 pub(crate) mod durability;
+mod errors;
+mod guard;
 mod open;
+mod read_only;
+mod upkeep;
+mod view;
 
-use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{RwLock, RwLockReadGuard};
+use std::sync::RwLock;
 use std::time::Duration;
 
-use super::kv::records::{RecordWriter, Records};
-use super::kv::verify;
-use super::kv::{crossed, Entries, Entry, KvRead, Pending, T, TREES};
-use super::{Engine, Maintenance, ReadView, VerifyReport, WriteTx};
-use crate::error::{is_disk_full, Error, Result, StorageError, StorageErrorKind};
+use super::kv::records::RecordWriter;
+use super::kv::{KvRead, KvWrite, Pending, T, TREES};
+use super::{Engine, ReadView, WriteTx};
+use crate::error::{Error, Result, StorageError, StorageErrorKind};
 use durability::{Durability, Syncer};
+use errors::open_error;
+use view::{SledView, VIEWS_HELD};
 
 /// How long closing a sled handle may take before claimdb stops waiting.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -41,6 +52,11 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(3);
 /// write, since each was flushed before it was reported.
 static ENGINE_FAILED: AtomicBool = AtomicBool::new(false);
 
+/// Notes that sled failed in this process (see [`ENGINE_FAILED`]).
+fn engine_failed() {
+    ENGINE_FAILED.store(true, Ordering::Relaxed);
+}
+
 /// How [`SledEngine::open`] behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SledOptions {
@@ -52,6 +68,13 @@ pub struct SledOptions {
     /// than claimdb needs, and its real memory use can be several times
     /// the setting: TECH-NOTES.)
     pub cache_bytes: u64,
+    /// Open a database even when it is behind its commit record (it lost
+    /// commits), so that `verify` can say what is missing and the loss can
+    /// be accepted. Every other open refuses such a database.
+    pub open_damaged: bool,
+    /// Read a private copy of the files and refuse every write
+    /// (`read_only.rs`): the database itself is neither locked nor changed.
+    pub read_only: bool,
 }
 
 /// An open sled database with claimdb's trees.
@@ -59,12 +82,26 @@ pub struct SledEngine {
     /// `None` only while dropping.
     db: Option<sled::Db>,
     trees: Vec<sled::Tree>,
+    /// The database's path, as messages name it.
     path: PathBuf,
+    /// Where its files are: `path`, or a read-only open's copy.
+    files: PathBuf,
+    /// A read-only open's copy, removed when the engine is dropped (after
+    /// sled's handle: fields drop in order, and `db` is taken in `drop`).
+    _copy: Option<tempfile::TempDir>,
     syncer: Option<Syncer>,
     /// Readers hold it shared for a statement; a commit holds it alone.
     isolation: RwLock<()>,
     /// Set when the engine failed to write (see `Drop`).
     failed: AtomicBool,
+    /// Every write is refused.
+    read_only: bool,
+    /// The record of durable commits (`commits.rs`).
+    record: commits::Record,
+    /// What the database lost, when opened with `open_damaged` although it
+    /// lost commits: while set, no commit is recorded (a repair must not
+    /// make the record agree with a loss).
+    damage: std::sync::Mutex<Option<String>>,
     _registration: open::Registration,
 }
 
@@ -108,7 +145,15 @@ impl Drop for SledEngine {
 impl SledEngine {
     /// Whether a sled database lives at `path`: its files are there.
     pub fn exists_at(path: &Path) -> bool {
-        path.join("conf").exists() || path.join("db").exists()
+        ["conf", "db", commits::FILE]
+            .iter()
+            .any(|file| path.join(file).exists())
+    }
+
+    /// Whether a process (this one or another) has the database at `path`
+    /// open.
+    pub fn in_use(path: &Path) -> bool {
+        open::held(path)
     }
 
     /// Refuses a path a database cannot be opened or created at: a file, a
@@ -152,37 +197,121 @@ impl SledEngine {
         Ok(())
     }
 
-    /// Opens (creating if needed) the sled database at `path`.
+    /// Opens (creating if needed) the sled database at `path`, and refuses
+    /// it when it holds fewer commits than were reported done.
     pub fn open(path: &Path, options: SledOptions) -> Result<SledEngine> {
+        if !options.read_only {
+            return SledEngine::open_files(path, path, None, options);
+        }
+        // A copy caught mid-commit reads as damaged: take it again.
+        let mut attempt = 0;
+        loop {
+            let copy = read_only::copy(path)?;
+            let files = copy.path().to_path_buf();
+            let options = SledOptions {
+                durability: Durability::ProcessCrash,
+                ..options
+            };
+            match SledEngine::open_files(path, &files, Some(copy), options) {
+                Err(Error::Storage(e)) if e.kind == StorageErrorKind::Corrupt && attempt < 2 => {
+                    attempt += 1;
+                }
+                done => return done,
+            }
+        }
+    }
+
+    /// Opens the sled files in `files` as the database called `path`.
+    fn open_files(
+        path: &Path,
+        files: &Path,
+        copy: Option<tempfile::TempDir>,
+        options: SledOptions,
+    ) -> Result<SledEngine> {
         // A failure of an earlier handle no longer matters once none is open.
         let registration = open::register(path, || ENGINE_FAILED.store(false, Ordering::Relaxed))?;
         let db = open::with_busy_timeout(path, options.busy_timeout, || {
-            open::remove_unfinished_snapshots(path)?;
-            sled::Config::new()
-                .path(path)
-                .cache_capacity(options.cache_bytes)
-                .open()
-                .map_err(|e| open_error(path, e))
+            open::remove_unfinished_snapshots(files)?;
+            guard::guarded(path, || {
+                sled::Config::new()
+                    .path(files)
+                    .cache_capacity(options.cache_bytes)
+                    .open()
+                    .map_err(|e| open_error(path, e))
+            })
         })?;
-        let trees = TREES
-            .iter()
-            .map(|t| db.open_tree(t.name()))
-            .collect::<sled::Result<Vec<_>>>()?;
+        let trees = guard::guarded(path, || {
+            TREES
+                .iter()
+                .map(|t| db.open_tree(t.name()).map_err(Error::from))
+                .collect::<Result<Vec<_>>>()
+        })?;
+        let io = |e: std::io::Error| Error::Storage(StorageError::io(&e));
+        let sync = options.durability == Durability::PowerLoss;
+        let recorded = commits::read(files).map_err(io)?;
+        let record = commits::Record::open(files, sync).map_err(io)?;
         let syncer = match options.durability {
-            Durability::PowerLoss => {
-                Some(Syncer::new(path).map_err(|e| Error::Storage(StorageError::io(&e)))?)
-            }
+            Durability::PowerLoss => Some(Syncer::new(files).map_err(io)?),
             Durability::ProcessCrash => None,
         };
-        Ok(SledEngine {
+        let engine = SledEngine {
             db: Some(db),
             trees,
             path: path.to_path_buf(),
+            files: files.to_path_buf(),
+            _copy: copy,
+            read_only: options.read_only,
             syncer,
             isolation: RwLock::new(()),
             failed: AtomicBool::new(false),
+            record,
+            damage: std::sync::Mutex::new(None),
             _registration: registration,
-        })
+        };
+        let found = engine.committed()?;
+        match commits::compare(found, recorded).describe(path) {
+            None => {
+                // One commit ahead of the record (killed between the two),
+                // or a database the record starts with.
+                let found = found.unwrap_or_default();
+                if recorded != commits::Recorded::Mark(found) {
+                    engine.record.write(found).map_err(io)?;
+                }
+            }
+            Some(damage) if options.open_damaged => *engine.damage_slot() = Some(damage),
+            Some(damage) => {
+                return Err(Error::Storage(StorageError::new(
+                    StorageErrorKind::Corrupt,
+                    damage,
+                )))
+            }
+        }
+        Ok(engine)
+    }
+
+    /// Refuses a write to a database opened read-only.
+    fn writable(&self) -> Result<()> {
+        if self.read_only {
+            return Err(Error::Invalid {
+                what: "write",
+                message: format!(
+                    "{} is open read-only (--read-only): nothing is written",
+                    self.path.display()
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Runs a call into sled, a panic in it returned as damage (`guard.rs`).
+    fn guarded<A>(&self, f: impl FnOnce() -> Result<A>) -> Result<A> {
+        guard::guarded(&self.path, f)
+    }
+
+    fn damage_slot(&self) -> std::sync::MutexGuard<'_, Option<String>> {
+        self.damage
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn sled(&self) -> &sled::Db {
@@ -215,9 +344,7 @@ impl SledEngine {
             )));
         }
         let result = self
-            .sled()
-            .flush()
-            .map_err(Error::from)
+            .guarded(|| self.sled().flush().map_err(Error::from))
             .and_then(|_| match &self.syncer {
                 Some(s) => s.sync().map_err(|e| Error::Storage(StorageError::io(&e))),
                 None => Ok(()),
@@ -228,81 +355,23 @@ impl SledEngine {
     /// Applies a transaction's changes as one sled transaction.
     fn apply(&self, pending: &Pending) -> Result<()> {
         use sled::transaction::{TransactionError, Transactional};
-        let result = self.trees.as_slice().transaction(|trees| {
-            for (tree, key, change) in pending.changes() {
-                let t = &trees[tree as usize];
-                match change {
-                    Some(value) => t.insert(key, value)?,
-                    None => t.remove(key)?,
-                };
-            }
-            Ok::<(), sled::transaction::ConflictableTransactionError<Error>>(())
-        });
+        let result = self.guarded(|| {
+            Ok(self.trees.as_slice().transaction(|trees| {
+                for (tree, key, change) in pending.changes() {
+                    let t = &trees[tree as usize];
+                    match change {
+                        Some(value) => t.insert(key, value)?,
+                        None => t.remove(key)?,
+                    };
+                }
+                Ok::<(), sled::transaction::ConflictableTransactionError<Error>>(())
+            }))
+        })?;
         self.failing(match result {
             Ok(()) => Ok(()),
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(e.into()),
         })
-    }
-}
-
-thread_local! {
-    /// Read views this thread holds: a commit from the same thread would
-    /// wait for them forever.
-    static VIEWS_HELD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-/// sled's trees as a key-value view, with the lock that keeps it consistent.
-struct SledView<'a> {
-    engine: &'a SledEngine,
-    _shared: Option<RwLockReadGuard<'a, ()>>,
-}
-
-impl Drop for SledView<'_> {
-    fn drop(&mut self) {
-        if self._shared.is_some() {
-            VIEWS_HELD.with(|n| n.set(n.get().saturating_sub(1)));
-        }
-    }
-}
-
-impl KvRead for SledView<'_> {
-    fn get(&self, tree: T, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        Ok(self.engine.tree(tree).get(key)?.map(|v| v.to_vec()))
-    }
-
-    fn range(&self, tree: T, from: Bound<Vec<u8>>, to: Bound<Vec<u8>>) -> Entries<'_> {
-        Box::new(
-            self.engine
-                .tree(tree)
-                .range::<Vec<u8>, _>((from, to))
-                .map(|e| {
-                    let (k, v) = e?;
-                    Ok((k.to_vec(), v.to_vec()))
-                }),
-        )
-    }
-
-    fn last_entry(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) -> Result<Option<Entry>> {
-        if crossed(from, to) {
-            return Ok(None);
-        }
-        let mut range = self.engine.tree(tree).range::<&[u8], _>((from, to));
-        Ok(range
-            .next_back()
-            .transpose()?
-            .map(|(k, v)| (k.to_vec(), v.to_vec())))
-    }
-
-    fn first_entry(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) -> Result<Option<Entry>> {
-        if crossed(from, to) {
-            return Ok(None);
-        }
-        let mut range = self.engine.tree(tree).range::<&[u8], _>((from, to));
-        Ok(range
-            .next()
-            .transpose()?
-            .map(|(k, v)| (k.to_vec(), v.to_vec())))
     }
 }
 
@@ -324,24 +393,11 @@ impl Engine for SledEngine {
     }
 }
 
-impl Maintenance for SledEngine {
-    fn verify(&self) -> Result<VerifyReport> {
-        let view = self.read_records();
-        verify::verify(&view)
-    }
-
-    fn rebuild_derived(&self) -> Result<()> {
-        self.write_records(&mut |w| {
-            verify::rebuild(w)?;
-            w.stamp_format_version()
-        })
-    }
-}
-
 impl SledEngine {
     /// Runs `f` as one transaction over the records, commits it whole and
     /// flushes it before returning.
     fn write_records(&self, f: &mut dyn FnMut(&mut RecordWriter) -> Result<()>) -> Result<()> {
+        self.writable()?;
         if VIEWS_HELD.with(|n| n.get()) > 0 {
             return Err(Error::invalid(
                 "write",
@@ -356,88 +412,44 @@ impl SledEngine {
         };
         let mut writer = RecordWriter::new(&base);
         f(&mut writer)?;
-        let pending = writer.records.kv.into_pending();
-        if pending.is_empty() {
+        if writer.records.kv.is_unchanged() {
             return Ok(());
         }
+        // Number the commit inside it, and note the claims it leaves, for
+        // the record written once it is durable.
+        let commit = match base.get(T::Meta, commits::META_KEY)? {
+            Some(bytes) => super::kv::codec::decode::<u64>(&bytes, "commit number")? + 1,
+            None => 1,
+        };
+        let mark = commits::Mark {
+            commit,
+            claims: writer.records.claim_count()?,
+        };
+        // A database that lost commits keeps its number while it is
+        // repaired: counting on from it would reach the numbers of the lost
+        // commits and make the record agree with the loss.
+        let damaged = self.damage_slot().is_some();
+        if !damaged {
+            writer.records.kv.insert(
+                T::Meta,
+                commits::META_KEY.to_vec(),
+                super::kv::codec::encode(&commit)?,
+            )?;
+        }
+        let pending = writer.records.kv.into_pending();
         let _alone = self
             .isolation
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         self.apply(&pending)?;
-        self.flush()
-    }
-
-    /// A consistent view of the records (see [`Engine::read`]).
-    fn read_records(&self) -> Records<SledView<'_>> {
-        let shared = self
-            .isolation
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        VIEWS_HELD.with(|n| n.set(n.get() + 1));
-        Records {
-            kv: SledView {
-                engine: self,
-                _shared: Some(shared),
-            },
-        }
-    }
-}
-
-fn open_error(path: &Path, e: sled::Error) -> Error {
-    match e {
-        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => Error::Locked {
-            path: path.to_path_buf(),
-            waited_ms: 0,
-        },
-        sled::Error::Io(io) if is_disk_full(&io) => Error::Storage(StorageError::io(&io)),
-        sled::Error::Io(io) => Error::Io {
-            path: path.to_path_buf(),
-            source: io,
-        },
-        other => other.into(),
-    }
-}
-
-/// sled's errors in engine-neutral words (its own `Display` prints Rust
-/// debug text such as `file offset None backtrace ()`).
-impl From<sled::Error> for Error {
-    fn from(e: sled::Error) -> Error {
-        if !matches!(
-            e,
-            sled::Error::CollectionNotFound(_) | sled::Error::Unsupported(_)
-        ) {
-            ENGINE_FAILED.store(true, Ordering::Relaxed);
-        }
-        Error::Storage(match e {
-            sled::Error::Io(io) => StorageError::io(&io),
-            sled::Error::Corruption { .. } => StorageError::new(
-                StorageErrorKind::Corrupt,
-                "the database files are damaged or incomplete (the engine read corrupted data)",
-            ),
-            sled::Error::CollectionNotFound(name) => StorageError::new(
-                StorageErrorKind::Corrupt,
-                format!("a tree is missing: {}", String::from_utf8_lossy(&name)),
-            ),
-            sled::Error::Unsupported(what) => StorageError::new(StorageErrorKind::Other, what),
-            sled::Error::ReportableBug(what) => StorageError::new(
-                StorageErrorKind::Other,
-                format!("the storage engine failed: {what}"),
-            ),
-        })
-    }
-}
-
-impl From<sled::transaction::UnabortableTransactionError> for Error {
-    fn from(e: sled::transaction::UnabortableTransactionError) -> Error {
-        match e {
-            sled::transaction::UnabortableTransactionError::Storage(e) => e.into(),
-            sled::transaction::UnabortableTransactionError::Conflict => {
-                Error::Storage(StorageError::new(
-                    StorageErrorKind::Other,
-                    "a transaction conflicted with another",
-                ))
+        self.flush()?;
+        if !damaged {
+            // The commit is durable: a record that fails to keep up only
+            // leaves the database ahead of it, which is never read as loss.
+            if self.record.write(mark).is_err() {
+                self.failed.store(true, Ordering::Relaxed);
             }
         }
+        Ok(())
     }
 }

@@ -122,3 +122,12 @@ pub(super) fn remove_unfinished_snapshots(dir: &Path) -> Result<()> {
     drop(file);
     Ok(())
 }
+
+/// Whether a process holds the lock of the database in `dir` (sled's, on
+/// its log file).
+pub(super) fn held(dir: &Path) -> bool {
+    match File::open(dir.join("db")) {
+        Ok(file) => file.try_lock().is_err(),
+        Err(_) => false,
+    }
+}

@@ -1,0 +1,123 @@
+//! Upkeep of a sled database: the integrity check (with what only the
+//! commit record knows, `commits.rs`), rebuilding what is derived,
+//! accepting a loss, backups (`kv/backup.rs`) and restoring one.
+
+use std::path::Path;
+
+use super::{commits, SledEngine, SledOptions};
+use crate::error::{Error, Result, StorageError};
+use crate::store::kv::verify;
+use crate::store::kv::{KvRead, Pending, T};
+use crate::store::{BackupSummary, Maintenance, ReadView, VerifyReport, WriteTx};
+
+impl Maintenance for SledEngine {
+    fn verify(&self) -> Result<VerifyReport> {
+        let mut report = {
+            let view = self.read_records();
+            verify::verify(&view)?
+        };
+        // What was lost whole (commits) cannot be seen in what is left:
+        // only the record knows it.
+        let recorded =
+            commits::read(&self.files).map_err(|e| Error::Storage(StorageError::io(&e)))?;
+        let found = self.committed()?;
+        let damage = commits::compare(found, recorded).describe(&self.path);
+        if let Some(damage) = damage {
+            report.problem("commits", false, damage);
+        } else if let (commits::Recorded::Mark(r), Some(f)) = (recorded, found) {
+            if r.commit == f.commit && report.claims < r.claims {
+                report.problem(
+                    "commits",
+                    false,
+                    format!(
+                        "the last commit left {} claims, but {} can be read: {} are lost",
+                        r.claims,
+                        report.claims,
+                        r.claims - report.claims
+                    ),
+                );
+            }
+        }
+        Ok(report)
+    }
+
+    fn backup(&self, out: &mut dyn std::io::Write) -> Result<BackupSummary> {
+        let view = self.read_records();
+        crate::store::kv::backup::write(&view.kv, out)
+    }
+
+    fn damage(&self) -> Option<String> {
+        self.damage_slot().clone()
+    }
+
+    fn accept_loss(&self) -> Result<()> {
+        self.writable()?;
+        let found = self.committed()?.unwrap_or_default();
+        self.record
+            .reset(found)
+            .map_err(|e| Error::Storage(StorageError::io(&e)))?;
+        *self.damage_slot() = None;
+        Ok(())
+    }
+
+    fn rebuild_derived(&self) -> Result<()> {
+        self.write_records(&mut |w| {
+            verify::rebuild(w)?;
+            w.stamp_format_version()
+        })
+    }
+}
+
+impl SledEngine {
+    /// Creates the database at `path` (which must not exist) from a
+    /// backup, entry for entry, synced, its commit record starting from the
+    /// commit the backup holds. A backup that is not whole fails the
+    /// restore; the caller then removes `path`.
+    pub fn restore(
+        path: &Path,
+        backup: &mut dyn std::io::Read,
+        options: SledOptions,
+    ) -> Result<BackupSummary> {
+        if SledEngine::exists_at(path) {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(
+                    "a database is there already; restore makes a new one",
+                ),
+            });
+        }
+        let engine = SledEngine::open(
+            path,
+            SledOptions {
+                read_only: false,
+                ..options
+            },
+        )?;
+        let summary = crate::store::kv::backup::read(backup, 8 << 20, &mut |entries| {
+            engine.apply(&Pending::of_entries(entries))
+        })?;
+        engine.flush()?;
+        let found = engine.committed()?.unwrap_or_default();
+        engine
+            .record
+            .reset(found)
+            .map_err(|e| Error::Storage(StorageError::io(&e)))?;
+        Ok(summary)
+    }
+    /// The commit the database holds and its claim count (`None` when no
+    /// commit was numbered yet: a new database, or one from before the
+    /// record was kept).
+    pub(super) fn committed(&self) -> Result<Option<commits::Mark>> {
+        let view = self.read_records();
+        let commit = view.kv.get(T::Meta, commits::META_KEY)?;
+        let claims = view.claim_count()?;
+        Ok(match commit {
+            Some(bytes) => Some(commits::Mark {
+                commit: crate::store::kv::codec::decode(&bytes, "commit number")?,
+                claims,
+            }),
+            None if claims > 0 => Some(commits::Mark { commit: 0, claims }),
+            None => None,
+        })
+    }
+}

@@ -1,0 +1,98 @@
+//! Reading sled's trees: a view that holds the isolation lock shared for
+//! as long as it lives (so no commit lands halfway through a statement),
+//! each call into sled guarded against its panics (`guard.rs`).
+
+use std::ops::Bound;
+use std::sync::RwLockReadGuard;
+
+use super::SledEngine;
+use crate::error::Result;
+use crate::store::kv::records::Records;
+use crate::store::kv::{crossed, Entries, Entry, KvRead, T};
+
+thread_local! {
+    /// Read views this thread holds: a commit from the same thread would
+    /// wait for them forever.
+    pub(super) static VIEWS_HELD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// sled's trees as a key-value view, with the lock that keeps it consistent.
+pub(super) struct SledView<'a> {
+    pub(super) engine: &'a SledEngine,
+    pub(super) _shared: Option<RwLockReadGuard<'a, ()>>,
+}
+
+impl Drop for SledView<'_> {
+    fn drop(&mut self) {
+        if self._shared.is_some() {
+            VIEWS_HELD.with(|n| n.set(n.get().saturating_sub(1)));
+        }
+    }
+}
+
+impl KvRead for SledView<'_> {
+    fn get(&self, tree: T, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.engine
+            .guarded(|| Ok(self.engine.tree(tree).get(key)?.map(|v| v.to_vec())))
+    }
+
+    fn range(&self, tree: T, from: Bound<Vec<u8>>, to: Bound<Vec<u8>>) -> Entries<'_> {
+        let mut entries = self.engine.tree(tree).range::<Vec<u8>, _>((from, to));
+        Box::new(std::iter::from_fn(move || {
+            self.engine
+                .guarded(|| {
+                    entries
+                        .next()
+                        .map(|e| {
+                            let (k, v) = e?;
+                            Ok((k.to_vec(), v.to_vec()))
+                        })
+                        .transpose()
+                })
+                .transpose()
+        }))
+    }
+
+    fn last_entry(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) -> Result<Option<Entry>> {
+        if crossed(from, to) {
+            return Ok(None);
+        }
+        self.engine.guarded(|| {
+            let mut range = self.engine.tree(tree).range::<&[u8], _>((from, to));
+            Ok(range
+                .next_back()
+                .transpose()?
+                .map(|(k, v)| (k.to_vec(), v.to_vec())))
+        })
+    }
+
+    fn first_entry(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) -> Result<Option<Entry>> {
+        if crossed(from, to) {
+            return Ok(None);
+        }
+        self.engine.guarded(|| {
+            let mut range = self.engine.tree(tree).range::<&[u8], _>((from, to));
+            Ok(range
+                .next()
+                .transpose()?
+                .map(|(k, v)| (k.to_vec(), v.to_vec())))
+        })
+    }
+}
+
+impl SledEngine {
+    /// A consistent view of the records (see [`Engine::read`]).
+    pub(super) fn read_records(&self) -> Records<SledView<'_>> {
+        let shared = self
+            .isolation
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        VIEWS_HELD.with(|n| n.set(n.get() + 1));
+        Records {
+            kv: SledView {
+                engine: self,
+                _shared: Some(shared),
+            },
+        }
+    }
+}
