@@ -54,6 +54,7 @@ fn claim(_n: usize) -> NewClaim {
         rationale: "benchmark".into(),
         tags: vec!["bench".into()],
         key: None,
+        ..Default::default()
     })
 }
 

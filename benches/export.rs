@@ -58,6 +58,7 @@ fn build(path: &Path, claims: u64) {
                     rationale: "generated for the export benchmark".into(),
                     tags: vec![format!("t{}", n % 7), "generated".into()],
                     key: None,
+                    ..Default::default()
                 })?;
             }
             Ok(())

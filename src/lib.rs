@@ -56,16 +56,17 @@ pub mod text;
 
 pub use db::door;
 pub use db::{
-    restore, write_atomically, Accepted, CheckScope, Db, OpenOptions, Prepared, Recheck, Restored,
-    Session, Snapshot, Upsert, Writer, DEFAULT_CACHE_BYTES, MAX_KEY_BYTES, MAX_TOKEN_NAME_BYTES,
+    restore, write_atomically, Accepted, CheckScope, Db, FileChange, OpenOptions, Prepared,
+    Recheck, Restored, Session, Snapshot, TextFileChange, Upsert, Writer, DEFAULT_CACHE_BYTES,
+    MAX_KEY_BYTES, MAX_TOKEN_NAME_BYTES,
 };
 pub use error::{
     Error, ErrorKind, ErrorReport, QueryError, QueryErrorKind, Result, Span, StorageError,
     StorageErrorKind,
 };
 pub use model::{
-    Anchor, Claim, ClaimChanges, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Role,
-    Source, SourceChanges, SourceKind, Speaker, SpeakerId, Status, Token,
+    Anchor, Claim, ClaimChanges, ClaimId, Confidence, NewClaim, NewSource, NewSpeaker, Review,
+    Role, Source, SourceChanges, SourceKind, Speaker, SpeakerId, Status, Token,
 };
 pub use query::{Output, Params};
 pub use store::{BackupSummary, Durability, Problem, VerifyReport};

@@ -91,6 +91,12 @@ pub fn open_regular_file(path: &Path) -> Result<std::fs::File> {
     std::fs::File::open(path).map_err(io)
 }
 
+/// `path` made absolute (not resolving links), as text: what a record
+/// remembers of a file it read; `None` when it is not UTF-8.
+pub fn absolute_display(path: &Path) -> Option<String> {
+    std::path::absolute(path).ok()?.to_str().map(str::to_string)
+}
+
 /// Reads a UTF-8 text file of at most `limit` bytes ([`read_file_bytes`]);
 /// bytes that are not UTF-8 are refused with the line and column of the
 /// first bad one.

@@ -138,6 +138,7 @@ fn claim(speaker: &str, source: &str, quote: &str) -> claimdb::model::NewClaim {
         rationale: "r".into(),
         tags: vec![],
         key: None,
+        ..Default::default()
     }
 }
 

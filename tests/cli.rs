@@ -434,7 +434,10 @@ fn help_teaches_the_language() {
             "locate",
             vec!["--format", "--prefix", "--suffix", "--position"],
         ),
-        ("check", database(&["--format", "--claim", "--source"])),
+        (
+            "check",
+            database(&["--format", "--claim", "--source", "--reload"]),
+        ),
         (
             "verify",
             database(&["--format", "--repair", "--accept-loss"]),

@@ -30,6 +30,7 @@ fn tmp_claim(n: u64) -> NewClaim {
         rationale: "r".into(),
         tags: vec!["tmp".into()],
         key: None,
+        ..Default::default()
     }
 }
 

@@ -74,6 +74,7 @@ fn claim(
         key: None,
         attribution: None,
         mode: None,
+        reviews: Vec::new(),
     }
 }
 
@@ -121,6 +122,7 @@ fn source(id: &str, text: Option<&str>) -> Source {
         notes: None,
         sha256: text.map(sha256_hex),
         text_len: text.map_or(0, |t| t.len() as u64),
+        text_file: text.map(|_| format!("/texts/{id}.txt")),
     }
 }
 

@@ -28,6 +28,7 @@ fn a_claim_stored_twice_is_refused_everywhere() {
         rationale: "a second curator".into(),
         tags: vec![],
         key: None,
+        ..Default::default()
     };
     match db.add_claim(&again) {
         Err(claimdb::Error::DuplicateClaim { existing: 1 }) => {}
@@ -63,6 +64,7 @@ fn check_claim_writes_nothing_and_add_claims_reports_each_claim() {
         rationale: "The reviewer's words.".into(),
         tags: vec![],
         key: None,
+        ..Default::default()
     };
     let bad = NewClaim {
         quote: "While the book reads like a typical Bollywood crime drama".into(),

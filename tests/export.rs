@@ -4,7 +4,7 @@
 //! passage (in code points), a source's text byte for byte, and a broken
 //! claim exported with what the checker found instead of a stale position.
 
-use claimdb::export::{rating, ExportFormat, ExportOptions, ReviewOptions, CSV_COLUMNS};
+use claimdb::export::{ExportFormat, ExportOptions, ReviewOptions, CSV_COLUMNS};
 use claimdb::Db;
 use serde_json::Value;
 
@@ -123,19 +123,90 @@ fn claimreview_has_the_fields_schema_org_requires() {
         assert!(["Person", "Organization"].contains(&item["author"]["@type"].as_str().unwrap()));
         assert!(!item["author"]["name"].as_str().unwrap().is_empty());
         assert_eq!(item["appearance"]["@type"], "CreativeWork");
-        let rating_value = r["reviewRating"]["ratingValue"].as_u64().unwrap();
-        assert!((1..=5).contains(&rating_value));
-        assert_eq!(r["reviewRating"]["bestRating"], 5);
-        assert_eq!(r["reviewRating"]["worstRating"], 1);
-        assert!(!r["reviewRating"]["alternateName"]
-            .as_str()
-            .unwrap()
-            .is_empty());
+        // claimdb does not judge whether a claim is true: a claim that
+        // holds no review of its own gets no rating.
+        assert!(r.get("reviewRating").is_none(), "{r}");
     }
-    // The scale, at its edges.
-    assert_eq!(rating(0.9), (5, "Well supported"));
-    assert_eq!(rating(0.89), (4, "Likely"));
-    assert_eq!(rating(0.0), (1, "Unsupported"));
+}
+
+/// A fact-checking desk's feed comes back from claimdb as it went in: the
+/// verdict, the scale, the organisation, the url and the dates of each
+/// review unchanged, never replaced by claimdb's confidence.
+#[test]
+fn a_claimreview_feed_round_trips_with_its_verdicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = claimdb::Db::open(dir.path().join("desk.db")).unwrap();
+    let feed: Vec<serde_json::Value> = [
+        ("https://checks.example/1", "False", 1, "The minister said exports fell by half.", "Ana Ruiz"),
+        ("https://checks.example/2", "Mostly true", 4, "The mayor said the bridge opens in May.", "Tom Bell"),
+    ]
+    .iter()
+    .map(|(url, verdict, value, claimed, speaker)| {
+        serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": url,
+            "datePublished": "2026-03-03",
+            "dateModified": "2026-03-05",
+            "author": {"@type": "Organization", "name": "Checks Desk", "url": "https://checks.example"},
+            "claimReviewed": claimed,
+            "itemReviewed": {
+                "@type": "Claim",
+                "author": {"@type": "Person", "name": speaker},
+                "appearance": {"@type": "CreativeWork", "url": "https://news.example/story"},
+            },
+            "reviewRating": {
+                "@type": "Rating", "ratingValue": value, "bestRating": 5, "worstRating": 1,
+                "alternateName": verdict, "ratingExplanation": "the figures say otherwise",
+            },
+        })
+    })
+    .collect();
+    let file = dir.path().join("feed.jsonl");
+    let text: Vec<String> = feed.iter().map(|r| r.to_string()).collect();
+    std::fs::write(&file, text.join("\n")).unwrap();
+    let report = db
+        .import(&[file], &claimdb::import::ImportOptions::default())
+        .unwrap();
+    assert!(report.written && !report.refused(), "{:?}", report.rows);
+    // claimdb's confidence is its own: neutral, saying it has not judged.
+    let claims: Vec<_> = db
+        .view()
+        .unwrap()
+        .claims()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(claims.iter().all(|c| c.confidence.value() == 0.5
+        && c.rationale == "from a ClaimReview by Checks Desk; claimdb has not judged it"
+        && c.reviews.len() == 1));
+    let out = export(&db, ExportFormat::ClaimReview, None);
+    let back = lines(&out);
+    assert_eq!(back.len(), 2);
+    for (sent, came) in feed.iter().zip(&back) {
+        for field in [
+            "url",
+            "datePublished",
+            "dateModified",
+            "author",
+            "claimReviewed",
+            "reviewRating",
+        ] {
+            assert_eq!(sent[field], came[field], "{field}: {came}");
+        }
+        assert_eq!(
+            sent["itemReviewed"]["author"]["name"],
+            came["itemReviewed"]["author"]["name"]
+        );
+        assert_eq!(
+            sent["itemReviewed"]["appearance"]["url"],
+            came["itemReviewed"]["appearance"]["url"]
+        );
+    }
+    // The reviews travel in the dump and the claims export too.
+    let dump = export(&db, ExportFormat::Dump, None);
+    assert!(dump.contains(r#""rating_name":"False""#), "{dump}");
+    let full = lines(&export(&db, ExportFormat::Jsonl, None));
+    assert_eq!(full[0]["reviews"][0]["rating_value"], 1.0);
 }
 
 #[test]

@@ -139,6 +139,7 @@ fn a_generated_corpus_with_repeated_passages_survives_a_round_trip() {
                         rationale: "generated".into(),
                         tags: vec![format!("t{k}")],
                         key: None,
+                        ..Default::default()
                     };
                     let hint = claimdb::cite::Hint {
                         start_byte: Some(occurrence * 200 + k),
@@ -162,6 +163,7 @@ fn a_generated_corpus_with_repeated_passages_survives_a_round_trip() {
             rationale: "no text".into(),
             tags: vec![],
             key: None,
+            ..Default::default()
         })?;
         Ok(())
     })

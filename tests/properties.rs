@@ -219,6 +219,15 @@ fn claim() -> impl Strategy<Value = Claim> {
                         column: 1,
                     }),
                     mode: key.as_ref().map(|k| claimdb::model::Mode::ALL[k.len() % 3]),
+                    reviews: key
+                        .iter()
+                        .map(|k| claimdb::Review {
+                            rating_value: Some(k.len() as f64 / 2.0),
+                            rating_name: Some(k.clone()),
+                            url: (k.len() % 2 == 0).then(|| format!("https://x.example/{k}")),
+                            ..Default::default()
+                        })
+                        .collect(),
                     key,
                     mismatch: mismatch.map(|(passage, line, score)| Mismatch {
                         verdict: "approximate".into(),
@@ -255,19 +264,26 @@ proptest! {
         let bytes = codec::encode_claim(&c).unwrap();
         let back: Claim = codec::decode_claim(&bytes).unwrap();
         prop_assert_eq!(back, c.clone());
-        // A claim written before claims had attributions (value version 2:
-        // its key, no attribution or mode) still decodes, with none.
+        // A claim written before claims held reviews (value version 3)
+        // still decodes, with none.
         let mut old = c.clone();
+        old.reviews = Vec::new();
+        let mut v3 = codec::encode(&old).unwrap();
+        v3.truncate(v3.len() - 1); // the encoded length of no reviews
+        v3[0] = 3;
+        prop_assert_eq!(codec::decode_claim(&v3).unwrap(), old.clone());
+        // One written before claims had attributions (value version 2:
+        // its key, no attribution or mode), with none.
         old.attribution = None;
         old.mode = None;
         let mut v2 = codec::encode(&old).unwrap();
-        v2.truncate(v2.len() - 2); // the encoded `None`s of attribution and mode
+        v2.truncate(v2.len() - 3); // attribution's and mode's `None`s, no reviews
         v2[0] = 2;
         prop_assert_eq!(codec::decode_claim(&v2).unwrap(), old.clone());
         // And one written before claims had keys (value version 1).
         old.key = None;
         let mut v1 = codec::encode(&old).unwrap();
-        v1.truncate(v1.len() - 3); // the `None`s of key, attribution and mode
+        v1.truncate(v1.len() - 4); // the `None`s of key, attribution and mode, no reviews
         prop_assert_eq!(codec::decode_claim(&v1).unwrap(), old);
     }
 }
@@ -312,6 +328,7 @@ proptest! {
                 rationale: "r".into(),
                 tags: vec![TAG_SPELLINGS[*a].into(), TAG_SPELLINGS[*b].into()],
                 key: None,
+                ..Default::default()
             });
             // The same speaker and passage again is one claim, refused.
             match added {

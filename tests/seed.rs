@@ -224,6 +224,7 @@ fn a_misquoted_claim_is_refused_and_nothing_changes() {
             rationale: "Testing the citation check.".into(),
             tags: vec!["test".into()],
             key: None,
+            ..Default::default()
         };
         match db.add_claim(&claim) {
             Err(Error::Citation(report)) => {
@@ -269,6 +270,7 @@ fn the_closest_passage_shows_the_sources_words() {
         rationale: "x".into(),
         tags: vec![],
         key: None,
+        ..Default::default()
     };
     let Err(Error::Citation(report)) = db.add_claim(&claim) else {
         panic!("accepted")
@@ -300,6 +302,7 @@ fn bad_values_are_refused_with_what_is_wrong() {
         rationale: "r".into(),
         tags: vec![],
         key: None,
+        ..Default::default()
     };
     let cases: Vec<(NewClaim, &str)> = vec![
         (

@@ -39,6 +39,7 @@ fn corpus() -> Db {
                 rationale: "generated".into(),
                 tags: vec![format!("t{}", n % 7)],
                 key: None,
+                ..Default::default()
             })?;
         }
         Ok(())

@@ -160,11 +160,22 @@ impl Db {
     /// others become broken, with the closest passage recorded. Returns one
     /// [`Recheck`] per claim of the source. Flushed before it returns.
     pub fn replace_source_text(&self, id: &str, text: &str) -> Result<Vec<Recheck>> {
+        self.replace_text(id, text, None)
+    }
+
+    /// [`Db::replace_source_text`], remembering `text_file` as the file
+    /// the text came from.
+    pub(crate) fn replace_text(
+        &self,
+        id: &str,
+        text: &str,
+        text_file: Option<String>,
+    ) -> Result<Vec<Recheck>> {
         let _writing = self.write_lock();
         let ids: Vec<ClaimId> = self
             .view()?
             .scan_index(&IndexScan::Source(id.to_string()))
             .collect::<Result<_>>()?;
-        self.write_locked(|w| w.replace_source_text(id, text, &ids))
+        self.write_locked(|w| w.replace_source_text(id, text, text_file.clone(), &ids))
     }
 }

@@ -106,6 +106,7 @@ impl Db {
                     ),
                     tags: vec!["extracted".into()],
                     key: None,
+                    ..Default::default()
                 };
                 let hint = Hint::from_parts(None, None, Some(p.start_byte));
                 let outcome = w.add_claim_at(&claim, hint.as_ref());

@@ -14,6 +14,7 @@ mod extract;
 mod session;
 mod snapshot;
 mod statements;
+mod text_files;
 mod texts;
 mod tokens;
 mod write_ops;
@@ -33,6 +34,7 @@ pub use snapshot::Snapshot;
 #[cfg(feature = "client")]
 pub(crate) use statements::refuse_unconditional_at;
 pub use statements::Prepared;
+pub use text_files::{FileChange, TextFileChange};
 pub use tokens::MAX_TOKEN_NAME_BYTES;
 #[cfg(feature = "server")]
 pub(crate) use tokens::{new_secret, same_secret};
@@ -364,6 +366,7 @@ impl Db {
     ///     rationale: "Direct quote.".into(),
     ///     tags: vec!["censorship".into()],
     ///     key: None,
+    ///     ..Default::default()
     /// };
     /// assert_eq!(db.add_claim(&claim)?.status, claimdb::Status::Verified);
     /// claim.quote = "We can have a society in which some dictator".into();

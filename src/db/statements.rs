@@ -136,13 +136,16 @@ impl Db {
         Ok(match statement {
             Statement::AddSource { id, fields } => {
                 let values = query::source_values(fields, id.span)?;
-                let text = match (values.text, &values.text_file) {
-                    (Some(t), _) => Some(t),
-                    (None, Some(path)) => Some(crate::limits::read_text_file(
-                        Path::new(&path.node),
-                        crate::limits::MAX_SOURCE_TEXT_BYTES,
-                    )?),
-                    (None, None) => None,
+                let (text, text_file) = match (values.text, &values.text_file) {
+                    (Some(t), _) => (Some(t), None),
+                    (None, Some(path)) => (
+                        Some(crate::limits::read_text_file(
+                            Path::new(&path.node),
+                            crate::limits::MAX_SOURCE_TEXT_BYTES,
+                        )?),
+                        crate::limits::absolute_display(Path::new(&path.node)),
+                    ),
+                    (None, None) => (None, None),
                 };
                 let record = values.record;
                 WriteOp::AddSource(NewSource {
@@ -155,6 +158,7 @@ impl Db {
                     url: record.url,
                     notes: record.notes,
                     text,
+                    text_file,
                 })
             }
             Statement::AddSpeaker {
@@ -185,6 +189,7 @@ impl Db {
                         rationale: values.rationale,
                         tags: values.tags,
                         key: values.key,
+                        ..Default::default()
                     },
                     hint,
                 )

@@ -98,6 +98,7 @@ impl<'t> Writer<'t> {
             notes: new.notes.clone(),
             sha256: new.text.as_deref().map(cite::sha256_hex),
             text_len: new.text.as_ref().map_or(0, |t| t.len() as u64),
+            text_file: new.text_file.clone().filter(|_| new.text.is_some()),
         };
         self.tx.put_source(&source, new.text.as_deref())?;
         Ok(source)
@@ -231,6 +232,7 @@ impl<'t> Writer<'t> {
         require_text("rationale", &new.rationale)?;
         check_field("statement", &new.statement)?;
         check_field("rationale", &new.rationale)?;
+        crate::model::validate_reviews(&new.reviews)?;
         let key = match &new.key {
             Some(k) => {
                 require_text("claim key", k)?;
@@ -323,6 +325,7 @@ impl<'t> Writer<'t> {
             key,
             attribution,
             mode,
+            reviews: new.reviews.clone(),
         };
         Ok((claim, occurrences))
     }
@@ -448,10 +451,13 @@ impl<'t> Writer<'t> {
     /// it (the caller lists them; a transaction cannot scan an index). A claim
     /// that still verifies gets its new anchor; one that does not becomes
     /// broken, with what the checker found recorded. Nothing else changes.
+    /// `text_file`: the file the new text was read from, remembered (none:
+    /// the text came inline, and no file stands for it any more).
     pub fn replace_source_text(
         &mut self,
         id: &str,
         text: &str,
+        text_file: Option<String>,
         claims: &[ClaimId],
     ) -> Result<Vec<Recheck>> {
         check_len("source text", text, MAX_SOURCE_TEXT_BYTES)?;
@@ -465,6 +471,7 @@ impl<'t> Writer<'t> {
         let sha256 = folded.sha256.clone();
         source.sha256 = Some(sha256.clone());
         source.text_len = text.len() as u64;
+        source.text_file = text_file;
         self.tx.put_source(&source, Some(text))?;
         let mut report = Vec::new();
         for &claim_id in claims {

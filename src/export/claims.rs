@@ -9,7 +9,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{Claim, Source, Status};
+use crate::model::{Claim, Review, Source, Status};
 use crate::query::ClaimRow;
 
 /// What the `ClaimReview` export says of the reviewer.
@@ -18,9 +18,10 @@ pub struct ReviewOptions {
     /// The organisation that curated the claims (`author` of each review).
     pub organization: Option<String>,
     /// Where a claim can be read: `{url_base}/claims/{id}`. Without it, a
-    /// claim's URL is `urn:claimdb:claim:{id}`.
+    /// claim without a review of its own has no `url`.
     pub url_base: Option<String>,
-    /// `datePublished`, as written (`2026-11-29`).
+    /// `datePublished` of a claim without a review of its own, as written
+    /// (`2026-11-29`).
     pub date: String,
 }
 
@@ -49,6 +50,7 @@ pub fn full_record(row: &ClaimRow) -> Value {
     object.insert("confidence".into(), json!(c.confidence.value()));
     object.insert("rationale".into(), json!(c.rationale));
     object.insert("tags".into(), json!(c.tags));
+    object.insert("reviews".into(), json!(c.reviews));
     object.insert("status".into(), json!(c.status.as_str()));
     object.insert("verdict".into(), json!(verdict(c)));
     // A broken claim's anchor points into a text that is gone: it is
@@ -196,18 +198,6 @@ pub fn csv_row(row: &ClaimRow) -> Vec<String> {
         .collect()
 }
 
-/// The confidence as a rating of 1 to 5, and its name: the scale the
-/// `ClaimReview` export uses (README).
-pub fn rating(confidence: f64) -> (u8, &'static str) {
-    match confidence {
-        c if c >= 0.9 => (5, "Well supported"),
-        c if c >= 0.7 => (4, "Likely"),
-        c if c >= 0.4 => (3, "Uncertain"),
-        c if c >= 0.2 => (2, "Doubtful"),
-        _ => (1, "Unsupported"),
-    }
-}
-
 /// Words in a speaker's name or description that make it an organisation
 /// rather than a person.
 const ORGANIZATION_WORDS: &[&str] = &[
@@ -295,20 +285,19 @@ fn how_quoted(c: &Claim) -> Option<String> {
     })
 }
 
-/// A claim as a schema.org `ClaimReview` (JSON-LD).
-pub fn claim_review(
+/// A claim as schema.org `ClaimReview`s: one per review it holds, each
+/// as it was imported (its rating, organisation, url and dates unchanged);
+/// a claim without a review gives one that says what claimdb knows (who
+/// said it, where, the quote and how it is anchored) and no rating, since
+/// claimdb does not judge whether a claim is true.
+pub fn claim_reviews(
     row: &ClaimRow,
     speaker_description: Option<&str>,
     source: &Source,
     origin: Option<&Source>,
     options: &ReviewOptions,
-) -> Value {
+) -> Vec<Value> {
     let c = &row.claim;
-    let (value, name) = rating(c.confidence.value());
-    let url = match &options.url_base {
-        Some(base) => format!("{}/claims/{}", base.trim_end_matches('/'), c.id),
-        None => format!("urn:claimdb:claim:{}", c.id),
-    };
     let mut item = Map::new();
     item.insert("@type".into(), json!("Claim"));
     item.insert(
@@ -329,26 +318,88 @@ pub fn claim_review(
     if let Some(how) = how_quoted(c) {
         item.insert("description".into(), json!(how));
     }
-    json!({
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": url,
-        "datePublished": options.date,
-        "author": {
-            "@type": "Organization",
-            "name": options.organization.as_deref().unwrap_or("claimdb"),
-        },
-        "claimReviewed": c.statement,
-        "itemReviewed": Value::Object(item),
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": value,
-            "bestRating": 5,
-            "worstRating": 1,
-            "alternateName": name,
-            "ratingExplanation": c.rationale,
-        },
-    })
+    let item = Value::Object(item);
+    let review = |r: Option<&Review>| {
+        let mut object = Map::new();
+        object.insert("@context".into(), json!("https://schema.org"));
+        object.insert("@type".into(), json!("ClaimReview"));
+        let own_url = options
+            .url_base
+            .as_ref()
+            .map(|base| format!("{}/claims/{}", base.trim_end_matches('/'), c.id));
+        let put = |object: &mut Map<String, Value>, key: &str, value: Option<Value>| {
+            if let Some(value) = value {
+                object.insert(key.into(), value);
+            }
+        };
+        match r {
+            Some(r) => {
+                put(&mut object, "url", r.url.as_ref().map(|u| json!(u)));
+                put(
+                    &mut object,
+                    "datePublished",
+                    r.date_published.as_ref().map(|d| json!(d)),
+                );
+                put(
+                    &mut object,
+                    "dateModified",
+                    r.date_modified.as_ref().map(|d| json!(d)),
+                );
+                if let Some(name) = &r.author {
+                    let mut author = Map::new();
+                    author.insert("@type".into(), json!("Organization"));
+                    author.insert("name".into(), json!(name));
+                    put(&mut author, "url", r.author_url.as_ref().map(|u| json!(u)));
+                    object.insert("author".into(), Value::Object(author));
+                }
+            }
+            None => {
+                put(&mut object, "url", own_url.map(Value::from));
+                object.insert("datePublished".into(), json!(options.date));
+                if let Some(name) = &options.organization {
+                    object.insert(
+                        "author".into(),
+                        json!({"@type": "Organization", "name": name}),
+                    );
+                }
+            }
+        }
+        object.insert("claimReviewed".into(), json!(c.statement));
+        object.insert("itemReviewed".into(), item.clone());
+        if let Some(r) = r {
+            let mut rating = Map::new();
+            rating.insert("@type".into(), json!("Rating"));
+            put(&mut rating, "ratingValue", r.rating_value.map(number));
+            put(&mut rating, "bestRating", r.best_rating.map(number));
+            put(&mut rating, "worstRating", r.worst_rating.map(number));
+            put(
+                &mut rating,
+                "alternateName",
+                r.rating_name.as_ref().map(|n| json!(n)),
+            );
+            put(
+                &mut rating,
+                "ratingExplanation",
+                r.rating_explanation.as_ref().map(|e| json!(e)),
+            );
+            object.insert("reviewRating".into(), Value::Object(rating));
+        }
+        Value::Object(object)
+    };
+    if c.reviews.is_empty() {
+        vec![review(None)]
+    } else {
+        c.reviews.iter().map(|r| review(Some(r))).collect()
+    }
+}
+
+/// A number as it was most likely written: 1, not 1.0.
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 9e15 {
+        json!(n as i64)
+    } else {
+        json!(n)
+    }
 }
 
 /// A claim as a W3C Web Annotation on its source's text: a

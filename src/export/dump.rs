@@ -13,7 +13,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Claim, Source, SourceKind, Speaker, Status};
+use crate::model::{Claim, Review, Source, SourceKind, Speaker, Status};
 use crate::store::{ReadView, FORMAT_VERSION};
 
 #[derive(Serialize)]
@@ -71,6 +71,8 @@ enum DumpLine<'a> {
         status: Option<Status>,
         #[serde(skip_serializing_if = "Option::is_none")]
         anchor: Option<&'a crate::model::Anchor>,
+        #[serde(skip_serializing_if = "<[Review]>::is_empty")]
+        reviews: &'a [Review],
     },
 }
 
@@ -160,5 +162,6 @@ fn claim_line<'a>(c: &'a Claim, speaker: &'a str) -> DumpLine<'a> {
         key: c.key.as_deref(),
         status: broken.then_some(Status::Broken),
         anchor: c.anchor.as_ref().filter(|_| broken),
+        reviews: &c.reviews,
     }
 }

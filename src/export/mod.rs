@@ -13,7 +13,7 @@ mod dump;
 use std::collections::HashMap;
 use std::io::Write;
 
-pub use claims::{annotation, claim_review, full_record, rating, ReviewOptions, CSV_COLUMNS};
+pub use claims::{annotation, claim_reviews, full_record, ReviewOptions, CSV_COLUMNS};
 pub use dump::write_dump;
 
 use crate::db::Db;
@@ -153,7 +153,7 @@ impl Db {
         let mut written = 0;
         for row in rows {
             let c = &row.claim;
-            let value = match options.format {
+            let values = match options.format {
                 ExportFormat::ClaimReview => {
                     let source = source_of(&c.source)?;
                     let origin = match &c.origin {
@@ -161,7 +161,7 @@ impl Db {
                         None => None,
                     };
                     let description = descriptions.get(&c.speaker).cloned().flatten();
-                    claim_review(
+                    claim_reviews(
                         row,
                         description.as_deref(),
                         &source,
@@ -183,14 +183,16 @@ impl Db {
                         text.as_deref()
                             .and_then(|t| t.get(a.start_byte as usize..a.end_byte as usize))
                     });
-                    annotation(row, &source, passage)
+                    vec![annotation(row, &source, passage)]
                 }
-                _ => full_record(row),
+                _ => vec![full_record(row)],
             };
-            serde_json::to_writer(&mut *out, &value)
-                .map_err(|e| output_error("the export", std::io::Error::from(e)))?;
-            out.write_all(b"\n").map_err(io)?;
-            written += 1;
+            for value in values {
+                serde_json::to_writer(&mut *out, &value)
+                    .map_err(|e| output_error("the export", std::io::Error::from(e)))?;
+                out.write_all(b"\n").map_err(io)?;
+                written += 1;
+            }
         }
         out.flush().map_err(io)?;
         Ok(written)

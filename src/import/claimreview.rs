@@ -8,14 +8,17 @@
 //! `claimReviewed`, whose quote is the `Claim`'s `text` when it has one
 //! (checked against the source's text, if claimdb holds it) or none, and
 //! whose key is the review's `url`, so importing a feed again updates its
-//! claims instead of adding them twice. The rating becomes the confidence:
-//! `(ratingValue - worstRating) / (bestRating - worstRating)`, 0.5 when the
-//! review gives no numbers, the rating's explanation or name its rationale.
+//! claims instead of adding them twice. The review itself (its rating,
+//! the organisation, url and dates) is kept on the claim as it came
+//! ([`Review`]) and exported back unchanged. A review's rating says whether
+//! the claim is true, which is not what claimdb's confidence measures (is
+//! the quote in the source, and the speaker's?): the claim gets the neutral
+//! 0.5, its rationale saying that claimdb has not judged it.
 
 use serde_json::Value;
 
 use super::read::Record;
-use crate::model::{validate_source_id, NewClaim, NewSource, NewSpeaker, SourceKind};
+use crate::model::{validate_source_id, NewClaim, NewSource, NewSpeaker, Review, SourceKind};
 
 /// Whether a JSON object is a `ClaimReview`.
 pub fn is_claim_review(object: &Value) -> bool {
@@ -112,6 +115,7 @@ fn source(work: &Value) -> Option<NewSource> {
         url: text(work, "url").map(str::to_string),
         notes: Some("from a ClaimReview".into()),
         text: None,
+        text_file: None,
     })
 }
 
@@ -135,21 +139,11 @@ pub fn records(review: &Value) -> Result<Vec<Record>, String> {
             "a ClaimReview whose claim has no `appearance` or `firstAppearance` with a url or name",
         )?;
     let first = item.get("firstAppearance").and_then(source);
-    let rating = review.get("reviewRating").unwrap_or(&Value::Null);
-    let confidence = match (
-        number(rating, "ratingValue"),
-        number(rating, "bestRating"),
-        number(rating, "worstRating"),
-    ) {
-        (Some(v), Some(best), Some(worst)) if best > worst => {
-            ((v - worst) / (best - worst)).clamp(0.0, 1.0)
-        }
-        _ => 0.5,
+    let kept = review_of(review);
+    let rationale = match &kept.author {
+        Some(by) => format!("from a ClaimReview by {by}; claimdb has not judged it"),
+        None => "from a ClaimReview; claimdb has not judged it".to_string(),
     };
-    let rationale = text(rating, "ratingExplanation")
-        .or_else(|| text(rating, "alternateName"))
-        .unwrap_or("imported from a ClaimReview")
-        .to_string();
     let mut out = vec![Record::Speaker(NewSpeaker {
         name: speaker.clone(),
         aliases: Vec::new(),
@@ -168,13 +162,36 @@ pub fn records(review: &Value) -> Result<Vec<Record>, String> {
             origin,
             quote: text(item, "text").unwrap_or("").to_string(),
             statement: statement.to_string(),
-            confidence: (confidence * 10_000.0).round() / 10_000.0,
+            confidence: 0.5,
             rationale,
             tags: vec!["claimreview".into()],
             key: text(review, "url").map(str::to_string),
+            reviews: vec![kept],
         },
         None,
         None,
     ));
     Ok(out)
+}
+
+/// The review as it came: its rating, who wrote it, where and when.
+fn review_of(review: &Value) -> Review {
+    let rating = review.get("reviewRating").unwrap_or(&Value::Null);
+    let author = review.get("author").unwrap_or(&Value::Null);
+    let owned = |v: &Value, key: &str| text(v, key).map(str::to_string);
+    Review {
+        author: name_of(author),
+        author_url: match author {
+            Value::Array(items) => items.iter().find_map(|a| owned(a, "url")),
+            other => owned(other, "url"),
+        },
+        url: owned(review, "url"),
+        date_published: owned(review, "datePublished"),
+        date_modified: owned(review, "dateModified"),
+        rating_value: number(rating, "ratingValue"),
+        best_rating: number(rating, "bestRating"),
+        worst_rating: number(rating, "worstRating"),
+        rating_name: owned(rating, "alternateName"),
+        rating_explanation: owned(rating, "ratingExplanation"),
+    }
 }

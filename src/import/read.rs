@@ -21,7 +21,7 @@ use crate::cite::Hint;
 use crate::error::quoted;
 use crate::error::{Error, Result};
 use crate::limits::MAX_SOURCE_TEXT_BYTES;
-use crate::model::{Anchor, NewClaim, NewSource, NewSpeaker, SourceLine, Status};
+use crate::model::{Anchor, NewClaim, NewSource, NewSpeaker, Review, SourceLine, Status};
 
 use super::{claimreview, spreadsheet};
 
@@ -139,7 +139,7 @@ impl Record {
 enum Line {
     Source(SourceLine),
     Speaker(SpeakerLine),
-    Claim(ClaimLine),
+    Claim(Box<ClaimLine>),
     Dump(DumpLine),
 }
 
@@ -183,6 +183,9 @@ struct ClaimLine {
     /// A broken claim's anchor, in the text it was once found in.
     #[serde(default)]
     anchor: Option<Anchor>,
+    /// Fact-checks of the claim, kept as they are.
+    #[serde(default)]
+    reviews: Vec<Review>,
 }
 
 #[derive(Deserialize)]
@@ -395,13 +398,19 @@ fn record(object: Value, folder: Option<&Path>) -> std::result::Result<Record, S
     let line: Line = serde_json::from_value(object).map_err(|e| without_position(&e))?;
     Ok(match line {
         Line::Source(s) => {
-            Record::Source(s.into_source(|file| match folder {
-                Some(folder) => read_text_file(&folder.join(file), file),
+            let mut read_from = None;
+            let mut source = s.into_source(|file| match folder {
+                Some(folder) => {
+                    read_from = crate::limits::absolute_display(&folder.join(file));
+                    read_text_file(&folder.join(file), file)
+                }
                 None => Err(format!(
                     "text_file {}: the server reads no file a client names; send the text inline as \"text\"",
                     quoted(file)
                 )),
-            })?)
+            })?;
+            source.text_file = read_from;
+            Record::Source(source)
         }
         Line::Speaker(s) => Record::Speaker(NewSpeaker {
             name: s.name,
@@ -409,6 +418,7 @@ fn record(object: Value, folder: Option<&Path>) -> std::result::Result<Record, S
             description: s.description,
         }),
         Line::Claim(c) => {
+            let c = *c;
             let broken = match (c.status, c.anchor) {
                 (Some(Status::Broken), Some(anchor)) => Some(Box::new(anchor)),
                 (Some(Status::Broken), None) => {
@@ -428,6 +438,7 @@ fn record(object: Value, folder: Option<&Path>) -> std::result::Result<Record, S
                     rationale: c.rationale,
                     tags: c.tags,
                     key: c.key,
+                    reviews: c.reviews,
                 },
                 hint,
                 broken,

@@ -12,9 +12,11 @@
 //! `skip_serializing_if`, no `flatten`, no untagged enums (see TECH-NOTES).
 
 mod changes;
+mod review;
 mod token;
 
 pub use changes::{ClaimChanges, SourceChanges};
+pub use review::{validate_reviews, Review, MAX_REVIEWS};
 pub use token::{Role, Token};
 
 use serde::{Deserialize, Serialize};
@@ -104,6 +106,9 @@ pub struct Source {
     pub sha256: Option<String>,
     /// Length of the text in bytes (0 when no text is held).
     pub text_len: u64,
+    /// The file the text was read from (an absolute path), so that `check`
+    /// can tell when it changed; none for a text given inline.
+    pub text_file: Option<String>,
 }
 
 /// A source as given to [`crate::Db::add_source`]: the text travels with it.
@@ -135,6 +140,11 @@ pub struct NewSource {
     /// The full text, byte for byte, when it is held.
     #[serde(default)]
     pub text: Option<String>,
+    /// The file `text` was read from, as an absolute path, when it was
+    /// (see [`Source::text_file`]). Set by whoever read the file, never
+    /// taken from a request: a server reads no file a client names.
+    #[serde(skip)]
+    pub text_file: Option<String>,
 }
 
 /// Someone who makes claims: a person, an agency, a group.
@@ -411,6 +421,9 @@ pub struct Claim {
     pub attribution: Option<Attribution>,
     /// How the quote stands in the source, when its attribution was found.
     pub mode: Option<Mode>,
+    /// Fact-checks of whether the claim is true, as they were imported
+    /// (never claimdb's own: see [`Review`]).
+    pub reviews: Vec<Review>,
 }
 
 impl Claim {
@@ -444,7 +457,20 @@ pub struct Mismatch {
 }
 
 /// A claim as given to [`crate::Db::add_claim`]. The speaker may be named by any alias.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// ```
+/// let claim = claimdb::NewClaim {
+///     speaker: "Geoff White".into(),
+///     source: "fp-lazarus-review".into(),
+///     quote: "North Korea".into(),
+///     statement: "The book is about North Korea.".into(),
+///     confidence: 0.9,
+///     rationale: "the review says so".into(),
+///     ..Default::default()
+/// };
+/// assert!(claim.tags.is_empty() && claim.reviews.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewClaim {
     /// A speaker's name or alias.
@@ -468,6 +494,9 @@ pub struct NewClaim {
     /// The caller's own key for the claim, unique among claims (see [`Claim::key`]).
     #[serde(default)]
     pub key: Option<String>,
+    /// Fact-checks of the claim, kept as given (see [`Review`]).
+    #[serde(default)]
+    pub reviews: Vec<Review>,
 }
 
 /// Checks a source id: a non-empty slug of lowercase ASCII letters, digits, `-`, `_` and `.`.
@@ -556,6 +585,7 @@ impl SourceLine {
             url: self.url,
             notes: self.notes,
             text,
+            text_file: None,
         })
     }
 }

@@ -70,7 +70,7 @@ pub use deadline::with_time_limit;
 pub(crate) use exec::{claim_matches, matching_claims, Speakers};
 pub use exec::{
     execute_plan, execute_read, execute_streaming, ClaimDetail, ClaimRow, ContextLine, ExecStats,
-    Outcome, Output, Rows, SourceDetail, SourceRow, SpeakerRow, Value,
+    Outcome, Output, Row, Rows, SourceDetail, SourceRow, SpeakerRow, Value,
 };
 pub use fields::{Setting, ValueKind, WriteStatement};
 pub use lex::{tokens, Keyword, Lexer, Punct, Token, TokenKind, KEYWORDS};

@@ -71,13 +71,19 @@ pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// it migrates it; version 8 keeps the vocabulary of the word index by
 /// trigram (`word_grams`, see `vocabulary.rs`); version 9 keeps index
 /// entries in chunks bounded by size instead of buckets of a span of claim
-/// ids (`postings.rs`). An older database is migrated when it is opened, by
-/// rebuilding everything derived from the records
-/// ([`Maintenance::rebuild_derived`]) in one transaction.
-pub const FORMAT_VERSION: u32 = 9;
+/// ids (`postings.rs`); version 10 writes claims with their reviews (value
+/// version 4; one written before still reads). An older database is
+/// migrated when it is opened, by rebuilding everything derived from the
+/// records ([`Maintenance::rebuild_derived`]) in one transaction, or, when
+/// nothing derived changed since its version, by stamping the new one.
+pub const FORMAT_VERSION: u32 = 10;
 
-/// Older versions this build migrates on open.
+/// Older versions this build migrates on open by rebuilding.
 const MIGRATES_FROM: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8];
+
+/// Older versions whose derived tables are this version's: only the stamp
+/// changes (so that an older build refuses what it cannot read).
+const STAMPS_FROM: &[u32] = &[9];
 
 /// What [`check_format`] found on open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,6 +273,14 @@ pub(crate) fn check_format(engine: &dyn Engine) -> Result<Opened> {
         None if empty => Ok(Opened::New),
         None => Err(Error::Corrupt("records without a format version".into())),
         Some(v) if v == FORMAT_VERSION => Ok(Opened::Current),
+        Some(v) if STAMPS_FROM.contains(&v) => {
+            match engine.write(&mut |w| w.stamp_format_version()) {
+                // A read-only open reads the older version as it is.
+                Ok(()) | Err(Error::Invalid { what: "write", .. }) => {}
+                Err(e) => return Err(e),
+            }
+            Ok(Opened::Migrated { from: v })
+        }
         Some(v) if MIGRATES_FROM.contains(&v) => {
             engine.rebuild_derived()?;
             Ok(Opened::Migrated { from: v })
@@ -397,6 +411,7 @@ mod tests {
                         notes: None,
                         sha256: None,
                         text_len: 0,
+                        text_file: None,
                     },
                     None,
                 )

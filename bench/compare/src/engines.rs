@@ -297,6 +297,7 @@ fn load_claimdb(path: &Path, corpus: &Corpus, claims: u64) {
                     rationale: c.rationale,
                     tags: c.tags,
                     key: None,
+                    ..Default::default()
                 })?;
             }
             Ok(())

@@ -218,8 +218,13 @@ pub(crate) enum Command {
     },
     /// Re-check stored claims against their sources' current texts.
     ///
-    /// Writes nothing. Exit code 1 when any claim does not verify.
-    #[command(after_help = "Example:\n  claimdb check --source fp-lazarus-review")]
+    /// Writes nothing (but with --reload). Says which sources' text files
+    /// were edited since their text was read: the claims were checked
+    /// against the stored text, not the file. Exit code 1 when any claim
+    /// does not verify.
+    #[command(
+        after_help = "Example:\n  claimdb check --source fp-lazarus-review\n  claimdb check --reload   # take the edited text files first"
+    )]
     Check {
         /// Only this claim.
         #[arg(long, conflicts_with = "source")]
@@ -227,6 +232,10 @@ pub(crate) enum Command {
         /// Only the claims quoting this source.
         #[arg(long)]
         source: Option<String>,
+        /// First read again the text files that changed since their text
+        /// was read, re-anchoring their claims (as update-source does).
+        #[arg(long)]
+        reload: bool,
         #[command(flatten)]
         database: DbArgs,
         #[command(flatten)]

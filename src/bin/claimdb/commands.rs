@@ -74,7 +74,8 @@ pub fn update_source(session: &Session, id: &str, file: &Path) -> bool {
         return false;
     };
     let replaced = match &session.conn {
-        Conn::Local { db, .. } => db.replace_source_text(id, &text),
+        // Here, the source remembers the file (`check` sees it change).
+        Conn::Local { db, .. } => db.replace_source_text_from(id, file),
         Conn::Remote(r) => r
             .client()
             .replace_source_text(id, &text)
@@ -434,13 +435,18 @@ fn accept_proposals(
 /// them, with the same options: true when they succeeded.
 pub(crate) fn corpus(session: &mut Session, command: Command) -> bool {
     match command {
-        Command::Check { claim, source, .. } => {
+        Command::Check {
+            claim,
+            source,
+            reload,
+            ..
+        } => {
             let scope = match (claim, source) {
                 (Some(id), _) => claimdb::CheckScope::Claim(id),
                 (None, Some(id)) => claimdb::CheckScope::Source(id),
                 (None, None) => claimdb::CheckScope::All,
             };
-            check(session, &scope)
+            crate::text_files::check_files(session, &scope, reload) && check(session, &scope)
         }
         Command::Verify {
             repair,

@@ -13,6 +13,7 @@ mod paths;
 mod repl;
 mod serving;
 mod shell;
+mod text_files;
 mod upkeep;
 
 use std::io::{BufRead, IsTerminal};

@@ -40,7 +40,7 @@ use lists::{
 };
 pub use outcome::Outcome;
 pub use output::{
-    ClaimDetail, ClaimRow, ContextLine, ExecStats, Output, Rows, SourceDetail, SourceRow,
+    ClaimDetail, ClaimRow, ContextLine, ExecStats, Output, Row, Rows, SourceDetail, SourceRow,
     SpeakerRow, Value,
 };
 

@@ -68,6 +68,44 @@ impl Value {
         }
     }
 
+    /// The cell as a whole number (`count`, `id`, `line`), if it is one.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The cell as a number (a whole one too: `confidence` 1 is `Int`).
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(n) => Some(*n as f64),
+            Value::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The cell as text, if it is text.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The cell as a list of strings (tags, aliases), if it is one.
+    pub fn as_list(&self) -> Option<&[String]> {
+        match self {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// Whether the cell is absent (a claim without an origin, a key).
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
     pub(super) fn from_field(v: &FieldValue) -> Value {
         match v {
             FieldValue::Null => Value::Null,
@@ -254,6 +292,67 @@ impl Rows {
     pub fn get(&self, row: usize, name: &str) -> Option<&Value> {
         let at = self.columns.iter().position(|c| c == name)?;
         self.rows.get(row)?.get(at)
+    }
+
+    /// The rows, each read by column with typed accessors.
+    ///
+    /// ```
+    /// # fn main() -> claimdb::Result<()> {
+    /// let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(true))?;
+    /// let out = db.query("claims select speaker, avg(confidence), count(*) group by speaker")?;
+    /// for row in out.rows().unwrap().iter() {
+    ///     let speaker: &str = row.text("speaker").unwrap();
+    ///     let average: f64 = row.number("avg_confidence").unwrap();
+    ///     let claims: i64 = row.int("count").unwrap();
+    ///     assert!(!speaker.is_empty() && (0.0..=1.0).contains(&average) && claims > 0);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
+        self.rows.iter().map(|cells| Row {
+            columns: &self.columns,
+            cells,
+        })
+    }
+}
+
+/// One row of [`Rows`], its cells read by column name.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    columns: &'a [String],
+    cells: &'a [Value],
+}
+
+impl<'a> Row<'a> {
+    /// The cell of column `name`; `None` when there is no such column.
+    pub fn get(&self, name: &str) -> Option<&'a Value> {
+        let at = self.columns.iter().position(|c| c == name)?;
+        self.cells.get(at)
+    }
+
+    /// Column `name` as text ([`Value::as_str`]).
+    pub fn text(&self, name: &str) -> Option<&'a str> {
+        self.get(name)?.as_str()
+    }
+
+    /// Column `name` as a whole number ([`Value::as_i64`]).
+    pub fn int(&self, name: &str) -> Option<i64> {
+        self.get(name)?.as_i64()
+    }
+
+    /// Column `name` as a number ([`Value::as_f64`]).
+    pub fn number(&self, name: &str) -> Option<f64> {
+        self.get(name)?.as_f64()
+    }
+
+    /// Column `name` as a list of strings ([`Value::as_list`]).
+    pub fn list(&self, name: &str) -> Option<&'a [String]> {
+        self.get(name)?.as_list()
+    }
+
+    /// The cells, in column order.
+    pub fn cells(&self) -> &'a [Value] {
+        self.cells
     }
 }
 

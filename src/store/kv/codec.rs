@@ -13,13 +13,21 @@ use crate::error::{Error, Result};
 /// The version byte written in front of every value.
 pub const VALUE_VERSION: u8 = 1;
 
-/// The version byte of a claim written since claims have an attribution
-/// and a mode ([`encode_claim`]); a claim written with only a `key` has 2,
-/// and one written before keys has [`VALUE_VERSION`].
-pub const CLAIM_VERSION: u8 = 3;
+/// The version byte of a claim written since claims hold reviews
+/// ([`encode_claim`]); one written with an attribution and a mode but no
+/// reviews has 3, one with only a `key` 2, and one written before keys
+/// [`VALUE_VERSION`].
+pub const CLAIM_VERSION: u8 = 4;
+/// The version byte of a claim with an attribution and a mode, no reviews.
+const CLAIM_V3: u8 = 3;
 
 /// The version byte of a claim with a `key` but no attribution.
 const CLAIM_V2: u8 = 2;
+
+/// The version byte of a source written since sources remember the file
+/// their text was read from ([`encode_source`]); one written before has
+/// [`VALUE_VERSION`].
+pub const SOURCE_VERSION: u8 = 2;
 
 /// No stored value may be larger than this (source texts live in their own
 /// tree as raw UTF-8 and are not decoded here).
@@ -86,6 +94,14 @@ struct ClaimV2 {
     key: Option<String>,
 }
 
+/// A claim as formats 7 to 9 stored it: without reviews.
+#[derive(serde::Deserialize)]
+struct ClaimV3 {
+    v2: ClaimV2,
+    attribution: Option<crate::model::Attribution>,
+    mode: Option<crate::model::Mode>,
+}
+
 impl ClaimV1 {
     fn upgrade(self, key: Option<String>) -> crate::model::Claim {
         crate::model::Claim {
@@ -104,6 +120,7 @@ impl ClaimV1 {
             key,
             attribution: None,
             mode: None,
+            reviews: Vec::new(),
         }
     }
 }
@@ -120,6 +137,13 @@ pub fn encode_claim(claim: &crate::model::Claim) -> Result<Vec<u8>> {
 pub fn decode_claim(bytes: &[u8]) -> Result<crate::model::Claim> {
     match bytes.split_first() {
         Some((&CLAIM_VERSION, body)) => decode_body(body, "claim"),
+        Some((&CLAIM_V3, body)) => {
+            let c: ClaimV3 = decode_body(body, "claim")?;
+            let mut claim = c.v2.v1.upgrade(c.v2.key);
+            claim.attribution = c.attribution;
+            claim.mode = c.mode;
+            Ok(claim)
+        }
         Some((&CLAIM_V2, body)) => {
             let c: ClaimV2 = decode_body(body, "claim")?;
             Ok(c.v1.upgrade(c.key))
@@ -127,6 +151,52 @@ pub fn decode_claim(bytes: &[u8]) -> Result<crate::model::Claim> {
         _ => {
             let c: ClaimV1 = decode(bytes, "claim")?;
             Ok(c.upgrade(None))
+        }
+    }
+}
+
+/// A source as formats 9 and before stored it: without its text file.
+#[derive(serde::Deserialize)]
+struct SourceV1 {
+    id: String,
+    title: String,
+    author: Option<String>,
+    publisher: Option<String>,
+    date: Option<String>,
+    kind: crate::model::SourceKind,
+    url: Option<String>,
+    notes: Option<String>,
+    sha256: Option<String>,
+    text_len: u64,
+}
+
+/// Encodes a source, with [`SOURCE_VERSION`].
+pub fn encode_source(source: &crate::model::Source) -> Result<Vec<u8>> {
+    let mut out = encode(source)?;
+    out[0] = SOURCE_VERSION;
+    Ok(out)
+}
+
+/// Decodes a source of any version: one written before sources remembered
+/// their text file comes back with none.
+pub fn decode_source(bytes: &[u8]) -> Result<crate::model::Source> {
+    match bytes.split_first() {
+        Some((&SOURCE_VERSION, body)) => decode_body(body, "source"),
+        _ => {
+            let s: SourceV1 = decode(bytes, "source")?;
+            Ok(crate::model::Source {
+                id: s.id,
+                title: s.title,
+                author: s.author,
+                publisher: s.publisher,
+                date: s.date,
+                kind: s.kind,
+                url: s.url,
+                notes: s.notes,
+                sha256: s.sha256,
+                text_len: s.text_len,
+                text_file: None,
+            })
         }
     }
 }

@@ -194,12 +194,15 @@ impl<K: KvRead> ReadView for Records<K> {
     fn source(&self, id: &str) -> Result<Option<Source>> {
         self.kv
             .get(T::Sources, &KeyBuf::new().str(id).finish())?
-            .map(|v| codec::decode(&v, "source"))
+            .map(|v| codec::decode_source(&v))
             .transpose()
     }
 
     fn sources(&self) -> Result<Vec<Source>> {
-        self.decode_values(T::Sources, "source").collect()
+        self.kv
+            .range(T::Sources, Bound::Unbounded, Bound::Unbounded)
+            .map(|e| codec::decode_source(&e?.1))
+            .collect()
     }
 
     fn source_text(&self, id: &str) -> Result<Option<String>> {
@@ -383,7 +386,7 @@ impl WriteTx for RecordWriter<'_> {
     fn put_source(&mut self, source: &Source, text: Option<&str>) -> Result<()> {
         let key = KeyBuf::new().str(&source.id).finish();
         self.kv()
-            .insert(T::Sources, key.clone(), codec::encode(source)?)?;
+            .insert(T::Sources, key.clone(), codec::encode_source(source)?)?;
         match text {
             Some(text) => self
                 .kv()

@@ -365,7 +365,7 @@ fn primary_records<K: KvRead + ?Sized>(
     let mut sources = HashMap::new();
     for entry in all(kv, T::Sources) {
         report.sources += 1;
-        match codec::decode::<Source>(&entry?.1, "source") {
+        match codec::decode_source(&entry?.1) {
             Ok(s) => {
                 sources.insert(s.id.clone(), s);
             }
