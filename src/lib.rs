@@ -89,7 +89,13 @@ pub mod prelude {
     pub use crate::{Db, Error, ErrorKind, OpenOptions, Result, Session};
 }
 
-/// The README's Rust example, compiled by `cargo test` so it cannot rot.
+/// The README, whose code blocks rustdoc looks at too.
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The book's chapter on the library: its Rust examples, compiled and run
+/// by `cargo test` so they cannot rot.
+#[doc = include_str!("../docs/src/library.md")]
+#[cfg(doctest)]
+pub struct LibraryChapterDoctests;

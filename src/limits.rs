@@ -4,7 +4,8 @@
 //! hostile or simply wrong: a `text_file` that names `/dev/zero`, a quote that
 //! is a whole book, a generated condition with forty thousand `or` terms. Each
 //! such input meets a limit here, with an error that names the limit, instead
-//! of running the machine out of memory or stack. The README lists them.
+//! of running the machine out of memory or stack. The book lists them
+//! (docs/src/safety.md).
 
 use std::io::Read;
 use std::path::Path;

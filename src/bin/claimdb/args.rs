@@ -345,7 +345,7 @@ pub(crate) enum Command {
     /// token`); a database with no token is served on loopback only, to
     /// anyone on this machine. The API is described at /v1/openapi.json.
     /// SIGTERM or Ctrl-C finishes the requests in flight and closes the
-    /// database cleanly. TLS is a reverse proxy's job (see the README).
+    /// database cleanly. TLS is a reverse proxy's job (the book's chapter on sharing a database shows one).
     #[command(
         after_help = "Example:\n  claimdb token create --name desk --role write\n  claimdb serve --listen 127.0.0.1:7878\n  curl -H 'Authorization: Bearer cdb_...' -d '{\"statement\": \"count claims\"}' http://127.0.0.1:7878/v1/query"
     )]
