@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use claimdb::{Db, NewClaim, OpenOptions};
 
+#[path = "support/engines.rs"]
+mod engines;
+
 const RUN_FOR: Duration = Duration::from_millis(1500);
 const REVIEW: &str = include_str!("../db-seed/texts/fp-lazarus-review.txt");
 
@@ -125,6 +128,21 @@ fn readers_beside_writers_on_sled() {
     .unwrap();
     let (reads, writes) = hammer(&db);
     eprintln!("sled: {reads} consistent reads beside {writes} write rounds");
+    assert!(reads > 0 && writes > 0);
+}
+
+#[test]
+fn readers_beside_writers_on_postgres() {
+    if engines::postgres_server().is_none() {
+        return;
+    }
+    let db = Db::open_with(
+        engines::new_postgres_database(),
+        claimdb::OpenOptions::new().seed(true),
+    )
+    .unwrap();
+    let (reads, writes) = hammer(&db);
+    eprintln!("postgres: {reads} consistent reads beside {writes} write rounds");
     assert!(reads > 0 && writes > 0);
 }
 

@@ -113,12 +113,12 @@ fn run(db: &Db, session: &mut Session, case: &Case) -> String {
     }
 }
 
-/// Runs one golden file on every engine ([`engines::ENGINES`]); with
+/// Runs one golden file on every engine ([`engines::engines`]); with
 /// `UPDATE_GOLDEN=1`, the first engine's run rewrites its expected outputs
 /// and the others are checked against them.
 fn golden(name: &str) {
-    for (engine, open) in engines::ENGINES {
-        golden_on(name, engine, *open);
+    for (engine, open) in engines::engines() {
+        golden_on(name, engine, open);
     }
 }
 
@@ -127,7 +127,7 @@ fn golden_on(name: &str, engine: &str, open: engines::Open) {
         .join("tests/queries")
         .join(format!("{name}.cq"));
     let update = std::env::var_os("UPDATE_GOLDEN").is_some()
-        && engines::ENGINES
+        && engines::engines()
             .first()
             .is_some_and(|(first, _)| *first == engine);
     let tmp = tempfile::tempdir().unwrap();

@@ -7,6 +7,8 @@
 use std::path::Path;
 use std::process::Command;
 
+#[path = "support/engines.rs"]
+mod engines;
 #[path = "support/server.rs"]
 mod server;
 
@@ -53,7 +55,7 @@ fn script_files() {
         // And through a server, on a database of its own.
         let served = tmp.path().join("served.db");
         let server = server::Server::start(&served, &[]);
-        let places: [(String, Vec<String>); 3] = [
+        let mut places: Vec<(String, Vec<String>)> = vec![
             (
                 on_disk.display().to_string(),
                 vec!["--db".into(), on_disk.display().to_string()],
@@ -67,6 +69,20 @@ fn script_files() {
                 vec!["--server".into(), server.url.clone()],
             ),
         ];
+        // And on PostgreSQL, when a server is at hand.
+        if engines::postgres_server().is_some() {
+            let url = engines::new_postgres_database();
+            let created = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+                .args(["--db", &url, "--seed", "query", "count claims"])
+                .output()
+                .unwrap();
+            assert!(
+                created.status.success(),
+                "{}",
+                String::from_utf8_lossy(&created.stderr)
+            );
+            places.push(("PostgreSQL".into(), vec!["--db".into(), url]));
+        }
         for (place, place_args) in &places {
             let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))
                 .current_dir(&dir)

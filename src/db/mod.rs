@@ -197,13 +197,39 @@ impl Db {
     }
 
     /// Whether a database lives at `path` (its engine's files are there).
+    /// A PostgreSQL URL is taken to name one: whether claimdb's tables are
+    /// there yet is known only once connected.
     pub fn exists_at(path: impl AsRef<Path>) -> bool {
-        SledEngine::exists_at(path.as_ref())
+        let path = path.as_ref();
+        Db::is_url(path) || SledEngine::exists_at(path)
     }
 
-    /// Opens the database at `path` with `options`.
+    /// Whether `path` is a PostgreSQL URL (`postgres://`, `postgresql://`)
+    /// rather than a folder.
+    pub fn is_url(path: impl AsRef<Path>) -> bool {
+        #[cfg(feature = "postgres")]
+        {
+            path.as_ref()
+                .to_str()
+                .is_some_and(crate::store::is_postgres_url)
+        }
+        #[cfg(not(feature = "postgres"))]
+        {
+            let _ = path;
+            false
+        }
+    }
+
+    /// Opens the database at `path` with `options`: a folder (sled), or a
+    /// PostgreSQL URL (`postgres://USER@HOST/DB`, the `PG*` variables
+    /// filling in the rest) with the `postgres` feature.
     pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Db> {
         let path = path.as_ref();
+        #[cfg(feature = "postgres")]
+        if let Some(url) = path.to_str().filter(|p| crate::store::is_postgres_url(p)) {
+            let engine = crate::store::PgEngine::open(url)?;
+            return Db::with_engine(Box::new(engine), options);
+        }
         SledEngine::check_path(path, options.create_parents)?;
         let engine = SledEngine::open(
             path,

@@ -26,6 +26,8 @@
 
 mod kv;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod report;
 mod sled;
 
@@ -42,6 +44,8 @@ pub use kv::indexes::{Index, IndexScan};
 #[cfg(test)]
 use kv::keys::KeyBuf;
 pub use memory::MemoryEngine;
+#[cfg(feature = "postgres")]
+pub use postgres::{is_postgres_url, PgEngine};
 pub use report::{Problem, VerifyReport};
 
 /// Measured at a million claims (`claimdb-compare`), a process's memory

@@ -173,7 +173,7 @@ fn main() -> ExitCode {
                 return exit(upkeep::restore(backup, &path, options));
             }
             for (asked, flag) in [(database.empty, "--empty"), (database.seed, "--seed")] {
-                if asked && Db::exists_at(&path) {
+                if asked && Db::exists_at(&path) && !Db::is_url(&path) {
                     eprintln!(
                         "error: {flag} creates a new database, and {} holds one already",
                         path.display()

@@ -47,13 +47,7 @@ fn all<K: KvRead + ?Sized>(kv: &K, tree: T) -> super::Entries<'_> {
 pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
     let kv = &records.kv;
     let mut report = VerifyReport::default();
-    match records.format_version()? {
-        None => report.problem("format", false, "no format version is stored".into()),
-        Some(found) if found != crate::store::FORMAT_VERSION => {
-            report.problem("format", false, format!("format version {found}"))
-        }
-        Some(_) => {}
-    }
+    verify_format(records.format_version()?, &mut report);
     let (claims, speakers, sources) = primary_records(kv, &mut report)?;
     let derived = derive(&claims, &speakers);
 
@@ -375,7 +369,22 @@ fn primary_records<K: KvRead + ?Sized>(
     Ok((claims, speakers, sources))
 }
 
-fn verify_text(view: &dyn ReadView, source: &Source, report: &mut VerifyReport) -> Result<()> {
+/// The format stamp: there, and this build's.
+pub(crate) fn verify_format(found: Option<u32>, report: &mut VerifyReport) {
+    match found {
+        None => report.problem("format", false, "no format version is stored".into()),
+        Some(found) if found != crate::store::FORMAT_VERSION => {
+            report.problem("format", false, format!("format version {found}"))
+        }
+        Some(_) => {}
+    }
+}
+
+pub(crate) fn verify_text(
+    view: &dyn ReadView,
+    source: &Source,
+    report: &mut VerifyReport,
+) -> Result<()> {
     let text = match view.source_text(&source.id) {
         Ok(t) => t,
         Err(e) => {
@@ -402,7 +411,7 @@ fn verify_text(view: &dyn ReadView, source: &Source, report: &mut VerifyReport) 
     Ok(())
 }
 
-fn verify_anchor(
+pub(crate) fn verify_anchor(
     view: &dyn ReadView,
     claim: &Claim,
     sources: &HashMap<String, Source>,
@@ -444,7 +453,7 @@ fn verify_anchor(
     Ok(())
 }
 
-fn verify_references(
+pub(crate) fn verify_references(
     claim: &Claim,
     speakers: &HashMap<u64, Speaker>,
     sources: &HashMap<String, Source>,

@@ -1,0 +1,208 @@
+//! The PostgreSQL engine: the same claims database in PostgreSQL, for a
+//! team that outgrows one machine or keeps its data in the PostgreSQL it
+//! already runs (backups, replicas and all).
+//!
+//! It implements the record-level traits (`ReadView`, `WriteTx`) with real
+//! tables and PostgreSQL's own indexes (`schema.rs`), not a key-value
+//! emulation: an index scan is a B-tree range of `claim_index`, `quote
+//! contains` a trigram lookup in `claim_words`, and the duplicate rule a
+//! unique index. Every read view is one `repeatable read` transaction (one
+//! snapshot, however long the statement); every write transaction takes an
+//! advisory lock first, so the writers of all processes on one database
+//! commit one at a time, as sled's do in one process: no update is lost,
+//! and what a writer checked before writing still holds when it commits.
+//! Connections come from a pool (r2d2).
+//!
+//! Above `store`, nothing knows which engine it runs on: `Db::open_with`
+//! takes a `postgres://` or `postgresql://` URL where it takes a folder.
+
+mod schema;
+mod tx;
+mod upkeep;
+mod view;
+
+use std::path::Path;
+
+use postgres::NoTls;
+use r2d2_postgres::PostgresConnectionManager;
+
+use super::{Engine, ReadView, WriteTx};
+use crate::error::{Error, Result, StorageError, StorageErrorKind};
+
+type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Connection = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
+
+/// Whether `location` names a PostgreSQL database rather than a folder.
+pub fn is_postgres_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+/// A claims database in PostgreSQL.
+pub struct PgEngine {
+    pool: Pool,
+    /// The URL without its password, for messages.
+    shown: String,
+}
+
+impl std::fmt::Debug for PgEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgEngine")
+            .field("database", &self.shown)
+            .finish()
+    }
+}
+
+impl PgEngine {
+    /// Connects to the database at `url` (`postgres://USER@HOST/DB`; the
+    /// usual `PG*` variables fill in what it leaves out), and creates or
+    /// migrates claimdb's tables in it.
+    pub fn open(url: &str) -> Result<PgEngine> {
+        let config = config_of(url)?;
+        let shown = without_password(url);
+        let manager = PostgresConnectionManager::new(config, NoTls);
+        let pool = r2d2::Pool::builder()
+            .max_size(8)
+            .connection_timeout(std::time::Duration::from_secs(10))
+            .build(manager)
+            .map_err(|e| connect_error(&shown, &e.to_string()))?;
+        let engine = PgEngine { pool, shown };
+        schema::migrate(&mut *engine.connection()?)?;
+        Ok(engine)
+    }
+
+    /// A connection from the pool.
+    fn connection(&self) -> Result<Connection> {
+        self.pool
+            .get()
+            .map_err(|e| connect_error(&self.shown, &e.to_string()))
+    }
+
+    /// The database, as messages name it (no password).
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+}
+
+impl Engine for PgEngine {
+    fn read(&self) -> Result<Box<dyn ReadView + '_>> {
+        Ok(Box::new(view::Reader::view(self.connection()?)?))
+    }
+
+    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        let mut tx = tx::PgTx::begin(self.connection()?)?;
+        match f(&mut tx) {
+            Ok(()) => tx.commit(),
+            Err(e) => {
+                tx.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    fn path(&self) -> Option<&Path> {
+        None
+    }
+
+    fn name(&self) -> &'static str {
+        "postgres"
+    }
+}
+
+/// The connection settings of `url`, the `PG*` variables filling in what
+/// it leaves out (host, port, user, database, password).
+fn config_of(url: &str) -> Result<postgres::Config> {
+    let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
+        Error::Storage(StorageError::new(
+            StorageErrorKind::Other,
+            format!("{} is not a PostgreSQL URL: {e}", without_password(url)),
+        ))
+    })?;
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if config.get_hosts().is_empty() {
+        match var("PGHOST") {
+            Some(host) => {
+                config.host(&host);
+            }
+            None => {
+                config.host("localhost");
+            }
+        }
+    }
+    if config.get_ports().is_empty() {
+        if let Some(port) = var("PGPORT").and_then(|p| p.parse().ok()) {
+            config.port(port);
+        }
+    }
+    if config.get_user().is_none() {
+        let user = var("PGUSER")
+            .or_else(|| var("USER"))
+            .unwrap_or_else(|| "postgres".into());
+        config.user(&user);
+    }
+    if config.get_dbname().is_none() {
+        if let Some(db) = var("PGDATABASE") {
+            config.dbname(&db);
+        }
+    }
+    if config.get_password().is_none() {
+        if let Some(password) = var("PGPASSWORD") {
+            config.password(password);
+        }
+    }
+    Ok(config)
+}
+
+/// `url` with any password replaced by `***`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) if credentials.contains(':') => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn connect_error(shown: &str, why: &str) -> Error {
+    Error::Storage(StorageError::new(
+        StorageErrorKind::Io,
+        format!("cannot connect to the PostgreSQL database {shown}: {why}"),
+    ))
+}
+
+/// A PostgreSQL error in claimdb's words: its own message (the server's,
+/// with its code), never the driver's debug text.
+pub(crate) fn sql_error(e: postgres::Error) -> Error {
+    let kind = match e.code() {
+        Some(code) if code.code().starts_with("53") => StorageErrorKind::DiskFull,
+        Some(code) if code.code().starts_with("XX") => StorageErrorKind::Corrupt,
+        _ if e.is_closed() => StorageErrorKind::Io,
+        _ => StorageErrorKind::Other,
+    };
+    let message = match e.as_db_error() {
+        Some(db) => format!("PostgreSQL: {} ({})", db.message(), db.code().code()),
+        None => format!("PostgreSQL: {e}"),
+    };
+    Error::Storage(StorageError::new(kind, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_is_never_shown() {
+        assert_eq!(
+            without_password("postgres://ana:secret@db.example/claims"),
+            "postgres://ana:***@db.example/claims"
+        );
+        assert_eq!(
+            without_password("postgresql://ana@db.example/claims"),
+            "postgresql://ana@db.example/claims"
+        );
+        assert!(is_postgres_url("postgresql://x/y") && !is_postgres_url("claims.db"));
+    }
+}

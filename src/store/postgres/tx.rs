@@ -1,0 +1,231 @@
+//! A write transaction in PostgreSQL: SQL on one connection in one
+//! transaction, begun by taking the writers' advisory lock (so the writers
+//! of every process commit one at a time, and what a writer read before
+//! writing still holds when it commits), and committed whole or rolled
+//! back. A claim's index entries are derived by the same table the
+//! key-value engines use (`kv/indexes.rs`), written as rows of
+//! `claim_index` and `claim_words`; the database keeps the passage and
+//! key indexes unique itself.
+
+use super::schema::WRITE_LOCK;
+use super::view::{index_number, sql_id, Reader};
+use super::Connection;
+use crate::error::{Error, Result};
+use crate::model::{Claim, ClaimId, Source, Speaker, SpeakerId, Token};
+use crate::store::kv::codec;
+use crate::store::kv::indexes::{index_entries, INDEXES};
+use crate::store::kv::T;
+use crate::store::{fold_name, Index, ReadView, WriteTx, FORMAT_VERSION};
+
+/// A write transaction.
+pub(super) struct PgTx {
+    reader: Reader,
+}
+
+impl PgTx {
+    pub(super) fn begin(conn: Connection) -> Result<PgTx> {
+        let reader = Reader::begin(conn, "begin isolation level read committed")?;
+        reader.execute("select pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+        Ok(PgTx { reader })
+    }
+
+    pub(super) fn commit(self) -> Result<()> {
+        self.reader.end("commit")
+    }
+
+    pub(super) fn rollback(self) {
+        let _ = self.reader.end("rollback");
+    }
+
+    fn put_meta(&self, key: &str, value: Vec<u8>) -> Result<()> {
+        self.reader.execute(
+            "insert into claimdb_meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value",
+            &[&key, &value],
+        )?;
+        Ok(())
+    }
+
+    /// Removes every derived row (index rows, words, names), for a rebuild.
+    pub(super) fn clear_derived(&self) -> Result<()> {
+        self.reader
+            .batch("delete from claim_index; delete from claim_words; delete from speaker_names")
+    }
+
+    /// Sets the id counter `counter` to at least `next`.
+    pub(super) fn raise_counter(&self, counter: &str, next: u64) -> Result<()> {
+        let key = format!("next_id/{counter}");
+        let now: u64 = match self
+            .reader
+            .query("select value from claimdb_meta where key = $1", &[&key])?
+            .first()
+        {
+            Some(row) => codec::decode(row.get(0), "id counter")?,
+            None => 1,
+        };
+        if now < next {
+            self.put_meta(&key, codec::encode(&next)?)?;
+        }
+        Ok(())
+    }
+
+    /// Writes a claim's index rows (after its old ones were removed).
+    pub(super) fn index_claim(&self, claim: &Claim) -> Result<()> {
+        let id = sql_id(claim.id);
+        let confidence = claim.confidence.basis_points() as i32;
+        for (tree, mut key) in index_entries(claim) {
+            key.truncate(key.len().saturating_sub(8)); // the claim id
+            let Some(at) = INDEXES.iter().position(|d| d.tree == tree) else {
+                continue;
+            };
+            if tree == T::IdxWord {
+                let (word, _) = crate::store::kv::keys::read_str(&key)
+                    .ok_or_else(|| Error::Corrupt("a word index key".into()))?;
+                self.reader.execute(
+                    "insert into claim_words (word, claim) values ($1, $2) on conflict (word, claim) do nothing",
+                    &[&word, &id],
+                )?;
+                continue;
+            }
+            let idx = index_number(Index::ALL[at]);
+            self.reader
+                .execute(
+                    "insert into claim_index (idx, value, claim, confidence) values ($1, $2, $3, $4) on conflict (idx, value, claim) do nothing",
+                    &[&idx, &key, &id, &confidence],
+                )
+                .map_err(|e| duplicate(e, Index::ALL[at]))?;
+        }
+        Ok(())
+    }
+}
+
+/// A unique index refusing a row: the claim is stored already (the
+/// writer looks first; this is the database holding the rule itself).
+fn duplicate(e: Error, index: Index) -> Error {
+    match &e {
+        Error::Storage(s) if s.message.contains("(23505)") => {
+            Error::Storage(crate::error::StorageError::new(
+                crate::error::StorageErrorKind::Other,
+                format!(
+                    "another claim has the same {} (the database's unique index refused it)",
+                    index.field()
+                ),
+            ))
+        }
+        _ => e,
+    }
+}
+
+impl WriteTx for PgTx {
+    fn view(&self) -> &dyn ReadView {
+        &self.reader
+    }
+
+    fn stamp_format_version(&mut self) -> Result<()> {
+        self.put_meta("format_version", codec::encode(&FORMAT_VERSION)?)
+    }
+
+    fn next_id(&mut self, counter: &str) -> Result<u64> {
+        let key = format!("next_id/{counter}");
+        let next: u64 = match self
+            .reader
+            .query("select value from claimdb_meta where key = $1", &[&key])?
+            .first()
+        {
+            Some(row) => codec::decode(row.get(0), "id counter")?,
+            None => 1,
+        };
+        self.put_meta(&key, codec::encode(&(next + 1))?)?;
+        Ok(next)
+    }
+
+    fn put_claim(&mut self, claim: &Claim) -> Result<()> {
+        let id = sql_id(claim.id);
+        self.reader.execute(
+            "insert into claims (id, speaker, source, confidence, status, value) values ($1, $2, $3, $4, $5, $6)
+             on conflict (id) do update set speaker = excluded.speaker, source = excluded.source,
+                 confidence = excluded.confidence, status = excluded.status, value = excluded.value",
+            &[
+                &id,
+                &sql_id(claim.speaker),
+                &claim.source,
+                &(claim.confidence.basis_points() as i32),
+                &(claim.status as u8 as i16),
+                &codec::encode_claim(claim)?,
+            ],
+        )?;
+        self.reader
+            .execute("delete from claim_index where claim = $1", &[&id])?;
+        self.reader
+            .execute("delete from claim_words where claim = $1", &[&id])?;
+        self.index_claim(claim)
+    }
+
+    fn delete_claim(&mut self, id: ClaimId) -> Result<bool> {
+        // Its index rows go with it (`on delete cascade`).
+        Ok(self
+            .reader
+            .execute("delete from claims where id = $1", &[&sql_id(id)])?
+            > 0)
+    }
+
+    fn put_source(&mut self, source: &Source, text: Option<&str>) -> Result<()> {
+        self.reader.execute(
+            "insert into sources (id, value, text) values ($1, $2, $3)
+             on conflict (id) do update set value = excluded.value, text = excluded.text",
+            &[&source.id, &codec::encode_source(source)?, &text],
+        )?;
+        Ok(())
+    }
+
+    fn delete_source(&mut self, id: &str) -> Result<bool> {
+        Ok(self
+            .reader
+            .execute("delete from sources where id = $1", &[&id])?
+            > 0)
+    }
+
+    fn put_speaker(&mut self, speaker: &Speaker) -> Result<()> {
+        let id = sql_id(speaker.id);
+        self.reader.execute(
+            "insert into speakers (id, value) values ($1, $2) on conflict (id) do update set value = excluded.value",
+            &[&id, &codec::encode(speaker)?],
+        )?;
+        // The names it had and has no longer stop naming it; a name another
+        // speaker had is taken (the writer checks for clashes first).
+        self.reader
+            .execute("delete from speaker_names where speaker = $1", &[&id])?;
+        for name in std::iter::once(&speaker.name).chain(&speaker.aliases) {
+            self.reader.execute(
+                "insert into speaker_names (name, speaker) values ($1, $2)
+                 on conflict (name) do update set speaker = excluded.speaker",
+                &[&fold_name(name), &id],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn delete_speaker(&mut self, id: SpeakerId) -> Result<bool> {
+        let id = sql_id(id);
+        self.reader
+            .execute("delete from speaker_names where speaker = $1", &[&id])?;
+        Ok(self
+            .reader
+            .execute("delete from speakers where id = $1", &[&id])?
+            > 0)
+    }
+
+    fn put_token(&mut self, token: &Token) -> Result<()> {
+        self.reader.execute(
+            "insert into tokens (name, value) values ($1, $2) on conflict (name) do update set value = excluded.value",
+            &[&token.name, &codec::encode(token)?],
+        )?;
+        Ok(())
+    }
+
+    fn delete_token(&mut self, name: &str) -> Result<bool> {
+        Ok(self
+            .reader
+            .execute("delete from tokens where name = $1", &[&name])?
+            > 0)
+    }
+}

@@ -1,0 +1,154 @@
+//! The PostgreSQL engine from outside: two `claimdb serve` processes on one
+//! database take writes at the same time and store each claim once, with
+//! unique ids and every acknowledged write present; a missing database and
+//! a schema from a newer claimdb each get one clear message. (The contract
+//! suite, the golden files, the scripts and the concurrency test run on
+//! PostgreSQL through `tests/support/engines.rs`.) Skipped, saying so,
+//! without a server (`CLAIMDB_TEST_POSTGRES`; `.ci/run` starts one).
+
+#[path = "support/engines.rs"]
+mod engines;
+#[path = "support/server.rs"]
+mod server;
+
+use std::path::Path;
+
+use server::{claimdb, request, token, Server};
+
+/// The sentence `n` of the ledger every writer quotes from.
+fn sentence(n: usize) -> String {
+    format!("Entry {n} records that parcel {n} left the depot on time.")
+}
+
+const SENTENCES: usize = 90;
+
+fn add(url: &str, token: &str, n: usize) -> u16 {
+    let statement = format!(
+        r#"add claim with speaker = "White", source = "ledger", quote = "{}", statement = "parcel {n}", confidence = 0.5, rationale = "two servers""#,
+        sentence(n)
+    );
+    let body = serde_json::json!({ "statement": statement }).to_string();
+    request(
+        "POST",
+        &format!("{url}/v1/query"),
+        Some(token),
+        Some(body.as_bytes()),
+    )
+    .0
+}
+
+#[test]
+fn two_servers_on_one_database_store_each_claim_once() {
+    if engines::postgres_server().is_none() {
+        return;
+    }
+    let url = engines::new_postgres_database();
+    let db = Path::new(&url);
+    let admin = token(db, "admin", "admin");
+    let ledger: String = (0..SENTENCES).map(|n| sentence(n) + "\n").collect();
+    let out = claimdb()
+        .args(["--db", &url, "query"])
+        .arg(format!(
+            r#"add source "ledger" with title = "A ledger", text = "{}""#,
+            ledger.replace('\n', "\\n")
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first = Server::start(db, &[]);
+    let second = Server::start(db, &[]);
+    // Each server is sent 60 claims; the middle 30 are sent to both.
+    let writers: Vec<_> = [(first.url.clone(), 0..60), (second.url.clone(), 30..90)]
+        .into_iter()
+        .map(|(url, range)| {
+            let admin = admin.clone();
+            std::thread::spawn(move || range.map(|n| (n, add(&url, &admin, n))).collect::<Vec<_>>())
+        })
+        .collect();
+    let answers: Vec<(usize, u16)> = writers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    for (n, status) in &answers {
+        assert!([200, 409].contains(status), "parcel {n}: status {status}");
+    }
+    // Every claim is stored exactly once, acknowledged by exactly one server.
+    for n in 0..SENTENCES {
+        let acknowledged = answers.iter().filter(|(m, s)| *m == n && *s == 200).count();
+        assert_eq!(
+            acknowledged, 1,
+            "parcel {n} acknowledged {acknowledged} times"
+        );
+    }
+    let out = claimdb()
+        .args(["--db", &url, "--format", "csv", "query"])
+        .arg(r#"claims select id, statement where source = "ledger""#)
+        .output()
+        .unwrap();
+    let rows: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .map(str::to_string)
+        .collect();
+    assert_eq!(rows.len(), SENTENCES, "{rows:?}");
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.split(',').next().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), SENTENCES, "ids given twice");
+    let out = claimdb().args(["--db", &url, "verify"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    drop((first, second));
+}
+
+#[test]
+fn a_missing_database_and_a_newer_schema_are_named() {
+    let Some(admin) = engines::postgres_server() else {
+        return;
+    };
+    let (before, after) = admin.split_once('?').unwrap_or((&admin, ""));
+    let base = before.rsplit_once('/').unwrap().0;
+    let missing = format!("{base}/no_such_database?{after}");
+    let out = claimdb()
+        .args(["--db", &missing, "query", "count claims"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot connect to the PostgreSQL database")
+            && stderr.contains("no_such_database"),
+        "{stderr}"
+    );
+
+    let url = engines::new_postgres_database();
+    let out = claimdb()
+        .args(["--db", &url, "query", "count claims"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .batch_execute("insert into claimdb_schema (version) values (99)")
+        .unwrap();
+    let out = claimdb()
+        .args(["--db", &url, "query", "count claims"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the database's claimdb schema is version 99, newer than this claimdb's 1"),
+        "{stderr}"
+    );
+}
