@@ -56,7 +56,7 @@ pub mod text;
 
 pub use db::door;
 pub use db::{
-    restore, write_atomically, Accepted, CheckScope, Db, FileChange, OpenOptions, Prepared,
+    restore, write_atomically, Accepted, CheckScope, Copied, Db, FileChange, OpenOptions, Prepared,
     Recheck, Restored, Session, Snapshot, TextFileChange, Upsert, Writer, DEFAULT_CACHE_BYTES,
     MAX_KEY_BYTES, MAX_TOKEN_NAME_BYTES,
 };

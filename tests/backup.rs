@@ -238,3 +238,32 @@ fn a_database_in_use_is_backed_up_through_its_server_while_writers_go_on() {
         claims(&restored)
     );
 }
+
+#[test]
+fn a_copy_holds_the_same_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    ok(run(&db, &["query", "delete claims where id = 7"]));
+    let copy = dir.path().join("copy.db");
+    let said = ok(claimdb().arg("copy").arg(&db).arg(&copy).output().unwrap());
+    assert!(
+        said.contains(
+            "60 claims, 5 sources, 8 speakers, 0 tokens; the copy holds the same records"
+        ),
+        "{said}"
+    );
+    assert_eq!(claims(&copy), claims(&db));
+    // Nothing to copy from, or a target in use, is refused.
+    let out = claimdb()
+        .arg("copy")
+        .arg(dir.path().join("missing.db"))
+        .arg(dir.path().join("other.db"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("holds no claimdb database"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

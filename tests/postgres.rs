@@ -152,3 +152,73 @@ fn a_missing_database_and_a_newer_schema_are_named() {
         "{stderr}"
     );
 }
+
+/// Every claim of a database as JSON Lines, every field.
+fn everything(db: &str) -> String {
+    let out = claimdb()
+        .args(["--db", db, "export", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_corpus_copies_from_sled_to_postgres_and_back_unchanged() {
+    if engines::postgres_server().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sled = dir.path().join("desk.db");
+    let sled = sled.to_str().unwrap();
+    for args in [
+        vec!["--seed", "query", "delete claims where id = 4"],
+        vec!["token", "create", "--name", "desk", "--role", "write"],
+    ] {
+        let out = claimdb().args(["--db", sled]).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let pg = engines::new_postgres_database();
+    let back = dir.path().join("back.db");
+    let back = back.to_str().unwrap();
+    for (from, to) in [(sled, pg.as_str()), (pg.as_str(), back)] {
+        let out = claimdb().args(["copy", from, to]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(
+            stderr.contains(
+                "60 claims, 5 sources, 8 speakers, 1 token; the copy holds the same records"
+            ),
+            "{stderr}"
+        );
+    }
+    // The same claims, ids (with the gap) and anchors included, on all three.
+    let original = everything(sled);
+    assert_eq!(everything(&pg), original);
+    assert_eq!(everything(back), original);
+    // And the target takes new claims after the last id, not over one.
+    let out = claimdb()
+        .args(["--db", &pg, "query"])
+        .arg(r#"add claim with speaker = "White", source = "fp-lazarus-review", quote = "North Korea", statement = "copied", confidence = 0.5, rationale = "r""#)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("added claim 62"),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A target that holds a database is refused.
+    let out = claimdb().args(["copy", sled, back]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("holds a database already: a copy makes a new one"));
+}

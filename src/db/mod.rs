@@ -8,6 +8,7 @@ mod anchors;
 mod attribution;
 mod backup;
 mod check;
+mod copy;
 pub mod door;
 mod edits;
 mod extract;
@@ -26,6 +27,7 @@ use std::time::Duration;
 
 pub use backup::{restore, write_atomically, Restored};
 pub use check::{CheckScope, Recheck};
+pub use copy::Copied;
 pub use extract::Accepted;
 #[cfg(feature = "client")]
 pub(crate) use session::transaction_error;

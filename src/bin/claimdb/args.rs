@@ -450,6 +450,21 @@ pub(crate) enum Command {
         #[command(flatten)]
         database: DbArgs,
     },
+    /// Copy a whole database to a new one, on the same engine or another.
+    ///
+    /// FROM and TO are each a database folder (sled) or a PostgreSQL URL
+    /// (postgres://USER@HOST/DB). Every record goes over as it is (ids,
+    /// anchors, reviews, tokens), read from one snapshot of FROM; TO is then
+    /// compared with FROM record by record. TO must be new or empty.
+    #[command(
+        after_help = "Example:\n  claimdb copy claims.db postgres://desk@db.example/claims\n  claimdb copy postgres://desk@db.example/claims claims-copy.db"
+    )]
+    Copy {
+        /// The database to copy.
+        from: PathBuf,
+        /// The new database.
+        to: PathBuf,
+    },
     /// Bring a database back from a file `claimdb backup` wrote.
     ///
     /// The backup is read whole (a damaged one is refused) into a new

@@ -84,6 +84,7 @@ fn main() -> ExitCode {
         Some(Command::Locate { output, .. }) => {
             (DbArgs::default(), output.clone(), ScriptArgs::default())
         }
+        Some(Command::Copy { .. }) => Default::default(),
         None => Default::default(),
     };
     let database = database.or(cli.database);
@@ -104,6 +105,9 @@ fn main() -> ExitCode {
     {
         let hint = claimdb::cite::Hint::from_parts(prefix.clone(), suffix.clone(), *position);
         return exit(commands::locate(file, quote, hint.as_ref(), format));
+    }
+    if let Some(Command::Copy { from, to }) = &cli.command {
+        return exit(upkeep::copy(from, to));
     }
     let mut open_options = OpenOptions::new();
     let conn = match &database.server {
@@ -281,7 +285,7 @@ fn main() -> ExitCode {
             session.open_door();
             repl::run(&mut session)
         }
-        (Some(Command::Locate { .. } | Command::Restore { .. }), _) => {
+        (Some(Command::Locate { .. } | Command::Restore { .. } | Command::Copy { .. }), _) => {
             unreachable!("handled before the database is opened")
         }
         (Some(Command::Serve { .. } | Command::Token { .. }), _) => {

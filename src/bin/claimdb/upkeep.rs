@@ -203,3 +203,51 @@ fn verify_reports(
         }
     }
 }
+
+/// `claimdb copy FROM TO`: true when TO holds what FROM holds.
+pub fn copy(from: &Path, to: &Path) -> bool {
+    use std::io::IsTerminal;
+    let source = match claimdb::Db::exists_at(from) {
+        true => crate::open(from, OpenOptions::new()),
+        false => Err(claimdb::Error::Io {
+            path: from.to_path_buf(),
+            source: std::io::Error::other("holds no claimdb database"),
+        }),
+    };
+    let copied = source.and_then(|source| {
+        let target = crate::open(to, OpenOptions::new())?;
+        let terminal = std::io::stderr().is_terminal();
+        source.copy_into(&target, &mut |n| {
+            if terminal {
+                eprint!("\rcopied {n} claims");
+            }
+        })
+    });
+    match copied {
+        Ok(c) => {
+            eprintln!(
+                "{}copied {} to {}: {}, {}, {}, {}; the copy holds the same records",
+                if std::io::stderr().is_terminal() {
+                    "\r"
+                } else {
+                    ""
+                },
+                from.display(),
+                to.display(),
+                plural(c.claims, "claim"),
+                plural(c.sources, "source"),
+                plural(c.speakers, "speaker"),
+                plural(c.tokens, "token")
+            );
+            true
+        }
+        Err(e) => {
+            eprintln!(
+                "error: cannot copy {} to {}: {e}",
+                from.display(),
+                to.display()
+            );
+            false
+        }
+    }
+}

@@ -398,7 +398,8 @@ impl SledEngine {
     /// flushes it before returning.
     fn write_records(&self, f: &mut dyn FnMut(&mut RecordWriter) -> Result<()>) -> Result<()> {
         self.writable()?;
-        if VIEWS_HELD.with(|n| n.get()) > 0 {
+        let me = self as *const SledEngine as usize;
+        if VIEWS_HELD.with(|held| held.borrow().contains(&me)) {
             return Err(Error::invalid(
                 "write",
                 "this thread holds a snapshot of the database: drop it before writing",

@@ -11,9 +11,11 @@ use crate::store::kv::records::Records;
 use crate::store::kv::{crossed, Entries, Entry, KvRead, T};
 
 thread_local! {
-    /// Read views this thread holds: a commit from the same thread would
-    /// wait for them forever.
-    pub(super) static VIEWS_HELD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// The engines (by address) of the read views this thread holds: a
+    /// commit to one of them from this thread would wait for its own view
+    /// forever. (A view of one database does not stop a write to another:
+    /// `copy` reads one and writes the other.)
+    pub(super) static VIEWS_HELD: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// sled's trees as a key-value view, with the lock that keeps it consistent.
@@ -25,7 +27,13 @@ pub(super) struct SledView<'a> {
 impl Drop for SledView<'_> {
     fn drop(&mut self) {
         if self._shared.is_some() {
-            VIEWS_HELD.with(|n| n.set(n.get().saturating_sub(1)));
+            let engine = self.engine as *const SledEngine as usize;
+            VIEWS_HELD.with(|held| {
+                let mut held = held.borrow_mut();
+                if let Some(at) = held.iter().position(|e| *e == engine) {
+                    held.swap_remove(at);
+                }
+            });
         }
     }
 }
@@ -87,7 +95,7 @@ impl SledEngine {
             .isolation
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        VIEWS_HELD.with(|n| n.set(n.get() + 1));
+        VIEWS_HELD.with(|held| held.borrow_mut().push(self as *const SledEngine as usize));
         Records {
             kv: SledView {
                 engine: self,

@@ -1,0 +1,133 @@
+//! Moving a corpus between engines: `claimdb copy FROM TO` (a sled folder,
+//! a PostgreSQL URL, either way).
+//!
+//! Every record goes over as it is stored (ids, anchors, attributions,
+//! reviews, tokens), read from one snapshot of the source database and
+//! written through the storage interface in transactions of
+//! [`COPY_BATCH`] claims; the target rebuilds what it derives (its id
+//! counters among it) and is then compared with the source record by
+//! record. A target that holds anything is refused: a copy makes a new
+//! database, it never merges two.
+
+use super::Db;
+use crate::error::{quoted, Error, Result};
+use crate::model::Claim;
+
+/// Claims per transaction of a copy.
+pub(crate) const COPY_BATCH: usize = 5_000;
+
+/// What a copy moved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Copied {
+    /// Claims.
+    pub claims: u64,
+    /// Sources (with their texts).
+    pub sources: u64,
+    /// Speakers.
+    pub speakers: u64,
+    /// Access tokens.
+    pub tokens: u64,
+}
+
+impl Db {
+    /// Copies everything this database holds into `to`, which must be
+    /// empty, then checks that `to` holds the same records, field for
+    /// field. `progress` is told how many claims are over so far.
+    pub fn copy_into(&self, to: &Db, progress: &mut dyn FnMut(u64)) -> Result<Copied> {
+        {
+            let target = to.view()?;
+            if !target.is_empty()? || !target.speakers()?.is_empty() {
+                return Err(Error::invalid(
+                    "copy",
+                    format!(
+                        "{} holds a database already: a copy makes a new one",
+                        quoted(&to.place())
+                    ),
+                ));
+            }
+        }
+        let from = self.view()?;
+        let mut copied = Copied::default();
+        let sources = from.sources()?;
+        let speakers = from.speakers()?;
+        let tokens = from.tokens()?;
+        to.engine.write(&mut |tx| {
+            for source in &sources {
+                tx.put_source(source, from.source_text(&source.id)?.as_deref())?;
+            }
+            for speaker in &speakers {
+                tx.put_speaker(speaker)?;
+            }
+            for token in &tokens {
+                tx.put_token(token)?;
+            }
+            tx.stamp_format_version()
+        })?;
+        copied.sources = sources.len() as u64;
+        copied.speakers = speakers.len() as u64;
+        copied.tokens = tokens.len() as u64;
+        let mut claims = from.claims();
+        loop {
+            let batch: Vec<Claim> = claims.by_ref().take(COPY_BATCH).collect::<Result<_>>()?;
+            if batch.is_empty() {
+                break;
+            }
+            to.engine.write(&mut |tx| {
+                for claim in &batch {
+                    tx.put_claim(claim)?;
+                }
+                Ok(())
+            })?;
+            copied.claims += batch.len() as u64;
+            progress(copied.claims);
+        }
+        drop(claims);
+        // The id counters (and anything else derived) from the records.
+        to.engine.rebuild_derived()?;
+        same_records(&*from, &*to.view()?)?;
+        Ok(copied)
+    }
+
+    /// Where the database is, as messages name it.
+    fn place(&self) -> String {
+        match self.engine.path() {
+            Some(path) => path.display().to_string(),
+            None => self.engine.name().to_string(),
+        }
+    }
+}
+
+/// Checks that `to` holds what `from` holds, record by record.
+fn same_records(from: &dyn crate::store::ReadView, to: &dyn crate::store::ReadView) -> Result<()> {
+    let differs = |what: &str| {
+        Err(Error::Corrupt(format!(
+            "the copy differs from the original: {what}; the target is incomplete, delete it and copy again"
+        )))
+    };
+    if from.sources()? != to.sources()? {
+        return differs("the sources");
+    }
+    for source in from.sources()? {
+        if from.source_text(&source.id)? != to.source_text(&source.id)? {
+            return differs(&format!("the text of source {}", quoted(&source.id)));
+        }
+    }
+    if from.speakers()? != to.speakers()? {
+        return differs("the speakers");
+    }
+    if from.tokens()? != to.tokens()? {
+        return differs("the tokens");
+    }
+    let mut theirs = to.claims();
+    for ours in from.claims() {
+        let ours = ours?;
+        match theirs.next().transpose()? {
+            Some(c) if c == ours => {}
+            _ => return differs(&format!("claim {}", ours.id)),
+        }
+    }
+    if theirs.next().is_some() {
+        return differs("claims the original does not hold");
+    }
+    Ok(())
+}
