@@ -298,6 +298,9 @@ impl Error {
             Error::Storage(e) if e.kind == StorageErrorKind::Corrupt => {
                 "restore the latest backup (`claimdb restore BACKUP`); `claimdb verify` says what is damaged".into()
             }
+            Error::Storage(e) if e.kind == StorageErrorKind::Unavailable => {
+                "nothing was written; retry once the database server is back".into()
+            }
             Error::Storage(e) if e.kind == StorageErrorKind::DiskFull => {
                 "free some space and retry".into()
             }
@@ -404,6 +407,10 @@ pub enum StorageErrorKind {
     Io,
     /// The engine's files are damaged or incomplete.
     Corrupt,
+    /// The engine cannot be reached just now (a database server that is
+    /// down or restarting, a connection lost): nothing of the failed
+    /// request was written, and it may be retried.
+    Unavailable,
     /// Anything else the engine reports.
     Other,
 }

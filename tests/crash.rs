@@ -319,6 +319,17 @@ fn tagged(db: &Path, column: &str, tag: &str) -> Vec<String> {
         .collect()
 }
 
+/// A kill delay in milliseconds, for the build that runs: a release build
+/// finishes the same workload about ten times as fast, and a kill that
+/// lands after the end tests nothing.
+fn scaled(debug_ms: u64) -> u64 {
+    if cfg!(debug_assertions) {
+        debug_ms
+    } else {
+        debug_ms / 10
+    }
+}
+
 /// How many rows an import cycle writes, and a partial import's batch.
 const IMPORT_ROWS: usize = 400;
 const IMPORT_BATCH: usize = 50;
@@ -355,7 +366,7 @@ fn import_cycle(
     } else {
         vec!["import", file]
     };
-    let delay = Duration::from_millis(rng.below(2_500));
+    let delay = Duration::from_millis(rng.below(scaled(2_500)));
     let finished = killed_after(db, &args, delay);
     let stored = tagged(db, "statement", &tag);
     let expected: Vec<String> = (0..stored.len()).map(|i| format!("{tag}-{i}")).collect();
@@ -419,7 +430,7 @@ fn merge_cycle(db: &Path, cycle: usize, rng: &mut Rng, passage: &mut usize) {
     let out = support::run_within(db, &[], &script, Duration::from_secs(120)).unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let merge = format!(r#"merge speaker "{name}" into "White""#);
-    let delay = Duration::from_millis(rng.below(400));
+    let delay = Duration::from_millis(rng.below(scaled(400)));
     let finished = killed_after(db, &["query", &merge], delay);
     let speakers = tagged(db, "speaker", &tag);
     assert_eq!(speakers.len(), 30, "cycle {cycle}: {speakers:?}");
@@ -466,7 +477,7 @@ fn repair_cycle(db: &Path, cycle: usize, rng: &mut Rng) {
     }
     let before = run(db, &["verify"]);
     assert!(!before.status.success(), "the stale count was not seen");
-    let delay = Duration::from_millis(rng.below(600));
+    let delay = Duration::from_millis(rng.below(scaled(600)));
     let finished = killed_after(db, &["verify", "--repair"], delay);
     let after = run(db, &["verify"]);
     let report = text(&after.stdout);

@@ -222,3 +222,117 @@ fn a_corpus_copies_from_sled_to_postgres_and_back_unchanged() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("holds a database already: a copy makes a new one"));
 }
+
+#[test]
+fn a_postgresql_restarted_under_a_server_loses_nothing_acknowledged() {
+    if engines::postgres_server().is_none() {
+        return;
+    }
+    // A PostgreSQL of its own, to restart without disturbing the others.
+    let started =
+        std::process::Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/postgres"))
+            .output()
+            .unwrap();
+    assert!(
+        started.status.success(),
+        "{}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    let exports = String::from_utf8(started.stdout).unwrap();
+    let value = |name: &str| -> String {
+        let line = exports.lines().find(|l| l.contains(name)).unwrap();
+        let (_, v) = line.split_once('=').unwrap();
+        v.trim_matches('\'').to_string()
+    };
+    let url = value("CLAIMDB_TEST_POSTGRES");
+    let stop = value("CLAIMDB_PG_STOP");
+    struct Stop(String);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("bash")
+                .args(["-c", &self.0])
+                .status();
+        }
+    }
+    let _stop = Stop(stop.clone());
+    let restart = stop
+        .split(" >/dev/null")
+        .next()
+        .unwrap()
+        .replace("-m fast stop", "-m fast -w restart");
+
+    let db = Path::new(&url);
+    let admin = token(db, "admin", "admin");
+    let ledger: String = (0..SENTENCES).map(|n| sentence(n) + "\n").collect();
+    let out = claimdb()
+        .args(["--db", &url, "query"])
+        .arg(format!(
+            r#"add source "ledger" with title = "A ledger", text = "{}""#,
+            ledger.replace('\n', "\\n")
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let served = Server::start(db, &[]);
+    let writer = {
+        let (url, admin) = (served.url.clone(), admin.clone());
+        std::thread::spawn(move || {
+            (0..SENTENCES)
+                .map(|n| {
+                    std::thread::sleep(std::time::Duration::from_millis(60));
+                    (n, add(&url, &admin, n))
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Down for longer than a request waits for a connection (5 s), then
+    // back. (The new server must not hold this process's pipes: its output
+    // goes nowhere, or waiting for the restart would wait for the server.)
+    let quiet = |command: &str| {
+        std::process::Command::new("bash")
+            .args(["-c", &format!("{command} </dev/null >/dev/null 2>&1")])
+            .status()
+            .unwrap()
+            .success()
+    };
+    let stopping = restart.replace("-m fast -w restart", "-m fast -w stop");
+    assert!(quiet(&stopping), "pg_ctl stop failed");
+    std::thread::sleep(std::time::Duration::from_secs(7));
+    assert!(quiet(&restart), "pg_ctl restart failed");
+    let answers = writer.join().unwrap();
+    // While it was down, requests failed cleanly: 503, retry.
+    for (n, status) in &answers {
+        assert!([200, 503].contains(status), "parcel {n}: status {status}");
+    }
+    assert!(answers.iter().any(|(_, s)| *s == 503), "{answers:?}");
+    // The pool reconnected: the last writes went through.
+    assert_eq!(answers.last().unwrap().1, 200, "{answers:?}");
+    let acknowledged: Vec<usize> = answers
+        .iter()
+        .filter(|(_, s)| *s == 200)
+        .map(|(n, _)| *n)
+        .collect();
+    let out = claimdb()
+        .args(["--db", &url, "--format", "csv", "query"])
+        .arg(r#"claims select statement where source = "ledger""#)
+        .output()
+        .unwrap();
+    let stored = String::from_utf8_lossy(&out.stdout).to_string();
+    for n in &acknowledged {
+        assert!(
+            stored.lines().any(|l| l == format!("parcel {n}")),
+            "parcel {n} was acknowledged and is gone"
+        );
+    }
+    eprintln!(
+        "restart: {} of {SENTENCES} writes acknowledged, {} refused with 503 while PostgreSQL restarted",
+        acknowledged.len(),
+        answers.iter().filter(|(_, s)| *s == 503).count()
+    );
+    drop(served);
+}

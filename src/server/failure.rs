@@ -67,6 +67,9 @@ pub(crate) fn status_of(e: &Error) -> StatusCode {
         }
         Error::Citation(_) | Error::CrossesTurns { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         Error::TimeLimit { .. } | Error::Locked { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Storage(s) if s.kind == StorageErrorKind::Unavailable => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         Error::Storage(s) if s.kind == StorageErrorKind::DiskFull => {
             StatusCode::INSUFFICIENT_STORAGE
         }
@@ -121,6 +124,13 @@ mod tests {
                     "full",
                 )),
                 507,
+            ),
+            (
+                Error::Storage(crate::error::StorageError::new(
+                    StorageErrorKind::Unavailable,
+                    "restarting",
+                )),
+                503,
             ),
         ];
         for (e, status) in cases {

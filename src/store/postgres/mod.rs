@@ -62,7 +62,7 @@ impl PgEngine {
         let manager = PostgresConnectionManager::new(config, NoTls);
         let pool = r2d2::Pool::builder()
             .max_size(8)
-            .connection_timeout(std::time::Duration::from_secs(10))
+            .connection_timeout(std::time::Duration::from_secs(5))
             .build(manager)
             .map_err(|e| connect_error(&shown, &e.to_string()))?;
         let engine = PgEngine { pool, shown };
@@ -168,7 +168,7 @@ fn without_password(url: &str) -> String {
 
 fn connect_error(shown: &str, why: &str) -> Error {
     Error::Storage(StorageError::new(
-        StorageErrorKind::Io,
+        StorageErrorKind::Unavailable,
         format!("cannot connect to the PostgreSQL database {shown}: {why}"),
     ))
 }
@@ -176,10 +176,14 @@ fn connect_error(shown: &str, why: &str) -> Error {
 /// A PostgreSQL error in claimdb's words: its own message (the server's,
 /// with its code), never the driver's debug text.
 pub(crate) fn sql_error(e: postgres::Error) -> Error {
-    let kind = match e.code() {
-        Some(code) if code.code().starts_with("53") => StorageErrorKind::DiskFull,
-        Some(code) if code.code().starts_with("XX") => StorageErrorKind::Corrupt,
-        _ if e.is_closed() => StorageErrorKind::Io,
+    let kind = match e.code().map(|c| c.code()) {
+        Some(code) if code.starts_with("53") => StorageErrorKind::DiskFull,
+        Some(code) if code.starts_with("XX") => StorageErrorKind::Corrupt,
+        // A connection lost, a server shutting down or starting up.
+        Some(code) if code.starts_with("08") || code.starts_with("57P") => {
+            StorageErrorKind::Unavailable
+        }
+        None if e.is_closed() || e.as_db_error().is_none() => StorageErrorKind::Unavailable,
         _ => StorageErrorKind::Other,
     };
     let message = match e.as_db_error() {
