@@ -336,3 +336,40 @@ fn a_postgresql_restarted_under_a_server_loses_nothing_acknowledged() {
     );
     drop(served);
 }
+
+#[test]
+fn a_refused_password_is_named_at_once() {
+    let Some(admin) = engines::postgres_server() else {
+        return;
+    };
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "do $$ begin create role claimdb_password login password 'right'; exception when duplicate_object then null; end $$",
+        )
+        .unwrap();
+    let (before, after) = admin.split_once('?').unwrap_or((&admin, ""));
+    let (scheme, rest) = before.split_once("://").unwrap();
+    let host_and_db = rest.split_once('@').map_or(rest, |(_, h)| h);
+    let wrong = format!("{scheme}://claimdb_password:wrong@{host_and_db}?{after}");
+    let began = std::time::Instant::now();
+    let out = claimdb()
+        .args(["--db", &wrong, "query", "count claims"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("password authentication failed for user \"claimdb_password\""),
+        "{stderr}"
+    );
+    // The password itself is never shown.
+    assert!(
+        !stderr.contains("wrong") && stderr.contains("claimdb_password:***@"),
+        "{stderr}"
+    );
+    assert!(
+        began.elapsed() < std::time::Duration::from_secs(4),
+        "it waited"
+    );
+}

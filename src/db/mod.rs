@@ -206,6 +206,16 @@ impl Db {
         Db::is_url(path) || SledEngine::exists_at(path)
     }
 
+    /// `path` as messages show it: a PostgreSQL URL without its password.
+    pub fn shown(path: impl AsRef<Path>) -> String {
+        let path = path.as_ref();
+        #[cfg(feature = "postgres")]
+        if let Some(url) = path.to_str().filter(|p| crate::store::is_postgres_url(p)) {
+            return crate::store::without_password(url);
+        }
+        path.display().to_string()
+    }
+
     /// Whether `path` is a PostgreSQL URL (`postgres://`, `postgresql://`)
     /// rather than a folder.
     pub fn is_url(path: impl AsRef<Path>) -> bool {

@@ -45,7 +45,7 @@ pub use kv::indexes::{Index, IndexScan};
 use kv::keys::KeyBuf;
 pub use memory::MemoryEngine;
 #[cfg(feature = "postgres")]
-pub use postgres::{is_postgres_url, PgEngine};
+pub use postgres::{is_postgres_url, without_password, PgEngine};
 pub use report::{Problem, VerifyReport};
 
 /// Measured at a million claims (`claimdb-compare`), a process's memory

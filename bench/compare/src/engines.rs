@@ -10,9 +10,12 @@ use rusqlite::{params, Connection};
 
 use crate::corpus::{self, Corpus};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
+    /// claimdb on sled (its default engine).
     Claimdb,
+    /// claimdb on PostgreSQL (`--postgres URL`).
+    ClaimdbPostgres,
     Sqlite,
 }
 
@@ -20,6 +23,7 @@ impl Engine {
     pub fn name(self) -> &'static str {
         match self {
             Engine::Claimdb => "claimdb",
+            Engine::ClaimdbPostgres => "claimdb-pg",
             Engine::Sqlite => "sqlite",
         }
     }
@@ -147,6 +151,7 @@ fn peak_kib() -> u64 {
 pub fn child(args: &[String]) {
     let engine = match args[0].as_str() {
         "claimdb" => Engine::Claimdb,
+        "claimdb-pg" => Engine::ClaimdbPostgres,
         _ => Engine::Sqlite,
     };
     let path = Path::new(&args[1]);
@@ -156,7 +161,7 @@ pub fn child(args: &[String]) {
             let corpus = Corpus::generate();
             let began = Instant::now();
             match engine {
-                Engine::Claimdb => load_claimdb(path, &corpus, claims),
+                Engine::Claimdb | Engine::ClaimdbPostgres => load_claimdb(path, &corpus, claims),
                 Engine::Sqlite => load_sqlite(path, &corpus, claims),
             }
             Measured {
@@ -170,13 +175,13 @@ pub fn child(args: &[String]) {
             let claims: u64 = args[4].parse().unwrap();
             let text = fill(
                 match engine {
-                    Engine::Claimdb => query.claimdb,
+                    Engine::Claimdb | Engine::ClaimdbPostgres => query.claimdb,
                     Engine::Sqlite => query.sql,
                 },
                 claims,
             );
             match engine {
-                Engine::Claimdb => measure_claimdb(path, &text),
+                Engine::Claimdb | Engine::ClaimdbPostgres => measure_claimdb(path, &text),
                 Engine::Sqlite => measure_sqlite(path, &text),
             }
             .print();

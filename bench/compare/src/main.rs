@@ -31,6 +31,12 @@ fn main() {
     }
     let mut claims: u64 = 100_000;
     let mut dir: Option<PathBuf> = None;
+    // A PostgreSQL database to create the PostgreSQL engine's database
+    // from (`--postgres URL`, or CLAIMDB_TEST_POSTGRES); without one the
+    // run compares sled and SQLite only.
+    let mut postgres = std::env::var("CLAIMDB_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty());
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -41,6 +47,7 @@ fn main() {
                     .unwrap_or_else(|| usage("--claims takes a number"))
             }
             "--dir" => dir = it.next().map(PathBuf::from),
+            "--postgres" => postgres = it.next().cloned(),
             "-h" | "--help" => usage(""),
             other => usage(&format!("unknown argument {other}")),
         }
@@ -61,8 +68,18 @@ fn main() {
         machine()
     );
     let mut results: Vec<(Engine, Vec<Measured>)> = Vec::new();
-    for engine in [Engine::Claimdb, Engine::Sqlite] {
-        let path = base.join(format!("{}-{claims}", engine.name()));
+    let mut engines = vec![Engine::Claimdb];
+    if postgres.is_some() {
+        engines.push(Engine::ClaimdbPostgres);
+    }
+    engines.push(Engine::Sqlite);
+    for engine in engines {
+        let path = match (engine, &postgres) {
+            (Engine::ClaimdbPostgres, Some(admin)) => {
+                PathBuf::from(fresh_postgres_database(admin, claims))
+            }
+            _ => base.join(format!("{}-{claims}", engine.name())),
+        };
         let load = if path.exists() && dir.is_some() {
             println!("{}: reusing {}", engine.name(), path.display());
             None
@@ -105,7 +122,10 @@ fn main() {
             &["query", "0", &claims.to_string()],
         ));
         measured.push(Measured {
-            rows: disk_bytes(&path),
+            rows: match engine {
+                Engine::ClaimdbPostgres => postgres_bytes(&path),
+                _ => disk_bytes(&path),
+            },
             ..Default::default()
         });
         results.push((engine, measured));
@@ -120,7 +140,7 @@ fn usage(problem: &str) -> ! {
     if !problem.is_empty() {
         eprintln!("error: {problem}");
     }
-    eprintln!("usage: claimdb-compare [--claims N] [--dir DIR]\n  N: claims to generate (default 100000, a multiple of 1000)\n  DIR: keep the databases there and reuse them on the next run");
+    eprintln!("usage: claimdb-compare [--claims N] [--dir DIR] [--postgres URL]\n  N: claims to generate (default 100000, a multiple of 1000)\n  DIR: keep the databases there and reuse them on the next run\n  URL: a PostgreSQL database to create claimdb's PostgreSQL database beside (default: $CLAIMDB_TEST_POSTGRES); without it, sled and SQLite only");
     std::process::exit(if problem.is_empty() { 0 } else { 2 })
 }
 
@@ -143,6 +163,40 @@ fn run_child(engine: Engine, path: &Path, task: &[&str]) -> Measured {
     }
     Measured::parse(&String::from_utf8_lossy(&out.stdout))
         .unwrap_or_else(|| panic!("{} {task:?}: no figures in its output", engine.name()))
+}
+
+/// A new database `claimdb_compare_N` on the server of `admin`, dropped
+/// first if a run left one; its URL.
+fn fresh_postgres_database(admin: &str, claims: u64) -> String {
+    let name = format!("claimdb_compare_{claims}");
+    let mut client =
+        postgres::Client::connect(admin, postgres::NoTls).expect("the PostgreSQL server");
+    for statement in [
+        format!("drop database if exists {name}"),
+        format!("create database {name}"),
+    ] {
+        client
+            .batch_execute(&statement)
+            .expect("a database for the comparison");
+    }
+    let (before, after) = admin.split_once('?').unwrap_or((admin, ""));
+    let base = before.rsplit_once('/').map_or(before, |(b, _)| b);
+    if after.is_empty() {
+        format!("{base}/{name}")
+    } else {
+        format!("{base}/{name}?{after}")
+    }
+}
+
+/// What the PostgreSQL database takes on disk (tables, indexes, TOAST).
+fn postgres_bytes(url: &Path) -> u64 {
+    let mut client = postgres::Client::connect(url.to_str().unwrap(), postgres::NoTls)
+        .expect("the PostgreSQL database");
+    let size: i64 = client
+        .query_one("select pg_database_size(current_database())", &[])
+        .expect("its size")
+        .get(0);
+    size as u64
 }
 
 fn disk_bytes(path: &Path) -> u64 {
@@ -168,53 +222,95 @@ fn tree_bytes(p: &Path) -> u64 {
     }
 }
 
+/// One table: a column per engine (SQLite last), and a ratio to SQLite per
+/// claimdb engine (below 1, claimdb is faster).
 fn print_table(claims: u64, results: &[(Engine, Vec<Measured>)]) {
-    let (c, s) = (&results[0].1, &results[1].1);
+    let (sqlite, ours) = results.split_last().expect("SQLite ran");
+    let s = &sqlite.1;
+    let column = |e: Engine| match e {
+        Engine::Claimdb => "claimdb (sled)",
+        Engine::ClaimdbPostgres => "claimdb (PostgreSQL)",
+        Engine::Sqlite => "SQLite",
+    };
+    let names: Vec<&str> = ours.iter().map(|(e, _)| column(*e)).collect();
+    let ratios: Vec<String> = names.iter().map(|n| format!("ratio, {n}")).collect();
     println!();
-    println!("| at {claims} claims | claimdb | SQLite | ratio |");
-    println!("|---|---|---|---|");
-    if c[0].first_ms > 0.0 && s[0].first_ms > 0.0 {
-        let (rc, rs) = (
-            claims as f64 / (c[0].first_ms / 1e3),
-            claims as f64 / (s[0].first_ms / 1e3),
-        );
+    println!(
+        "| at {claims} claims | {} | SQLite | {} |",
+        names.join(" | "),
+        ratios.join(" | ")
+    );
+    println!(
+        "|---|{}---|{}",
+        "---|".repeat(names.len()),
+        "---|".repeat(names.len())
+    );
+    let row = |what: String, cells: Vec<String>, theirs: String, r: Vec<f64>| {
+        let r: Vec<String> = r.iter().map(|x| format!("{x:.2}")).collect();
         println!(
-            "| load, 1,000 claims per transaction | {rc:.0} claims/s | {rs:.0} claims/s | {:.2} (rate SQLite / claimdb) |",
-            rs / rc
+            "| {what} | {} | {theirs} | {} |",
+            cells.join(" | "),
+            r.join(" | ")
         );
-        println!(
-            "| peak memory of the load | {} MiB | {} MiB | {:.2} |",
-            c[0].peak_kib / 1024,
-            s[0].peak_kib / 1024,
-            c[0].peak_kib as f64 / s[0].peak_kib as f64
+    };
+    if ours.iter().all(|(_, m)| m[0].first_ms > 0.0) && s[0].first_ms > 0.0 {
+        let rate = |m: &[Measured]| claims as f64 / (m[0].first_ms / 1e3);
+        row(
+            "load, 1,000 claims per transaction (claims/s; ratio: SQLite's rate / claimdb's)"
+                .into(),
+            ours.iter()
+                .map(|(_, m)| format!("{:.0}", rate(m)))
+                .collect(),
+            format!("{:.0}", rate(s)),
+            ours.iter().map(|(_, m)| rate(s) / rate(m)).collect(),
+        );
+        row(
+            "peak memory of the load (MiB)".into(),
+            ours.iter()
+                .map(|(_, m)| (m[0].peak_kib / 1024).to_string())
+                .collect(),
+            (s[0].peak_kib / 1024).to_string(),
+            ours.iter()
+                .map(|(_, m)| m[0].peak_kib as f64 / s[0].peak_kib as f64)
+                .collect(),
         );
     }
     for (i, q) in QUERIES.iter().enumerate() {
-        let (a, b) = (&c[i + 1], &s[i + 1]);
-        println!(
-            "| `{}` (median, {} rows) | {} | {} | {:.2} |",
-            engines::fill(q.claimdb, claims),
-            a.rows,
-            ms(a.median_ms),
-            ms(b.median_ms),
-            a.median_ms / b.median_ms
+        row(
+            format!(
+                "`{}` (median, {} rows)",
+                engines::fill(q.claimdb, claims),
+                ours[0].1[i + 1].rows
+            ),
+            ours.iter().map(|(_, m)| ms(m[i + 1].median_ms)).collect(),
+            ms(s[i + 1].median_ms),
+            ours.iter()
+                .map(|(_, m)| m[i + 1].median_ms / s[i + 1].median_ms)
+                .collect(),
         );
     }
-    let (a, b) = (&c[1], &s[1]);
-    println!(
-        "| first process after the load: open + `{}` | {} | {} | {:.2} |",
-        engines::fill(QUERIES[0].claimdb, claims),
-        ms(a.first_ms),
-        ms(b.first_ms),
-        a.first_ms / b.first_ms
+    row(
+        format!(
+            "first process after the load: open + `{}`",
+            engines::fill(QUERIES[0].claimdb, claims)
+        ),
+        ours.iter().map(|(_, m)| ms(m[1].first_ms)).collect(),
+        ms(s[1].first_ms),
+        ours.iter()
+            .map(|(_, m)| m[1].first_ms / s[1].first_ms)
+            .collect(),
     );
-    let (a, b) = (&c[QUERIES.len() + 1], &s[QUERIES.len() + 1]);
-    println!(
-        "| fresh process: open + `{}` | {} | {} | {:.2} |",
-        engines::fill(QUERIES[0].claimdb, claims),
-        ms(a.first_ms),
-        ms(b.first_ms),
-        a.first_ms / b.first_ms
+    let fresh = QUERIES.len() + 1;
+    row(
+        format!(
+            "fresh process: open + `{}`",
+            engines::fill(QUERIES[0].claimdb, claims)
+        ),
+        ours.iter().map(|(_, m)| ms(m[fresh].first_ms)).collect(),
+        ms(s[fresh].first_ms),
+        ours.iter()
+            .map(|(_, m)| m[fresh].first_ms / s[fresh].first_ms)
+            .collect(),
     );
     let peak = |m: &[Measured]| {
         m[1..=QUERIES.len()]
@@ -223,18 +319,26 @@ fn print_table(claims: u64, results: &[(Engine, Vec<Measured>)]) {
             .max()
             .unwrap_or(0)
     };
-    println!(
-        "| peak memory of a query process | {} MiB | {} MiB | {:.2} |",
-        peak(c) / 1024,
-        peak(s) / 1024,
-        peak(c) as f64 / peak(s) as f64
+    row(
+        "peak memory of a query process (MiB)".into(),
+        ours.iter()
+            .map(|(_, m)| (peak(m) / 1024).to_string())
+            .collect(),
+        (peak(s) / 1024).to_string(),
+        ours.iter()
+            .map(|(_, m)| peak(m) as f64 / peak(s) as f64)
+            .collect(),
     );
-    let (dc, ds) = (c[QUERIES.len() + 2].rows, s[QUERIES.len() + 2].rows);
-    println!(
-        "| disk | {:.1} MB | {:.1} MB (FTS5 included) | {:.2} |",
-        dc as f64 / 1e6,
-        ds as f64 / 1e6,
-        dc as f64 / ds as f64
+    let disk = QUERIES.len() + 2;
+    row(
+        "disk (MB; SQLite's with FTS5)".into(),
+        ours.iter()
+            .map(|(_, m)| format!("{:.1}", m[disk].rows as f64 / 1e6))
+            .collect(),
+        format!("{:.1}", s[disk].rows as f64 / 1e6),
+        ours.iter()
+            .map(|(_, m)| m[disk].rows as f64 / s[disk].rows as f64)
+            .collect(),
     );
 }
 

@@ -216,7 +216,7 @@ fn main() -> ExitCode {
                 let db = match open(&path, options) {
                     Ok(db) => db,
                     Err(e) => {
-                        eprintln!("error: cannot open {}: {e}", path.display());
+                        eprintln!("error: cannot open {}: {e}", Db::shown(&path));
                         if let Some(hint) = e.hint() {
                             eprintln!("hint: {hint}");
                         }
@@ -392,12 +392,12 @@ pub fn announce_creation(db: &Db, path: &std::path::Path, hint: bool) {
         None => {}
         Some(0) if hint => eprintln!(
             "created an empty claims database at {} (with --seed, a new database gets the demo claims)",
-            path.display()
+            Db::shown(path)
         ),
-        Some(0) => eprintln!("created an empty claims database at {}", path.display()),
+        Some(0) => eprintln!("created an empty claims database at {}", Db::shown(path)),
         Some(n) => eprintln!(
             "created a claims database at {}, loaded the seed: {n} claims",
-            path.display()
+            Db::shown(path)
         ),
     }
 }

@@ -232,8 +232,8 @@ pub fn copy(from: &Path, to: &Path) -> bool {
                 } else {
                     ""
                 },
-                from.display(),
-                to.display(),
+                claimdb::Db::shown(from),
+                claimdb::Db::shown(to),
                 plural(c.claims, "claim"),
                 plural(c.sources, "source"),
                 plural(c.speakers, "speaker"),

@@ -59,15 +59,28 @@ impl PgEngine {
     pub fn open(url: &str) -> Result<PgEngine> {
         let config = config_of(url)?;
         let shown = without_password(url);
+        // One connection first, to say at once what is wrong (a password
+        // refused, no such database) instead of after the pool's wait; it
+        // brings the schema up to date.
+        let mut first = config.connect(NoTls).map_err(|e| {
+            let mut error = connect_error(&shown, &reason(&e));
+            // The server answered and refused (a password, a database that
+            // does not exist): waiting will not help.
+            if let (Some(_), Error::Storage(s)) = (e.as_db_error(), &mut error) {
+                s.kind = StorageErrorKind::Other;
+            }
+            error
+        })?;
+        schema::migrate(&mut first)?;
+        drop(first);
         let manager = PostgresConnectionManager::new(config, NoTls);
         let pool = r2d2::Pool::builder()
             .max_size(8)
+            .min_idle(Some(1))
             .connection_timeout(std::time::Duration::from_secs(5))
             .build(manager)
             .map_err(|e| connect_error(&shown, &e.to_string()))?;
-        let engine = PgEngine { pool, shown };
-        schema::migrate(&mut *engine.connection()?)?;
-        Ok(engine)
+        Ok(PgEngine { pool, shown })
     }
 
     /// A connection from the pool.
@@ -152,8 +165,8 @@ fn config_of(url: &str) -> Result<postgres::Config> {
     Ok(config)
 }
 
-/// `url` with any password replaced by `***`.
-fn without_password(url: &str) -> String {
+/// `url` with any password replaced by `***`: how messages show it.
+pub fn without_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
@@ -163,6 +176,14 @@ fn without_password(url: &str) -> String {
             format!("{scheme}://{user}:***@{host}")
         }
         _ => url.to_string(),
+    }
+}
+
+/// Why a connection failed: the server's own words when it answered.
+fn reason(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => db.message().to_string(),
+        None => e.to_string(),
     }
 }
 

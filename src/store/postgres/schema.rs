@@ -79,6 +79,21 @@ create table tokens (name text primary key, value bytea not null);
 /// Brings the schema of the database `client` is connected to up to
 /// [`SCHEMA_VERSION`]; refuses one made by a newer claimdb.
 pub(super) fn migrate(client: &mut Client) -> Result<()> {
+    // A database at this version is only read: a read-only replica opens
+    // (no lock taken, nothing created).
+    let made: bool = client
+        .query_one("select to_regclass('claimdb_schema') is not null", &[])
+        .map_err(super::sql_error)?
+        .get(0);
+    if made {
+        let current: Option<i32> = client
+            .query_one("select max(version) from claimdb_schema", &[])
+            .map_err(super::sql_error)?
+            .get(0);
+        if current == Some(SCHEMA_VERSION) {
+            return Ok(());
+        }
+    }
     let mut tx = client.transaction().map_err(super::sql_error)?;
     tx.execute("select pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
         .map_err(super::sql_error)?;

@@ -45,6 +45,30 @@ impl PgTx {
         Ok(())
     }
 
+    /// Moves the kept claim count by `delta` (counting the claims the first
+    /// time, for a database written before it was kept).
+    fn add_to_count(&self, delta: i64) -> Result<()> {
+        let now = self.reader.claim_count()? as i64;
+        // claim_count() already sees this transaction's own insert or
+        // delete when it had to count: then the count is right as it is.
+        let kept = !self
+            .reader
+            .query("select 1 from claimdb_meta where key = 'claim_count'", &[])?
+            .is_empty();
+        let next = if kept { now + delta } else { now };
+        self.put_meta("claim_count", codec::encode(&(next.max(0) as u64))?)
+    }
+
+    /// Sets the kept claim count to what the claims table holds (rebuild).
+    pub(super) fn recount(&self) -> Result<()> {
+        let n: i64 = self
+            .reader
+            .query("select count(*) from claims", &[])?
+            .first()
+            .map_or(0, |r| r.get(0));
+        self.put_meta("claim_count", codec::encode(&(n as u64))?)
+    }
+
     /// Removes every derived row (index rows, words, names), for a rebuild.
     pub(super) fn clear_derived(&self) -> Result<()> {
         self.reader
@@ -68,10 +92,14 @@ impl PgTx {
         Ok(())
     }
 
-    /// Writes a claim's index rows (after its old ones were removed).
+    /// Writes a claim's index rows (after its old ones were removed): one
+    /// statement for its index entries and one for its words, each taking
+    /// arrays (a claim has some thirty entries; a round trip each would
+    /// make a load crawl).
     pub(super) fn index_claim(&self, claim: &Claim) -> Result<()> {
         let id = sql_id(claim.id);
         let confidence = claim.confidence.basis_points() as i32;
+        let (mut idx, mut values, mut words) = (Vec::new(), Vec::new(), Vec::new());
         for (tree, mut key) in index_entries(claim) {
             key.truncate(key.len().saturating_sub(8)); // the claim id
             let Some(at) = INDEXES.iter().position(|d| d.tree == tree) else {
@@ -80,20 +108,25 @@ impl PgTx {
             if tree == T::IdxWord {
                 let (word, _) = crate::store::kv::keys::read_str(&key)
                     .ok_or_else(|| Error::Corrupt("a word index key".into()))?;
-                self.reader.execute(
-                    "insert into claim_words (word, claim) values ($1, $2) on conflict (word, claim) do nothing",
-                    &[&word, &id],
-                )?;
-                continue;
+                words.push(word);
+            } else {
+                idx.push(index_number(Index::ALL[at]));
+                values.push(key);
             }
-            let idx = index_number(Index::ALL[at]);
-            self.reader
-                .execute(
-                    "insert into claim_index (idx, value, claim, confidence) values ($1, $2, $3, $4) on conflict (idx, value, claim) do nothing",
-                    &[&idx, &key, &id, &confidence],
-                )
-                .map_err(|e| duplicate(e, Index::ALL[at]))?;
         }
+        self.reader
+            .execute(
+                "insert into claim_index (idx, value, claim, confidence)
+                 select i, v, $3, $4 from unnest($1::int2[], $2::bytea[]) as e(i, v)
+                 on conflict (idx, value, claim) do nothing",
+                &[&idx, &values, &id, &confidence],
+            )
+            .map_err(|e| duplicate(e, Index::Key))?;
+        self.reader.execute(
+            "insert into claim_words (word, claim) select w, $2 from unnest($1::text[]) as w
+             on conflict (word, claim) do nothing",
+            &[&words, &id],
+        )?;
         Ok(())
     }
 }
@@ -140,10 +173,12 @@ impl WriteTx for PgTx {
 
     fn put_claim(&mut self, claim: &Claim) -> Result<()> {
         let id = sql_id(claim.id);
-        self.reader.execute(
+        // `xmax = 0` on the row returned: it was inserted, not updated.
+        let inserted: bool = self.reader.query(
             "insert into claims (id, speaker, source, confidence, status, value) values ($1, $2, $3, $4, $5, $6)
              on conflict (id) do update set speaker = excluded.speaker, source = excluded.source,
-                 confidence = excluded.confidence, status = excluded.status, value = excluded.value",
+                 confidence = excluded.confidence, status = excluded.status, value = excluded.value
+             returning (xmax = 0)",
             &[
                 &id,
                 &sql_id(claim.speaker),
@@ -152,7 +187,12 @@ impl WriteTx for PgTx {
                 &(claim.status as u8 as i16),
                 &codec::encode_claim(claim)?,
             ],
-        )?;
+        )?
+        .first()
+        .is_some_and(|r| r.get(0));
+        if inserted {
+            self.add_to_count(1)?;
+        }
         self.reader
             .execute("delete from claim_index where claim = $1", &[&id])?;
         self.reader
@@ -162,10 +202,14 @@ impl WriteTx for PgTx {
 
     fn delete_claim(&mut self, id: ClaimId) -> Result<bool> {
         // Its index rows go with it (`on delete cascade`).
-        Ok(self
+        let deleted = self
             .reader
             .execute("delete from claims where id = $1", &[&sql_id(id)])?
-            > 0)
+            > 0;
+        if deleted {
+            self.add_to_count(-1)?;
+        }
+        Ok(deleted)
     }
 
     fn put_source(&mut self, source: &Source, text: Option<&str>) -> Result<()> {

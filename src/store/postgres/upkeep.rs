@@ -141,6 +141,17 @@ impl Maintenance for PgEngine {
                 }
             }
         }
+        let counted = view.claim_count()?;
+        if counted != claims.len() as u64 {
+            report.problem(
+                "count",
+                true,
+                format!(
+                    "the stored claim count is {counted}, but there are {} claims",
+                    claims.len()
+                ),
+            );
+        }
         for source in sources.values() {
             verify_text(&view, source, &mut report)?;
         }
@@ -157,6 +168,7 @@ impl Maintenance for PgEngine {
             let claims: Vec<Claim> = tx.view().claims().collect::<Result<_>>()?;
             let speakers = tx.view().speakers()?;
             tx.clear_derived()?;
+            tx.recount()?;
             for claim in &claims {
                 tx.index_claim(claim)?;
             }

@@ -27,6 +27,10 @@ const PAGE: i64 = 512;
 pub(super) struct Reader {
     conn: RefCell<Connection>,
     open: std::cell::Cell<bool>,
+    /// Statements prepared on this connection, by their text: a load runs
+    /// the same dozen statements a thousand times in one transaction, and
+    /// preparing each every time would double its round trips.
+    prepared: RefCell<std::collections::HashMap<String, postgres::Statement>>,
 }
 
 impl Drop for Reader {
@@ -54,6 +58,7 @@ impl Reader {
         let reader = Reader {
             conn: RefCell::new(conn),
             open: std::cell::Cell::new(false),
+            prepared: RefCell::new(std::collections::HashMap::new()),
         };
         reader.batch(begin)?;
         reader.open.set(true);
@@ -71,14 +76,31 @@ impl Reader {
         self.batch(how)
     }
 
+    /// `sql` prepared on this connection (once).
+    fn statement(&self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(statement) = self.prepared.borrow().get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.conn.borrow_mut().prepare(sql).map_err(sql_error)?;
+        self.prepared
+            .borrow_mut()
+            .insert(sql.to_string(), statement.clone());
+        Ok(statement)
+    }
+
     pub(super) fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
-        self.conn.borrow_mut().query(sql, params).map_err(sql_error)
+        let statement = self.statement(sql)?;
+        self.conn
+            .borrow_mut()
+            .query(&statement, params)
+            .map_err(sql_error)
     }
 
     pub(super) fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
+        let statement = self.statement(sql)?;
         self.conn
             .borrow_mut()
-            .execute(sql, params)
+            .execute(&statement, params)
             .map_err(sql_error)
     }
 
@@ -184,7 +206,14 @@ impl ReadView for Reader {
     }
 
     fn claim_count(&self) -> Result<u64> {
-        self.count("select count(*) from claims", &[])
+        // Kept by the writers (`tx.rs`), not counted: planning asks often.
+        match self.one_value(
+            "select value from claimdb_meta where key = 'claim_count'",
+            &[],
+        )? {
+            Some(v) => codec::decode(&v, "claim count"),
+            None => self.count("select count(*) from claims", &[]),
+        }
     }
 
     fn scan_postings(
