@@ -161,17 +161,7 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
         },
     )?;
     verify_vocabulary(kv, &derived.counts, &mut report)?;
-    let counted = records.claim_count()?;
-    if counted != claims.len() as u64 {
-        report.problem(
-            "count",
-            true,
-            format!(
-                "the stored claim count is {counted}, but there are {} claims",
-                claims.len()
-            ),
-        );
-    }
+    verify_count(records.claim_count()?, claims.len() as u64, &mut report);
 
     for source in sources.values() {
         verify_text(records, source, &mut report)?;
@@ -367,6 +357,17 @@ fn primary_records<K: KvRead + ?Sized>(
         }
     }
     Ok((claims, speakers, sources))
+}
+
+/// The kept claim count against the claims there are.
+pub(crate) fn verify_count(counted: u64, claims: u64, report: &mut VerifyReport) {
+    if counted != claims {
+        report.problem(
+            "count",
+            true,
+            format!("the stored claim count is {counted}, but there are {claims} claims"),
+        );
+    }
 }
 
 /// The format stamp: there, and this build's.

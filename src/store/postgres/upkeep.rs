@@ -14,7 +14,9 @@ use crate::error::{plural, Result};
 use crate::model::{Claim, Source, Speaker};
 use crate::store::kv::indexes::{index_entries, INDEXES};
 use crate::store::kv::keys::read_str;
-use crate::store::kv::verify::{verify_anchor, verify_format, verify_references, verify_text};
+use crate::store::kv::verify::{
+    verify_anchor, verify_count, verify_format, verify_references, verify_text,
+};
 use crate::store::kv::T;
 use crate::store::{fold_name, Index, Maintenance, ReadView, VerifyReport, WriteTx};
 
@@ -141,17 +143,7 @@ impl Maintenance for PgEngine {
                 }
             }
         }
-        let counted = view.claim_count()?;
-        if counted != claims.len() as u64 {
-            report.problem(
-                "count",
-                true,
-                format!(
-                    "the stored claim count is {counted}, but there are {} claims",
-                    claims.len()
-                ),
-            );
-        }
+        verify_count(view.claim_count()?, claims.len() as u64, &mut report);
         for source in sources.values() {
             verify_text(&view, source, &mut report)?;
         }
