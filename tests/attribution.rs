@@ -9,6 +9,9 @@
 //! least half of the shorter of the two; each proposal matches at most one
 //! pair and each pair at most one proposal.
 
+#[path = "support/engines.rs"]
+mod engines;
+
 use std::ops::Range;
 
 use claimdb::attrib::{self, Analysis, Mention, Proposal};
@@ -253,31 +256,34 @@ fn extraction_on_a_news_report() {
 /// Every seed claim's source credits its speaker with the passage.
 #[test]
 fn every_seed_claim_is_attributed_to_its_speaker() {
-    let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(true)).unwrap();
-    let mut seen = 0;
-    for id in 1.. {
-        let Some(claim) = db.claim(id).unwrap() else {
-            break;
-        };
-        seen += 1;
-        if claim.source != "fp-lazarus-review" {
-            continue;
+    for on in engines::databases(claimdb::OpenOptions::new().seed(true)) {
+        let db = &on.db;
+        eprintln!("on the {} engine", on.engine);
+        let mut seen = 0;
+        for id in 1.. {
+            let Some(claim) = db.claim(id).unwrap() else {
+                break;
+            };
+            seen += 1;
+            if claim.source != "fp-lazarus-review" {
+                continue;
+            }
+            let speaker = db.speaker(claim.speaker).unwrap().unwrap();
+            let a = claim
+                .attribution
+                .clone()
+                .unwrap_or_else(|| panic!("claim {id} has no attribution"));
+            assert_eq!(
+                a.verdict,
+                claimdb::model::AttributionVerdict::Confirmed,
+                "claim {id} by {}: {a:?}\n  quote: {}",
+                speaker.name,
+                claim.quote
+            );
+            assert!(claim.mode.is_some(), "claim {id} has no mode");
         }
-        let speaker = db.speaker(claim.speaker).unwrap().unwrap();
-        let a = claim
-            .attribution
-            .clone()
-            .unwrap_or_else(|| panic!("claim {id} has no attribution"));
-        assert_eq!(
-            a.verdict,
-            claimdb::model::AttributionVerdict::Confirmed,
-            "claim {id} by {}: {a:?}\n  quote: {}",
-            speaker.name,
-            claim.quote
-        );
-        assert!(claim.mode.is_some(), "claim {id} has no mode");
+        assert_eq!(seen, 61);
     }
-    assert_eq!(seen, 61);
 }
 
 /// Every line of `tests/attribution/misattributions.txt`: a real quote
@@ -285,74 +291,77 @@ fn every_seed_claim_is_attributed_to_its_speaker() {
 /// naming whom the source credits.
 #[test]
 fn misattributions_are_flagged_in_every_genre() {
-    use claimdb::model::{AttributionVerdict, NewSource, NewSpeaker, SourceKind};
-    let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(true)).unwrap();
-    for (id, file, author, kind) in [
-        (
-            "voa",
-            "voa-north-korea-expels-bbc-2016.txt",
-            Some("Bryan Lynn"),
-            SourceKind::Article,
-        ),
-        (
-            "senate",
-            "senate-1997-01-28-s697.txt",
-            None,
-            SourceKind::Testimony,
-        ),
-    ] {
-        db.add_source(&NewSource {
-            id: id.into(),
-            title: id.into(),
-            author: author.map(str::to_string),
-            kind: Some(kind),
-            text: Some(std::fs::read_to_string(texts_dir().join(file)).unwrap()),
-            ..Default::default()
-        })
-        .unwrap();
-    }
-    let table = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/attribution/misattributions.txt"),
-    )
-    .unwrap();
-    let mut rows = 0;
-    for line in table
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-    {
-        let cells: Vec<&str> = line.split(" | ").map(str::trim).collect();
-        let [text, speaker, quote, credited] = cells[..] else {
-            panic!("bad line: {line}")
-        };
-        let source = if text == "review" {
-            "fp-lazarus-review"
-        } else {
-            text
-        };
-        if db.speaker_by_name(speaker).unwrap().is_none() {
-            db.add_speaker(&NewSpeaker {
-                name: speaker.into(),
+    for on in engines::databases(claimdb::OpenOptions::new().seed(true)) {
+        let db = &on.db;
+        eprintln!("on the {} engine", on.engine);
+        use claimdb::model::{AttributionVerdict, NewSource, NewSpeaker, SourceKind};
+        for (id, file, author, kind) in [
+            (
+                "voa",
+                "voa-north-korea-expels-bbc-2016.txt",
+                Some("Bryan Lynn"),
+                SourceKind::Article,
+            ),
+            (
+                "senate",
+                "senate-1997-01-28-s697.txt",
+                None,
+                SourceKind::Testimony,
+            ),
+        ] {
+            db.add_source(&NewSource {
+                id: id.into(),
+                title: id.into(),
+                author: author.map(str::to_string),
+                kind: Some(kind),
+                text: Some(std::fs::read_to_string(texts_dir().join(file)).unwrap()),
                 ..Default::default()
             })
             .unwrap();
         }
-        let claim = db
-            .add_claim(&claim(speaker, source, quote))
-            .unwrap_or_else(|e| panic!("{line}: {e}"));
-        let a = claim
-            .attribution
-            .unwrap_or_else(|| panic!("{line}: no attribution"));
-        assert_eq!(
-            a.verdict,
-            AttributionVerdict::DifferentSpeaker,
-            "{line}: {a:?}"
-        );
-        let named = a.named.unwrap_or_default();
-        assert!(named.contains(credited), "{line}: credited {named:?}");
-        rows += 1;
+        let table = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/attribution/misattributions.txt"),
+        )
+        .unwrap();
+        let mut rows = 0;
+        for line in table
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        {
+            let cells: Vec<&str> = line.split(" | ").map(str::trim).collect();
+            let [text, speaker, quote, credited] = cells[..] else {
+                panic!("bad line: {line}")
+            };
+            let source = if text == "review" {
+                "fp-lazarus-review"
+            } else {
+                text
+            };
+            if db.speaker_by_name(speaker).unwrap().is_none() {
+                db.add_speaker(&NewSpeaker {
+                    name: speaker.into(),
+                    ..Default::default()
+                })
+                .unwrap();
+            }
+            let claim = db
+                .add_claim(&claim(speaker, source, quote))
+                .unwrap_or_else(|e| panic!("{line}: {e}"));
+            let a = claim
+                .attribution
+                .unwrap_or_else(|| panic!("{line}: no attribution"));
+            assert_eq!(
+                a.verdict,
+                AttributionVerdict::DifferentSpeaker,
+                "{line}: {a:?}"
+            );
+            let named = a.named.unwrap_or_default();
+            assert!(named.contains(credited), "{line}: credited {named:?}");
+            rows += 1;
+        }
+        assert!(rows >= 20, "{rows} rows");
     }
-    assert!(rows >= 20, "{rows} rows");
 }
 
 /// Every hand-made pair of the news report and the transcript, stored as a

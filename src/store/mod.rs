@@ -113,6 +113,18 @@ pub trait ReadView {
         first: ClaimId,
         last: ClaimId,
     ) -> Box<dyn Iterator<Item = Result<Claim>> + '_>;
+    /// The claims with these ids, in the same order (`None` for an id
+    /// with no claim). An engine that pays a round trip per read answers
+    /// it in one; the default reads them one by one.
+    fn claims_by_ids(&self, ids: &[ClaimId]) -> Result<Vec<Option<Claim>>> {
+        ids.iter().map(|id| self.claim(*id)).collect()
+    }
+    /// How many claims the executor should ask [`ReadView::claims_by_ids`]
+    /// for at most at once: 1 (read each as it is wanted) for an engine
+    /// whose reads cost no round trip.
+    fn read_batch(&self) -> usize {
+        1
+    }
     /// Every claim, in id order.
     fn claims(&self) -> Box<dyn Iterator<Item = Result<Claim>> + '_> {
         self.claims_in(0, ClaimId::MAX)

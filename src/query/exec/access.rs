@@ -27,15 +27,16 @@ pub(super) fn claims<'a>(store: &'a dyn ReadView, leaf: &Node, read: &'a Cell<u6
         }
         c
     };
-    let by_id = move |ids: Box<dyn Iterator<Item = Result<ClaimId>> + 'a>, index: &'static str| {
-        ids.map(move |id| {
+    let by_id = move |ids: Box<dyn Iterator<Item = Result<ClaimId>> + 'a>,
+                      index: &'static str|
+          -> Claims<'a> {
+        if store.read_batch() > 1 {
+            return Box::new(Batched::new(store, ids, index));
+        }
+        Box::new(ids.map(move |id| {
             let id = id?;
-            store.claim(id)?.ok_or_else(|| {
-                Error::Corrupt(format!(
-                    "index {index} names claim {id}, which does not exist"
-                ))
-            })
-        })
+            store.claim(id)?.ok_or_else(|| missing(index, id))
+        }))
     };
     match leaf {
         Node::Scan { .. } => Box::new(store.claims().map(counted)),
@@ -75,6 +76,80 @@ pub(super) fn claims<'a>(store: &'a dyn ReadView, leaf: &Node, read: &'a Cell<u6
         }
         // Nothing to read (no claim matches), or not claims at all.
         _ => Box::new(std::iter::empty()),
+    }
+}
+
+fn missing(index: &str, id: ClaimId) -> Error {
+    Error::Corrupt(format!(
+        "index {index} names claim {id}, which does not exist"
+    ))
+}
+
+/// Claims by id, read in batches from an engine that pays a round trip
+/// per read ([`ReadView::read_batch`]): 16 first (a `limit 5` reads few
+/// more than it needs), doubling up to the engine's batch.
+struct Batched<'a> {
+    store: &'a dyn ReadView,
+    ids: Box<dyn Iterator<Item = Result<ClaimId>> + 'a>,
+    index: &'static str,
+    next: usize,
+    ready: std::collections::VecDeque<Result<Claim>>,
+}
+
+impl<'a> Batched<'a> {
+    fn new(
+        store: &'a dyn ReadView,
+        ids: Box<dyn Iterator<Item = Result<ClaimId>> + 'a>,
+        index: &'static str,
+    ) -> Self {
+        Batched {
+            store,
+            ids,
+            index,
+            next: 16,
+            ready: std::collections::VecDeque::new(),
+        }
+    }
+
+    fn fill(&mut self) {
+        let mut wanted = Vec::with_capacity(self.next);
+        let mut failed = None;
+        for id in self.ids.by_ref().take(self.next) {
+            match id {
+                Ok(id) => wanted.push(id),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        self.next = (self.next * 2).min(self.store.read_batch());
+        if !wanted.is_empty() {
+            match self.store.claims_by_ids(&wanted) {
+                Ok(claims) => {
+                    for (id, claim) in wanted.into_iter().zip(claims) {
+                        self.ready
+                            .push_back(claim.ok_or_else(|| missing(self.index, id)));
+                    }
+                }
+                Err(e) => self.ready.push_back(Err(e)),
+            }
+        }
+        // An id that could not be read comes after the claims before it.
+        if let Some(e) = failed {
+            self.ready.push_back(Err(e));
+        }
+    }
+}
+
+impl Iterator for Batched<'_> {
+    type Item = Result<Claim>;
+
+    fn next(&mut self) -> Option<Result<Claim>> {
+        if self.ready.is_empty() {
+            self.fill();
+        }
+        self.ready.pop_front()
     }
 }
 

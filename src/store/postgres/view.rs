@@ -205,6 +205,23 @@ impl ReadView for Reader {
         }))
     }
 
+    fn claims_by_ids(&self, ids: &[ClaimId]) -> Result<Vec<Option<Claim>>> {
+        let wanted: Vec<i64> = ids.iter().map(|id| sql_id(*id)).collect();
+        let mut found: std::collections::HashMap<i64, Claim> = self
+            .query(
+                "select id, value from claims where id = any($1)",
+                &[&wanted],
+            )?
+            .iter()
+            .map(|r| Ok((r.get(0), codec::decode_claim(r.get(1))?)))
+            .collect::<Result<_>>()?;
+        Ok(wanted.iter().map(|id| found.remove(id)).collect())
+    }
+
+    fn read_batch(&self) -> usize {
+        256
+    }
+
     fn claim_count(&self) -> Result<u64> {
         // Kept by the writers (`tx.rs`), not counted: planning asks often.
         match self.one_value(
