@@ -22,6 +22,24 @@ fn sentence(n: usize) -> String {
 
 const SENTENCES: usize = 90;
 
+/// The rows (without the header) of a query's CSV output on `db`.
+fn csv_rows(db: &str, query: &str) -> Vec<String> {
+    let out = claimdb()
+        .args(["--db", db, "--format", "csv", "query", query])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
 fn add(url: &str, token: &str, n: usize) -> u16 {
     let statement = format!(
         r#"add claim with speaker = "White", source = "ledger", quote = "{}", statement = "parcel {n}", confidence = 0.5, rationale = "two servers""#,
@@ -84,16 +102,10 @@ fn two_servers_on_one_database_store_each_claim_once() {
             "parcel {n} acknowledged {acknowledged} times"
         );
     }
-    let out = claimdb()
-        .args(["--db", &url, "--format", "csv", "query"])
-        .arg(r#"claims select id, statement where source = "ledger""#)
-        .output()
-        .unwrap();
-    let rows: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .skip(1)
-        .map(str::to_string)
-        .collect();
+    let rows = csv_rows(
+        &url,
+        r#"claims select id, statement where source = "ledger""#,
+    );
     assert_eq!(rows.len(), SENTENCES, "{rows:?}");
     let mut ids: Vec<&str> = rows.iter().map(|r| r.split(',').next().unwrap()).collect();
     ids.sort();
@@ -222,12 +234,10 @@ fn a_corpus_copies_from_sled_to_postgres_and_back_unchanged() {
         String::from_utf8_lossy(&out.stderr)
     );
     let quotes = |db: &str| {
-        let out = claimdb()
-            .args(["--db", db, "--format", "csv", "query"])
-            .arg("claims select speaker, source, quote, statement, confidence, line, column order by id")
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap()
+        csv_rows(
+            db,
+            "claims select speaker, source, quote, statement, confidence, line, column order by id",
+        )
     };
     assert_eq!(quotes(&imported), quotes(sled));
     // And the target takes new claims after the last id, not over one.
@@ -343,15 +353,10 @@ fn a_postgresql_restarted_under_a_server_loses_nothing_acknowledged() {
         .filter(|(_, s)| *s == 200)
         .map(|(n, _)| *n)
         .collect();
-    let out = claimdb()
-        .args(["--db", &url, "--format", "csv", "query"])
-        .arg(r#"claims select statement where source = "ledger""#)
-        .output()
-        .unwrap();
-    let stored = String::from_utf8_lossy(&out.stdout).to_string();
+    let stored = csv_rows(&url, r#"claims select statement where source = "ledger""#);
     for n in &acknowledged {
         assert!(
-            stored.lines().any(|l| l == format!("parcel {n}")),
+            stored.iter().any(|l| *l == format!("parcel {n}")),
             "parcel {n} was acknowledged and is gone"
         );
     }
