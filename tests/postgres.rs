@@ -22,6 +22,24 @@ fn sentence(n: usize) -> String {
 
 const SENTENCES: usize = 90;
 
+/// Adds the source "ledger" of [`SENTENCES`] sentences to the database at `url`.
+fn add_ledger(url: &str) {
+    let ledger: String = (0..SENTENCES).map(|n| sentence(n) + "\n").collect();
+    let out = claimdb()
+        .args(["--db", url, "query"])
+        .arg(format!(
+            r#"add source "ledger" with title = "A ledger", text = "{}""#,
+            ledger.replace('\n', "\\n")
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The rows (without the header) of a query's CSV output on `db`.
 fn csv_rows(db: &str, query: &str) -> Vec<String> {
     let out = claimdb()
@@ -63,20 +81,7 @@ fn two_servers_on_one_database_store_each_claim_once() {
     let url = engines::new_postgres_database();
     let db = Path::new(&url);
     let admin = token(db, "admin", "admin");
-    let ledger: String = (0..SENTENCES).map(|n| sentence(n) + "\n").collect();
-    let out = claimdb()
-        .args(["--db", &url, "query"])
-        .arg(format!(
-            r#"add source "ledger" with title = "A ledger", text = "{}""#,
-            ledger.replace('\n', "\\n")
-        ))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    add_ledger(&url);
     let first = Server::start(db, &[]);
     let second = Server::start(db, &[]);
     // Each server is sent 60 claims; the middle 30 are sent to both.
@@ -299,20 +304,7 @@ fn a_postgresql_restarted_under_a_server_loses_nothing_acknowledged() {
 
     let db = Path::new(&url);
     let admin = token(db, "admin", "admin");
-    let ledger: String = (0..SENTENCES).map(|n| sentence(n) + "\n").collect();
-    let out = claimdb()
-        .args(["--db", &url, "query"])
-        .arg(format!(
-            r#"add source "ledger" with title = "A ledger", text = "{}""#,
-            ledger.replace('\n', "\\n")
-        ))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    add_ledger(&url);
     let served = Server::start(db, &[]);
     let writer = {
         let (url, admin) = (served.url.clone(), admin.clone());

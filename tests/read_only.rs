@@ -55,8 +55,17 @@ fn read_only_writes_nothing_and_refuses_writes() {
         stderr.contains("is open read-only (--read-only): nothing is written"),
         "{stderr}"
     );
-    let out = read_only(&db, &["verify", "--repair"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Every other way of writing is refused the same way.
+    let out = read_only(
+        &db,
+        &["token", "create", "--name", "desk", "--role", "read"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("is open read-only (--read-only): nothing is written"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(snapshot(&db), before, "a read-only open changed the files");
     // A read-only open creates nothing.
     let missing = dir.path().join("missing.db");

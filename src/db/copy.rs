@@ -104,10 +104,11 @@ fn same_records(from: &dyn crate::store::ReadView, to: &dyn crate::store::ReadVi
             "the copy differs from the original: {what}; the target is incomplete, delete it and copy again"
         )))
     };
-    if from.sources()? != to.sources()? {
+    let sources = from.sources()?;
+    if sources != to.sources()? {
         return differs("the sources");
     }
-    for source in from.sources()? {
+    for source in sources {
         if from.source_text(&source.id)? != to.source_text(&source.id)? {
             return differs(&format!("the text of source {}", quoted(&source.id)));
         }

@@ -8,7 +8,7 @@
 //! key indexes unique itself.
 
 use super::schema::WRITE_LOCK;
-use super::view::{index_number, sql_id, Reader};
+use super::view::{self, counter_key, index_number, sql_id, Reader, CLAIM_COUNT};
 use super::Connection;
 use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, Source, Speaker, SpeakerId, Token};
@@ -48,15 +48,12 @@ impl PgTx {
     /// Moves the kept claim count by `delta` (counting the claims the first
     /// time, for a database written before it was kept).
     fn add_to_count(&self, delta: i64) -> Result<()> {
-        let now = self.reader.claim_count()? as i64;
-        // claim_count() already sees this transaction's own insert or
-        // delete when it had to count: then the count is right as it is.
-        let kept = !self
-            .reader
-            .query("select 1 from claimdb_meta where key = 'claim_count'", &[])?
-            .is_empty();
-        let next = if kept { now + delta } else { now };
-        self.put_meta("claim_count", codec::encode(&(next.max(0) as u64))?)
+        let next = match self.reader.meta::<u64>(CLAIM_COUNT)? {
+            Some(kept) => (kept as i64 + delta).max(0) as u64,
+            // Counted, this transaction's own insert or delete included.
+            None => self.reader.claim_count()?,
+        };
+        self.put_meta(CLAIM_COUNT, codec::encode(&next)?)
     }
 
     /// Sets the kept claim count to what the claims table holds (rebuild).
@@ -66,7 +63,7 @@ impl PgTx {
             .query("select count(*) from claims", &[])?
             .first()
             .map_or(0, |r| r.get(0));
-        self.put_meta("claim_count", codec::encode(&(n as u64))?)
+        self.put_meta(CLAIM_COUNT, codec::encode(&(n as u64))?)
     }
 
     /// Removes every derived row (index rows, words, names), for a rebuild.
@@ -77,17 +74,8 @@ impl PgTx {
 
     /// Sets the id counter `counter` to at least `next`.
     pub(super) fn raise_counter(&self, counter: &str, next: u64) -> Result<()> {
-        let key = format!("next_id/{counter}");
-        let now: u64 = match self
-            .reader
-            .query("select value from claimdb_meta where key = $1", &[&key])?
-            .first()
-        {
-            Some(row) => codec::decode(row.get(0), "id counter")?,
-            None => 1,
-        };
-        if now < next {
-            self.put_meta(&key, codec::encode(&next)?)?;
+        if self.reader.counter(counter)? < next {
+            self.put_meta(&counter_key(counter), codec::encode(&next)?)?;
         }
         Ok(())
     }
@@ -154,20 +142,12 @@ impl WriteTx for PgTx {
     }
 
     fn stamp_format_version(&mut self) -> Result<()> {
-        self.put_meta("format_version", codec::encode(&FORMAT_VERSION)?)
+        self.put_meta(view::FORMAT_VERSION, codec::encode(&FORMAT_VERSION)?)
     }
 
     fn next_id(&mut self, counter: &str) -> Result<u64> {
-        let key = format!("next_id/{counter}");
-        let next: u64 = match self
-            .reader
-            .query("select value from claimdb_meta where key = $1", &[&key])?
-            .first()
-        {
-            Some(row) => codec::decode(row.get(0), "id counter")?,
-            None => 1,
-        };
-        self.put_meta(&key, codec::encode(&(next + 1))?)?;
+        let next = self.reader.counter(counter)?;
+        self.put_meta(&counter_key(counter), codec::encode(&(next + 1))?)?;
         Ok(next)
     }
 

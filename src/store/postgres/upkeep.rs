@@ -124,15 +124,7 @@ impl Maintenance for PgEngine {
             ("claim", claims.keys().max()),
             ("speaker", speakers.keys().max()),
         ] {
-            let next: u64 = view
-                .query(
-                    "select value from claimdb_meta where key = $1",
-                    &[&format!("next_id/{counter}")],
-                )?
-                .first()
-                .map(|r| crate::store::kv::codec::decode(r.get(0), "id counter"))
-                .transpose()?
-                .unwrap_or(1);
+            let next = view.counter(counter)?;
             if let Some(&max) = max {
                 if next <= max {
                     report.problem(

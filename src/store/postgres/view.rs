@@ -19,6 +19,16 @@ use crate::store::kv::codec;
 use crate::store::kv::keys::KeyBuf;
 use crate::store::{fold_name, Index, IndexScan, ReadView};
 
+/// The `claimdb_meta` key of the format stamp.
+pub(super) const FORMAT_VERSION: &str = "format_version";
+/// The `claimdb_meta` key of the kept claim count.
+pub(super) const CLAIM_COUNT: &str = "claim_count";
+
+/// The `claimdb_meta` key of an id counter.
+pub(super) fn counter_key(name: &str) -> String {
+    format!("next_id/{name}")
+}
+
 /// How many claims one round trip of a scan fetches.
 const PAGE: i64 = 512;
 
@@ -115,6 +125,18 @@ impl Reader {
     fn count(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
         let n: i64 = self.query(sql, params)?.first().map_or(0, |r| r.get(0));
         Ok(n as u64)
+    }
+
+    /// A value kept in `claimdb_meta`, decoded.
+    pub(super) fn meta<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        self.one_value("select value from claimdb_meta where key = $1", &[&key])?
+            .map(|v| codec::decode(&v, key))
+            .transpose()
+    }
+
+    /// The next id the counter `name` gives (1 before its first).
+    pub(super) fn counter(&self, name: &str) -> Result<u64> {
+        Ok(self.meta(&counter_key(name))?.unwrap_or(1))
     }
 
     /// The rows of one page of claims in `from..=last`, in id order.
@@ -224,11 +246,8 @@ impl ReadView for Reader {
 
     fn claim_count(&self) -> Result<u64> {
         // Kept by the writers (`tx.rs`), not counted: planning asks often.
-        match self.one_value(
-            "select value from claimdb_meta where key = 'claim_count'",
-            &[],
-        )? {
-            Some(v) => codec::decode(&v, "claim count"),
+        match self.meta(CLAIM_COUNT)? {
+            Some(n) => Ok(n),
             None => self.count("select count(*) from claims", &[]),
         }
     }
@@ -374,12 +393,7 @@ impl ReadView for Reader {
     }
 
     fn format_version(&self) -> Result<Option<u32>> {
-        self.one_value(
-            "select value from claimdb_meta where key = 'format_version'",
-            &[],
-        )?
-        .map(|v| codec::decode(&v, "format version"))
-        .transpose()
+        self.meta(FORMAT_VERSION)
     }
 
     fn is_empty(&self) -> Result<bool> {
