@@ -301,6 +301,9 @@ impl Error {
             Error::Storage(e) if e.kind == StorageErrorKind::Unavailable => {
                 "nothing was written; retry once the database server is back".into()
             }
+            Error::Storage(e) if e.kind == StorageErrorKind::Conflict => {
+                "nothing was written; retry".into()
+            }
             Error::Storage(e) if e.kind == StorageErrorKind::DiskFull => {
                 "free some space and retry".into()
             }
@@ -411,6 +414,11 @@ pub enum StorageErrorKind {
     /// down or restarting, a connection lost): nothing of the failed
     /// request was written, and it may be retried.
     Unavailable,
+    /// The transaction conflicted with another writer's (a deadlock, a
+    /// serialization failure) and was rolled back: nothing of it was
+    /// written, and it may be retried. The PostgreSQL engine retries it
+    /// itself a few times before reporting this.
+    Conflict,
     /// Anything else the engine reports.
     Other,
 }

@@ -7,7 +7,8 @@
 //! the counts kept with them exactly those of the claims stored, through
 //! replacements and deletes; a view is one state of the database; a
 //! transaction commits whole or not at all and reads its own writes; ids
-//! never repeat; the format stamp, `rebuild_derived` and `verify`. The
+//! never repeat; a passage and speaker, or a caller's key, is held by one
+//! claim (the engine refuses a second); the format stamp, `rebuild_derived` and `verify`. The
 //! expectations are computed from the records each test writes, following
 //! the documented meaning of the traits (which claims hold a speaker, a
 //! folded tag, a word of their quote), never from an engine's encoding.
@@ -840,7 +841,16 @@ fn claims_come_in_id_order_and_ranges_include_their_bounds(engine: &dyn Engine) 
     // Ids with gaps, written in descending order, and one deleted.
     let extra: Vec<Claim> = [40, 12, 33, 9, 21]
         .into_iter()
-        .map(|id| claim(id, f.speakers[0].id, "beta", 0.5, &[], "a quote"))
+        .map(|id| {
+            claim(
+                id,
+                f.speakers[0].id,
+                "beta",
+                0.5,
+                &[],
+                &format!("quote {id}"),
+            )
+        })
         .collect();
     engine
         .write(&mut |tx| {
@@ -1683,8 +1693,51 @@ fn tokens_read_back_by_name(engine: &dyn Engine) {
     assert_eq!(stored[0], token("ada", Role::Admin));
 }
 
+/// One claim per anchored passage and speaker (the duplicate rule), one
+/// per caller's key: a claim that would take another's is refused by the
+/// engine itself, writing nothing, while the claim may be written again
+/// over itself and another speaker may hold the same passage.
+fn a_passage_or_key_is_held_by_one_claim(engine: &dyn Engine) {
+    let f = fill(engine);
+    let (ada, bo) = (f.speakers[0].id, f.speakers[1].id);
+    let mut first = claim(100, ada, "alpha", 0.5, &[], "said once");
+    first.key = Some("k-100".into());
+    engine.write(&mut |tx| tx.put_claim(&first)).unwrap();
+    let mut same_passage = first.clone();
+    (same_passage.id, same_passage.key) = (101, None);
+    let mut same_key = claim(102, ada, "alpha", 0.5, &[], "said twice");
+    same_key.key = Some("k-100".into());
+    for (taken, what) in [
+        (&same_passage, "anchored passage and speaker"),
+        (&same_key, "key"),
+    ] {
+        let refused = engine.write(&mut |tx| tx.put_claim(taken)).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            format!("storage: another claim has the same {what} (the database's unique index refused it)"),
+            "claim {}", taken.id
+        );
+        assert_eq!(engine.read().unwrap().claim(taken.id).unwrap(), None);
+    }
+    // Written again over itself, and said by someone else: both stored.
+    let mut again = first.clone();
+    again.confidence = conf(0.75);
+    let mut by_bo = same_passage.clone();
+    by_bo.speaker = bo;
+    engine
+        .write(&mut |tx| {
+            tx.put_claim(&again)?;
+            tx.put_claim(&by_bo)
+        })
+        .unwrap();
+    let view = engine.read().unwrap();
+    assert_eq!(view.claim(100).unwrap(), Some(again));
+    assert_eq!(view.claim(101).unwrap(), Some(by_bo));
+}
+
 contract_tests!(
     records_read_back_as_written,
+    a_passage_or_key_is_held_by_one_claim,
     claims_come_in_id_order_and_ranges_include_their_bounds,
     crossed_ranges_read_nothing,
     crossed_ranges_read_nothing_inside_a_transaction,

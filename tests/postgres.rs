@@ -165,7 +165,7 @@ fn a_missing_database_and_a_newer_schema_are_named() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("the database's claimdb schema is version 99, newer than this claimdb's 1"),
+        stderr.contains("the database's claimdb schema is version 99, newer than this claimdb's 2"),
         "{stderr}"
     );
 }
@@ -296,7 +296,11 @@ fn a_postgresql_restarted_under_a_server_loses_nothing_acknowledged() {
         }
     }
     let _stop = Stop(stop.clone());
+    // The primary's (its replica has a command of its own).
     let restart = stop
+        .split(';')
+        .find(|command| command.contains("/data "))
+        .unwrap()
         .split(" >/dev/null")
         .next()
         .unwrap()

@@ -191,6 +191,25 @@ impl Writer<'_> {
             .collect::<Result<_>>()?;
         for &id in &moved {
             if let Some(mut claim) = self.tx.view().claim(id)? {
+                // Both may have been credited with one passage: merged,
+                // that would be one claim stored twice.
+                let twin = self.stored_passage(
+                    &claim.source,
+                    claim.anchor.as_ref(),
+                    &claim.quote,
+                    &claim.statement,
+                    kept.id,
+                )?;
+                if let Some(twin) = twin {
+                    return Err(Error::invalid(
+                        "merge",
+                        format!(
+                            "claim {id} of {} and claim {twin} of {} quote the same passage: merged, they would be one claim stored twice; delete one of them first",
+                            quoted(&gone.name),
+                            quoted(&kept.name)
+                        ),
+                    ));
+                }
                 claim.speaker = kept.id;
                 self.tx.put_claim(&claim)?;
             }

@@ -239,7 +239,7 @@ impl Db {
         let path = path.as_ref();
         #[cfg(feature = "postgres")]
         if let Some(url) = path.to_str().filter(|p| crate::store::is_postgres_url(p)) {
-            let engine = crate::store::PgEngine::open(url)?;
+            let engine = crate::store::PgEngine::open(url, options.read_only)?;
             return Db::with_engine(Box::new(engine), options);
         }
         SledEngine::check_path(path, options.create_parents)?;
@@ -337,8 +337,11 @@ impl Db {
         self.engine.read()
     }
 
-    /// Runs `f` once as one atomic, checked change, durable before this
-    /// returns. If `f` fails, nothing it wrote is kept.
+    /// Runs `f` as one atomic, checked change, durable before this
+    /// returns. If `f` fails, nothing it wrote is kept. On PostgreSQL, a
+    /// transaction that conflicts with another client's (a deadlock) is
+    /// rolled back and `f` runs again from the start, a few times at most:
+    /// keep in `f` no effect but its writes and its result.
     ///
     /// ```
     /// # fn main() -> claimdb::Result<()> {
@@ -353,7 +356,7 @@ impl Db {
     /// assert_eq!(db.sources()?.len(), 1);
     /// # Ok(()) }
     /// ```
-    pub fn write<A>(&self, f: impl FnOnce(&mut Writer) -> Result<A>) -> Result<A> {
+    pub fn write<A>(&self, f: impl FnMut(&mut Writer) -> Result<A>) -> Result<A> {
         let _writing = self.write_lock();
         self.write_locked(f)
     }
@@ -365,11 +368,9 @@ impl Db {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn write_locked<A>(&self, f: impl FnOnce(&mut Writer) -> Result<A>) -> Result<A> {
-        let mut f = Some(f);
+    fn write_locked<A>(&self, mut f: impl FnMut(&mut Writer) -> Result<A>) -> Result<A> {
         let mut out = None;
         self.engine.write(&mut |tx| {
-            let f = f.take().expect("an engine runs a transaction once");
             out = Some(f(&mut Writer::new(tx, &self.texts))?);
             Ok(())
         })?;
@@ -439,6 +440,8 @@ impl Db {
     pub fn add_claims(&self, claims: &[NewClaim], partial: bool) -> Result<Vec<Result<Claim>>> {
         let mut results = Vec::with_capacity(claims.len());
         let outcome = self.write(|w| {
+            // A run again after a conflict starts over (`Db::write`).
+            results.clear();
             for claim in claims {
                 match w.add_claim(claim) {
                     Err(e) if !e.is_about_the_claim() => return Err(e),

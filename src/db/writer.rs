@@ -332,7 +332,7 @@ impl<'t> Writer<'t> {
 
     /// The claim by `speaker` already anchored at `anchor`'s span of
     /// `source` (or, not anchored, with the same quote), if one is stored.
-    fn stored_passage(
+    pub(super) fn stored_passage(
         &self,
         source: &str,
         anchor: Option<&Anchor>,

@@ -148,7 +148,10 @@ impl Db {
         // An empty import writes nothing, and has nothing to refuse.
         let mut written = order.is_empty() && !options.dry_run;
         for chunk in order.chunks(batch) {
+            let before = done;
             let result = self.write(|w| {
+                // A run again after a conflict starts over (`Db::write`).
+                done = before;
                 for &k in chunk {
                     reports[k] = Some(apply(w, &rows[k])?);
                     done += 1;

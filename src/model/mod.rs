@@ -59,9 +59,37 @@ pub struct NewSpeaker {
 }
 
 /// How sure we are of a claim, from 0 to 1, kept exactly in ten-thousandths so
-/// that `confidence >= 0.8` compares without floating-point surprises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// that `confidence >= 0.8` compares without floating-point surprises. It
+/// serializes as people write it (`0.31`) in JSON and other formats for
+/// people, and as its ten-thousandths in claimdb's binary records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Confidence(u16);
+
+impl Serialize for Confidence {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            serializer.serialize_f64(self.value())
+        } else {
+            serializer.serialize_u16(self.0)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Confidence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            let value = f64::deserialize(deserializer)?;
+            Confidence::new(value).map_err(serde::de::Error::custom)
+        } else {
+            u16::deserialize(deserializer).map(Confidence::from_basis_points)
+        }
+    }
+}
 
 impl Confidence {
     /// The scale: 1.0 is stored as 10 000.
@@ -413,5 +441,25 @@ mod tests {
         assert!(Confidence::new(1.01).is_err());
         assert!(Confidence::new(-0.1).is_err());
         assert!(Confidence::new(f64::NAN).is_err());
+    }
+
+    /// JSON (the server's answers) says 0.31; the stored record keeps
+    /// 3100 exactly, in two bytes.
+    #[test]
+    fn confidence_serializes_as_people_write_it_and_is_stored_exactly() {
+        let c = Confidence::new(0.31).unwrap();
+        assert_eq!(serde_json::to_string(&c).unwrap(), "0.31");
+        assert_eq!(serde_json::from_str::<Confidence>("0.31").unwrap(), c);
+        let refused = serde_json::from_str::<Confidence>("3100").unwrap_err();
+        assert!(
+            refused.to_string().contains("3100 is outside 0..=1"),
+            "{refused}"
+        );
+        let config = bincode::config::standard();
+        let stored = bincode::serde::encode_to_vec(c, config).unwrap();
+        let (read, _): (Confidence, _) =
+            bincode::serde::decode_from_slice(&stored, config).unwrap();
+        assert_eq!(read, c);
+        assert!(stored.len() <= 3, "{stored:?}");
     }
 }

@@ -67,7 +67,12 @@ pub(crate) fn status_of(e: &Error) -> StatusCode {
         }
         Error::Citation(_) | Error::CrossesTurns { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         Error::TimeLimit { .. } | Error::Locked { .. } => StatusCode::SERVICE_UNAVAILABLE,
-        Error::Storage(s) if s.kind == StorageErrorKind::Unavailable => {
+        Error::Storage(s)
+            if matches!(
+                s.kind,
+                StorageErrorKind::Unavailable | StorageErrorKind::Conflict
+            ) =>
+        {
             StatusCode::SERVICE_UNAVAILABLE
         }
         Error::Storage(s) if s.kind == StorageErrorKind::DiskFull => {

@@ -254,6 +254,20 @@ pub trait Maintenance {
     }
 }
 
+/// What every engine answers when a claim would take another's entry in a
+/// unique index (`Index::Passage`, `Index::Key`): the writer refuses such
+/// a claim first, by name; this is the engine keeping the rule itself.
+pub(crate) fn unique_index_refused(index: Index) -> Error {
+    let what = match index {
+        Index::Passage => "anchored passage and speaker",
+        _ => "key",
+    };
+    Error::Storage(crate::error::StorageError::new(
+        crate::error::StorageErrorKind::Other,
+        format!("another claim has the same {what} (the database's unique index refused it)"),
+    ))
+}
+
 /// What an engine without a maintenance operation answers.
 fn unsupported(what: &str) -> Error {
     Error::Storage(crate::error::StorageError::new(
@@ -267,8 +281,10 @@ pub trait Engine: Maintenance + Send + Sync + std::fmt::Debug {
     /// A consistent view of the database as it is now: writes committed
     /// after this call are not half-seen by it.
     fn read(&self) -> Result<Box<dyn ReadView + '_>>;
-    /// Runs `f` once as a transaction and commits its writes, all or
-    /// nothing, durably before it returns. Callers serialize writers.
+    /// Runs `f` as a transaction and commits its writes, all or nothing,
+    /// durably before it returns. Callers serialize writers. An engine may
+    /// run `f` again from the start after a conflict rolled its first run
+    /// back (PostgreSQL): `f` keeps no effect of a run but its writes.
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()>;
     /// Where the database lives, for an engine on disk.
     fn path(&self) -> Option<&Path>;

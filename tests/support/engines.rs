@@ -38,7 +38,7 @@ pub fn engines() -> Vec<(&'static str, Open)> {
     if postgres_server().is_some() {
         engines.push(("postgres", |_| {
             let url = new_postgres_database();
-            Box::new(claimdb::store::PgEngine::open(&url).expect("postgres opens"))
+            Box::new(claimdb::store::PgEngine::open(&url, false).expect("postgres opens"))
         }));
     }
     engines
@@ -92,6 +92,31 @@ pub fn new_postgres_database() -> String {
     } else {
         format!("{base}/{name}?{after}")
     }
+}
+
+/// The URL of the database `url` names on the test server's streaming
+/// replica (`CLAIMDB_TEST_POSTGRES_REPLICA`, which `.ci/postgres` starts
+/// beside the server): the same database, read only. `None`, saying so,
+/// without one; in CI its absence fails.
+pub fn on_replica(url: &str) -> Option<String> {
+    let replica = match std::env::var("CLAIMDB_TEST_POSTGRES_REPLICA") {
+        Ok(replica) if !replica.is_empty() => replica,
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("CI tests a PostgreSQL replica: .ci/run sets CLAIMDB_TEST_POSTGRES_REPLICA")
+        }
+        _ => {
+            eprintln!("PostgreSQL replica not tested: CLAIMDB_TEST_POSTGRES_REPLICA unset (.ci/postgres starts one)");
+            return None;
+        }
+    };
+    let name = url.split('?').next()?.rsplit('/').next()?;
+    let (before, after) = replica.split_once('?').unwrap_or((&replica, ""));
+    let base = before.rsplit_once('/').map_or(before, |(b, _)| b);
+    Some(if after.is_empty() {
+        format!("{base}/{name}")
+    } else {
+        format!("{base}/{name}?{after}")
+    })
 }
 
 /// A database on one engine, with the folder its files live in.

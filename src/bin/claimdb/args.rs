@@ -42,8 +42,8 @@ pub(crate) struct Cli {
 /// Which database, and how to open it.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub(crate) struct DbArgs {
-    /// The database directory, or `:memory:` for one held in memory for this run [default: $CLAIMDB_DB, or claims.db in the user's data directory]
-    #[arg(long, value_name = "PATH")]
+    /// The database: a folder (sled), a PostgreSQL URL (`postgres://USER@HOST/DB`, the `PG*` variables filling in the rest), or `:memory:` for one held in memory for this run [default: $CLAIMDB_DB, or claims.db in the user's data directory]
+    #[arg(long, value_name = "DB")]
     pub(crate) db: Option<PathBuf>,
 
     /// Create a new database empty, without the seed corpus (the default

@@ -333,6 +333,9 @@ impl Shell {
                 let at = LineIndex::new(text)
                     .position(start + claimdb::query::statement_start(statement));
                 eprintln!("error: {e}\n --> {origin}:{}:{}", at.line, at.column);
+                if let Some(hint) = e.hint() {
+                    eprintln!("hint: {hint}");
+                }
                 false
             }
         };

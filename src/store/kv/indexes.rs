@@ -93,6 +93,16 @@ pub(crate) struct IndexDef {
     pub(crate) counted: bool,
 }
 
+/// The index in `tree`, when it is unique: at most one claim per value
+/// (the passage and speaker, the duplicate rule; the caller's key).
+pub(crate) fn unique_index(tree: T) -> Option<Index> {
+    match tree {
+        T::IdxPassage => Some(Index::Passage),
+        T::IdxKey => Some(Index::Key),
+        _ => None,
+    }
+}
+
 /// Whether the index in `tree` keeps counts per value.
 pub(crate) fn is_counted(tree: T) -> bool {
     INDEXES.iter().any(|d| d.tree == tree && d.counted)

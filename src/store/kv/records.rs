@@ -313,6 +313,26 @@ impl<'b> RecordWriter<'b> {
 }
 
 impl RecordWriter<'_> {
+    /// Refuses `claim` when another claim holds its entry in a unique index
+    /// (the passage and speaker: the duplicate rule; the caller's key), as
+    /// PostgreSQL's unique indexes do: the writer checks first, and this
+    /// keeps the rule whoever writes.
+    fn refuse_taken(&self, claim: &Claim) -> Result<()> {
+        for (tree, entry) in index_entries(claim) {
+            let Some(index) = crate::store::kv::indexes::unique_index(tree) else {
+                continue;
+            };
+            let value = &entry[..entry.len().saturating_sub(8)];
+            for held in postings::entries(&self.records.kv, tree, value.to_vec(), None) {
+                let (held, _) = held?;
+                if held.len() == entry.len() && held.starts_with(value) && held != entry {
+                    return Err(crate::store::unique_index_refused(index));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Removes `name` from the name table, only while it still names
     /// speaker `id` (another speaker may have taken it since).
     fn release_name(&mut self, name: &str, id: SpeakerId) -> Result<()> {
@@ -349,6 +369,7 @@ impl WriteTx for RecordWriter<'_> {
     }
 
     fn put_claim(&mut self, claim: &Claim) -> Result<()> {
+        self.refuse_taken(claim)?;
         match self.records.claim(claim.id)? {
             Some(old) => {
                 for (tree, key) in index_entries(&old) {

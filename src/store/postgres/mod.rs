@@ -32,6 +32,10 @@ use crate::error::{Error, Result, StorageError, StorageErrorKind};
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 type Connection = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
 
+/// How many times a write transaction runs before a conflict is reported
+/// (each after a pause twice the last, from 25 ms: 0.4 s in all).
+const CONFLICT_ATTEMPTS: usize = 5;
+
 /// Whether `location` names a PostgreSQL database rather than a folder.
 pub fn is_postgres_url(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
@@ -42,6 +46,8 @@ pub struct PgEngine {
     pool: Pool,
     /// The URL without its password, for messages.
     shown: String,
+    /// Whether every write is refused (`--read-only`).
+    read_only: bool,
 }
 
 impl std::fmt::Debug for PgEngine {
@@ -55,8 +61,9 @@ impl std::fmt::Debug for PgEngine {
 impl PgEngine {
     /// Connects to the database at `url` (`postgres://USER@HOST/DB`; the
     /// usual `PG*` variables fill in what it leaves out), and creates or
-    /// migrates claimdb's tables in it.
-    pub fn open(url: &str) -> Result<PgEngine> {
+    /// migrates claimdb's tables in it. Opened `read_only`, it writes
+    /// nothing, not even a migration.
+    pub fn open(url: &str, read_only: bool) -> Result<PgEngine> {
         let config = config_of(url)?;
         let shown = without_password(url);
         // One connection first, to say at once what is wrong (a password
@@ -71,7 +78,7 @@ impl PgEngine {
             }
             error
         })?;
-        schema::migrate(&mut first)?;
+        schema::migrate(&mut first, read_only)?;
         drop(first);
         let manager = PostgresConnectionManager::new(config, NoTls);
         let pool = r2d2::Pool::builder()
@@ -80,7 +87,11 @@ impl PgEngine {
             .connection_timeout(std::time::Duration::from_secs(5))
             .build(manager)
             .map_err(|e| connect_error(&shown, &e.to_string()))?;
-        Ok(PgEngine { pool, shown })
+        Ok(PgEngine {
+            pool,
+            shown,
+            read_only,
+        })
     }
 
     /// A connection from the pool.
@@ -88,6 +99,28 @@ impl PgEngine {
         self.pool
             .get()
             .map_err(|e| connect_error(&self.shown, &e.to_string()))
+    }
+
+    /// Runs `f` in one transaction: committed if it succeeds, rolled back
+    /// if it fails.
+    fn write_once(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        if self.read_only {
+            return Err(Error::Invalid {
+                what: "write",
+                message: format!(
+                    "{} is open read-only (--read-only): nothing is written",
+                    self.shown
+                ),
+            });
+        }
+        let mut tx = tx::PgTx::begin(self.connection()?)?;
+        match f(&mut tx) {
+            Ok(()) => tx.commit(),
+            Err(e) => {
+                tx.rollback();
+                Err(e)
+            }
+        }
     }
 
     /// The database, as messages name it (no password).
@@ -102,14 +135,21 @@ impl Engine for PgEngine {
     }
 
     fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
-        let mut tx = tx::PgTx::begin(self.connection()?)?;
-        match f(&mut tx) {
-            Ok(()) => tx.commit(),
-            Err(e) => {
-                tx.rollback();
-                Err(e)
+        // claimdb's writers take the advisory lock first and so never
+        // conflict with one another; a conflict comes from another client
+        // of the same tables (a deadlock with its row locks): PostgreSQL
+        // rolled the transaction back, and it runs again from the start.
+        let mut pause = std::time::Duration::from_millis(25);
+        for _ in 1..CONFLICT_ATTEMPTS {
+            match self.write_once(f) {
+                Err(Error::Storage(s)) if s.kind == StorageErrorKind::Conflict => {
+                    std::thread::sleep(pause);
+                    pause *= 2;
+                }
+                done => return done,
             }
         }
+        self.write_once(f)
     }
 
     fn path(&self) -> Option<&Path> {
@@ -197,8 +237,18 @@ fn connect_error(shown: &str, why: &str) -> Error {
 /// A PostgreSQL error in claimdb's words: its own message (the server's,
 /// with its code), never the driver's debug text.
 pub(crate) fn sql_error(e: postgres::Error) -> Error {
+    if e.code() == Some(&postgres::error::SqlState::READ_ONLY_SQL_TRANSACTION) {
+        return Error::Invalid {
+            what: "write",
+            message: "the PostgreSQL database takes no writes (a standby replica, or \
+                      `default_transaction_read_only`): send writes to the primary"
+                .into(),
+        };
+    }
     let kind = match e.code().map(|c| c.code()) {
         Some(code) if code.starts_with("53") => StorageErrorKind::DiskFull,
+        // A serialization failure, a deadlock: rolled back, may be retried.
+        Some("40001" | "40P01") => StorageErrorKind::Conflict,
         Some(code) if code.starts_with("XX") => StorageErrorKind::Corrupt,
         // A connection lost, a server shutting down or starting up.
         Some(code) if code.starts_with("08") || code.starts_with("57P") => {

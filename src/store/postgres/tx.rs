@@ -109,7 +109,7 @@ impl PgTx {
                  on conflict (idx, value, claim) do nothing",
                 &[&idx, &values, &id, &confidence],
             )
-            .map_err(|e| duplicate(e, Index::Key))?;
+            .map_err(duplicate)?;
         self.reader.execute(
             "insert into claim_words (word, claim) select w, $2 from unnest($1::text[]) as w
              on conflict (word, claim) do nothing",
@@ -120,19 +120,16 @@ impl PgTx {
 }
 
 /// A unique index refusing a row: the claim is stored already (the
-/// writer looks first; this is the database holding the rule itself).
-fn duplicate(e: Error, index: Index) -> Error {
-    match &e {
-        Error::Storage(s) if s.message.contains("(23505)") => {
-            Error::Storage(crate::error::StorageError::new(
-                crate::error::StorageErrorKind::Other,
-                format!(
-                    "another claim has the same {} (the database's unique index refused it)",
-                    index.field()
-                ),
-            ))
-        }
-        _ => e,
+/// writer looks first; this is the database holding the rule itself, for
+/// the passage and the caller's key: `schema.rs`).
+fn duplicate(e: Error) -> Error {
+    let Error::Storage(s) = &e else { return e };
+    if s.message.contains("claim_index_unique_passage") {
+        crate::store::unique_index_refused(Index::Passage)
+    } else if s.message.contains("claim_index_unique_key") {
+        crate::store::unique_index_refused(Index::Key)
+    } else {
+        e
     }
 }
 
