@@ -11,7 +11,7 @@
 //! gap it fills (`segments.rs`); one at either end against the source
 //! words just before or after the quote, here.
 
-use super::diff::{is_negation, is_number, words, Change};
+use super::diff::{is_function_word, is_negation, is_number, words, Change};
 use super::segments::{Part, SegmentMatch, MAX_BRACKET_WORDS};
 use crate::text::quoted;
 
@@ -94,6 +94,15 @@ pub(super) fn end_separators(hay: &str, separators: &[Part], side: Side, m: &mut
             ));
             continue;
         }
+        if side == Side::Before {
+            if let Some(pronoun) = referent_named_before(hay, start, &candidates, &bracket_keys) {
+                m.notes.push(format!(
+                    "{literal} stands for {}, naming what the source names just before",
+                    quoted(&pronoun)
+                ));
+                continue;
+            }
+        }
         if bracket_keys.len() > MAX_BRACKET_WORDS || candidates.is_empty() {
             m.objections.push(format!(
                 "{literal} stands for no source words {} the quote: a bracket may replace words, not add them",
@@ -121,6 +130,9 @@ pub(super) fn end_separators(hay: &str, separators: &[Part], side: Side, m: &mut
                     .join(" ");
                 m.notes
                     .push(format!("{literal} stands for {}", quoted(&text)));
+                let replaced: Vec<String> = taken.iter().map(|(_, k)| k.clone()).collect();
+                let nearby = around(hay, start, end);
+                context_support(&literal, &bracket_keys, &replaced, nearby, hay, m);
             }
             None => {
                 let nearest = match side {
@@ -133,6 +145,138 @@ pub(super) fn end_separators(hay: &str, separators: &[Part], side: Side, m: &mut
             }
         }
     }
+}
+
+/// How far around a passage (folded bytes) a bracket's words are looked
+/// for in the source.
+const CONTEXT_REACH: usize = 600;
+
+/// The source around the passage `start..end`, [`CONTEXT_REACH`] bytes on
+/// each side.
+pub(super) fn around(hay: &str, start: usize, end: usize) -> &str {
+    let mut from = start.saturating_sub(CONTEXT_REACH);
+    while !hay.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (end + CONTEXT_REACH).min(hay.len());
+    while !hay.is_char_boundary(to) {
+        to -= 1;
+    }
+    &hay[from..to]
+}
+
+/// Whether the words a bracket puts in are the source's. A bracket for a
+/// pronoun or a word of grammar names a referent: the source must name it
+/// so (the bracket's words after its article, in order) within
+/// [`CONTEXT_REACH`] bytes of the passage ("[Clinton] made" for "he made"
+/// with Clinton named a sentence before); named only elsewhere in the
+/// source, it verifies flagged for review; named nowhere, it is refused as
+/// adding meaning ("[the journalists] said" for "they said" in a text
+/// that never names journalists). A bracket that rewords the source's own
+/// words ("[crept]" for "moved") in words the source does not use nearby
+/// verifies flagged for review. A flag is a note that begins "review:",
+/// saying which words and why.
+pub(super) fn context_support(
+    literal: &str,
+    bracket_keys: &[String],
+    replaced: &[String],
+    nearby: &str,
+    whole: &str,
+    m: &mut SegmentMatch,
+) {
+    let meaning: Vec<&String> = bracket_keys
+        .iter()
+        .filter(|k| !is_function_word(k) && !is_number(k) && !replaced.contains(k))
+        .collect();
+    if meaning.is_empty() {
+        return;
+    }
+    let near: Vec<String> = words(nearby).into_iter().map(|w| w.key).collect();
+    let source_words = replaced.join(" ");
+    if replaced.iter().all(|k| is_function_word(k)) {
+        // A pronoun's referent: named near the passage, as the bracket
+        // names it; or named elsewhere in the source (flagged); or not.
+        let phrase = named(bracket_keys);
+        if holds_run(&near, phrase) {
+            return;
+        }
+        let all: Vec<String> = words(whole).into_iter().map(|w| w.key).collect();
+        if holds_run(&all, phrase) {
+            m.notes.push(format!(
+                "review: {literal} stands for {}, naming what the source names only far from the passage: check that it is whom the passage means",
+                quoted(&source_words)
+            ));
+        } else {
+            m.objections.push(format!(
+                "{literal} names what the source does not: {} stands for no one the source names so",
+                quoted(&source_words)
+            ));
+        }
+        return;
+    }
+    // The source's words reworded: in words it uses nearby, or flagged.
+    let missing: Vec<&str> = meaning
+        .iter()
+        .filter(|k| !near.contains(k))
+        .map(|k| k.as_str())
+        .collect();
+    if !missing.is_empty() {
+        m.notes.push(format!(
+            "review: {literal} stands for {} in words the source does not use near the passage ({}): check that they mean the same",
+            quoted(&source_words),
+            missing.join(", ")
+        ));
+    }
+}
+
+/// Pronouns a bracket may name the referent of.
+const PRONOUNS: &[&str] = &[
+    "it", "they", "this", "these", "those", "that", "he", "she", "we", "them", "him", "her",
+];
+
+/// How far back (folded bytes) the referent of a bracketed pronoun is looked for.
+const REFERENT_REACH: usize = 600;
+
+/// `[Rents and energy prices] rose.` for `They rose.`: when the word the
+/// bracket replaces is a pronoun, and every word of the bracket that
+/// carries meaning (a content word, a number) stands in the source within
+/// [`REFERENT_REACH`] bytes before it, with no negation added, the bracket
+/// names the referent, however long. The pronoun, if so.
+fn referent_named_before(
+    hay: &str,
+    start: usize,
+    candidates: &[(String, String)],
+    bracket_keys: &[String],
+) -> Option<String> {
+    let (pronoun, key) = candidates.last()?;
+    if !PRONOUNS.contains(&key.as_str()) || bracket_keys.iter().any(|k| is_negation(k)) {
+        return None;
+    }
+    let mut from = start.saturating_sub(REFERENT_REACH);
+    while !hay.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before: Vec<String> = words(&hay[from..start])
+        .into_iter()
+        .map(|w| w.key)
+        .collect();
+    holds_run(&before, named(bracket_keys)).then(|| pronoun.clone())
+}
+
+/// A bracket's name for something: its words after any leading article
+/// or determiner ("[The market for Treasury securities]" names "market for
+/// treasury securities").
+fn named(bracket_keys: &[String]) -> &[String] {
+    let lead = bracket_keys
+        .iter()
+        .take_while(|k| is_function_word(k))
+        .count();
+    &bracket_keys[lead..]
+}
+
+/// Whether `keys` hold `run` as consecutive words.
+fn holds_run(keys: &[String], run: &[String]) -> bool {
+    !run.is_empty() && keys.windows(run.len()).any(|w| w == run)
 }
 
 /// Up to [`MAX_BRACKET_WORDS`] words of `text` nearest the quote (its end

@@ -96,7 +96,8 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
             (true, Some(s)) => {
                 let raw = &text[s..i];
                 let key = raw
-                    .trim_matches(|c: char| !(c.is_alphanumeric() || c == '$' || c == '%'))
+                    // A sign carries meaning: `PGC-1α+/+` is not `PGC-1α`.
+                    .trim_matches(|c: char| !(c.is_alphanumeric() || matches!(c, '$' | '%' | '+')))
                     .to_lowercase();
                 if !key.is_empty() {
                     out.push(Word { text: raw, key });
@@ -179,6 +180,7 @@ const NEGATIONS: &[&str] = &[
     "sin",
 ];
 
+#[rustfmt::skip]
 const FUNCTION_WORDS: &[&str] = &[
     "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "and", "or",
     "but", "that", "this", "these", "those", "it", "its", "is", "are", "was", "were", "be", "been",
@@ -186,12 +188,28 @@ const FUNCTION_WORDS: &[&str] = &[
     "you", "your", "i", "my", "which", "who", "whom", "than", "then", "so", "up", "out", "into",
     "over", "also", "do", "does", "did", "there", "here", "such", "some", "more", "most", "much",
     "very", "can", "could", "will", "would", "may", "might", "should", "shall", "must",
+    "against", "about", "after", "before", "under", "between", "through", "during", "within",
+    "upon", "toward", "towards", "across", "behind", "beyond", "among", "around", "below", "above",
+    "since", "until", "via",
+    // Spanish and Portuguese articles, prepositions, conjunctions, pronouns.
+    "el", "la", "los", "las", "un", "una", "unos", "unas", "de", "del", "al", "en", "por", "para",
+    "con", "sin", "sobre", "entre", "hasta", "desde", "y", "e", "o", "u", "que", "se", "su", "sus",
+    "lo", "le", "les", "me", "te", "nos", "os", "mi", "tu", "como", "pero", "mas", "si", "da",
+    "das", "na", "nas", "um", "uma", "com", "ao", "aos",
 ];
 
+#[rustfmt::skip]
 const NUMBER_WORDS: &[&str] = &[
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million",
-    "billion", "trillion", "first", "second", "third", "dozen", "score", "half",
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "billion",
+    "trillion", "first", "second", "third", "dozen", "score", "half",
+    // Spanish (with the older spellings), French, German.
+    "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "doce", "veinte",
+    "treinta", "cuarenta", "cincuenta", "cien", "ciento", "doscientos", "doscientas", "docientos",
+    "docientas", "trescientos", "trescientas", "trecientos", "trecientas", "mil", "millón",
+    "millones", "deux", "trois", "quatre", "cinq", "sept", "huit", "neuf", "dix", "vingt", "cent",
+    "mille", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "hundert",
+    "tausend",
 ];
 
 /// Is this word (a key) a negation?
@@ -236,9 +254,15 @@ fn classify(quote: &[&Word], source: &[&Word], quote_start: bool) -> Vec<ChangeK
     {
         kinds.push(ChangeKind::Name);
     }
-    if all().any(|w| {
-        !FUNCTION_WORDS.contains(&w.key.as_str()) && !is_number(&w.key) && !is_negation(&w.key)
-    }) {
+    // `they've` is `they` and an auxiliary.
+    let grammatical = |key: &str| {
+        let base = ["'ve", "'re", "'ll", "'s", "'m", "'d"]
+            .iter()
+            .find_map(|suffix| key.strip_suffix(suffix))
+            .unwrap_or(key);
+        FUNCTION_WORDS.contains(&key) || FUNCTION_WORDS.contains(&base)
+    };
+    if all().any(|w| !grammatical(&w.key) && !is_number(&w.key) && !is_negation(&w.key)) {
         kinds.push(ChangeKind::ContentWord);
     }
     if kinds.is_empty() {

@@ -9,6 +9,8 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::normalize::{Normalized, Rule, DASH, ELLIPSIS};
 
+mod markers;
+
 /// Words before which a hyphen at a line end is a real hyphen, standing for
 /// a word completed later ("Nord-" + "und Südamerika", "pre-" + "and
 /// post-war"): joining there would make a word that is not one.
@@ -23,8 +25,11 @@ fn fold_char(c: char) -> (char, Option<Rule>) {
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
         | '\u{00BB}' | '\u{300C}' | '\u{300D}' | '\u{301D}' | '\u{301E}' | '\u{301F}'
         | '\u{FF02}' => ('"', Some(Rule::Quotes)),
-        '\u{2013}' | '\u{2015}' | '\u{2012}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}'
-        | '\u{FF0D}' => (DASH, Some(Rule::Dashes)),
+        '\u{2013}' | '\u{2015}' | '\u{2012}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => {
+            (DASH, Some(Rule::Dashes))
+        }
+        // The fraction slash of `½`'s compatibility form (`1⁄2`).
+        '\u{2044}' => ('/', Some(Rule::Typed)),
         _ => (c, None),
     }
 }
@@ -64,6 +69,9 @@ struct Folder<'t> {
     /// `protection,1 the`) are dropped: in a source, never in a quote, so
     /// that a quote's own digits are always compared.
     footnotes: bool,
+    /// The source's page furniture (`furniture.rs`), skipped as whitespace
+    /// is: ranges that start where a line's content starts, in order.
+    furniture: Vec<std::ops::Range<usize>>,
 }
 
 impl Folder<'_> {
@@ -92,17 +100,39 @@ impl Folder<'_> {
         self.text.get(i..).and_then(|s| s.chars().next())
     }
 
-    /// End of the whitespace run starting at `i`, and whether it holds a line break.
+    /// End of the whitespace run starting at `i` (page furniture in it
+    /// counts as whitespace), and whether it holds a line break.
     fn whitespace_run(&self, mut i: usize) -> (usize, bool) {
         let mut line_break = false;
-        while let Some(c) = self.char_at(i) {
-            if !c.is_whitespace() {
-                break;
+        loop {
+            match self.char_at(i) {
+                Some(c) if c.is_whitespace() => {
+                    line_break |= c == '\n' || c == '\r' || c == '\u{2028}';
+                    i += c.len_utf8();
+                }
+                Some(_) => match self.furniture_at(i) {
+                    Some(end) => i = end,
+                    None => break,
+                },
+                None => break,
             }
-            line_break |= c == '\n' || c == '\r' || c == '\u{2028}';
-            i += c.len_utf8();
         }
         (i, line_break)
+    }
+
+    /// The end of the page furniture starting at `i`, if some does.
+    fn furniture_at(&self, i: usize) -> Option<usize> {
+        let k = self.furniture.partition_point(|r| r.start < i);
+        self.furniture
+            .get(k)
+            .filter(|r| r.start == i)
+            .map(|r| r.end)
+    }
+
+    /// Whether page furniture lies in `start..end`.
+    fn holds_furniture(&self, start: usize, end: usize) -> bool {
+        let k = self.furniture.partition_point(|r| r.start < start);
+        self.furniture.get(k).is_some_and(|r| r.start < end)
     }
 
     fn last_is_alphabetic(&self) -> bool {
@@ -116,13 +146,19 @@ impl Folder<'_> {
     fn run(mut self) -> Normalized {
         let bytes = self.text.as_bytes();
         let mut i = 0;
+        if let Some(end) = self.furniture_at(0) {
+            self.pending |= Rule::PageFurniture.bit();
+            i = end;
+        }
         while let Some(c) = self.char_at(i) {
             let next = i + c.len_utf8();
             // Fast path: plain ASCII that no rule touches, not followed by a
             // combining mark (those are never ASCII).
             if c.is_ascii()
                 && !c.is_ascii_whitespace()
-                && !matches!(c, '-' | '.' | '\'' | '"' | '`' | '*' | '[')
+                && !matches!(c, '-' | '.' | '\'' | '"' | '`' | '*' | '[' | '\\')
+                // An `x` is a letter unless it follows a number (`3 x 4`).
+                && (c != 'x' || !self.out.text.trim_end_matches(' ').ends_with(|d: char| d.is_ascii_digit()))
                 && bytes.get(next).is_none_or(u8::is_ascii)
             {
                 if c.is_ascii_uppercase() {
@@ -199,6 +235,9 @@ impl Folder<'_> {
         }
         if c.is_whitespace() {
             let (end, _) = self.whitespace_run(i);
+            if self.holds_furniture(i, end) {
+                self.pending |= Rule::PageFurniture.bit();
+            }
             if !self.after_dash && !self.after_open_quote {
                 let rule = (&self.text[i..end] != " ").then_some(Rule::Whitespace);
                 self.push(' ', i, end, rule);
@@ -231,6 +270,20 @@ impl Folder<'_> {
                 }
             },
             '-' | '\u{2010}' | '\u{2E17}' | '\u{AC}' => self.hyphen(c, i, next),
+            // A minus sign, typed as a hyphen: `−2.5`, `kg−1`, `−/−`.
+            '\u{2212}' => {
+                self.pending |= Rule::Typed.bit();
+                self.hyphen('-', i, next)
+            }
+            '±' | '×' | 'x' => self.operator(c, i, next),
+            // A range typed with a hyphen: `28–37` as `28-37`.
+            '\u{2013}'
+                if self.out.text.ends_with(|d: char| d.is_ascii_digit())
+                    && self.char_at(next).is_some_and(|d| d.is_ascii_digit()) =>
+            {
+                self.push('-', i, next, Some(Rule::Typed));
+                next
+            }
             _ => {
                 let (folded, rule) = fold_char(c);
                 if is_quote_mark(folded) {
@@ -238,6 +291,12 @@ impl Folder<'_> {
                 }
                 if folded == c && !c.is_ascii() {
                     if let Some(compat) = compatibility_form(c) {
+                        // `3½` is typed `3 1/2`: a space stands before the
+                        // fraction, for no original byte.
+                        let fraction = compat.contains('\u{2044}');
+                        if fraction && self.out.text.ends_with(|d: char| d.is_ascii_digit()) {
+                            self.push(' ', i, i, Some(Rule::Typed));
+                        }
                         for ch in compat.chars() {
                             let (f, r) = fold_char(ch);
                             if f.is_uppercase() {
@@ -255,6 +314,31 @@ impl Folder<'_> {
                 next
             }
         }
+    }
+
+    /// `±` and `×` (or `x` between numbers, as `×` is typed), with any
+    /// spaces around them dropped: `12.5±0.3` and `12.5 ± 0.3`, `3×4` and
+    /// `3 x 4` are one spelling each. An `x` not between numbers is a letter.
+    fn operator(&mut self, c: char, i: usize, next: usize) -> usize {
+        let after_number = self
+            .out
+            .text
+            .trim_end_matches(' ')
+            .ends_with(|d: char| d.is_ascii_digit());
+        let (after_ws, _) = self.whitespace_run(next);
+        let before_number = self.char_at(after_ws).is_some_and(|d| d.is_ascii_digit());
+        if c == 'x' && !(after_number && before_number) {
+            self.push('x', i, next, None);
+            return next;
+        }
+        if self.out.text.ends_with(' ') {
+            self.out.pop_space();
+        }
+        let folded = if c == '±' { '±' } else { 'x' };
+        self.push(folded, i, next, Some(Rule::Typed));
+        // Spaces after it are dropped too, as after a dash.
+        self.after_dash = true;
+        next
     }
 
     /// `...`, `....`, and the legal `. . .` and `. . . .` (one space of any
@@ -330,6 +414,9 @@ impl Folder<'_> {
             && self.char_at(after_ws).is_some_and(char::is_alphabetic)
             && !(line_break && self.connector_at(after_ws));
         if joins {
+            if self.holds_furniture(next, after_ws) {
+                self.pending |= Rule::PageFurniture.bit();
+            }
             // The hyphen (and any line break after it) stands for nothing;
             // the rule is recorded on the next letter.
             let rule = if line_break {
@@ -437,62 +524,6 @@ impl Folder<'_> {
             self.push(' ', at, at, Some(Rule::Whitespace));
         }
     }
-
-    /// A footnote marker a quote leaves out, starting at `i`: superscript
-    /// digits after a word or its punctuation, and (in a source) a bracketed
-    /// number glued to one (`protection[4]`). Returns its end.
-    fn footnote_marker(&self, c: char, i: usize) -> Option<usize> {
-        let mut back = self.out.text.chars().rev();
-        let last = back.next()?;
-        let after_word = if last.is_alphabetic() {
-            back.take(2).filter(|b| b.is_alphabetic()).count() == 2
-        } else {
-            matches!(last, '.' | ',' | ';' | ':' | ')' | '"' | '\'')
-                && back.next().is_some_and(char::is_alphabetic)
-        };
-        if !after_word {
-            return None;
-        }
-        if is_superscript_digit(c) {
-            let mut end = i;
-            while let Some(d) = self.char_at(end).filter(|&d| is_superscript_digit(d)) {
-                end += d.len_utf8();
-            }
-            return Some(end);
-        }
-        if c == '[' && self.footnotes {
-            let rest = &self.text[i + 1..];
-            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            if (1..=3).contains(&digits) && rest.as_bytes().get(digits) == Some(&b']') {
-                return Some(i + digits + 2);
-            }
-        }
-        None
-    }
-
-    /// In a source: a footnote number that PDF capture glued to the
-    /// punctuation after a word ("protection,1 the", "decision.1 The"),
-    /// starting at `i`. Returns its end.
-    fn glued_footnote(&self, i: usize) -> Option<usize> {
-        let mut back = self.out.text.chars().rev().peekable();
-        if !matches!(back.next()?, '.' | ',' | ';' | ':' | ')' | '"' | '\'') {
-            return None;
-        }
-        // Past closing brackets and marks ("elements).3"), a word.
-        while back
-            .next_if(|&c| matches!(c, ')' | ']' | '"' | '\''))
-            .is_some()
-        {}
-        if !(back.next()?.is_lowercase() && back.next()?.is_lowercase()) {
-            return None;
-        }
-        let digits = self.text[i..]
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .count();
-        let end = i + digits;
-        (digits <= 3 && self.char_at(end).is_none_or(char::is_whitespace)).then_some(end)
-    }
 }
 
 /// The compatibility form (NFKC) of a character that has one: ligatures
@@ -525,6 +556,11 @@ pub(super) fn fold(text: &str, footnotes: bool) -> Normalized {
         after_open_quote: false,
         pending: 0,
         footnotes,
+        furniture: if footnotes {
+            super::furniture::furniture(text)
+        } else {
+            Vec::new()
+        },
     }
     .run()
 }

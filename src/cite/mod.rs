@@ -38,16 +38,21 @@ mod boundary;
 mod brackets;
 mod diff;
 mod fold;
+mod furniture;
+mod hint;
 mod keys;
 mod normalize;
 mod report;
 mod segments;
 mod variants;
+mod voices;
 
 use serde::{Deserialize, Serialize};
 
 pub use crate::text::{LineIndex, Position};
 pub use diff::{Change, ChangeKind};
+use hint::choose;
+pub use hint::Hint;
 pub use keys::{fold_for_search, fold_key, search_words, sha256_hex};
 pub use normalize::{normalize, normalize_source, Normalized, Rule};
 pub use report::{write_findings, CitationReport};
@@ -124,33 +129,6 @@ pub struct Location {
     pub segments: Vec<(usize, usize)>,
     /// The passage as the original text has it.
     pub text: String,
-}
-
-/// What an earlier anchor remembers, to choose among repeated passages.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Hint {
-    /// Text just before the passage.
-    pub prefix: String,
-    /// Text just after the passage.
-    pub suffix: String,
-    /// Where the passage started (a byte offset).
-    pub start_byte: Option<usize>,
-}
-
-impl Hint {
-    /// A hint from what a caller gave (`locate --prefix`, `add claim ...
-    /// prefix = ...`, an import row), or none when nothing was given.
-    pub fn from_parts(
-        prefix: Option<String>,
-        suffix: Option<String>,
-        position: Option<usize>,
-    ) -> Option<Hint> {
-        (prefix.is_some() || suffix.is_some() || position.is_some()).then(|| Hint {
-            prefix: prefix.unwrap_or_default(),
-            suffix: suffix.unwrap_or_default(),
-            start_byte: position,
-        })
-    }
 }
 
 /// The full result of checking one quote against one text.
@@ -253,6 +231,7 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
             memchr::memmem::find_iter(folded.text.as_bytes(), form.text.as_bytes())
                 .map(|s| (s, s + form.text.len()))
                 .filter(|&(s, e)| boundary(s) && boundary(e))
+                .filter(|&(s, e)| holds_markers(text, folded, (s, e), &form.markers))
                 .map(|span| vec![span])
                 .collect();
         if !candidates.is_empty() {
@@ -269,7 +248,11 @@ pub fn locate_with(text: &str, folded: &Normalized, quote: &str, hint: Option<&H
             c.edited = form.edited;
             return c;
         }
-        // 2. A quote in parts.
+        // 2. A quote in parts (one that keeps reference markers is
+        // checked whole only).
+        if !form.markers.is_empty() {
+            continue;
+        }
         let parts = segments::parts(&form.text);
         if parts.len() > segments::MAX_PARTS {
             return refused(format!(
@@ -384,6 +367,26 @@ pub fn has_edits(quote: &str) -> bool {
     segments::has_separators(&segments::parts(folded.text.trim()))
 }
 
+/// Whether the source's passage at `span` (folded), or the few bytes after
+/// it, holds each reference marker the quote kept, as written.
+fn holds_markers(
+    text: &str,
+    folded: &Normalized,
+    span: (usize, usize),
+    markers: &[String],
+) -> bool {
+    if markers.is_empty() {
+        return true;
+    }
+    let (start, end) = folded.original_span(span.0, span.1);
+    let mut after = (end + 24).min(text.len());
+    while !text.is_char_boundary(after) {
+        after -= 1;
+    }
+    let passage = &text[start..after];
+    markers.iter().all(|m| passage.contains(m.as_str()))
+}
+
 /// Not checked at all, for the reason given.
 fn refused(note: String) -> Citation {
     Citation {
@@ -438,50 +441,6 @@ fn word_similarity(quote: &str, passage: &str, changes: &[Change]) -> f64 {
 
 fn word_changes(quote: &str, passage: &str) -> Vec<Change> {
     diff::diff_words(&diff::words(quote), &diff::words(passage))
-}
-
-/// Picks among candidate matches (folded spans): by the hint's prefix and
-/// suffix, then by nearness to its position; without a hint, the first.
-fn choose(
-    text: &str,
-    folded: &Normalized,
-    candidates: &[Vec<(usize, usize)>],
-    hint: Option<&Hint>,
-) -> usize {
-    let Some(hint) = hint else { return 0 };
-    if candidates.len() < 2 {
-        return 0;
-    }
-    let fold = |s: &str| normalize(s).text;
-    let (want_prefix, want_suffix) = (fold(&hint.prefix), fold(&hint.suffix));
-    let score = |spans: &Vec<(usize, usize)>| {
-        let (start, end) = folded.original_span(spans[0].0, spans[spans.len() - 1].1);
-        // Byte windows around the passage, moved to character boundaries:
-        // a multibyte character may straddle the window's edge.
-        let from = floor_char_boundary(text, start.saturating_sub(4 * CONTEXT_CHARS));
-        let to = floor_char_boundary(text, end + 4 * CONTEXT_CHARS);
-        let before = fold(&text[from..start]);
-        let after = fold(&text[end..to]);
-        let context = usize::from(
-            !want_prefix.trim().is_empty() && before.trim_end().ends_with(want_prefix.trim()),
-        ) + usize::from(
-            !want_suffix.trim().is_empty() && after.trim_start().starts_with(want_suffix.trim()),
-        );
-        let distance = hint.start_byte.map_or(0, |p| start.abs_diff(p));
-        (std::cmp::Reverse(context), distance)
-    };
-    (0..candidates.len())
-        .min_by_key(|&i| score(&candidates[i]))
-        .unwrap_or(0)
-}
-
-/// The largest character boundary at or before `i` (clamped to the text).
-fn floor_char_boundary(text: &str, i: usize) -> usize {
-    let mut i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 fn verified(

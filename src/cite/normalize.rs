@@ -60,11 +60,17 @@ pub enum Rule {
     Footnote,
     /// A period or comma on the other side of a closing quotation mark.
     PunctuationOrder,
+    /// Page furniture in the source that the quote leaves out: a
+    /// transcript's line numbers, page numbers, running heads and feet.
+    PageFurniture,
+    /// Characters typed the ordinary way: a minus sign as a hyphen, `½` as
+    /// `1/2`, `×` as `x`, `±` and `×` with or without spaces.
+    Typed,
 }
 
 impl Rule {
     /// Every rule, in report order.
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 12] = [
         Rule::Unicode,
         Rule::Quotes,
         Rule::Dashes,
@@ -75,6 +81,8 @@ impl Rule {
         Rule::Compatibility,
         Rule::Footnote,
         Rule::PunctuationOrder,
+        Rule::PageFurniture,
+        Rule::Typed,
     ];
 
     pub(super) fn bit(self) -> u16 {
@@ -102,6 +110,8 @@ impl Rule {
             Rule::Compatibility => "compatibility characters",
             Rule::Footnote => "footnote markers",
             Rule::PunctuationOrder => "punctuation moved across a quotation mark",
+            Rule::PageFurniture => "page furniture (line and page numbers, running heads)",
+            Rule::Typed => "characters typed the ordinary way (minus, fractions, ±, ×)",
         }
     }
 }

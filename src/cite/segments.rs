@@ -300,11 +300,14 @@ fn extend(
         let gap = &window[..found];
         let mut attempt = m.clone();
         let quoted_after = text.starts_with(['"', '\'']);
+        let before_gap = hay.text[..cursor].chars().next_back();
         if !gap_fits(
             gap,
             elided,
             &brackets,
             (quoted_before, quoted_after),
+            before_gap,
+            (super::brackets::around(hay.text, cursor, end), hay.text),
             &mut attempt,
         ) {
             continue;
@@ -327,6 +330,8 @@ fn gap_fits(
     elided: bool,
     brackets: &[&str],
     marks: (bool, bool),
+    before_gap: Option<char>,
+    context: (&str, &str),
     m: &mut SegmentMatch,
 ) -> bool {
     let trimmed = gap.trim();
@@ -355,8 +360,14 @@ fn gap_fits(
                 n => format!("ellipsis leaves out {n} words"),
             });
         }
-        // Leaving out detail is what an ellipsis (or a split) is for;
-        // leaving out "not" turns the meaning over.
+        // Leaving out detail is what an ellipsis is for; leaving out who
+        // speaks is not (`voices.rs`).
+        if m.notes.last().is_some_and(|n| n.starts_with("ellipsis")) {
+            if let Some(why) = super::voices::hidden_change_of_voice(trimmed, before_gap) {
+                m.objections.push(why);
+            }
+        }
+        // Leaving out "not" turns the meaning over.
         for w in introduced(is_negation) {
             m.objections.push(format!(
                 "the ellipsis leaves out the negation {}",
@@ -418,6 +429,7 @@ fn gap_fits(
     let gap_keys: Vec<String> = gap_words.iter().map(|w| w.key.clone()).collect();
     m.objections
         .extend(meaning_changes(&literal, &bracket_words, &gap_keys));
+    super::brackets::context_support(&literal, &bracket_words, &gap_keys, context.0, context.1, m);
     true
 }
 

@@ -20,6 +20,10 @@ pub struct Variant {
     /// Whether the form changed words' letters (a bracket's case change),
     /// as opposed to typography only: a verified quote reports it as edited.
     pub edited: bool,
+    /// Reference markers the quote keeps (`[2]`) and this form leaves out,
+    /// as the source's fold does: the passage found must hold each of them
+    /// as written, so that their numbers are still compared.
+    pub markers: Vec<String>,
 }
 
 /// The forms of `needle` (a folded, trimmed quote), the quote as written
@@ -29,6 +33,7 @@ pub fn variants(needle: &str) -> Vec<Variant> {
         text: needle.to_string(),
         notes: Vec::new(),
         edited: false,
+        markers: Vec::new(),
     }];
     if let Some(inner) = outer_marks_removed(needle) {
         let note = "the quotation marks around the whole quote are the quoter's, not the source's";
@@ -36,6 +41,7 @@ pub fn variants(needle: &str) -> Vec<Variant> {
             text: inner.to_string(),
             notes: vec![note.to_string()],
             edited: false,
+            markers: Vec::new(),
         });
         let swapped = swap_inner_marks(inner);
         if swapped != inner {
@@ -46,6 +52,52 @@ pub fn variants(needle: &str) -> Vec<Variant> {
                     "the quote's inner quotation marks stand for the source's other kind (single for double, or double for single)".to_string(),
                 ],
                 edited: false,
+                markers: Vec::new(),
+            });
+        }
+    }
+    // Marks inside a quote stored without its own: the source's double
+    // marks set as single ones inside the quotation, or guillemets as
+    // curly marks (both fold to `"`), and the reverse.
+    let swapped = swap_inner_marks(needle);
+    if swapped != needle && outer_marks_removed(needle).is_none() {
+        bases.push(Variant {
+            text: swapped,
+            notes: vec!["the quote's inner quotation marks stand for the source's other kind (single for double, or double for single)".to_string()],
+            edited: false,
+            markers: Vec::new(),
+        });
+    }
+    // `activated by PGC-1α [2].`: the source's reference markers, kept.
+    for k in 0..bases.len() {
+        if let Some((text, markers)) = reference_markers_removed(&bases[k].text) {
+            let mut notes = bases[k].notes.clone();
+            notes.push(format!(
+                "the quote's reference markers ({}) are the source's",
+                markers.join(", ")
+            ));
+            bases.push(Variant {
+                text,
+                notes,
+                edited: false,
+                markers,
+            });
+        }
+    }
+    // `Growth will slow,` she said: the quoter's comma for the source's
+    // closing period, as the quoting sentence goes on.
+    for k in 0..bases.len() {
+        if let Some(body) = bases[k].text.strip_suffix(',') {
+            let mut notes = bases[k].notes.clone();
+            notes.push(
+                "the comma ending the quote stands for the source's closing period".to_string(),
+            );
+            let markers = bases[k].markers.clone();
+            bases.push(Variant {
+                text: format!("{body}."),
+                notes,
+                edited: false,
+                markers,
             });
         }
     }
@@ -58,6 +110,7 @@ pub fn variants(needle: &str) -> Vec<Variant> {
                 text: cased.text,
                 notes,
                 edited: cased.edited,
+                markers: base.markers.clone(),
             };
             let flipped = flip_initial(&v.text).map(|text| {
                 let mut notes = v.notes.clone();
@@ -69,6 +122,7 @@ pub fn variants(needle: &str) -> Vec<Variant> {
                     text,
                     notes,
                     edited: v.edited,
+                    markers: v.markers.clone(),
                 }
             });
             for candidate in std::iter::once(v).chain(flipped) {
@@ -79,6 +133,37 @@ pub fn variants(needle: &str) -> Vec<Variant> {
         }
     }
     out
+}
+
+/// The quote without its bracketed reference markers (`[2]`, `[4, 7]`,
+/// `[4–7]` after a word: an editor does not bracket bare numbers), each
+/// with the space before it, and the markers as written; `None` when it
+/// has none.
+fn reference_markers_removed(text: &str) -> Option<(String, Vec<String>)> {
+    let (mut out, mut markers, mut rest) = (String::new(), Vec::new(), text);
+    while let Some(open) = rest.find('[') {
+        let close = rest[open..].find(']').map(|k| open + k);
+        let inside = close.map(|c| &rest[open + 1..c]);
+        let is_marker = inside.is_some_and(|inside| {
+            inside.bytes().any(|b| b.is_ascii_digit())
+                && inside
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, ',' | ' ' | '-' | '\u{2013}' | ';'))
+        }) && rest[..open]
+            .trim_end()
+            .ends_with(|c: char| c.is_alphanumeric() || matches!(c, '.' | ',' | ')'));
+        let (Some(close), true) = (close, is_marker) else {
+            let end = close.map_or(rest.len(), |c| c + 1);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        };
+        out.push_str(rest[..open].trim_end_matches(' '));
+        markers.push(rest[open..=close].to_string());
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    (!markers.is_empty()).then_some((out, markers))
 }
 
 /// The quote without quotation marks that enclose all of it (a matching
@@ -146,6 +231,7 @@ fn unglued(text: &str) -> Vec<Variant> {
             text: text.to_string(),
             notes: Vec::new(),
             edited: false,
+            markers: Vec::new(),
         }];
     }
     let flippable = brackets.len().min(MAX_CASE_BRACKETS);
@@ -155,6 +241,7 @@ fn unglued(text: &str) -> Vec<Variant> {
         text: text.to_string(),
         notes: Vec::new(),
         edited: false,
+        markers: Vec::new(),
     };
     std::iter::once(literal)
         .chain((0..1u32 << flippable).map(|mask| {
@@ -182,6 +269,7 @@ fn unglued(text: &str) -> Vec<Variant> {
                 text: out,
                 notes,
                 edited: true,
+                markers: Vec::new(),
             }
         }))
         .collect()
@@ -226,9 +314,25 @@ mod tests {
         let v = texts("\"The 'risk' is real.\"");
         assert!(v.contains(&"The 'risk' is real.".to_string()));
         assert!(v.contains(&"The \"risk\" is real.".to_string()));
+        // Two quotations are not one enclosed: no mark is dropped.
         assert!(texts("\"a\" and \"b\"")
             .iter()
-            .all(|t| t.starts_with(['"', 'A'])));
+            .all(|t| t.starts_with(['"', '\'', 'A'])));
+        // Marks inside a quote stored without its own may be the other kind.
+        assert!(texts("He called it 'a risk' twice")
+            .contains(&"He called it \"a risk\" twice".to_string()));
+        // Reference markers kept by the quote: left out, and remembered.
+        assert_eq!(
+            reference_markers_removed("activated by PGC-1α [2]. It [4, 7] rose"),
+            Some((
+                "activated by PGC-1α. It rose".to_string(),
+                vec!["[2]".to_string(), "[4, 7]".to_string()]
+            ))
+        );
+        assert_eq!(reference_markers_removed("[The board] said"), None);
+        assert_eq!(reference_markers_removed("in 1990 [sic] the"), None);
+        // A closing comma may stand for the source's period.
+        assert!(texts("Growth will slow,").contains(&"Growth will slow.".to_string()));
         let v = texts("[T]he board's plan");
         assert!(v.contains(&"The board's plan".to_string()));
         assert!(v.contains(&"the board's plan".to_string()));
