@@ -11,79 +11,24 @@
 
 #[path = "support/engines.rs"]
 mod engines;
+#[path = "support/gold.rs"]
+mod gold;
 
-use std::ops::Range;
 
-use claimdb::attrib::{self, Analysis, Mention, Proposal};
+use claimdb::attrib::{self, Analysis};
 
-struct Expected {
-    text: String,
-    author: Option<String>,
-    speakers: Vec<(String, Vec<String>)>,
-    pairs: Vec<(String, Range<usize>)>,
-}
+use gold::{score, Expected};
 
 fn texts_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/texts")
 }
 
-/// Finds each passage with the citation checker, searching on from the
-/// start of the one before (so a repeated sentence is found in its turn).
-fn anchor_in_order(text: &str, quotes: &[(String, String)]) -> Vec<(String, Range<usize>)> {
-    let mut cursor = 0;
-    quotes
-        .iter()
-        .map(|(speaker, quote)| {
-            let c = claimdb::cite::locate(&text[cursor..], quote);
-            let verified = c.is_verified();
-            let loc = c
-                .location
-                .filter(|_| verified)
-                .unwrap_or_else(|| panic!("expected passage not in the text: {quote}"));
-            let range = cursor + loc.start_byte..cursor + loc.end_byte;
-            cursor = range.start;
-            (speaker.clone(), range)
-        })
-        .collect()
-}
-
+/// A gold file of `tests/attribution/`.
 fn load(name: &str) -> Expected {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/attribution")
         .join(name);
-    let body = std::fs::read_to_string(&path).unwrap();
-    let (mut text, mut author, mut speakers, mut quotes) =
-        (String::new(), None, Vec::new(), Vec::new());
-    for (n, line) in body.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(file) = line.strip_prefix("text:") {
-            text = std::fs::read_to_string(texts_dir().join(file.trim())).unwrap();
-        } else if let Some(a) = line.strip_prefix("author:") {
-            author = Some(a.trim().to_string());
-        } else if let Some(names) = line.strip_prefix("speaker:") {
-            let mut names = names.split('|').map(|s| s.trim().to_string());
-            let first = names.next().unwrap();
-            speakers.push((first, names.collect()));
-        } else {
-            let (speaker, quote) = line
-                .split_once(" | ")
-                .unwrap_or_else(|| panic!("{name}:{}: expected `speaker | passage`", n + 1));
-            quotes.push((speaker.trim().to_string(), quote.trim().to_string()));
-        }
-    }
-    if let Some(a) = &author {
-        speakers.push((a.clone(), Vec::new()));
-    }
-    let pairs = anchor_in_order(&text, &quotes);
-    Expected {
-        text,
-        author,
-        speakers,
-        pairs,
-    }
+    gold::load(&path, &texts_dir())
 }
 
 /// The seed's claims of the review, as expected pairs.
@@ -126,6 +71,7 @@ fn seed() -> Expected {
         author: Some("Anthony Ruggiero".into()),
         speakers,
         pairs,
+        nobody: Vec::new(),
     }
 }
 
@@ -142,77 +88,6 @@ fn claim(speaker: &str, source: &str, quote: &str) -> claimdb::model::NewClaim {
         tags: vec![],
         key: None,
         ..Default::default()
-    }
-}
-
-fn mention_of(p: &Proposal) -> Mention {
-    Mention {
-        written: p.named_as.clone(),
-        name: p.speaker.clone(),
-        range: 0..0,
-        description: None,
-        proper: true,
-    }
-}
-
-fn same(expected: &Expected, speaker: &str, p: &Proposal) -> bool {
-    let aliases = expected
-        .speakers
-        .iter()
-        .find(|(n, _)| n == speaker)
-        .map(|(_, a)| a.clone())
-        .unwrap_or_default();
-    attrib::names_match(&mention_of(p), speaker, &aliases)
-}
-
-fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
-    let common = a.end.min(b.end).saturating_sub(a.start.max(b.start));
-    let shorter = (a.end - a.start).min(b.end - b.start);
-    shorter > 0 && common * 2 >= shorter
-}
-
-struct Score {
-    precision: f64,
-    recall: f64,
-    missed: Vec<String>,
-    wrong: Vec<String>,
-}
-
-fn score(expected: &Expected) -> Score {
-    let analysis = Analysis::new(&expected.text);
-    let proposals = attrib::extract(&analysis, expected.author.as_deref());
-    let mut used = vec![false; proposals.len()];
-    let mut missed = Vec::new();
-    for (speaker, range) in &expected.pairs {
-        let hit = (0..proposals.len())
-            .filter(|&i| {
-                !used[i]
-                    && same(expected, speaker, &proposals[i])
-                    && overlaps(range, &proposals[i].range())
-            })
-            .max_by_key(|&i| {
-                let r = proposals[i].range();
-                r.end
-                    .min(range.end)
-                    .saturating_sub(r.start.max(range.start))
-            });
-        match hit {
-            Some(i) => used[i] = true,
-            None => missed.push(format!("{speaker} | {}", &expected.text[range.clone()])),
-        }
-    }
-    let wrong: Vec<String> = proposals
-        .iter()
-        .zip(&used)
-        .filter(|(_, u)| !**u)
-        .map(|(p, _)| format!("{} | {}", p.speaker, p.quote))
-        .collect();
-    let matched = used.iter().filter(|u| **u).count() as f64;
-    Score {
-        precision: matched / proposals.len().max(1) as f64,
-        recall: matched / expected.pairs.len().max(1) as f64,
-        missed,
-        wrong,
     }
 }
 

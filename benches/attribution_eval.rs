@@ -1,0 +1,74 @@
+//! Attribution measured on documents its rules were not written from:
+//! `cargo bench --bench attribution_eval -- DIR...` scores `claimdb
+//! extract` against every gold file `*.expected` in each DIR (the form of
+//! `tests/attribution/*.expected`, texts named relative to `tests/texts`
+//! or to the DIR itself) and prints each document's precision and recall,
+//! how many proposals credit someone with text that is no one's words, and
+//! with `--misses` every missed pair and unmatched proposal. Nothing is
+//! asserted: a document kept outside the project keeps measuring.
+
+#[path = "../tests/support/gold.rs"]
+mod gold;
+
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let misses = args.iter().any(|a| a == "--misses");
+    let dirs: Vec<PathBuf> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .map(PathBuf::from)
+        .collect();
+    if dirs.is_empty() {
+        eprintln!("usage: cargo bench --bench attribution_eval -- DIR... [--misses]");
+        std::process::exit(2);
+    }
+    let texts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/texts");
+    for dir in dirs {
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "expected"))
+                .collect(),
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", dir.display());
+                std::process::exit(1);
+            }
+        };
+        files.sort();
+        for file in files {
+            // A text beside the gold file, or in tests/texts.
+            let body = std::fs::read_to_string(&file).unwrap_or_default();
+            let beside = body
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("text:"))
+                .is_some_and(|name| dir.join(name.trim()).exists());
+            let expected = gold::load(&file, if beside { &dir } else { &texts });
+            let s = gold::score(&expected);
+            let name = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            println!(
+                "{name:>12}: precision {:.2}, recall {:.2} ({} gold pairs, {} proposals, {} crediting no one's words)",
+                s.precision,
+                s.recall,
+                expected.pairs.len(),
+                s.proposals,
+                s.credited_nobody
+            );
+            if misses {
+                for m in &s.missed {
+                    println!("    missed: {}", m.chars().take(160).collect::<String>());
+                }
+                for w in &s.wrong {
+                    println!(
+                        "    not expected: {}",
+                        w.chars().take(160).collect::<String>()
+                    );
+                }
+            }
+        }
+    }
+}
