@@ -14,10 +14,9 @@ mod engines;
 #[path = "support/gold.rs"]
 mod gold;
 
-
 use claimdb::attrib::{self, Analysis};
 
-use gold::{score, Expected};
+use gold::Expected;
 
 fn texts_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/texts")
@@ -92,7 +91,11 @@ fn claim(speaker: &str, source: &str, quote: &str) -> claimdb::model::NewClaim {
 }
 
 fn check(name: &str, expected: Expected) {
-    let s = score(&expected);
+    check_with(name, expected, attrib::Turns::Whole);
+}
+
+fn check_with(name: &str, expected: Expected, turns: attrib::Turns) {
+    let s = gold::score_with(&expected, turns);
     println!(
         "{name}: precision {:.3}, recall {:.3} ({} expected pairs)\n  missed: {:#?}\n  not expected: {:#?}",
         s.precision,
@@ -120,7 +123,8 @@ fn extraction_on_the_review_against_the_seed_claims() {
 
 #[test]
 fn extraction_on_a_senate_transcript() {
-    check("senate", load("senate.expected"));
+    // Annotated sentence by sentence (before turns were proposed whole).
+    check_with("senate", load("senate.expected"), attrib::Turns::BySentence);
 }
 
 #[test]
@@ -511,4 +515,74 @@ fn accepting_adds_new_speakers_with_their_description() {
         .query(r#"count claims where attribution = "confirmed""#)
         .unwrap();
     assert_eq!(confirmed.count(), Some(proposals.len() as u64));
+}
+
+/// Every line of `tests/attribution/labels.txt`: a paragraph opening with
+/// the line starts the named speaker's turn, or (`not | LINE`) no turn.
+#[test]
+fn each_label_form_opens_its_speakers_turn() {
+    let table = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/attribution/labels.txt"),
+    )
+    .unwrap();
+    let mut failures = Vec::new();
+    for (n, line) in table.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (first, second) = line.split_once(" | ").expect("LINE | SPEAKER");
+        if first == "not" {
+            let text = format!("MR. SMITH: Hello there.\n\n{second}\n\nMR. JONES: Yes.\n");
+            let turns = Analysis::new(&text).turns;
+            let names: Vec<&str> = turns.iter().map(|t| t.speaker.name.as_str()).collect();
+            if names != ["Smith", "Jones"] {
+                failures.push(format!(
+                    "labels.txt:{}: {second:?} opened a turn: {names:?}",
+                    n + 1
+                ));
+            }
+        } else {
+            let text = format!("{first}\n\nMR. SMITH: Thank you.\n");
+            let turns = Analysis::new(&text).turns;
+            let named = turns.first().map(|t| t.speaker.name.clone());
+            if named.as_deref() != Some(second) {
+                failures.push(format!(
+                    "labels.txt:{}: {first:?} named {named:?}, not {second:?}",
+                    n + 1
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A turn of a transcript captured from PDF runs over its line numbers and
+/// a page break (page number, reporter's name, running head) as one
+/// proposal, and the furniture is no one's words.
+#[test]
+fn a_turn_runs_across_page_furniture() {
+    let text = std::fs::read_to_string(texts_dir().join("scotus-aca-oral-argument-2012-03-27.txt"))
+        .unwrap();
+    let proposals = attrib::extract(&Analysis::new(&text), None);
+    let across = proposals
+        .iter()
+        .find(|p| p.quote.contains("Can you create commerce in"))
+        .expect("Justice Kennedy's question is proposed");
+    assert_eq!(across.speaker, "Kennedy");
+    assert!(
+        across.quote.contains("order to regulate it?"),
+        "{}",
+        across.quote
+    );
+    for furniture in [
+        "Alderson Reporting Company",
+        "Official - Subject to Final Review",
+    ] {
+        assert!(!across.quote.contains(furniture), "{}", across.quote);
+        assert!(
+            !proposals.iter().any(|p| p.quote.trim() == furniture),
+            "{furniture} proposed as someone's words"
+        );
+    }
 }

@@ -49,14 +49,41 @@ impl Proposal {
     }
 }
 
+/// How a transcript's turns are proposed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Turns {
+    /// A turn is one speaker's, however many sentences and pages it runs
+    /// over: one proposal each (the words it credits to others apart).
+    #[default]
+    #[serde(rename = "turn")]
+    Whole,
+    /// Each sentence of a turn a proposal of its own (`extract --by sentence`).
+    #[serde(rename = "sentence")]
+    BySentence,
+}
+
 /// Every attributed statement of the analysed text, in the order of the
 /// text; running prose credited to no one else is `author`'s, when known.
+/// A transcript's turns are proposed whole.
 pub fn extract(a: &Analysis<'_>, author: Option<&str>) -> Vec<Proposal> {
+    extract_with(a, author, Turns::Whole)
+}
+
+/// [`extract`], with a transcript's turns proposed as `turns` says.
+pub fn extract_with(a: &Analysis<'_>, author: Option<&str>, turns: Turns) -> Vec<Proposal> {
     let text = a.doc.text;
     let mut out = Vec::new();
     for s in &a.speeches {
+        // A turn's speaker speaking of themselves ("I ask unanimous
+        // consent...") is the turn itself, when turns are whole.
+        if turns == Turns::Whole && s.rule == Rule::Label {
+            continue;
+        }
         if crate::attrib::lexicon::is(lexicon::PRONOUNS, &s.speaker.name.to_lowercase()) {
             continue; // a pronoun nobody could be found for
+        }
+        if !names_someone(&s.speaker.written) {
+            continue; // a fragment ("Let me", "But why don't you"), no one
         }
         let parts: Vec<Range<usize>> = s
             .parts
@@ -98,9 +125,49 @@ pub fn extract(a: &Analysis<'_>, author: Option<&str>) -> Vec<Proposal> {
             rationale,
         });
     }
+    if turns == Turns::Whole {
+        for turn in &a.turns {
+            let range = trim(text, turn.range.clone());
+            let first = a
+                .doc
+                .sentences
+                .partition_point(|s| s.range.end <= range.start);
+            let has_words = a.doc.sentences[first..]
+                .iter()
+                .take_while(|s| s.range.start < range.end)
+                .flat_map(|s| &s.tokens)
+                .any(|t| t.word && range.contains(&t.range.start));
+            if !has_words {
+                continue; // a label alone
+            }
+            let quote = a.doc.words_of(&range);
+            let cue = text[turn.label.clone()].to_string();
+            let (confidence, rationale) = suggest(Mode::Direct, Rule::Label, false, &quote, &cue);
+            out.push(Proposal {
+                speaker: turn.speaker.name.clone(),
+                known_speaker: false,
+                named_as: turn.speaker.written.clone(),
+                description: None,
+                quote,
+                start_byte: range.start,
+                end_byte: range.end,
+                mode: Mode::Direct,
+                rule: Rule::Label.as_str().to_string(),
+                cue,
+                confidence,
+                rationale,
+            });
+        }
+    }
     // A transcript's turns, sentence by sentence, where no one else is quoted.
     let (has, overlapped) = a.spoken(&a.speeches);
-    for (k, s) in a.doc.sentences.iter().enumerate() {
+    for (k, s) in a
+        .doc
+        .sentences
+        .iter()
+        .enumerate()
+        .filter(|_| turns == Turns::BySentence)
+    {
         let Some(turn) =
             super::transcript::turn_holding(&a.turns, s.range.start).map(|t| &a.turns[t])
         else {
@@ -155,6 +222,33 @@ pub fn extract(a: &Analysis<'_>, author: Option<&str>) -> Vec<Proposal> {
         .collect();
     out.sort_by_key(|p| p.start_byte);
     out
+}
+
+/// Words a speaker's name or description never starts with: a verb's
+/// helpers, conjunctions, question words, a possessive, the addressee. A
+/// subject found before a verb of saying that starts so is a fragment of
+/// the sentence ("Let me ask", "But why don't you answer", "Can you tell"),
+/// not someone, and is never proposed (nor, accepted, stored as a speaker).
+const NOT_A_NAME: &[&str] = &[
+    "let", "but", "and", "or", "so", "if", "then", "because", "while", "although", "though", "can",
+    "could", "should", "would", "will", "shall", "may", "might", "must", "do", "does", "did",
+    "when", "why", "how", "what", "where", "whether", "that", "this", "these", "those", "similar",
+    "your", "my", "our", "you", "i'd", "i've", "i'm", "i'll", "we've", "we'd", "we'll", "we're",
+    "you've", "you'd", "you're", "there", "here", "just", "also", "even", "not", "yes", "well",
+    "now", "again", "only", "both", "each", "every", "any", "some", "such", "another", "more",
+    "most", "all", "no",
+];
+
+/// Whether a speaker as written could name someone (see [`NOT_A_NAME`]).
+fn names_someone(written: &str) -> bool {
+    let first = written
+        .split_whitespace()
+        .next()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’'))
+        .unwrap_or_default()
+        .to_lowercase()
+        .replace('’', "'");
+    !first.is_empty() && !lexicon::is(NOT_A_NAME, &first)
 }
 
 /// Marks that open a supplement: a clause added to a sentence that makes

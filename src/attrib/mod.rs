@@ -34,7 +34,7 @@ pub(crate) mod transcript;
 
 use std::ops::Range;
 
-pub use extract::{extract, Proposal};
+pub use extract::{extract, extract_with, Proposal, Turns};
 pub use mentions::{names_match, Mention};
 pub use speech::{Rule, Speech};
 

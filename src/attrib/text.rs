@@ -49,15 +49,23 @@ pub struct Document<'t> {
     pub paragraphs: Vec<Range<usize>>,
     /// Every sentence, in order.
     pub sentences: Vec<Sentence<'t>>,
+    /// The page furniture its words skip (line and page numbers, running
+    /// heads: [`crate::cite::page_furniture`]).
+    pub furniture: Vec<Range<usize>>,
 }
 
 impl<'t> Document<'t> {
     /// Cuts `text` into paragraphs and sentences.
     pub fn new(text: &'t str) -> Self {
-        let paragraphs = paragraphs(text);
+        let furniture = crate::cite::page_furniture(text);
+        let paragraphs = paragraphs(text, &furniture);
         let mut sentences = Vec::new();
         for (index, range) in paragraphs.iter().enumerate() {
             let mut tokens = tokenize(text, range.clone());
+            tokens.retain(|t| !in_furniture(&furniture, t.range.start));
+            if tokens.is_empty() {
+                continue;
+            }
             // Cut from the end, so each sentence takes its tokens without a copy.
             let mut cut: Vec<Sentence> = Vec::new();
             for (start, _) in sentence_bounds(text, &tokens).into_iter().rev() {
@@ -75,7 +83,29 @@ impl<'t> Document<'t> {
             text,
             paragraphs,
             sentences,
+            furniture,
         }
+    }
+
+    /// The text of a range without its page furniture: what a reader
+    /// quotes (`commerce in order to regulate it?` across a page break).
+    pub fn words_of(&self, range: &Range<usize>) -> String {
+        let mut out = String::new();
+        let mut at = range.start;
+        let first = self.furniture.partition_point(|f| f.end <= range.start);
+        for f in self.furniture[first..]
+            .iter()
+            .take_while(|f| f.start < range.end)
+        {
+            if f.start > at {
+                out.push_str(&self.text[at..f.start]);
+            }
+            at = at.max(f.end);
+        }
+        if at < range.end {
+            out.push_str(&self.text[at..range.end]);
+        }
+        out
     }
 
     /// The text of a range.
@@ -90,7 +120,13 @@ impl<'t> Document<'t> {
     }
 }
 
-fn paragraphs(text: &str) -> Vec<Range<usize>> {
+/// Whether byte `at` is page furniture.
+fn in_furniture(furniture: &[Range<usize>], at: usize) -> bool {
+    let k = furniture.partition_point(|f| f.end <= at);
+    furniture.get(k).is_some_and(|f| f.start <= at)
+}
+
+fn paragraphs(text: &str, furniture: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut end = 0;
@@ -102,24 +138,41 @@ fn paragraphs(text: &str) -> Vec<Range<usize>> {
     let indent_layout =
         lines().any(|l| l.starts_with([' ', '\t'])) && lines().any(|l| !l.starts_with([' ', '\t']));
     for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
+        let raw = line.trim_end_matches(['\n', '\r']);
+        let line_end = offset + raw.trim_end().len();
+        // Page furniture at the line's start (a transcript's line number)
+        // is margin: the line's words start after it. A line of furniture
+        // alone (a running head, a page number) is blank.
+        let content = offset + (raw.len() - raw.trim_start().len());
+        let k = furniture.partition_point(|f| f.end <= content);
+        let margin = furniture
+            .get(k)
+            .filter(|f| f.start == content)
+            .map(|f| f.end);
+        let (body, words_at, indented) = match margin {
+            Some(m) if m >= line_end => ("", line_end, false),
+            Some(m) => {
+                let rest = &text[m..line_end];
+                let at = m + (rest.len() - rest.trim_start().len());
+                (&text[at..line_end], at, false)
+            }
+            None => (raw, content, raw.starts_with([' ', '\t'])),
+        };
         let blank = body.trim().is_empty();
-        let indented = body.starts_with([' ', '\t']);
         if blank {
             if let Some(s) = start.take() {
                 out.push(s..end);
             }
         } else {
-            let lead = body.len() - body.trim_start().len();
             let opens = (indented && (indent_layout || !previous_indented))
                 || super::transcript::starts_with_label(body);
             if start.is_some() && opens {
                 out.push(start.take().unwrap_or(offset)..end);
             }
             if start.is_none() {
-                start = Some(offset + lead);
+                start = Some(words_at);
             }
-            end = offset + body.trim_end().len();
+            end = line_end;
         }
         previous_indented = indented && !blank;
         offset += line.len();

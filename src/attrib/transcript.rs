@@ -125,6 +125,16 @@ pub(super) fn starts_with_label(line: &str) -> bool {
 /// A label at the start of a paragraph: its length, where the words after
 /// it start, and the speaker it names.
 fn label(text: &str) -> Option<(usize, usize, Mention)> {
+    let stamp = timestamp(text);
+    if stamp > 0 {
+        let (end, body, who) = label(&text[stamp..])?;
+        return Some((stamp + end, stamp + body, who));
+    }
+    if let Some((end, body, name)) = markdown_label(text) {
+        let name_ok = name.chars().next().is_some_and(char::is_uppercase)
+            && name.split_whitespace().count() <= 5;
+        return name_ok.then(|| (end, body, speaker_of(name, None)));
+    }
     // "Q." / "A." / "Q:" / "A:"
     for (mark, who) in [("Q", "Q (the examining counsel)"), ("A", "A (the witness)")] {
         for stop in [". ", ": "] {
@@ -132,6 +142,9 @@ fn label(text: &str) -> Option<(usize, usize, Mention)> {
                 return Some((1, 3, plain(&text[..1], who)));
             }
         }
+    }
+    if let Some(found) = title_case_label(text) {
+        return Some(found);
     }
     let mut at = 0;
     let mut words = Vec::new();
@@ -149,7 +162,12 @@ fn label(text: &str) -> Option<(usize, usize, Mention)> {
         }
         words.push(word);
         let end = at + word.len();
-        if upper && (word.ends_with('.') || word.ends_with(':')) {
+        // "DR. OKAFOR:", "MR. JUSTICE HALE:": a title's period is not the
+        // label's end.
+        let title_period = word.ends_with('.') && is_title;
+        // "APPEARANCES:", "CONTENTS:": front matter, no one.
+        let front_matter = words.len() == 1 && FRONT_MATTER.contains(&bare);
+        if upper && !title_period && !front_matter && (word.ends_with('.') || word.ends_with(':')) {
             let name = &text[..end - 1];
             return Some((end - 1, (end + 1).min(text.len()), speaker_of(name, None)));
         }
@@ -173,6 +191,179 @@ fn label(text: &str) -> Option<(usize, usize, Mention)> {
         }
     }
     None
+}
+
+/// Titles a label in ordinary case starts with ("Senator Levin.", "Mr.
+/// Sparks.", "Chief Justice Morgan:").
+const TITLES: &[&str] = &[
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Miss",
+    "Dr.",
+    "Senator",
+    "Chairman",
+    "Chairwoman",
+    "Chair",
+    "Representative",
+    "Congressman",
+    "Congresswoman",
+    "Judge",
+    "Justice",
+    "Chief",
+    "General",
+    "Secretary",
+    "Governor",
+    "Commissioner",
+    "Ambassador",
+    "Admiral",
+    "Professor",
+    "Lord",
+    "Lady",
+    "Baroness",
+    "Sir",
+    "Dame",
+];
+
+/// A transcript's front matter, in capitals: headings, never speakers.
+const FRONT_MATTER: &[&str] = &[
+    "APPEARANCES",
+    "CONTENTS",
+    "PROCEEDINGS",
+    "INDEX",
+    "EXHIBITS",
+    "WITNESSES",
+    "PRESENT",
+    "PARTICIPANTS",
+    "PANELISTS",
+    "AGENDA",
+    "SUMMARY",
+    "NOTE",
+    "ATTENDEES",
+    "TRANSCRIPT",
+];
+
+/// Words that open a line with a colon without naming anyone ("Note:",
+/// "Update:"): never a label.
+const NOT_SPEAKERS: &[&str] = &[
+    "Note",
+    "Notes",
+    "Update",
+    "Updated",
+    "Source",
+    "Sources",
+    "Background",
+    "Summary",
+    "Correction",
+    "Editor's",
+    "Photo",
+    "Video",
+    "Related",
+    "Warning",
+    "Disclaimer",
+    "Subject",
+    "Date",
+    "Time",
+    "Location",
+    "Re",
+    "Attachment",
+    "Agenda",
+    "Topic",
+    "Transcript",
+];
+
+/// A label in ordinary case: titles and a capitalized name closed by `.`
+/// or `:` (`Senator Levin.`, `Mr. Sparks [continuing].`, `Ms Rivera:`);
+/// or, without a title, one to three capitalized words closed by `:`
+/// (`Rivera:`, `Emma Bostian:`), never by `.` (that is a sentence). The
+/// turn's first word follows.
+fn title_case_label(text: &str) -> Option<(usize, usize, Mention)> {
+    let mut at = 0;
+    let (mut titled, mut named) = (false, 0);
+    let words: Vec<&str> = text.split(' ').take(6).collect();
+    for (k, word) in words.iter().enumerate() {
+        let bare = word.trim_end_matches(['.', ':']);
+        let title = TITLES.contains(word)
+            || TITLES.contains(&format!("{bare}.").as_str())
+            || TITLES.contains(&bare);
+        let capitalized = bare.chars().next().is_some_and(char::is_uppercase)
+            && bare.chars().skip(1).any(char::is_lowercase)
+            && bare
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’');
+        let mut end = at + word.len();
+        let mut closes = word.ends_with(':') || (titled && word.ends_with('.'));
+        // "Mr. Sparks [continuing]."
+        if !closes && capitalized && titled && words.get(k + 1) == Some(&"[continuing].") {
+            end += " [continuing].".len();
+            closes = true;
+        }
+        let untitled_section = !titled && k == 0 && NOT_SPEAKERS.contains(&bare);
+        if closes && capitalized && !(title && !titled && word.ends_with('.')) && !untitled_section
+        {
+            let label_end = if text[..end].ends_with("[continuing].") {
+                at + word.len()
+            } else {
+                end - 1
+            };
+            let body = (end + 1).min(text.len());
+            let next = text[body..].chars().next();
+            if next
+                .is_none_or(|c| c.is_uppercase() || c.is_ascii_digit() || "\"'“‘([—-".contains(c))
+            {
+                return Some((label_end, body, speaker_of(&text[..label_end], None)));
+            }
+            return None;
+        }
+        if title && named == 0 && (k == 0 || titled) {
+            titled = true;
+        } else if capitalized && !closes && named < 2 {
+            named += 1;
+        } else {
+            return None;
+        }
+        at = end + 1;
+    }
+    None
+}
+
+/// A timestamp before a label (`[00:12:31] RIVERA:`, `00:12:31 Rivera:`,
+/// Markdown's escaped `\[03:26\]`): its length with the spaces after it.
+fn timestamp(text: &str) -> usize {
+    let rest = text.trim_start_matches(['\\', '[']);
+    let digits_and_colons = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b':' || *b == b'.')
+        .count();
+    let stamp = &rest[..digits_and_colons];
+    if !(stamp.contains(':') && stamp.bytes().filter(u8::is_ascii_digit).count() >= 3) {
+        return 0;
+    }
+    let after = &rest[digits_and_colons..];
+    let closed = after.trim_start_matches(['\\', ']']);
+    let skipped = text.len() - closed.len();
+    skipped + (closed.len() - closed.trim_start().len())
+}
+
+/// A Markdown label (`**Ms Rivera**:`, `**Ms Rivera:**`): the label's
+/// length, where the words start, and the name.
+fn markdown_label(text: &str) -> Option<(usize, usize, &str)> {
+    let inner = text
+        .strip_prefix("**")
+        .or_else(|| text.strip_prefix("__"))?;
+    let close = inner.find(&text[..2])?;
+    if close > 60 {
+        return None;
+    }
+    let name = &inner[..close];
+    let after = &inner[close + 2..];
+    let (name, rest) = match (name.strip_suffix(':'), after.strip_prefix(':')) {
+        (Some(n), _) => (n, after),
+        (None, Some(rest)) => (name, rest),
+        _ => return None,
+    };
+    let words_at = text.len() - rest.trim_start().len();
+    Some((text.len() - after.len(), words_at, name.trim()))
 }
 
 fn speaker_of(label: &str, chair: Option<&str>) -> Mention {
@@ -213,6 +404,13 @@ mod tests {
             ("THE WITNESS: Yes.", "Witness"),
             ("Q. Where were you?", "Q (the examining counsel)"),
             ("Mrs. BOXER. I object.", "Boxer"),
+            ("DR. OKAFOR: The samples were clean.", "Okafor"),
+            ("MR. JUSTICE HALE: Counsel?", "Hale"),
+            ("CHIEF JUSTICE MORGAN: We will hear", "Morgan"),
+            ("Senator Levin. Thank you.", "Levin"),
+            ("Mr. Sparks. I do not see", "Sparks"),
+            ("Mr. Sparks [continuing]. The", "Sparks"),
+            ("Ms Rivera: I approved it.", "Rivera"),
         ] {
             assert_eq!(
                 label(text).map(|l| l.2.name),
@@ -225,6 +423,9 @@ mod tests {
             "The clerk will call the roll.",
             "NASA said",
             "I. Introduction",
+            "Mr. Smith said the plan was late.",
+            "Senator Levin asked whether",
+            "Washington. The city",
         ] {
             assert!(label(text).is_none(), "{text}");
         }

@@ -53,6 +53,14 @@ pub use crate::text::{LineIndex, Position};
 pub use diff::{Change, ChangeKind};
 use hint::choose;
 pub use hint::Hint;
+
+/// The byte ranges of a text that are page furniture (a transcript's line
+/// numbers, page numbers, running heads and feet, footnotes printed
+/// between rules: `furniture.rs`), in order: what a quote leaves out, and
+/// what attribution reads past.
+pub fn page_furniture(text: &str) -> Vec<std::ops::Range<usize>> {
+    furniture::furniture(text)
+}
 pub use keys::{fold_for_search, fold_key, search_words, sha256_hex};
 pub use normalize::{normalize, normalize_source, Normalized, Rule};
 pub use report::{write_findings, CitationReport};

@@ -284,9 +284,20 @@ impl Client {
 
     /// Proposes (and with `accept`, stores) the claims of a source's text.
     pub fn extract(&self, source: &str, accept: bool, min_confidence: f64) -> Result<Value> {
-        self.answer(self.post("/v1/extract").send_json(
-            json!({ "source": source, "accept": accept, "min_confidence": min_confidence }),
-        ))
+        self.extract_with(source, accept, min_confidence, crate::attrib::Turns::Whole)
+    }
+
+    /// [`Client::extract`], with a transcript's turns proposed as `by` says.
+    pub fn extract_with(
+        &self,
+        source: &str,
+        accept: bool,
+        min_confidence: f64,
+        by: crate::attrib::Turns,
+    ) -> Result<Value> {
+        self.answer(self.post("/v1/extract").send_json(json!({
+            "source": source, "accept": accept, "min_confidence": min_confidence, "by": by
+        })))
     }
 
     /// The integrity check (and with `repair`, the repair first).

@@ -32,6 +32,12 @@ impl Db {
     /// speakers matched to stored ones (by name, alias or surname) where
     /// they can be, the source's author credited with its own prose.
     pub fn extract(&self, source: &str) -> Result<Vec<Proposal>> {
+        self.extract_with(source, attrib::Turns::Whole)
+    }
+
+    /// [`Db::extract`], with a transcript's turns proposed as `turns`
+    /// says (whole, or sentence by sentence).
+    pub fn extract_with(&self, source: &str, turns: attrib::Turns) -> Result<Vec<Proposal>> {
         let view = self.view()?;
         let record = view
             .source(source)?
@@ -47,7 +53,7 @@ impl Db {
         })?;
         let speakers = self.speakers()?;
         let analysis = Analysis::new(&text);
-        let mut proposals = attrib::extract(&analysis, record.author.as_deref());
+        let mut proposals = attrib::extract_with(&analysis, record.author.as_deref(), turns);
         for p in &mut proposals {
             let mention = Mention {
                 written: p.named_as.clone(),

@@ -236,6 +236,9 @@ pub(super) struct ExtractRequest {
     accept: bool,
     #[serde(default)]
     min_confidence: f64,
+    /// A transcript's turns proposed by `turn` (the default) or by `sentence`.
+    #[serde(default)]
+    by: crate::attrib::Turns,
 }
 
 pub(super) async fn extract(
@@ -247,7 +250,7 @@ pub(super) async fn extract(
     app.blocking(move |db| {
         let needed = if r.accept { Role::Write } else { Role::Read };
         check.authorize(db, &headers, needed)?;
-        let proposals = db.extract(&r.source)?;
+        let proposals = db.extract_with(&r.source, r.by)?;
         let accepted = if r.accept {
             Some(db.accept(&r.source, &proposals, r.min_confidence)?)
         } else {

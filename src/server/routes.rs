@@ -64,7 +64,7 @@ pub const ROUTES: &[Route] = &[
     Route { method: "POST", path: "/v1/check", role: Some(Role::Read), summary: "Re-check stored claims (all, one `claim`, or a `source`'s) against their sources' texts, writing nothing." },
     Route { method: "POST", path: "/v1/import", role: Some(Role::Write), summary: "Import the request body (JSON Lines or CSV: `format`; a CSV `delimiter`, else detected; the report names it `name`), all or nothing unless `partial`; `dry_run` writes nothing (read role). The per-row report." },
     Route { method: "GET", path: "/v1/export", role: Some(Role::Read), summary: "Export in a `format` (dump, jsonl, csv, claimreview, annotation, text), the claims a `query` selects." },
-    Route { method: "POST", path: "/v1/extract", role: Some(Role::Read), summary: "Propose the claims of a stored source's text; with `accept`, store them (write role)." },
+    Route { method: "POST", path: "/v1/extract", role: Some(Role::Read), summary: "Propose the claims of a stored source's text (a transcript's turns whole, or with `by`: `sentence`, sentence by sentence); with `accept`, store them (write role)." },
     Route { method: "GET", path: "/v1/backup", role: Some(Role::Admin), summary: "A backup of the whole database (every stored entry, one consistent state), for `claimdb restore`." },
     Route { method: "POST", path: "/v1/verify", role: Some(Role::Admin), summary: "Check the database's integrity; with `repair`, rebuild what can be derived first." },
     Route { method: "GET", path: "/v1/tokens", role: Some(Role::Admin), summary: "Every token's name, role and date (never a secret)." },

@@ -189,8 +189,14 @@ pub struct Score {
 
 /// Extraction on the gold's text, scored against its pairs.
 pub fn score(expected: &Expected) -> Score {
+    score_with(expected, attrib::Turns::Whole)
+}
+
+/// [`score`], with a transcript's turns proposed as `turns` says (a gold
+/// file annotated sentence by sentence is scored `BySentence`).
+pub fn score_with(expected: &Expected, turns: attrib::Turns) -> Score {
     let analysis = Analysis::new(&expected.text);
-    let proposals = attrib::extract(&analysis, expected.author.as_deref());
+    let proposals = attrib::extract_with(&analysis, expected.author.as_deref(), turns);
     let mut used = vec![false; proposals.len()];
     let mut missed = Vec::new();
     for (speaker, range) in &expected.pairs {

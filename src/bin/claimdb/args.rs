@@ -410,6 +410,10 @@ pub(crate) enum Command {
         /// With --accept: only proposals with at least this confidence (0 to 1).
         #[arg(long, value_name = "X", requires = "accept", default_value_t = 0.0)]
         min_confidence: f64,
+        /// A transcript's turns proposed whole (one speaker's turn, however
+        /// it wraps over lines and pages) or sentence by sentence.
+        #[arg(long, value_enum, default_value_t = TurnsArg::Turn)]
+        by: TurnsArg,
         #[command(flatten)]
         database: DbArgs,
         #[command(flatten)]
@@ -500,6 +504,24 @@ pub(crate) enum TokenAction {
         /// The token's name.
         name: String,
     },
+}
+
+/// How `extract` proposes a transcript's turns.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum TurnsArg {
+    /// One proposal per turn.
+    Turn,
+    /// One proposal per sentence of a turn.
+    Sentence,
+}
+
+impl From<TurnsArg> for claimdb::attrib::Turns {
+    fn from(t: TurnsArg) -> claimdb::attrib::Turns {
+        match t {
+            TurnsArg::Turn => claimdb::attrib::Turns::Whole,
+            TurnsArg::Sentence => claimdb::attrib::Turns::BySentence,
+        }
+    }
 }
 
 /// A token's role.

@@ -232,9 +232,14 @@ pub fn export(session: &Session, options: &claimdb::export::ExportOptions) -> bo
 
 /// `claimdb extract SOURCE [--accept [--min-confidence X]]`: true when the
 /// source could be read (and, with --accept, nothing was refused).
-pub fn extract(session: &Session, source: &str, accept: Option<f64>) -> bool {
+pub fn extract(
+    session: &Session,
+    source: &str,
+    accept: Option<f64>,
+    by: claimdb::attrib::Turns,
+) -> bool {
     use claimdb::render::{Table, Value};
-    let proposals = match proposals_of(session, source) {
+    let proposals = match proposals_of(session, source, by) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
@@ -307,7 +312,7 @@ pub fn extract(session: &Session, source: &str, accept: Option<f64>) -> bool {
         }
         return true;
     };
-    match accept_proposals(session, source, &proposals, min) {
+    match accept_proposals(session, source, &proposals, min, by) {
         Ok(report) => {
             if session.format == Format::Table {
                 crate::outln!(
@@ -402,11 +407,12 @@ fn remote_import(
 fn proposals_of(
     session: &Session,
     source: &str,
+    by: claimdb::attrib::Turns,
 ) -> claimdb::Result<Vec<claimdb::attrib::Proposal>> {
     match &session.conn {
-        Conn::Local { db, .. } => db.extract(source),
+        Conn::Local { db, .. } => db.extract_with(source, by),
         Conn::Remote(r) => {
-            let mut answer = r.client().extract(source, false, 0.0)?;
+            let mut answer = r.client().extract_with(source, false, 0.0, by)?;
             from_server(answer["proposals"].take())
         }
     }
@@ -419,11 +425,12 @@ fn accept_proposals(
     source: &str,
     proposals: &[claimdb::attrib::Proposal],
     min: f64,
+    by: claimdb::attrib::Turns,
 ) -> claimdb::Result<claimdb::Accepted> {
     match &session.conn {
         Conn::Local { db, .. } => db.accept(source, proposals, min),
         Conn::Remote(r) => {
-            let mut answer = r.client().extract(source, true, min)?;
+            let mut answer = r.client().extract_with(source, true, min, by)?;
             from_server(answer["accepted"].take())
         }
     }
@@ -457,8 +464,14 @@ pub(crate) fn corpus(session: &mut Session, command: Command) -> bool {
             source,
             accept,
             min_confidence,
+            by,
             ..
-        } => extract(session, &source, accept.then_some(min_confidence)),
+        } => extract(
+            session,
+            &source,
+            accept.then_some(min_confidence),
+            by.into(),
+        ),
         Command::UpdateSource { id, file, .. } => update_source(session, &id, &file),
         Command::Import {
             files,
