@@ -140,23 +140,12 @@ pub fn extract_with(a: &Analysis<'_>, author: Option<&str>, turns: Turns) -> Vec
             if !has_words {
                 continue; // a label alone
             }
-            let quote = a.doc.words_of(&range);
-            let cue = text[turn.label.clone()].to_string();
-            let (confidence, rationale) = suggest(Mode::Direct, Rule::Label, false, &quote, &cue);
-            out.push(Proposal {
-                speaker: turn.speaker.name.clone(),
-                known_speaker: false,
-                named_as: turn.speaker.written.clone(),
-                description: None,
-                quote,
-                start_byte: range.start,
-                end_byte: range.end,
-                mode: Mode::Direct,
-                rule: Rule::Label.as_str().to_string(),
-                cue,
-                confidence,
-                rationale,
-            });
+            out.push(turn_proposal(
+                text,
+                turn,
+                range.clone(),
+                a.doc.words_of(&range),
+            ));
         }
     }
     // A transcript's turns, sentence by sentence, where no one else is quoted.
@@ -176,23 +165,8 @@ pub fn extract_with(a: &Analysis<'_>, author: Option<&str>, turns: Turns) -> Vec
         let credited = has[k] || overlapped[k];
         if s.range.end <= turn.range.end && !credited && s.tokens.iter().any(|t| t.word) {
             let range = trim(text, s.range.clone());
-            let quote = text[range.clone()].to_string();
-            let cue = text[turn.label.clone()].to_string();
-            let (confidence, rationale) = suggest(Mode::Direct, Rule::Label, false, &quote, &cue);
-            out.push(Proposal {
-                speaker: turn.speaker.name.clone(),
-                known_speaker: false,
-                named_as: turn.speaker.written.clone(),
-                description: None,
-                quote,
-                start_byte: range.start,
-                end_byte: range.end,
-                mode: Mode::Direct,
-                rule: Rule::Label.as_str().to_string(),
-                cue,
-                confidence,
-                rationale,
-            });
+            let quote = a.doc.words_of(&range);
+            out.push(turn_proposal(text, turn, range, quote));
         }
     }
     if let Some(author) = author {
@@ -222,6 +196,32 @@ pub fn extract_with(a: &Analysis<'_>, author: Option<&str>, turns: Turns) -> Vec
         .collect();
     out.sort_by_key(|p| p.start_byte);
     out
+}
+
+/// A turn's speaker credited with `quote` (the turn's words at `range`,
+/// or one sentence of them).
+fn turn_proposal(
+    text: &str,
+    turn: &super::transcript::Turn,
+    range: Range<usize>,
+    quote: String,
+) -> Proposal {
+    let cue = text[turn.label.clone()].to_string();
+    let (confidence, rationale) = suggest(Mode::Direct, Rule::Label, false, &quote, &cue);
+    Proposal {
+        speaker: turn.speaker.name.clone(),
+        known_speaker: false,
+        named_as: turn.speaker.written.clone(),
+        description: None,
+        quote,
+        start_byte: range.start,
+        end_byte: range.end,
+        mode: Mode::Direct,
+        rule: Rule::Label.as_str().to_string(),
+        cue,
+        confidence,
+        rationale,
+    }
 }
 
 /// Words a speaker's name or description never starts with: a verb's
