@@ -97,7 +97,9 @@ pub(super) fn skip_punct(t: &[Token], mut at: usize) -> usize {
 
 pub(super) fn skip_that(t: &[Token], at: usize) -> usize {
     let at = skip_punct(t, at);
-    if t.get(at).is_some_and(|x| x.lower == "that") {
+    if t.get(at)
+        .is_some_and(|x| matches!(x.lower.as_ref(), "that" | "que" | "dass"))
+    {
         at + 1
     } else {
         at
@@ -111,7 +113,13 @@ pub(super) fn skip_that(t: &[Token], at: usize) -> usize {
 pub(super) fn reported_start(t: &[Token], verb_end: usize, cue: Cue) -> Option<usize> {
     let at = verb_end;
     let next = t.get(at)?;
-    if matches!(next.lower.as_ref(), "that" | ":") {
+    // "that", and Spanish, Portuguese and French "que", German "dass".
+    if matches!(next.lower.as_ref(), "that" | ":" | "que" | "dass") {
+        return Some(at + 1);
+    }
+    // German sets the reported clause off by a comma: "Sie sagte, die
+    // Brücke werde ...".
+    if next.lower == "," && at > 0 && lexicon::foreign_cue(&t[at - 1].lower) {
         return Some(at + 1);
     }
     // "that" after an addressee ("tells White that", "told a Senate

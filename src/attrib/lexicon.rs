@@ -79,7 +79,87 @@ const IRREGULAR: &[&[&str]] = &[
     &["write", "writes", "wrote", "writing", "written"],
     &["find", "finds", "found", "finding"],
     &["admit", "admits", "admitted", "admitting"],
+    // Spanish, French and German verbs of saying, in the forms news uses.
+    &[
+        "decir", "dice", "dicen", "dijo", "dijeron", "dicho", "diciendo",
+    ],
+    &[
+        "afirmar",
+        "afirma",
+        "afirman",
+        "afirmó",
+        "afirmaron",
+        "afirmando",
+    ],
+    &[
+        "declarar",
+        "declara",
+        "declaran",
+        "declaró",
+        "declararon",
+        "declarando",
+    ],
+    &[
+        "asegurar",
+        "asegura",
+        "aseguran",
+        "aseguró",
+        "aseguraron",
+        "asegurando",
+    ],
+    &["señalar", "señala", "señalan", "señaló", "señalaron"],
+    &["explicar", "explica", "explican", "explicó", "explicaron"],
+    &["añadir", "añade", "añadió", "agregó", "agrega", "agregaron"],
+    &["sostener", "sostiene", "sostuvo"],
+    &["indicar", "indica", "indicó", "indicaron"],
+    &["advertir", "advierte", "advirtió"],
+    &["escribir", "escribe", "escribió", "tuiteó"],
+    &["responder", "responde", "respondió"],
+    &["dire", "dit", "disent", "disait"],
+    &["déclarer", "déclare", "déclaré", "déclarent", "déclarait"],
+    &["affirmer", "affirme", "affirmé", "affirment"],
+    &["expliquer", "explique", "expliqué"],
+    &["ajouter", "ajoute", "ajouté"],
+    &["souligner", "souligne", "souligné"],
+    &["assurer", "assure", "assuré"],
+    &["sagen", "sagt", "sagte", "sagten", "gesagt"],
+    &["erklären", "erklärt", "erklärte", "erklärten"],
+    &["betonen", "betont", "betonte"],
+    &["schreiben", "schreibt", "schrieb"],
 ];
+
+/// The lemmas of the verbs of saying of other languages than English.
+const FOREIGN: &[&str] = &[
+    "decir",
+    "afirmar",
+    "declarar",
+    "asegurar",
+    "señalar",
+    "explicar",
+    "añadir",
+    "sostener",
+    "indicar",
+    "advertir",
+    "escribir",
+    "responder",
+    "dire",
+    "déclarer",
+    "affirmer",
+    "expliquer",
+    "ajouter",
+    "souligner",
+    "assurer",
+    "sagen",
+    "erklären",
+    "betonen",
+    "schreiben",
+];
+
+/// Whether `word` is a form of a verb of saying of French, Spanish or
+/// German: after it, "a" is an auxiliary ("a déclaré"), not an article.
+pub fn foreign_cue(word: &str) -> bool {
+    lemma_of(word).is_some_and(|lemma| FOREIGN.contains(&lemma))
+}
 
 /// Verbs whose object is a finding: "the FBI found three IP addresses".
 const FINDINGS: &[&str] = &["find", "conclude", "determine", "estimate", "confirm"];
@@ -379,6 +459,17 @@ pub const ADVERBS: &[&str] = &[
     "bluntly",
     "flatly",
     "reportedly",
+    // French, Spanish and German auxiliaries of a compound past ("Le maire
+    // a déclaré", "La ministra ha dicho", "Sie hat gesagt").
+    "a",
+    "ont",
+    "avait",
+    "ha",
+    "han",
+    "había",
+    "hat",
+    "haben",
+    "hatte",
     "has",
     "have",
     "had",

@@ -31,6 +31,8 @@ pub struct Mention {
 /// Determiners that open a common noun phrase.
 const DETERMINERS: &[&str] = &[
     "the", "a", "an", "this", "that", "these", "those", "another",
+    // Spanish, French, German articles.
+    "el", "la", "los", "las", "un", "una", "le", "les", "une", "der", "die", "das", "ein", "eine",
 ];
 
 /// Reads the subject that ends just before token `verb` (exclusive),

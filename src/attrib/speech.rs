@@ -116,7 +116,9 @@ pub fn in_sentence(text: &str, s: &Sentence, index: usize, quotes: &[Quotation])
         // A verb of saying is lowercase inside a sentence ("Comment" in a
         // heading is not one), and one after a determiner is a noun ("the
         // notes", "a report").
-        let noun = i > 0 && lexicon::is(NOUN_MARKERS, &t[i - 1].lower);
+        let noun = i > 0
+            && lexicon::is(NOUN_MARKERS, &t[i - 1].lower)
+            && !(t[i - 1].lower == "a" && lexicon::foreign_cue(&t[i].lower));
         if (t[i].capital && i > 0) || noun {
             i += 1;
             continue;
@@ -292,11 +294,14 @@ fn is_not_speaker(m: &Mention) -> bool {
     )
 }
 
-/// "according to the FBI, …", "As reported in the Washington Post, …".
+/// "according to the FBI, …", "As reported in the Washington Post, …"
+/// (and "según Cobb, …", "selon le ministère, …", "laut der Polizei …").
 fn according(text: &str, s: &Sentence, index: usize, i: usize) -> Option<Speech> {
     let t = &s.tokens;
     let subject_at = match (t[i].lower.as_ref(), t.get(i + 1).map(|x| x.lower.as_ref())) {
         ("according", Some("to")) => i + 2,
+        // Spanish "según", French "selon", German "laut" and "zufolge".
+        ("según" | "segun" | "selon" | "laut", _) => i + 1,
         ("as", Some("reported"))
             if matches!(t.get(i + 2).map(|x| x.lower.as_ref()), Some("in" | "by")) =>
         {
