@@ -485,14 +485,23 @@ fn each_shape_yields_its_proposal() {
     }
 }
 
-/// Accepting proposals adds a speaker the database does not know, named
-/// as the text introduces them, with the words that described them.
+/// Accepting proposals skips those naming someone the database does not
+/// know (extract's guess), counting them; allowed new speakers, it adds
+/// each, named as the text introduces them, with the words that described
+/// them.
 #[test]
 fn accepting_adds_new_speakers_with_their_description() {
     let db = voa_only();
     let proposals = db.extract("voa").unwrap();
     assert!(proposals.iter().all(|p| !p.known_speaker));
-    let accepted = db.accept("voa", &proposals, 0.0).unwrap();
+    let careful = db.accept("voa", &proposals, 0.0).unwrap();
+    assert!(
+        careful.added.is_empty() && careful.new_speakers.is_empty(),
+        "{careful:?}"
+    );
+    assert_eq!(careful.unknown_speakers, proposals.len());
+    assert!(db.speaker_by_name("Bruce Bennett").unwrap().is_none());
+    let accepted = db.accept_with("voa", &proposals, 0.0, true).unwrap();
     assert!(accepted.refused.is_empty(), "{:?}", accepted.refused);
     assert_eq!(accepted.added.len(), proposals.len());
     let bennett = db

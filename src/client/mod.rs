@@ -284,19 +284,29 @@ impl Client {
 
     /// Proposes (and with `accept`, stores) the claims of a source's text.
     pub fn extract(&self, source: &str, accept: bool, min_confidence: f64) -> Result<Value> {
-        self.extract_with(source, accept, min_confidence, crate::attrib::Turns::Whole)
+        self.extract_with(
+            source,
+            accept,
+            min_confidence,
+            crate::attrib::Turns::Whole,
+            false,
+        )
     }
 
-    /// [`Client::extract`], with a transcript's turns proposed as `by` says.
+    /// [`Client::extract`], with a transcript's turns proposed as `by`
+    /// says, and (accepting) speakers not stored yet added when
+    /// `new_speakers`.
     pub fn extract_with(
         &self,
         source: &str,
         accept: bool,
         min_confidence: f64,
         by: crate::attrib::Turns,
+        new_speakers: bool,
     ) -> Result<Value> {
         self.answer(self.post("/v1/extract").send_json(json!({
-            "source": source, "accept": accept, "min_confidence": min_confidence, "by": by
+            "source": source, "accept": accept, "min_confidence": min_confidence, "by": by,
+            "new_speakers": new_speakers
         })))
     }
 

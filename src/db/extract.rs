@@ -17,8 +17,12 @@ use crate::model::{NewClaim, NewSpeaker};
 pub struct Accepted {
     /// Ids of the claims added.
     pub added: Vec<u64>,
-    /// Speakers added for proposals naming someone not stored yet.
+    /// Speakers added for proposals naming someone not stored yet (only
+    /// when new speakers were allowed).
     pub new_speakers: Vec<String>,
+    /// Proposals naming someone not stored, skipped because new speakers
+    /// were not allowed: extract guessed who they are.
+    pub unknown_speakers: usize,
     /// Proposals already stored as a claim (the same speaker, source and passage).
     pub duplicates: usize,
     /// Proposals below the minimum confidence.
@@ -76,13 +80,25 @@ impl Db {
     /// Stores the proposals of `source` whose confidence is at least
     /// `min_confidence`, in one transaction, each citation- and
     /// attribution-checked as any claim is; one already stored is skipped,
-    /// and a speaker not stored yet is added with the description the text
-    /// gave them.
+    /// and so is one naming a speaker not stored yet (a name extract had to
+    /// take from the text: see [`Db::accept_with`] to add them).
     pub fn accept(
         &self,
         source: &str,
         proposals: &[Proposal],
         min_confidence: f64,
+    ) -> Result<Accepted> {
+        self.accept_with(source, proposals, min_confidence, false)
+    }
+
+    /// [`Db::accept`]; with `new_speakers`, a speaker not stored yet is
+    /// added, with the description the text gave them.
+    pub fn accept_with(
+        &self,
+        source: &str,
+        proposals: &[Proposal],
+        min_confidence: f64,
+        new_speakers: bool,
     ) -> Result<Accepted> {
         self.write(|w| {
             let mut report = Accepted::default();
@@ -93,6 +109,10 @@ impl Db {
                 }
                 let added_speaker = match w.view().speaker_by_name(&p.speaker)? {
                     Some(_) => None,
+                    None if !new_speakers => {
+                        report.unknown_speakers += 1;
+                        continue;
+                    }
                     None => Some(w.add_speaker(&NewSpeaker {
                         name: p.speaker.clone(),
                         aliases: Vec::new(),

@@ -239,6 +239,10 @@ pub(super) struct ExtractRequest {
     /// A transcript's turns proposed by `turn` (the default) or by `sentence`.
     #[serde(default)]
     by: crate::attrib::Turns,
+    /// With `accept`: add the speakers not stored yet (otherwise their
+    /// proposals are skipped).
+    #[serde(default)]
+    new_speakers: bool,
 }
 
 pub(super) async fn extract(
@@ -252,7 +256,7 @@ pub(super) async fn extract(
         check.authorize(db, &headers, needed)?;
         let proposals = db.extract_with(&r.source, r.by)?;
         let accepted = if r.accept {
-            Some(db.accept(&r.source, &proposals, r.min_confidence)?)
+            Some(db.accept_with(&r.source, &proposals, r.min_confidence, r.new_speakers)?)
         } else {
             None
         };

@@ -414,6 +414,11 @@ pub(crate) enum Command {
         /// it wraps over lines and pages) or sentence by sentence.
         #[arg(long, value_enum, default_value_t = TurnsArg::Turn)]
         by: TurnsArg,
+        /// With --accept: also proposals naming someone not stored yet,
+        /// adding them as speakers (the name is extract's reading of the
+        /// text; without this flag they are skipped and counted).
+        #[arg(long, requires = "accept")]
+        new_speakers: bool,
         #[command(flatten)]
         database: DbArgs,
         #[command(flatten)]

@@ -230,15 +230,20 @@ pub fn export(session: &Session, options: &claimdb::export::ExportOptions) -> bo
     }
 }
 
-/// `claimdb extract SOURCE [--accept [--min-confidence X]]`: true when the
-/// source could be read (and, with --accept, nothing was refused).
-pub fn extract(
-    session: &Session,
-    source: &str,
-    accept: Option<f64>,
-    by: claimdb::attrib::Turns,
-) -> bool {
+/// How `extract` runs: `--accept` (with its minimum confidence), `--by`,
+/// `--new-speakers`.
+pub struct Extracting {
+    pub accept: Option<f64>,
+    pub by: claimdb::attrib::Turns,
+    pub new_speakers: bool,
+}
+
+/// `claimdb extract SOURCE [--accept [--min-confidence X] [--new-speakers]]`:
+/// true when the source could be read (and, with --accept, nothing was
+/// refused).
+pub fn extract(session: &Session, source: &str, how: Extracting) -> bool {
     use claimdb::render::{Table, Value};
+    let Extracting { accept, by, .. } = how;
     let proposals = match proposals_of(session, source, by) {
         Ok(p) => p,
         Err(e) => {
@@ -312,7 +317,7 @@ pub fn extract(
         }
         return true;
     };
-    match accept_proposals(session, source, &proposals, min, by) {
+    match accept_proposals(session, source, &proposals, min, &how) {
         Ok(report) => {
             if session.format == Format::Table {
                 crate::outln!(
@@ -323,6 +328,12 @@ pub fn extract(
                     report.below_confidence,
                     report.refused.len()
                 );
+                if report.unknown_speakers > 0 {
+                    eprintln!(
+                        "note: {} naming someone not stored yet skipped (--new-speakers adds them as speakers)",
+                        plural(report.unknown_speakers as u64, "proposal")
+                    );
+                }
                 for r in &report.refused {
                     eprintln!("refused: {r}");
                 }
@@ -412,7 +423,7 @@ fn proposals_of(
     match &session.conn {
         Conn::Local { db, .. } => db.extract_with(source, by),
         Conn::Remote(r) => {
-            let mut answer = r.client().extract_with(source, false, 0.0, by)?;
+            let mut answer = r.client().extract_with(source, false, 0.0, by, false)?;
             from_server(answer["proposals"].take())
         }
     }
@@ -425,12 +436,14 @@ fn accept_proposals(
     source: &str,
     proposals: &[claimdb::attrib::Proposal],
     min: f64,
-    by: claimdb::attrib::Turns,
+    how: &Extracting,
 ) -> claimdb::Result<claimdb::Accepted> {
     match &session.conn {
-        Conn::Local { db, .. } => db.accept(source, proposals, min),
+        Conn::Local { db, .. } => db.accept_with(source, proposals, min, how.new_speakers),
         Conn::Remote(r) => {
-            let mut answer = r.client().extract_with(source, true, min, by)?;
+            let mut answer =
+                r.client()
+                    .extract_with(source, true, min, how.by, how.new_speakers)?;
             from_server(answer["accepted"].take())
         }
     }
@@ -465,12 +478,16 @@ pub(crate) fn corpus(session: &mut Session, command: Command) -> bool {
             accept,
             min_confidence,
             by,
+            new_speakers,
             ..
         } => extract(
             session,
             &source,
-            accept.then_some(min_confidence),
-            by.into(),
+            Extracting {
+                accept: accept.then_some(min_confidence),
+                by: by.into(),
+                new_speakers,
+            },
         ),
         Command::UpdateSource { id, file, .. } => update_source(session, &id, &file),
         Command::Import {
