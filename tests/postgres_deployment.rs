@@ -202,6 +202,21 @@ fn an_older_schema_is_brought_up_to_date_and_then_keeps_the_duplicate_rule() {
         .unwrap()
         .get(0);
     assert_eq!(version, 2);
+    // Read-only, it reads and refuses a write by name.
+    let (code, _, stderr) = run(
+        &url,
+        &[
+            "--read-only",
+            "query",
+            "update claims set confidence = 0.1 where id = 7",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("is open read-only (--read-only): nothing is written"),
+        "{stderr}"
+    );
+    assert_eq!(count(&url), Some(61));
     // The database itself now refuses a second claim at claim 7's passage
     // (index 7 of `claim_index`), whoever writes it.
     let refused = client
