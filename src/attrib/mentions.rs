@@ -92,6 +92,23 @@ pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Ment
         if !earlier.proper {
             break;
         }
+        // "the Federal Bureau of Investigation", "the Bank of England": an
+        // institution's name runs on over "of"; a person's affiliation
+        // ("Bong Young-shik of the Asan Institute") does not.
+        let head = tokens[start - 2].lower.as_ref();
+        if tokens[start - 1].lower == "of" && lexicon::is(INSTITUTIONS, head) {
+            let joined = earlier.range.start..mention.range.end;
+            let written = text[joined.clone()].to_string();
+            mention = Mention {
+                name: strip_titles(&written),
+                written,
+                range: joined,
+                description: None,
+                proper: true,
+            };
+            start = earlier_start;
+            continue;
+        }
         let pp = text[tokens[start - 1].range.start..mention.range.end].to_string();
         mention = earlier;
         mention.description = Some(pp);
@@ -154,6 +171,49 @@ pub fn noun_phrase_ending(text: &str, tokens: &[Token], end: usize) -> Option<(M
     }
     None
 }
+
+/// The head nouns of institutions' names that run on over "of" ("Bureau
+/// of Investigation", "Department of Justice", "Bank of England").
+const INSTITUTIONS: &[&str] = &[
+    "bureau",
+    "department",
+    "ministry",
+    "bank",
+    "office",
+    "board",
+    "institute",
+    "university",
+    "council",
+    "committee",
+    "court",
+    "agency",
+    "commission",
+    "federation",
+    "association",
+    "union",
+    "service",
+    "administration",
+    "secretary",
+    "director",
+    "chamber",
+    "house",
+    "school",
+    "college",
+    "academy",
+    "society",
+    "corps",
+    "division",
+    "directorate",
+    "church",
+    "government",
+    "republic",
+    "kingdom",
+    "state",
+    "states",
+    "city",
+    "county",
+    "people",
+];
 
 fn is_function_word(w: &str) -> bool {
     matches!(
@@ -290,6 +350,9 @@ pub fn strip_titles(written: &str) -> String {
             && !matches!(
                 *w,
                 "de" | "da" | "van" | "von" | "bin" | "al" | "del" | "du" | "la" | "le"
+                    // Inside an institution's name ("Federal Bureau of
+                    // Investigation", "Centers for Disease Control and Prevention").
+                    | "of" | "for" | "and" | "on"
             )
     }) {
         if last_lower + 1 < rest.len() && last_lower > 0 {
