@@ -15,6 +15,7 @@ mod serving;
 mod shell;
 mod text_files;
 mod upkeep;
+mod values;
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
