@@ -109,15 +109,25 @@ fn really_there(text: &str, quote: &str) -> bool {
 }
 
 /// Whether `parts` occur in `source` from byte `from` on, in order, each
-/// (when `near`) within a short way of where the one before ended.
+/// as whole words (`12` is not in `2012`), and (when `near`) within a short
+/// way of where the one before ended.
 fn holds_in_order(source: &str, parts: &[String], from: usize, near: bool) -> bool {
     const GAP: usize = 200;
     let Some((first, rest)) = parts.split_first() else {
         return true;
     };
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    // A part that starts (or ends) with a letter or digit may not have one
+    // just before (or after) it in the source.
+    let glued_before =
+        |at: usize| word(first.chars().next()) && word(source[..at].chars().next_back());
+    let glued_after =
+        |end: usize| word(first.chars().next_back()) && word(source[end..].chars().next());
+    let whole = |at: usize, end: usize| !glued_before(at) && !glued_after(end);
     source[from..]
         .match_indices(first.as_str())
         .take_while(|(at, _)| !near || *at <= GAP)
+        .filter(|(at, found)| whole(from + at, from + at + found.len()))
         .any(|(at, found)| holds_in_order(source, rest, from + at + found.len(), true))
 }
 

@@ -13,7 +13,7 @@ mod server;
 
 use std::path::Path;
 
-use server::{claimdb, request, token, Server};
+use server::{claimdb, request, stdout_of, token, Server};
 
 /// The sentence `n` of the ledger every writer quotes from.
 fn sentence(n: usize) -> String {
@@ -25,33 +25,15 @@ const SENTENCES: usize = 90;
 /// Adds the source "ledger" of [`SENTENCES`] sentences to the database at `url`.
 fn add_ledger(url: &str) {
     let ledger: String = (0..SENTENCES).map(|n| sentence(n) + "\n").collect();
-    let out = claimdb()
-        .args(["--db", url, "query"])
-        .arg(format!(
-            r#"add source "ledger" with title = "A ledger", text = "{}""#,
-            ledger.replace('\n', "\\n")
-        ))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    stdout_of(claimdb().args(["--db", url, "query"]).arg(format!(
+        r#"add source "ledger" with title = "A ledger", text = "{}""#,
+        ledger.replace('\n', "\\n")
+    )));
 }
 
 /// The rows (without the header) of a query's CSV output on `db`.
 fn csv_rows(db: &str, query: &str) -> Vec<String> {
-    let out = claimdb()
-        .args(["--db", db, "--format", "csv", "query", query])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
+    stdout_of(claimdb().args(["--db", db, "--format", "csv", "query", query]))
         .lines()
         .skip(1)
         .map(str::to_string)
@@ -172,16 +154,7 @@ fn a_missing_database_and_a_newer_schema_are_named() {
 
 /// Every claim of a database as JSON Lines, every field.
 fn everything(db: &str) -> String {
-    let out = claimdb()
-        .args(["--db", db, "export", "--format", "jsonl"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    stdout_of(claimdb().args(["--db", db, "export", "--format", "jsonl"]))
 }
 
 #[test]

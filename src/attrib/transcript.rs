@@ -24,6 +24,9 @@ pub struct Turn {
     pub paragraphs: Vec<usize>,
 }
 
+/// Titles before a name in capitals, as the Congressional Record and court
+/// reporters print them ("Mr. GORTON.", "The PRESIDING OFFICER."); the
+/// labels in ordinary case have their own, longer list ([`TITLES`]).
 const LABEL_TITLES: &[&str] = &[
     "Mr.",
     "Mrs.",

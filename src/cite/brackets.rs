@@ -13,7 +13,7 @@
 
 use super::diff::{is_function_word, is_negation, is_number, words, Change};
 use super::segments::{Part, SegmentMatch, MAX_BRACKET_WORDS};
-use crate::text::quoted;
+use crate::text::{floor_char_boundary, quoted};
 
 /// Words a bracket may add where the source has none ("using [their]
 /// accomplices"): the glue of grammar, never a name, number, negation,
@@ -154,15 +154,8 @@ const CONTEXT_REACH: usize = 600;
 /// The source around the passage `start..end`, [`CONTEXT_REACH`] bytes on
 /// each side.
 pub(super) fn around(hay: &str, start: usize, end: usize) -> &str {
-    let mut from = start.saturating_sub(CONTEXT_REACH);
-    while !hay.is_char_boundary(from) {
-        from -= 1;
-    }
-    let mut to = (end + CONTEXT_REACH).min(hay.len());
-    while !hay.is_char_boundary(to) {
-        to -= 1;
-    }
-    &hay[from..to]
+    let from = floor_char_boundary(hay, start.saturating_sub(CONTEXT_REACH));
+    &hay[from..floor_char_boundary(hay, end + CONTEXT_REACH)]
 }
 
 /// Whether the words a bracket puts in are the source's. A bracket for a
@@ -252,10 +245,7 @@ fn referent_named_before(
     if !PRONOUNS.contains(&key.as_str()) || bracket_keys.iter().any(|k| is_negation(k)) {
         return None;
     }
-    let mut from = start.saturating_sub(REFERENT_REACH);
-    while !hay.is_char_boundary(from) {
-        from -= 1;
-    }
+    let from = floor_char_boundary(hay, start.saturating_sub(REFERENT_REACH));
     let before: Vec<String> = words(&hay[from..start])
         .into_iter()
         .map(|w| w.key)

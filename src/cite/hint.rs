@@ -8,6 +8,7 @@
 
 use super::normalize::{normalize, Normalized};
 use super::CONTEXT_CHARS;
+use crate::text::floor_char_boundary;
 
 /// What an earlier anchor remembers, to choose among repeated passages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -69,13 +70,4 @@ pub(super) fn choose(
     (0..candidates.len())
         .min_by_key(|&i| score(&candidates[i]))
         .unwrap_or(0)
-}
-
-/// The largest character boundary at or before `i` (clamped to the text).
-fn floor_char_boundary(text: &str, i: usize) -> usize {
-    let mut i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }

@@ -387,11 +387,7 @@ fn holds_markers(
         return true;
     }
     let (start, end) = folded.original_span(span.0, span.1);
-    let mut after = (end + 24).min(text.len());
-    while !text.is_char_boundary(after) {
-        after -= 1;
-    }
-    let passage = &text[start..after];
+    let passage = &text[start..crate::text::floor_char_boundary(text, end + 24)];
     markers.iter().all(|m| passage.contains(m.as_str()))
 }
 

@@ -26,7 +26,7 @@ use std::collections::HashSet;
 
 use memchr::memmem;
 
-use crate::text::quoted;
+use crate::text::{floor_char_boundary, quoted};
 
 use super::brackets::{end_separators, meaning_changes, only_glue, Side};
 use super::diff::{is_function_word, is_negation, words};
@@ -285,12 +285,8 @@ fn extend(
     } else {
         16 * (MAX_BRACKET_WORDS + 1) * brackets.len().max(1)
     };
-    let window_end = (cursor + max_gap + text.len()).min(hay.text.len());
-    let mut window_end_boundary = window_end;
-    while !hay.text.is_char_boundary(window_end_boundary) {
-        window_end_boundary -= 1;
-    }
-    let window = &hay.text[cursor..window_end_boundary];
+    let window_end = floor_char_boundary(hay.text, cursor + max_gap + text.len());
+    let window = &hay.text[cursor..window_end];
     let quoted_before = hay.text[..cursor].ends_with(['"', '\'']);
     for found in memmem::find_iter(window.as_bytes(), text.as_bytes()) {
         let (start, end) = (cursor + found, cursor + found + text.len());

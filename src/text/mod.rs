@@ -75,3 +75,14 @@ pub fn human_bytes(n: usize) -> String {
         format!("{n} bytes")
     }
 }
+
+/// The largest character boundary at or before byte `i` of `text` (clamped
+/// to its length): where a byte offset computed by arithmetic may safely
+/// cut the text.
+pub fn floor_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

@@ -33,10 +33,7 @@ impl<'t> LineIndex<'t> {
     /// The position of byte `offset` (clamped to the text; moved back to a
     /// character boundary if it falls inside one).
     pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = super::floor_char_boundary(self.text, offset);
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
         Position {
@@ -51,10 +48,7 @@ impl<'t> LineIndex<'t> {
 /// for the one or two positions of an anchor, in a text of many lines
 /// (a load anchors thousands of claims in the same long sources).
 pub fn position_of(text: &str, offset: usize) -> Position {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
+    let offset = super::floor_char_boundary(text, offset);
     let before = &text.as_bytes()[..offset];
     let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     Position {

@@ -43,19 +43,27 @@ pub fn seeded_if_new(db: &Path) -> &'static [&'static str] {
 /// Makes a token on the database at `db` (no server holding it) and
 /// returns its secret.
 pub fn token(db: &Path, name: &str, role: &str) -> String {
-    let out = claimdb()
-        .arg("--db")
-        .arg(db)
-        .args(seeded_if_new(db))
-        .args(["token", "create", "--name", name, "--role", role])
-        .output()
-        .unwrap();
+    stdout_of(
+        claimdb()
+            .arg("--db")
+            .arg(db)
+            .args(seeded_if_new(db))
+            .args(["token", "create", "--name", name, "--role", role]),
+    )
+    .trim()
+    .to_string()
+}
+
+/// Runs `command`, which must succeed (its stderr is the failure's
+/// message): its standard output.
+pub fn stdout_of(command: &mut Command) -> String {
+    let out = command.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
+    String::from_utf8(out.stdout).unwrap()
 }
 
 impl Server {
