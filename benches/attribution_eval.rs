@@ -4,7 +4,9 @@
 //! `tests/attribution/*.expected`, texts named relative to `tests/texts`
 //! or to the DIR itself) and prints each document's precision and recall,
 //! how many proposals credit someone with text that is no one's words, and
-//! with `--misses` every missed pair and unmatched proposal. Nothing is
+//! how the claim checker judges each gold pair claimed for its true
+//! speaker and for another speaker of the document, and with `--misses`
+//! every missed pair, unmatched proposal and misjudged claim. Nothing is
 //! asserted: a document kept outside the project keeps measuring.
 
 #[path = "../tests/support/gold.rs"]
@@ -25,6 +27,7 @@ fn main() {
         std::process::exit(2);
     }
     let texts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/texts");
+    let mut totals = (0, 0, 0, 0);
     for dir in dirs {
         let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
             Ok(entries) => entries
@@ -58,7 +61,25 @@ fn main() {
                 s.proposals,
                 s.credited_nobody
             );
+            let c = gold::check_claims(&expected);
+            println!(
+                "{:>12}  checked claims: {}/{} true attributions confirmed, {}/{} misattributions flagged",
+                "",
+                c.confirmed,
+                c.true_claims,
+                c.flagged,
+                c.wrong_claims
+            );
+            totals = (
+                totals.0 + c.confirmed,
+                totals.1 + c.true_claims,
+                totals.2 + c.flagged,
+                totals.3 + c.wrong_claims,
+            );
             if misses {
+                for f in &c.failures {
+                    println!("    {}", f.chars().take(160).collect::<String>());
+                }
                 for m in &s.missed {
                     println!("    missed: {}", m.chars().take(160).collect::<String>());
                 }
@@ -71,4 +92,13 @@ fn main() {
             }
         }
     }
+    println!(
+        "all documents: {}/{} true attributions confirmed ({:.1}%), {}/{} misattributions flagged ({:.1}%)",
+        totals.0,
+        totals.1,
+        100.0 * totals.0 as f64 / totals.1.max(1) as f64,
+        totals.2,
+        totals.3,
+        100.0 * totals.2 as f64 / totals.3.max(1) as f64
+    );
 }

@@ -68,6 +68,7 @@ fn seed() -> Expected {
     Expected {
         text,
         author: Some("Anthony Ruggiero".into()),
+        publisher: None,
         speakers,
         pairs,
         nobody: Vec::new(),
@@ -406,11 +407,24 @@ fn attributions_follow_aliases_merges_and_authors() {
     db.write(|w| w.merge_speaker("Dr. B", "RAND analyst"))
         .unwrap();
     assert_eq!(verdict(lacks), AttributionVerdict::Confirmed);
-    let changes = claimdb::SourceChanges {
+    // An unsigned story's prose is its publisher's; an author comes first.
+    let set = |changes: claimdb::SourceChanges| {
+        db.write(|w| w.update_source("voa", &changes)).unwrap();
+    };
+    set(claimdb::SourceChanges {
+        publisher: Some("Staff".into()),
+        ..Default::default()
+    });
+    assert_eq!(verdict(prose), AttributionVerdict::Confirmed);
+    set(claimdb::SourceChanges {
+        author: Some("Bryan Lynn".into()),
+        ..Default::default()
+    });
+    assert_eq!(verdict(prose), AttributionVerdict::DifferentSpeaker);
+    set(claimdb::SourceChanges {
         author: Some("Staff".into()),
         ..Default::default()
-    };
-    db.write(|w| w.update_source("voa", &changes)).unwrap();
+    });
     assert_eq!(verdict(prose), AttributionVerdict::Confirmed);
 }
 
@@ -468,7 +482,9 @@ fn each_shape_yields_its_proposal() {
         let (text, want) = line.split_once(" || ").unwrap();
         let text = text.replace("\\n", "\n");
         let want: Vec<&str> = want.split(" | ").collect();
-        let proposals = attrib::extract(&Analysis::new(&text), None);
+        // A web page is read through its reading copy, as a source is.
+        let reading = attrib::markup::reading_copy(&text);
+        let proposals = attrib::extract(&Analysis::with_reading(&text, reading.as_ref()), None);
         let found = proposals
             .iter()
             .find(|p| (p.speaker == want[0] || p.named_as == want[0]) && p.quote == want[3]);
@@ -594,4 +610,74 @@ fn a_turn_runs_across_page_furniture() {
             "{furniture} proposed as someone's words"
         );
     }
+}
+
+/// A page of several pieces: a headline ends the interview's last turn, and
+/// the prose after it is no one's when no byline or author claims it; a
+/// byline makes its writer the author of the prose under it, and an
+/// interview's lead before its first question is prose, not a turn.
+#[test]
+fn headlines_end_turns_and_bylines_name_writers() {
+    let page = "Mentors at the Center\n\nBy Celine Smith\n\n\
+        The center has trained forty mentors since it began the program in 2004.\n\n\
+        Question: What does mentorship mean to you?\n\n\
+        Reynolds: It is an outside perspective that benefits me.\n\n\
+        Alvarez: It is worth the time because we get stuck in routine.\n\n\
+        Larry Leopard Named Acting Director of Engineering\n\n\
+        Larry Leopard has been named acting director of the directorate upon the retirement of Don Holder.";
+    let proposals = attrib::extract(&Analysis::new(page), None);
+    let by = |needle: &str| {
+        proposals
+            .iter()
+            .filter(|p| p.quote.contains(needle))
+            .map(|p| p.speaker.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(by("forty mentors"), ["Celine Smith"]);
+    assert_eq!(by("outside perspective"), ["Reynolds"]);
+    assert_eq!(by("worth the time"), ["Alvarez"]);
+    assert!(by("Leopard has been named").is_empty(), "{proposals:#?}");
+    // With a publisher for the unsigned piece, its prose is theirs.
+    let proposals = attrib::extract(&Analysis::new(page), Some("Marshall Star"));
+    assert!(proposals
+        .iter()
+        .any(|p| p.speaker == "Marshall Star" && p.quote.starts_with("Larry Leopard has been")));
+}
+
+/// A claim on a web page stored as HTML is attributed through its tags
+/// and entities, as extraction reads it; its quote is the stored text's.
+#[test]
+fn a_claim_on_a_stored_web_page_is_attributed() {
+    use claimdb::model::{AttributionVerdict, NewSpeaker};
+    let page = "<p>Un abogado de la Casa Blanca dice que el presidente no está considerando despedir al fiscal.</p>\n\
+        <div><img src=\"a.jpg\">El senador Lindsey Graham, en Washington.</div>\n\
+        <p>El senador Lindsey Graham le dijo a CNN que Mueller &quot;debe poder hacer su trabajo sin interferencia&quot;.</p>";
+    let db = claimdb::Db::open_in_memory(claimdb::OpenOptions::new().seed(false)).unwrap();
+    db.add_source(&claimdb::model::NewSource {
+        id: "page".into(),
+        title: "t".into(),
+        text: Some(page.into()),
+        ..Default::default()
+    })
+    .unwrap();
+    for name in ["Lindsey Graham", "Ty Cobb"] {
+        db.add_speaker(&NewSpeaker {
+            name: name.into(),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    let verdict = |speaker: &str| {
+        let id = db
+            .add_claim(&claim(
+                speaker,
+                "page",
+                "Mueller &quot;debe poder hacer su trabajo sin interferencia",
+            ))
+            .unwrap()
+            .id;
+        db.claim(id).unwrap().unwrap().attribution.unwrap().verdict
+    };
+    assert_eq!(verdict("Lindsey Graham"), AttributionVerdict::Confirmed);
+    assert_eq!(verdict("Ty Cobb"), AttributionVerdict::DifferentSpeaker);
 }

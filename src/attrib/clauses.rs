@@ -125,9 +125,17 @@ pub(super) fn reported_start(t: &[Token], verb_end: usize, cue: Cue) -> Option<u
     // "that" after an addressee ("tells White that", "told a Senate
     // subcommittee in 2006 that") or a word or two ("said Monday that");
     // after a preposition, "that" is a determiner ("said during that time").
-    if let Some(that) = t[at..].iter().take(11).position(|x| x.lower == "that") {
+    if let Some(that) = t[at..]
+        .iter()
+        .take(11)
+        .position(|x| matches!(x.lower.as_ref(), "that" | "que" | "dass"))
+    {
         let between = &t[at..at + that];
-        let short = between.len() <= 2 && !between.iter().any(|x| is_preposition(&x.lower));
+        // "dijo a CNN que", "a dit à la presse que": Romance "que" is never
+        // a determiner, and its addressee comes with "a" or "à".
+        let romance = t[at + that].lower != "that";
+        let short = (between.len() <= 2 && !between.iter().any(|x| is_preposition(&x.lower)))
+            || (romance && between.len() <= 5);
         if between.iter().all(|x| x.word) && (short || cue.to_someone) {
             return Some(at + that + 1);
         }
@@ -146,7 +154,12 @@ pub(super) fn reported_start(t: &[Token], verb_end: usize, cue: Cue) -> Option<u
         }
         return (k > at && k < t.len() && t[k].word && !is_preposition(&t[k].lower)).then_some(k);
     }
-    if matches!(cue.lemma, "write" | "report" | "state" | "add" | "claim") {
+    // Their plain object is a thing, not words ("announced a number of
+    // other actions", "reported a loss"): only "that" or a colon reports.
+    if matches!(
+        cue.lemma,
+        "write" | "report" | "state" | "add" | "claim" | "announce"
+    ) {
         return None;
     }
     // "said during that time, it was not attacked": an opening phrase, then the clause.

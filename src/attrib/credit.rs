@@ -10,7 +10,8 @@ use super::{speech, Analysis, Attributions, Credit, Mention, Mode, Refusal, Rule
 impl Attributions {
     /// Reads `text` and keeps what attribution needs.
     pub fn of(text: &str) -> Self {
-        Analysis::new(text).attributions()
+        let reading = super::markup::reading_copy(text);
+        Analysis::with_reading(text, reading.as_ref()).attributions()
     }
 
     /// Whom the source credits with the passage at `span`: every speech
@@ -37,6 +38,8 @@ impl Attributions {
         }
         let overlap = |p: &Range<usize>| p.start < span.end && span.start < p.end;
         let mut credits: Vec<(usize, Credit)> = Vec::new();
+        // The most of the passage any one speech's words cover.
+        let mut most_covered = 0;
         for (k, s) in self.speeches.iter().enumerate() {
             let touching: Vec<Range<usize>> = s
                 .parts
@@ -52,6 +55,7 @@ impl Attributions {
                 continue;
             }
             let covered: usize = touching.iter().map(|p| p.end - p.start).sum();
+            most_covered = most_covered.max(covered);
             let mode = if s.mode == Mode::Direct {
                 Mode::Direct
             } else {
@@ -73,10 +77,19 @@ impl Attributions {
             ));
         }
         credits.sort_by_key(|c| std::cmp::Reverse(c.0));
-        if !credits.is_empty() {
+        // A passage mostly of a turn's own words (or the author's), with
+        // another's words reported inside it, is the turn's speaker's (or
+        // the author's): "And the client asked you, how do you …" is
+        // Senator Levin's question, not the client's.
+        let mostly_reported = most_covered * 2 >= span.end - span.start;
+        let turn = transcript::turn_holding(&self.turns, span.start);
+        let in_prose = self.prose.iter().find(|(r, _)| overlap(r));
+        let own_words =
+            turn.is_some() || in_prose.is_some_and(|(_, w)| w.is_some() || author.is_some());
+        if !credits.is_empty() && (mostly_reported || !own_words) {
             return Ok(credits.into_iter().map(|(_, c)| c).collect());
         }
-        if let Some(k) = transcript::turn_holding(&self.turns, span.start) {
+        if let Some(k) = turn {
             let turn = &self.turns[k];
             return Ok(vec![Credit {
                 speaker: turn.speaker.clone(),
@@ -86,9 +99,10 @@ impl Attributions {
                 position: self.positions[self.speeches.len() + k],
             }]);
         }
-        let in_prose = self.prose.iter().any(overlap);
-        match (author, in_prose) {
-            (Some(author), true) => Ok(vec![Credit {
+        // A piece's byline names its writer; else the document's author.
+        let writer = in_prose.and_then(|(_, w)| w.as_deref().or(author));
+        match writer {
+            Some(author) => Ok(vec![Credit {
                 speaker: Mention {
                     written: author.to_string(),
                     name: author.to_string(),

@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use super::text::Document;
 use super::{lexicon, Analysis, Rule};
 use crate::model::Mode;
 
@@ -95,11 +96,11 @@ pub fn extract_with(a: &Analysis<'_>, author: Option<&str>, turns: Turns) -> Vec
             continue;
         }
         let quote = if parts.len() == 1 {
-            text[parts[0].clone()].to_string()
+            a.doc.words_of(&parts[0])
         } else {
             parts
                 .iter()
-                .map(|p| format!("“{}”", &text[p.clone()]))
+                .map(|p| format!("“{}”", a.doc.words_of(p)))
                 .collect::<Vec<_>>()
                 .join(" … ")
         };
@@ -107,7 +108,7 @@ pub fn extract_with(a: &Analysis<'_>, author: Option<&str>, turns: Turns) -> Vec
         let cue = if s.cue.is_empty() {
             String::new()
         } else {
-            text[s.cue.clone()].to_string()
+            a.doc.words_of(&s.cue)
         };
         let (confidence, rationale) = suggest(s.mode, s.rule, second_hand, &quote, &cue);
         out.push(Proposal {
@@ -141,7 +142,7 @@ pub fn extract_with(a: &Analysis<'_>, author: Option<&str>, turns: Turns) -> Vec
                 continue; // a label alone
             }
             out.push(turn_proposal(
-                text,
+                &a.doc,
                 turn,
                 range.clone(),
                 a.doc.words_of(&range),
@@ -166,13 +167,14 @@ pub fn extract_with(a: &Analysis<'_>, author: Option<&str>, turns: Turns) -> Vec
         if s.range.end <= turn.range.end && !credited && s.tokens.iter().any(|t| t.word) {
             let range = trim(text, s.range.clone());
             let quote = a.doc.words_of(&range);
-            out.push(turn_proposal(text, turn, range, quote));
+            out.push(turn_proposal(&a.doc, turn, range, quote));
         }
     }
-    if let Some(author) = author {
-        for &si in &a.prose {
+    for &si in &a.prose {
+        // A piece's byline names its writer; else the document's author.
+        if let Some(author) = a.writer_of(si).or(author) {
             let range = trim(text, a.doc.sentences[si].range.clone());
-            let quote = text[range.clone()].to_string();
+            let quote = a.doc.words_of(&range);
             let (confidence, rationale) = suggest(Mode::Direct, Rule::Author, false, &quote, "");
             out.push(Proposal {
                 speaker: author.to_string(),
@@ -192,7 +194,13 @@ pub fn extract_with(a: &Analysis<'_>, author: Option<&str>, turns: Turns) -> Vec
     }
     let mut out: Vec<Proposal> = out
         .into_iter()
-        .flat_map(|p| split_supplements(text, p))
+        .flat_map(|p| split_supplements(&a.doc, p))
+        .map(|mut p| {
+            // A web page's passage runs over whole entities, as its quote does.
+            let range = super::markup::snap(&a.doc.markup, p.range());
+            (p.start_byte, p.end_byte) = (range.start, range.end);
+            p
+        })
         .collect();
     out.sort_by_key(|p| p.start_byte);
     out
@@ -201,12 +209,12 @@ pub fn extract_with(a: &Analysis<'_>, author: Option<&str>, turns: Turns) -> Vec
 /// A turn's speaker credited with `quote` (the turn's words at `range`,
 /// or one sentence of them).
 fn turn_proposal(
-    text: &str,
+    doc: &Document<'_>,
     turn: &super::transcript::Turn,
     range: Range<usize>,
     quote: String,
 ) -> Proposal {
-    let cue = text[turn.label.clone()].to_string();
+    let cue = doc.words_of(&turn.label);
     let (confidence, rationale) = suggest(Mode::Direct, Rule::Label, false, &quote, &cue);
     Proposal {
         speaker: turn.speaker.name.clone(),
@@ -239,8 +247,22 @@ const NOT_A_NAME: &[&str] = &[
     "most", "all", "no",
 ];
 
-/// Whether a speaker as written could name someone (see [`NOT_A_NAME`]).
+/// Whether a speaker as written could name someone (see [`NOT_A_NAME`]);
+/// nor does a name end in a pronoun ("the actions you’ve", a relative
+/// clause's subject taken for the speaker's).
 fn names_someone(written: &str) -> bool {
+    let last = written
+        .split_whitespace()
+        .next_back()
+        .unwrap_or_default()
+        .to_lowercase()
+        .replace('’', "'");
+    let pronoun = last.split('\'').next().unwrap_or_default();
+    if written.split_whitespace().count() > 1
+        && lexicon::is(&["you", "we", "they", "i", "he", "she", "it"], pronoun)
+    {
+        return false;
+    }
     let first = written
         .split_whitespace()
         .next()
@@ -264,7 +286,8 @@ const SUPPLEMENTS: &[(&str, usize)] = &[
 
 /// A paraphrase or the author's sentence, cut before each supplement;
 /// a quotation stays whole, as its speaker's words.
-fn split_supplements(text: &str, p: Proposal) -> Vec<Proposal> {
+fn split_supplements(doc: &Document<'_>, p: Proposal) -> Vec<Proposal> {
+    let text = doc.text;
     if p.mode == Mode::Direct && p.rule != Rule::Author.as_str() {
         return vec![p];
     }
@@ -298,7 +321,7 @@ fn split_supplements(text: &str, p: Proposal) -> Vec<Proposal> {
         .map(|r| {
             let range = trim(text, p.start_byte + r.start..p.start_byte + r.end);
             Proposal {
-                quote: text[range.clone()].to_string(),
+                quote: doc.words_of(&range),
                 start_byte: range.start,
                 end_byte: range.end,
                 ..p.clone()
@@ -351,8 +374,13 @@ fn suggest(mode: Mode, rule: Rule, second_hand: bool, quote: &str, cue: &str) ->
         c -= 0.1;
         why.push("attributed by continuation, not by its own cue".into());
     }
+    // A capital past the first word is a name ("in May"), not a hedge.
     let hedges: Vec<&str> = quote
         .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .enumerate()
+        .filter(|(k, w)| *k == 0 || !w.starts_with(char::is_uppercase))
+        .map(|(_, w)| w)
         .filter(|w| lexicon::is(lexicon::HEDGES, &w.to_lowercase()))
         .collect();
     if let Some(h) = hedges.first() {

@@ -77,6 +77,25 @@ pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Ment
         end = open;
     }
     let (mut mention, mut start) = noun_phrase_ending(text, tokens, end)?;
+    // A role and whom it serves: "The mayor of Springfield", "A spokesman
+    // for the company", "Un influyente abogado de la Casa Blanca": the
+    // whole phrase says who spoke, not the place or the employer.
+    if let Some(p) = preposition_before(tokens, start) {
+        if let Some((role, role_start)) = noun_phrase_ending(text, tokens, p) {
+            if !role.proper && !lexicon::is(lexicon::PRONOUNS, &role.name.to_lowercase()) {
+                let joined = role.range.start..mention.range.end;
+                let written = text[joined.clone()].to_string();
+                mention = Mention {
+                    name: written.clone(),
+                    written,
+                    range: joined,
+                    description: None,
+                    proper: false,
+                };
+                start = role_start;
+            }
+        }
+    }
     // A name before "from the RAND Corporation" or "of the Asan Institute"
     // is the subject; the phrase after it says where they are from.
     while start >= 2
@@ -118,6 +137,23 @@ pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Ment
         mention.description = description;
     }
     Some((mention, start))
+}
+
+/// Prepositions that tie a role to whom it serves, in the languages
+/// attribution reads, and the articles that may follow them ("de la").
+const ROLE_PREPOSITIONS: &[&str] = &["of", "for", "at", "de", "del", "du", "des", "von", "vom"];
+const ARTICLES_AFTER: &[&str] = &["la", "las", "los", "el", "le", "l'", "les", "der", "dem"];
+
+/// The index of the preposition just before token `start` ("of" in "The
+/// mayor of Springfield", "de" in "abogado de la Casa Blanca").
+fn preposition_before(tokens: &[Token], start: usize) -> Option<usize> {
+    let mut p = start.checked_sub(1)?;
+    if lexicon::is(ARTICLES_AFTER, &tokens[p].lower) && p > 0 {
+        p -= 1;
+        // "de la", "von der", never "for la".
+        return matches!(tokens[p].lower.as_ref(), "de" | "von").then_some(p);
+    }
+    lexicon::is(ROLE_PREPOSITIONS, &tokens[p].lower).then_some(p)
 }
 
 /// The noun phrase whose last token is `end - 1`.
@@ -162,6 +198,11 @@ pub fn noun_phrase_ending(text: &str, tokens: &[Token], end: usize) -> Option<(M
         }
         start -= 1;
         if lexicon::is(DETERMINERS, &t.lower) || t.capital {
+            // A name before the noun is whole: "White House officials",
+            // "Justice Department spokesman".
+            while t.capital && start > 0 && is_name_part(tokens, start - 1) {
+                start -= 1;
+            }
             let m = mention(text, tokens, start, end, false);
             return Some((m, start));
         }

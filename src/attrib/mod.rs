@@ -25,8 +25,10 @@ mod clauses;
 mod credit;
 pub mod extract;
 pub(crate) mod lexicon;
+pub mod markup;
 pub(crate) mod mentions;
 mod passes;
+mod pieces;
 pub(crate) mod quotes;
 pub(crate) mod speech;
 pub(crate) mod text;
@@ -79,6 +81,10 @@ pub struct Analysis<'t> {
     pub turns: Vec<Turn>,
     /// The sentences that are the author's own prose.
     pub prose: Vec<usize>,
+    /// The pieces' bylines: the paragraph each is and the writer it names.
+    pub bylines: Vec<(usize, String)>,
+    /// The paragraphs that are headlines, each ending a piece.
+    pub headlines: Vec<usize>,
 }
 
 /// What [`Analysis`] found, without the text: what the claim checker
@@ -89,7 +95,9 @@ pub struct Attributions {
     /// The line and column of each speech's cue, then of each turn's label.
     positions: Vec<(u32, u32)>,
     turns: Vec<Turn>,
-    prose: Vec<Range<usize>>,
+    /// Each sentence of the author's prose, with its piece's writer when
+    /// a byline names one.
+    prose: Vec<(Range<usize>, Option<String>)>,
     quotes: Vec<Quotation>,
 }
 
@@ -121,9 +129,22 @@ pub enum Refusal {
 }
 
 impl<'t> Analysis<'t> {
-    /// Reads `text`.
+    /// Reads `text`, as it is.
     pub fn new(text: &'t str) -> Self {
-        let doc = Document::new(text);
+        Self::read(Document::new(text))
+    }
+
+    /// Reads `text`, a stored web page through its reading copy when it
+    /// is one (`reading`, from [`markup::reading_copy`]).
+    pub fn with_reading(text: &'t str, reading: Option<&'t markup::Reading>) -> Self {
+        match reading {
+            Some(r) => Self::read(Document::of_page(text, r)),
+            None => Self::new(text),
+        }
+    }
+
+    fn read(doc: Document<'t>) -> Self {
+        let text = doc.text;
         let quotes = quotes::quotations(&doc);
         let turns = transcript::turns(&doc);
         let mut speeches = Vec::new();
@@ -178,7 +199,10 @@ impl<'t> Analysis<'t> {
             speeches,
             turns,
             prose: Vec::new(),
+            bylines: Vec::new(),
+            headlines: Vec::new(),
         };
+        analysis.find_pieces();
         let issuers = analysis.issuers();
         analysis.name_speech_nouns(&issuers);
         analysis.standalone_quotations(&stances, &issuers);
@@ -194,9 +218,12 @@ impl<'t> Analysis<'t> {
         let prose = self
             .prose
             .iter()
-            .map(|&si| self.doc.sentences[si].range.clone())
+            .map(|&si| {
+                let writer = self.writer_of(si).map(str::to_string);
+                (self.doc.sentences[si].range.clone(), writer)
+            })
             .collect();
-        let lines = crate::cite::LineIndex::new(self.doc.text);
+        let lines = crate::cite::LineIndex::new(self.doc.source);
         let at = |offset: usize| {
             let p = lines.position(offset);
             (p.line as u32, p.column as u32)

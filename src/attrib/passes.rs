@@ -329,16 +329,45 @@ impl Analysis<'_> {
         out
     }
 
+    /// Finds the pieces' headlines and bylines ([`super::pieces`]).
+    pub(super) fn find_pieces(&mut self) {
+        for (i, p) in self.doc.paragraphs.iter().enumerate() {
+            let text = self.doc.slice(p);
+            if let Some(writer) = super::pieces::byline(text) {
+                self.bylines.push((i, writer.to_string()));
+            } else if super::pieces::headline(text) {
+                self.headlines.push(i);
+            }
+        }
+    }
+
+    /// The writer a byline credits with sentence `si`: the last byline
+    /// before it with no headline between them.
+    pub fn writer_of(&self, si: usize) -> Option<&str> {
+        let paragraph = self.doc.sentences[si].paragraph;
+        let k = self.bylines.partition_point(|(p, _)| *p < paragraph);
+        let (at, writer) = self.bylines.get(k.checked_sub(1)?)?;
+        let headline_between = self.headlines.iter().any(|&h| *at < h && h < paragraph);
+        (!headline_between).then_some(writer.as_str())
+    }
+
     /// Sentences of the author's own prose: in a paragraph of running text
     /// (twelve words or more, ending in a stop, not a note in parentheses),
-    /// credited to no one else. A transcript has none.
+    /// outside every transcript turn, credited to no one else. A page may
+    /// hold an interview between stories, and its lead before the first
+    /// question.
     pub(super) fn author_prose(&self) -> Vec<usize> {
-        if !self.turns.is_empty() {
-            return Vec::new();
+        let mut in_turn = vec![false; self.doc.paragraphs.len()];
+        for t in &self.turns {
+            for &p in &t.paragraphs {
+                in_turn[p] = true;
+            }
         }
         let mut sentences_in = vec![0usize; self.doc.paragraphs.len()];
+        let mut last_words = vec![0usize; self.doc.paragraphs.len()];
         for s in &self.doc.sentences {
             sentences_in[s.paragraph] += 1;
+            last_words[s.paragraph] = s.tokens.iter().filter(|t| t.word).count();
         }
         let (has, overlapped) = self.spoken(&self.speeches);
         let mut running = vec![false; self.doc.paragraphs.len()];
@@ -354,10 +383,12 @@ impl Analysis<'_> {
             let lines = text.lines().count();
             let listy = lines > 2 && words < lines * 8;
             // A paragraph whose last sentence lacks its stop ("… in 36
-            // years") still runs on; one ending in a credit "(AFP)" does not.
+            // years") still runs on; one ending in a credit does not: "(AFP)",
+            // or a caption's "… a Senior Executive Service position. NASA".
             let sentences = sentences_in[i];
-            let unstopped = sentences > 1 && text.ends_with(char::is_alphanumeric);
-            running[i] = words >= 12 && (stops || unstopped) && !note && !listy;
+            let unstopped =
+                sentences > 1 && text.ends_with(char::is_alphanumeric) && last_words[i] > 3;
+            running[i] = words >= 12 && (stops || unstopped) && !note && !listy && !in_turn[i];
         }
         (0..self.doc.sentences.len())
             .filter(|&si| {

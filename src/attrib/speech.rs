@@ -223,7 +223,15 @@ fn verb(
         };
         return speech(subject, cue_range, parts, Rule::Participle);
     }
-    let before = mentions::subject_before(text, t, v);
+    // "Graham le dijo", "il lui a dit": an object pronoun sits between a
+    // Romance subject and its verb; the subject is before it.
+    let mut subject_end = v;
+    if lexicon::foreign_cue(&t[v].lower) {
+        while subject_end > 0 && lexicon::is(CLITICS, &t[subject_end - 1].lower) {
+            subject_end -= 1;
+        }
+    }
+    let before = mentions::subject_before(text, t, subject_end);
     if let Some((subject, start)) = before {
         // "what he said he would do": a thing said, not a report of it.
         if (!subject.proper && is_not_speaker(&subject))
@@ -283,6 +291,11 @@ fn verb(
     }
     None
 }
+
+/// Spanish and French object pronouns, which come before the verb.
+const CLITICS: &[&str] = &[
+    "le", "les", "me", "te", "nos", "os", "se", "lui", "leur", "nous", "vous",
+];
 
 /// Common noun phrases that are not speakers even before a verb of saying
 /// ("the notes", "the report states" is kept: a report speaks).

@@ -52,11 +52,26 @@ pub struct Document<'t> {
     /// The page furniture its words skip (line and page numbers, running
     /// heads: [`crate::cite::page_furniture`]).
     pub furniture: Vec<Range<usize>>,
+    /// The stored text, when `text` is a web page's reading copy
+    /// ([`super::markup`]); else `text` itself.
+    pub source: &'t str,
+    /// The page's tags and entities, in order (none for plain text).
+    pub markup: Vec<Range<usize>>,
 }
 
 impl<'t> Document<'t> {
     /// Cuts `text` into paragraphs and sentences.
     pub fn new(text: &'t str) -> Self {
+        Self::read(text, text, Vec::new())
+    }
+
+    /// Cuts a stored web page into paragraphs and sentences, read through
+    /// its reading copy (ranges are the same in both).
+    pub fn of_page(source: &'t str, reading: &'t super::markup::Reading) -> Self {
+        Self::read(&reading.text, source, reading.spans.clone())
+    }
+
+    fn read(text: &'t str, source: &'t str, markup: Vec<Range<usize>>) -> Self {
         let furniture = crate::cite::page_furniture(text);
         let paragraphs = paragraphs(text, &furniture);
         let mut sentences = Vec::new();
@@ -84,12 +99,17 @@ impl<'t> Document<'t> {
             paragraphs,
             sentences,
             furniture,
+            source,
+            markup,
         }
     }
 
-    /// The text of a range without its page furniture: what a reader
-    /// quotes (`commerce in order to regulate it?` across a page break).
+    /// The stored text of a range without its page furniture: what a
+    /// reader quotes (`commerce in order to regulate it?` across a page
+    /// break), a web page's entities as stored (`&quot;debe`).
     pub fn words_of(&self, range: &Range<usize>) -> String {
+        let range = &super::markup::snap(&self.markup, range.clone());
+        let text = self.source;
         let mut out = String::new();
         let mut at = range.start;
         let first = self.furniture.partition_point(|f| f.end <= range.start);
@@ -98,12 +118,12 @@ impl<'t> Document<'t> {
             .take_while(|f| f.start < range.end)
         {
             if f.start > at {
-                out.push_str(&self.text[at..f.start]);
+                out.push_str(&text[at..f.start]);
             }
             at = at.max(f.end);
         }
         if at < range.end {
-            out.push_str(&self.text[at..range.end]);
+            out.push_str(&text[at..range.end]);
         }
         out
     }

@@ -4,7 +4,8 @@
 //! and the turn runs on over unlabelled paragraphs until the next label.
 //! A paragraph wholly in parentheses or brackets is the reporter's note,
 //! nobody's words; a line with no lowercase letter (a heading, a rule)
-//! ends the turn. A text with fewer than two labels is not a transcript.
+//! ends the turn, as does a headline ([`super::pieces`]). A text with
+//! fewer than two labels, or two of one name, is not a transcript.
 
 use std::ops::Range;
 
@@ -72,7 +73,7 @@ pub fn turns(doc: &Document<'_>) -> Vec<Turn> {
         if note || stage_direction(doc, index) {
             continue;
         }
-        if !text.chars().any(char::is_lowercase) {
+        if !text.chars().any(char::is_lowercase) || super::pieces::headline(text) {
             // A heading or a rule: nothing after it belongs to the turn before.
             open = false;
             continue;
@@ -82,7 +83,12 @@ pub fn turns(doc: &Document<'_>) -> Vec<Turn> {
             turn.paragraphs.push(index);
         }
     }
-    if labels < 2 {
+    // Two labels of one name ("Leer: …" twice, links on a news page) are
+    // not a conversation; a transcript has two speakers or more turns.
+    let mut names: Vec<&str> = turns.iter().map(|t| t.speaker.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    if labels < 2 || (names.len() < 2 && labels < 3) {
         return Vec::new();
     }
     turns
@@ -301,7 +307,8 @@ fn title_case_label(text: &str) -> Option<(usize, usize, Mention)> {
             end += " [continuing].".len();
             closes = true;
         }
-        let untitled_section = !titled && k == 0 && NOT_SPEAKERS.contains(&bare);
+        let untitled_section =
+            !titled && k == 0 && NOT_SPEAKERS.contains(&bare.replace('’', "'").as_str());
         if closes && capitalized && !(title && !titled && word.ends_with('.')) && !untitled_section
         {
             let label_end = if text[..end].ends_with("[continuing].") {

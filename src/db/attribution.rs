@@ -23,7 +23,9 @@ pub(crate) fn attribute(
     speaker: &Speaker,
 ) -> Result<(Attribution, Option<Mode>)> {
     let span = anchor.start_byte as usize..anchor.end_byte as usize;
-    let credits = match attributions.attribute(span, source.author.as_deref()) {
+    // As extraction reads it: an unsigned story's prose is its publisher's.
+    let author = source.author.as_deref().or(source.publisher.as_deref());
+    let credits = match attributions.attribute(span, author) {
         Ok(credits) => credits,
         Err(Refusal::CrossesTurns { first, second }) => {
             return Err(Error::CrossesTurns {

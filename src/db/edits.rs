@@ -47,8 +47,9 @@ impl Writer<'_> {
         }
         let text = self.tx.view().source_text(id)?;
         self.tx.put_source(&source, text.as_deref())?;
-        if changes.author.is_some() {
-            // Its prose is its author's: who that is decides those claims.
+        if changes.author.is_some() || changes.publisher.is_some() {
+            // Its prose is its author's, else its publisher's: who that is
+            // decides those claims.
             let quoting: Vec<ClaimId> = self
                 .tx
                 .view()

@@ -56,8 +56,12 @@ impl Db {
             )
         })?;
         let speakers = self.speakers()?;
-        let analysis = Analysis::new(&text);
-        let mut proposals = attrib::extract_with(&analysis, record.author.as_deref(), turns);
+        let reading = attrib::markup::reading_copy(&text);
+        let analysis = Analysis::with_reading(&text, reading.as_ref());
+        // Prose no one else is credited with is its author's, else its
+        // publisher's (an outlet speaks for an unsigned story).
+        let author = record.author.as_deref().or(record.publisher.as_deref());
+        let mut proposals = attrib::extract_with(&analysis, author, turns);
         for p in &mut proposals {
             let mention = Mention {
                 written: p.named_as.clone(),

@@ -2,7 +2,9 @@
 //! shared by `tests/attribution.rs` and `benches/attribution_eval.rs`.
 //!
 //! A gold file (`*.expected`) names its text (`text: FILE`), the author of
-//! a story's own prose (`author: NAME`), each speaker's other names
+//! a story's own prose (`author: NAME`), or its publisher (`publisher:
+//! NAME`, who speaks for prose no byline or author claims, as a source's
+//! publisher does in claimdb), each speaker's other names
 //! (`speaker: NAME | ALIAS | ...`), then one `SPEAKER | PASSAGE` line per
 //! pair in the text's order, and `nobody | PASSAGE` for text that is no
 //! one's words (front matter, stage directions), which no proposal should
@@ -26,6 +28,7 @@ use claimdb::cite::{locate, locate_with, normalize_source, Hint, Normalized};
 pub struct Expected {
     pub text: String,
     pub author: Option<String>,
+    pub publisher: Option<String>,
     pub speakers: Vec<(String, Vec<String>)>,
     pub pairs: Vec<(String, Range<usize>)>,
     /// Passages that are no one's words.
@@ -112,8 +115,8 @@ fn anchor_in_order(
 pub fn load(path: &Path, texts: &Path) -> Expected {
     let file = path.display().to_string();
     let body = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let (mut text, mut author, mut speakers, mut quotes) =
-        (String::new(), None, Vec::new(), Vec::new());
+    let (mut text, mut author, mut publisher, mut speakers, mut quotes) =
+        (String::new(), None, None, Vec::new(), Vec::new());
     for (n, line) in body.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -125,6 +128,8 @@ pub fn load(path: &Path, texts: &Path) -> Expected {
                 .unwrap_or_else(|e| panic!("{file}: {}: {e}", at.display()));
         } else if let Some(a) = line.strip_prefix("author:") {
             author = Some(a.trim().to_string());
+        } else if let Some(p) = line.strip_prefix("publisher:") {
+            publisher = Some(p.trim().to_string());
         } else if let Some(names) = line.strip_prefix("speaker:") {
             let mut names = names.split('|').map(|s| s.trim().to_string());
             let first = names.next().unwrap_or_default();
@@ -136,14 +141,17 @@ pub fn load(path: &Path, texts: &Path) -> Expected {
             quotes.push((speaker.trim().to_string(), quote.trim().to_string()));
         }
     }
-    if let Some(a) = &author {
-        speakers.push((a.clone(), Vec::new()));
+    for name in author.iter().chain(&publisher) {
+        if !speakers.iter().any(|(n, _)| n == name) {
+            speakers.push((name.clone(), Vec::new()));
+        }
     }
     let anchored = anchor_in_order(&text, &quotes, &file);
     let (nobody, pairs): (Vec<_>, Vec<_>) = anchored.into_iter().partition(|(s, _)| s == "nobody");
     Expected {
         text,
         author,
+        publisher,
         speakers,
         pairs,
         nobody: nobody.into_iter().map(|(_, r)| r).collect(),
@@ -195,8 +203,10 @@ pub fn score(expected: &Expected) -> Score {
 /// [`score`], with a transcript's turns proposed as `turns` says (a gold
 /// file annotated sentence by sentence is scored `BySentence`).
 pub fn score_with(expected: &Expected, turns: attrib::Turns) -> Score {
-    let analysis = Analysis::new(&expected.text);
-    let proposals = attrib::extract_with(&analysis, expected.author.as_deref(), turns);
+    let reading = attrib::markup::reading_copy(&expected.text);
+    let analysis = Analysis::with_reading(&expected.text, reading.as_ref());
+    let author = expected.author.as_deref().or(expected.publisher.as_deref());
+    let proposals = attrib::extract_with(&analysis, author, turns);
     let mut used = vec![false; proposals.len()];
     let mut missed = Vec::new();
     for (speaker, range) in &expected.pairs {
@@ -236,4 +246,87 @@ pub fn score_with(expected: &Expected, turns: attrib::Turns) -> Score {
         wrong,
         credited_nobody,
     }
+}
+
+/// How the claim checker judges claims made from the gold pairs: each
+/// pair's passage claimed for its true speaker (it should be confirmed)
+/// and for another speaker of the same document (it should be flagged).
+pub struct Checks {
+    pub true_claims: usize,
+    pub confirmed: usize,
+    pub wrong_claims: usize,
+    pub flagged: usize,
+    /// The true claims not confirmed and the wrong ones not flagged.
+    pub failures: Vec<String>,
+}
+
+/// A speaker's names, as the gold gives them.
+fn names_of<'e>(expected: &'e Expected, speaker: &'e str) -> Vec<&'e str> {
+    let mut names = vec![speaker];
+    if let Some((_, aliases)) = expected.speakers.iter().find(|(n, _)| n == speaker) {
+        names.extend(aliases.iter().map(String::as_str));
+    }
+    names
+}
+
+/// Whether the source, read by the claim checker, credits `range` to
+/// `speaker` (by any of their names).
+fn confirms(
+    attributions: &attrib::Attributions,
+    expected: &Expected,
+    range: &Range<usize>,
+    speaker: &str,
+) -> bool {
+    let author = expected.author.as_deref().or(expected.publisher.as_deref());
+    let aliases: Vec<String> = names_of(expected, speaker)[1..]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    attributions
+        .attribute(range.clone(), author)
+        .is_ok_and(|credits| {
+            credits
+                .iter()
+                .any(|c| attrib::names_match(&c.speaker, speaker, &aliases))
+        })
+}
+
+/// [`Checks`] for the gold's pairs. The wrong speaker of a pair is the
+/// next pair's speaker who shares no name with the true one.
+pub fn check_claims(expected: &Expected) -> Checks {
+    let attributions = attrib::Attributions::of(&expected.text);
+    let mut checks = Checks {
+        true_claims: 0,
+        confirmed: 0,
+        wrong_claims: 0,
+        flagged: 0,
+        failures: Vec::new(),
+    };
+    let n = expected.pairs.len();
+    for (i, (speaker, range)) in expected.pairs.iter().enumerate() {
+        let passage: String = expected.text[range.clone()].chars().take(100).collect();
+        checks.true_claims += 1;
+        if confirms(&attributions, expected, range, speaker) {
+            checks.confirmed += 1;
+        } else {
+            checks
+                .failures
+                .push(format!("not confirmed: {speaker} | {passage}"));
+        }
+        let mine = names_of(expected, speaker);
+        let other = (1..n)
+            .map(|k| &expected.pairs[(i + k) % n].0)
+            .find(|o| !names_of(expected, o).iter().any(|x| mine.contains(x)));
+        if let Some(other) = other {
+            checks.wrong_claims += 1;
+            if confirms(&attributions, expected, range, other) {
+                checks.failures.push(format!(
+                    "not flagged: {other} (true: {speaker}) | {passage}"
+                ));
+            } else {
+                checks.flagged += 1;
+            }
+        }
+    }
+    checks
 }
