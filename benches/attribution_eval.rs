@@ -54,7 +54,7 @@ fn main() {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
             println!(
-                "{name:>12}: precision {:.2}, recall {:.2} ({} gold pairs, {} proposals, {} crediting no one's words)",
+                "{name:>12}: precision {:.3}, recall {:.3} ({} gold pairs, {} proposals, {} crediting no one's words)",
                 s.precision,
                 s.recall,
                 expected.pairs.len(),

@@ -17,7 +17,7 @@ pub(super) fn sentence_subject(text: &str, t: &[Token]) -> Option<(Mention, usiz
         at += 1;
     }
     // Skip an opening phrase that ends at a comma within six words.
-    if let Some(comma) = t[at..].iter().take(7).position(|x| x.lower == ",") {
+    if let Some(comma) = t[at..].iter().take(9).position(|x| x.lower == ",") {
         let lead = &t[at..at + comma];
         if lead
             .first()
@@ -74,6 +74,27 @@ const LEAD_INS: &[&str] = &[
     "unsurprisingly",
     "meanwhile",
     "however",
+    "today",
+    "yesterday",
+    "tonight",
+    "tomorrow",
+    // Spanish, French and German.
+    "en",
+    "tras",
+    "durante",
+    "con",
+    "desde",
+    "para",
+    "poco",
+    "después",
+    "antes",
+    "dans",
+    "après",
+    "pendant",
+    "avec",
+    "nach",
+    "während",
+    "mit",
 ];
 
 pub(super) fn sentence_end(t: &[Token]) -> usize {

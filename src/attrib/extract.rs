@@ -170,10 +170,14 @@ pub fn extract_with(a: &Analysis<'_>, author: Option<&str>, turns: Turns) -> Vec
             out.push(turn_proposal(&a.doc, turn, range, quote));
         }
     }
-    for &si in &a.prose {
+    let prose = a
+        .prose
+        .iter()
+        .map(|&si| (si, a.doc.sentences[si].range.clone()));
+    for (si, range) in prose.chain(a.leads.iter().cloned()) {
         // A piece's byline names its writer; else the document's author.
         if let Some(author) = a.writer_of(si).or(author) {
-            let range = trim(text, a.doc.sentences[si].range.clone());
+            let range = trim(text, range);
             let quote = a.doc.words_of(&range);
             let (confidence, rationale) = suggest(Mode::Direct, Rule::Author, false, &quote, "");
             out.push(Proposal {

@@ -115,6 +115,22 @@ const IRREGULAR: &[&[&str]] = &[
     &["advertir", "advierte", "advirtió"],
     &["escribir", "escribe", "escribió", "tuiteó"],
     &["responder", "responde", "respondió"],
+    // Acts of speech whose verb phrase is what was said ("criticó al
+    // fiscal, acusándolo de parcialidad", "elogió a Sessions").
+    &["criticar", "critica", "criticó", "criticaron", "criticando"],
+    &[
+        "acusar", "acusa", "acusó", "acusaron", "acusara", "acusando",
+    ],
+    &["elogiar", "elogia", "elogió", "elogiaron", "elogiando"],
+    &["sugerir", "sugiere", "sugirió", "sugirieron", "sugiriendo"],
+    &[
+        "calificar",
+        "califica",
+        "calificó",
+        "calificaron",
+        "calificando",
+    ],
+    &["referir", "refiere", "refirió", "refirieron", "refiriendo"],
     &["dire", "dit", "disent", "disait"],
     &["déclarer", "déclare", "déclaré", "déclarent", "déclarait"],
     &["affirmer", "affirme", "affirmé", "affirment"],
@@ -142,6 +158,12 @@ const FOREIGN: &[&str] = &[
     "advertir",
     "escribir",
     "responder",
+    "criticar",
+    "acusar",
+    "elogiar",
+    "sugerir",
+    "calificar",
+    "referir",
     "dire",
     "déclarer",
     "affirmer",
@@ -167,15 +189,29 @@ const FINDINGS: &[&str] = &["find", "conclude", "determine", "estimate", "confir
 /// Verbs that pass words to someone named after them.
 const TO_SOMEONE: &[&str] = &["tell"];
 
-/// Looks a lowercase word up as a cue verb.
+/// Looks a lowercase word up as a cue verb. A Spanish gerund may carry
+/// its object ("calificándola", "acusándolo"): read without it.
 pub fn cue(word: &str) -> Option<Cue> {
-    let lemma = lemma_of(word)?;
+    let bare = spanish_gerund(word);
+    let lemma = lemma_of(bare.as_deref().unwrap_or(word))?;
     Some(Cue {
         lemma,
         finding: FINDINGS.contains(&lemma),
-        participle: word.ends_with("ing") && !lemma.ends_with("ing"),
+        participle: (word.ends_with("ing") && !lemma.ends_with("ing"))
+            || bare.is_some()
+            || word.ends_with("ando")
+            || word.ends_with("iendo"),
         to_someone: TO_SOMEONE.contains(&lemma),
     })
+}
+
+/// A Spanish gerund without its attached pronoun and accent
+/// ("calificándola" → "calificando"), when it is one.
+fn spanish_gerund(word: &str) -> Option<String> {
+    const PRONOUNS: &[&str] = &["los", "las", "les", "lo", "la", "le", "se", "me", "nos"];
+    let stem = PRONOUNS.iter().find_map(|p| word.strip_suffix(p))?;
+    let plain = stem.replace("ándo", "ando").replace("iéndo", "iendo");
+    (plain.ends_with("ando") || plain.ends_with("iendo")).then_some(plain)
 }
 
 fn lemma_of(word: &str) -> Option<&'static str> {
@@ -319,6 +355,37 @@ pub const TITLES: &[&str] = &[
     "sheriff",
     "detective",
     "inspector",
+    // Spanish, French and German titles before a name.
+    "senador",
+    "senadora",
+    "presidente",
+    "presidenta",
+    "congresista",
+    "diputado",
+    "diputada",
+    "ministro",
+    "ministra",
+    "fiscal",
+    "juez",
+    "jueza",
+    "gobernador",
+    "gobernadora",
+    "alcalde",
+    "alcaldesa",
+    "sénateur",
+    "président",
+    "présidente",
+    "ministre",
+    "député",
+    "juge",
+    "maire",
+    "präsident",
+    "präsidentin",
+    "ministerin",
+    "kanzlerin",
+    "bundeskanzler",
+    "bürgermeister",
+    "abgeordnete",
 ];
 
 /// Abbreviations after which a period never ends a sentence.

@@ -123,6 +123,12 @@ pub fn reading_copy(text: &str) -> Option<Reading> {
         copy[caption.clone()].fill(b' ');
         spans.push(caption);
     }
+    for line in data_lines(text) {
+        copy[line.clone()].fill(b' ');
+        spans.retain(|s| !(line.start <= s.start && s.end <= line.end));
+        spans.push(line);
+    }
+    spans.sort_by_key(|s| s.start);
     for (range, c) in entities(text) {
         if spans
             .iter()
@@ -173,35 +179,62 @@ pub fn snap(spans: &[Range<usize>], range: Range<usize>) -> Range<usize> {
     start..end.max(start)
 }
 
-/// The text of each block that opens with an image (`<div><img …>FILE-
-/// President Trump's feed …</div>`) or is a `<figcaption>`: a caption and
-/// its credit, no one's words, blanked like the tags around it.
+/// The text of each block that is no one's words: one that opens with an
+/// image (`<div><img …>FILE- President Trump's feed …</div>`, a caption
+/// and its credit), a `<figcaption>`, or one that is a link and nothing
+/// else (`<p><a href=…>Read: McCabe accuses Trump …</a></p>`, a pointer to
+/// another story). Blanked like the tags around it.
 fn captions(text: &str, tags: &[Tag]) -> Vec<Range<usize>> {
     let block = |t: &Tag| BLOCKS.contains(&t.name.as_str());
+    // Nothing but tags and blanks between byte `from` and tag `to`'s start,
+    // over the tags `between`.
+    let only_markup = |from: usize, between: &[Tag], to: usize| {
+        let mut at = from;
+        between.iter().all(|t| {
+            let blank = text[at..t.range.start].trim().is_empty();
+            at = t.range.end;
+            blank
+        }) && text[at..to].trim().is_empty()
+    };
+    let block_end = |k: usize| {
+        let next = tags[k + 1..].iter().position(block).map(|j| k + 1 + j);
+        (next, next.map_or(text.len(), |j| tags[j].range.start))
+    };
     let mut out = Vec::new();
     for (k, tag) in tags.iter().enumerate() {
-        let opens_caption = match tag.name.as_str() {
-            "img" => {
-                // Only tags and blanks since the block opened.
-                let before = tags[..k].iter().rposition(block);
-                let from = before.map_or(0, |b| tags[b].range.end);
-                let mut at = from;
-                tags[before.map_or(0, |b| b + 1)..k].iter().all(|t| {
-                    let blank = text[at..t.range.start].trim().is_empty();
-                    at = t.range.end;
-                    blank
-                }) && text[at..tag.range.start].trim().is_empty()
-            }
-            "figcaption" => !tag.closing,
-            _ => false,
-        };
-        if !opens_caption || tag.closing {
+        if tag.closing {
             continue;
         }
-        let end = tags[k + 1..]
-            .iter()
-            .find(|t| block(t))
-            .map_or(text.len(), |t| t.range.start);
+        let opened = tags[..k].iter().rposition(block);
+        let first_in_block = || {
+            let from = opened.map_or(0, |b| tags[b].range.end);
+            only_markup(from, &tags[opened.map_or(0, |b| b + 1)..k], tag.range.start)
+        };
+        let (next_block, end) = block_end(k);
+        let caption = match tag.name.as_str() {
+            "img" => first_in_block(),
+            "figcaption" => true,
+            "a" => {
+                // The whole block is the link.
+                let close = tags[k + 1..]
+                    .iter()
+                    .position(|t| t.name == "a" && t.closing)
+                    .map(|j| k + 1 + j);
+                first_in_block()
+                    && close.is_some_and(|c| {
+                        next_block.is_none_or(|n| c < n)
+                            && only_markup(
+                                tags[c].range.end,
+                                &tags[c + 1..next_block.unwrap_or(tags.len())],
+                                end,
+                            )
+                    })
+            }
+            _ => false,
+        };
+        if !caption {
+            continue;
+        }
         // Tags inside the caption stay spans of their own.
         let mut at = tag.range.end;
         for t in tags[k + 1..].iter().take_while(|t| t.range.start < end) {
@@ -213,6 +246,38 @@ fn captions(text: &str, tags: &[Tag]) -> Vec<Range<usize>> {
         if !text[at..end].trim().is_empty() {
             out.push(at..end);
         }
+    }
+    out
+}
+
+/// Lines of data around a page's body (`'title' => 'Casa Blanca niega …',`,
+/// `"author": "VOA",`): a template's or a feed's fields, a key in quotes
+/// then `=>` or `:`, no one's words however much they look like prose.
+fn data_lines(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim_start();
+        let key = trimmed
+            .chars()
+            .next()
+            .filter(|c| *c == '\'' || *c == '"')
+            .and_then(|q| {
+                let rest = &trimmed[1..];
+                let close = rest.find(q)?;
+                let name = &rest[..close];
+                let after = rest[close + 1..].trim_start();
+                let is_key = !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+                (is_key && (after.starts_with("=>") || after.starts_with(':'))).then_some(())
+            });
+        if key.is_some() && !body.is_empty() {
+            out.push(at..at + body.len());
+        }
+        at += line.len();
     }
     out
 }
@@ -377,6 +442,23 @@ mod tests {
         let r = reading_copy(page).unwrap();
         assert!(!r.text.contains("FILE") && !r.text.contains("2017"));
         assert!(r.text.contains("One.") && r.text.contains("Two."));
+    }
+
+    #[test]
+    fn a_block_that_is_only_a_link_is_no_ones_words() {
+        let page = "<p>One said.</p>\n<p><em><a href=\"x\"><strong>Read: Ann accuses Bo</strong></a></em></p>\n<p>See <a href=\"y\">this</a> too.</p>";
+        let r = reading_copy(page).unwrap();
+        assert!(!r.text.contains("Ann accuses"));
+        assert!(r.text.contains("See") && r.text.contains("this") && r.text.contains("too."));
+    }
+
+    #[test]
+    fn a_templates_fields_are_no_ones_words() {
+        let page = "<p>One.</p><p>Two.</p>\n$data = array(\n\t'intro' => 'Un abogado dice que <b>no</b>.',\n\t\"title\": \"T\",\n);";
+        let r = reading_copy(page).unwrap();
+        assert!(!r.text.contains("abogado") && !r.text.contains("title"));
+        assert!(r.text.contains("$data = array("));
+        assert!(r.spans.windows(2).all(|w| w[0].end <= w[1].start));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 use std::ops::Range;
 
 use super::lexicon;
+pub use super::names::{names_match, strip_titles, surname, title_case};
 use super::text::Token;
 
 /// Someone as the text names them at one place.
@@ -40,8 +41,23 @@ const DETERMINERS: &[&str] = &[
 /// and the index of its first token.
 pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Mention, usize)> {
     let mut end = verb;
-    while end > 0 && tokens[end - 1].word && lexicon::is(lexicon::ADVERBS, &tokens[end - 1].lower) {
-        end -= 1;
+    let skip_adverbs = |mut end: usize| {
+        while end > 0
+            && tokens[end - 1].word
+            && lexicon::is(lexicon::ADVERBS, &tokens[end - 1].lower)
+        {
+            end -= 1;
+        }
+        end
+    };
+    end = skip_adverbs(end);
+    // "The minister on Monday said", "Trump for months has denied": a time
+    // between the subject and its verb.
+    if end >= 3
+        && lexicon::is(TIME_PREPOSITIONS, &tokens[end - 2].lower)
+        && lexicon::is(TIMES, &tokens[end - 1].lower)
+    {
+        end = skip_adverbs(end - 2);
     }
     // An appositive: NAME , a former analyst ... , VERB
     let mut description = None;
@@ -101,7 +117,7 @@ pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Ment
     while start >= 2
         && matches!(
             tokens[start - 1].lower.as_ref(),
-            "from" | "of" | "at" | "with"
+            "from" | "of" | "at" | "with" | "de" | "del" | "du" | "von"
         )
         && mention.proper
     {
@@ -138,6 +154,66 @@ pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Ment
     }
     Some((mention, start))
 }
+
+/// A time between a subject and its verb: a preposition, then a day,
+/// month or span.
+const TIME_PREPOSITIONS: &[&str] = &[
+    "on", "in", "for", "over", "during", "last", "this", "el", "le", "am",
+];
+const TIMES: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "days",
+    "weekend",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "domingo",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+];
 
 /// Prepositions that tie a role to whom it serves, in the languages
 /// attribution reads, and the articles that may follow them ("de la").
@@ -289,6 +365,12 @@ fn is_function_word(w: &str) -> bool {
     )
 }
 
+/// Words that end a Spanish or French noun phrase read forwards.
+const ROMANCE_BREAKS: &[&str] = &[
+    "de", "del", "en", "la", "las", "los", "el", "que", "a", "al", "con", "por", "para", "du",
+    "des", "dans", "le", "les", "sur", "avec",
+];
+
 /// Whether token `i` can be part of a proper name read backwards.
 fn is_name_part(tokens: &[Token], i: usize) -> bool {
     let t = &tokens[i];
@@ -325,10 +407,37 @@ pub fn subject_after(text: &str, tokens: &[Token], at: usize) -> Option<Mention>
             && (if named {
                 is_name_part(tokens, end)
             } else {
-                tokens[end].word && !is_function_word(&tokens[end].lower)
+                // "el presidente elogió la decisión": a verb of saying or
+                // a Romance preposition or article ends the noun phrase.
+                let w = &tokens[end].lower;
+                tokens[end].word
+                    && !is_function_word(w)
+                    && lexicon::cue(w).is_none()
+                    && !lexicon::is(ROMANCE_BREAKS, w)
             })
         {
             end += 1;
+        }
+        // "el abogado de la Casa Blanca Ty Cobb": a role and whom it serves
+        // runs on over "de" to the capitalized name after it.
+        if !named && end > at + 1 && end < tokens.len() {
+            let mut k = end;
+            if matches!(tokens[k].lower.as_ref(), "de" | "del" | "du" | "von") {
+                k += 1;
+                if tokens
+                    .get(k)
+                    .is_some_and(|t| lexicon::is(&["la", "las", "los", "el", "der"], &t.lower))
+                {
+                    k += 1;
+                }
+                let names = tokens[k..]
+                    .iter()
+                    .take_while(|t| t.word && t.capital)
+                    .count();
+                if names > 0 {
+                    end = k + names;
+                }
+            }
         }
         let proper = tokens[at + 1..end].iter().any(|t| t.capital);
         return (end > at + 1).then(|| mention(text, tokens, at, end, proper));
@@ -356,121 +465,6 @@ fn mention(text: &str, tokens: &[Token], start: usize, end: usize, proper: bool)
         description: None,
         proper,
     }
-}
-
-/// A name without the titles, roles and article before it:
-/// "Then-U.S. President Barack Obama" → "Barack Obama", "The U.S. Secret
-/// Service" → "U.S. Secret Service", "Mr. GORTON" → "Gorton".
-pub fn strip_titles(written: &str) -> String {
-    let words: Vec<&str> = written.split_whitespace().collect();
-    let mut start = 0;
-    while start + 1 < words.len() {
-        let w = words[start].trim_end_matches('.').to_lowercase();
-        let w = w.replace('’', "'");
-        let title = lexicon::is(lexicon::TITLES, &w)
-            || w.starts_with("then-")
-            || w.starts_with("ex-")
-            || w == "then";
-        // Keep the title when what follows is not a capitalized name ("the
-        // threat", "a defense ministry spokesman" keep their words).
-        let next_capital = words[start + 1]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase);
-        if title && next_capital && !is_organization(&words[start..]) {
-            start += 1;
-        } else {
-            break;
-        }
-    }
-    // A role in lowercase before a name ("Korea expert Bruce Bennett",
-    // "North Korean leader Kim Jong-Un"): the name is what follows it.
-    let rest = &words[start..];
-    if let Some(last_lower) = rest.iter().rposition(|w| {
-        w.chars().next().is_some_and(char::is_lowercase)
-            && !matches!(
-                *w,
-                "de" | "da" | "van" | "von" | "bin" | "al" | "del" | "du" | "la" | "le"
-                    // Inside an institution's name ("Federal Bureau of
-                    // Investigation", "Centers for Disease Control and Prevention").
-                    | "of" | "for" | "and" | "on"
-            )
-    }) {
-        if last_lower + 1 < rest.len() && last_lower > 0 {
-            start += last_lower + 1;
-        }
-    }
-    let name = words[start..].join(" ");
-    if name
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .all(char::is_uppercase)
-        && name.chars().filter(|c| c.is_alphabetic()).count() > 3
-    {
-        title_case(&name)
-    } else {
-        name
-    }
-}
-
-/// "U.S. Secret Service": an organization keeps its "U.S." but not "The".
-fn is_organization(words: &[&str]) -> bool {
-    let first = words[0].trim_end_matches('.').to_lowercase();
-    first == "u.s" && words.len() > 2
-}
-
-/// "GORTON" → "Gorton", "PRESIDING OFFICER" → "Presiding Officer".
-pub fn title_case(upper: &str) -> String {
-    upper
-        .split(' ')
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f
-                    .to_uppercase()
-                    .chain(c.flat_map(char::to_lowercase))
-                    .collect(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<String>>()
-        .join(" ")
-}
-
-/// The last word of a proper name, for matching "Moriuchi" to "Priscilla
-/// Moriuchi": the family name in Western order.
-pub fn surname(name: &str) -> &str {
-    name.split_whitespace().last().unwrap_or(name)
-}
-
-/// Whether a mention names the speaker called `name` (or one of
-/// `aliases`): the same name once folded (case, typography, a leading
-/// "the"), or one word of it, the first or the last ("Moriuchi" for
-/// "Priscilla Moriuchi", "Thae" for "Thae Yong-ho", "Gorton" for "Mr.
-/// GORTON").
-pub fn names_match(mention: &Mention, name: &str, aliases: &[String]) -> bool {
-    let key = |s: &str| {
-        let k = crate::cite::fold_key(s);
-        k.strip_prefix("the ").map(str::to_string).unwrap_or(k)
-    };
-    let said: Vec<String> = [mention.name.as_str(), mention.written.as_str()]
-        .into_iter()
-        .map(key)
-        .filter(|k| !k.is_empty())
-        .collect();
-    std::iter::once(name)
-        .chain(aliases.iter().map(String::as_str))
-        .map(key)
-        .any(|known| {
-            said.iter().any(|s| {
-                *s == known || {
-                    let words: Vec<&str> = known.split_whitespace().collect();
-                    !s.contains(' ')
-                        && words.len() > 1
-                        && (words.first() == Some(&s.as_str()) || words.last() == Some(&s.as_str()))
-                }
-            })
-        })
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //! that a new document's attributed statements can be proposed as claims.
 //! It is rules over the text, explainable and quick, with no model:
 //!
-//! 1. `text.rs` cuts the document into paragraphs, sentences and words,
+//! 1. `text.rs` cuts the document into paragraphs, sentences and words
+//!    (a web page stored as HTML through its reading copy, `markup.rs`),
 //!    and `quotes.rs` finds its quotations in any style;
 //! 2. `speech.rs` reads each sentence's verbs of saying (and "according
 //!    to", "X's assertion that") with their subjects (`mentions.rs`) and the
@@ -15,8 +16,10 @@
 //!    it follows "he", "Moriuchi" and "the threat" back to whom they name,
 //!    gives a quotation standing alone to the speaker just before it,
 //!    carries reported speech on into a sentence that continues it
-//!    ("Instead, …"), reads a transcript's speaker labels (`transcript.rs`),
-//!    and leaves the rest of the prose to the document's author;
+//!    ("Instead, …"), reads a transcript's speaker labels (`transcript.rs`)
+//!    and a page's headlines and bylines (`pieces.rs`), and leaves the
+//!    rest of the prose to the document's author (its byline's writer,
+//!    else the source's author or publisher);
 //! 4. [`Attributions::attribute`] answers for one passage (the claim
 //!    checker's question, `credit.rs`) and [`extract()`] proposes every
 //!    attributed statement.
@@ -27,6 +30,7 @@ pub mod extract;
 pub(crate) mod lexicon;
 pub mod markup;
 pub(crate) mod mentions;
+mod names;
 mod passes;
 mod pieces;
 pub(crate) mod quotes;
@@ -81,6 +85,9 @@ pub struct Analysis<'t> {
     pub turns: Vec<Turn>,
     /// The sentences that are the author's own prose.
     pub prose: Vec<usize>,
+    /// The author's clauses that open sentences in which someone else is
+    /// then credited: each sentence and the clause's range.
+    pub leads: Vec<(usize, Range<usize>)>,
     /// The pieces' bylines: the paragraph each is and the writer it names.
     pub bylines: Vec<(usize, String)>,
     /// The paragraphs that are headlines, each ending a piece.
@@ -176,6 +183,19 @@ impl<'t> Analysis<'t> {
         // "I ask unanimous consent that …" in a turn is the turn's speaker;
         // "I" or "we" in prose is the author, whose prose it stays.
         speeches.retain_mut(|s| {
+            let in_turn = transcript::turn_holding(&turns, s.cue.start).is_some();
+            // "the Committee … said that we expect …": the turn's speaker
+            // speaks for a body they are part of, in their own words.
+            let first_person = s.parts.first().is_some_and(|p| {
+                let words = text[p.clone()].trim_start_matches(['"', '“', ' ']);
+                lexicon::is(
+                    &["we", "our", "us"],
+                    &words.split(' ').next().unwrap_or("").to_lowercase(),
+                )
+            });
+            if in_turn && first_person && s.rule == Rule::Reported {
+                return false;
+            }
             if !lexicon::is(&["i", "we"], &s.speaker.name.to_lowercase()) {
                 return true;
             }
@@ -199,6 +219,7 @@ impl<'t> Analysis<'t> {
             speeches,
             turns,
             prose: Vec::new(),
+            leads: Vec::new(),
             bylines: Vec::new(),
             headlines: Vec::new(),
         };
@@ -209,20 +230,20 @@ impl<'t> Analysis<'t> {
         analysis.continuations();
         analysis.speeches.sort_by_key(|s| (s.sentence, s.cue.start));
         analysis.resolve_names(&stances);
-        analysis.prose = analysis.author_prose();
+        (analysis.prose, analysis.leads) = analysis.author_prose();
         analysis
     }
 
     /// What was found, kept without the text.
     pub fn attributions(self) -> Attributions {
-        let prose = self
+        let mut prose: Vec<(Range<usize>, Option<String>)> = self
             .prose
             .iter()
-            .map(|&si| {
-                let writer = self.writer_of(si).map(str::to_string);
-                (self.doc.sentences[si].range.clone(), writer)
-            })
+            .map(|&si| (si, self.doc.sentences[si].range.clone()))
+            .chain(self.leads.iter().cloned())
+            .map(|(si, range)| (range, self.writer_of(si).map(str::to_string)))
             .collect();
+        prose.sort_by_key(|(r, _)| r.start);
         let lines = crate::cite::LineIndex::new(self.doc.source);
         let at = |offset: usize| {
             let p = lines.position(offset);

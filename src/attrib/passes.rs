@@ -4,6 +4,8 @@
 //! sentence that continues it, "he" and "Moriuchi" followed back to the
 //! person first introduced in full, and what is left: the author's prose.
 
+use std::ops::Range;
+
 use super::quotes::Quotation;
 use super::{clauses, lexicon, mentions, speech, text, Analysis, Mention, Mode, Rule, Speech};
 
@@ -356,7 +358,7 @@ impl Analysis<'_> {
     /// outside every transcript turn, credited to no one else. A page may
     /// hold an interview between stories, and its lead before the first
     /// question.
-    pub(super) fn author_prose(&self) -> Vec<usize> {
+    pub(super) fn author_prose(&self) -> (Vec<usize>, Vec<(usize, Range<usize>)>) {
         let mut in_turn = vec![false; self.doc.paragraphs.len()];
         for t in &self.turns {
             for &p in &t.paragraphs {
@@ -390,7 +392,7 @@ impl Analysis<'_> {
                 sentences > 1 && text.ends_with(char::is_alphanumeric) && last_words[i] > 3;
             running[i] = words >= 12 && (stops || unstopped) && !note && !listy && !in_turn[i];
         }
-        (0..self.doc.sentences.len())
+        let whole = (0..self.doc.sentences.len())
             .filter(|&si| {
                 let s = &self.doc.sentences[si];
                 running[s.paragraph]
@@ -398,7 +400,56 @@ impl Analysis<'_> {
                     && !has[si]
                     && !overlapped[si]
             })
-            .collect()
+            .collect();
+        (whole, self.leading_clauses(&running, &has))
+    }
+
+    /// The author's clause that opens a sentence before someone else is
+    /// credited in it: "Gowdy formó parte de la mayoría republicana en el
+    /// Comité …, pero dijo …", "McCabe fue despedido tras hacer …, una
+    /// filtración que McCabe dijo …". Eight words at least, so that an
+    /// opening phrase ("In 2016,") stays with the speech.
+    fn leading_clauses(&self, running: &[bool], has: &[bool]) -> Vec<(usize, Range<usize>)> {
+        const CLAUSE_WORDS: usize = 8;
+        let mut out = Vec::new();
+        for (si, s) in self.doc.sentences.iter().enumerate() {
+            if !running[s.paragraph] || !has[si] {
+                continue;
+            }
+            let first_credited = self
+                .speeches
+                .iter()
+                .filter(|x| x.sentence == si)
+                .flat_map(|x| x.parts.iter().map(|p| p.start).chain([x.cue.start]))
+                .filter(|&at| at >= s.range.start)
+                .min();
+            let Some(at) = first_credited else { continue };
+            let mut lead: Vec<&super::text::Token> =
+                s.tokens.iter().take_while(|t| t.range.end <= at).collect();
+            // Without the marks and conjunction that join it to the rest.
+            while lead.last().is_some_and(|t| {
+                !t.word
+                    || lexicon::is(
+                        &["but", "and", "pero", "y", "mais", "et", "aber", "und"],
+                        &t.lower,
+                    )
+            }) {
+                lead.pop();
+            }
+            if lead.iter().filter(|t| t.word).count() >= CLAUSE_WORDS {
+                let range = lead[0].range.start..lead[lead.len() - 1].range.end;
+                // Not words a quotation already gives someone.
+                let quoted = self
+                    .speeches
+                    .iter()
+                    .flat_map(|x| &x.parts)
+                    .any(|p| p.start < range.end && range.start < p.end);
+                if !quoted {
+                    out.push((si, range));
+                }
+            }
+        }
+        out
     }
 }
 

@@ -143,6 +143,45 @@ pub fn in_sentence(text: &str, s: &Sentence, index: usize, quotes: &[Quotation])
             },
         };
         if let Some(speech) = verb(text, s, index, i, verb_end, cue, quotes) {
+            // A second predicate ends what the first reported: "praised
+            // Sessions …, and then suggested …".
+            // So does a participle: "elogió la decisión, calificándola como …".
+            let conjunction = t
+                .iter()
+                .find(|x| x.range.start == speech.cue.start)
+                .is_some_and(|x| lexicon::is(COORDINATORS, &x.lower));
+            let cut = conjunction.then_some(speech.cue.start);
+            // A participle after the same speaker's verb adds to what they
+            // said ("criticó al fiscal, acusándolo de …"): one speech.
+            let adds_to = speech.rule == Rule::Participle
+                && out.iter().any(|earlier| {
+                    earlier.speaker.name == speech.speaker.name
+                        && earlier.parts.iter().any(|p| {
+                            speech
+                                .parts
+                                .iter()
+                                .all(|q| p.start <= q.start && q.end <= p.end)
+                        })
+                });
+            if adds_to {
+                i = verb_end;
+                continue;
+            }
+            if let Some(cut) = cut {
+                let before = t
+                    .iter()
+                    .rev()
+                    .find(|x| x.range.end <= cut && x.lower != ",")
+                    .map(|x| x.range.end);
+                for earlier in &mut out {
+                    for p in earlier.parts.iter_mut() {
+                        if let Some(end) = before.filter(|&e| p.start < e && cut < p.end) {
+                            p.end = end;
+                        }
+                    }
+                    earlier.mode = mode_of(&earlier.parts, quotes, earlier.rule);
+                }
+            }
             out.extend(split_coordinated(t, speech, quotes));
         }
         i = verb_end;
@@ -231,7 +270,8 @@ fn verb(
             subject_end -= 1;
         }
     }
-    let before = mentions::subject_before(text, t, subject_end);
+    let before = mentions::subject_before(text, t, subject_end)
+        .or_else(|| coordinated_subject(text, t, subject_end));
     if let Some((subject, start)) = before {
         // "what he said he would do": a thing said, not a report of it.
         if (!subject.proper && is_not_speaker(&subject))
@@ -239,16 +279,38 @@ fn verb(
         {
             return None;
         }
-        let cue_range = subject.range.start.min(t[start].range.start)..t[verb_end - 1].range.end;
+        // A second predicate's cue starts at its conjunction ("and then suggested").
+        let coordinated =
+            lexicon::is(COORDINATORS, &t[start].lower) && subject.range.end <= t[start].range.start;
+        let cue_start = if coordinated {
+            t[start].range.start
+        } else {
+            subject.range.start.min(t[start].range.start)
+        };
+        let cue_range = cue_start..t[verb_end - 1].range.end;
         if cue.finding {
             let parts = vec![span(t, start, end)?];
             return speech(subject, cue_range, parts, Rule::Finding);
         }
         let as_clause = start > 0 && t[start - 1].lower == "as";
         let after_comma = start > 0 && t[start - 1].lower == ",";
-        // A quotation right before or right after the verb phrase.
-        let quoted_before = quote_ending_at(t, if as_clause { start - 1 } else { start }, quotes);
-        let quoted_after = quoted_after(t, skip_punct(t, verb_end), quotes);
+        // A quotation right before or right after the verb phrase, or
+        // after its "that" ("dijo que “¿Por qué …? … ¡NO HAY COLUSIÓN!”":
+        // the quotation, however many sentences it runs over).
+        // A second predicate's words follow it; the quotation before its
+        // conjunction is the first predicate's.
+        let quoted_before = quote_ending_at(t, if as_clause { start - 1 } else { start }, quotes)
+            .filter(|_| !coordinated);
+        let quoted_after = quoted_after(t, skip_punct(t, verb_end), quotes).or_else(|| {
+            // "le dijo a Fox News que “…”": after the addressee and "que".
+            let rest = reported_start(t, verb_end, cue)?;
+            let that = rest.checked_sub(1)?;
+            if !matches!(t[that].lower.as_ref(), "that" | "que" | "dass") {
+                return None;
+            }
+            quoted_after(t, rest, quotes)
+                .filter(|parts| parts.iter().all(|p| p.end > t[end - 1].range.end))
+        });
         if quoted_before.is_some() || quoted_after.is_some() {
             let mut parts = Vec::new();
             parts.extend(quoted_before);
@@ -292,9 +354,53 @@ fn verb(
     None
 }
 
+/// Conjunctions that join a second predicate to a sentence's subject.
+const COORDINATORS: &[&str] = &["and", "but", "y", "e", "pero", "et", "mais", "und", "aber"];
+
+/// The sentence's subject, for a verb that is a second predicate: "John
+/// Dowd … praised Sessions, and then suggested …", "pero dijo …", "and last
+/// week said …" (a conjunction and at most three lowercase words before
+/// the verb). Its first token is the conjunction's, so the cue starts there.
+fn coordinated_subject(text: &str, t: &[Token], verb: usize) -> Option<(Mention, usize)> {
+    let lead = (1..=4)
+        .filter_map(|k| verb.checked_sub(k))
+        .find(|&j| lexicon::is(COORDINATORS, &t[j].lower))?;
+    // "and could explain its shift": a modal makes it a thing that could
+    // be, not a thing said.
+    let plain = t[lead + 1..verb]
+        .iter()
+        .all(|x| x.word && !x.capital && !lexicon::is(MODALS, &x.lower));
+    if !plain || lead == 0 {
+        return None;
+    }
+    let (subject, at) = sentence_subject(text, t)?;
+    // The subject is the sentence's whole noun phrase ("The George W. Bush
+    // administration's efforts" is not George W. Bush), names someone, and
+    // comes before the conjunction.
+    let k = t.partition_point(|x| x.range.end <= subject.range.end);
+    let first = t.partition_point(|x| x.range.end <= subject.range.start);
+    let after_article = first > 0
+        && lexicon::is(
+            &["the", "el", "la", "le", "der", "die", "das"],
+            &t[first - 1].lower,
+        );
+    let runs_on = t
+        .get(k)
+        .is_some_and(|x| x.word && (x.lower.ends_with("'s") || (after_article && !x.capital)));
+    let whole = !runs_on && !subject.written.ends_with("'s") && !subject.written.ends_with("’s");
+    (subject.proper && whole && at < lead).then_some((subject, lead))
+}
+
+/// Helpers that make a verb a possibility rather than a statement.
+const MODALS: &[&str] = &[
+    "could", "would", "can", "may", "might", "should", "must", "will", "shall", "podría", "puede",
+    "pourrait", "peut", "könnte", "kann",
+];
+
 /// Spanish and French object pronouns, which come before the verb.
 const CLITICS: &[&str] = &[
-    "le", "les", "me", "te", "nos", "os", "se", "lui", "leur", "nous", "vous",
+    "le", "les", "lo", "los", "la", "las", "me", "te", "nos", "os", "se", "lui", "leur", "nous",
+    "vous",
 ];
 
 /// Common noun phrases that are not speakers even before a verb of saying

@@ -151,6 +151,8 @@ fn paragraphs(text: &str, furniture: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut start: Option<usize> = None;
     let mut end = 0;
     let mut previous_indented = false;
+    // A blank line since the paragraph's last line.
+    let mut broken = false;
     let mut offset = 0;
     // The Congressional Record's layout: paragraphs open with an indented
     // line and run on at the margin; there every indented line opens one.
@@ -180,10 +182,22 @@ fn paragraphs(text: &str, furniture: &[Range<usize>]) -> Vec<Range<usize>> {
         };
         let blank = body.trim().is_empty();
         if blank {
-            if let Some(s) = start.take() {
-                out.push(s..end);
-            }
+            broken = start.is_some();
         } else {
+            if broken {
+                // A blank line ends the paragraph, unless the sentence runs
+                // on over it: a capture that leaves a blank line between
+                // lines ("it is within the" / "16 authority of Congress").
+                let last = text[..end].trim_end().chars().next_back().unwrap_or('.');
+                let runs_on = !".?!:;\"”’)]".contains(last)
+                    && (body.starts_with(char::is_lowercase) || last == ',');
+                if !runs_on {
+                    if let Some(s) = start.take() {
+                        out.push(s..end);
+                    }
+                }
+                broken = false;
+            }
             let opens = (indented && (indent_layout || !previous_indented))
                 || super::transcript::starts_with_label(body);
             if start.is_some() && opens {
