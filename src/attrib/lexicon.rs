@@ -16,6 +16,9 @@ pub struct Cue {
     /// Whether the verb passes words on to someone ("tells White that"):
     /// second hand, so a proposal's confidence is lower.
     pub to_someone: bool,
+    /// Whether the verb says who spoke only as a quotation's tag ("…,” he
+    /// reflected): elsewhere it means something else ("the figures reflect").
+    pub tag_only: bool,
 }
 
 /// Verbs of saying whose forms follow the regular pattern (`-s`, `-ed`,
@@ -70,6 +73,12 @@ const REGULAR: &[&str] = &[
     "mention",
     "observe",
     "contend",
+    // Only as a quotation's tag (see TAG_ONLY).
+    "reflect",
+    "quip",
+    "muse",
+    "joke",
+    "laugh",
 ];
 
 /// Irregular verbs: every form, with the lemma first.
@@ -186,6 +195,9 @@ pub fn foreign_cue(word: &str) -> bool {
 /// Verbs whose object is a finding: "the FBI found three IP addresses".
 const FINDINGS: &[&str] = &["find", "conclude", "determine", "estimate", "confirm"];
 
+/// Verbs of saying only beside a quotation ("…,” he reflected).
+const TAG_ONLY: &[&str] = &["reflect", "quip", "muse", "joke", "laugh"];
+
 /// Verbs that pass words to someone named after them.
 const TO_SOMEONE: &[&str] = &["tell"];
 
@@ -202,6 +214,7 @@ pub fn cue(word: &str) -> Option<Cue> {
             || word.ends_with("ando")
             || word.ends_with("iendo"),
         to_someone: TO_SOMEONE.contains(&lemma),
+        tag_only: TAG_ONLY.contains(&lemma),
     })
 }
 

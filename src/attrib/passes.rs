@@ -345,8 +345,12 @@ impl Analysis<'_> {
 
     /// The writer a byline credits with sentence `si`: the last byline
     /// before it with no headline between them.
+    /// An editor's note is the publication's, not the byline writer's.
     pub fn writer_of(&self, si: usize) -> Option<&str> {
         let paragraph = self.doc.sentences[si].paragraph;
+        if super::transcript::editorial_note(self.doc.slice(&self.doc.paragraphs[paragraph])) {
+            return None;
+        }
         let k = self.bylines.partition_point(|(p, _)| *p < paragraph);
         let (at, writer) = self.bylines.get(k.checked_sub(1)?)?;
         let headline_between = self.headlines.iter().any(|&h| *at < h && h < paragraph);

@@ -116,9 +116,11 @@ pub fn in_sentence(text: &str, s: &Sentence, index: usize, quotes: &[Quotation])
         // A verb of saying is lowercase inside a sentence ("Comment" in a
         // heading is not one), and one after a determiner is a noun ("the
         // notes", "a report").
+        // So is one after a possessive ("Editor's note:").
         let noun = i > 0
-            && lexicon::is(NOUN_MARKERS, &t[i - 1].lower)
-            && !(t[i - 1].lower == "a" && lexicon::foreign_cue(&t[i].lower));
+            && ((lexicon::is(NOUN_MARKERS, &t[i - 1].lower)
+                && !(t[i - 1].lower == "a" && lexicon::foreign_cue(&t[i].lower)))
+                || (t[i - 1].word && t[i - 1].lower.ends_with("'s")));
         if (t[i].capital && i > 0) || noun {
             i += 1;
             continue;
@@ -133,6 +135,7 @@ pub fn in_sentence(text: &str, s: &Sentence, index: usize, quotes: &[Quotation])
                         finding: false,
                         participle: t[i].lower.ends_with("ing"),
                         to_someone: false,
+                        tag_only: false,
                     },
                     i + 2,
                 ),
@@ -245,6 +248,9 @@ fn verb(
             detached: false,
         })
     };
+    if cue.participle && cue.tag_only {
+        return None; // "…, reflecting the market's mood"
+    }
     if cue.participle {
         // "He …, saying, “…”": the sentence's subject said it; the verb
         // must follow a comma or "by" ("by explaining that").
@@ -269,6 +275,10 @@ fn verb(
         while subject_end > 0 && lexicon::is(CLITICS, &t[subject_end - 1].lower) {
             subject_end -= 1;
         }
+    }
+    // "You could say", "one might argue": a possibility, not a report.
+    if subject_end > 0 && lexicon::is(HYPOTHETICAL, &t[subject_end - 1].lower) {
+        return None;
     }
     let before = mentions::subject_before(text, t, subject_end)
         .or_else(|| coordinated_subject(text, t, subject_end));
@@ -311,6 +321,9 @@ fn verb(
             quoted_after(t, rest, quotes)
                 .filter(|parts| parts.iter().all(|p| p.end > t[end - 1].range.end))
         });
+        if cue.tag_only && quoted_before.is_none() && quoted_after.is_none() {
+            return None; // "the figures reflect a decline"
+        }
         if quoted_before.is_some() || quoted_after.is_some() {
             let mut parts = Vec::new();
             parts.extend(quoted_before);
@@ -390,6 +403,9 @@ fn coordinated_subject(text: &str, t: &[Token], verb: usize) -> Option<(Mention,
     let whole = !runs_on && !subject.written.ends_with("'s") && !subject.written.ends_with("’s");
     (subject.proper && whole && at < lead).then_some((subject, lead))
 }
+
+/// Helpers right before a verb of saying that make it hypothetical.
+const HYPOTHETICAL: &[&str] = &["could", "might", "may", "can", "should", "must"];
 
 /// Helpers that make a verb a possibility rather than a statement.
 const MODALS: &[&str] = &[

@@ -56,7 +56,12 @@ pub fn turns(doc: &Document<'_>) -> Vec<Turn> {
     let mut open = false;
     for (index, para) in doc.paragraphs.iter().enumerate() {
         let text = doc.slice(para);
-        if let Some((label_len, body_start, mut speaker)) = label(text) {
+        // "National Mentoring Month: The Right Type of Mentorship with …"
+        // is a headline with a colon, not a turn.
+        let headline = super::pieces::headline(text)
+            && text.split_whitespace().count() >= 6
+            && !text.contains(['.', '?', '!']);
+        if let Some((label_len, body_start, mut speaker)) = label(text).filter(|_| !headline) {
             labels += 1;
             speaker.range = para.start..para.start + label_len;
             turns.push(Turn {
@@ -70,6 +75,12 @@ pub fn turns(doc: &Document<'_>) -> Vec<Turn> {
         }
         let note = (text.starts_with('(') && text.ends_with(')'))
             || (text.starts_with('[') && text.ends_with(']'));
+        if editorial_note(text) {
+            // "Editor's note: …", "Update: …": the publication speaking,
+            // which ends the turn before it.
+            open = false;
+            continue;
+        }
         if note || stage_direction(doc, index) {
             continue;
         }
@@ -280,6 +291,23 @@ const NOT_SPEAKERS: &[&str] = &[
     "Topic",
     "Transcript",
 ];
+
+/// Whether a paragraph opens with a heading word and a colon that names
+/// no one ("Editor's note:", "Update:", "Correction:"): an insert by the
+/// publication.
+pub(super) fn editorial_note(text: &str) -> bool {
+    let Some((head, _)) = text.split_once(':') else {
+        return false;
+    };
+    let words: Vec<String> = head
+        .split_whitespace()
+        .map(|w| w.replace('’', "'"))
+        .collect();
+    words.len() <= 3
+        && words
+            .first()
+            .is_some_and(|w| NOT_SPEAKERS.contains(&w.as_str()))
+}
 
 /// A label in ordinary case: titles and a capitalized name closed by `.`
 /// or `:` (`Senator Levin.`, `Mr. Sparks [continuing].`, `Ms Rivera:`);
