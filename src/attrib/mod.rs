@@ -37,6 +37,7 @@ pub(crate) mod quotes;
 pub(crate) mod speech;
 pub(crate) mod text;
 pub(crate) mod transcript;
+mod verbs;
 
 use std::ops::Range;
 
