@@ -161,6 +161,23 @@ pub(super) fn reported_start(t: &[Token], verb_end: usize, cue: Cue) -> Option<u
             return Some(at + that + 1);
         }
     }
+    if cue.lemma == "ask" {
+        // "asked you a question, how do you …", "is asking a direct
+        // question: How can you …": the asked words, after whom and what.
+        let mut k = at;
+        while k < t.len() && k < at + 5 && lexicon::is(ASKED, &t[k].lower) {
+            k += 1;
+        }
+        while k < t.len() && matches!(t[k].lower.as_ref(), "," | ":" | "--" | "—") {
+            k += 1;
+        }
+        if k > at
+            && t.get(k)
+                .is_some_and(|x| x.word && lexicon::is(QUESTION_WORDS, &x.lower))
+        {
+            return Some(k);
+        }
+    }
     if cue.to_someone {
         // "told VOA the North does not need …": an addressee, then the clause.
         let mut k = at;
@@ -199,6 +216,31 @@ pub(super) fn reported_start(t: &[Token], verb_end: usize, cue: Cue) -> Option<u
         && !matches!(next.lower.as_ref(), "it" | "so" | "nothing" | "yes" | "no"))
     .then_some(at)
 }
+
+/// What may stand between "asked" and the question: whom, and "a question".
+const ASKED: &[&str] = &[
+    "you",
+    "me",
+    "him",
+    "her",
+    "them",
+    "us",
+    "a",
+    "the",
+    "this",
+    "that",
+    "direct",
+    "question",
+    "questions",
+    "point",
+    "blank",
+];
+
+/// Words that open a question.
+const QUESTION_WORDS: &[&str] = &[
+    "how", "what", "why", "where", "when", "who", "whether", "if", "did", "do", "does", "can",
+    "could", "is", "are", "was", "were", "will", "would", "should", "have", "has",
+];
 
 /// Pronouns that can be told something.
 const OBJECT_PRONOUNS: &[&str] = &["him", "her", "them", "me", "us", "reporters", "journalists"];

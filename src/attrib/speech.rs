@@ -251,6 +251,17 @@ fn verb(
     if cue.participle && cue.tag_only {
         return None; // "…, reflecting the market's mood"
     }
+    // "He is asking a direct question: …": a progressive, a finite verb.
+    let progressive = cue.participle
+        && v > 0
+        && lexicon::is(
+            &["is", "are", "was", "were", "am", "been", "be"],
+            &t[v - 1].lower,
+        );
+    let cue = Cue {
+        participle: cue.participle && !progressive,
+        ..cue
+    };
     if cue.participle {
         // "He …, saying, “…”": the sentence's subject said it; the verb
         // must follow a comma or "by" ("by explaining that").
@@ -270,7 +281,7 @@ fn verb(
     }
     // "Graham le dijo", "il lui a dit": an object pronoun sits between a
     // Romance subject and its verb; the subject is before it.
-    let mut subject_end = v;
+    let mut subject_end = if progressive { v - 1 } else { v };
     if lexicon::foreign_cue(&t[v].lower) {
         while subject_end > 0 && lexicon::is(CLITICS, &t[subject_end - 1].lower) {
             subject_end -= 1;
@@ -283,6 +294,18 @@ fn verb(
     let before = mentions::subject_before(text, t, subject_end)
         .or_else(|| coordinated_subject(text, t, subject_end));
     if let Some((subject, start)) = before {
+        // "a direct question:", "an early report": after "a", a verb's
+        // bare form is a noun (a singular subject would take "questions").
+        let first = subject
+            .written
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if t[v].lower == cue.lemma && lexicon::is(&["a", "an", "another", "each", "every"], &first)
+        {
+            return None;
+        }
         // "what he said he would do": a thing said, not a report of it.
         if (!subject.proper && is_not_speaker(&subject))
             || (start > 0 && t[start - 1].lower == "what")
@@ -397,6 +420,14 @@ fn coordinated_subject(text: &str, t: &[Token], verb: usize) -> Option<(Mention,
             &["the", "el", "la", "le", "der", "die", "das"],
             &t[first - 1].lower,
         );
+    // "Mr. President, I yield the floor and suggest …": a vocative, not
+    // the subject.
+    let vocative = t.get(k).is_some_and(|x| x.lower == ",")
+        && t.get(k + 1)
+            .is_some_and(|x| lexicon::is(&["i", "we", "you"], &x.lower));
+    if vocative {
+        return None;
+    }
     let runs_on = t
         .get(k)
         .is_some_and(|x| x.word && (x.lower.ends_with("'s") || (after_article && !x.capital)));
