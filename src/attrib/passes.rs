@@ -336,7 +336,7 @@ impl Analysis<'_> {
         for (i, p) in self.doc.paragraphs.iter().enumerate() {
             let text = self.doc.slice(p);
             if let Some(writer) = super::pieces::byline(text) {
-                self.bylines.push((i, writer.to_string()));
+                self.bylines.push((i, writer));
             } else if super::pieces::headline(text) {
                 self.headlines.push(i);
             }

@@ -77,7 +77,12 @@ pub fn attribute(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let analysis = claimdb::attrib::Analysis::new(text);
+    // A text with tags is read through its reading copy, as a source is.
+    let reading = claimdb::attrib::markup::reading_copy(text);
+    if let Some(r) = &reading {
+        assert_eq!(r.text.len(), text.len());
+    }
+    let analysis = claimdb::attrib::Analysis::with_reading(text, reading.as_ref());
     for p in claimdb::attrib::extract(&analysis, Some("The Author")) {
         assert!(text.get(p.start_byte..p.end_byte).is_some());
     }
