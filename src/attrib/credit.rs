@@ -40,6 +40,8 @@ impl Attributions {
         let mut credits: Vec<(usize, Credit)> = Vec::new();
         // The most of the passage any one speech's words cover.
         let mut most_covered = 0;
+        // Whether the passage holds a report's own words ("You say that").
+        let mut holds_a_cue = false;
         for (k, s) in self.speeches.iter().enumerate() {
             let touching: Vec<Range<usize>> = s
                 .parts
@@ -56,6 +58,7 @@ impl Attributions {
             }
             let covered: usize = touching.iter().map(|p| p.end - p.start).sum();
             most_covered = most_covered.max(covered);
+            holds_a_cue |= holds_cue;
             let mode = if s.mode == Mode::Direct {
                 Mode::Direct
             } else {
@@ -86,18 +89,28 @@ impl Attributions {
         let in_prose = self.prose.iter().find(|(r, _)| overlap(r));
         let own_words =
             turn.is_some() || in_prose.is_some_and(|(_, w)| w.is_some() || author.is_some());
-        if !credits.is_empty() && (mostly_reported || !own_words) {
-            return Ok(credits.into_iter().map(|(_, c)| c).collect());
-        }
-        if let Some(k) = turn {
+        let turn_credit = |k: usize| {
             let turn = &self.turns[k];
-            return Ok(vec![Credit {
+            Credit {
                 speaker: turn.speaker.clone(),
                 cue: turn.label.clone(),
                 rule: Rule::Label,
                 mode: Mode::Direct,
                 position: self.positions[self.speeches.len() + k],
-            }]);
+            }
+        };
+        if !credits.is_empty() && (mostly_reported || !own_words) {
+            let mut credits: Vec<Credit> = credits.into_iter().map(|(_, c)| c).collect();
+            // A passage of a turn that holds its report's words ("You say
+            // that, although …") is also the turn speaker's: they said it,
+            // reporting another.
+            if let Some(k) = turn.filter(|_| holds_a_cue) {
+                credits.push(turn_credit(k));
+            }
+            return Ok(credits);
+        }
+        if let Some(k) = turn {
+            return Ok(vec![turn_credit(k)]);
         }
         // A piece's byline names its writer; else the document's author.
         let writer = in_prose.and_then(|(_, w)| w.as_deref().or(author));

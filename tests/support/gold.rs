@@ -291,6 +291,24 @@ fn confirms(
         })
 }
 
+/// Whom the claim checker credits with `range`, for a report.
+fn credited(
+    attributions: &attrib::Attributions,
+    expected: &Expected,
+    range: &Range<usize>,
+) -> String {
+    let author = expected.author.as_deref().or(expected.publisher.as_deref());
+    match attributions.attribute(range.clone(), author) {
+        Ok(credits) if credits.is_empty() => "no one".into(),
+        Ok(credits) => credits
+            .iter()
+            .map(|c| c.speaker.written.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Err(_) => "refused: crosses turns".into(),
+    }
+}
+
 /// [`Checks`] for the gold's pairs. The wrong speaker of a pair is the
 /// next pair's speaker who shares no name with the true one.
 pub fn check_claims(expected: &Expected) -> Checks {
@@ -309,9 +327,10 @@ pub fn check_claims(expected: &Expected) -> Checks {
         if confirms(&attributions, expected, range, speaker) {
             checks.confirmed += 1;
         } else {
-            checks
-                .failures
-                .push(format!("not confirmed: {speaker} | {passage}"));
+            let who = credited(&attributions, expected, range);
+            checks.failures.push(format!(
+                "not confirmed: {speaker} (credited: {who}) | {passage}"
+            ));
         }
         let mine = names_of(expected, speaker);
         let other = (1..n)
