@@ -138,6 +138,10 @@ pub(super) fn reported_start(t: &[Token], verb_end: usize, cue: Cue) -> Option<u
     if matches!(next.lower.as_ref(), "that" | ":" | "que" | "dass") {
         return Some(at + 1);
     }
+    // French "qu'il", one word: the clause starts with it.
+    if next.lower.starts_with("qu'") {
+        return Some(at);
+    }
     // German sets the reported clause off by a comma: "Sie sagte, die
     // Brücke werde ...".
     if next.lower == "," && at > 0 && lexicon::foreign_cue(&t[at - 1].lower) {
@@ -155,11 +159,20 @@ pub(super) fn reported_start(t: &[Token], verb_end: usize, cue: Cue) -> Option<u
         // "dijo a CNN que", "a dit à la presse que": Romance "que" is never
         // a determiner, and its addressee comes with "a" or "à".
         let romance = t[at + that].lower != "that";
+        // "complained in July that": a time, not a determiner's "that".
+        let when = between.len() == 2
+            && is_preposition(&between[0].lower)
+            && (between[1].capital || between[1].lower.chars().all(|c| c.is_ascii_digit()));
         let short = (between.len() <= 2 && !between.iter().any(|x| is_preposition(&x.lower)))
-            || (romance && between.len() <= 5);
+            || (romance && between.len() <= 5)
+            || when;
         if between.iter().all(|x| x.word) && (short || cue.to_someone) {
             return Some(at + that + 1);
         }
+    }
+    // "asked for full details": a request, the words from "for" on.
+    if cue.lemma == "ask" && matches!(next.lower.as_ref(), "for" | "to") {
+        return Some(at);
     }
     if cue.lemma == "ask" {
         // "asked you a question, how do you …", "is asking a direct
@@ -179,6 +192,21 @@ pub(super) fn reported_start(t: &[Token], verb_end: usize, cue: Cue) -> Option<u
         }
     }
     if cue.to_someone {
+        // "told trust members they would get …": an addressee in common
+        // words, then a clause that opens with its subject pronoun.
+        let pronoun = t[at..]
+            .iter()
+            .take(4)
+            .position(|x| lexicon::is(SUBJECT_PRONOUNS, &x.lower))
+            .map(|k| at + k);
+        if let Some(k) = pronoun.filter(|&k| {
+            k > at
+                && t[at..k]
+                    .iter()
+                    .all(|x| x.word && !is_preposition(&x.lower) && x.lower != "that")
+        }) {
+            return Some(k);
+        }
         // "told VOA the North does not need …": an addressee, then the clause.
         let mut k = at;
         while k < t.len()
@@ -213,7 +241,10 @@ pub(super) fn reported_start(t: &[Token], verb_end: usize, cue: Cue) -> Option<u
     // "said Sony and the theaters had made …": a clause right after the verb.
     (next.word
         && !is_preposition(&next.lower)
-        && !matches!(next.lower.as_ref(), "it" | "so" | "nothing" | "yes" | "no"))
+        && (!matches!(next.lower.as_ref(), "it" | "so" | "nothing" | "yes" | "no")
+            // "said it couldn't answer": "it" as the clause's subject.
+            || (next.lower == "it"
+                && t.get(at + 1).is_some_and(|x| lexicon::is(AUXILIARIES, &x.lower)))))
     .then_some(at)
 }
 
@@ -240,6 +271,16 @@ const ASKED: &[&str] = &[
 const QUESTION_WORDS: &[&str] = &[
     "how", "what", "why", "where", "when", "who", "whether", "if", "did", "do", "does", "can",
     "could", "is", "are", "was", "were", "will", "would", "should", "have", "has",
+];
+
+/// Pronouns that open a clause as its subject.
+const SUBJECT_PRONOUNS: &[&str] = &["they", "he", "she", "we", "it", "i"];
+
+/// Auxiliaries and modals that follow a clause's subject.
+pub(super) const AUXILIARIES: &[&str] = &[
+    "is", "was", "are", "were", "has", "had", "have", "will", "would", "could", "can", "should",
+    "may", "might", "must", "does", "did", "couldn't", "wouldn't", "won't", "can't", "isn't",
+    "wasn't", "doesn't", "didn't", "hasn't", "hadn't",
 ];
 
 /// Pronouns that can be told something.

@@ -277,6 +277,16 @@ pub const ADVERBS: &[&str] = &[
     "however",
     "already",
     "not",
+    // French, Spanish and German adverbs between subject and verb.
+    "également",
+    "aussi",
+    "encore",
+    "déjà",
+    "ensuite",
+    "también",
+    "además",
+    "auch",
+    "bereits",
 ];
 
 /// Words that begin a sentence but are never its subject.

@@ -41,11 +41,18 @@ const DETERMINERS: &[&str] = &[
 /// and the index of its first token.
 pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Mention, usize)> {
     let mut end = verb;
+    // "Trust members ultimately asked": a listed adverb, or any lowercase
+    // word in -ly that is not a noun ("family", "assembly").
+    let adverb = |t: &Token| {
+        t.word
+            && (lexicon::is(lexicon::ADVERBS, &t.lower)
+                || (!t.capital
+                    && t.lower.len() > 4
+                    && t.lower.ends_with("ly")
+                    && !lexicon::is(LY_NOUNS, &t.lower)))
+    };
     let skip_adverbs = |mut end: usize| {
-        while end > 0
-            && tokens[end - 1].word
-            && lexicon::is(lexicon::ADVERBS, &tokens[end - 1].lower)
-        {
+        while end > 0 && adverb(&tokens[end - 1]) {
             end -= 1;
         }
         end
@@ -58,6 +65,16 @@ pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Ment
         && lexicon::is(TIMES, &tokens[end - 1].lower)
     {
         end = skip_adverbs(end - 2);
+    } else if end >= 4
+        && lexicon::is(&["at", "by", "in"], &tokens[end - 3].lower)
+        && lexicon::is(&["that", "the", "this"], &tokens[end - 2].lower)
+        && lexicon::is(
+            &["time", "moment", "point", "meeting", "hearing"],
+            &tokens[end - 1].lower,
+        )
+    {
+        // "Betancourt at that time asked", "X at the meeting said".
+        end = skip_adverbs(end - 3);
     }
     // An appositive: NAME , a former analyst ... , VERB
     let mut description = None;
@@ -85,7 +102,12 @@ pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Ment
             }
             return None;
         }
-        if inner.len() > 16 {
+        // A relative clause may run long ("who is now suspended by the
+        // mayor for making all county transit free from …").
+        let relative = inner
+            .first()
+            .is_some_and(|t| t.lower == "who" || t.lower == "which");
+        if inner.len() > if relative { 32 } else { 16 } {
             return None;
         }
         description =
@@ -154,6 +176,12 @@ pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Ment
     }
     Some((mention, start))
 }
+
+/// Nouns in -ly, which are no adverbs.
+const LY_NOUNS: &[&str] = &[
+    "family", "assembly", "supply", "rally", "reply", "anomaly", "monopoly", "bully", "ally",
+    "july",
+];
 
 /// A time between a subject and its verb: a preposition, then a day,
 /// month or span.
@@ -410,10 +438,14 @@ pub fn subject_after(text: &str, tokens: &[Token], at: usize) -> Option<Mention>
                 // "el presidente elogió la decisión": a verb of saying or
                 // a Romance preposition or article ends the noun phrase.
                 let w = &tokens[end].lower;
+                // "The trust spending more than …": a participle after
+                // the noun opens a clause about it.
+                let participle = end > at + 1 && w.ends_with("ing");
                 tokens[end].word
                     && !is_function_word(w)
                     && lexicon::cue(w).is_none()
                     && !lexicon::is(ROMANCE_BREAKS, w)
+                    && !participle
             })
         {
             end += 1;

@@ -9,9 +9,10 @@
 //! 1. `text.rs` cuts the document into paragraphs, sentences and words
 //!    (a web page stored as HTML through its reading copy, `markup.rs`),
 //!    and `quotes.rs` finds its quotations in any style;
-//! 2. `speech.rs` reads each sentence's verbs of saying (and "according
-//!    to", "X's assertion that") with their subjects (`mentions.rs`) and the
-//!    words they report (`clauses.rs`);
+//! 2. `speech.rs` reads each sentence's verbs of saying (`verbs.rs`; and
+//!    "according to", "X's assertion that", `nounless.rs`) with their
+//!    subjects (`mentions.rs`, `names.rs`) and the words they report
+//!    (`clauses.rs`);
 //! 3. [`Analysis::new`] then works over the whole document (`passes.rs`):
 //!    it follows "he", "Moriuchi" and "the threat" back to whom they name,
 //!    gives a quotation standing alone to the speaker just before it,
@@ -31,6 +32,7 @@ pub(crate) mod lexicon;
 pub mod markup;
 pub(crate) mod mentions;
 mod names;
+mod nounless;
 mod passes;
 mod pieces;
 pub(crate) mod quotes;

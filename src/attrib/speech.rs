@@ -106,8 +106,8 @@ pub fn in_sentence(text: &str, s: &Sentence, index: usize, quotes: &[Quotation])
             i += 1;
             continue;
         }
-        if let Some(speech) =
-            according(text, s, index, i).or_else(|| possessed_noun(text, s, index, i, quotes))
+        if let Some(speech) = super::nounless::according(text, s, index, i)
+            .or_else(|| super::nounless::possessed_noun(text, s, index, i, quotes))
         {
             i = t.len().min(i + 2);
             out.push(speech);
@@ -117,15 +117,18 @@ pub fn in_sentence(text: &str, s: &Sentence, index: usize, quotes: &[Quotation])
         // heading is not one), and one after a determiner is a noun ("the
         // notes", "a report").
         // So is one after a possessive ("Editor's note:").
+        let next = t.get(i + 1).map_or("", |n| n.lower.as_ref());
+        // French "a" before a verb is its auxiliary ("a déclaré", "a fait savoir").
+        let auxiliary = t[i].lower != "a"
+            && (lexicon::foreign_cue(&t[i].lower) || lexicon::phrasal(&t[i].lower, next).is_some());
         let noun = i > 0
             && ((lexicon::is(NOUN_MARKERS, &t[i - 1].lower)
-                && !(t[i - 1].lower == "a" && lexicon::foreign_cue(&t[i].lower)))
+                && !(t[i - 1].lower == "a" && auxiliary))
                 || (t[i - 1].word && t[i - 1].lower.ends_with("'s")));
         if (t[i].capital && i > 0) || noun {
             i += 1;
             continue;
         }
-        let next = t.get(i + 1).map_or("", |n| n.lower.as_ref());
         let (cue, verb_end) = match lexicon::cue(&t[i].lower) {
             Some(c) => (c, i + 1),
             None => match lexicon::phrasal(&t[i].lower, next) {
@@ -287,8 +290,22 @@ fn verb(
             subject_end -= 1;
         }
     }
-    // "You could say", "one might argue": a possibility, not a report.
-    if subject_end > 0 && lexicon::is(HYPOTHETICAL, &t[subject_end - 1].lower) {
+    // "You could say", "one might argue", "could not answer": a
+    // possibility, not a report.
+    let mut before_verb = subject_end;
+    if before_verb > 0 && lexicon::is(&["not", "never"], &t[before_verb - 1].lower) {
+        before_verb -= 1;
+    }
+    if before_verb > 0 && lexicon::is(HYPOTHETICAL, &t[before_verb - 1].lower) {
+        return None;
+    }
+    // "The initial promise was …": a finite verb right after makes it a noun.
+    if t.get(verb_end).is_some_and(|x| {
+        lexicon::is(
+            &["is", "was", "were", "are", "has", "had", "will", "would"],
+            &x.lower,
+        )
+    }) {
         return None;
     }
     let before = mentions::subject_before(text, t, subject_end)
@@ -458,100 +475,6 @@ fn is_not_speaker(m: &Mention) -> bool {
         last.as_str(),
         "it" | "this" | "that" | "which" | "what" | "there"
     )
-}
-
-/// "according to the FBI, …", "As reported in the Washington Post, …"
-/// (and "según Cobb, …", "selon le ministère, …", "laut der Polizei …").
-fn according(text: &str, s: &Sentence, index: usize, i: usize) -> Option<Speech> {
-    let t = &s.tokens;
-    let subject_at = match (t[i].lower.as_ref(), t.get(i + 1).map(|x| x.lower.as_ref())) {
-        ("according", Some("to")) => i + 2,
-        // Spanish "según", French "selon", German "laut" and "zufolge".
-        ("según" | "segun" | "selon" | "laut", _) => i + 1,
-        ("as", Some("reported"))
-            if matches!(t.get(i + 2).map(|x| x.lower.as_ref()), Some("in" | "by")) =>
-        {
-            i + 3
-        }
-        _ => return None,
-    };
-    let subject = mentions::subject_after(text, t, subject_at)?;
-    let mut after = subject_at;
-    while after < t.len() && t[after].range.end <= subject.range.end {
-        after += 1;
-    }
-    // The rest of the phrase runs to the next comma ("in the Washington Post last week,").
-    let mut phrase_close = after;
-    while phrase_close < t.len() && !matches!(t[phrase_close].lower.as_ref(), "," | "." | ";") {
-        phrase_close += 1;
-    }
-    let end = sentence_end(t);
-    let parts = if i <= 1 || clause_start(t, i) == i {
-        vec![span(t, skip_punct(t, phrase_close), end)?]
-    } else {
-        vec![span(t, clause_start(t, i), trim_back(t, i))?]
-    };
-    let mode = Mode::Indirect;
-    Some(Speech {
-        speaker: subject,
-        cue: t[i].range.start..t[phrase_close.max(after) - 1].range.end,
-        parts,
-        mode,
-        rule: Rule::According,
-        verb: None,
-        sentence: index,
-        detached: false,
-    })
-}
-
-/// "the State Department's finding that Sudan is …", "Kim's assertion that …".
-fn possessed_noun(
-    text: &str,
-    s: &Sentence,
-    index: usize,
-    i: usize,
-    quotes: &[Quotation],
-) -> Option<Speech> {
-    let t = &s.tokens;
-    let noun = t[i].lower.as_ref();
-    if !lexicon::is(lexicon::SPEECH_NOUNS, noun)
-        || t.get(i + 1).map(|x| x.lower.as_ref()) != Some("that")
-    {
-        return None;
-    }
-    let owner = t.get(i.checked_sub(1)?)?;
-    if !owner.capital || !owner.lower.ends_with("'s") {
-        return None;
-    }
-    // The possessor may be several words: "the State Department's".
-    let mut start = i - 1;
-    while start > 0 && t[start - 1].word && t[start - 1].capital {
-        start -= 1;
-    }
-    // The possessor ends at its apostrophe (' or ’, of one or three bytes).
-    let word = &text[owner.range.clone()];
-    let apostrophe = owner.range.start + word.rfind(['\'', '’'])?;
-    let written = text[t[start].range.start..apostrophe].to_string();
-    let speaker = Mention {
-        name: mentions::strip_titles(&written),
-        written,
-        range: t[start].range.start..apostrophe,
-        description: None,
-        proper: true,
-    };
-    let end = sentence_end(t);
-    let parts = vec![span(t, i + 2, end)?];
-    let mode = mode_of(&parts, quotes, Rule::SpeechNoun);
-    Some(Speech {
-        speaker,
-        cue: t[start].range.start..t[i + 1].range.end,
-        parts,
-        mode,
-        rule: Rule::SpeechNoun,
-        verb: None,
-        sentence: index,
-        detached: false,
-    })
 }
 
 /// Direct when every part is a quotation's words; mixed when reported

@@ -73,6 +73,9 @@ const REGULAR: &[&str] = &[
     "mention",
     "observe",
     "contend",
+    "assure",
+    "inform",
+    "remind",
     // Only as a quotation's tag (see TAG_ONLY).
     "reflect",
     "quip",
@@ -141,6 +144,16 @@ const IRREGULAR: &[&[&str]] = &[
     ],
     &["referir", "refiere", "refirió", "refirieron", "refiriendo"],
     &["dire", "dit", "disent", "disait"],
+    &["révéler", "révèle", "révélé", "révèlent", "révélait"],
+    &["préciser", "précise", "précisé", "précisent", "précisait"],
+    &[
+        "estimer", "estime", "estimé", "estiment", "estimait", "estimant",
+    ],
+    &["indiquer", "indique", "indiqué", "indiquent", "indiquait"],
+    &["annoncer", "annonce", "annoncé", "annoncent", "annonçait"],
+    &["répondre", "répond", "répondu", "répondent"],
+    &["rejeter", "rejette", "rejeté", "rejettent"],
+    &["qualifier", "qualifie", "qualifié", "qualifient"],
     &["déclarer", "déclare", "déclaré", "déclarent", "déclarait"],
     &["affirmer", "affirme", "affirmé", "affirment"],
     &["expliquer", "explique", "expliqué"],
@@ -174,6 +187,14 @@ const FOREIGN: &[&str] = &[
     "calificar",
     "referir",
     "dire",
+    "révéler",
+    "préciser",
+    "estimer",
+    "indiquer",
+    "annoncer",
+    "répondre",
+    "rejeter",
+    "qualifier",
     "déclarer",
     "affirmer",
     "expliquer",
@@ -199,7 +220,7 @@ const FINDINGS: &[&str] = &["find", "conclude", "determine", "estimate", "confir
 const TAG_ONLY: &[&str] = &["reflect", "quip", "muse", "joke", "laugh"];
 
 /// Verbs that pass words to someone named after them.
-const TO_SOMEONE: &[&str] = &["tell"];
+const TO_SOMEONE: &[&str] = &["tell", "assure", "inform", "remind"];
 
 /// Looks a lowercase word up as a cue verb. A Spanish gerund may carry
 /// its object ("calificándola", "acusándolo"): read without it.
@@ -286,13 +307,25 @@ fn regular_forms(lemma: &str) -> [String; 4] {
     [lemma.to_string(), s, ed, ing]
 }
 
-/// Phrasal cues: a verb and the particle after it ("pointed out").
+/// Phrasal cues: a verb and the word after it ("pointed out", "a fait
+/// savoir que"), with the lemma each is reported by.
 pub fn phrasal(word: &str, next: &str) -> Option<&'static str> {
-    const PHRASAL: &[(&str, &[&str])] = &[("out", &["point", "points", "pointed", "pointing"])];
+    const PHRASAL: &[(&str, &[&str], &str)] = &[
+        (
+            "out",
+            &["point", "points", "pointed", "pointing"],
+            "point out",
+        ),
+        (
+            "savoir",
+            &["fait", "faire", "fera", "faisait"],
+            "faire savoir",
+        ),
+    ];
     PHRASAL
         .iter()
-        .find(|(particle, verbs)| *particle == next && verbs.contains(&word))
-        .map(|_| "point out")
+        .find(|(particle, verbs, _)| *particle == next && verbs.contains(&word))
+        .map(|(_, _, lemma)| *lemma)
 }
 
 #[cfg(test)]
