@@ -6,6 +6,13 @@
 
 pub use super::verbs::{cue, foreign_cue, phrasal, Cue};
 
+/// Articles and determiners that open a noun phrase, in the languages
+/// attribution reads.
+pub const DETERMINERS_ALL: &[&str] = &[
+    "the", "a", "an", "el", "la", "los", "las", "un", "una", "le", "les", "une", "der", "die",
+    "das", "ein", "eine",
+];
+
 /// Titles and roles that may stand before a name and are not part of it.
 pub const TITLES: &[&str] = &[
     "mr",

@@ -18,6 +18,12 @@ pub(super) fn according(text: &str, s: &Sentence, index: usize, i: usize) -> Opt
         ("according", Some("to")) => i + 2,
         // Spanish "según", French "selon", German "laut" and "zufolge".
         ("según" | "segun" | "selon" | "laut", _) => i + 1,
+        // German "…, so Precht:", "so Prechts Prognose": after a comma.
+        ("so", Some(_))
+            if i > 0 && t[i - 1].lower == "," && t.get(i + 1).is_some_and(|x| x.capital) =>
+        {
+            i + 1
+        }
         // "Pour Jan Hamáček, cette attitude …", "Para Graham, …": a name
         // alone between the word and its comma, at the sentence's start.
         ("pour" | "para" | "für", Some(_))

@@ -308,6 +308,14 @@ fn verb(
     }) {
         return None;
     }
+    // "Es ist nur eine Frage der Zeit, …, sagt der Philosoph Richard David
+    // Precht.", "The plan will fail, said the minister.": the verb and its
+    // subject after the words, set off by a comma.
+    if let Some(found) = inverted_after_comma(text, t, v, verb_end, quotes) {
+        let (subject, parts) = found;
+        let cue_range = t[v].range.start..subject.range.end;
+        return speech(subject, cue_range, parts, Rule::Parenthetical);
+    }
     let before = mentions::subject_before(text, t, subject_end)
         .or_else(|| coordinated_subject(text, t, subject_end));
     if let Some((subject, start)) = before {
@@ -405,6 +413,72 @@ fn verb(
         return speech(subject, cue_range, parts, Rule::Quotation);
     }
     None
+}
+
+/// The subject after a verb that follows the reported words and a comma
+/// (an auxiliary may sit between: "…, a déclaré le ministre"), with those
+/// words: the sentence up to the comma. The subject runs to the sentence's
+/// end, a comma, or a place after the name ("im DLF"); no quotation is
+/// next to the verb (that is the quotation's shape).
+fn inverted_after_comma(
+    text: &str,
+    t: &[Token],
+    v: usize,
+    verb_end: usize,
+    quotes: &[Quotation],
+) -> Option<(Mention, Vec<Range<usize>>)> {
+    let mut comma = v.checked_sub(1)?;
+    if lexicon::is(&["a", "ha", "hat"], &t[comma].lower) {
+        comma = comma.checked_sub(1)?;
+    }
+    if t[comma].lower != "," || quote_ending_at(t, comma + 1, quotes).is_some() {
+        return None;
+    }
+    let first = t.get(verb_end).filter(|x| x.word)?;
+    // Spanish "elogió a Sessions": "a" there marks the object.
+    let article = lexicon::is(lexicon::DETERMINERS_ALL, &first.lower)
+        && !(first.lower == "a" && lexicon::foreign_cue(&t[v].lower));
+    if !(first.capital || article) {
+        return None;
+    }
+    let mut end = verb_end;
+    while end < t.len() && t[end].word {
+        // A place after the name: "Precht im DLF", "the minister in Paris".
+        let w = t[end].lower.as_ref();
+        let joins = lexicon::is(&["und", "and", "y", "et", "of", "de", "del"], w);
+        let place = end > verb_end + 1
+            && !joins
+            && (super::clauses::is_preposition(w)
+                || lexicon::is(&["im", "am", "beim", "à", "en", "au"], w)
+                || (t[end - 1].capital && !t[end].capital));
+        if place {
+            break;
+        }
+        end += 1;
+    }
+    let mut close = end;
+    while close < t.len() && t[close].word {
+        close += 1;
+    }
+    // At most a short place or time after the name ("im DLF", "on Monday").
+    let closes = close - end <= 3
+        && (close >= t.len() || matches!(t[close].lower.as_ref(), "," | "." | ":" | ";"));
+    let words_before = t[..comma].iter().filter(|x| x.word).count();
+    if end == verb_end || !closes || words_before < 4 || end - verb_end > 8 {
+        return None;
+    }
+    let written = text[t[verb_end].range.start..t[end - 1].range.end].to_string();
+    let proper = t[verb_end..end]
+        .iter()
+        .any(|x| x.capital && !lexicon::is(lexicon::DETERMINERS_ALL, &x.lower));
+    let subject = Mention {
+        name: mentions::strip_titles(&written),
+        written,
+        range: t[verb_end].range.start..t[end - 1].range.end,
+        description: None,
+        proper,
+    };
+    Some((subject, vec![span(t, 0, comma)?]))
 }
 
 /// Conjunctions that join a second predicate to a sentence's subject.
