@@ -135,7 +135,13 @@ pub const SENTENCE_STARTERS: &[&str] = &[
 ];
 
 /// Personal pronouns that can be the subject of a verb of saying.
-pub const PRONOUNS: &[&str] = &["he", "she", "they", "i", "we"];
+pub const PRONOUNS: &[&str] = &[
+    "he", "she", "they", "i", "we", // French, Spanish and German.
+    "il", "elle", "ils", "elles", "él", "ella", "ellos", "ellas", "er",
+];
+
+/// The pronouns that name one person, to be followed back to them.
+pub const SINGULAR_PRONOUNS: &[&str] = &["he", "she", "il", "elle", "él", "ella", "er"];
 
 /// Words that hedge a statement: its claim is less certain as said.
 pub const HEDGES: &[&str] = &[

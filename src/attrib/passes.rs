@@ -214,7 +214,7 @@ impl Analysis<'_> {
                 stance_iter.next();
             }
             let lower = s.speaker.name.to_lowercase();
-            if lexicon::is(&["he", "she"], &lower) {
+            if lexicon::is(lexicon::SINGULAR_PRONOUNS, &lower) {
                 // The last single person before it ("Experts", "the hackers" are many).
                 if let Some(p) = people
                     .iter()

@@ -523,7 +523,13 @@ fn coordinated_subject(text: &str, t: &[Token], verb: usize) -> Option<(Mention,
         .get(k)
         .is_some_and(|x| x.word && (x.lower.ends_with("'s") || (after_article && !x.capital)));
     let whole = !runs_on && !subject.written.ends_with("'s") && !subject.written.ends_with("’s");
-    (subject.proper && whole && at < lead).then_some((subject, lead))
+    // A name, or a noun phrase with its article ("Le principal intéressé a
+    // rejeté toute faute et a fait savoir …").
+    let named = subject.proper
+        || subject.written.split_whitespace().next().is_some_and(|w| {
+            lexicon::is(lexicon::DETERMINERS_ALL, &w.to_lowercase()) && w != "a" && w != "A"
+        });
+    (named && whole && at < lead).then_some((subject, lead))
 }
 
 /// Helpers right before a verb of saying that make it hypothetical.
