@@ -681,3 +681,18 @@ fn a_claim_on_a_stored_web_page_is_attributed() {
     assert_eq!(verdict("Lindsey Graham"), AttributionVerdict::Confirmed);
     assert_eq!(verdict("Ty Cobb"), AttributionVerdict::DifferentSpeaker);
 }
+
+/// Sentences in which no one is credited with anything: an English "so"
+/// that is no German "so X", an adjective spelled like a French verb, a
+/// verb of saying after "a" that is a noun.
+#[test]
+fn sentences_that_credit_no_one() {
+    for text in [
+        "The vote failed in the chamber, so Congress adjourned.",
+        "The agency issued a dire warning about the storm on Monday.",
+        "The initial promise was a sixty-minute ride each way to the city.",
+    ] {
+        let proposals = attrib::extract(&Analysis::new(text), None);
+        assert!(proposals.is_empty(), "{text}: {proposals:#?}");
+    }
+}

@@ -16,7 +16,7 @@ pub(super) fn sentence_subject(text: &str, t: &[Token]) -> Option<(Mention, usiz
     while at < t.len() && (!t[at].word || lexicon::is(lexicon::OPENERS, &t[at].lower)) {
         at += 1;
     }
-    // Skip an opening phrase that ends at a comma within six words.
+    // Skip an opening phrase that ends at a comma within eight words.
     if let Some(comma) = t[at..].iter().take(9).position(|x| x.lower == ",") {
         let lead = &t[at..at + comma];
         if lead

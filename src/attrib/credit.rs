@@ -65,7 +65,7 @@ impl Attributions {
                 speech::mode_of(&touching, &self.quotes, s.rule)
             };
             credits.push((
-                covered + if holds_cue { span.end - span.start } else { 0 },
+                covered + if holds_cue { span.len() } else { 0 },
                 Credit {
                     speaker: s.speaker.clone(),
                     cue: s.cue.clone(),
@@ -84,7 +84,7 @@ impl Attributions {
         // another's words reported inside it, is the turn's speaker's (or
         // the author's): "And the client asked you, how do you …" is
         // Senator Levin's question, not the client's.
-        let mostly_reported = most_covered * 2 >= span.end - span.start;
+        let mostly_reported = most_covered * 2 >= span.len();
         let turn = transcript::turn_holding(&self.turns, span.start);
         let in_prose = self.prose.iter().find(|(r, _)| overlap(r));
         let own_words =

@@ -263,7 +263,7 @@ fn names_someone(written: &str) -> bool {
         .replace('’', "'");
     let pronoun = last.split('\'').next().unwrap_or_default();
     if written.split_whitespace().count() > 1
-        && lexicon::is(&["you", "we", "they", "i", "he", "she", "it"], pronoun)
+        && lexicon::is(&["you", "we", "they", "he", "she", "it"], pronoun)
     {
         return false;
     }

@@ -83,7 +83,8 @@ const TAGS_OF_A_PAGE: usize = 3;
 pub struct Reading {
     /// The copy: as long as the text, each byte where it was.
     pub text: String,
-    /// Each tag's and each entity's byte range, in order.
+    /// The byte range of each tag, entity, caption, link-only block and
+    /// template field, in order.
     pub spans: Vec<Range<usize>>,
 }
 
@@ -119,7 +120,18 @@ pub fn reading_copy(text: &str) -> Option<Reading> {
         blank(&mut copy, &range, BLOCKS.contains(&tag.name.as_str()));
         spans.push(range);
     }
-    for caption in captions(text, &tags) {
+    // Tags inside hidden code are none of the page's.
+    let visible: Vec<Tag> = {
+        let hidden: Vec<&Range<usize>> = spans.iter().collect();
+        tags.into_iter()
+            .filter(|t| {
+                !hidden
+                    .iter()
+                    .any(|h| h.start < t.range.start && t.range.end <= h.end)
+            })
+            .collect()
+    };
+    for caption in captions(text, &visible) {
         copy[caption.clone()].fill(b' ');
         spans.push(caption);
     }

@@ -82,9 +82,16 @@ pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Ment
         let close = end - 1;
         let open = (0..close).rev().find(|&i| tokens[i].lower == ",")?;
         let inner = &tokens[open + 1..close];
-        let appositive = inner.first().is_some_and(|t| {
-            t.word && (lexicon::is(DETERMINERS, &t.lower) || t.lower == "who" || !t.capital)
-        });
+        // "North Korea's leader": a role ends in a common noun, even when
+        // it opens with a name; "Bong Young-shik from the Asan Institute"
+        // is a name with its affiliation.
+        let role = inner.len() > 1
+            && inner.last().is_some_and(|t| t.word && !t.capital)
+            && inner.iter().any(|t| t.lower.ends_with("'s"));
+        let appositive = role
+            || inner.first().is_some_and(|t| {
+                t.word && (lexicon::is(DETERMINERS, &t.lower) || t.lower == "who" || !t.capital)
+            });
         if !appositive {
             // "Another expert, Bong Young-shik from the Asan Institute,
             // doubts": the name between the commas is the subject, the
@@ -269,7 +276,9 @@ pub fn noun_phrase_ending(text: &str, tokens: &[Token], end: usize) -> Option<(M
     if !last.word {
         return None;
     }
-    if lexicon::is(lexicon::PRONOUNS, &last.lower) {
+    // A pronoun, unless it ends a name ("Kim Jong Il said").
+    let in_name = last.capital && end >= 2 && is_name_part(tokens, end - 2);
+    if lexicon::is(lexicon::PRONOUNS, &last.lower) && !in_name {
         return Some((mention(text, tokens, end - 1, end, false), end - 1));
     }
     let mut start = end;

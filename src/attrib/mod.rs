@@ -190,11 +190,12 @@ impl<'t> Analysis<'t> {
             // "the Committee … said that we expect …": the turn's speaker
             // speaks for a body they are part of, in their own words.
             let first_person = s.parts.first().is_some_and(|p| {
-                let words = text[p.clone()].trim_start_matches(['"', '“', ' ']);
-                lexicon::is(
-                    &["we", "our", "us"],
-                    &words.split(' ').next().unwrap_or("").to_lowercase(),
-                )
+                // The first word, whatever mark or contraction follows it ("We’re").
+                let first = text[p.clone()]
+                    .split(|c: char| !c.is_alphanumeric())
+                    .find(|w| !w.is_empty())
+                    .unwrap_or("");
+                lexicon::is(&["we", "our", "us"], &first.to_lowercase())
             });
             if in_turn && first_person && s.rule == Rule::Reported {
                 return false;

@@ -16,11 +16,16 @@ pub(super) fn according(text: &str, s: &Sentence, index: usize, i: usize) -> Opt
     let t = &s.tokens;
     let subject_at = match (t[i].lower.as_ref(), t.get(i + 1).map(|x| x.lower.as_ref())) {
         ("according", Some("to")) => i + 2,
-        // Spanish "según", French "selon", German "laut" and "zufolge".
+        // Spanish "según", French "selon", German "laut".
         ("según" | "segun" | "selon" | "laut", _) => i + 1,
-        // German "…, so Precht:", "so Prechts Prognose": after a comma.
+        // German "…, so Precht:", "so Prechts Prognose,": after a comma, a
+        // name that ends the phrase (not English "…, so Congress adjourned").
         ("so", Some(_))
-            if i > 0 && t[i - 1].lower == "," && t.get(i + 1).is_some_and(|x| x.capital) =>
+            if i > 0
+                && t[i - 1].lower == ","
+                && t.get(i + 1).is_some_and(|x| x.capital)
+                && t.get(i + 2)
+                    .is_none_or(|x| matches!(x.lower.as_ref(), "," | "." | ":" | ";")) =>
         {
             i + 1
         }

@@ -124,7 +124,9 @@ pub fn in_sentence(text: &str, s: &Sentence, index: usize, quotes: &[Quotation])
         let noun = i > 0
             && ((lexicon::is(NOUN_MARKERS, &t[i - 1].lower)
                 && !(t[i - 1].lower == "a" && auxiliary))
-                || (t[i - 1].word && t[i - 1].lower.ends_with("'s")));
+                || (t[i - 1].word
+                    && t[i - 1].lower.ends_with("'s")
+                    && !lexicon::is(CONTRACTIONS, &t[i - 1].lower)));
         if (t[i].capital && i > 0) || noun {
             i += 1;
             continue;
@@ -151,7 +153,6 @@ pub fn in_sentence(text: &str, s: &Sentence, index: usize, quotes: &[Quotation])
         if let Some(speech) = verb(text, s, index, i, verb_end, cue, quotes) {
             // A second predicate ends what the first reported: "praised
             // Sessions …, and then suggested …".
-            // So does a participle: "elogió la decisión, calificándola como …".
             let conjunction = t
                 .iter()
                 .find(|x| x.range.start == speech.cue.start)
@@ -427,6 +428,11 @@ fn inverted_after_comma(
     verb_end: usize,
     quotes: &[Quotation],
 ) -> Option<(Mention, Vec<Range<usize>>)> {
+    // "Kim Jong Un, North Korea's leader, said …": the comma closes an
+    // appositive; the subject is before it.
+    if mentions::subject_before(text, t, v).is_some_and(|(m, _)| m.description.is_some()) {
+        return None;
+    }
     let mut comma = v.checked_sub(1)?;
     if lexicon::is(&["a", "ha", "hat"], &t[comma].lower) {
         comma = comma.checked_sub(1)?;
@@ -480,6 +486,11 @@ fn inverted_after_comma(
     };
     Some((subject, vec![span(t, 0, comma)?]))
 }
+
+/// Words in 's that are a pronoun and "has" or "is" ("He's said"), no possessive.
+const CONTRACTIONS: &[&str] = &[
+    "he's", "she's", "it's", "that's", "who's", "there's", "what's",
+];
 
 /// Conjunctions that join a second predicate to a sentence's subject.
 const COORDINATORS: &[&str] = &["and", "but", "y", "e", "pero", "et", "mais", "und", "aber"];

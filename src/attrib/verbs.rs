@@ -78,7 +78,6 @@ const REGULAR: &[&str] = &[
     "remind",
     // Only as a quotation's tag (see TAG_ONLY).
     "reflect",
-    "quip",
     "muse",
     "joke",
     "laugh",
@@ -87,6 +86,7 @@ const REGULAR: &[&str] = &[
 /// Irregular verbs: every form, with the lemma first.
 const IRREGULAR: &[&[&str]] = &[
     &["say", "says", "said", "saying"],
+    &["quip", "quips", "quipped", "quipping"],
     &["tell", "tells", "told", "telling"],
     &["write", "writes", "wrote", "writing", "written"],
     &["find", "finds", "found", "finding"],
@@ -160,7 +160,8 @@ const IRREGULAR: &[&[&str]] = &[
     &["expliquer", "explique", "expliqué"],
     &["ajouter", "ajoute", "ajouté"],
     &["souligner", "souligne", "souligné"],
-    &["assurer", "assure", "assuré"],
+    // Not "assure": English's, which passes words to someone.
+    &["assurer", "assuré"],
     &["sagen", "sagt", "sagte", "sagten", "gesagt"],
     &["erklären", "erklärt", "erklärte", "erklärten"],
     &["betonen", "betont", "betonte"],
@@ -210,7 +211,7 @@ const FOREIGN: &[&str] = &[
 ];
 
 /// Whether `word` is a form of a verb of saying of French, Spanish or
-/// German: after it, "a" is an auxiliary ("a déclaré"), not an article.
+/// German: before it, "a" is an auxiliary ("a déclaré"), not an article.
 pub fn foreign_cue(word: &str) -> bool {
     lemma_of(word).is_some_and(|lemma| FOREIGN.contains(&lemma))
 }
@@ -266,7 +267,9 @@ fn forms() -> &'static std::collections::HashMap<String, &'static str> {
             }
         }
         for forms in IRREGULAR {
-            for form in *forms {
+            // French "dire" is also English's adjective ("a dire warning"):
+            // its forms count, the infinitive does not.
+            for form in forms.iter().filter(|f| **f != "dire") {
                 map.insert(form.to_string(), forms[0]);
             }
         }
@@ -287,7 +290,7 @@ fn regular_forms(lemma: &str) -> [String; 4] {
             format!("{stem}ied"),
             format!("{lemma}ing"),
         )
-    } else if let Some(stem) = lemma.strip_suffix('e') {
+    } else if let Some(stem) = lemma.strip_suffix('e').filter(|_| !lemma.ends_with("ee")) {
         (
             format!("{lemma}s"),
             format!("{lemma}d"),
