@@ -97,40 +97,23 @@ pub fn reading_copy(text: &str) -> Option<Reading> {
     }
     let mut copy = text.as_bytes().to_vec();
     let mut spans = Vec::new();
+    // The page's own tags: those inside hidden code are none of its.
+    let mut visible = Vec::with_capacity(tags.len());
     let mut hidden_until = 0;
-    for tag in &tags {
+    for tag in tags {
         if tag.range.start < hidden_until {
             continue;
         }
         let mut range = tag.range.clone();
         if HIDDEN.contains(&tag.name.as_str()) && !tag.closing {
             // Blank the code up to the closing tag, or to the end.
-            let close = format!("</{}", tag.name);
-            let end = text[range.end..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .and_then(|k| {
-                    let at = range.end + k;
-                    text[at..].find('>').map(|g| at + g + 1)
-                })
-                .unwrap_or(text.len());
-            range.end = end;
-            hidden_until = end;
+            range.end = closing_tag_end(text, range.end, &tag.name).unwrap_or(text.len());
+            hidden_until = range.end;
         }
         blank(&mut copy, &range, BLOCKS.contains(&tag.name.as_str()));
         spans.push(range);
+        visible.push(tag);
     }
-    // Tags inside hidden code are none of the page's.
-    let visible: Vec<Tag> = {
-        let hidden: Vec<&Range<usize>> = spans.iter().collect();
-        tags.into_iter()
-            .filter(|t| {
-                !hidden
-                    .iter()
-                    .any(|h| h.start < t.range.start && t.range.end <= h.end)
-            })
-            .collect()
-    };
     for caption in captions(text, &visible) {
         copy[caption.clone()].fill(b' ');
         spans.push(caption);
@@ -141,10 +124,13 @@ pub fn reading_copy(text: &str) -> Option<Reading> {
         spans.push(line);
     }
     spans.sort_by_key(|s| s.start);
+    let mut decoded = Vec::new();
     for (range, c) in entities(text) {
+        // Spans are in order and apart: the one that could hold it.
+        let k = spans.partition_point(|s| s.end <= range.start);
         if spans
-            .iter()
-            .any(|s| s.start <= range.start && range.end <= s.end)
+            .get(k)
+            .is_some_and(|s| s.start <= range.start && range.end <= s.end)
         {
             continue;
         }
@@ -169,8 +155,9 @@ pub fn reading_copy(text: &str) -> Option<Reading> {
             };
             copy[at..at + encoded.len()].copy_from_slice(encoded);
         }
-        spans.push(range);
+        decoded.push(range);
     }
+    spans.extend(decoded);
     spans.sort_by_key(|s| s.start);
     lines_start_at_words(&mut copy);
     // Only ASCII bytes were replaced, with whole characters: still UTF-8.
@@ -189,6 +176,24 @@ pub fn snap(spans: &[Range<usize>], range: Range<usize>) -> Range<usize> {
     let start = containing(range.start).map_or(range.start, |s| s.start);
     let end = containing(range.end).map_or(range.end, |s| s.end);
     start..end.max(start)
+}
+
+/// Where the tag closing `<NAME …>` ends, searching from `from` without
+/// regard to case (`</script>`, `</SCRIPT >`).
+fn closing_tag_end(text: &str, from: usize, name: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while let Some(k) = memchr::memmem::find(&bytes[at..], b"</") {
+        let start = at + k + 2;
+        let named = bytes
+            .get(start..start + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()));
+        if named {
+            return memchr::memchr(b'>', &bytes[start..]).map(|g| start + g + 1);
+        }
+        at = start;
+    }
+    None
 }
 
 /// The text of each block that is no one's words: one that opens with an
@@ -213,11 +218,18 @@ fn captions(text: &str, tags: &[Tag]) -> Vec<Range<usize>> {
         (next, next.map_or(text.len(), |j| tags[j].range.start))
     };
     let mut out = Vec::new();
+    // The last block tag before the one at hand.
+    let mut opened: Option<usize> = None;
     for (k, tag) in tags.iter().enumerate() {
-        if tag.closing {
+        let was_open = opened;
+        if block(tag) {
+            opened = Some(k);
+        }
+        let candidate = matches!(tag.name.as_str(), "img" | "figcaption" | "a");
+        if tag.closing || !candidate {
             continue;
         }
-        let opened = tags[..k].iter().rposition(block);
+        let opened = was_open;
         let first_in_block = || {
             let from = opened.map_or(0, |b| tags[b].range.end);
             only_markup(from, &tags[opened.map_or(0, |b| b + 1)..k], tag.range.start)

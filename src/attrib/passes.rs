@@ -353,7 +353,9 @@ impl Analysis<'_> {
         }
         let k = self.bylines.partition_point(|(p, _)| *p < paragraph);
         let (at, writer) = self.bylines.get(k.checked_sub(1)?)?;
-        let headline_between = self.headlines.iter().any(|&h| *at < h && h < paragraph);
+        // Headlines are in order: the first after the byline.
+        let next = self.headlines.partition_point(|&h| h <= *at);
+        let headline_between = self.headlines.get(next).is_some_and(|&h| h < paragraph);
         (!headline_between).then_some(writer.as_str())
     }
 
@@ -420,10 +422,11 @@ impl Analysis<'_> {
             if !running[s.paragraph] || !has[si] {
                 continue;
             }
-            let first_credited = self
-                .speeches
+            // Speeches are in sentence order: this sentence's.
+            let from = self.speeches.partition_point(|x| x.sentence < si);
+            let first_credited = self.speeches[from..]
                 .iter()
-                .filter(|x| x.sentence == si)
+                .take_while(|x| x.sentence == si)
                 .flat_map(|x| x.parts.iter().map(|p| p.start).chain([x.cue.start]))
                 .filter(|&at| at >= s.range.start)
                 .min();

@@ -312,13 +312,19 @@ fn verb(
     // "Es ist nur eine Frage der Zeit, …, sagt der Philosoph Richard David
     // Precht.", "The plan will fail, said the minister.": the verb and its
     // subject after the words, set off by a comma.
-    if let Some(found) = inverted_after_comma(text, t, v, verb_end, quotes) {
+    let before = mentions::subject_before(text, t, subject_end);
+    // "Kim Jong Un, North Korea's leader, said …": a comma that closes an
+    // appositive has the subject before it.
+    let appositive = before
+        .as_ref()
+        .is_some_and(|(m, _)| m.description.is_some());
+    if let Some(found) = inverted_after_comma(text, t, v, verb_end, quotes).filter(|_| !appositive)
+    {
         let (subject, parts) = found;
         let cue_range = t[v].range.start..subject.range.end;
         return speech(subject, cue_range, parts, Rule::Parenthetical);
     }
-    let before = mentions::subject_before(text, t, subject_end)
-        .or_else(|| coordinated_subject(text, t, subject_end));
+    let before = before.or_else(|| coordinated_subject(text, t, subject_end));
     if let Some((subject, start)) = before {
         // "a direct question:", "an early report": after "a", a verb's
         // bare form is a noun (a singular subject would take "questions").
@@ -428,11 +434,6 @@ fn inverted_after_comma(
     verb_end: usize,
     quotes: &[Quotation],
 ) -> Option<(Mention, Vec<Range<usize>>)> {
-    // "Kim Jong Un, North Korea's leader, said …": the comma closes an
-    // appositive; the subject is before it.
-    if mentions::subject_before(text, t, v).is_some_and(|(m, _)| m.description.is_some()) {
-        return None;
-    }
     let mut comma = v.checked_sub(1)?;
     if lexicon::is(&["a", "ha", "hat"], &t[comma].lower) {
         comma = comma.checked_sub(1)?;

@@ -247,8 +247,16 @@ pub fn cue(word: &str) -> Option<Cue> {
 fn spanish_gerund(word: &str) -> Option<String> {
     const PRONOUNS: &[&str] = &["los", "las", "les", "lo", "la", "le", "se", "me", "nos"];
     let stem = PRONOUNS.iter().find_map(|p| word.strip_suffix(p))?;
-    let plain = stem.replace("ándo", "ando").replace("iéndo", "iendo");
-    (plain.ends_with("ando") || plain.ends_with("iendo")).then_some(plain)
+    // Looked up for every word: allocate only for a gerund's stem.
+    let (base, ending) = [
+        ("ándo", "ando"),
+        ("iéndo", "iendo"),
+        ("ando", "ando"),
+        ("iendo", "iendo"),
+    ]
+    .into_iter()
+    .find_map(|(accented, plain)| stem.strip_suffix(accented).map(|b| (b, plain)))?;
+    Some(format!("{base}{ending}"))
 }
 
 fn lemma_of(word: &str) -> Option<&'static str> {
