@@ -29,17 +29,13 @@ fn main() {
     let texts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/texts");
     let mut totals = (0, 0, 0, 0);
     for dir in dirs {
-        let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "expected"))
-                .collect(),
+        let files = match gold::files_in(&dir) {
+            Ok(files) => files,
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", dir.display());
                 std::process::exit(1);
             }
         };
-        files.sort();
         for file in files {
             // A text beside the gold file, or in tests/texts.
             let body = std::fs::read_to_string(&file).unwrap_or_default();

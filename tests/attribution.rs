@@ -706,19 +706,17 @@ fn sentences_that_credit_no_one() {
 #[test]
 fn extraction_on_the_unseen_genres_meets_the_issue() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/attribution/unseen");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "expected"))
-        .collect();
-    files.sort();
+    let files = gold::files_in(&dir).unwrap();
     assert_eq!(files.len(), 8, "{files:?}");
     let (mut confirmed, mut flagged, mut claims) = (0, 0, 0);
     for file in files {
         let expected = gold::load(&file, &texts_dir());
         let s = gold::score(&expected);
         let name = file.display();
-        println!("{name}: precision {:.3}, recall {:.3}", s.precision, s.recall);
+        println!(
+            "{name}: precision {:.3}, recall {:.3}",
+            s.precision, s.recall
+        );
         assert!(s.precision >= 0.9, "{name}: precision {:.3}", s.precision);
         assert!(s.recall >= 0.85, "{name}: recall {:.3}", s.recall);
         let c = gold::check_claims(&expected);
@@ -728,5 +726,8 @@ fn extraction_on_the_unseen_genres_meets_the_issue() {
     }
     println!("confirmed {confirmed}, flagged {flagged} of {claims}");
     assert!(claims >= 40);
-    assert!(flagged * 100 >= claims * 95, "flagged {flagged} of {claims}");
+    assert!(
+        flagged * 100 >= claims * 95,
+        "flagged {flagged} of {claims}"
+    );
 }

@@ -111,6 +111,16 @@ fn anchor_in_order(
         .collect()
 }
 
+/// The gold files (`*.expected`) in `dir`, in name order.
+pub fn files_in(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "expected"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
 /// Reads the gold file at `path`, its text from `texts`.
 pub fn load(path: &Path, texts: &Path) -> Expected {
     let file = path.display().to_string();
