@@ -691,6 +691,12 @@ fn sentences_that_credit_no_one() {
         "The vote failed in the chamber, so Congress adjourned.",
         "The agency issued a dire warning about the storm on Monday.",
         "The initial promise was a sixty-minute ride each way to the city.",
+        // A passive's subject was spoken to; a request is not words said.
+        "Goldman was asked a question: how do you price these securities?",
+        "Every editor has a reporter asking to determine whether this is easing.",
+        // A possessive pronoun with no one before it; "her" ends no phrase.
+        "Their argument is that the tax came too late.",
+        "He ran the transit free through the end of the year without asking her, and left.",
     ] {
         let proposals = attrib::extract(&Analysis::new(text), None);
         assert!(proposals.is_empty(), "{text}: {proposals:#?}");
@@ -700,9 +706,8 @@ fn sentences_that_credit_no_one() {
 /// Issue 29's acceptance on its evaluation (`tests/attribution/unseen`,
 /// eight documents annotated blind): on every document, precision at least
 /// 0.9 and recall at least 0.85; and over all of them, at least 95% of the
-/// gold passages claimed for another speaker of the document flagged.
-/// (True attributions confirmed is printed: it is short of the 95% the
-/// issue asks, see docs/src/attribution.md.)
+/// gold passages claimed for their true speaker confirmed, and at least
+/// 95% of those claimed for another speaker of the document flagged.
 #[test]
 fn extraction_on_the_unseen_genres_meets_the_issue() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/attribution/unseen");
@@ -726,6 +731,10 @@ fn extraction_on_the_unseen_genres_meets_the_issue() {
     }
     println!("confirmed {confirmed}, flagged {flagged} of {claims}");
     assert!(claims >= 40);
+    assert!(
+        confirmed * 100 >= claims * 95,
+        "confirmed {confirmed} of {claims}"
+    );
     assert!(
         flagged * 100 >= claims * 95,
         "flagged {flagged} of {claims}"

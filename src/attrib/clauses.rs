@@ -307,6 +307,7 @@ pub(super) fn is_preposition(w: &str) -> bool {
             | "through"
             | "since"
             | "until"
+            | "without"
     )
 }
 
@@ -349,6 +350,32 @@ pub(super) fn quoted_after(
     while quotes[k].open_ended && quotes.get(k + 1).is_some_and(|q| q.continued) {
         k += 1;
         parts.push(quotes[k].inner.clone());
+    }
+    // "``… on the crap pools''--``the crap pools that are out there
+    // now.''", "``They are concerned …,'' and they ``are going to …''": a
+    // quotation joined to it in its sentence by a dash or a conjunction
+    // goes on with it.
+    while let Some(next) = quotes.get(k + 1) {
+        let between: Vec<&Token> = t
+            .iter()
+            .filter(|x| x.range.start >= quotes[k].outer.end && x.range.end <= next.outer.start)
+            .collect();
+        let joined = match between.first() {
+            Some(x) if matches!(x.lower.as_ref(), "--" | "—" | "–") => between.len() == 1,
+            // "and they", "but it": a conjunction and a pronoun at most.
+            Some(x) if lexicon::is(&["and", "but"], &x.lower) => {
+                between.len() <= 2
+                    && between[1..]
+                        .iter()
+                        .all(|x| lexicon::is(&["they", "he", "she", "it", "we", "i"], &x.lower))
+            }
+            _ => false,
+        };
+        if !joined || !t.iter().any(|x| x.range.start == next.outer.start) {
+            break;
+        }
+        k += 1;
+        parts.push(next.inner.clone());
     }
     Some(parts)
 }

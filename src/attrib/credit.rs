@@ -7,6 +7,10 @@ use std::ops::Range;
 use super::transcript;
 use super::{speech, Analysis, Attributions, Credit, Mention, Mode, Refusal, Rule};
 
+/// The fewest bytes of a turn's own words around a quotation credited
+/// from afar that make a passage the turn speaker's ("Do you see it?").
+const OWN_WORDS: usize = 16;
+
 impl Attributions {
     /// Reads `text` and keeps what attribution needs.
     pub fn of(text: &str) -> Self {
@@ -42,6 +46,9 @@ impl Attributions {
         let mut most_covered = 0;
         // Whether the passage holds a report's own words ("You say that").
         let mut holds_a_cue = false;
+        // Whether every speech it touches was credited from afar (a quotation
+        // standing alone, words quoted again).
+        let mut all_detached = true;
         for (k, s) in self.speeches.iter().enumerate() {
             let touching: Vec<Range<usize>> = s
                 .parts
@@ -59,6 +66,7 @@ impl Attributions {
             let covered: usize = touching.iter().map(|p| p.end - p.start).sum();
             most_covered = most_covered.max(covered);
             holds_a_cue |= holds_cue;
+            all_detached &= s.detached;
             let mode = if s.mode == Mode::Direct {
                 Mode::Direct
             } else {
@@ -84,8 +92,12 @@ impl Attributions {
         // another's words reported inside it, is the turn's speaker's (or
         // the author's): "And the client asked you, how do you …" is
         // Senator Levin's question, not the client's.
-        let mostly_reported = most_covered * 2 >= span.len();
         let turn = transcript::turn_holding(&self.turns, span.start);
+        // "Exhibit 173. Do you see it? ``[F]remont refused …''": words
+        // credited from afar, read out inside a turn's own words, leave
+        // the passage the turn's.
+        let read_out = turn.is_some() && all_detached && span.len() >= most_covered + OWN_WORDS;
+        let mostly_reported = most_covered * 2 >= span.len() && !read_out;
         let in_prose = self.prose.iter().find(|(r, _)| overlap(r));
         let own_words =
             turn.is_some() || in_prose.is_some_and(|(_, w)| w.is_some() || author.is_some());

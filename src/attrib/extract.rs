@@ -80,7 +80,8 @@ pub fn extract_with(a: &Analysis<'_>, author: Option<&str>, turns: Turns) -> Vec
         if turns == Turns::Whole && s.rule == Rule::Label {
             continue;
         }
-        if crate::attrib::lexicon::is(lexicon::PRONOUNS, &s.speaker.name.to_lowercase()) {
+        let name = s.speaker.name.to_lowercase();
+        if lexicon::is(lexicon::PRONOUNS, &name) || lexicon::is(&["his", "her", "their"], &name) {
             continue; // a pronoun nobody could be found for
         }
         if !names_someone(&s.speaker.written) {
@@ -254,7 +255,7 @@ const NOT_A_NAME: &[&str] = &[
 /// Whether a speaker as written could name someone (see [`NOT_A_NAME`]);
 /// nor does a name end in a pronoun ("the actions you’ve", a relative
 /// clause's subject taken for the speaker's).
-fn names_someone(written: &str) -> bool {
+pub(super) fn names_someone(written: &str) -> bool {
     let last = written
         .split_whitespace()
         .next_back()
@@ -377,6 +378,10 @@ fn suggest(mode: Mode, rule: Rule, second_hand: bool, quote: &str, cue: &str) ->
     if rule == Rule::Continued {
         c -= 0.1;
         why.push("attributed by continuation, not by its own cue".into());
+    }
+    if rule == Rule::Repeated {
+        c -= 0.1;
+        why.push("credited where the same words were quoted before".into());
     }
     // A capital past the first word is a name ("in May"), not a hedge.
     let hedges: Vec<&str> = quote

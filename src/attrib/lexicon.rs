@@ -193,6 +193,8 @@ pub const SPEECH_NOUNS: &[&str] = &[
     "indictment",
     "affidavit",
     "demand",
+    "advice",
+    "argument",
 ];
 
 /// Verbs by which someone issues a thing said: "the hackers issued a threat".
@@ -311,3 +313,85 @@ pub const OPENERS: &[&str] = &[
 pub fn is(list: &[&str], word: &str) -> bool {
     list.contains(&word)
 }
+
+/// The head nouns of institutions' names that run on over "of" ("Bureau
+/// of Investigation", "Department of Justice", "Bank of England").
+pub(super) const INSTITUTIONS: &[&str] = &[
+    "bureau",
+    "department",
+    "ministry",
+    "bank",
+    "office",
+    "board",
+    "institute",
+    "university",
+    "council",
+    "committee",
+    "court",
+    "agency",
+    "commission",
+    "federation",
+    "association",
+    "union",
+    "service",
+    "administration",
+    "secretary",
+    "director",
+    "chamber",
+    "house",
+    "school",
+    "college",
+    "academy",
+    "society",
+    "corps",
+    "division",
+    "directorate",
+    "church",
+    "government",
+    "republic",
+    "kingdom",
+    "state",
+    "states",
+    "city",
+    "county",
+    "people",
+];
+
+pub(super) fn is_function_word(w: &str) -> bool {
+    matches!(
+        w,
+        "and"
+            | "or"
+            | "but"
+            | "of"
+            | "to"
+            | "in"
+            | "on"
+            | "at"
+            | "by"
+            | "with"
+            | "for"
+            | "from"
+            | "that"
+            | "which"
+            | "who"
+            | "is"
+            | "was"
+            | "are"
+            | "were"
+            | "be"
+            | "been"
+            | "it"
+            | "as"
+            | "not"
+            | "if"
+            | "when"
+            | "while"
+    )
+}
+
+/// Words that end a Spanish or French noun phrase read forwards.
+pub(super) const ROMANCE_BREAKS: &[&str] = &[
+    "de", "del", "en", "la", "las", "los", "el", "que", "a", "al", "con", "por", "para", "du",
+    "des", "dans", "le", "les", "sur", "avec",
+];

@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use super::lexicon;
+use super::lexicon::{self, is_function_word, INSTITUTIONS, ROMANCE_BREAKS};
 pub use super::names::{names_match, strip_titles, surname, title_case};
 use super::text::Token;
 
@@ -31,7 +31,7 @@ pub struct Mention {
 
 /// Determiners that open a common noun phrase.
 const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "this", "that", "these", "those", "another",
+    "the", "a", "an", "this", "that", "these", "those", "another", "one",
     // Spanish, French, German articles.
     "el", "la", "los", "las", "un", "una", "le", "les", "une", "der", "die", "das", "ein", "eine",
 ];
@@ -58,6 +58,18 @@ pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Ment
         end
     };
     end = skip_adverbs(end);
+    // "one postmaster, whose name I noted, who said": a relative clause's
+    // subject is the noun phrase it follows.
+    if end > 1 && tokens[end - 1].lower == "who" {
+        end -= 1;
+        if tokens[end - 1].lower == "," && end > 1 && tokens[end - 2].word {
+            // Its own comma ("Smith, who said") leaves an appositive's.
+            let appositive_before = (0..end - 1).rev().take(16).any(|k| tokens[k].lower == ",");
+            if !appositive_before {
+                end -= 1;
+            }
+        }
+    }
     // "The minister on Monday said", "Trump for months has denied": a time
     // between the subject and its verb.
     if end >= 3
@@ -122,6 +134,10 @@ pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Ment
         end = open;
     }
     let (mut mention, mut start) = noun_phrase_ending(text, tokens, end)?;
+    // "the only one who answered": a determiner alone names no one.
+    if lexicon::is(DETERMINERS, &mention.name.to_lowercase()) {
+        return None;
+    }
     // A role and whom it serves: "The mayor of Springfield", "A spokesman
     // for the company", "Un influyente abogado de la Casa Blanca": the
     // whole phrase says who spoke, not the place or the employer.
@@ -131,7 +147,7 @@ pub fn subject_before(text: &str, tokens: &[Token], verb: usize) -> Option<(Ment
                 let joined = role.range.start..mention.range.end;
                 let written = text[joined.clone()].to_string();
                 mention = Mention {
-                    name: written.clone(),
+                    name: words_of(text, &tokens[role_start..end]),
                     written,
                     range: joined,
                     description: None,
@@ -252,7 +268,9 @@ const TIMES: &[&str] = &[
 
 /// Prepositions that tie a role to whom it serves, in the languages
 /// attribution reads, and the articles that may follow them ("de la").
-const ROLE_PREPOSITIONS: &[&str] = &["of", "for", "at", "de", "del", "du", "des", "von", "vom"];
+const ROLE_PREPOSITIONS: &[&str] = &[
+    "of", "for", "at", "on", "de", "del", "du", "des", "von", "vom",
+];
 const ARTICLES_AFTER: &[&str] = &["la", "las", "los", "el", "le", "l'", "les", "der", "dem"];
 
 /// The index of the preposition just before token `start` ("of" in "The
@@ -278,7 +296,9 @@ pub fn noun_phrase_ending(text: &str, tokens: &[Token], end: usize) -> Option<(M
     }
     // A pronoun, unless it ends a name ("Kim Jong Il said").
     let in_name = last.capital && end >= 2 && is_name_part(tokens, end - 2);
-    if lexicon::is(lexicon::PRONOUNS, &last.lower) && !in_name {
+    // "you told your salespeople, “…”": the addressee, whom a transcript
+    // names (see `Analysis::read`).
+    if (lexicon::is(lexicon::PRONOUNS, &last.lower) || last.lower == "you") && !in_name {
         return Some((mention(text, tokens, end - 1, end, false), end - 1));
     }
     let mut start = end;
@@ -310,7 +330,10 @@ pub fn noun_phrase_ending(text: &str, tokens: &[Token], end: usize) -> Option<(M
             break;
         }
         start -= 1;
-        if lexicon::is(DETERMINERS, &t.lower) || t.capital {
+        // "my friends on the other side", "their spokesman": a possessive
+        // opens a noun phrase as an article does.
+        let possessive = lexicon::is(POSSESSIVES, &t.lower) && start + 1 < end;
+        if lexicon::is(DETERMINERS, &t.lower) || t.capital || possessive {
             // A name before the noun is whole: "White House officials",
             // "Justice Department spokesman".
             while t.capital && start > 0 && is_name_part(tokens, start - 1) {
@@ -319,94 +342,19 @@ pub fn noun_phrase_ending(text: &str, tokens: &[Token], end: usize) -> Option<(M
             let m = mention(text, tokens, start, end, false);
             return Some((m, start));
         }
-        if lexicon::cue(&t.lower).is_some() || is_function_word(&t.lower) {
+        // A verb of saying ends the phrase, unless it is its head noun
+        // after an article ("the state", "the report").
+        let head_noun =
+            start + 1 == end && start > 0 && lexicon::is(DETERMINERS, &tokens[start - 1].lower);
+        if (lexicon::cue(&t.lower).is_some() && !head_noun) || is_function_word(&t.lower) {
             return None;
         }
     }
     None
 }
 
-/// The head nouns of institutions' names that run on over "of" ("Bureau
-/// of Investigation", "Department of Justice", "Bank of England").
-const INSTITUTIONS: &[&str] = &[
-    "bureau",
-    "department",
-    "ministry",
-    "bank",
-    "office",
-    "board",
-    "institute",
-    "university",
-    "council",
-    "committee",
-    "court",
-    "agency",
-    "commission",
-    "federation",
-    "association",
-    "union",
-    "service",
-    "administration",
-    "secretary",
-    "director",
-    "chamber",
-    "house",
-    "school",
-    "college",
-    "academy",
-    "society",
-    "corps",
-    "division",
-    "directorate",
-    "church",
-    "government",
-    "republic",
-    "kingdom",
-    "state",
-    "states",
-    "city",
-    "county",
-    "people",
-];
-
-fn is_function_word(w: &str) -> bool {
-    matches!(
-        w,
-        "and"
-            | "or"
-            | "but"
-            | "of"
-            | "to"
-            | "in"
-            | "on"
-            | "at"
-            | "by"
-            | "with"
-            | "for"
-            | "from"
-            | "that"
-            | "which"
-            | "who"
-            | "is"
-            | "was"
-            | "are"
-            | "were"
-            | "be"
-            | "been"
-            | "it"
-            | "as"
-            | "not"
-            | "if"
-            | "when"
-            | "while"
-    )
-}
-
-/// Words that end a Spanish or French noun phrase read forwards.
-const ROMANCE_BREAKS: &[&str] = &[
-    "de", "del", "en", "la", "las", "los", "el", "que", "a", "al", "con", "por", "para", "du",
-    "des", "dans", "le", "les", "sur", "avec",
-];
+/// Possessive determiners, which open a noun phrase.
+pub(super) const POSSESSIVES: &[&str] = &["my", "your", "his", "her", "its", "our", "their"];
 
 /// Whether token `i` can be part of a proper name read backwards.
 fn is_name_part(tokens: &[Token], i: usize) -> bool {
@@ -495,10 +443,23 @@ pub fn subject_after(text: &str, tokens: &[Token], at: usize) -> Option<Mention>
     (end > at).then(|| mention(text, tokens, at, end, true))
 }
 
+/// A phrase's words, one space apart, without the line breaks and page
+/// furniture (a transcript's line numbers) between them.
+fn words_of(text: &str, tokens: &[Token]) -> String {
+    let mut words = String::new();
+    for (k, t) in tokens.iter().enumerate() {
+        if k > 0 && t.range.start > tokens[k - 1].range.end {
+            words.push(' ');
+        }
+        words.push_str(&text[t.range.clone()]);
+    }
+    words
+}
+
 fn mention(text: &str, tokens: &[Token], start: usize, end: usize, proper: bool) -> Mention {
     let range = tokens[start].range.start..tokens[end - 1].range.end;
     let written = text[range.clone()].to_string();
-    let name = strip_titles(&written);
+    let name = strip_titles(&words_of(text, &tokens[start..end]));
     Mention {
         written,
         name,

@@ -11,13 +11,17 @@
 //!    and `quotes.rs` finds its quotations in any style;
 //! 2. `speech.rs` reads each sentence's verbs of saying (`verbs.rs`; and
 //!    "according to", "X's assertion that", `nounless.rs`) with their
-//!    subjects (`mentions.rs`, `names.rs`) and the words they report
+//!    subjects (`mentions.rs`, `names.rs`; a passive's agent or a subject
+//!    after the verb, `speakers.rs`) and the words they report
 //!    (`clauses.rs`);
 //! 3. [`Analysis::new`] then works over the whole document (`passes.rs`):
-//!    it follows "he", "Moriuchi" and "the threat" back to whom they name,
-//!    gives a quotation standing alone to the speaker just before it,
+//!    it follows "he", "Moriuchi" and "the threat" back to whom they name
+//!    (`coreference.rs`), gives a quotation standing alone to the speaker
+//!    just before it,
 //!    carries reported speech on into a sentence that continues it
-//!    ("Instead, …"), reads a transcript's speaker labels (`transcript.rs`)
+//!    ("Instead, …"), credits words quoted again to whom they were
+//!    credited the first time (`repeats.rs`), reads a transcript's speaker
+//!    labels (`transcript.rs`)
 //!    and a page's headlines and bylines (`pieces.rs`), and leaves the
 //!    rest of the prose to the document's author (its byline's writer,
 //!    else the source's author or publisher);
@@ -26,6 +30,7 @@
 //!    attributed statement.
 
 mod clauses;
+mod coreference;
 mod credit;
 pub mod extract;
 pub(crate) mod lexicon;
@@ -36,6 +41,8 @@ mod nounless;
 mod passes;
 mod pieces;
 pub(crate) mod quotes;
+mod repeats;
+mod speakers;
 pub(crate) mod speech;
 pub(crate) mod text;
 pub(crate) mod transcript;
@@ -168,7 +175,20 @@ impl<'t> Analysis<'t> {
             {
                 continue;
             }
-            for found in speech::in_sentence(text, s, index, &quotes) {
+            let found = speech::in_sentence(text, s, index, &quotes);
+            // "They said:" ending a paragraph introduces the quotation
+            // that opens the next one (see `standalone_quotations`).
+            if found.is_empty() && s.tokens.last().is_some_and(|t| t.lower == ":") {
+                let cue = s
+                    .tokens
+                    .iter()
+                    .rposition(|t| lexicon::cue(&t.lower).is_some());
+                if let Some((m, _)) = cue.and_then(|v| mentions::subject_before(text, &s.tokens, v))
+                {
+                    stances.push((index, m));
+                }
+            }
+            for found in found {
                 // Quotations are in order and do not nest: the one that
                 // could hold the cue is the last to start before it.
                 let k = quotes.partition_point(|q| q.inner.start <= found.cue.start);
@@ -199,6 +219,31 @@ impl<'t> Analysis<'t> {
             });
             if in_turn && first_person && s.rule == Rule::Reported {
                 return false;
+            }
+            // "Instead you told your salespeople, “Keep pushing this
+            // deal.”": in a turn, quoted words of "you" are the addressee's,
+            // who answers next (or spoke last). A paraphrase ("you said you
+            // were not sure") is left to the turn's speaker.
+            if s.speaker.name.eq_ignore_ascii_case("you") {
+                let addressee = transcript::turn_holding(&turns, s.cue.start)
+                    .filter(|_| s.mode != Mode::Indirect)
+                    .and_then(|k| {
+                        let own = &turns[k].speaker.name;
+                        [k + 1, k.wrapping_sub(1)]
+                            .into_iter()
+                            .filter_map(|j| turns.get(j))
+                            .find(|t| &t.speaker.name != own)
+                    });
+                return match addressee {
+                    Some(turn) => {
+                        s.speaker = Mention {
+                            range: s.speaker.range.clone(),
+                            ..turn.speaker.clone()
+                        };
+                        true
+                    }
+                    None => false,
+                };
             }
             if !lexicon::is(&["i", "we"], &s.speaker.name.to_lowercase()) {
                 return true;
@@ -234,6 +279,8 @@ impl<'t> Analysis<'t> {
         analysis.continuations();
         analysis.speeches.sort_by_key(|s| (s.sentence, s.cue.start));
         analysis.resolve_names(&stances);
+        analysis.repeated_quotations();
+        analysis.speeches.sort_by_key(|s| (s.sentence, s.cue.start));
         (analysis.prose, analysis.leads) = analysis.author_prose();
         analysis
     }

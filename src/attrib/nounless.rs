@@ -88,12 +88,48 @@ pub(super) fn possessed_noun(
 ) -> Option<Speech> {
     let t = &s.tokens;
     let noun = t[i].lower.as_ref();
-    if !lexicon::is(lexicon::SPEECH_NOUNS, noun)
-        || t.get(i + 1).map(|x| x.lower.as_ref()) != Some("that")
+    if !lexicon::is(lexicon::SPEECH_NOUNS, noun) {
+        return None;
+    }
+    // "X's assertion that …", or with a copula: "Their argument is just
+    // that …".
+    let mut that = i + 1;
+    if t.get(that)
+        .is_some_and(|x| lexicon::is(&["is", "was"], &x.lower))
     {
+        that += 1;
+        if t.get(that)
+            .is_some_and(|x| lexicon::is(&["just", "simply", "only"], &x.lower))
+        {
+            that += 1;
+        }
+    }
+    if t.get(that).map(|x| x.lower.as_ref()) != Some("that") {
         return None;
     }
     let owner = t.get(i.checked_sub(1)?)?;
+    // "Their argument is just that …": the pronoun, followed back to
+    // whom it names (`Analysis::resolve_names`).
+    if lexicon::is(&["his", "her", "their"], &owner.lower) {
+        let end = sentence_end(t);
+        let parts = vec![span(t, that + 1, end)?];
+        return Some(Speech {
+            speaker: Mention {
+                name: owner.lower.to_string(),
+                written: text[owner.range.clone()].to_string(),
+                range: owner.range.clone(),
+                description: None,
+                proper: false,
+            },
+            cue: owner.range.start..t[that].range.end,
+            mode: mode_of(&parts, quotes, Rule::SpeechNoun),
+            parts,
+            rule: Rule::SpeechNoun,
+            verb: None,
+            sentence: index,
+            detached: false,
+        });
+    }
     if !owner.capital || !owner.lower.ends_with("'s") {
         return None;
     }
@@ -114,11 +150,11 @@ pub(super) fn possessed_noun(
         proper: true,
     };
     let end = sentence_end(t);
-    let parts = vec![span(t, i + 2, end)?];
+    let parts = vec![span(t, that + 1, end)?];
     let mode = mode_of(&parts, quotes, Rule::SpeechNoun);
     Some(Speech {
         speaker,
-        cue: t[start].range.start..t[i + 1].range.end,
+        cue: t[start].range.start..t[that].range.end,
         parts,
         mode,
         rule: Rule::SpeechNoun,

@@ -198,56 +198,6 @@ impl Analysis<'_> {
         self.speeches.extend(found);
     }
 
-    /// "He" to the last person who spoke before it; "Moriuchi" to
-    /// "Priscilla Moriuchi", introduced in full earlier (with the
-    /// appositive that described her).
-    pub(super) fn resolve_names(&mut self, stances: &[(usize, Mention)]) {
-        let mut people: Vec<Mention> = Vec::new();
-        let names = self.proper_names();
-        let mut stance_iter = stances.iter().peekable();
-        for s in &mut self.speeches {
-            while let Some((i, m)) = stance_iter.peek() {
-                if *i > s.sentence {
-                    break;
-                }
-                people.push(m.clone());
-                stance_iter.next();
-            }
-            let lower = s.speaker.name.to_lowercase();
-            if lexicon::is(lexicon::SINGULAR_PRONOUNS, &lower) {
-                // The last single person before it ("Experts", "the hackers" are many).
-                if let Some(p) = people
-                    .iter()
-                    .rev()
-                    .find(|p| p.range.start < s.cue.start && !plural(p))
-                {
-                    let written = s.speaker.written.clone();
-                    s.speaker = Mention {
-                        written,
-                        ..p.clone()
-                    };
-                }
-            } else if let Some(p) = described(&s.speaker, &people, &names, s.cue.start) {
-                // "the former analyst": the person an appositive described so.
-                let written = s.speaker.written.clone();
-                s.speaker = Mention { written, ..p };
-            } else if s.speaker.proper {
-                if let Some(full) = names
-                    .iter()
-                    .find(|n| extends(&n.name, &s.speaker.name) && n.range.start <= s.cue.start)
-                {
-                    s.speaker.name = full.name.clone();
-                    if s.speaker.description.is_none() {
-                        s.speaker.description = full.description.clone();
-                    }
-                }
-            }
-            if !lexicon::is(lexicon::PRONOUNS, &s.speaker.name.to_lowercase()) {
-                people.push(s.speaker.clone());
-            }
-        }
-    }
-
     /// For each sentence: whether a speech was found in it, and whether
     /// any speech's words overlap it. One pass over the speeches.
     pub(super) fn spoken(&self, speeches: &[Speech]) -> (Vec<bool>, Vec<bool>) {
@@ -274,61 +224,6 @@ impl Analysis<'_> {
             }
         }
         (has, overlapped)
-    }
-
-    /// Names of two words or more, where they first appear, with an
-    /// appositive after them when there is one.
-    fn proper_names(&self) -> Vec<Mention> {
-        let mut out: Vec<Mention> = Vec::new();
-        for s in &self.doc.sentences {
-            let t = &s.tokens;
-            let mut i = 0;
-            while i < t.len() {
-                if !(t[i].word && t[i].capital) {
-                    i += 1;
-                    continue;
-                }
-                let determiner =
-                    matches!(t[i].lower.as_ref(), "the" | "a" | "an" | "this" | "that");
-                let found = if determiner {
-                    None
-                } else {
-                    mentions::subject_after(self.doc.text, t, i)
-                };
-                let Some(m) = found else {
-                    i += 1;
-                    continue;
-                };
-                let mut end = i;
-                while end < t.len() && t[end].range.end <= m.range.end {
-                    end += 1;
-                }
-                let mut m = m;
-                if m.name.split_whitespace().count() >= 2 {
-                    if t.get(end).is_some_and(|x| x.lower == ",") {
-                        if let Some(close) =
-                            t[end + 1..].iter().take(16).position(|x| x.lower == ",")
-                        {
-                            let inner = &t[end + 1..end + 1 + close];
-                            if inner.first().is_some_and(|x| {
-                                matches!(x.lower.as_ref(), "a" | "an" | "the" | "who")
-                            }) {
-                                m.description = Some(
-                                    self.doc.text
-                                        [inner[0].range.start..inner[inner.len() - 1].range.end]
-                                        .to_string(),
-                                );
-                            }
-                        }
-                    }
-                    if !out.iter().any(|o| o.name == m.name) {
-                        out.push(m);
-                    }
-                }
-                i = end.max(i + 1);
-            }
-        }
-        out
     }
 
     /// Finds the pieces' headlines and bylines ([`super::pieces`]).
@@ -411,7 +306,7 @@ impl Analysis<'_> {
     }
 
     /// The author's clause that opens a sentence before someone else is
-    /// credited in it: "Gowdy formó parte de la mayoría republicana en el
+    /// credited in it (or closes it, after ", but"): "Gowdy formó parte de la mayoría republicana en el
     /// Comité …, pero dijo …", "McCabe fue despedido tras hacer …, una
     /// filtración que McCabe dijo …". Eight words at least, so that an
     /// opening phrase ("In 2016,") stays with the speech.
@@ -455,96 +350,25 @@ impl Analysis<'_> {
                     out.push((si, range));
                 }
             }
+            // "Trump said he wants to answer questions, but no interview
+            // has been set up": the writer's ", but" clause after a
+            // paraphrase (see `speech::verb`).
+            let last_credited = self.speeches[from..]
+                .iter()
+                .take_while(|x| x.sentence == si)
+                .flat_map(|x| x.parts.iter().map(|p| p.end).chain([x.cue.end]))
+                .max()
+                .unwrap_or(s.range.end);
+            let tail: Vec<&super::text::Token> = s
+                .tokens
+                .iter()
+                .skip_while(|t| t.range.start < last_credited || !t.word)
+                .collect();
+            let words = tail.iter().filter(|t| t.word).count();
+            if tail.first().is_some_and(|t| t.lower == "but") && words >= 4 {
+                out.push((si, tail[0].range.start..tail[tail.len() - 1].range.end));
+            }
         }
         out
     }
-}
-
-/// Whether a mention names many ("Experts", "the hackers"): a common noun
-/// phrase or lone word ending in a plural -s.
-fn plural(m: &Mention) -> bool {
-    let words: Vec<&str> = m.name.split_whitespace().collect();
-    let last = words.last().copied().unwrap_or("");
-    // The head noun, the last word, makes it an organization: "State
-    // Department", but "a defense ministry spokesman" is a person.
-    let organization = lexicon::is(ORGANIZATIONS, &last.to_lowercase());
-    organization
-        || ((!m.proper || words.len() == 1) && last.ends_with('s') && !last.ends_with("ss"))
-}
-
-/// Words that make a name an organization's, which "he" or "she" never is.
-const ORGANIZATIONS: &[&str] = &[
-    "department",
-    "post",
-    "service",
-    "agency",
-    "bureau",
-    "office",
-    "ministry",
-    "corporation",
-    "institute",
-    "group",
-    "council",
-    "committee",
-    "times",
-    "news",
-    "company",
-    "bank",
-    "university",
-    "court",
-    "board",
-    "administration",
-    "government",
-    "commission",
-    "fbi",
-    "cia",
-    "bbc",
-    "voa",
-    "inc",
-    "corp",
-    "association",
-    "party",
-    "army",
-    "police",
-];
-
-/// The person a definite description names ("the former analyst" for
-/// "Priscilla Moriuchi, a former analyst at the U.S. National Security
-/// Agency"): the latest one before `at` whose appositive holds the
-/// description's words after "the".
-fn described(m: &Mention, people: &[Mention], names: &[Mention], at: usize) -> Option<Mention> {
-    let words: Vec<String> = m
-        .written
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .collect();
-    let (first, rest) = words.split_first()?;
-    if m.proper || first != "the" || rest.is_empty() {
-        return None;
-    }
-    let fits = |p: &&Mention| {
-        p.range.start < at
-            && p.description.as_deref().is_some_and(|d| {
-                let d: Vec<String> = d.split_whitespace().map(str::to_lowercase).collect();
-                d.windows(rest.len()).any(|w| w == rest)
-            })
-    };
-    people
-        .iter()
-        .rev()
-        .find(fits)
-        .or_else(|| names.iter().rev().find(fits))
-        .cloned()
-}
-
-/// Whether `full` is a fuller form of `short`: "Priscilla Moriuchi" of
-/// "Moriuchi", "Thae Yong-ho" of "Thae" (family name first), "Kim Jong-Un"
-/// of "Kim".
-fn extends(full: &str, short: &str) -> bool {
-    let f: Vec<&str> = full.split_whitespace().collect();
-    let s: Vec<&str> = short.split_whitespace().collect();
-    f.len() > s.len()
-        && (f.ends_with(&s) || f.starts_with(&s))
-        && s.iter()
-            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
 }

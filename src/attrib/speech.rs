@@ -21,6 +21,9 @@ use super::clauses::{
 use super::lexicon::{self, Cue};
 use super::mentions::{self, Mention};
 use super::quotes::Quotation;
+use super::speakers::{
+    after_noun, coordinated_subject, inverted_after_comma, is_passive, passive_agent,
+};
 use super::text::{Sentence, Token};
 use crate::model::Mode;
 
@@ -43,6 +46,8 @@ pub enum Rule {
     SpeechNoun,
     /// A quotation or sentence that carries on the speech before it.
     Continued,
+    /// A quotation of words the document credits to someone elsewhere.
+    Repeated,
     /// A speaker's label in a transcript.
     Label,
     /// The document's author, for prose no one else is credited with.
@@ -61,6 +66,7 @@ impl Rule {
             Rule::Finding => "verb of finding",
             Rule::SpeechNoun => "speech noun",
             Rule::Continued => "continues the speech before it",
+            Rule::Repeated => "repeats words credited elsewhere",
             Rule::Label => "speaker label",
             Rule::Author => "the author's own text",
         }
@@ -174,6 +180,12 @@ pub fn in_sentence(text: &str, s: &Sentence, index: usize, quotes: &[Quotation])
                 i = verb_end;
                 continue;
             }
+            // "was told by Mike Young that … and assured you that …": a
+            // second predicate has the first's speaker.
+            let mut speech = speech;
+            if let Some(first) = out.last().filter(|_| conjunction) {
+                speech.speaker = first.speaker.clone();
+            }
             if let Some(cut) = cut {
                 let before = t
                     .iter()
@@ -267,6 +279,17 @@ fn verb(
         ..cue
     };
     if cue.participle {
+        // "the customer asking you the direct question, how can you …": a
+        // participle right after a noun phrase is that phrase's.
+        if let Some(found) = after_noun(text, t, v, verb_end, cue) {
+            let (subject, rest) = found;
+            let cue_range = subject.range.start..t[v].range.end;
+            let parts = match quoted_after(t, rest, quotes) {
+                Some(parts) => parts,
+                None => vec![span(t, rest, end)?],
+            };
+            return speech(subject, cue_range, parts, Rule::Participle);
+        }
         // "He …, saying, “…”": the sentence's subject said it; the verb
         // must follow a comma or "by" ("by explaining that").
         if v == 0 || !matches!(t[v - 1].lower.as_ref(), "," | "by") {
@@ -309,15 +332,33 @@ fn verb(
     }) {
         return None;
     }
+    // "you were told by Mike Young, the then Operations Director, that …":
+    // a passive's agent said it.
+    if let Some((agent, that)) = passive_agent(text, t, v, verb_end) {
+        let cue_range = t[v].range.start..t[that].range.end;
+        let parts = vec![span(t, that + 1, end)?];
+        return speech(agent, cue_range, parts, Rule::Reported);
+    }
+    // "Goldman was asked a question: …", "The sales force is told …":
+    // a passive's subject is whom the words were said to.
+    if is_passive(t, v) {
+        return None;
+    }
     // "Es ist nur eine Frage der Zeit, …, sagt der Philosoph Richard David
     // Precht.", "The plan will fail, said the minister.": the verb and its
     // subject after the words, set off by a comma.
     let before = mentions::subject_before(text, t, subject_end);
     // "Kim Jong Un, North Korea's leader, said …": a comma that closes an
     // appositive has the subject before it.
-    let appositive = before
-        .as_ref()
-        .is_some_and(|(m, _)| m.description.is_some());
+    // German, French and Spanish put the subject after the verb ("…, sagt
+    // der Philosoph …") whatever comes before the comma.
+    let subject_follows = lexicon::foreign_cue(&t[v].lower)
+        && t.get(verb_end)
+            .is_some_and(|x| lexicon::is(lexicon::DETERMINERS_ALL, &x.lower));
+    let appositive = !subject_follows
+        && before
+            .as_ref()
+            .is_some_and(|(m, _)| m.description.is_some());
     if let Some(found) = inverted_after_comma(text, t, v, verb_end, quotes).filter(|_| !appositive)
     {
         let (subject, parts) = found;
@@ -325,6 +366,25 @@ fn verb(
         return speech(subject, cue_range, parts, Rule::Parenthetical);
     }
     let before = before.or_else(|| coordinated_subject(text, t, subject_end));
+    // "TarponJargon wrote in about jQuery, and they said …": the pronoun
+    // that opens a second clause is the first clause's subject, a name.
+    let before = before.map(|(subject, start)| {
+        // Of the third person: "and we said" is the turn's speaker's.
+        let pronoun = lexicon::is(THIRD_PERSON, &subject.name.to_lowercase());
+        let joined = start > 0 && lexicon::is(COORDINATORS, &t[start - 1].lower);
+        let first = sentence_subject(text, t)
+            .filter(|(m, _)| m.proper && m.range.end < subject.range.start);
+        match first {
+            Some((first, _)) if pronoun && joined => (
+                Mention {
+                    written: subject.written,
+                    ..first
+                },
+                start,
+            ),
+            _ => (subject, start),
+        }
+    });
     if let Some((subject, start)) = before {
         // "a direct question:", "an early report": after "a", a verb's
         // bare form is a noun (a singular subject would take "questions").
@@ -366,16 +426,26 @@ fn verb(
         // conjunction is the first predicate's.
         let quoted_before = quote_ending_at(t, if as_clause { start - 1 } else { start }, quotes)
             .filter(|_| !coordinated);
-        let quoted_after = quoted_after(t, skip_punct(t, verb_end), quotes).or_else(|| {
-            // "le dijo a Fox News que “…”": after the addressee and "que".
-            let rest = reported_start(t, verb_end, cue)?;
-            let that = rest.checked_sub(1)?;
-            if !matches!(t[that].lower.as_ref(), "that" | "que" | "dass") {
-                return None;
-            }
-            quoted_after(t, rest, quotes)
-                .filter(|parts| parts.iter().all(|p| p.end > t[end - 1].range.end))
-        });
+        let quoted_after = quoted_after(t, skip_punct(t, verb_end), quotes)
+            .or_else(|| {
+                // "le dijo a Fox News que “…”": after the addressee and "que".
+                let rest = reported_start(t, verb_end, cue)?;
+                let that = rest.checked_sub(1)?;
+                if !matches!(t[that].lower.as_ref(), "that" | "que" | "dass") {
+                    return None;
+                }
+                quoted_after(t, rest, quotes)
+                    .filter(|parts| parts.iter().all(|p| p.end > t[end - 1].range.end))
+            })
+            .or_else(|| {
+                // "told your salespeople, “Keep pushing this deal.”": after
+                // the addressee and its comma or colon.
+                let mark = (verb_end..t.len().min(verb_end + 5)).find(|&k| !t[k].word)?;
+                let addressed = cue.to_someone && mark > verb_end;
+                (addressed && matches!(t[mark].lower.as_ref(), "," | ":"))
+                    .then(|| quoted_after(t, skip_punct(t, mark), quotes))
+                    .flatten()
+            });
         if cue.tag_only && quoted_before.is_none() && quoted_after.is_none() {
             return None; // "the figures reflect a decline"
         }
@@ -390,9 +460,16 @@ fn verb(
             // Parenthetical: the words around it are the speaker's.
             let after = span(t, skip_punct(t, verb_end), end);
             let before_start = if as_clause { start - 1 } else { start };
-            let before = span(t, clause_start(t, before_start), trim_back(t, before_start));
+            let opening = clause_start(t, before_start);
+            let before = span(t, opening, trim_back(t, before_start));
+            // "And as Laurie said, it transcended": an "as" clause that
+            // opens the sentence introduces the words after it.
+            let leads = t[opening..before_start]
+                .iter()
+                .all(|x| !x.word || lexicon::is(COORDINATORS, &x.lower));
             let parts: Vec<Range<usize>> = match (after, as_clause) {
                 (Some(a), false) => vec![a],
+                (Some(a), true) if leads => vec![a],
                 (_, _) => before.into_iter().collect(),
             };
             if parts.is_empty() {
@@ -402,7 +479,19 @@ fn verb(
         }
         // Reported speech: "tells White that …", "said Sony …".
         let rest = reported_start(t, verb_end, cue)?;
-        let parts = vec![span(t, rest, end)?];
+        // "Trump said he wants to answer questions, but no interview has
+        // been set up": a paraphrase ends where the writer's ", but"
+        // begins a clause of their own (not "but that …", still reported).
+        let but = (rest..end).find(|&k| {
+            k > rest
+                && t[k - 1].lower == ","
+                && t[k].lower == "but"
+                && t.get(k + 1).is_some_and(|x| x.word && x.lower != "that")
+                && !quotes.iter().any(|q| {
+                    q.outer.start >= t[rest].range.start && q.outer.start < t[end - 1].range.end
+                })
+        });
+        let parts = vec![span(t, rest, but.map_or(end, |k| k - 1))?];
         // The cue runs on to where the reported words start ("Moriuchi
         // tells White that").
         let cue_range = match rest.checked_sub(1).filter(|&k| k >= verb_end) {
@@ -422,133 +511,25 @@ fn verb(
     None
 }
 
-/// The subject after a verb that follows the reported words and a comma
-/// (an auxiliary may sit between: "…, a déclaré le ministre"), with those
-/// words: the sentence up to the comma. The subject runs to the sentence's
-/// end, a comma, or a place after the name ("im DLF"); no quotation is
-/// next to the verb (that is the quotation's shape).
-fn inverted_after_comma(
-    text: &str,
-    t: &[Token],
-    v: usize,
-    verb_end: usize,
-    quotes: &[Quotation],
-) -> Option<(Mention, Vec<Range<usize>>)> {
-    let mut comma = v.checked_sub(1)?;
-    if lexicon::is(&["a", "ha", "hat"], &t[comma].lower) {
-        comma = comma.checked_sub(1)?;
-    }
-    if t[comma].lower != "," || quote_ending_at(t, comma + 1, quotes).is_some() {
-        return None;
-    }
-    let first = t.get(verb_end).filter(|x| x.word)?;
-    // Spanish "elogió a Sessions": "a" there marks the object.
-    let article = lexicon::is(lexicon::DETERMINERS_ALL, &first.lower)
-        && !(first.lower == "a" && lexicon::foreign_cue(&t[v].lower));
-    if !(first.capital || article) {
-        return None;
-    }
-    let mut end = verb_end;
-    while end < t.len() && t[end].word {
-        // A place after the name: "Precht im DLF", "the minister in Paris".
-        let w = t[end].lower.as_ref();
-        let joins = lexicon::is(&["und", "and", "y", "et", "of", "de", "del"], w);
-        let place = end > verb_end + 1
-            && !joins
-            && (super::clauses::is_preposition(w)
-                || lexicon::is(&["im", "am", "beim", "à", "en", "au"], w)
-                || (t[end - 1].capital && !t[end].capital));
-        if place {
-            break;
-        }
-        end += 1;
-    }
-    let mut close = end;
-    while close < t.len() && t[close].word {
-        close += 1;
-    }
-    // At most a short place or time after the name ("im DLF", "on Monday").
-    let closes = close - end <= 3
-        && (close >= t.len() || matches!(t[close].lower.as_ref(), "," | "." | ":" | ";"));
-    let words_before = t[..comma].iter().filter(|x| x.word).count();
-    if end == verb_end || !closes || words_before < 4 || end - verb_end > 8 {
-        return None;
-    }
-    let written = text[t[verb_end].range.start..t[end - 1].range.end].to_string();
-    let proper = t[verb_end..end]
-        .iter()
-        .any(|x| x.capital && !lexicon::is(lexicon::DETERMINERS_ALL, &x.lower));
-    let subject = Mention {
-        name: mentions::strip_titles(&written),
-        written,
-        range: t[verb_end].range.start..t[end - 1].range.end,
-        description: None,
-        proper,
-    };
-    Some((subject, vec![span(t, 0, comma)?]))
-}
-
 /// Words in 's that are a pronoun and "has" or "is" ("He's said"), no possessive.
 const CONTRACTIONS: &[&str] = &[
     "he's", "she's", "it's", "that's", "who's", "there's", "what's",
 ];
 
-/// Conjunctions that join a second predicate to a sentence's subject.
-const COORDINATORS: &[&str] = &["and", "but", "y", "e", "pero", "et", "mais", "und", "aber"];
+/// Pronouns of the third person, which name someone spoken of.
+const THIRD_PERSON: &[&str] = &[
+    "he", "she", "they", "il", "elle", "ils", "elles", "él", "ella", "ellos", "ellas", "er", "sie",
+];
 
-/// The sentence's subject, for a verb that is a second predicate: "John
-/// Dowd … praised Sessions, and then suggested …", "pero dijo …", "and last
-/// week said …" (a conjunction and at most three lowercase words before
-/// the verb). Its first token is the conjunction's, so the cue starts there.
-fn coordinated_subject(text: &str, t: &[Token], verb: usize) -> Option<(Mention, usize)> {
-    let lead = (1..=4)
-        .filter_map(|k| verb.checked_sub(k))
-        .find(|&j| lexicon::is(COORDINATORS, &t[j].lower))?;
-    // "and could explain its shift": a modal makes it a thing that could
-    // be, not a thing said.
-    let plain = t[lead + 1..verb]
-        .iter()
-        .all(|x| x.word && !x.capital && !lexicon::is(MODALS, &x.lower));
-    if !plain || lead == 0 {
-        return None;
-    }
-    let (subject, at) = sentence_subject(text, t)?;
-    // The subject is the sentence's whole noun phrase ("The George W. Bush
-    // administration's efforts" is not George W. Bush), names someone, and
-    // comes before the conjunction.
-    let k = t.partition_point(|x| x.range.end <= subject.range.end);
-    let first = t.partition_point(|x| x.range.end <= subject.range.start);
-    let after_article = first > 0
-        && lexicon::is(
-            &["the", "el", "la", "le", "der", "die", "das"],
-            &t[first - 1].lower,
-        );
-    // "Mr. President, I yield the floor and suggest …": a vocative, not
-    // the subject.
-    let vocative = t.get(k).is_some_and(|x| x.lower == ",")
-        && t.get(k + 1)
-            .is_some_and(|x| lexicon::is(&["i", "we", "you"], &x.lower));
-    if vocative {
-        return None;
-    }
-    let runs_on = t
-        .get(k)
-        .is_some_and(|x| x.word && (x.lower.ends_with("'s") || (after_article && !x.capital)));
-    let whole = !runs_on && !subject.written.ends_with("'s") && !subject.written.ends_with("’s");
-    // A name, or a noun phrase with its article ("Le principal intéressé a
-    // rejeté toute faute et a fait savoir …").
-    let named = subject.proper
-        || subject.written.split_whitespace().next().is_some_and(|w| {
-            lexicon::is(lexicon::DETERMINERS_ALL, &w.to_lowercase()) && w != "a" && w != "A"
-        });
-    (named && whole && at < lead).then_some((subject, lead))
-}
+/// Conjunctions that join a second predicate to a sentence's subject.
+pub(super) const COORDINATORS: &[&str] =
+    &["and", "but", "y", "e", "pero", "et", "mais", "und", "aber"];
 
 /// Helpers right before a verb of saying that make it hypothetical.
 const HYPOTHETICAL: &[&str] = &["could", "might", "may", "can", "should", "must"];
 
 /// Helpers that make a verb a possibility rather than a statement.
-const MODALS: &[&str] = &[
+pub(super) const MODALS: &[&str] = &[
     "could", "would", "can", "may", "might", "should", "must", "will", "shall", "podría", "puede",
     "pourrait", "peut", "könnte", "kann",
 ];
@@ -561,7 +542,7 @@ const CLITICS: &[&str] = &[
 
 /// Common noun phrases that are not speakers even before a verb of saying
 /// ("the notes", "the report states" is kept: a report speaks).
-fn is_not_speaker(m: &Mention) -> bool {
+pub(super) fn is_not_speaker(m: &Mention) -> bool {
     let last = mentions::surname(&m.name).to_lowercase();
     matches!(
         last.as_str(),

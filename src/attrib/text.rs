@@ -159,6 +159,9 @@ fn paragraphs(text: &str, furniture: &[Range<usize>]) -> Vec<Range<usize>> {
     let lines = || text.lines().filter(|l| !l.trim().is_empty());
     let indent_layout =
         lines().any(|l| l.starts_with([' ', '\t'])) && lines().any(|l| !l.starts_with([' ', '\t']));
+    let double_spaced = double_spaced(text);
+    // The length of the paragraph's last line's words.
+    let mut last_line = 0;
     for line in text.split_inclusive('\n') {
         let raw = line.trim_end_matches(['\n', '\r']);
         let line_end = offset + raw.trim_end().len();
@@ -189,8 +192,12 @@ fn paragraphs(text: &str, furniture: &[Range<usize>]) -> Vec<Range<usize>> {
                 // on over it: a capture that leaves a blank line between
                 // lines ("it is within the" / "16 authority of Congress").
                 let last = text[..end].trim_end().chars().next_back().unwrap_or('.');
+                // In a double-spaced capture of short lines, a full line
+                // that stops mid-word runs on even to a capital ("under the
+                // Commerce" / "8 Clause, Congress create").
+                let wrapped = double_spaced && last.is_lowercase() && last_line >= FULL_LINE;
                 let runs_on = !".?!:;\"”’)]".contains(last)
-                    && (body.starts_with(char::is_lowercase) || last == ',');
+                    && (body.starts_with(char::is_lowercase) || last == ',' || wrapped);
                 if !runs_on {
                     if let Some(s) = start.take() {
                         out.push(s..end);
@@ -207,6 +214,7 @@ fn paragraphs(text: &str, furniture: &[Range<usize>]) -> Vec<Range<usize>> {
                 start = Some(words_at);
             }
             end = line_end;
+            last_line = body.trim().len();
         }
         previous_indented = indented && !blank;
         offset += line.len();
@@ -215,6 +223,30 @@ fn paragraphs(text: &str, furniture: &[Range<usize>]) -> Vec<Range<usize>> {
         out.push(s..end);
     }
     out
+}
+
+/// A line of a fixed-width capture this long or longer was wrapped, not
+/// ended (a heading or a label is shorter).
+const FULL_LINE: usize = 40;
+
+/// Whether the text is a capture of short lines with a blank line after
+/// nearly every one (a PDF transcript's double spacing), where a blank
+/// line does not end a paragraph by itself.
+fn double_spaced(text: &str) -> bool {
+    let (mut lines, mut followed_by_blank, mut short) = (0usize, 0usize, 0usize);
+    let mut previous_full = false;
+    for line in text.lines() {
+        let blank = line.trim().is_empty();
+        if blank && previous_full {
+            followed_by_blank += 1;
+        }
+        if !blank {
+            lines += 1;
+            short += usize::from(line.trim_end().chars().count() <= 80);
+        }
+        previous_full = !blank;
+    }
+    lines >= 10 && followed_by_blank * 10 >= lines * 8 && short * 10 >= lines * 9
 }
 
 /// Splits a range of text into tokens.
@@ -414,6 +446,30 @@ mod tests {
                 "The end."
             ]
         );
+    }
+
+    /// A PDF transcript's capture: numbered lines of fixed width, a blank
+    /// line after each. A line stopped mid-sentence runs on over the blank
+    /// line, even to a capital; a sentence's end or a short heading does not.
+    #[test]
+    fn a_double_spaced_capture_wraps_its_sentences() {
+        let mut text = String::from(" 1                        P R O C E E D I N G S\n\n");
+        let lines = [
+            "So if that is your difference, I am uncertain about the answers,",
+            "for example, Justice Kennedy asked, can you, under the Commerce",
+            "Clause, create commerce where previously none existed at all.",
+            "Well, yeah, I thought the answer to that question was plain",
+            "enough, since McCulloch versus Maryland and its long reasoning.",
+        ];
+        for (k, line) in lines.iter().cycle().take(15).enumerate() {
+            text.push_str(&format!("{:2}   {line}\n\n", k + 2));
+        }
+        let doc = Document::new(&text);
+        let paras: Vec<&str> = doc.paragraphs.iter().map(|p| doc.slice(p)).collect();
+        assert_eq!(paras[0], "P R O C E E D I N G S");
+        assert!(paras[1].ends_with("none existed at all."), "{paras:#?}");
+        assert!(paras[1].contains("under the Commerce"), "{paras:#?}");
+        assert!(paras[2].starts_with("Well, yeah"), "{paras:#?}");
     }
 
     #[test]

@@ -346,6 +346,11 @@ fn title_case_label(text: &str) -> Option<(usize, usize, Mention)> {
             };
             let body = (end + 1).min(text.len());
             let next = text[body..].chars().next();
+            // "General Verrilli." alone is the chair calling on someone:
+            // a label closed by a period has its words on its line.
+            if next.is_none() && !word.ends_with(':') {
+                return None;
+            }
             if next
                 .is_none_or(|c| c.is_uppercase() || c.is_ascii_digit() || "\"'“‘([—-".contains(c))
             {

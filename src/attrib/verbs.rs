@@ -81,6 +81,8 @@ const REGULAR: &[&str] = &[
     "muse",
     "joke",
     "laugh",
+    // "what Laurie Voss termed “transcending”"
+    "term",
 ];
 
 /// Irregular verbs: every form, with the lemma first.
@@ -220,7 +222,7 @@ pub fn foreign_cue(word: &str) -> bool {
 const FINDINGS: &[&str] = &["find", "conclude", "determine", "estimate", "confirm"];
 
 /// Verbs of saying only beside a quotation ("…,” he reflected).
-const TAG_ONLY: &[&str] = &["reflect", "quip", "muse", "joke", "laugh"];
+const TAG_ONLY: &[&str] = &["reflect", "quip", "muse", "joke", "laugh", "term"];
 
 /// Verbs that pass words to someone named after them.
 const TO_SOMEONE: &[&str] = &["tell", "assure", "inform", "remind"];
