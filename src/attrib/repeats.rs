@@ -22,23 +22,40 @@ impl Analysis<'_> {
     /// quotation whose words hold its words or are held by them.
     pub(super) fn repeated_quotations(&mut self) {
         let text = self.doc.text;
-        let words: Vec<Vec<String>> = self
+        // Which speech, if any, credits each quotation: the parts in order
+        // of their start, each with the furthest end so far, so that one
+        // search finds a part overlapping a quotation.
+        let mut parts: Vec<(usize, usize, usize)> = self
+            .speeches
+            .iter()
+            .enumerate()
+            .flat_map(|(k, s)| s.parts.iter().map(move |p| (p.start, p.end, k)))
+            .collect();
+        parts.sort_unstable();
+        let mut furthest: Vec<(usize, usize)> = Vec::with_capacity(parts.len());
+        for &(_, end, k) in &parts {
+            let before = furthest.last().copied().unwrap_or((0, k));
+            furthest.push(if end > before.0 { (end, k) } else { before });
+        }
+        let credit_of = |q: &Range<usize>| {
+            let n = parts.partition_point(|p| p.0 < q.end);
+            let (end, k) = *furthest.get(n.checked_sub(1)?)?;
+            (end > q.start).then_some(k)
+        };
+        let mut credited: Vec<Option<usize>> =
+            self.quotes.iter().map(|q| credit_of(&q.inner)).collect();
+        let words: Vec<Vec<u64>> = self
             .quotes
             .iter()
             .map(|q| words_of(&text[q.inner.clone()]))
             .collect();
-        // Which speech, if any, credits each quotation.
-        let mut credited: Vec<Option<usize>> = self
-            .quotes
-            .iter()
-            .map(|q| {
-                self.speeches
-                    .iter()
-                    .position(|s| s.parts.iter().any(|p| overlaps(p, &q.inner)))
-            })
-            .collect();
+        let uncredited =
+            (0..self.quotes.len()).any(|u| credited[u].is_none() && words[u].len() >= SHARED_WORDS);
+        if !uncredited {
+            return;
+        }
         // Each quotation's runs of three words, to find the candidates.
-        let mut by_trigram: HashMap<&[String], Vec<usize>> = HashMap::new();
+        let mut by_trigram: HashMap<&[u64], Vec<usize>> = HashMap::new();
         for (k, w) in words.iter().enumerate() {
             for gram in w.windows(3) {
                 let list = by_trigram.entry(gram).or_default();
@@ -117,22 +134,34 @@ fn names(s: &Speech) -> bool {
         )
 }
 
-fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
-    a.start < b.end && b.start < a.end
-}
-
-/// A passage's words, lowercase, without marks: "Boy, that" and "Boy that"
-/// are one repeat; "[F]remont" is "fremont".
-fn words_of(passage: &str) -> Vec<String> {
+/// A passage's words, lowercase, without marks, each as a hash of its
+/// letters: "Boy, that" and "Boy that" are one repeat; "[F]remont" is
+/// "fremont".
+fn words_of(passage: &str) -> Vec<u64> {
     passage
         .split(|c: char| !c.is_alphanumeric() && c != '[' && c != ']')
-        .map(|w| w.replace(['[', ']'], "").to_lowercase())
-        .filter(|w| !w.is_empty())
+        .filter_map(|w| {
+            // FNV-1a over the word's lowercase letters, brackets left out.
+            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+            let mut any = false;
+            for c in w
+                .chars()
+                .filter(|c| *c != '[' && *c != ']')
+                .flat_map(char::to_lowercase)
+            {
+                any = true;
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+                }
+            }
+            any.then_some(hash)
+        })
         .collect()
 }
 
 /// Whether `outer` holds `inner` as a run of words.
-fn contains(outer: &[String], inner: &[String]) -> bool {
+fn contains(outer: &[u64], inner: &[u64]) -> bool {
     !inner.is_empty() && outer.windows(inner.len()).any(|w| w == inner)
 }
 
@@ -144,8 +173,9 @@ mod tests {
     fn words_ignore_marks_and_brackets() {
         assert_eq!(
             words_of("[F]remont refused, so"),
-            ["fremont", "refused", "so"]
+            words_of("Fremont REFUSED so")
         );
+        assert_eq!(words_of("a -- b").len(), 2);
         assert!(contains(
             &words_of("Boy, that deal was one bad deal."),
             &words_of("that deal was one")
