@@ -115,14 +115,14 @@ pub(super) async fn import(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ExportParams {
+pub(crate) struct ExportParams {
     format: Option<String>,
     query: Option<String>,
     organization: Option<String>,
     url_base: Option<String>,
 }
 
-pub(super) async fn export(
+pub(crate) async fn export(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     Query(p): Query<ExportParams>,

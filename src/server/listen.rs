@@ -220,6 +220,7 @@ fn run(
         busy: Arc::new(Semaphore::new(options.max_concurrent.max(1))),
         next_request: AtomicU64::new(0),
         max_body_bytes: options.max_body_bytes,
+        sessions: super::web::Sessions::default(),
     });
     let routes = router(app.clone(), options.max_body_bytes);
     runtime.block_on(async move {

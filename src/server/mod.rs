@@ -13,7 +13,9 @@
 //! (`failure.rs`). A result is read whole under one read view and then
 //! sent at the client's pace, so a slow reader never holds the storage
 //! lock that writers wait for. `/v1/openapi.json` describes every route of
-//! the one route table (`openapi.rs`).
+//! the one route table (`openapi.rs`). The same server shows web pages at
+//! `/` (`web/`): the claims, each in its source's passage, for people
+//! without a terminal, behind the same tokens.
 
 mod auth;
 mod corpus;
@@ -23,6 +25,7 @@ mod metrics;
 mod openapi;
 mod routes;
 mod statements;
+mod web;
 
 pub use listen::{serve, DoorServer, ServeOptions};
 pub use openapi::openapi;

@@ -111,12 +111,14 @@ pub(crate) struct App {
     pub(crate) next_request: AtomicU64,
     /// The largest request body taken.
     pub(crate) max_body_bytes: usize,
+    /// The web pages' signed-in browsers.
+    pub(crate) sessions: super::web::Sessions,
 }
 
 impl App {
     /// Runs `f` over the database on a blocking thread, under the
     /// statement time limit. A panic in it is a 500, not a dead server.
-    pub(super) async fn blocking<T: Send + 'static>(
+    pub(crate) async fn blocking<T: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&Db) -> Result<T, Failure> + Send + 'static,
     ) -> Result<T, Failure> {
@@ -162,6 +164,7 @@ pub(crate) fn router(app: Arc<App>, max_body_bytes: usize) -> Router {
         .route("/v1/verify", post(verify))
         .route("/v1/tokens", get(tokens).post(create_token))
         .route("/v1/tokens/{name}", axum::routing::delete(revoke_token))
+        .merge(super::web::router())
         .fallback(|| async {
             Failure::new(
                 StatusCode::NOT_FOUND,
@@ -236,10 +239,13 @@ async fn every_request(State(app): State<Arc<App>>, request: Request, next: Next
 /// JSON body, an unknown method), as the JSON error every other refusal is.
 async fn json_refusal(response: Response) -> Response {
     let status = response.status();
+    // A page's refusal is a page, already said in HTML.
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        .is_some_and(|v| {
+            v.as_bytes().starts_with(b"application/json") || v.as_bytes().starts_with(b"text/html")
+        });
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return response;
     }
