@@ -34,6 +34,16 @@ impl Page {
 }
 
 fn fetch(method: &str, url: &str, cookie: Option<&str>, form: Option<&str>) -> Page {
+    fetch_with(method, url, cookie, form, &[])
+}
+
+fn fetch_with(
+    method: &str,
+    url: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Page {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -45,6 +55,9 @@ fn fetch(method: &str, url: &str, cookie: Option<&str>, form: Option<&str>) -> P
     }
     if form.is_some() {
         builder = builder.header("Content-Type", "application/x-www-form-urlencoded");
+    }
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
     }
     let request = builder
         .body(form.unwrap_or_default().as_bytes().to_vec())
@@ -375,4 +388,225 @@ fn public_read_shows_pages_without_signing_in() {
     let page = fetch("GET", &format!("{}/claims", server.url), None, None);
     assert_eq!(page.status, 200);
     assert!(page.body.contains(r#"<a href="/sign-in">Sign in</a>"#));
+}
+
+/// A form value, percent-encoded.
+fn enc(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Signs in with `secret`: the session cookie and the page's cross-site
+/// request token.
+fn sign_in(server: &Server, secret: &str) -> (String, String) {
+    let page = fetch(
+        "POST",
+        &format!("{}/sign-in", server.url),
+        None,
+        Some(&format!("token={secret}")),
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
+    let cookie = page
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let claims = fetch(
+        "GET",
+        &format!("{}/claims", server.url),
+        Some(&cookie),
+        None,
+    );
+    let at = claims.body.find(r#"name="csrf" value=""#).unwrap() + 19;
+    let csrf = claims.body[at..at + claims.body[at..].find('"').unwrap()].to_string();
+    (cookie, csrf)
+}
+
+#[test]
+fn writing_from_the_pages_is_checked_and_refused_as_the_cli_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let reader = token(&db, "reader", "read");
+    let writer = token(&db, "desk", "write");
+    let server = Server::start(&db, &[]);
+    let url = |path: &str| format!("{}{path}", server.url);
+    let count = |text: &str| {
+        let (status, body) = statement(&server, Some(&writer), text);
+        assert_eq!(status, 200, "{body}");
+        number(&body["output"])
+    };
+    let before = count("count claims");
+
+    // A reader sees no form.
+    let (reading, _) = sign_in(&server, &reader);
+    assert_eq!(
+        fetch("GET", &url("/claims/new"), Some(&reading), None).status,
+        403
+    );
+
+    let (cookie, csrf) = sign_in(&server, &writer);
+    let form = fetch("GET", &url("/claims/new"), Some(&cookie), None);
+    assert_eq!(form.status, 200);
+    assert!(form
+        .body
+        .contains(r#"<script src="/assets/app.js"></script>"#));
+    assert!(form
+        .body
+        .contains(&format!(r#"name="csrf" value="{csrf}""#)));
+
+    // The live check's answer, writing nothing.
+    let check = |quote: &str| {
+        let (status, body) = server::request(
+            "GET",
+            &url(&format!(
+                "/check-quote?source=fp-lazarus-review&quote={}",
+                enc(quote)
+            )),
+            Some(&writer),
+            None,
+        );
+        assert_eq!(status, 200, "{body}");
+        body
+    };
+    let found = check("Remember the 11th of September 2001");
+    assert_eq!(found["verified"], true, "{found}");
+    let misquote = check("Remember the 12th of September 2001");
+    assert_eq!(misquote["verified"], false);
+    assert_eq!(
+        misquote["passage"], "Remember the 11th of September 2001",
+        "{misquote}"
+    );
+
+    // A misquote is refused with its closest passage; nothing is stored.
+    let claim = |quote: &str, csrf: &str| {
+        format!(
+            "csrf={csrf}&speaker=Sony+attackers&source=fp-lazarus-review&quote={}&statement={}&confidence=0.7&rationale=quoted&tags=sony%2C+threat&action=add",
+            enc(quote),
+            enc("The attackers invoked September 11.")
+        )
+    };
+    let refused = fetch(
+        "POST",
+        &url("/claims/new"),
+        Some(&cookie),
+        Some(&claim("Remember the 12th of September 2001", &csrf)),
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("The closest passage (line 14, column 2)"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("Remember the 11th of September 2001"));
+    assert_eq!(count("count claims"), before);
+
+    // A post without the page's token is refused, whatever it holds.
+    for forged in ["", "0000"] {
+        let page = fetch(
+            "POST",
+            &url("/claims/new"),
+            Some(&cookie),
+            Some(&claim("Remember the 11th of September 2001", forged)),
+        );
+        assert_eq!(page.status, 403, "{}", page.body);
+        assert!(page.body.contains("this form did not come from this site"));
+    }
+    assert_eq!(count("count claims"), before);
+
+    // A faithful quote is stored; its page shows it.
+    let added = fetch(
+        "POST",
+        &url("/claims/new"),
+        Some(&cookie),
+        Some(&claim("Remember the 11th of September 2001", &csrf)),
+    );
+    assert_eq!(added.status, 303, "{}", added.body);
+    let location = added.header("location").unwrap().to_string();
+    let id: u64 = location.trim_start_matches("/claims/").parse().unwrap();
+    assert_eq!(count("count claims"), before + 1);
+    let page = fetch("GET", &url(&location), Some(&cookie), None);
+    assert!(page.body.contains("The attackers invoked September 11."));
+    assert!(page
+        .body
+        .contains(&format!(r#"href="/claims/{id}/delete""#)));
+
+    // Edited: a bad confidence refused as the CLI words it, then saved.
+    let edit = |confidence: &str| {
+        format!(
+            "csrf={csrf}&statement={}&confidence={confidence}&rationale=checked&tags=sony",
+            enc("Edited statement.")
+        )
+    };
+    let bad = fetch(
+        "POST",
+        &url(&format!("/claims/{id}/edit")),
+        Some(&cookie),
+        Some(&edit("1.5")),
+    );
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(bad.body.contains("confidence"), "{}", bad.body);
+    let saved = fetch(
+        "POST",
+        &url(&format!("/claims/{id}/edit")),
+        Some(&cookie),
+        Some(&edit("0.4")),
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(
+        count(&format!(
+            r#"count claims where id = {id} and confidence = 0.4 and statement = "Edited statement.""#
+        )),
+        1
+    );
+
+    // Deleted after the page that asks.
+    let asks = fetch(
+        "GET",
+        &url(&format!("/claims/{id}/delete")),
+        Some(&cookie),
+        None,
+    );
+    assert!(asks.body.contains(&format!("Delete claim {id}?")));
+    let gone = fetch(
+        "POST",
+        &url(&format!("/claims/{id}/delete")),
+        Some(&cookie),
+        Some(&format!("csrf={csrf}")),
+    );
+    assert_eq!(gone.status, 303);
+    assert_eq!(count("count claims"), before);
+}
+
+#[test]
+fn a_tokenless_server_takes_posts_only_from_its_own_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let server = Server::start(&db, &[]);
+    let host = server.url.trim_start_matches("http://").to_string();
+    let form = "speaker=Geoff+White&source=fp-lazarus-review&quote=North+Korea&statement=About+North+Korea.&confidence=0.5&rationale=r&action=add";
+    let url = format!("{}/claims/new", server.url);
+    for (name, value) in [
+        ("Origin", "http://evil.example"),
+        ("Sec-Fetch-Site", "cross-site"),
+    ] {
+        let page = fetch_with("POST", &url, None, Some(form), &[(name, value)]);
+        assert_eq!(page.status, 403, "{name}: {}", page.body);
+    }
+    let own = format!("http://{host}");
+    let page = fetch_with(
+        "POST",
+        &url,
+        None,
+        Some(form),
+        &[("Origin", &own), ("Sec-Fetch-Site", "same-origin")],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
 }

@@ -164,6 +164,9 @@ pub(super) fn claims(
     let rows = listing.claims().unwrap_or_default();
     let pages = total.div_ceil(f.rows).max(1);
     let mut body = String::from("<h1>Claims</h1>\n");
+    if v.caller.role.allows(crate::model::Role::Write) {
+        body.push_str("<p class=\"actions\"><a href=\"/claims/new\">Add a claim</a></p>\n");
+    }
     body.push_str(&filter_form(&f));
     let shown = if rows.is_empty() {
         "none".to_string()
@@ -333,7 +336,7 @@ fn exports(f: &Filters) -> String {
 }
 
 /// A string of the query language: double-quoted, with its escapes.
-fn literal(text: &str) -> String {
+pub(super) fn literal(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {

@@ -12,6 +12,7 @@
 //! style but its one stylesheet, nothing fetched from anywhere else.
 //! Pages are server-rendered and read without JavaScript.
 
+mod forms;
 mod html;
 mod lists;
 mod pages;
@@ -40,13 +41,27 @@ use session::Visitor;
 /// The stylesheet, light and dark, served by claimdb itself.
 const STYLESHEET: &str = include_str!("app.css");
 
+/// The one script: the live check on the form that adds a claim.
+const SCRIPT: &str = include_str!("app.js");
+
 /// The pages' routes.
 pub(crate) fn router() -> Router<Arc<App>> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/claims") }))
         .route("/assets/app.css", get(stylesheet))
+        .route("/assets/app.js", get(script))
         .route("/claims", get(claims))
+        .route("/claims/new", get(forms::new_form).post(forms::create))
         .route("/claims/{id}", get(claim))
+        .route(
+            "/claims/{id}/edit",
+            get(forms::edit_form).post(forms::update),
+        )
+        .route(
+            "/claims/{id}/delete",
+            get(forms::delete_form).post(forms::delete),
+        )
+        .route("/check-quote", get(forms::check_quote))
         .route("/sources", get(sources))
         .route("/sources/{id}", get(source))
         .route("/speakers", get(speakers))
@@ -55,6 +70,18 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/export", get(export))
         .route("/sign-in", get(sign_in::form).post(sign_in::sign_in))
         .route("/sign-out", post(sign_in::sign_out))
+}
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        SCRIPT,
+    )
+        .into_response()
 }
 
 async fn stylesheet() -> Response {

@@ -108,7 +108,14 @@ pub(super) fn claim(db: &Db, v: &Visitor, id: &str) -> Result<Response, Failure>
         _ if c.status == Status::Broken => body.push_str(&broken(&c)),
         _ => body.push_str("<p>The source holds no text to check the quote against.</p>\n"),
     }
-    body.push_str("</section>\n</article>\n");
+    body.push_str("</section>\n");
+    if v.caller.role.allows(crate::model::Role::Write) {
+        let _ = writeln!(
+            body,
+            r#"<p class="actions"><a href="/claims/{id}/edit">Edit</a> <a href="/claims/{id}/delete">Delete</a></p>"#
+        );
+    }
+    body.push_str("</article>\n");
     let head = match &source {
         Some(source) => {
             let origin = match &c.origin {
