@@ -270,9 +270,15 @@ fn claim_form(
 /// A refusal as the CLI words it, with the checker's report for a misquote.
 fn refusal(e: &Error) -> String {
     let report = e.report();
+    // A misquote's message is the checker's report on one line: shown
+    // below as the CLI prints it instead.
+    let first = match &report.citation {
+        Some(_) => "The quote is not in the source as typed; nothing was stored.".to_string(),
+        None => report.message.clone(),
+    };
     let mut out = format!(
         r#"<div class="error" role="alert"><p>{}</p>"#,
-        escape(&report.message)
+        escape(&first)
     );
     if let Some(citation) = &report.citation {
         if let Some(location) = &citation.citation.location {
