@@ -279,6 +279,29 @@ fn the_pages_work_in_a_real_browser() {
     );
     timings.push(("speakers", look(&browser, "11-speakers")));
 
+    // An import from a file, with its report row by row.
+    let file = dir.path().join("claims.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"speaker": "Sony attackers", "source": "fp-lazarus-review", "quote": "Remember the 12th of September 2001", "statement": "Misquoted.", "confidence": 0.8, "rationale": "quoted"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    browser.go(&url("/import"));
+    timings.push(("import", look(&browser, "12-import")));
+    let input = browser.find("#file");
+    browser.type_into(&input, file.to_str().unwrap());
+    browser.click(&browser.find("form.import button"));
+    browser.wait_for("return document.querySelector('table tbody tr') !== null;");
+    let row = browser.text(&browser.find("table tbody tr"));
+    assert!(
+        row.contains("claims.jsonl:1") && row.contains("refused"),
+        "{row}"
+    );
+    timings.push(("import report", look(&browser, "13-import-report")));
+
     eprintln!("screenshots in {}", shots().display());
     for (page, ms) in timings {
         eprintln!("{page}: answered in {ms:.1} ms");

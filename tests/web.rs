@@ -44,6 +44,20 @@ fn fetch_with(
     form: Option<&str>,
     headers: &[(&str, &str)],
 ) -> Page {
+    let kind = form.map(|_| "application/x-www-form-urlencoded");
+    let body = form.unwrap_or_default().as_bytes().to_vec();
+    send(method, url, cookie, kind, body, headers)
+}
+
+/// One request, no redirect followed: the page as it came.
+fn send(
+    method: &str,
+    url: &str,
+    cookie: Option<&str>,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+    headers: &[(&str, &str)],
+) -> Page {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -53,16 +67,13 @@ fn fetch_with(
     if let Some(c) = cookie {
         builder = builder.header("Cookie", c);
     }
-    if form.is_some() {
-        builder = builder.header("Content-Type", "application/x-www-form-urlencoded");
+    if let Some(kind) = content_type {
+        builder = builder.header("Content-Type", kind);
     }
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
-    let request = builder
-        .body(form.unwrap_or_default().as_bytes().to_vec())
-        .unwrap();
-    let mut response = agent.run(request).unwrap();
+    let mut response = agent.run(builder.body(body).unwrap()).unwrap();
     let headers = response
         .headers()
         .iter()
@@ -102,6 +113,13 @@ fn number(v: &Value) -> u64 {
         .or_else(|| v["count"].as_u64())
         .or_else(|| v[0]["count"].as_u64())
         .unwrap_or_else(|| panic!("not a count: {v}"))
+}
+
+/// The number a `count claims` statement answers through the API.
+fn counted(server: &Server, token: &str, text: &str) -> u64 {
+    let (status, body) = statement(server, Some(token), text);
+    assert_eq!(status, 200, "{body}");
+    number(&body["output"])
 }
 
 /// The one result of a statement through the API.
@@ -436,11 +454,7 @@ fn writing_from_the_pages_is_checked_and_refused_as_the_cli_refuses() {
     let writer = token(&db, "desk", "write");
     let server = Server::start(&db, &[]);
     let url = |path: &str| format!("{}{path}", server.url);
-    let count = |text: &str| {
-        let (status, body) = statement(&server, Some(&writer), text);
-        assert_eq!(status, 200, "{body}");
-        number(&body["output"])
-    };
+    let count = |text: &str| counted(&server, &writer, text);
     let before = count("count claims");
 
     // A reader sees no form.
@@ -609,4 +623,171 @@ fn a_tokenless_server_takes_posts_only_from_its_own_pages() {
         &[("Origin", &own), ("Sec-Fetch-Site", "same-origin")],
     );
     assert_eq!(page.status, 303, "{}", page.body);
+}
+
+/// A multipart form body: its content type and bytes.
+fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, Vec<u8>) {
+    let boundary = "claimdbtestboundary7";
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n{}\r\n--{boundary}--\r\n",
+        file.0, file.1
+    ));
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    )
+}
+
+fn post_multipart(url: &str, cookie: &str, content_type: &str, body: Vec<u8>) -> Page {
+    send("POST", url, Some(cookie), Some(content_type), body, &[])
+}
+
+#[test]
+fn imports_report_each_row_and_filters_read_attribution() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let writer = token(&db, "desk", "write");
+    let server = Server::start(&db, &[]);
+    let url = |path: &str| format!("{}{path}", server.url);
+    let count = |text: &str| counted(&server, &writer, text);
+
+    // The attribution filter is the language's own field.
+    let (cookie, csrf) = sign_in(&server, &writer);
+    let confirmed = count(r#"count claims where attribution = "confirmed""#);
+    let page = fetch(
+        "GET",
+        &url("/claims?attribution=confirmed"),
+        Some(&cookie),
+        None,
+    );
+    assert!(
+        page.body.contains(&format!("{confirmed} claims;")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"<option value="confirmed" selected>"#));
+
+    // A file with a misquote: all or nothing, then with partial.
+    let before = count("count claims");
+    let rows = concat!(
+        r#"{"speaker": "Sony attackers", "source": "fp-lazarus-review", "quote": "Remember the 11th of September 2001", "statement": "The threat invoked September 11.", "confidence": 0.8, "rationale": "quoted"}"#,
+        "\n",
+        r#"{"speaker": "Sony attackers", "source": "fp-lazarus-review", "quote": "Remember the 12th of September 2001", "statement": "Misquoted.", "confidence": 0.8, "rationale": "quoted"}"#,
+        "\n"
+    );
+    let (kind, body) = multipart(&[("csrf", &csrf)], ("claims.jsonl", rows));
+    let report = post_multipart(&url("/import"), &cookie, &kind, body);
+    assert_eq!(report.status, 422, "{}", report.body);
+    assert!(
+        report
+            .body
+            .contains("Nothing was written: a row was refused"),
+        "{}",
+        report.body
+    );
+    assert!(report.body.contains("claims.jsonl:2"));
+    assert!(
+        report
+            .body
+            .contains("the quote says &quot;12th&quot; where the source says &quot;11th&quot;"),
+        "{}",
+        report.body
+    );
+    assert_eq!(count("count claims"), before);
+    let (kind, body) = multipart(&[("csrf", &csrf), ("partial", "1")], ("claims.jsonl", rows));
+    let report = post_multipart(&url("/import"), &cookie, &kind, body);
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert!(
+        report.body.contains("1 added") && report.body.contains("1 refused"),
+        "{}",
+        report.body
+    );
+    assert_eq!(count("count claims"), before + 1);
+    // Without the page's token, nothing.
+    let (kind, body) = multipart(&[("partial", "1")], ("claims.jsonl", rows));
+    assert_eq!(
+        post_multipart(&url("/import"), &cookie, &kind, body).status,
+        403
+    );
+    assert_eq!(count("count claims"), before + 1);
+
+    // Behind a proxy that terminates TLS, the cookie is Secure.
+    let page = fetch_with(
+        "POST",
+        &url("/sign-in"),
+        None,
+        Some(&format!("token={writer}")),
+        &[("X-Forwarded-Proto", "https")],
+    );
+    assert!(page.header("set-cookie").unwrap().contains("; Secure"));
+}
+
+#[test]
+fn a_quote_in_parts_and_a_broken_claim_show_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let server = Server::start(&db, &[]);
+    let url = |path: &str| format!("{}{path}", server.url);
+    // An ellipsis leaves two highlights; bracketed words are marked.
+    let (status, body) = statement(
+        &server,
+        None,
+        r#"add claim with speaker = "Sony attackers", source = "fp-lazarus-review", quote = "Remember the [date] ... 2001", statement = "In parts.", confidence = 0.5, rationale = "r""#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let id = body["output"]["done"]["claim"]["id"].as_u64().unwrap();
+    let page = fetch("GET", &url(&format!("/claims/{id}")), None, None);
+    assert_eq!(
+        marks(&page.body, "quote"),
+        ["Remember the", "2001"],
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"<ins class="bracket""#));
+    assert!(
+        page.body.contains("<ul class=\"normalizations\">"),
+        "{}",
+        page.body
+    );
+
+    // A new text that no longer holds claim 1's quote: the closest passage.
+    let (_, source) = server::request("GET", &url("/v1/sources/fp-lazarus-review"), None, None);
+    let text = source["text"]
+        .as_str()
+        .unwrap()
+        .replace("11th of September", "12th of September");
+    let (status, body) = server::request(
+        "PUT",
+        &url("/v1/sources/fp-lazarus-review/text"),
+        None,
+        Some(text.as_bytes()),
+    );
+    assert_eq!(status, 200, "{body}");
+    let page = fetch("GET", &url("/claims/1"), None, None);
+    assert!(
+        page.body.contains(r#"class="status-broken""#),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("The closest passage (line 14, column 2"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Remember the 12th of September 2001"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("<ul class=\"changes\">"),
+        "{}",
+        page.body
+    );
 }

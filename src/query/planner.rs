@@ -163,7 +163,17 @@ fn claims(access: Node, q: &ClaimsQuery) -> Node {
         }
         return limited(node, q.limit, q.offset);
     }
-    let node = ranked(access, &q.order, q.limit, q.offset);
+    // Every access path yields claims in id order: `order by id` (asc)
+    // is that order already, and a limit then stops the scan early.
+    let in_id_order = q
+        .order
+        .iter()
+        .all(|o| !o.descending && o.key.node == SelectItem::Field(Field::Id));
+    let node = if in_id_order {
+        access
+    } else {
+        ranked(access, &q.order, q.limit, q.offset)
+    };
     let node = limited(node, q.limit, q.offset);
     match &q.select {
         Some(select) => Node::Project {

@@ -40,9 +40,9 @@ impl Fields {
 
 /// Whether a post may write: the session's token matches, or, without a
 /// session, the browser says the post comes from this site.
-fn came_from_here(v: &Visitor, fields: &Fields, headers: &HeaderMap) -> bool {
+pub(super) fn came_from_here(v: &Visitor, sent_csrf: &str, headers: &HeaderMap) -> bool {
     if v.csrf().is_some() {
-        return session::csrf_matches(v, Some(fields.get("csrf")));
+        return session::csrf_matches(v, Some(sent_csrf));
     }
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let origin_ok = match (
@@ -63,7 +63,7 @@ fn came_from_here(v: &Visitor, fields: &Fields, headers: &HeaderMap) -> bool {
 }
 
 /// The refusal of a post from elsewhere.
-fn forged() -> Failure {
+pub(super) fn forged() -> Failure {
     Failure::forbidden(
         "this form did not come from this site's page (its cross-site request token is missing or wrong)",
     )
@@ -85,7 +85,7 @@ where
     let fields = Fields(query_pairs(Some(&String::from_utf8_lossy(&body))));
     let checked = headers.clone();
     render(app, headers, uri, needed, move |db, v| {
-        if !came_from_here(v, &fields, &checked) {
+        if !came_from_here(v, fields.get("csrf"), &checked) {
             return Err(forged());
         }
         write(db, v, &fields)

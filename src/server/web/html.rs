@@ -105,6 +105,7 @@ pub(super) fn page(title: &str, viewer: &Viewer<'_>, head: &str, body: &str) -> 
 <a href="/sources">Sources</a>
 <a href="/speakers">Speakers</a>
 <a href="/query">Query</a>
+<a href="/import">Import</a>
 </nav>
 <div class="who">{who}</div>
 </header>

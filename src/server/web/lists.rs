@@ -36,6 +36,7 @@ pub(super) struct Filters {
     speaker: String,
     source: String,
     status: String,
+    attribution: String,
     tag: String,
     text: String,
     min_confidence: String,
@@ -59,6 +60,7 @@ impl Filters {
                 "speaker" => f.speaker = v,
                 "source" => f.source = v,
                 "status" => f.status = v,
+                "attribution" => f.attribution = v,
                 "tag" => f.tag = v,
                 "text" => f.text = v,
                 "min_confidence" => f.min_confidence = v,
@@ -80,6 +82,11 @@ impl Filters {
             (&self.speaker, "speaker = $speaker", "speaker"),
             (&self.source, "source = $source", "source"),
             (&self.status, "status = $status", "status"),
+            (
+                &self.attribution,
+                "attribution = $attribution",
+                "attribution",
+            ),
             (&self.tag, "has tag $tag", "tag"),
             (
                 &self.text,
@@ -122,6 +129,7 @@ impl Filters {
             ("speaker", &self.speaker),
             ("source", &self.source),
             ("status", &self.status),
+            ("attribution", &self.attribution),
             ("tag", &self.tag),
             ("text", &self.text),
             ("min_confidence", &self.min_confidence),
@@ -206,11 +214,22 @@ fn filter_form(f: &Filters) -> String {
             )
         })
         .collect::<String>();
+    let attribution = ["", "confirmed", "different speaker", "not found"]
+        .iter()
+        .map(|s| {
+            format!(
+                r#"<option value="{s}"{selected}>{shown}</option>"#,
+                selected = if *s == f.attribution { " selected" } else { "" },
+                shown = if s.is_empty() { "any" } else { s },
+            )
+        })
+        .collect::<String>();
     format!(
         r#"<form class="filters" method="get" action="/claims" role="search" aria-label="Filter claims">
 <fieldset><legend>Filter</legend>
 {speaker}{source}
 <p><label for="f-status">Status</label> <select id="f-status" name="status">{status}</select></p>
+<p><label for="f-attribution">Attribution</label> <select id="f-attribution" name="attribution">{attribution}</select></p>
 {min}{tag}{text}
 <input type="hidden" name="sort" value="{sort}"><input type="hidden" name="dir" value="{dir}">
 <p><button type="submit">Apply</button> <a href="/claims">Clear</a></p>
@@ -304,6 +323,7 @@ fn exports(f: &Filters) -> String {
         (&f.speaker, "speaker = "),
         (&f.source, "source = "),
         (&f.status, "status = "),
+        (&f.attribution, "attribution = "),
         (&f.tag, "has tag "),
     ] {
         if !value.is_empty() {

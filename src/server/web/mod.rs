@@ -14,6 +14,7 @@
 
 mod forms;
 mod html;
+mod import_page;
 mod lists;
 mod pages;
 mod session;
@@ -68,6 +69,7 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/speakers/{name}", get(speaker))
         .route("/query", get(query))
         .route("/export", get(export))
+        .route("/import", get(import_page::form).post(import_page::import))
         .route("/sign-in", get(sign_in::form).post(sign_in::sign_in))
         .route("/sign-out", post(sign_in::sign_out))
 }

@@ -173,9 +173,15 @@ pub(super) fn session_id(headers: &HeaderMap) -> Option<String> {
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The cookie that holds session `id`.
-pub(super) fn cookie(id: &str) -> String {
-    format!("{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict")
+/// The cookie that holds session `id`; `Secure` when the browser reached
+/// the server over TLS (through a proxy that terminates it and says so).
+pub(super) fn cookie(id: &str, headers: &HeaderMap) -> String {
+    let tls = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    let secure = if tls { "; Secure" } else { "" };
+    format!("{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict{secure}")
 }
 
 /// The cookie that ends a session in the browser.

@@ -61,7 +61,11 @@ pub(super) async fn form(RawQuery(q): RawQuery) -> Response {
 }
 
 /// POST `/sign-in`: the token checked, a session made.
-pub(super) async fn sign_in(State(app): State<Arc<App>>, body: Bytes) -> Response {
+pub(super) async fn sign_in(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let pairs = query_pairs(Some(&String::from_utf8_lossy(&body)));
     let get = |name: &str| {
         pairs
@@ -103,7 +107,7 @@ pub(super) async fn sign_in(State(app): State<Arc<App>>, body: Bytes) -> Respons
         );
     };
     let mut response = Redirect::to(&next).into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&session::cookie(&id)) {
+    if let Ok(cookie) = HeaderValue::from_str(&session::cookie(&id, &headers)) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
     response
