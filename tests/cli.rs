@@ -421,6 +421,8 @@ fn help_teaches_the_language() {
             "--read-only",
             "--server",
             "--token",
+            "--as",
+            "--because",
         ];
         options.extend(own);
         options

@@ -31,8 +31,8 @@ use std::time::Duration;
 
 use claimdb::cite::{fold_for_search, fold_key, search_words, sha256_hex};
 use claimdb::model::{
-    Anchor, Attribution, AttributionVerdict, Claim, ClaimId, Confidence, Mismatch, Mode, Source,
-    SourceKind, Speaker, SpeakerId, Status,
+    Action, Anchor, Attribution, AttributionVerdict, Claim, ClaimId, Confidence, FieldChange,
+    Mismatch, Mode, Source, SourceKind, Speaker, SpeakerId, Status, Subject, Version,
 };
 use claimdb::store::{Engine, Index, IndexScan, ReadView, WriteTx, FORMAT_VERSION};
 use claimdb::{Error, Role, Token};
@@ -1735,7 +1735,70 @@ fn a_passage_or_key_is_held_by_one_claim(engine: &dyn Engine) {
     assert_eq!(view.claim(101).unwrap(), Some(by_bo));
 }
 
+/// A record's versions read back as written, oldest first, apart from any
+/// other record's (a source "s" is not "s2"), and only once their
+/// transaction commits: a failed write leaves no version.
+fn versions_read_back_per_record_in_order(engine: &dyn Engine) {
+    let version = |subject: Subject, number: u64, action: Action| Version {
+        subject,
+        number,
+        at: format!("2026-12-07T10:00:0{number}.000Z"),
+        author: "editor".into(),
+        statement: "update claims set confidence = 0.4 where id = 12".into(),
+        reason: (number == 2).then(|| "the ministry retracted the figure".into()),
+        action,
+        changes: vec![FieldChange {
+            field: "confidence".into(),
+            before: (number > 1).then(|| "0.9".into()),
+            after: Some("0.4".into()),
+        }],
+    };
+    let written = [
+        version(Subject::Claim(12), 1, Action::Created),
+        version(Subject::Claim(12), 2, Action::Updated),
+        version(Subject::Claim(12), 3, Action::Deleted),
+        version(Subject::Claim(1), 1, Action::Created),
+        version(Subject::Source("s".into()), 1, Action::Created),
+        version(Subject::Source("s2".into()), 1, Action::Created),
+        version(Subject::Speaker(12), 1, Action::Created),
+    ];
+    // Written out of order: read back by number.
+    engine
+        .write(&mut |tx| {
+            for v in written.iter().rev() {
+                tx.put_version(v)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let view = engine.read().unwrap();
+    assert_eq!(view.versions(&Subject::Claim(12)).unwrap(), written[..3]);
+    assert_eq!(view.versions(&Subject::Claim(1)).unwrap(), written[3..4]);
+    assert_eq!(
+        view.versions(&Subject::Source("s".into())).unwrap(),
+        written[4..5]
+    );
+    assert_eq!(
+        view.versions(&Subject::Source("s2".into())).unwrap(),
+        written[5..6]
+    );
+    assert_eq!(view.versions(&Subject::Speaker(12)).unwrap(), written[6..7]);
+    assert!(view.versions(&Subject::Claim(2)).unwrap().is_empty());
+    drop(view);
+    let failed = engine.write(&mut |tx| {
+        tx.put_version(&version(Subject::Claim(2), 1, Action::Created))?;
+        Err(Error::NotFound {
+            kind: "contract",
+            name: "the closure's own error".into(),
+        })
+    });
+    assert!(failed.is_err());
+    let view = engine.read().unwrap();
+    assert!(view.versions(&Subject::Claim(2)).unwrap().is_empty());
+}
+
 contract_tests!(
+    versions_read_back_per_record_in_order,
     records_read_back_as_written,
     a_passage_or_key_is_held_by_one_claim,
     claims_come_in_id_order_and_ranges_include_their_bounds,

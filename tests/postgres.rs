@@ -147,7 +147,7 @@ fn a_missing_database_and_a_newer_schema_are_named() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("the database's claimdb schema is version 99, newer than this claimdb's 2"),
+        stderr.contains("the database's claimdb schema is version 99, newer than this claimdb's 3"),
         "{stderr}"
     );
 }

@@ -580,6 +580,14 @@ fn writing_from_the_pages_is_checked_and_refused_as_the_cli_refuses() {
         )),
         1
     );
+    // The page shows who changed what.
+    let page = fetch("GET", &url(&format!("/claims/{id}")), Some(&cookie), None);
+    assert!(page.body.contains("updated by desk"), "{}", page.body);
+    assert!(
+        page.body.contains("<code>confidence</code>: 0.7 → 0.4"),
+        "{}",
+        page.body
+    );
 
     // Deleted after the page that asks.
     let asks = fetch(

@@ -77,6 +77,16 @@ impl Client {
     }
 
     fn with_token<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        // Why this run writes (`--because`), recorded on its versions; the
+        // server records the token's name as who.
+        let request = match crate::db::default_reason() {
+            Some(reason) => request.header(
+                "X-Claimdb-Because",
+                &percent_encoding::utf8_percent_encode(&reason, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string(),
+            ),
+            None => request,
+        };
         match &self.token {
             Some(t) => request.header("Authorization", &format!("Bearer {}", t.trim())),
             None => request,

@@ -12,6 +12,7 @@ mod copy;
 pub mod door;
 mod edits;
 mod extract;
+mod history;
 mod session;
 mod snapshot;
 mod statements;
@@ -29,6 +30,7 @@ pub use backup::{restore, write_atomically, Restored};
 pub use check::{CheckScope, Recheck};
 pub use copy::Copied;
 pub use extract::Accepted;
+pub use history::{default_reason, set_default_author, set_default_reason, with_authorship};
 #[cfg(feature = "client")]
 pub(crate) use session::transaction_error;
 pub use session::Session;
@@ -289,18 +291,30 @@ impl Db {
             } else {
                 None
             };
-            db.write(|w| {
-                if let Some(seed) = &seed {
-                    load_seed(w, seed)?;
-                }
-                w.tx().stamp_format_version()
+            let loading = crate::model::Authorship {
+                author: history::default_author(),
+                statement: "creating the database (with the seed when asked)".into(),
+                reason: None,
+            };
+            with_authorship(loading, || {
+                db.write(|w| {
+                    if let Some(seed) = &seed {
+                        load_seed(w, seed)?;
+                    }
+                    w.tx().stamp_format_version()
+                })
             })?;
             let loaded = db.view()?.claim_count()?;
             db.created = Some(loaded);
         }
         if let crate::store::Opened::Migrated { from: ..=6 } = opened {
             // Claims written before attribution was checked get it now.
-            db.write(|w| w.attribute_unchecked())?;
+            let migrating = crate::model::Authorship {
+                author: "claimdb".into(),
+                statement: "migrating an older database: attribution checked".into(),
+                reason: None,
+            };
+            with_authorship(migrating, || db.write(|w| w.attribute_unchecked()))?;
         }
         Ok(db)
     }
@@ -371,10 +385,18 @@ impl Db {
     fn write_locked<A>(&self, mut f: impl FnMut(&mut Writer) -> Result<A>) -> Result<A> {
         let mut out = None;
         self.engine.write(&mut |tx| {
-            out = Some(f(&mut Writer::new(tx, &self.texts))?);
+            // Every record written records its version beside it.
+            let mut recording = history::Recording::new(tx);
+            out = Some(f(&mut Writer::new(&mut recording, &self.texts))?);
             Ok(())
         })?;
         Ok(out.expect("the transaction ran"))
+    }
+
+    /// A record's versions, oldest first: who changed it, when, by what,
+    /// why, and what changed (see [`crate::model::Version`]).
+    pub fn history(&self, subject: &crate::model::Subject) -> Result<Vec<crate::model::Version>> {
+        self.view()?.versions(subject)
     }
 
     /// Adds a source (with its text, when held). Flushed before it returns.

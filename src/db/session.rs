@@ -44,6 +44,8 @@ pub struct Session {
 #[derive(Default)]
 struct Pending {
     statements: Vec<Statement>,
+    /// Their texts, for the versions the commit records.
+    texts: Vec<String>,
     failed: bool,
 }
 
@@ -160,6 +162,7 @@ impl Session {
             (Statement::Begin, None) => {
                 self.pending = Some(Pending {
                     statements: Vec::new(),
+                    texts: Vec::new(),
                     failed: false,
                 });
                 Ok(Output::Done(Outcome::Begun))
@@ -179,18 +182,24 @@ impl Session {
                         "the transaction had an error, so it was rolled back: nothing was written",
                     ));
                 }
-                let outcomes = db.apply_writes(&pending.statements)?;
+                let made_by = format!("begin; {}; commit", pending.texts.join("; "));
+                let outcomes = super::history::with_statement(&made_by, || {
+                    db.apply_writes(&pending.statements)
+                })?;
                 Ok(Output::Done(Outcome::Committed { outcomes }))
             }
             (s, Some(pending)) if s.is_write() => {
+                pending.texts.push(text.trim().trim_end_matches(';').to_string());
                 pending.statements.push(statement);
                 Ok(Output::Done(Outcome::Held { pending: pending.statements.len() }))
             }
             (Statement::Explain(_), Some(_)) | (_, None) => {
-                db.execute_forced(&statement, true).map(|(out, stats)| {
-                    self.notes = stats.notes;
-                    out
-                })
+                super::history::with_statement(text, || db.execute_forced(&statement, true)).map(
+                    |(out, stats)| {
+                        self.notes = stats.notes;
+                        out
+                    },
+                )
             }
             (_, Some(_)) => Err(transaction_error(
                 text,

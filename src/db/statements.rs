@@ -80,7 +80,7 @@ impl Db {
     /// Like [`Db::query`], with values for the statement's `$1` or `$name` parameters.
     pub fn query_with(&self, text: &str, params: &Params) -> Result<Output> {
         let statement = query::prepare(text, params)?;
-        self.execute(&statement).map(|(out, _)| out)
+        super::history::with_statement(text, || self.execute(&statement)).map(|(out, _)| out)
     }
 
     /// Like [`Db::query`], and also reports what the statement read, which
@@ -96,7 +96,7 @@ impl Db {
     /// ```
     pub fn query_with_stats(&self, text: &str) -> Result<(Output, ExecStats)> {
         let statement = query::prepare(text, &Params::new())?;
-        self.execute(&statement)
+        super::history::with_statement(text, || self.execute(&statement))
     }
 
     /// Runs a checked statement. An `update` or `delete` without `where`

@@ -15,12 +15,14 @@ mod changes;
 mod review;
 mod source;
 mod token;
+mod version;
 
 pub use changes::{ClaimChanges, SourceChanges};
 pub use review::{validate_reviews, Review, MAX_REVIEWS};
 pub(crate) use source::SourceLine;
 pub use source::{validate_source_id, NewSource, Source, SourceKind};
 pub use token::{Role, Token};
+pub use version::{Action, Authorship, FieldChange, Subject, Version};
 
 use serde::{Deserialize, Serialize};
 

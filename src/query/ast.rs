@@ -66,6 +66,14 @@ pub enum Statement {
         /// The first and last line shown (1-based, inclusive); all when `None`.
         lines: Option<(Spanned<Literal>, Option<Spanned<Literal>>)>,
     },
+    /// `history claim N`, `history source "ID"`, `history speaker "NAME"`
+    /// (or a speaker's id): the record's versions, newest first.
+    History {
+        /// Which kind of record.
+        kind: HistoryOf,
+        /// Its id (or a speaker's name).
+        id: Spanned<Literal>,
+    },
     /// `explain STATEMENT`: the plan instead of the rows.
     Explain(Box<Statement>),
     /// `add source "id" with title = "...", ...`
@@ -139,6 +147,18 @@ pub enum Statement {
     Commit,
     /// `rollback`
     Rollback,
+}
+
+/// The kind of record `history` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryOf {
+    /// `history claim N`
+    Claim,
+    /// `history source "ID"`
+    Source,
+    /// `history speaker "NAME"` (or its id)
+    Speaker,
 }
 
 impl Statement {

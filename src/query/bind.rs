@@ -202,7 +202,7 @@ fn visit_literals(stmt: &mut Statement, f: &mut dyn FnMut(&mut Spanned<Literal>)
                 expr(e, f)
             }
         }
-        Statement::ShowClaim(id) => f(id),
+        Statement::ShowClaim(id) | Statement::History { id, .. } => f(id),
         Statement::ShowSource { id, lines } => {
             f(id);
             if let Some((first, last)) = lines {

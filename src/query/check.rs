@@ -7,8 +7,8 @@
 //! `with`. Each error points at the offending span.
 
 use super::ast::{
-    quote_string, Aggregate, ClaimsQuery, Expr, Field, FieldType, Literal, Op, SelectItem, Spanned,
-    Statement, Table,
+    quote_string, Aggregate, ClaimsQuery, Expr, Field, FieldType, HistoryOf, Literal, Op,
+    SelectItem, Spanned, Statement, Table,
 };
 use super::writes;
 use crate::error::QueryError;
@@ -40,6 +40,15 @@ pub fn check(stmt: &Statement) -> CheckResult {
             Ok(())
         }
         Statement::ShowClaim(id) => whole_number(id, "a claim id"),
+        Statement::History { kind, id } => match kind {
+            HistoryOf::Claim => whole_number(id, "a claim id"),
+            HistoryOf::Source => text(id, "a source id"),
+            // A speaker by name, or by id once deleted (its names are gone).
+            HistoryOf::Speaker => match &id.node {
+                Literal::Num(_) => whole_number(id, "a speaker id"),
+                _ => text(id, "a speaker's name"),
+            },
+        },
         Statement::ShowSource { id, lines } => {
             text(id, "a source id")?;
             if let Some((first, last)) = lines {

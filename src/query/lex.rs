@@ -105,6 +105,7 @@ keywords! {
     Merge = "merge",
     Into = "into",
     Cascade = "cascade",
+    History = "history",
 }
 
 impl Keyword {

@@ -164,6 +164,13 @@ pub enum Node {
         /// How it is read.
         input: Box<Node>,
     },
+    /// `history claim N` and the like: the record's versions.
+    History {
+        /// Which kind of record.
+        kind: super::ast::HistoryOf,
+        /// Its id, or a speaker's name.
+        id: super::ast::Literal,
+    },
     /// `show source "ID" [lines A [to B]]`.
     ShowSource {
         /// The source.
@@ -207,6 +214,7 @@ impl Node {
             | Node::StoredCount
             | Node::StoredCounts { .. }
             | Node::Nothing { .. }
+            | Node::History { .. }
             | Node::SourceById { .. } => None,
         }
     }
@@ -319,6 +327,7 @@ impl Node {
                 "show the claim, and its source's text around the quote".into()
             }
             Node::ShowSource { .. } => "show the source's record and its text, line by line".into(),
+            Node::History { .. } => "read the record's versions, newest first".into(),
             Node::Write { action, .. } => action.clone(),
         }
     }

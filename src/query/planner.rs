@@ -113,6 +113,10 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
                 })),
             }
         }
+        Statement::History { kind, id } => Node::History {
+            kind: *kind,
+            id: id.node.clone(),
+        },
         Statement::Explain(inner) => return plan(store, inner),
         other => Node::Write {
             action: match other {

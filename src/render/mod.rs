@@ -223,6 +223,60 @@ fn source_cells(r: &SourceRow) -> Vec<Value> {
     ]
 }
 
+/// A version as a row: its changes one per line, "field: before → after"
+/// (a long value cut, so a replaced text does not fill the screen).
+fn version_cells(v: &crate::model::Version) -> Vec<Value> {
+    let cut = |s: &str| -> String {
+        match s.char_indices().nth(80) {
+            Some((at, _)) => format!("{}…", &s[..at]),
+            None => s.to_string(),
+        }
+    };
+    let changes: Vec<String> = v
+        .changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: {} → {}",
+                c.field,
+                cut(c.before.as_deref().unwrap_or("—")),
+                cut(c.after.as_deref().unwrap_or("—"))
+            )
+        })
+        .collect();
+    vec![
+        Value::Int(v.number as i64),
+        Value::Text(v.at.clone()),
+        Value::Text(v.author.clone()),
+        Value::Text(v.action.as_str().to_string()),
+        v.reason.clone().map_or(Value::Null, Value::Text),
+        Value::Text(changes.join("\n")),
+        Value::Text(v.statement.clone()),
+    ]
+}
+
+/// A version as JSON: its changes' values parsed back from their JSON text.
+fn version_json(v: &crate::model::Version) -> Json {
+    let value = |s: &Option<String>| {
+        s.as_deref().map_or(Json::Null, |s| {
+            serde_json::from_str(s).unwrap_or(Json::Null)
+        })
+    };
+    serde_json::json!({
+        "version": v.number,
+        "at": v.at,
+        "by": v.author,
+        "action": v.action.as_str(),
+        "why": v.reason,
+        "statement": v.statement,
+        "changes": v.changes.iter().map(|c| serde_json::json!({
+            "field": c.field,
+            "before": value(&c.before),
+            "after": value(&c.after),
+        })).collect::<Vec<_>>(),
+    })
+}
+
 /// The table form of an output (a claim shown with `show claim` is one row).
 pub fn table_of(out: &Output) -> Table {
     match out {
@@ -259,6 +313,20 @@ pub fn table_of(out: &Output) -> Table {
             vec![claim_cells(&detail.row)],
             vec![0, 1, 6, 9, 13, 4],
             Some(4),
+        ),
+        Output::History(versions) => Table::new(
+            &[
+                "version",
+                "at",
+                "by",
+                "action",
+                "why",
+                "changes",
+                "statement",
+            ],
+            versions.iter().map(version_cells).collect(),
+            vec![0, 1, 2, 3, 4, 5],
+            Some(5),
         ),
         Output::Plan(plan) => Table::new(
             &["plan"],
@@ -311,6 +379,19 @@ fn render_unescaped(out: &Output, format: Format, width: usize) -> String {
         // The operator tree, indented as it nests (a table would flatten it).
         (Format::Table, Output::Plan(plan)) => plan.lines().join("\n"),
         (Format::Table, Output::Claim(detail)) => detail::render_detail(detail, width),
+        // Versions whole, each change's values as the JSON they are.
+        (Format::Json | Format::Jsonl, Output::History(versions)) => {
+            let objects: Vec<Json> = versions.iter().map(version_json).collect();
+            if format == Format::Json {
+                serde_json::to_string_pretty(&Json::Array(objects)).unwrap_or_default()
+            } else {
+                objects
+                    .iter()
+                    .map(Json::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+        }
         (Format::Table, Output::Source(detail)) => detail::render_source(detail, width),
         (Format::Json | Format::Jsonl, Output::Source(detail)) => {
             let mut object = row_object(&table_of(out), 0);

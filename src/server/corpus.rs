@@ -92,7 +92,7 @@ pub(super) async fn import(
     let check = app.clone();
     app.blocking(move |db| {
         let needed = if p.dry_run { Role::Read } else { Role::Write };
-        check.authorize(db, &headers, needed)?;
+        let who = check.authorship(db, &headers, needed, "an import (POST /v1/import)")?;
         // The report names the file as the client does.
         let name = p.name.unwrap_or_else(|| match format {
             InputFormat::Csv => "upload.csv".into(),
@@ -107,7 +107,7 @@ pub(super) async fn import(
             batch_rows: None,
             ..ImportOptions::default()
         };
-        let report = db.import_bytes(&name, &body, &options)?;
+        let report = crate::db::with_authorship(who, || db.import_bytes(&name, &body, &options))?;
         Ok(Json(serde_json::to_value(report).unwrap_or(Value::Null)))
     })
     .await
@@ -253,10 +253,12 @@ pub(super) async fn extract(
     let check = app.clone();
     app.blocking(move |db| {
         let needed = if r.accept { Role::Write } else { Role::Read };
-        check.authorize(db, &headers, needed)?;
+        let who = check.authorship(db, &headers, needed, "extract --accept (POST /v1/extract)")?;
         let proposals = db.extract_with(&r.source, r.by)?;
         let accepted = if r.accept {
-            Some(db.accept_with(&r.source, &proposals, r.min_confidence, r.new_speakers)?)
+            Some(crate::db::with_authorship(who, || {
+                db.accept_with(&r.source, &proposals, r.min_confidence, r.new_speakers)
+            })?)
         } else {
             None
         };
@@ -288,8 +290,13 @@ pub(super) async fn replace_source_text(
     })?;
     let check = app.clone();
     app.blocking(move |db| {
-        check.authorize(db, &headers, Role::Write)?;
-        let report = db.replace_source_text(&id, &text)?;
+        let who = check.authorship(
+            db,
+            &headers,
+            Role::Write,
+            "a new text (PUT /v1/sources/{id}/text)",
+        )?;
+        let report = crate::db::with_authorship(who, || db.replace_source_text(&id, &text))?;
         Ok(Json(serde_json::to_value(report).unwrap_or(Value::Null)))
     })
     .await

@@ -25,7 +25,7 @@ mod metrics;
 mod openapi;
 mod routes;
 mod statements;
-mod web;
+pub(crate) mod web;
 
 pub use listen::{serve, DoorServer, ServeOptions};
 pub use openapi::openapi;

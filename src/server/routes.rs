@@ -136,6 +136,29 @@ impl App {
     ) -> Result<(), Failure> {
         authorize(db, &self.policy, headers, needed).map(drop)
     }
+
+    /// Who the request's writes are recorded as: the token's name, the
+    /// statement, and the reason the client gave (`X-Claimdb-Because`).
+    pub(super) fn authorship(
+        &self,
+        db: &Db,
+        headers: &HeaderMap,
+        needed: Role,
+        statement: &str,
+    ) -> Result<crate::model::Authorship, Failure> {
+        let caller = authorize(db, &self.policy, headers, needed)?;
+        let reason = headers
+            .get("x-claimdb-because")
+            .and_then(|v| v.to_str().ok())
+            // Sent percent-encoded, so that any words fit in a header.
+            .map(|v| super::web::decode(v.trim()))
+            .filter(|v| !v.is_empty());
+        Ok(crate::model::Authorship {
+            author: caller.name,
+            statement: statement.trim().to_string(),
+            reason,
+        })
+    }
 }
 
 /// The router over `app`: every route of [`ROUTES`], under the layer that

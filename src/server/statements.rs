@@ -126,34 +126,39 @@ pub(super) async fn query_statement(
         }
         let output = app
             .blocking(move |db| {
-                let mut session = Session::new();
-                session.force(request.force);
-                session.execute(db, "begin")?;
-                for (n, sent) in statements.into_iter().enumerate() {
-                    let at = |mut f: Failure| {
-                        f.report.message = format!("statement {}: {}", n + 1, f.report.message);
-                        f
-                    };
-                    let (text, params) = match sent {
-                        TxStatement::Text(text) => (text, Params::new()),
-                        TxStatement::WithParams { statement, params } => {
-                            (statement, params_of(params).map_err(at)?)
+                // The token's name on every version the transaction records.
+                let who =
+                    check.authorship(db, &headers, crate::model::Role::Read, "a transaction")?;
+                crate::db::with_authorship(who, || -> Result<_, Failure> {
+                    let mut session = Session::new();
+                    session.force(request.force);
+                    session.execute(db, "begin")?;
+                    for (n, sent) in statements.into_iter().enumerate() {
+                        let at = |mut f: Failure| {
+                            f.report.message = format!("statement {}: {}", n + 1, f.report.message);
+                            f
+                        };
+                        let (text, params) = match sent {
+                            TxStatement::Text(text) => (text, Params::new()),
+                            TxStatement::WithParams { statement, params } => {
+                                (statement, params_of(params).map_err(at)?)
+                            }
+                        };
+                        let statement = query::prepare(&text, &params)
+                            .map_err(|e| at(Failure::from(Error::Query(e))))?;
+                        check.authorize(db, &headers, role_for(&statement))?;
+                        refuse_on_a_server(&statement).map_err(at)?;
+                        if !statement.is_write() {
+                            return Err(at(Failure::invalid(
+                                "a transaction holds writes; run reads on their own",
+                            )));
                         }
-                    };
-                    let statement = query::prepare(&text, &params)
-                        .map_err(|e| at(Failure::from(Error::Query(e))))?;
-                    check.authorize(db, &headers, role_for(&statement))?;
-                    refuse_on_a_server(&statement).map_err(at)?;
-                    if !statement.is_write() {
-                        return Err(at(Failure::invalid(
-                            "a transaction holds writes; run reads on their own",
-                        )));
+                        session
+                            .execute_with(db, &text, &params)
+                            .map_err(|e| at(Failure::from(e)))?;
                     }
-                    session
-                        .execute_with(db, &text, &params)
-                        .map_err(|e| at(Failure::from(e)))?;
-                }
-                Ok(session.execute(db, "commit")?)
+                    Ok(session.execute(db, "commit")?)
+                })
             })
             .await?;
         return Ok(Json(json!({ "output": output, "notes": [] })).into_response());
@@ -165,7 +170,7 @@ pub(super) async fn query_statement(
         .blocking(move |db| {
             let params = params_of(request.params)?;
             let statement = query::prepare(&text, &params).map_err(Error::Query)?;
-            check.authorize(db, &headers, role_for(&statement))?;
+            let who = check.authorship(db, &headers, role_for(&statement), &text)?;
             refuse_on_a_server(&statement)?;
             if ndjson && !statement.is_write() {
                 let mut rows = Vec::new();
@@ -181,7 +186,8 @@ pub(super) async fn query_statement(
                     None => Answer::Rows(rows, stats.notes),
                 });
             }
-            let (output, stats) = db.execute_forced(&statement, request.force)?;
+            let (output, stats) =
+                crate::db::with_authorship(who, || db.execute_forced(&statement, request.force))?;
             Ok(Answer::Output(output, stats.notes))
         })
         .await?;

@@ -34,7 +34,9 @@ mod sled;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId, Token};
+use crate::model::{
+    Claim, ClaimId, Confidence, Source, Speaker, SpeakerId, Subject, Token, Version,
+};
 
 pub use self::sled::durability::Durability;
 pub use self::sled::{SledEngine, SledOptions};
@@ -76,18 +78,19 @@ pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// trigram (`word_grams`, see `vocabulary.rs`); version 9 keeps index
 /// entries in chunks bounded by size instead of buckets of a span of claim
 /// ids (`postings.rs`); version 10 writes claims with their reviews (value
-/// version 4; one written before still reads). An older database is
+/// version 4; one written before still reads); version 11 keeps each
+/// record's versions (`versions`, empty for what was written before). An older database is
 /// migrated when it is opened, by rebuilding everything derived from the
 /// records ([`Maintenance::rebuild_derived`]) in one transaction, or, when
 /// nothing derived changed since its version, by stamping the new one.
-pub const FORMAT_VERSION: u32 = 10;
+pub const FORMAT_VERSION: u32 = 11;
 
 /// Older versions this build migrates on open by rebuilding.
 const MIGRATES_FROM: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8];
 
 /// Older versions whose derived tables are this version's: only the stamp
 /// changes (so that an older build refuses what it cannot read).
-const STAMPS_FROM: &[u32] = &[9];
+const STAMPS_FROM: &[u32] = &[9, 10];
 
 /// What [`check_format`] found on open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,6 +179,9 @@ pub trait ReadView {
     fn speaker_by_name(&self, name: &str) -> Result<Option<SpeakerId>>;
     /// Every access token, by name (only their secrets' hashes are kept).
     fn tokens(&self) -> Result<Vec<Token>>;
+    /// A record's versions, oldest first (none for a record written before
+    /// history was kept).
+    fn versions(&self, subject: &Subject) -> Result<Vec<Version>>;
     /// The format version stamped in the database, if any.
     fn format_version(&self) -> Result<Option<u32>>;
     /// True when the database holds no claims and no sources.
@@ -206,6 +212,8 @@ pub trait WriteTx {
     fn delete_speaker(&mut self, id: SpeakerId) -> Result<bool>;
     /// Writes an access token, replacing one of the same name.
     fn put_token(&mut self, token: &Token) -> Result<()>;
+    /// Records a version (see [`Version`]), in the transaction of its change.
+    fn put_version(&mut self, version: &Version) -> Result<()>;
     /// Removes the token called `name`; false when there was none.
     fn delete_token(&mut self, name: &str) -> Result<bool>;
 }

@@ -82,6 +82,17 @@ pub(crate) struct DbArgs {
     #[arg(long, value_name = "URL", env = "CLAIMDB_SERVER")]
     pub(crate) server: Option<String>,
 
+    /// Who the versions of this run's writes name (`history claim N`
+    /// shows them) [default: the login name; through a server, the
+    /// token's name].
+    #[arg(long = "as", value_name = "NAME")]
+    pub(crate) author: Option<String>,
+
+    /// Why this run's writes were made, recorded on each of their
+    /// versions.
+    #[arg(long, value_name = "REASON")]
+    pub(crate) because: Option<String>,
+
     /// The token to send to the server [env: CLAIMDB_TOKEN].
     #[arg(
         long,
@@ -104,6 +115,8 @@ impl DbArgs {
             cache_mib: self.cache_mib.or(before.cache_mib),
             server: self.server.or(before.server),
             token: self.token.or(before.token),
+            author: self.author.or(before.author),
+            because: self.because.or(before.because),
         }
     }
 }

@@ -89,6 +89,13 @@ fn main() -> ExitCode {
         None => Default::default(),
     };
     let database = database.or(cli.database);
+    // Who and why, on the versions of this run's writes.
+    if let Some(name) = database.author.as_deref().filter(|n| !n.trim().is_empty()) {
+        claimdb::set_default_author(name.trim());
+    }
+    if let Some(reason) = database.because.as_deref().filter(|r| !r.trim().is_empty()) {
+        claimdb::set_default_reason(reason.trim());
+    }
     let format: Format = output
         .or(cli.output)
         .format

@@ -17,6 +17,7 @@
 
 mod access;
 mod group;
+mod history;
 mod lists;
 mod outcome;
 mod output;
@@ -174,6 +175,9 @@ impl<'a> Exec<'a> {
             } => Flow::Done(Output::Source(Box::new(show_source(
                 store, id, *first, *last,
             )?))),
+            Node::History { kind, id } => {
+                Flow::Done(Output::History(history::versions(store, *kind, id)?))
+            }
             // A write's targets: what the tree below it finds.
             Node::Write { input, .. } => match input {
                 Some(input) => self.run(input)?,

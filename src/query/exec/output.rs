@@ -196,6 +196,8 @@ pub enum Output {
     Claim(Box<ClaimDetail>),
     /// `show source "ID"`
     Source(Box<SourceDetail>),
+    /// `history claim N`: the record's versions, newest first.
+    History(Vec<crate::model::Version>),
     /// `explain ...`
     Plan(Plan),
     /// A write or `begin`, `commit`, `rollback`.

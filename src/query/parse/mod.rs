@@ -63,6 +63,7 @@ const STATEMENTS: &[Keyword] = &[
     Keyword::Speakers,
     Keyword::Sources,
     Keyword::Show,
+    Keyword::History,
     Keyword::Explain,
     Keyword::Add,
     Keyword::Update,

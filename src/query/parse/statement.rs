@@ -3,6 +3,7 @@
 //! limit.
 
 use super::*;
+use crate::query::ast::HistoryOf;
 
 impl StatementParser<'_> {
     pub(super) fn statement<'a>(&self, i: &'a str, depth: usize) -> PResult<'a, Statement> {
@@ -34,7 +35,7 @@ impl StatementParser<'_> {
                 i,
                 token(i).len(),
                 format!(
-                    "expected a statement (claims, count claims, speakers, sources, show claim, show source, explain, add, update, delete, alias, merge, begin, commit or rollback), found {}{hint}",
+                    "expected a statement (claims, count claims, speakers, sources, show claim, show source, history, explain, add, update, delete, alias, merge, begin, commit or rollback), found {}{hint}",
                     found(i)
                 ),
             );
@@ -72,6 +73,36 @@ impl StatementParser<'_> {
                 Ok((
                     after,
                     Statement::ShowClaim(Spanned::new(id, self.span(rest, after))),
+                ))
+            }
+            Keyword::History => {
+                let (kind, after_kind) = if let Ok((after, _)) = self.keyword(Keyword::Claim, rest)
+                {
+                    (HistoryOf::Claim, after)
+                } else if let Ok((after, _)) = self.keyword(Keyword::Source, rest) {
+                    (HistoryOf::Source, after)
+                } else {
+                    let (after, _) = self.expect(
+                        Keyword::Speaker,
+                        rest,
+                        "`history` is followed by `claim`, `source` or `speaker` and which one",
+                    )?;
+                    (HistoryOf::Speaker, after)
+                };
+                let (rest, _) = ws(after_kind)?;
+                let what = match kind {
+                    HistoryOf::Claim => "a claim id after `history claim`",
+                    HistoryOf::Source => "a source id after `history source`",
+                    HistoryOf::Speaker => "a speaker's name or id after `history speaker`",
+                };
+                let (after, id) = self.value(rest, what)?;
+                self.expect_end(after, &[])?;
+                Ok((
+                    after,
+                    Statement::History {
+                        kind,
+                        id: Spanned::new(id, self.span(rest, after)),
+                    },
                 ))
             }
             Keyword::Explain => {

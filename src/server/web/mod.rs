@@ -107,6 +107,7 @@ where
     F: FnOnce(&Db, &Visitor) -> Result<Response, Failure> + Send + 'static,
 {
     let shared = app.clone();
+    let uri_path = uri.path().to_string();
     let result = app
         .blocking(move |db| {
             let visitor = match shared
@@ -118,7 +119,14 @@ where
             };
             let signed_in_as = visitor.signed_in_as().map(str::to_string);
             let csrf = visitor.csrf().map(str::to_string);
-            Ok(render(db, &visitor).map_err(|e| (e, Some((signed_in_as, csrf)))))
+            // What a page writes is recorded as its visitor's.
+            let who = crate::model::Authorship {
+                author: visitor.caller.name.clone(),
+                statement: format!("the web page {}", uri_path),
+                reason: None,
+            };
+            let rendered = crate::db::with_authorship(who, || render(db, &visitor));
+            Ok(rendered.map_err(|e| (e, Some((signed_in_as, csrf)))))
         })
         .await;
     match result {
@@ -166,7 +174,7 @@ fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
 }
 
 /// A percent-encoded form value (`+` is a space), lossily as UTF-8.
-fn decode(part: &str) -> String {
+pub(crate) fn decode(part: &str) -> String {
     let bytes = part.as_bytes();
     let hex = |b: u8| (b as char).to_digit(16);
     let mut out = Vec::with_capacity(bytes.len());

@@ -116,6 +116,7 @@ pub(super) fn claim(db: &Db, v: &Visitor, id: &str) -> Result<Response, Failure>
         );
     }
     body.push_str("</article>\n");
+    body.push_str(&history(db, &crate::model::Subject::Claim(id))?);
     let head = match &source {
         Some(source) => {
             let origin = match &c.origin {
@@ -150,6 +151,54 @@ pub(super) fn claim(db: &Db, v: &Visitor, id: &str) -> Result<Response, Failure>
         None => String::new(),
     };
     Ok(page(&format!("Claim {id}"), &viewer(v), &head, &body))
+}
+
+/// A record's versions, newest first: who, when, why, what changed.
+pub(super) fn history(db: &Db, subject: &crate::model::Subject) -> Result<String, Failure> {
+    let versions = db.history(subject)?;
+    if versions.is_empty() {
+        return Ok(String::new());
+    }
+    let mut out = String::from(
+        r#"<section aria-labelledby="history-heading"><h2 id="history-heading">History</h2><ol class="history" reversed>"#,
+    );
+    for v in versions.iter().rev() {
+        let why = v
+            .reason
+            .as_deref()
+            .map_or(String::new(), |r| format!(" because “{}”", escape(r)));
+        let _ = write!(
+            out,
+            r#"<li><p>Version {n}, {at}: {action} by {author}{why} <span class="statement">({statement})</span></p>"#,
+            n = v.number,
+            at = escape(&v.at),
+            action = v.action.as_str(),
+            author = escape(&v.author),
+            statement = escape(&v.statement),
+        );
+        if !v.changes.is_empty() {
+            out.push_str("<ul>");
+            for c in &v.changes {
+                let shown = |s: &Option<String>| {
+                    s.as_deref().map_or("—".to_string(), |s| {
+                        let s: String = s.chars().take(200).collect();
+                        escape(&s)
+                    })
+                };
+                let _ = write!(
+                    out,
+                    "<li><code>{}</code>: {} → {}</li>",
+                    escape(&c.field),
+                    shown(&c.before),
+                    shown(&c.after)
+                );
+            }
+            out.push_str("</ul>");
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ol></section>\n");
+    Ok(out)
 }
 
 /// The quote as stored, its bracketed words (the quoter's, not the

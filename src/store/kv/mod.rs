@@ -60,10 +60,13 @@ pub(crate) enum T {
     WordGrams,
     /// Access tokens by name (only their secrets' hashes).
     Tokens,
+    /// Every record's versions: (kind, id, number) -> version (last, so
+    /// that the trees before keep their numbers in backups).
+    Versions,
 }
 
 /// Every tree, in [`T`] order.
-pub(crate) const TREES: [T; 18] = [
+pub(crate) const TREES: [T; 19] = [
     T::Meta,
     T::Claims,
     T::Sources,
@@ -82,6 +85,7 @@ pub(crate) const TREES: [T; 18] = [
     T::IdxKey,
     T::WordGrams,
     T::Tokens,
+    T::Versions,
 ];
 
 impl T {
@@ -106,6 +110,7 @@ impl T {
             "idx_key",
             "word_grams",
             "tokens",
+            "versions",
         ][self as usize]
     }
 }

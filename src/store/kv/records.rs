@@ -28,7 +28,9 @@ use super::postings;
 use super::vocabulary;
 use super::{KvRead, KvWrite, Overlay, T};
 use crate::error::{Error, Result};
-use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId, Token};
+use crate::model::{
+    Claim, ClaimId, Confidence, Source, Speaker, SpeakerId, Subject, Token, Version,
+};
 use crate::store::{fold_name, ReadView, WriteTx, FORMAT_VERSION};
 
 const FORMAT_KEY: &[u8] = b"format_version";
@@ -41,6 +43,15 @@ pub(crate) fn counter_key(name: &str) -> Vec<u8> {
 /// The meta key of the claim count.
 pub(crate) fn claim_count_key() -> Vec<u8> {
     KeyBuf::new().str("count").str("claims").finish()
+}
+
+/// The key prefix of a record's versions: its kind, then its id.
+pub(crate) fn version_prefix(subject: &Subject) -> KeyBuf {
+    match subject {
+        Subject::Claim(id) => KeyBuf::new().u8(1).u64(*id),
+        Subject::Source(id) => KeyBuf::new().u8(2).str(id),
+        Subject::Speaker(id) => KeyBuf::new().u8(3).u64(*id),
+    }
 }
 
 /// Records read from a key-value view.
@@ -234,6 +245,13 @@ impl<K: KvRead> ReadView for Records<K> {
         self.decode_values(T::Tokens, "token").collect()
     }
 
+    fn versions(&self, subject: &Subject) -> Result<Vec<Version>> {
+        self.kv
+            .prefix(T::Versions, version_prefix(subject).finish())
+            .map(|e| codec::decode(&e?.1, "version"))
+            .collect()
+    }
+
     fn speaker_by_name(&self, name: &str) -> Result<Option<SpeakerId>> {
         self.kv
             .get(
@@ -424,6 +442,13 @@ impl WriteTx for RecordWriter<'_> {
         self.kv().remove(T::Sources, key.clone())?;
         self.kv().remove(T::SourceText, key)?;
         Ok(true)
+    }
+
+    fn put_version(&mut self, version: &Version) -> Result<()> {
+        let key = version_prefix(&version.subject)
+            .u64(version.number)
+            .finish();
+        self.kv().insert(T::Versions, key, codec::encode(version)?)
     }
 
     fn put_token(&mut self, token: &Token) -> Result<()> {

@@ -25,7 +25,7 @@ use postgres::Client;
 use crate::error::Result;
 
 /// The version of the schema this build makes and reads.
-pub(super) const SCHEMA_VERSION: i32 = 2;
+pub(super) const SCHEMA_VERSION: i32 = 3;
 
 /// The advisory lock every writer takes (and a migration): writers of
 /// every process on one database commit one at a time.
@@ -79,6 +79,17 @@ create table tokens (name text primary key, value bytea not null);
 -- the database too: the writer checks first under the writers' lock, and
 -- a writer that skipped the check could still not store a claim twice.
 create unique index claim_index_unique_passage on claim_index (idx, value) where idx = 7;
+"#,
+    r#"
+-- Every record's versions (history): kind 1 a claim, 2 a source, 3 a
+-- speaker; the subject's id as text; numbered from 1 per subject.
+create table versions (
+    kind smallint not null,
+    subject text not null,
+    number bigint not null,
+    value bytea not null,
+    primary key (kind, subject, number)
+);
 "#,
 ];
 

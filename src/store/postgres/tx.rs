@@ -11,7 +11,7 @@ use super::schema::WRITE_LOCK;
 use super::view::{self, counter_key, index_number, sql_id, Reader, CLAIM_COUNT};
 use super::Connection;
 use crate::error::{Error, Result};
-use crate::model::{Claim, ClaimId, Source, Speaker, SpeakerId, Token};
+use crate::model::{Claim, ClaimId, Source, Speaker, SpeakerId, Token, Version};
 use crate::store::kv::codec;
 use crate::store::kv::indexes::{index_entries, INDEXES};
 use crate::store::kv::T;
@@ -233,6 +233,20 @@ impl WriteTx for PgTx {
             .reader
             .execute("delete from speakers where id = $1", &[&id])?
             > 0)
+    }
+
+    fn put_version(&mut self, version: &Version) -> Result<()> {
+        let (kind, subject) = view::version_key(&version.subject);
+        self.reader.execute(
+            "insert into versions (kind, subject, number, value) values ($1, $2, $3, $4)",
+            &[
+                &kind,
+                &subject,
+                &(version.number as i64),
+                &codec::encode(version)?,
+            ],
+        )?;
+        Ok(())
     }
 
     fn put_token(&mut self, token: &Token) -> Result<()> {

@@ -14,7 +14,9 @@ use postgres::Row;
 
 use super::{sql_error, Connection};
 use crate::error::{Error, Result};
-use crate::model::{Claim, ClaimId, Confidence, Source, Speaker, SpeakerId, Token};
+use crate::model::{
+    Claim, ClaimId, Confidence, Source, Speaker, SpeakerId, Subject, Token, Version,
+};
 use crate::store::kv::codec;
 use crate::store::kv::keys::KeyBuf;
 use crate::store::{fold_name, Index, IndexScan, ReadView};
@@ -186,6 +188,15 @@ impl Reader {
                 ))
             })
             .collect())
+    }
+}
+
+/// The columns that name a record's versions: its kind and its id as text.
+pub(super) fn version_key(subject: &Subject) -> (i16, String) {
+    match subject {
+        Subject::Claim(id) => (1, id.to_string()),
+        Subject::Source(id) => (2, id.clone()),
+        Subject::Speaker(id) => (3, id.to_string()),
     }
 }
 
@@ -383,6 +394,17 @@ impl ReadView for Reader {
             )?
             .first()
             .map(|r| r.get::<_, i64>(0) as u64))
+    }
+
+    fn versions(&self, subject: &Subject) -> Result<Vec<Version>> {
+        let (kind, id) = version_key(subject);
+        self.query(
+            "select value from versions where kind = $1 and subject = $2 order by number",
+            &[&kind, &id],
+        )?
+        .iter()
+        .map(|r| codec::decode(r.get(0), "version"))
+        .collect()
     }
 
     fn tokens(&self) -> Result<Vec<Token>> {

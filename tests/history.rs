@@ -1,0 +1,243 @@
+//! History (issue 28, its first part): every write to a claim, a source
+//! or a speaker records a version in the same transaction: who, when, by
+//! which statement, why, and what changed, field by field. Run on every
+//! engine (`support/engines.rs`), through the library, the CLI and the
+//! server.
+
+#[path = "support/engines.rs"]
+mod engines;
+#[path = "support/server.rs"]
+mod server;
+
+use claimdb::model::{Action, Authorship, Subject, Version};
+use claimdb::{with_authorship, Db, NewClaim};
+use serde_json::Value;
+
+fn by(author: &str, reason: Option<&str>) -> Authorship {
+    Authorship {
+        author: author.into(),
+        statement: "the test's own call".into(),
+        reason: reason.map(str::to_string),
+    }
+}
+
+fn history(db: &Db, subject: &Subject) -> Vec<Version> {
+    db.history(subject).unwrap()
+}
+
+/// The change to `field` a version records: (before, after), as JSON.
+fn change(v: &Version, field: &str) -> (Option<Value>, Option<Value>) {
+    let c = v
+        .changes
+        .iter()
+        .find(|c| c.field == field)
+        .unwrap_or_else(|| panic!("no change to {field} in {v:?}"));
+    let parse = |s: &Option<String>| s.as_deref().map(|s| serde_json::from_str(s).unwrap());
+    (parse(&c.before), parse(&c.after))
+}
+
+#[test]
+fn every_write_records_who_when_why_and_what_changed() {
+    for on in engines::seeded() {
+        let db = &on.db;
+        let name = on.engine;
+        // The seed's records were created when the database was.
+        let first = history(db, &Subject::Claim(1));
+        assert_eq!(first.len(), 1, "{name}");
+        assert_eq!(first[0].action, Action::Created);
+        assert!(
+            first[0].statement.contains("creating the database"),
+            "{name}"
+        );
+
+        // An update by a statement, with its author and reason.
+        let out = with_authorship(by("Ana", Some("the ministry retracted the figure")), || {
+            db.query("update claims set confidence = 0.4 where id = 1")
+        });
+        out.unwrap();
+        let v = history(db, &Subject::Claim(1));
+        assert_eq!(v.len(), 2, "{name}");
+        let (before, after) = change(&v[1], "confidence");
+        assert_eq!(
+            (before, after),
+            (Some(0.9.into()), Some(0.4.into())),
+            "{name}"
+        );
+        assert_eq!(v[1].number, 2);
+        assert_eq!(v[1].action, Action::Updated);
+        assert_eq!(v[1].author, "Ana");
+        assert_eq!(
+            v[1].reason.as_deref(),
+            Some("the ministry retracted the figure")
+        );
+        assert_eq!(
+            v[1].statement,
+            "update claims set confidence = 0.4 where id = 1"
+        );
+        assert_eq!(
+            v[1].changes.len(),
+            1,
+            "{name}: only what changed: {:?}",
+            v[1].changes
+        );
+        assert!(v[1].at.ends_with('Z') && v[1].at.len() >= 20, "{}", v[1].at);
+
+        // A write that changes nothing records nothing.
+        db.query("update claims set confidence = 0.4 where id = 1")
+            .unwrap();
+        assert_eq!(history(db, &Subject::Claim(1)).len(), 2, "{name}");
+
+        // A new claim, then deleted: its history stays, with its last state.
+        let added = with_authorship(by("Bo", None), || {
+            db.add_claim(&NewClaim {
+                speaker: "Geoff White".into(),
+                source: "fp-lazarus-review".into(),
+                quote: "North Korea".into(),
+                statement: "About North Korea.".into(),
+                confidence: 0.5,
+                rationale: "r".into(),
+                ..Default::default()
+            })
+        })
+        .unwrap();
+        db.query(&format!("delete claims where id = {}", added.id))
+            .unwrap();
+        let v = history(db, &Subject::Claim(added.id));
+        assert_eq!(
+            v.iter().map(|v| v.action).collect::<Vec<_>>(),
+            [Action::Created, Action::Deleted]
+        );
+        assert_eq!(v[0].author, "Bo");
+        assert_eq!(
+            change(&v[1], "statement"),
+            (Some("About North Korea.".into()), None)
+        );
+        let shown = db.query(&format!("history claim {}", added.id)).unwrap();
+        let json = serde_json::to_value(&shown).unwrap();
+        assert!(json.to_string().contains("\"deleted\""), "{name}: {json}");
+
+        // A speaker's new name, and a source's new text: the old text is kept
+        // in the version that replaced it.
+        db.query(r#"alias "Dr. White" to "Geoff White""#).unwrap();
+        let white = db.speaker_by_name("Geoff White").unwrap().unwrap();
+        let v = history(db, &Subject::Speaker(white.id));
+        let (_, aliases) = change(v.last().unwrap(), "aliases");
+        assert!(aliases.unwrap().to_string().contains("Dr. White"), "{name}");
+        let old = db.source_text("fp-lazarus-review").unwrap().unwrap();
+        let new = old.replace("11th of September", "12th of September");
+        with_authorship(by("Cy", Some("a corrected transcript")), || {
+            db.replace_source_text("fp-lazarus-review", &new)
+        })
+        .unwrap();
+        let v = history(db, &Subject::Source("fp-lazarus-review".into()));
+        let last = v.last().unwrap();
+        assert_eq!(
+            (last.author.as_str(), last.action),
+            ("Cy", Action::Updated),
+            "{name}"
+        );
+        assert_eq!(change(last, "text").0, Some(Value::String(old)), "{name}");
+        // The claim whose quote the new text no longer holds: broken, recorded.
+        let v = history(db, &Subject::Claim(1));
+        let (before, after) = change(v.last().unwrap(), "status");
+        assert_eq!(
+            (before, after),
+            (Some("verified".into()), Some("broken".into())),
+            "{name}"
+        );
+        assert_eq!(
+            v.last().unwrap().reason.as_deref(),
+            Some("a corrected transcript")
+        );
+
+        // Asked of what has none.
+        let e = db.query("history claim 999999").unwrap_err();
+        assert_eq!(e.to_string(), r#"no history for claim "999999""#, "{name}");
+    }
+}
+
+#[test]
+fn a_transaction_records_its_statements_and_a_failed_one_records_nothing() {
+    for on in engines::seeded() {
+        let db = &on.db;
+        let mut session = claimdb::Session::new();
+        for s in [
+            "begin",
+            "update claims set confidence = 0.3 where id = 2",
+            "update claims set rationale = \"checked again\" where id = 2",
+            "commit",
+        ] {
+            session.execute(db, s).unwrap();
+        }
+        let v = history(db, &Subject::Claim(2));
+        assert_eq!(v.len(), 3, "{}", on.engine);
+        assert!(
+            v[2].statement
+                .starts_with("begin; update claims set confidence = 0.3"),
+            "{}",
+            v[2].statement
+        );
+        assert!(v[2].statement.ends_with("; commit"));
+        // Refused at commit: neither the change nor its version.
+        for s in ["begin", "update claims set confidence = 0.2 where id = 3"] {
+            session.execute(db, s).unwrap();
+        }
+        session
+            .execute(db, r#"add claim with speaker = "Thae", source = "fp-lazarus-review", quote = "we will surely win", statement = "s", confidence = 0.1, rationale = "r""#)
+            .unwrap();
+        assert!(session.execute(db, "commit").is_err());
+        assert_eq!(history(db, &Subject::Claim(3)).len(), 1, "{}", on.engine);
+    }
+}
+
+#[test]
+fn the_cli_records_as_and_because_and_the_server_the_tokens_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    server::stdout_of(server::claimdb().arg("--db").arg(&db).args([
+        "--seed",
+        "--as",
+        "Dana",
+        "--because",
+        "a reader wrote in",
+        "query",
+        "update claims set confidence = 0.5 where id = 4",
+    ]));
+    let out = server::stdout_of(server::claimdb().arg("--db").arg(&db).args([
+        "--format",
+        "json",
+        "query",
+        "history claim 4",
+    ]));
+    let versions: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(versions[0]["by"], "Dana");
+    assert_eq!(versions[0]["why"], "a reader wrote in");
+    assert_eq!(versions[0]["changes"][0]["field"], "confidence");
+
+    let writer = server::token(&db, "desk", "write");
+    let srv = server::Server::start(&db, &[]);
+    let (status, body) = server::statement(
+        &srv,
+        Some(&writer),
+        "update claims set confidence = 0.6 where id = 4",
+    );
+    assert_eq!(status, 200, "{body}");
+    let (_, body) = server::statement(&srv, Some(&writer), "history claim 4");
+    let shown = body.to_string();
+    assert!(shown.contains("\"author\":\"desk\""), "{shown}");
+    // Through the server, the CLI's reason travels with the statement.
+    server::stdout_of(
+        server::claimdb()
+            .args(["--server", &srv.url, "--token", &writer])
+            .args([
+                "--because",
+                "second look, ça va",
+                "query",
+                "update claims set confidence = 0.7 where id = 4",
+            ]),
+    );
+    let (_, body) = server::statement(&srv, Some(&writer), "history claim 4");
+    let newest = &body["output"]["history"][0];
+    assert_eq!(newest["author"], "desk", "{body}");
+    assert_eq!(newest["reason"], "second look, ça va", "{body}");
+}
