@@ -56,10 +56,10 @@ pub mod text;
 
 pub use db::door;
 pub use db::{
-    restore, set_default_author, set_default_reason, with_authorship, write_atomically, Accepted,
-    CheckScope, Copied, Db, FileChange, OpenOptions, Prepared, Recheck, Restored, Session,
-    Snapshot, TextFileChange, Upsert, Writer, DEFAULT_CACHE_BYTES, MAX_KEY_BYTES,
-    MAX_TOKEN_NAME_BYTES,
+    default_reason, restore, set_default_author, set_default_reason, with_authorship,
+    write_atomically, Accepted, CheckScope, Copied, Db, FileChange, OpenOptions, Prepared, Recheck,
+    Restored, Session, Snapshot, TextFileChange, Upsert, Writer, DEFAULT_CACHE_BYTES,
+    MAX_KEY_BYTES, MAX_TOKEN_NAME_BYTES,
 };
 pub use error::{
     Error, ErrorKind, ErrorReport, QueryError, QueryErrorKind, Result, Span, StorageError,
