@@ -1784,6 +1784,11 @@ fn versions_read_back_per_record_in_order(engine: &dyn Engine) {
     );
     assert_eq!(view.versions(&Subject::Speaker(12)).unwrap(), written[6..7]);
     assert!(view.versions(&Subject::Claim(2)).unwrap().is_empty());
+    let mut every = view.every_version().unwrap();
+    every.sort_by(|a, b| (&a.subject, a.number).cmp(&(&b.subject, b.number)));
+    let mut wanted = written.to_vec();
+    wanted.sort_by(|a, b| (&a.subject, a.number).cmp(&(&b.subject, b.number)));
+    assert_eq!(every, wanted);
     drop(view);
     let failed = engine.write(&mut |tx| {
         tx.put_version(&version(Subject::Claim(2), 1, Action::Created))?;

@@ -241,3 +241,60 @@ fn the_cli_records_as_and_because_and_the_server_the_tokens_name() {
     assert_eq!(newest["author"], "desk", "{body}");
     assert_eq!(newest["reason"], "second look, ça va", "{body}");
 }
+
+/// A claim's state as of each of five moments is what was read at that
+/// moment: after updates, a new text that moves its anchor, a deletion,
+/// and before it was made.
+#[test]
+fn claims_as_of_each_moment_are_what_was_read_then() {
+    for on in engines::seeded() {
+        let db = &on.db;
+        let name = on.engine;
+        let read = |text: &str| serde_json::to_value(db.query(text).unwrap()).unwrap();
+        let pause = || std::thread::sleep(std::time::Duration::from_millis(5));
+        let mut moments: Vec<(String, Value, Value)> = Vec::new();
+        let mark = |moments: &mut Vec<(String, Value, Value)>| {
+            pause();
+            let at = claimdb::text::now_utc_millis();
+            let one = read("claims where id = 5");
+            let count = read("count claims where speaker = \"White\"");
+            moments.push((at, one, count));
+            pause();
+        };
+        mark(&mut moments);
+        db.query("update claims set confidence = 0.31, statement = \"First change.\" where id = 5")
+            .unwrap();
+        mark(&mut moments);
+        db.query(r#"update claims set tags = ("changed") where id = 5"#)
+            .unwrap();
+        mark(&mut moments);
+        // A new text with a line above every other: the anchor moves.
+        let old = db.source_text("fp-lazarus-review").unwrap().unwrap();
+        db.replace_source_text("fp-lazarus-review", &format!("A new first line.\n{old}"))
+            .unwrap();
+        mark(&mut moments);
+        db.query("delete claims where id = 5").unwrap();
+        mark(&mut moments);
+        for (at, one, count) in &moments {
+            assert_eq!(
+                &read(&format!("claims as of \"{at}\" where id = 5")),
+                one,
+                "{name} as of {at}"
+            );
+            assert_eq!(
+                &read(&format!(
+                    "count claims as of \"{at}\" where speaker = \"White\""
+                )),
+                count,
+                "{name} as of {at}"
+            );
+        }
+        // Before anything was stored, nothing.
+        let before = read(r#"count claims as of "2000-01-01""#);
+        assert_eq!(
+            before.to_string(),
+            read("count claims where id = 0").to_string(),
+            "{name}"
+        );
+    }
+}

@@ -115,7 +115,7 @@ impl<'t> Recording<'t> {
         Recording {
             inner,
             authorship: current(),
-            at: crate::text::now_utc(),
+            at: crate::text::now_utc_millis(),
             numbers: HashMap::new(),
         }
     }

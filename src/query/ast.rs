@@ -74,6 +74,14 @@ pub enum Statement {
         /// Its id (or a speaker's name).
         id: Spanned<Literal>,
     },
+    /// `claims as of "2026-11-01" ...`, `count claims as of ...`: the
+    /// query over the database as it stood then (read from the versions).
+    AsOf {
+        /// A date (its end) or a UTC timestamp.
+        at: Spanned<Literal>,
+        /// The query.
+        query: Box<Statement>,
+    },
     /// `explain STATEMENT`: the plan instead of the rows.
     Explain(Box<Statement>),
     /// `add source "id" with title = "...", ...`

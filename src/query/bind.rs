@@ -111,7 +111,9 @@ fn bind_limits(stmt: &mut Statement, params: &Params) -> CheckResult {
     let (limit, offset, slots) = match stmt {
         Statement::Claims(q) => (&mut q.limit, &mut q.offset, &mut q.limit_params),
         Statement::List(q) => (&mut q.limit, &mut q.offset, &mut q.limit_params),
-        Statement::Explain(inner) => return bind_limits(inner, params),
+        Statement::Explain(inner) | Statement::AsOf { query: inner, .. } => {
+            return bind_limits(inner, params)
+        }
         _ => return Ok(()),
     };
     for (slot, target, what) in [
@@ -159,7 +161,9 @@ fn visit_exprs(stmt: &mut Statement, f: &mut dyn FnMut(&mut Expr)) {
         Statement::CountClaims { filter, .. }
         | Statement::Delete { filter }
         | Statement::Update { filter, .. } => filter.as_mut(),
-        Statement::Explain(inner) => return visit_exprs(inner, f),
+        Statement::Explain(inner) | Statement::AsOf { query: inner, .. } => {
+            return visit_exprs(inner, f)
+        }
         _ => None,
     };
     if let Some(e) = filter {
@@ -213,6 +217,10 @@ fn visit_literals(stmt: &mut Statement, f: &mut dyn FnMut(&mut Spanned<Literal>)
             }
         }
         Statement::Explain(inner) => visit_literals(inner, f),
+        Statement::AsOf { at, query } => {
+            f(at);
+            visit_literals(query, f)
+        }
         Statement::AddSource { id, fields } => {
             f(id);
             fields.iter_mut().for_each(|a| f(&mut a.value));

@@ -68,6 +68,18 @@ pub fn check(stmt: &Statement) -> CheckResult {
             Ok(())
         }
         Statement::Explain(inner) => check(inner),
+        Statement::AsOf { at, query } => {
+            text(at, "a date or a timestamp")?;
+            if let Literal::Str(s) = &at.node {
+                if crate::text::as_of_bound(s).is_none() {
+                    return Err(err(
+                        format!("expected a date (2026-11-01) or a UTC timestamp (2026-11-01T09:30:00Z), not {}", quote_string(s)),
+                        at.span,
+                    ));
+                }
+            }
+            check(query)
+        }
         Statement::AddSource { id, fields } => {
             text(id, "a source id")?;
             writes::source_values(fields, id.span).map(drop)

@@ -106,6 +106,8 @@ keywords! {
     Into = "into",
     Cascade = "cascade",
     History = "history",
+    As = "as",
+    Of = "of",
 }
 
 impl Keyword {

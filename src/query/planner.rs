@@ -118,6 +118,14 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
             id: id.node.clone(),
         },
         Statement::Explain(inner) => return plan(store, inner),
+        Statement::AsOf { at, query } => {
+            let mut inner = plan(store, query)?;
+            inner.notes.push(format!(
+                "as of {}: the database as it stood then, rebuilt from every record's versions (read whole), then this plan runs on it",
+                at.node
+            ));
+            return Ok(inner);
+        }
         other => Node::Write {
             action: match other {
                 Statement::AddSource { .. } => "add one source",

@@ -26,6 +26,7 @@
 
 mod kv;
 mod memory;
+mod past;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod report;
@@ -46,6 +47,7 @@ pub use kv::indexes::{Index, IndexScan};
 #[cfg(test)]
 use kv::keys::KeyBuf;
 pub use memory::MemoryEngine;
+pub use past::as_of;
 #[cfg(feature = "postgres")]
 pub use postgres::{is_postgres_url, without_password, PgEngine};
 pub use report::{Problem, VerifyReport};
@@ -182,6 +184,9 @@ pub trait ReadView {
     /// A record's versions, oldest first (none for a record written before
     /// history was kept).
     fn versions(&self, subject: &Subject) -> Result<Vec<Version>>;
+    /// Every record's versions, each record's oldest first (what `as of`
+    /// reads the past from).
+    fn every_version(&self) -> Result<Vec<Version>>;
     /// The format version stamped in the database, if any.
     fn format_version(&self) -> Result<Option<u32>>;
     /// True when the database holds no claims and no sources.

@@ -34,6 +34,54 @@ pub fn now_utc() -> String {
     format!("{}T{h:02}:{m:02}:{s:02}Z", civil_date(secs / 86_400))
 }
 
+/// The time now, in UTC, to the millisecond: `2026-12-07T05:16:53.042Z`
+/// (what a version is stamped with; such stamps sort as they happened).
+pub fn now_utc_millis() -> String {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = d.as_secs();
+    let (h, m, s) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    format!(
+        "{}T{h:02}:{m:02}:{s:02}.{:03}Z",
+        civil_date(secs / 86_400),
+        d.subsec_millis()
+    )
+}
+
+/// The last moment `as of "WHEN"` takes in, as a version stamp compares:
+/// the end of a day for a date (`2026-11-01`), else the timestamp itself
+/// (`2026-11-01T09:30:00Z`, seconds or milliseconds). `None` for anything
+/// else.
+pub fn as_of_bound(when: &str) -> Option<String> {
+    let when = when.trim();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let date_ok = |d: &str| {
+        let parts: Vec<&str> = d.split('-').collect();
+        parts.len() == 3
+            && parts[0].len() == 4
+            && parts[1].len() == 2
+            && parts[2].len() == 2
+            && parts.iter().all(|p| digits(p))
+            && (1..=12).contains(&parts[1].parse::<u32>().unwrap_or(0))
+            && (1..=31).contains(&parts[2].parse::<u32>().unwrap_or(0))
+    };
+    if when.len() == 10 {
+        return date_ok(when).then(|| format!("{when}T23:59:59.999Z"));
+    }
+    let (date, time) = when.split_once('T')?;
+    let time = time.strip_suffix('Z')?;
+    let (hms, millis) = match time.split_once('.') {
+        Some((hms, ms)) if ms.len() == 3 && digits(ms) => (hms, ms.to_string()),
+        Some(_) => return None,
+        None => (time, "999".to_string()),
+    };
+    let hms_ok = hms.len() == 8
+        && hms.split(':').count() == 3
+        && hms.split(':').all(|p| p.len() == 2 && digits(p));
+    (date_ok(date) && hms_ok).then(|| format!("{date}T{hms}.{millis}Z"))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -192,7 +192,7 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             ("expl", &["explain"]),
             ("claims wh", &["where"]),
-            ("claims ", &["select", "where", "group", "order", "limit"]),
+            ("claims ", &["as", "select", "where", "group", "order"]),
             (
                 "claims where speaker = \"White\" ",
                 &["and", "or", "group", "order", "limit"],

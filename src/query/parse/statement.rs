@@ -41,10 +41,15 @@ impl StatementParser<'_> {
             );
         };
         match keyword {
-            Keyword::Claims => self.claims_query(rest),
+            Keyword::Claims => {
+                let (rest, at) = self.opt_as_of(rest)?;
+                let (rest, query) = self.claims_query(rest)?;
+                Ok((rest, as_of(at, query)))
+            }
             Keyword::Count => {
                 let (rest, _) =
                     self.expect(Keyword::Claims, rest, "`count` is followed by `claims`")?;
+                let (rest, at) = self.opt_as_of(rest)?;
                 let (rest, filter) = self.opt_where(rest, Table::Claims)?;
                 let (rest, group_by) = self.opt_group_by(rest)?;
                 let mut expected = vec![];
@@ -55,7 +60,7 @@ impl StatementParser<'_> {
                     expected.push("group by");
                 }
                 self.expect_end(rest, &expected)?;
-                Ok((rest, Statement::CountClaims { filter, group_by }))
+                Ok((rest, as_of(at, Statement::CountClaims { filter, group_by })))
             }
             Keyword::Speakers => self.list_query(rest, Table::Speakers),
             Keyword::Sources => self.list_query(rest, Table::Sources),
@@ -191,6 +196,18 @@ impl StatementParser<'_> {
             Keyword::Commit => Ok((rest, Statement::Commit)),
             _ => Ok((rest, Statement::Rollback)),
         }
+    }
+
+    /// `as of "2026-11-01"` (a date or a UTC timestamp, or a parameter)
+    /// after `claims` or `count claims`, when there.
+    fn opt_as_of<'a>(&self, i: &'a str) -> PResult<'a, Option<Spanned<Literal>>> {
+        let Ok((rest, _)) = self.keyword(Keyword::As, i) else {
+            return Ok((i, None));
+        };
+        let (rest, _) = self.expect(Keyword::Of, rest, "`as` is followed by `of` and a date")?;
+        let (rest, _) = ws(rest)?;
+        let (after, at) = self.value(rest, "a date or a timestamp after `as of`")?;
+        Ok((after, Some(Spanned::new(at, self.span(rest, after)))))
     }
 
     pub(super) fn claims_query<'a>(&self, i: &'a str) -> PResult<'a, Statement> {
@@ -498,5 +515,16 @@ impl StatementParser<'_> {
         }
         let (after, n) = self.whole_number(i, what)?;
         Ok((after, Some(n)))
+    }
+}
+
+/// `query`, read as the database stood at `at` when given.
+fn as_of(at: Option<Spanned<Literal>>, query: Statement) -> Statement {
+    match at {
+        Some(at) => Statement::AsOf {
+            at,
+            query: Box::new(query),
+        },
+        None => query,
     }
 }

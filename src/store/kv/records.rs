@@ -245,6 +245,10 @@ impl<K: KvRead> ReadView for Records<K> {
         self.decode_values(T::Tokens, "token").collect()
     }
 
+    fn every_version(&self) -> Result<Vec<Version>> {
+        self.decode_values(T::Versions, "version").collect()
+    }
+
     fn versions(&self, subject: &Subject) -> Result<Vec<Version>> {
         self.kv
             .prefix(T::Versions, version_prefix(subject).finish())

@@ -396,6 +396,16 @@ impl ReadView for Reader {
             .map(|r| r.get::<_, i64>(0) as u64))
     }
 
+    fn every_version(&self) -> Result<Vec<Version>> {
+        self.query(
+            r#"select value from versions order by kind, subject collate "C", number"#,
+            &[],
+        )?
+        .iter()
+        .map(|r| codec::decode(r.get(0), "version"))
+        .collect()
+    }
+
     fn versions(&self, subject: &Subject) -> Result<Vec<Version>> {
         let (kind, id) = version_key(subject);
         self.query(
