@@ -115,7 +115,10 @@ fn claimreview_has_the_fields_schema_org_requires() {
             .as_str()
             .unwrap()
             .starts_with("https://desk.example/claims/"));
-        assert_eq!(r["datePublished"], "2026-11-29");
+        // Dated by the claim's history (the seed was loaded today), not
+        // by the option, which serves claims without one.
+        assert_eq!(r["datePublished"], claimdb::text::today());
+        assert_eq!(r["dateModified"], claimdb::text::today());
         assert_eq!(r["author"]["name"], "Test Desk");
         assert!(!r["claimReviewed"].as_str().unwrap().is_empty());
         let item = &r["itemReviewed"];

@@ -298,3 +298,35 @@ fn claims_as_of_each_moment_are_what_was_read_then() {
         );
     }
 }
+
+/// claimdb's own ClaimReview of a claim is published on the day of its
+/// first version and modified on the day of its last.
+#[test]
+fn a_claimreview_is_dated_by_the_claims_history() {
+    for on in engines::seeded() {
+        let db = &on.db;
+        db.query("update claims set confidence = 0.2 where id = 6")
+            .unwrap();
+        let options = claimdb::export::ExportOptions {
+            format: claimdb::export::ExportFormat::ClaimReview,
+            query: Some("claims where id = 6".into()),
+            review: claimdb::export::ReviewOptions {
+                organization: None,
+                url_base: None,
+                date: "1999-01-01".into(),
+            },
+        };
+        let mut out = Vec::new();
+        db.export(&options, &mut out).unwrap();
+        let review: Value =
+            serde_json::from_slice(out.split(|b| *b == b'\n').next().unwrap()).unwrap();
+        let v = history(db, &Subject::Claim(6));
+        assert_eq!(review["datePublished"], v[0].at[..10], "{}", on.engine);
+        assert_eq!(
+            review["dateModified"],
+            v.last().unwrap().at[..10],
+            "{}",
+            on.engine
+        );
+    }
+}

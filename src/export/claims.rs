@@ -20,8 +20,9 @@ pub struct ReviewOptions {
     /// Where a claim can be read: `{url_base}/claims/{id}`. Without it, a
     /// claim without a review of its own has no `url`.
     pub url_base: Option<String>,
-    /// `datePublished` of a claim without a review of its own, as written
-    /// (`2026-11-29`).
+    /// `datePublished` of a claim without a review of its own nor a history
+    /// (one written before history was kept), as written (`2026-11-29`);
+    /// a claim with a history is dated by its first and last versions.
     pub date: String,
 }
 
@@ -290,12 +291,17 @@ fn how_quoted(c: &Claim) -> Option<String> {
 /// a claim without a review gives one that says what claimdb knows (who
 /// said it, where, the quote and how it is anchored) and no rating, since
 /// claimdb does not judge whether a claim is true.
+///
+/// `dates`: the days of the claim's first and last versions, when its
+/// history is kept: claimdb's own review is published on the first and
+/// modified on the last.
 pub fn claim_reviews(
     row: &ClaimRow,
     speaker_description: Option<&str>,
     source: &Source,
     origin: Option<&Source>,
     options: &ReviewOptions,
+    dates: Option<&(String, String)>,
 ) -> Vec<Value> {
     let c = &row.claim;
     let mut item = Map::new();
@@ -355,7 +361,15 @@ pub fn claim_reviews(
             }
             None => {
                 put(&mut object, "url", own_url.map(Value::from));
-                object.insert("datePublished".into(), json!(options.date));
+                match dates {
+                    Some((first, last)) => {
+                        object.insert("datePublished".into(), json!(first));
+                        object.insert("dateModified".into(), json!(last));
+                    }
+                    None => {
+                        object.insert("datePublished".into(), json!(options.date));
+                    }
+                }
                 if let Some(name) = &options.organization {
                     object.insert(
                         "author".into(),

@@ -161,12 +161,15 @@ impl Db {
                         None => None,
                     };
                     let description = descriptions.get(&c.speaker).cloned().flatten();
+                    let dates =
+                        first_and_last_days(&view.versions(&crate::model::Subject::Claim(c.id))?);
                     claim_reviews(
                         row,
                         description.as_deref(),
                         &source,
                         origin.as_ref(),
                         &options.review,
+                        dates.as_ref(),
                     )
                 }
                 ExportFormat::Annotation => {
@@ -216,3 +219,10 @@ fn csv_error(e: csv::Error) -> Error {
 }
 
 pub use crate::text::today;
+
+/// The days (`2026-11-29`) of a record's first and last versions, when it
+/// has any.
+pub fn first_and_last_days(versions: &[crate::model::Version]) -> Option<(String, String)> {
+    let day = |v: &crate::model::Version| v.at.get(..10).unwrap_or(&v.at).to_string();
+    Some((day(versions.first()?), day(versions.last()?)))
+}

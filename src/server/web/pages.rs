@@ -132,12 +132,16 @@ pub(super) fn claim(db: &Db, v: &Visitor, id: &str) -> Result<Response, Failure>
                 url_base: None,
                 date: crate::export::today(),
             };
+            let dates = crate::export::first_and_last_days(
+                &db.history(&crate::model::Subject::Claim(c.id))?,
+            );
             let reviews = crate::export::claim_reviews(
                 &row,
                 speaker.as_ref().and_then(|s| s.description.as_deref()),
                 source,
                 origin.as_ref(),
                 &options,
+                dates.as_ref(),
             );
             let value = match reviews.len() {
                 1 => reviews.into_iter().next().unwrap_or_default(),
