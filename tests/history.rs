@@ -330,3 +330,53 @@ fn a_claimreview_is_dated_by_the_claims_history() {
         );
     }
 }
+
+/// `revert claim N to version K` sets the claim back as a new version; a
+/// quote the source no longer holds is refused with the checker's reason.
+#[test]
+fn a_revert_is_a_new_version_checked_against_the_text_as_it_is() {
+    for on in engines::seeded() {
+        let db = &on.db;
+        let name = on.engine;
+        db.query(r#"update claims set confidence = 0.15, statement = "Wrong.", tags = ("x") where id = 7"#)
+            .unwrap();
+        let before = serde_json::to_value(db.query("claims where id = 7").unwrap()).unwrap();
+        with_authorship(by("Eve", Some("the edit was a mistake")), || {
+            db.query("revert claim 7 to version 1")
+        })
+        .unwrap();
+        let v = history(db, &Subject::Claim(7));
+        assert_eq!(v.len(), 3, "{name}");
+        assert_eq!(
+            (v[2].author.as_str(), v[2].reason.as_deref()),
+            ("Eve", Some("the edit was a mistake"))
+        );
+        let now = serde_json::to_value(db.query("claims where id = 7").unwrap()).unwrap();
+        let original = serde_json::to_value(
+            db.query(&format!("claims as of \"{}\" where id = 7", v[0].at))
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(now, original, "{name}: back to version 1");
+        assert_ne!(now, before);
+        // Out of range, and a quote the new text no longer holds.
+        let e = db.query("revert claim 7 to version 9").unwrap_err();
+        assert!(
+            e.to_string().contains("claim 7 has versions 1 to 3, not 9"),
+            "{name}: {e}"
+        );
+        // The text loses version 1's quote; the claim gets another quote.
+        let quote1 = db.claim(7).unwrap().unwrap().quote;
+        let text = db.source_text("fp-lazarus-review").unwrap().unwrap();
+        assert!(text.contains(&quote1), "{name}");
+        db.replace_source_text(
+            "fp-lazarus-review",
+            &text.replace(&quote1, "words that are gone"),
+        )
+        .unwrap();
+        db.query(r#"update claims set quote = "North Korea" where id = 7"#)
+            .unwrap();
+        let e = db.query("revert claim 7 to version 1").unwrap_err();
+        assert_eq!(e.kind(), claimdb::ErrorKind::Citation, "{name}: {e}");
+    }
+}

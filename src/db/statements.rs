@@ -244,12 +244,65 @@ impl Db {
                 from: string(&from.node),
                 into: string(&into.node),
             },
+            Statement::Revert { id, version } => {
+                let whole = |l: &Literal| match l {
+                    Literal::Num(n) if *n >= 0.0 => *n as u64,
+                    _ => 0,
+                };
+                let (id, version) = (whole(&id.node), whole(&version.node));
+                WriteOp::Update {
+                    candidates: vec![id],
+                    filter: None,
+                    changes: self.reverted(id, version)?,
+                }
+            }
             other => {
                 return Err(Error::invalid(
                     "statement",
                     format!("not a write: {other:?}"),
                 ))
             }
+        })
+    }
+
+    /// What `revert claim ID to version VERSION` changes: the claim's
+    /// editable fields as they were at that version.
+    fn reverted(&self, id: ClaimId, version: u64) -> Result<crate::model::ClaimChanges> {
+        let view = self.view()?;
+        let versions = view.versions(&crate::model::Subject::Claim(id))?;
+        let last = versions.last().map_or(0, |v| v.number);
+        if versions.is_empty() {
+            return Err(Error::NotFound {
+                kind: "history for claim",
+                name: id.to_string(),
+            });
+        }
+        if version == 0 || version > last {
+            return Err(Error::invalid(
+                "version",
+                format!("claim {id} has versions 1 to {last}, not {version}"),
+            ));
+        }
+        let Some(now) = view.claim(id)? else {
+            return Err(Error::invalid(
+                "revert",
+                format!("claim {id} is deleted: `history claim {id}` shows it as it was; add it again to restore it"),
+            ));
+        };
+        let then: crate::model::Claim = crate::store::at_version(Some(now), &versions, version)?
+            .ok_or_else(|| {
+                Error::invalid(
+                    "version",
+                    format!("claim {id} did not exist at its version {version}"),
+                )
+            })?;
+        Ok(crate::model::ClaimChanges {
+            confidence: Some(then.confidence.value()),
+            rationale: Some(then.rationale),
+            statement: Some(then.statement),
+            tags: Some(then.tags),
+            origin: Some(then.origin.unwrap_or_default()),
+            quote: Some(then.quote),
         })
     }
 

@@ -82,6 +82,15 @@ pub enum Statement {
         /// The query.
         query: Box<Statement>,
     },
+    /// `revert claim N to version K`: the claim's statement, quote, origin,
+    /// confidence, rationale and tags set back to what they were at its
+    /// version K, as a new version (the quote checked again).
+    Revert {
+        /// The claim.
+        id: Spanned<Literal>,
+        /// The version to go back to.
+        version: Spanned<Literal>,
+    },
     /// `explain STATEMENT`: the plan instead of the rows.
     Explain(Box<Statement>),
     /// `add source "id" with title = "...", ...`
@@ -183,6 +192,7 @@ impl Statement {
                 | Statement::Merge { .. }
                 | Statement::UpdateList { .. }
                 | Statement::DeleteList { .. }
+                | Statement::Revert { .. }
         )
     }
 }

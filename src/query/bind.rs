@@ -207,6 +207,10 @@ fn visit_literals(stmt: &mut Statement, f: &mut dyn FnMut(&mut Spanned<Literal>)
             }
         }
         Statement::ShowClaim(id) | Statement::History { id, .. } => f(id),
+        Statement::Revert { id, version } => {
+            f(id);
+            f(version)
+        }
         Statement::ShowSource { id, lines } => {
             f(id);
             if let Some((first, last)) = lines {

@@ -40,6 +40,10 @@ pub fn check(stmt: &Statement) -> CheckResult {
             Ok(())
         }
         Statement::ShowClaim(id) => whole_number(id, "a claim id"),
+        Statement::Revert { id, version } => {
+            whole_number(id, "a claim id")?;
+            whole_number(version, "a version number")
+        }
         Statement::History { kind, id } => match kind {
             HistoryOf::Claim => whole_number(id, "a claim id"),
             HistoryOf::Source => text(id, "a source id"),

@@ -108,6 +108,8 @@ keywords! {
     History = "history",
     As = "as",
     Of = "of",
+    Revert = "revert",
+    Version = "version",
 }
 
 impl Keyword {

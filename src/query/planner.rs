@@ -134,6 +134,9 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
                     "check the quote against its source and add one claim"
                 }
                 Statement::Alias { .. } => "add a name to a speaker",
+                Statement::Revert { .. } => {
+                    "set the claim's fields back to those of an earlier version (the quote checked again)"
+                }
                 Statement::Merge { .. } => {
                     "move one speaker's claims and names to another, and remove the first"
                 }

@@ -47,7 +47,7 @@ pub use kv::indexes::{Index, IndexScan};
 #[cfg(test)]
 use kv::keys::KeyBuf;
 pub use memory::MemoryEngine;
-pub use past::as_of;
+pub use past::{as_of, at_version};
 #[cfg(feature = "postgres")]
 pub use postgres::{is_postgres_url, without_password, PgEngine};
 pub use report::{Problem, VerifyReport};

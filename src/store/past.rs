@@ -92,19 +92,38 @@ fn back<T: Serialize + DeserializeOwned>(
     versions: &[Version],
     bound: &str,
 ) -> Result<Option<T>> {
+    undone(now, versions, |v| v.at.as_str() > bound)
+}
+
+/// A record as it was at its version `number`: `now` with every later
+/// version undone (`None` when it did not exist then).
+pub fn at_version<T: Serialize + DeserializeOwned>(
+    now: Option<T>,
+    versions: &[Version],
+    number: u64,
+) -> Result<Option<T>> {
+    undone(now, versions, |v| v.number > number)
+}
+
+/// `now` with the last versions `later` picks undone, last first.
+fn undone<T: Serialize + DeserializeOwned>(
+    now: Option<T>,
+    versions: &[Version],
+    later: impl Fn(&Version) -> bool,
+) -> Result<Option<T>> {
     let mut state: Option<Map<String, Value>> = now.map(|r| fields(&r));
-    for v in versions.iter().rev().take_while(|v| v.at.as_str() > bound) {
+    for v in versions.iter().rev().take_while(|v| later(v)) {
         state = match v.action {
             Action::Created => None,
             Action::Deleted => Some(before_of(v, Map::new())),
             Action::Updated => state.map(|s| before_of(v, s)),
         };
     }
-    // Deleted at or before `bound`: not there then.
+    // Deleted at or before that point: not there then.
     if versions
         .iter()
         .rev()
-        .find(|v| v.at.as_str() <= bound)
+        .find(|v| !later(v))
         .is_some_and(|v| v.action == Action::Deleted)
     {
         return Ok(None);

@@ -64,6 +64,7 @@ const STATEMENTS: &[Keyword] = &[
     Keyword::Sources,
     Keyword::Show,
     Keyword::History,
+    Keyword::Revert,
     Keyword::Explain,
     Keyword::Add,
     Keyword::Update,

@@ -35,7 +35,7 @@ impl StatementParser<'_> {
                 i,
                 token(i).len(),
                 format!(
-                    "expected a statement (claims, count claims, speakers, sources, show claim, show source, history, explain, add, update, delete, alias, merge, begin, commit or rollback), found {}{hint}",
+                    "expected a statement (claims, count claims, speakers, sources, show claim, show source, history, revert, explain, add, update, delete, alias, merge, begin, commit or rollback), found {}{hint}",
                     found(i)
                 ),
             );
@@ -107,6 +107,33 @@ impl StatementParser<'_> {
                     Statement::History {
                         kind,
                         id: Spanned::new(id, self.span(rest, after)),
+                    },
+                ))
+            }
+            Keyword::Revert => {
+                let (rest, _) = self.expect(
+                    Keyword::Claim,
+                    rest,
+                    "`revert` is followed by `claim`, its id, `to version` and a version",
+                )?;
+                let (rest, _) = ws(rest)?;
+                let (after, id) = self.value(rest, "a claim id after `revert claim`")?;
+                let id = Spanned::new(id, self.span(rest, after));
+                let (rest, _) = self.expect(
+                    Keyword::To,
+                    after,
+                    "expected `to version` after the claim id",
+                )?;
+                let (rest, _) =
+                    self.expect(Keyword::Version, rest, "expected `version` after `to`")?;
+                let (rest, _) = ws(rest)?;
+                let (after, version) = self.value(rest, "a version number after `to version`")?;
+                self.expect_end(after, &[])?;
+                Ok((
+                    after,
+                    Statement::Revert {
+                        id,
+                        version: Spanned::new(version, self.span(rest, after)),
                     },
                 ))
             }
