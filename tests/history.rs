@@ -380,3 +380,42 @@ fn a_revert_is_a_new_version_checked_against_the_text_as_it_is() {
         assert_eq!(e.kind(), claimdb::ErrorKind::Citation, "{name}: {e}");
     }
 }
+
+/// `because "..."` ends a write; in a transaction each statement keeps its
+/// own reason.
+#[test]
+fn a_statements_because_is_its_versions_reason() {
+    for on in engines::seeded() {
+        let db = &on.db;
+        let mut session = claimdb::Session::new();
+        for s in [
+            "begin",
+            r#"update claims set confidence = 0.33 where id = 8 because "the first reason""#,
+            r#"update claims set confidence = 0.22 where id = 9 because "the second reason""#,
+            "update claims set confidence = 0.11 where id = 10",
+            "commit",
+        ] {
+            session.execute(db, s).unwrap();
+        }
+        let reason = |id: u64| {
+            history(db, &Subject::Claim(id))
+                .last()
+                .unwrap()
+                .reason
+                .clone()
+        };
+        assert_eq!(
+            reason(8).as_deref(),
+            Some("the first reason"),
+            "{}",
+            on.engine
+        );
+        assert_eq!(
+            reason(9).as_deref(),
+            Some("the second reason"),
+            "{}",
+            on.engine
+        );
+        assert_eq!(reason(10), None, "{}", on.engine);
+    }
+}

@@ -53,6 +53,14 @@ pub fn with_authorship<T>(authorship: Authorship, f: impl FnOnce() -> T) -> T {
     f()
 }
 
+/// Runs `f` with `reason` recorded as why its writes were made (a
+/// statement's `because`), keeping the author and statement.
+pub(crate) fn with_reason<T>(reason: &str, f: impl FnOnce() -> T) -> T {
+    let mut authorship = current();
+    authorship.reason = Some(reason.to_string());
+    with_authorship(authorship, f)
+}
+
 /// Runs `f` with `statement` recorded as what made its writes, keeping
 /// the author and reason set around it.
 pub(crate) fn with_statement<T>(statement: &str, f: impl FnOnce() -> T) -> T {
@@ -104,7 +112,6 @@ pub(crate) fn default_author() -> String {
 /// A transaction that records a version of each record it writes.
 pub(crate) struct Recording<'t> {
     inner: &'t mut dyn WriteTx,
-    authorship: Authorship,
     at: String,
     /// The last version number used per record in this transaction.
     numbers: HashMap<Subject, u64>,
@@ -114,7 +121,6 @@ impl<'t> Recording<'t> {
     pub(crate) fn new(inner: &'t mut dyn WriteTx) -> Self {
         Recording {
             inner,
-            authorship: current(),
             at: crate::text::now_utc_millis(),
             numbers: HashMap::new(),
         }
@@ -136,13 +142,16 @@ impl<'t> Recording<'t> {
                 .map_or(1, |v| v.number + 1),
         };
         self.numbers.insert(subject.clone(), number);
+        // Read at each version: one statement of a transaction may give its
+        // own reason (`because`).
+        let authorship = current();
         let version = Version {
             subject,
             number,
             at: self.at.clone(),
-            author: self.authorship.author.clone(),
-            statement: self.authorship.statement.clone(),
-            reason: self.authorship.reason.clone(),
+            author: authorship.author,
+            statement: authorship.statement,
+            reason: authorship.reason,
             action,
             changes,
         };

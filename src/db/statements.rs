@@ -244,6 +244,10 @@ impl Db {
                 from: string(&from.node),
                 into: string(&into.node),
             },
+            Statement::Because { reason, statement } => WriteOp::Reasoned {
+                reason: string(&reason.node),
+                op: Box::new(self.write_op(statement, alone)?),
+            },
             Statement::Revert { id, version } => {
                 let whole = |l: &Literal| match l {
                     Literal::Num(n) if *n >= 0.0 => *n as u64,
@@ -377,11 +381,18 @@ impl Db {
         let speakers = Speakers::load_all(&*self.view()?)?;
         let patterns: Vec<Patterns> = ops
             .iter()
-            .map(|op| match op {
-                WriteOp::Update { filter, .. } | WriteOp::Delete { filter, .. } => {
-                    Patterns::of(filter.as_ref())
+            .map(|op| {
+                // A reasoned write is its write's pattern.
+                let mut op = op;
+                while let WriteOp::Reasoned { op: inner, .. } = op {
+                    op = inner;
                 }
-                _ => Patterns::default(),
+                match op {
+                    WriteOp::Update { filter, .. } | WriteOp::Delete { filter, .. } => {
+                        Patterns::of(filter.as_ref())
+                    }
+                    _ => Patterns::default(),
+                }
             })
             .collect();
         self.write_locked(|w| {
@@ -406,6 +417,7 @@ fn refuse_unconditional(statement: &Statement) -> Result<()> {
 /// `start` of its text.
 pub(crate) fn refuse_unconditional_at(statement: &Statement, start: usize) -> Result<()> {
     let verb = match statement {
+        Statement::Because { statement, .. } => return refuse_unconditional_at(statement, start),
         Statement::Update { filter: None, .. } => "update claims",
         Statement::Delete { filter: None } => "delete claims",
         _ => return Ok(()),

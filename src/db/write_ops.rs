@@ -48,6 +48,11 @@ pub(super) enum WriteOp {
         ids: Vec<SpeakerId>,
         cascade: bool,
     },
+    /// A write with its `because`: the reason its versions record.
+    Reasoned {
+        reason: String,
+        op: Box<WriteOp>,
+    },
 }
 
 pub(super) fn apply(
@@ -58,6 +63,9 @@ pub(super) fn apply(
     patterns: &Patterns,
 ) -> Result<Outcome> {
     Ok(match op {
+        WriteOp::Reasoned { reason, op } => {
+            return super::history::with_reason(reason, || apply(w, op, added, speakers, patterns))
+        }
         WriteOp::AddSource(s) => {
             let source = w.add_source(s)?;
             Outcome::SourceAdded {

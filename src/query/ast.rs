@@ -91,6 +91,13 @@ pub enum Statement {
         /// The version to go back to.
         version: Spanned<Literal>,
     },
+    /// `WRITE because "REASON"`: the write, with the reason its versions record.
+    Because {
+        /// Why (a string or a parameter).
+        reason: Spanned<Literal>,
+        /// The write.
+        statement: Box<Statement>,
+    },
     /// `explain STATEMENT`: the plan instead of the rows.
     Explain(Box<Statement>),
     /// `add source "id" with title = "...", ...`
@@ -181,6 +188,9 @@ pub enum HistoryOf {
 impl Statement {
     /// True for statements that change the database.
     pub fn is_write(&self) -> bool {
+        if let Statement::Because { statement, .. } = self {
+            return statement.is_write();
+        }
         matches!(
             self,
             Statement::AddSource { .. }

@@ -111,9 +111,11 @@ fn bind_limits(stmt: &mut Statement, params: &Params) -> CheckResult {
     let (limit, offset, slots) = match stmt {
         Statement::Claims(q) => (&mut q.limit, &mut q.offset, &mut q.limit_params),
         Statement::List(q) => (&mut q.limit, &mut q.offset, &mut q.limit_params),
-        Statement::Explain(inner) | Statement::AsOf { query: inner, .. } => {
-            return bind_limits(inner, params)
-        }
+        Statement::Explain(inner)
+        | Statement::AsOf { query: inner, .. }
+        | Statement::Because {
+            statement: inner, ..
+        } => return bind_limits(inner, params),
         _ => return Ok(()),
     };
     for (slot, target, what) in [
@@ -161,9 +163,11 @@ fn visit_exprs(stmt: &mut Statement, f: &mut dyn FnMut(&mut Expr)) {
         Statement::CountClaims { filter, .. }
         | Statement::Delete { filter }
         | Statement::Update { filter, .. } => filter.as_mut(),
-        Statement::Explain(inner) | Statement::AsOf { query: inner, .. } => {
-            return visit_exprs(inner, f)
-        }
+        Statement::Explain(inner)
+        | Statement::AsOf { query: inner, .. }
+        | Statement::Because {
+            statement: inner, ..
+        } => return visit_exprs(inner, f),
         _ => None,
     };
     if let Some(e) = filter {
@@ -224,6 +228,10 @@ fn visit_literals(stmt: &mut Statement, f: &mut dyn FnMut(&mut Spanned<Literal>)
         Statement::AsOf { at, query } => {
             f(at);
             visit_literals(query, f)
+        }
+        Statement::Because { reason, statement } => {
+            f(reason);
+            visit_literals(statement, f)
         }
         Statement::AddSource { id, fields } => {
             f(id);

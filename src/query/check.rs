@@ -72,6 +72,16 @@ pub fn check(stmt: &Statement) -> CheckResult {
             Ok(())
         }
         Statement::Explain(inner) => check(inner),
+        Statement::Because { reason, statement } => {
+            text(reason, "the reason")?;
+            if !statement.is_write() {
+                return Err(err(
+                    "`because` gives the reason for a write; a read changes nothing",
+                    reason.span,
+                ));
+            }
+            check(statement)
+        }
         Statement::AsOf { at, query } => {
             text(at, "a date or a timestamp")?;
             if let Literal::Str(s) = &at.node {

@@ -110,6 +110,7 @@ keywords! {
     Of = "of",
     Revert = "revert",
     Version = "version",
+    Because = "because",
 }
 
 impl Keyword {

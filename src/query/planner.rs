@@ -117,7 +117,9 @@ pub fn plan(store: &dyn ReadView, statement: &Statement) -> Result<Plan> {
             kind: *kind,
             id: id.node.clone(),
         },
-        Statement::Explain(inner) => return plan(store, inner),
+        Statement::Explain(inner) | Statement::Because { statement: inner, .. } => {
+            return plan(store, inner)
+        }
         Statement::AsOf { at, query } => {
             let mut inner = plan(store, query)?;
             inner.notes.push(format!(

@@ -103,6 +103,7 @@ pub(crate) fn authorize(
 /// (and what quotes them) is an administrator's.
 pub(crate) fn role_for(statement: &Statement) -> Role {
     match statement {
+        Statement::Because { statement, .. } => role_for(statement),
         Statement::DeleteList {
             table: crate::query::Table::Sources,
             ..

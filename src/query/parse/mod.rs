@@ -218,6 +218,8 @@ struct StatementParser<'s> {
     /// The furthest offset at which a token was looked for, and what would
     /// have been accepted there.
     expected: RefCell<(usize, Vec<Expected>)>,
+    /// A write's `because "..."`, read where the statement ends.
+    because: RefCell<Option<Spanned<Literal>>>,
 }
 
 impl<'s> StatementParser<'s> {
@@ -227,6 +229,7 @@ impl<'s> StatementParser<'s> {
             terms: Cell::new(0),
             last_term: Cell::new(0),
             expected: RefCell::new((0, Vec::new())),
+            because: RefCell::new(None),
         }
     }
 
@@ -234,6 +237,18 @@ impl<'s> StatementParser<'s> {
     fn run(&self) -> Result<Statement, QueryError> {
         let src = self.src;
         let result = self.statement(src, 0).and_then(|(rest, stmt)| {
+            // `because "..."` ends a write: the reason its versions record.
+            let (rest, stmt) = match self.because.borrow_mut().take() {
+                Some(reason) => (
+                    // What the statement's own parts left is before it.
+                    &src[reason.span.end.min(src.len())..],
+                    Statement::Because {
+                        reason,
+                        statement: Box::new(stmt),
+                    },
+                ),
+                None => (rest, stmt),
+            };
             let (rest, _) = opt(|i| self.punct(Punct::Semicolon, i)).parse(rest)?;
             let (rest, _) = ws(rest)?;
             if rest.is_empty() {

@@ -330,6 +330,22 @@ impl StatementParser<'_> {
     /// Succeeds when only `;`, comments or the end follow; otherwise names the stray token.
     pub(super) fn expect_end<'a>(&self, i: &'a str, expected: &[&'static str]) -> PResult<'a, ()> {
         let (rest, _) = ws(i)?;
+        // `... because "the ministry retracted the figure"`: the reason a
+        // write records (a read is refused it by the checks).
+        if let Ok((after, _)) = self.keyword(Keyword::Because, rest) {
+            let (after, _) = ws(after)?;
+            let (end, reason) =
+                self.value(after, "the reason, in double quotes, after `because`")?;
+            if self.because.borrow().is_some() {
+                return fail(
+                    rest,
+                    "because".len(),
+                    "a write takes one `because`".to_string(),
+                );
+            }
+            *self.because.borrow_mut() = Some(Spanned::new(reason, self.span(after, end)));
+            return self.expect_end(end, expected).map(|(_, ())| (end, ()));
+        }
         if matches!(
             lex_one(rest),
             None | Some((TokenKind::Punct(Punct::Semicolon), _))
