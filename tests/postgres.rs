@@ -190,10 +190,15 @@ fn a_corpus_copies_from_sled_to_postgres_and_back_unchanged() {
             "{stderr}"
         );
     }
-    // The same claims, ids (with the gap) and anchors included, on all three.
+    // The same claims, ids (with the gap) and anchors included, on all three,
+    // and the same history.
     let original = everything(sled);
     assert_eq!(everything(&pg), original);
     assert_eq!(everything(back), original);
+    let history = |db: &str| csv_rows(db, "history claim 1");
+    assert!(!history(sled).is_empty());
+    assert_eq!(history(&pg), history(sled));
+    assert_eq!(history(back), history(sled));
     // A dump of one engine imports into the other: the same claims (their
     // ids renumbered past the gap, as a dump says).
     let dump = claimdb().args(["--db", sled, "export"]).output().unwrap();

@@ -2,7 +2,7 @@
 //! a PostgreSQL URL, either way).
 //!
 //! Every record goes over as it is stored (ids, anchors, attributions,
-//! reviews, tokens), read from one snapshot of the source database and
+//! reviews, tokens, every record's versions), read from one snapshot of the source database and
 //! written through the storage interface in transactions of
 //! [`COPY_BATCH`] claims; the target rebuilds what it derives (its id
 //! counters among it) and is then compared with the source record by
@@ -27,6 +27,8 @@ pub struct Copied {
     pub speakers: u64,
     /// Access tokens.
     pub tokens: u64,
+    /// Versions of records (their history).
+    pub versions: u64,
 }
 
 impl Db {
@@ -82,6 +84,17 @@ impl Db {
             progress(copied.claims);
         }
         drop(claims);
+        // Every record's history goes over as it is.
+        let versions = from.every_version()?;
+        for batch in versions.chunks(COPY_BATCH) {
+            to.engine.write(&mut |tx| {
+                for v in batch {
+                    tx.put_version(v)?;
+                }
+                Ok(())
+            })?;
+        }
+        copied.versions = versions.len() as u64;
         // The id counters (and anything else derived) from the records.
         to.engine.rebuild_derived()?;
         same_records(&*from, &*to.view()?)?;
@@ -129,6 +142,13 @@ fn same_records(from: &dyn crate::store::ReadView, to: &dyn crate::store::ReadVi
     }
     if theirs.next().is_some() {
         return differs("claims the original does not hold");
+    }
+    let sorted = |mut v: Vec<crate::model::Version>| {
+        v.sort_by(|a, b| (&a.subject, a.number).cmp(&(&b.subject, b.number)));
+        v
+    };
+    if sorted(from.every_version()?) != sorted(to.every_version()?) {
+        return differs("the records' versions");
     }
     Ok(())
 }
