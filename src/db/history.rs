@@ -171,7 +171,7 @@ impl Recording<'_> {
         match before {
             None => self.record(subject, Action::Created, Vec::new()),
             Some(before) => {
-                let changes = diff(Some(before), Some(after), &[]);
+                let changes = diff(Some(before), Some(after));
                 if changes.is_empty() {
                     return Ok(());
                 }
@@ -190,7 +190,7 @@ fn fields<T: Serialize>(record: &T) -> serde_json::Map<String, Value> {
 }
 
 /// The fields that differ between two states of a record (`None`: absent).
-fn diff<T: Serialize>(before: Option<&T>, after: Option<&T>, skip: &[&str]) -> Vec<FieldChange> {
+fn diff<T: Serialize>(before: Option<&T>, after: Option<&T>) -> Vec<FieldChange> {
     let (b, a) = (
         before.map(fields).unwrap_or_default(),
         after.map(fields).unwrap_or_default(),
@@ -200,7 +200,6 @@ fn diff<T: Serialize>(before: Option<&T>, after: Option<&T>, skip: &[&str]) -> V
     names.dedup();
     names
         .into_iter()
-        .filter(|n| !skip.contains(&n.as_str()))
         .filter_map(|n| {
             let (x, y) = (
                 b.get(n).filter(|v| !v.is_null()),
@@ -238,7 +237,7 @@ impl WriteTx for Recording<'_> {
         let before = self.inner.view().claim(id)?;
         let deleted = self.inner.delete_claim(id)?;
         if let (true, Some(before)) = (deleted, before) {
-            let changes = diff(Some(&before), None, &[]);
+            let changes = diff(Some(&before), None);
             self.record(Subject::Claim(id), Action::Deleted, changes)?;
         }
         Ok(deleted)
@@ -255,7 +254,7 @@ impl WriteTx for Recording<'_> {
         match before {
             None => self.record(subject, Action::Created, Vec::new()),
             Some(before) => {
-                let mut changes = diff(Some(&before), Some(source), &[]);
+                let mut changes = diff(Some(&before), Some(source));
                 // The replaced text is the change: kept, so that the source
                 // as it was can be read again.
                 if let Some(old) = old_text {
@@ -278,7 +277,7 @@ impl WriteTx for Recording<'_> {
         let text = self.inner.view().source_text(id)?;
         let deleted = self.inner.delete_source(id)?;
         if let (true, Some(before)) = (deleted, before) {
-            let mut changes = diff(Some(&before), None, &[]);
+            let mut changes = diff(Some(&before), None);
             if let Some(text) = text {
                 changes.push(FieldChange {
                     field: "text".into(),
@@ -301,7 +300,7 @@ impl WriteTx for Recording<'_> {
         let before = self.inner.view().speaker(id)?;
         let deleted = self.inner.delete_speaker(id)?;
         if let (true, Some(before)) = (deleted, before) {
-            let changes = diff(Some(&before), None, &[]);
+            let changes = diff(Some(&before), None);
             self.record(Subject::Speaker(id), Action::Deleted, changes)?;
         }
         Ok(deleted)
@@ -342,7 +341,7 @@ mod tests {
             b: Some("y".into()),
             c: vec!["x"],
         };
-        let changes = diff(Some(&before), Some(&after), &[]);
+        let changes = diff(Some(&before), Some(&after));
         assert_eq!(
             changes,
             vec![
@@ -358,7 +357,7 @@ mod tests {
                 },
             ]
         );
-        assert_eq!(diff(Some(&before), None, &[]).len(), 2);
+        assert_eq!(diff(Some(&before), None).len(), 2);
     }
 
     #[test]
