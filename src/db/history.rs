@@ -27,7 +27,7 @@ use crate::model::{
     Action, Authorship, Claim, ClaimId, FieldChange, Source, Speaker, SpeakerId, Subject, Token,
     Version,
 };
-use crate::store::{ReadView, WriteTx};
+use crate::store::{fields, ReadView, WriteTx};
 
 thread_local! {
     static CURRENT: RefCell<Option<Authorship>> = const { RefCell::new(None) };
@@ -178,14 +178,6 @@ impl Recording<'_> {
                 self.record(subject, Action::Updated, changes)
             }
         }
-    }
-}
-
-/// The fields of a record as JSON, by name.
-fn fields<T: Serialize>(record: &T) -> serde_json::Map<String, Value> {
-    match serde_json::to_value(record) {
-        Ok(Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
     }
 }
 

@@ -41,7 +41,7 @@ pub use statements::Prepared;
 pub use text_files::{FileChange, TextFileChange};
 pub use tokens::MAX_TOKEN_NAME_BYTES;
 #[cfg(feature = "server")]
-pub(crate) use tokens::{new_secret, same_secret};
+pub(crate) use tokens::{new_secret, random_hex, same_secret};
 pub use writer::{Upsert, Writer, MAX_KEY_BYTES};
 
 use crate::error::{Error, Result};

@@ -81,10 +81,16 @@ impl Db {
 
 /// A new secret: `cdb_` and 32 random bytes from the operating system, in hex.
 pub(crate) fn new_secret() -> Result<String> {
+    Ok(format!("cdb_{}", random_hex()?))
+}
+
+/// 32 random bytes from the operating system, in hex (a secret, a web
+/// session's id).
+pub(crate) fn random_hex() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| Error::invalid("token", format!("the system gave no random bytes: {e}")))?;
-    Ok(format!("cdb_{}", hex(&bytes)))
+    Ok(hex(&bytes))
 }
 
 fn hex(bytes: &[u8]) -> String {

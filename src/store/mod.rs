@@ -47,6 +47,7 @@ pub use kv::indexes::{Index, IndexScan};
 #[cfg(test)]
 use kv::keys::KeyBuf;
 pub use memory::MemoryEngine;
+pub(crate) use past::fields;
 pub use past::{as_of, at_version};
 #[cfg(feature = "postgres")]
 pub use postgres::{is_postgres_url, without_password, PgEngine};

@@ -153,7 +153,8 @@ fn text_back(now: Option<String>, versions: &[Version], bound: &str) -> Result<O
     Ok(text)
 }
 
-fn fields<T: Serialize>(record: &T) -> Map<String, Value> {
+/// A record's fields as JSON, by name (what versions record and undo).
+pub(crate) fn fields<T: Serialize>(record: &T) -> Map<String, Value> {
     match serde_json::to_value(record) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),

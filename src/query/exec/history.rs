@@ -1,11 +1,13 @@
-//! `history claim N`, `history source "ID"`, `history speaker "NAME"`: a
-//! record's versions, newest first. A deleted record keeps its history, so
-//! a claim or source is found by its id whether it is still stored or
-//! not; a speaker by any of its names while it is stored, by its id after.
+//! What the versions are read for: `history claim N`, `history source
+//! "ID"`, `history speaker "NAME"` (a record's versions, newest first),
+//! and `as of` (the database as it stood then, `store::as_of`). A deleted
+//! record keeps its history, so a claim or source is found by its id
+//! whether it is still stored or not; a speaker by any of its names while
+//! it is stored, by its id after.
 
 use crate::error::{Error, Result};
 use crate::model::{Subject, Version};
-use crate::query::ast::{HistoryOf, Literal};
+use crate::query::ast::{HistoryOf, Literal, Spanned};
 use crate::store::ReadView;
 
 /// The versions of the record `id` names, newest first; refused when it
@@ -48,4 +50,18 @@ pub(super) fn versions(
     }
     versions.reverse();
     Ok(versions)
+}
+
+/// The database as it stood at `at` (a date or a timestamp, checked).
+pub(super) fn in_the_past(
+    store: &dyn ReadView,
+    at: &Spanned<Literal>,
+) -> Result<crate::store::MemoryEngine> {
+    let when = match &at.node {
+        Literal::Str(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let bound = crate::text::as_of_bound(&when)
+        .ok_or_else(|| Error::invalid("as of", format!("not a date or a timestamp: {when}")))?;
+    crate::store::as_of(store, &bound)
 }

@@ -375,26 +375,12 @@ pub fn execute_plan(store: &dyn ReadView, plan: &Plan) -> Result<(Output, ExecSt
     Ok((output.unwrap_or(Output::Claims(Vec::new())), stats))
 }
 
-/// The database as it stood at `at` (a date or a timestamp, checked).
-fn in_the_past(
-    store: &dyn ReadView,
-    at: &crate::query::ast::Spanned<crate::query::ast::Literal>,
-) -> Result<crate::store::MemoryEngine> {
-    let when = match &at.node {
-        crate::query::ast::Literal::Str(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let bound = crate::text::as_of_bound(&when)
-        .ok_or_else(|| Error::invalid("as of", format!("not a date or a timestamp: {when}")))?;
-    crate::store::as_of(store, &bound)
-}
-
 /// Plans and runs a parsed, checked read statement, and reports what it read.
 pub fn execute_read(store: &dyn ReadView, statement: &Statement) -> Result<(Output, ExecStats)> {
     match statement {
         Statement::Explain(inner) => Ok((Output::Plan(plan(store, inner)?), ExecStats::default())),
         Statement::AsOf { at, query } => {
-            let past = in_the_past(store, at)?;
+            let past = history::in_the_past(store, at)?;
             let view = crate::store::Engine::read(&past)?;
             execute_read(&*view, query)
         }

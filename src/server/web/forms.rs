@@ -20,11 +20,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
 use super::html::{escape, page};
+use super::pages::stored_claim;
 use super::{query_pairs, render, session, viewer, App, Failure, Visitor};
 use crate::db::Db;
 use crate::error::Error;
 use crate::model::{NewClaim, Role};
-use crate::query::{self, Params};
+use crate::query::{self, quote_string, Params};
 
 /// A form's fields, as posted.
 struct Fields(Vec<(String, String)>);
@@ -154,15 +155,7 @@ enum Outcome {
 
 /// The claim a form describes, or what is wrong with a field.
 fn new_claim(f: &Fields) -> Result<NewClaim, Error> {
-    let confidence: f64 = f.get("confidence").trim().parse().map_err(|_| {
-        Error::invalid(
-            "confidence",
-            format!(
-                "must be a number from 0 to 1, not {}",
-                crate::error::quoted(f.get("confidence"))
-            ),
-        )
-    })?;
+    let confidence = confidence_of(f)?;
     Ok(NewClaim {
         speaker: f.get("speaker").trim().to_string(),
         source: f.get("source").trim().to_string(),
@@ -173,6 +166,27 @@ fn new_claim(f: &Fields) -> Result<NewClaim, Error> {
         tags: tags(f.get("tags")),
         ..NewClaim::default()
     })
+}
+
+/// The form's confidence, a number.
+fn confidence_of(f: &Fields) -> Result<f64, Error> {
+    f.get("confidence").trim().parse().map_err(|_| {
+        Error::invalid(
+            "confidence",
+            format!(
+                "must be a number from 0 to 1, not {}",
+                crate::error::quoted(f.get("confidence"))
+            ),
+        )
+    })
+}
+
+/// A labelled input holding the form's value of `name`.
+fn field(f: &Fields, name: &str, label: &str, kind: &str, extra: &str) -> String {
+    format!(
+        r#"<p><label for="{name}">{label}</label><br><input id="{name}" name="{name}" type="{kind}" value="{value}"{extra}></p>"#,
+        value = escape(f.get(name)),
+    )
 }
 
 fn tags(text: &str) -> Vec<String> {
@@ -215,12 +229,8 @@ fn claim_form(
         ),
         Some(Outcome::Refused(e)) => refusal(&e),
     };
-    let field = |name: &str, label: &str, kind: &str, extra: &str| {
-        format!(
-            r#"<p><label for="{name}">{label}</label><br><input id="{name}" name="{name}" type="{kind}" value="{value}"{extra}></p>"#,
-            value = escape(f.get(name)),
-        )
-    };
+    let field =
+        |name: &str, label: &str, kind: &str, extra: &str| field(f, name, label, kind, extra);
     let body = format!(
         r#"<h1>Add a claim</h1>
 {shown}<form method="post" action="/claims/new" class="claim-form">
@@ -359,7 +369,7 @@ pub(super) async fn edit_form(
     Path(id): Path<String>,
 ) -> Response {
     render(app, headers, uri, Role::Write, move |db, v| {
-        let c = stored(db, &id)?;
+        let c = stored_claim(db, &id)?;
         let f = Fields(vec![
             ("statement".into(), c.statement.clone()),
             ("confidence".into(), c.confidence.to_string()),
@@ -380,17 +390,13 @@ pub(super) async fn update(
     body: Bytes,
 ) -> Response {
     post(app, headers, uri, body, Role::Write, move |db, v, f| {
-        let c = stored(db, &id)?;
-        let confidence: Result<f64, _> = f.get("confidence").trim().parse();
-        let Ok(confidence) = confidence else {
-            let e = Error::invalid(
-                "confidence",
-                format!("must be a number from 0 to 1, not {}", crate::error::quoted(f.get("confidence"))),
-            );
-            return edit_page(v, c.id, f, Some(e), StatusCode::BAD_REQUEST);
+        let c = stored_claim(db, &id)?;
+        let confidence = match confidence_of(f) {
+            Ok(n) => n,
+            Err(e) => return edit_page(v, c.id, f, Some(e), StatusCode::BAD_REQUEST),
         };
         // A list takes no parameters: the tags go in as quoted strings.
-        let tag_list: Vec<String> = tags(f.get("tags")).iter().map(|t| super::lists::literal(t)).collect();
+        let tag_list: Vec<String> = tags(f.get("tags")).iter().map(|t| quote_string(t)).collect();
         let params = Params::new()
             .bind("statement", f.get("statement").trim())
             .bind("confidence", confidence)
@@ -421,12 +427,8 @@ fn edit_page(
     error: Option<Error>,
     status: StatusCode,
 ) -> Result<Response, Failure> {
-    let field = |name: &str, label: &str, kind: &str, extra: &str| {
-        format!(
-            r#"<p><label for="{name}">{label}</label><br><input id="{name}" name="{name}" type="{kind}" value="{value}"{extra}></p>"#,
-            value = escape(f.get(name)),
-        )
-    };
+    let field =
+        |name: &str, label: &str, kind: &str, extra: &str| field(f, name, label, kind, extra);
     let body = format!(
         r#"<h1>Edit claim {id}</h1>
 {error}<form method="post" action="/claims/{id}/edit">
@@ -460,7 +462,7 @@ pub(super) async fn delete_form(
     Path(id): Path<String>,
 ) -> Response {
     render(app, headers, uri, Role::Write, move |db, v| {
-        let c = stored(db, &id)?;
+        let c = stored_claim(db, &id)?;
         let body = format!(
             r#"<h1>Delete claim {id}?</h1>
 <p>“{statement}” will be deleted, with its quote and anchor. This cannot be undone.</p>
@@ -492,7 +494,7 @@ pub(super) async fn delete(
     body: Bytes,
 ) -> Response {
     post(app, headers, uri, body, Role::Write, move |db, _v, _f| {
-        let c = stored(db, &id)?;
+        let c = stored_claim(db, &id)?;
         let statement = query::prepare(
             "delete claims where id = $id",
             &Params::new().bind("id", c.id),
@@ -502,17 +504,4 @@ pub(super) async fn delete(
         Ok(Redirect::to("/claims").into_response())
     })
     .await
-}
-
-/// The stored claim a path names.
-fn stored(db: &Db, id: &str) -> Result<crate::model::Claim, Failure> {
-    let n: u64 = id.parse().map_err(|_| {
-        Failure::invalid(format!(
-            "a claim id is a whole number, not {}",
-            crate::error::quoted(id)
-        ))
-    })?;
-    Ok(db
-        .claim(n)?
-        .ok_or_else(|| Error::not_found("claim", n.to_string()))?)
 }

@@ -15,7 +15,7 @@ use super::{viewer, Failure, Visitor};
 use crate::db::Db;
 use crate::error::Error;
 use crate::query::ClaimRow;
-use crate::query::{self, Output, Params};
+use crate::query::{self, quote_string, Output, Params};
 
 /// Rows on a page of claims, unless the URL asks for another number.
 const PAGE_ROWS: u64 = 50;
@@ -204,26 +204,11 @@ fn filter_form(f: &Filters) -> String {
             },
         )
     };
-    let status = ["", "verified", "unverified", "broken"]
-        .iter()
-        .map(|s| {
-            format!(
-                r#"<option value="{s}"{selected}>{shown}</option>"#,
-                selected = if *s == f.status { " selected" } else { "" },
-                shown = if s.is_empty() { "any" } else { s },
-            )
-        })
-        .collect::<String>();
-    let attribution = ["", "confirmed", "different speaker", "not found"]
-        .iter()
-        .map(|s| {
-            format!(
-                r#"<option value="{s}"{selected}>{shown}</option>"#,
-                selected = if *s == f.attribution { " selected" } else { "" },
-                shown = if s.is_empty() { "any" } else { s },
-            )
-        })
-        .collect::<String>();
+    let status = options(&["verified", "unverified", "broken"], &f.status);
+    let attribution = options(
+        &["confirmed", "different speaker", "not found"],
+        &f.attribution,
+    );
     format!(
         r#"<form class="filters" method="get" action="/claims" role="search" aria-label="Filter claims">
 <fieldset><legend>Filter</legend>
@@ -248,6 +233,20 @@ fn filter_form(f: &Filters) -> String {
         sort = escape(&f.sort),
         dir = if f.descending { "desc" } else { "asc" },
     )
+}
+
+/// A select's options: "any" (empty), then `values`, `chosen` selected.
+fn options(values: &[&str], chosen: &str) -> String {
+    std::iter::once("")
+        .chain(values.iter().copied())
+        .map(|s| {
+            format!(
+                r#"<option value="{s}"{selected}>{shown}</option>"#,
+                selected = if s == chosen { " selected" } else { "" },
+                shown = if s.is_empty() { "any" } else { s },
+            )
+        })
+        .collect()
 }
 
 /// A table of claims; with `f`, its headings sort the view.
@@ -327,11 +326,11 @@ fn exports(f: &Filters) -> String {
         (&f.tag, "has tag "),
     ] {
         if !value.is_empty() {
-            conditions.push(format!("{field}{}", literal(value)));
+            conditions.push(format!("{field}{}", quote_string(value)));
         }
     }
     if !f.text.is_empty() {
-        let t = literal(&f.text);
+        let t = quote_string(&f.text);
         conditions.push(format!("(statement contains {t} or quote contains {t})"));
     }
     if let Ok(min) = f.min_confidence.parse::<f64>() {
@@ -352,25 +351,6 @@ fn exports(f: &Filters) -> String {
     }
     out.push_str(r#"· <a href="/export?format=dump" download>the whole database (dump)</a></p>"#);
     out.push('\n');
-    out
-}
-
-/// A string of the query language: double-quoted, with its escapes.
-pub(super) fn literal(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
     out
 }
 

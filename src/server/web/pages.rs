@@ -24,15 +24,8 @@ const CONTEXT_BYTES: usize = 600;
 
 /// `/claims/{id}`.
 pub(super) fn claim(db: &Db, v: &Visitor, id: &str) -> Result<Response, Failure> {
-    let id: u64 = id.parse().map_err(|_| {
-        Failure::invalid(format!(
-            "a claim id is a whole number, not {}",
-            crate::error::quoted(id)
-        ))
-    })?;
-    let c = db
-        .claim(id)?
-        .ok_or_else(|| Error::not_found("claim", id.to_string()))?;
+    let c = stored_claim(db, id)?;
+    let id = c.id;
     let speaker = db.speaker(c.speaker)?;
     let speaker_name = speaker
         .as_ref()
@@ -203,6 +196,19 @@ pub(super) fn history(db: &Db, subject: &crate::model::Subject) -> Result<String
     }
     out.push_str("</ol></section>\n");
     Ok(out)
+}
+
+/// The stored claim a page's path names (`/claims/12`).
+pub(super) fn stored_claim(db: &Db, id: &str) -> Result<Claim, Failure> {
+    let n: u64 = id.parse().map_err(|_| {
+        Failure::invalid(format!(
+            "a claim id is a whole number, not {}",
+            crate::error::quoted(id)
+        ))
+    })?;
+    Ok(db
+        .claim(n)?
+        .ok_or_else(|| Error::not_found("claim", n.to_string()))?)
 }
 
 /// The quote as stored, its bracketed words (the quoter's, not the

@@ -64,7 +64,7 @@ impl Sessions {
     /// request token. `None` when the system's randomness fails: a weak id
     /// is never handed out.
     pub(super) fn create(&self, secret: &str) -> Option<(String, String)> {
-        let (id, csrf) = (random_hex()?, random_hex()?);
+        let (id, csrf) = (crate::db::random_hex().ok()?, crate::db::random_hex().ok()?);
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         map.retain(|_, s| s.last_seen.elapsed() < IDLE);
         if map.len() >= MOST_SESSIONS {
@@ -195,13 +195,6 @@ pub(super) fn csrf_matches(visitor: &Visitor, sent: Option<&str>) -> bool {
         (Some(expected), Some(sent)) => crate::db::same_secret(expected, sent),
         _ => false,
     }
-}
-
-/// 32 random bytes in hex, from the system's randomness.
-fn random_hex() -> Option<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).ok()?;
-    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 #[cfg(test)]
