@@ -10,6 +10,8 @@
 //! @format json            (optional: table or json, for the cases after it)
 //! @reads on                (optional: after each output, how many claims the
 //!                           executor read, to pin an access path down)
+//! @clock 2026-11-02T10:00:00Z  (optional: versions made after it are stamped
+//!                           from that moment on, a millisecond apart)
 //! claims where speaker = "Thae";
 //! ----
 //! expected output, or the error as the CLI draws it
@@ -43,7 +45,14 @@ struct Case {
 enum Item {
     Text(String),
     Case(Case),
+    /// `@clock WHEN`: the moment the next versions are stamped from.
+    Clock(String),
 }
+
+/// Every file's database is seeded at this moment, by this author, so that
+/// a history shows the same stamps and names at every run.
+const SEEDED_AT: &str = "2026-10-01T08:00:00Z";
+const AUTHOR: &str = "editor";
 
 fn parse_file(text: &str) -> Vec<Item> {
     let mut items = Vec::new();
@@ -51,7 +60,10 @@ fn parse_file(text: &str) -> Vec<Item> {
     let mut format = Format::Table;
     let mut reads = false;
     while let Some(line) = lines.next() {
-        if let Some(r) = line.strip_prefix("@reads ") {
+        if let Some(at) = line.strip_prefix("@clock ") {
+            items.push(Item::Text(line.to_string()));
+            items.push(Item::Clock(at.trim().to_string()));
+        } else if let Some(r) = line.strip_prefix("@reads ") {
             reads = r.trim() == "on";
             items.push(Item::Text(line.to_string()));
         } else if let Some(f) = line.strip_prefix("@format ") {
@@ -131,7 +143,20 @@ fn golden_on(name: &str, engine: &str, open: engines::Open) {
             .first()
             .is_some_and(|(first, _)| *first == engine);
     let tmp = tempfile::tempdir().unwrap();
-    let db = Db::with_engine(open(tmp.path()), claimdb::OpenOptions::new().seed(true)).unwrap();
+    let authorship = claimdb::model::Authorship {
+        author: AUTHOR.into(),
+        statement: "the seed".into(),
+        reason: None,
+    };
+    claimdb::text::fix_clock(Some(SEEDED_AT)).unwrap();
+    claimdb::with_authorship(authorship, || {
+        run_file(&file, engine, open(tmp.path()), update)
+    });
+    claimdb::text::fix_clock(None).unwrap();
+}
+
+fn run_file(file: &Path, engine: &str, store: Box<dyn claimdb::store::Engine>, update: bool) {
+    let db = Db::with_engine(store, claimdb::OpenOptions::new().seed(true)).unwrap();
     let mut session = Session::new();
     let text = std::fs::read_to_string(&file).unwrap();
     let mut rewritten = String::new();
@@ -140,6 +165,8 @@ fn golden_on(name: &str, engine: &str, open: engines::Open) {
     for item in parse_file(&text) {
         match item {
             Item::Text(t) => writeln!(rewritten, "{t}").unwrap(),
+            Item::Clock(at) => claimdb::text::fix_clock(Some(&at))
+                .unwrap_or_else(|| panic!("@clock {at}: not a date or a timestamp")),
             Item::Case(case) => {
                 cases += 1;
                 let actual = run(&db, &mut session, &case);
@@ -160,7 +187,7 @@ fn golden_on(name: &str, engine: &str, open: engines::Open) {
     }
     assert!(cases > 0, "{} holds no cases", file.display());
     if update {
-        std::fs::write(&file, rewritten).unwrap();
+        std::fs::write(file, rewritten).unwrap();
     } else {
         assert!(
             failures.is_empty(),
@@ -185,6 +212,7 @@ golden_files!(
     explain,
     filters,
     formats,
+    history,
     json,
     lists,
     predicates,
@@ -214,18 +242,22 @@ fn every_golden_file_is_listed() {
 /// Every golden file again, through `claimdb serve` and a client session:
 /// the same statements give the same output and the same errors (the
 /// cases that report how many claims were read are left out: a server
-/// does not say).
+/// does not say). A file that sets the clock (a history's stamps) is left
+/// out too: the server stamps by its own clock.
 #[test]
 fn every_golden_file_through_a_server() {
     for name in LISTED {
         let file = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/queries")
             .join(format!("{name}.cq"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        if text.lines().any(|l| l.starts_with("@clock ")) {
+            continue;
+        }
         let tmp = tempfile::tempdir().unwrap();
         let server = server::Server::start(&tmp.path().join("served.db"), &[]);
         let client = claimdb::client::Client::new(&server.url, None).unwrap();
         let mut session = claimdb::client::RemoteSession::new(client);
-        let text = std::fs::read_to_string(&file).unwrap();
         let mut failures = String::new();
         let mut ran = 0;
         for item in parse_file(&text) {

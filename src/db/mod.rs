@@ -292,7 +292,9 @@ impl Db {
                 None
             };
             let loading = crate::model::Authorship {
-                author: history::default_author(),
+                // The caller's author when one is set (a library caller's,
+                // a test's), else the process's.
+                author: history::current().author,
                 statement: "creating the database (with the seed when asked)".into(),
                 reason: None,
             };

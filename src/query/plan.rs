@@ -362,6 +362,14 @@ impl Plan {
         lines
     }
 
+    /// [`Plan::lines`], then each note on a line of its own: what
+    /// `explain` prints.
+    pub fn lines_and_notes(&self) -> Vec<String> {
+        let mut lines = self.lines();
+        lines.extend(self.notes.iter().map(|n| format!("note: {n}")));
+        lines
+    }
+
     /// The access path at the bottom of the tree.
     pub fn access(&self) -> &Node {
         let mut node = &self.root;

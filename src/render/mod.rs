@@ -232,18 +232,26 @@ fn version_cells(v: &crate::model::Version) -> Vec<Value> {
             None => s.to_string(),
         }
     };
-    let changes: Vec<String> = v
-        .changes
-        .iter()
-        .map(|c| {
-            format!(
-                "{}: {} → {}",
-                c.field,
-                cut(c.before.as_deref().unwrap_or("—")),
-                cut(c.after.as_deref().unwrap_or("—"))
-            )
-        })
-        .collect();
+    // A deletion's changes are the whole record as it was: too much for a
+    // cell, and every value is "→ —". JSON shows them.
+    let changes: Vec<String> = if v.action == crate::model::Action::Deleted {
+        vec![format!(
+            "its last state kept ({} fields; JSON shows them)",
+            v.changes.len()
+        )]
+    } else {
+        v.changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}: {} → {}",
+                    c.field,
+                    cut(c.before.as_deref().unwrap_or("—")),
+                    cut(c.after.as_deref().unwrap_or("—"))
+                )
+            })
+            .collect()
+    };
     vec![
         Value::Int(v.number as i64),
         Value::Text(v.at.clone()),
@@ -330,7 +338,7 @@ pub fn table_of(out: &Output) -> Table {
         ),
         Output::Plan(plan) => Table::new(
             &["plan"],
-            plan.lines()
+            plan.lines_and_notes()
                 .into_iter()
                 .map(|l| vec![Value::Text(l)])
                 .collect(),
@@ -373,11 +381,11 @@ fn render_unescaped(out: &Output, format: Format, width: usize) -> String {
             outcome::describe(done)
         }
         (Format::Markdown, Output::Plan(plan)) => {
-            format!("```text\n{}\n```", plan.lines().join("\n"))
+            format!("```text\n{}\n```", plan.lines_and_notes().join("\n"))
         }
-        (Format::Line, Output::Plan(plan)) => plan.lines().join("\n"),
+        (Format::Line, Output::Plan(plan)) => plan.lines_and_notes().join("\n"),
         // The operator tree, indented as it nests (a table would flatten it).
-        (Format::Table, Output::Plan(plan)) => plan.lines().join("\n"),
+        (Format::Table, Output::Plan(plan)) => plan.lines_and_notes().join("\n"),
         (Format::Table, Output::Claim(detail)) => detail::render_detail(detail, width),
         // Versions whole, each change's values as the JSON they are.
         (Format::Json | Format::Jsonl, Output::History(versions)) => {

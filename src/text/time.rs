@@ -34,18 +34,75 @@ pub fn now_utc() -> String {
     format!("{}T{h:02}:{m:02}:{s:02}Z", civil_date(secs / 86_400))
 }
 
+thread_local! {
+    /// This thread's fixed clock, in milliseconds since 1970 ([`fix_clock`]).
+    static FIXED_CLOCK: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Fixes the clock versions are stamped by, on this thread, at `at` (a
+/// date or a UTC timestamp as `as of` takes them; a date is its first
+/// moment), or lets it run again (`None`). Each reading of a fixed clock
+/// moves it on by one millisecond, so stamps still sort as they were
+/// made. This is for tests whose output shows stamps (a golden file of
+/// history): the stamps are then the same at every run. `None` is returned
+/// for a moment that does not parse.
+pub fn fix_clock(at: Option<&str>) -> Option<()> {
+    let millis = match at {
+        Some(at) => Some(millis_of(at)?),
+        None => None,
+    };
+    FIXED_CLOCK.with(|c| c.set(millis));
+    Some(())
+}
+
+/// Milliseconds since 1970 of a date (its first moment) or a UTC timestamp.
+fn millis_of(at: &str) -> Option<u64> {
+    let at = at.trim();
+    let stamp = if at.len() == 10 {
+        as_of_bound(&format!("{at}T00:00:00.000Z"))?
+    } else {
+        as_of_bound(at)?
+    };
+    let n = |r: std::ops::Range<usize>| stamp.get(r)?.parse::<u64>().ok();
+    let days = days_from_civil(n(0..4)?, n(5..7)?, n(8..10)?);
+    let secs = days * 86_400 + n(11..13)? * 3600 + n(14..16)? * 60 + n(17..19)?;
+    // A timestamp without milliseconds is its first millisecond here.
+    let millis = if at.len() == 20 { 0 } else { n(20..23)? };
+    Some(secs * 1000 + millis)
+}
+
+/// The day number counted from 1970-01-01 of a calendar date (Howard
+/// Hinnant's `days_from_civil`, the inverse of [`civil_date`]).
+fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+    let y = year as i64 - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe - 719_468).max(0) as u64
+}
+
 /// The time now, in UTC, to the millisecond: `2026-12-07T05:16:53.042Z`
 /// (what a version is stamped with; such stamps sort as they happened).
+/// A clock fixed with [`fix_clock`] gives its moment instead.
 pub fn now_utc_millis() -> String {
-    let d = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let secs = d.as_secs();
+    let millis = FIXED_CLOCK.with(|c| {
+        let fixed = c.get()?;
+        c.set(Some(fixed + 1));
+        Some(fixed)
+    });
+    let millis = millis.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64)
+    });
+    let secs = millis / 1000;
     let (h, m, s) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
     format!(
         "{}T{h:02}:{m:02}:{s:02}.{:03}Z",
         civil_date(secs / 86_400),
-        d.subsec_millis()
+        millis % 1000
     )
 }
 
@@ -89,6 +146,20 @@ mod tests {
         assert_eq!(super::civil_date(0), "1970-01-01");
         assert_eq!(super::civil_date(19_782), "2024-02-29");
         assert_eq!(super::civil_date(20_786), "2026-11-29");
+    }
+
+    #[test]
+    fn a_fixed_clock_gives_its_moment_and_moves_on_a_millisecond() {
+        assert_eq!(super::days_from_civil(2024, 2, 29), 19_782);
+        assert_eq!(super::days_from_civil(1970, 1, 1), 0);
+        super::fix_clock(Some("2026-11-01T09:30:00Z")).unwrap();
+        assert_eq!(super::now_utc_millis(), "2026-11-01T09:30:00.000Z");
+        assert_eq!(super::now_utc_millis(), "2026-11-01T09:30:00.001Z");
+        super::fix_clock(Some("2026-03-03")).unwrap();
+        assert_eq!(super::now_utc_millis(), "2026-03-03T00:00:00.000Z");
+        assert!(super::fix_clock(Some("soon")).is_none());
+        super::fix_clock(None).unwrap();
+        assert!(super::now_utc_millis().as_str() > "2026-03-04");
     }
 
     #[test]

@@ -62,8 +62,16 @@ impl StatementParser<'_> {
                 self.expect_end(rest, &expected)?;
                 Ok((rest, as_of(at, Statement::CountClaims { filter, group_by })))
             }
-            Keyword::Speakers => self.list_query(rest, Table::Speakers),
-            Keyword::Sources => self.list_query(rest, Table::Sources),
+            Keyword::Speakers | Keyword::Sources => {
+                let table = if keyword == Keyword::Speakers {
+                    Table::Speakers
+                } else {
+                    Table::Sources
+                };
+                let (rest, at) = self.opt_as_of(rest)?;
+                let (rest, query) = self.list_query(rest, table)?;
+                Ok((rest, as_of(at, query)))
+            }
             Keyword::Show => {
                 if let Ok((after, _)) = self.keyword(Keyword::Source, rest) {
                     return self.show_source(after);
@@ -75,10 +83,9 @@ impl StatementParser<'_> {
                 )?;
                 let (rest, _) = ws(rest)?;
                 let (after, id) = self.value(rest, "a claim id after `show claim`")?;
-                Ok((
-                    after,
-                    Statement::ShowClaim(Spanned::new(id, self.span(rest, after))),
-                ))
+                let show = Statement::ShowClaim(Spanned::new(id, self.span(rest, after)));
+                let (after, at) = self.opt_as_of(after)?;
+                Ok((after, as_of(at, show)))
             }
             Keyword::History => {
                 let (kind, after_kind) = if let Ok((after, _)) = self.keyword(Keyword::Claim, rest)
@@ -226,8 +233,9 @@ impl StatementParser<'_> {
     }
 
     /// `as of "2026-11-01"` (a date or a UTC timestamp, or a parameter)
-    /// after `claims` or `count claims`, when there.
-    fn opt_as_of<'a>(&self, i: &'a str) -> PResult<'a, Option<Spanned<Literal>>> {
+    /// after `claims`, `count claims`, `speakers` or `sources`, or after
+    /// the id of `show claim` or `show source`, when there.
+    pub(super) fn opt_as_of<'a>(&self, i: &'a str) -> PResult<'a, Option<Spanned<Literal>>> {
         let Ok((rest, _)) = self.keyword(Keyword::As, i) else {
             return Ok((i, None));
         };
@@ -562,7 +570,7 @@ impl StatementParser<'_> {
 }
 
 /// `query`, read as the database stood at `at` when given.
-fn as_of(at: Option<Spanned<Literal>>, query: Statement) -> Statement {
+pub(super) fn as_of(at: Option<Spanned<Literal>>, query: Statement) -> Statement {
     match at {
         Some(at) => Statement::AsOf {
             at,

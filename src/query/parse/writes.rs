@@ -42,6 +42,17 @@ impl StatementParser<'_> {
         let (rest, _) = ws(rest)?;
         let (after, id) = self.value(rest, "a source id after `show source`")?;
         let id = Spanned::new(id, self.span(rest, after));
+        let (after, at) = self.opt_as_of(after)?;
+        let (rest, show) = self.show_source_lines(after, id)?;
+        Ok((rest, super::statement::as_of(at, show)))
+    }
+
+    /// `lines N [to M]` after `show source "ID"`, when there.
+    fn show_source_lines<'a>(
+        &self,
+        after: &'a str,
+        id: Spanned<Literal>,
+    ) -> PResult<'a, Statement> {
         let Ok((rest, _)) = self.keyword(Keyword::Lines, after) else {
             return Ok((after, Statement::ShowSource { id, lines: None }));
         };
