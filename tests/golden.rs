@@ -158,7 +158,7 @@ fn golden_on(name: &str, engine: &str, open: engines::Open) {
 fn run_file(file: &Path, engine: &str, store: Box<dyn claimdb::store::Engine>, update: bool) {
     let db = Db::with_engine(store, claimdb::OpenOptions::new().seed(true)).unwrap();
     let mut session = Session::new();
-    let text = std::fs::read_to_string(&file).unwrap();
+    let text = std::fs::read_to_string(file).unwrap();
     let mut rewritten = String::new();
     let mut failures = String::new();
     let mut cases = 0;
