@@ -1735,6 +1735,39 @@ fn a_passage_or_key_is_held_by_one_claim(engine: &dyn Engine) {
     assert_eq!(view.claim(101).unwrap(), Some(by_bo));
 }
 
+/// `raise_next_id` moves a counter up, never down, in its transaction
+/// only: a restored record's id, or a deleted one's kept by its history,
+/// is never given again.
+fn a_raised_counter_gives_nothing_below_and_is_never_lowered(engine: &dyn Engine) {
+    let mut given = Vec::new();
+    engine
+        .write(&mut |tx| {
+            tx.raise_next_id("claim", 40)?;
+            given.push(tx.next_id("claim")?);
+            // Lower than the counter stands: no change.
+            tx.raise_next_id("claim", 5)?;
+            given.push(tx.next_id("claim")?);
+            given.push(tx.next_id("speaker")?);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(given, [40, 41, 1]);
+    // A failed transaction's raise is gone with it.
+    let failed = engine.write(&mut |tx| {
+        tx.raise_next_id("claim", 1000)?;
+        Err(claimdb::Error::Cancelled)
+    });
+    assert!(failed.is_err());
+    let mut next = 0;
+    engine
+        .write(&mut |tx| {
+            next = tx.next_id("claim")?;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(next, 42);
+}
+
 /// A record's versions read back as written, oldest first, apart from any
 /// other record's (a source "s" is not "s2"), and only once their
 /// transaction commits: a failed write leaves no version.
@@ -1804,6 +1837,7 @@ fn versions_read_back_per_record_in_order(engine: &dyn Engine) {
 
 contract_tests!(
     versions_read_back_per_record_in_order,
+    a_raised_counter_gives_nothing_below_and_is_never_lowered,
     records_read_back_as_written,
     a_passage_or_key_is_held_by_one_claim,
     claims_come_in_id_order_and_ranges_include_their_bounds,

@@ -90,6 +90,10 @@ impl Db {
             to.engine.write(&mut |tx| {
                 for v in batch {
                     tx.put_version(v)?;
+                    // A deleted record's id stays its history's.
+                    if let Some((counter, id)) = v.subject.counted_id() {
+                        tx.raise_next_id(counter, id + 1)?;
+                    }
                 }
                 Ok(())
             })?;

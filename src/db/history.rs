@@ -31,6 +31,23 @@ use crate::store::{fields, ReadView, WriteTx};
 
 thread_local! {
     static CURRENT: RefCell<Option<Authorship>> = const { RefCell::new(None) };
+    /// Set while a dump's history is restored: its records are written
+    /// without new versions, for the dump's own versions follow them.
+    static RESTORING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with its writes recording no version (on this thread): a
+/// dump's records restored, their versions written as the dump has them.
+pub(crate) fn restoring_history<T>(f: impl FnOnce() -> T) -> T {
+    let before = RESTORING.with(|r| r.replace(true));
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            RESTORING.with(|r| r.set(self.0));
+        }
+    }
+    let _restore = Restore(before);
+    f()
 }
 
 static DEFAULT_AUTHOR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -132,6 +149,9 @@ impl<'t> Recording<'t> {
         action: Action,
         changes: Vec<FieldChange>,
     ) -> Result<()> {
+        if RESTORING.with(|r| r.get()) {
+            return Ok(());
+        }
         let number = match self.numbers.get(&subject) {
             Some(n) => n + 1,
             None => self
@@ -217,6 +237,10 @@ impl WriteTx for Recording<'_> {
 
     fn next_id(&mut self, counter: &str) -> Result<u64> {
         self.inner.next_id(counter)
+    }
+
+    fn raise_next_id(&mut self, counter: &str, next: u64) -> Result<()> {
+        self.inner.raise_next_id(counter, next)
     }
 
     fn put_claim(&mut self, claim: &Claim) -> Result<()> {

@@ -30,6 +30,7 @@ pub use backup::{restore, write_atomically, Restored};
 pub use check::{CheckScope, Recheck};
 pub use copy::Copied;
 pub use extract::Accepted;
+pub(crate) use history::restoring_history;
 pub use history::{default_reason, set_default_author, set_default_reason, with_authorship};
 #[cfg(feature = "client")]
 pub(crate) use session::transaction_error;

@@ -106,6 +106,25 @@ impl<'t> Writer<'t> {
 
     /// Adds a speaker; neither its name nor any alias may already name someone.
     pub fn add_speaker(&mut self, new: &NewSpeaker) -> Result<Speaker> {
+        self.add_speaker_as(new, None)
+    }
+
+    /// [`Writer::add_speaker`] under the id `id` when given (a dump's
+    /// speaker restored with the id its versions name), else the next.
+    pub(crate) fn add_speaker_as(
+        &mut self,
+        new: &NewSpeaker,
+        id: Option<SpeakerId>,
+    ) -> Result<Speaker> {
+        if let Some(id) = id {
+            if self.tx.view().speaker(id)?.is_some() {
+                return Err(Error::invalid(
+                    "speaker id",
+                    format!("speaker {id} is stored already"),
+                ));
+            }
+            self.tx.raise_next_id("speaker", id + 1)?;
+        }
         require_text("speaker name", &new.name)?;
         check_count("speaker aliases", new.aliases.len(), MAX_ALIASES)?;
         if let Some(d) = &new.description {
@@ -128,7 +147,10 @@ impl<'t> Writer<'t> {
             seen.push(folded);
         }
         let speaker = Speaker {
-            id: self.tx.next_id("speaker")?,
+            id: match id {
+                Some(id) => id,
+                None => self.tx.next_id("speaker")?,
+            },
             name: new.name.trim().to_string(),
             aliases: new
                 .aliases
@@ -171,6 +193,35 @@ impl<'t> Writer<'t> {
         let (claim, occurrences) = self.checked_claim(new, hint, None, None)?;
         self.tx.put_claim(&claim)?;
         Ok((claim, occurrences))
+    }
+
+    /// Adds a claim under the id `id` (a dump's claim restored with the id
+    /// its versions name), checked as [`Writer::add_claim`] checks it.
+    pub(crate) fn add_claim_as(
+        &mut self,
+        new: &NewClaim,
+        hint: Option<&cite::Hint>,
+        broken: Option<&Anchor>,
+        id: ClaimId,
+    ) -> Result<Claim> {
+        if self.tx.view().claim(id)?.is_some() {
+            return Err(Error::invalid(
+                "claim id",
+                format!("claim {id} is stored already"),
+            ));
+        }
+        if let Some(key) = &new.key {
+            if let Some(existing) = self.claim_by_key(key)? {
+                return Err(Error::DuplicateKey {
+                    key: key.trim().to_string(),
+                    existing,
+                });
+            }
+        }
+        let (claim, _) = self.checked_claim(new, hint, Some(id), broken)?;
+        self.tx.raise_next_id("claim", id + 1)?;
+        self.tx.put_claim(&claim)?;
+        Ok(claim)
     }
 
     /// Adds a claim, or, when a claim with its key is stored, makes that

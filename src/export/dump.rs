@@ -7,13 +7,19 @@
 //! than once is anchored again where it was. Claims come in id order, so
 //! importing a dump into an empty database gives them the same ids when
 //! none was ever deleted.
+//!
+//! Then every record's versions, one line each (`"type":"version"`), the
+//! deleted records' included. Speakers and claims carry their ids, which
+//! the versions name: imported into an empty database, a dump restores
+//! the records under those ids and the history as it was
+//! (`import/restore.rs`).
 
 use std::io::Write;
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Claim, Review, Source, SourceKind, Speaker, Status};
+use crate::model::{Claim, Review, Source, SourceKind, Speaker, Status, Version};
 use crate::store::{ReadView, FORMAT_VERSION};
 
 #[derive(Serialize)]
@@ -41,6 +47,7 @@ enum DumpLine<'a> {
         text: Option<&'a str>,
     },
     Speaker {
+        id: u64,
         name: &'a str,
         #[serde(skip_serializing_if = "<[String]>::is_empty")]
         aliases: &'a [String],
@@ -48,6 +55,7 @@ enum DumpLine<'a> {
         description: Option<&'a str>,
     },
     Claim {
+        id: u64,
         speaker: &'a str,
         source: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,6 +82,7 @@ enum DumpLine<'a> {
         #[serde(skip_serializing_if = "<[Review]>::is_empty")]
         reviews: &'a [Review],
     },
+    Version(&'a Version),
 }
 
 /// Writes the whole database as a dump; returns how many lines.
@@ -111,6 +120,9 @@ pub fn write_dump(view: &dyn ReadView, out: &mut dyn Write) -> Result<u64> {
             })?;
         line(&claim_line(&claim, &speaker.name))?;
     }
+    for version in view.every_version()? {
+        line(&DumpLine::Version(&version))?;
+    }
     out.flush().map_err(write_error)?;
     Ok(lines)
 }
@@ -138,6 +150,7 @@ fn source_line<'a>(s: &'a Source, text: Option<&'a str>) -> DumpLine<'a> {
 
 fn speaker_line(s: &Speaker) -> DumpLine<'_> {
     DumpLine::Speaker {
+        id: s.id,
         name: &s.name,
         aliases: &s.aliases,
         description: s.description.as_deref(),
@@ -148,6 +161,7 @@ fn claim_line<'a>(c: &'a Claim, speaker: &'a str) -> DumpLine<'a> {
     let broken = c.status == Status::Broken;
     let anchor = c.anchor.as_ref().filter(|_| !broken);
     DumpLine::Claim {
+        id: c.id,
         speaker,
         source: &c.source,
         origin: c.origin.as_deref(),

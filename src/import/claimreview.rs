@@ -144,11 +144,14 @@ pub fn records(review: &Value) -> Result<Vec<Record>, String> {
         Some(by) => format!("from a ClaimReview by {by}; claimdb has not judged it"),
         None => "from a ClaimReview; claimdb has not judged it".to_string(),
     };
-    let mut out = vec![Record::Speaker(NewSpeaker {
-        name: speaker.clone(),
-        aliases: Vec::new(),
-        description: None,
-    })];
+    let mut out = vec![Record::Speaker(
+        NewSpeaker {
+            name: speaker.clone(),
+            aliases: Vec::new(),
+            description: None,
+        },
+        None,
+    )];
     let origin = first.as_ref().map(|f| f.id.clone());
     let source_id = appearance.id.clone();
     out.push(Record::SourceRef(appearance));
@@ -168,6 +171,7 @@ pub fn records(review: &Value) -> Result<Vec<Record>, String> {
             key: text(review, "url").map(str::to_string),
             reviews: vec![kept],
         },
+        None,
         None,
         None,
     ));

@@ -22,6 +22,7 @@
 mod claimreview;
 mod read;
 mod report;
+mod restore;
 mod spreadsheet;
 
 use std::path::PathBuf;
@@ -128,7 +129,7 @@ impl Db {
         };
         // The rows in the order they are applied: what claims refer to first.
         let mut order = Vec::with_capacity(total);
-        for pass in ["dump", "source", "speaker", "claim"] {
+        for pass in ["dump", "source", "speaker", "claim", "version"] {
             for (k, row) in rows.iter().enumerate() {
                 let kind = row.record.as_ref().map_or("row", Record::kind);
                 if kind == pass || (pass == "dump" && row.record.is_err()) {
@@ -147,28 +148,36 @@ impl Db {
         let mut done = 0;
         // An empty import writes nothing, and has nothing to refuse.
         let mut written = order.is_empty() && !options.dry_run;
+        let restoring = restore::restores(self, &rows)?;
         for chunk in order.chunks(batch) {
             let before = done;
-            let result = self.write(|w| {
-                // A run again after a conflict starts over (`Db::write`).
-                done = before;
-                for &k in chunk {
-                    reports[k] = Some(apply(w, &rows[k])?);
-                    done += 1;
-                    if done % 256 == 0 {
-                        tell(done);
+            let mut write = || {
+                self.write(|w| {
+                    // A run again after a conflict starts over (`Db::write`).
+                    done = before;
+                    for &k in chunk {
+                        reports[k] = Some(apply(w, &rows[k], restoring)?);
+                        done += 1;
+                        if done % 256 == 0 {
+                            tell(done);
+                        }
                     }
-                }
-                let refused = reports
-                    .iter()
-                    .flatten()
-                    .any(|r| r.outcome == Outcome::Refused);
-                if options.dry_run || (refused && !options.partial) {
-                    // Dropping the transaction is how nothing gets written.
-                    return Err(Error::Cancelled);
-                }
-                Ok(())
-            });
+                    let refused = reports
+                        .iter()
+                        .flatten()
+                        .any(|r| r.outcome == Outcome::Refused);
+                    if options.dry_run || (refused && !options.partial) {
+                        // Dropping the transaction is how nothing gets written.
+                        return Err(Error::Cancelled);
+                    }
+                    Ok(())
+                })
+            };
+            let result = if restoring {
+                crate::db::restoring_history(write)
+            } else {
+                write()
+            };
             match result {
                 Ok(()) => written = true,
                 Err(Error::Cancelled) => {}
@@ -186,7 +195,7 @@ impl Db {
 }
 
 /// Applies one row; an error is the database's, not the row's.
-fn apply(w: &mut Writer, row: &Row) -> Result<RowReport> {
+fn apply(w: &mut Writer, row: &Row, restoring: bool) -> Result<RowReport> {
     let mut report = RowReport {
         file: row.file.clone(),
         line: row.line,
@@ -226,8 +235,21 @@ fn apply(w: &mut Writer, row: &Row) -> Result<RowReport> {
                 .add_source(s)
                 .map(|_| (Outcome::Added, String::new(), Some(s.id.clone()))),
         },
-        Record::Speaker(s) => speaker(w, s).map(|(o, m)| (o, m, Some(s.name.clone()))),
-        Record::Claim(c, hint, broken) => {
+        Record::Speaker(s, Some(id)) if restoring => w
+            .add_speaker_as(s, Some(*id))
+            .map(|_| (Outcome::Added, String::new(), Some(s.name.clone()))),
+        Record::Speaker(s, _) => speaker(w, s).map(|(o, m)| (o, m, Some(s.name.clone()))),
+        Record::Claim(c, hint, broken, Some(id)) if restoring => w
+            .add_claim_as(c, hint.as_ref(), broken.as_deref(), *id)
+            .map(|claim| {
+                (
+                    Outcome::Added,
+                    misattribution(&claim),
+                    Some(claim.id.to_string()),
+                )
+            }),
+        Record::Version(v) => restore::version(w, v, restoring),
+        Record::Claim(c, hint, broken, _) => {
             match w.put_claim_by_key(c, hint.as_ref(), broken.as_deref()) {
                 Ok((claim, Upsert::Added)) => Ok((
                     Outcome::Added,

@@ -21,7 +21,10 @@ use crate::cite::Hint;
 use crate::error::quoted;
 use crate::error::{Error, Result};
 use crate::limits::MAX_SOURCE_TEXT_BYTES;
-use crate::model::{Anchor, NewClaim, NewSource, NewSpeaker, Review, SourceLine, Status};
+use crate::model::{
+    Anchor, ClaimId, NewClaim, NewSource, NewSpeaker, Review, SourceLine, SpeakerId, Status,
+    Version,
+};
 
 use super::{claimreview, spreadsheet};
 
@@ -113,11 +116,14 @@ pub enum Record {
     /// A source a record refers to (a ClaimReview's `appearance`): added
     /// when missing, a stored source of the same id used as it is.
     SourceRef(NewSource),
-    /// A speaker.
-    Speaker(NewSpeaker),
+    /// A speaker, with its id in the database it was dumped from.
+    Speaker(NewSpeaker, Option<SpeakerId>),
     /// A claim, where its quote was anchored when it came from a dump, and
-    /// (for a claim that was broken there) its anchor in the text that is gone.
-    Claim(NewClaim, Option<Hint>, Option<Box<Anchor>>),
+    /// (for a claim that was broken there) its anchor in the text that is
+    /// gone; its id in the database it was dumped from.
+    Claim(NewClaim, Option<Hint>, Option<Box<Anchor>>, Option<ClaimId>),
+    /// A version of a record, from a dump.
+    Version(Box<Version>),
     /// A dump's first line: the format it was written in.
     DumpHeader(u32),
 }
@@ -127,8 +133,9 @@ impl Record {
     pub fn kind(&self) -> &'static str {
         match self {
             Record::Source(_) | Record::SourceRef(_) => "source",
-            Record::Speaker(_) => "speaker",
+            Record::Speaker(..) => "speaker",
             Record::Claim(..) => "claim",
+            Record::Version(_) => "version",
             Record::DumpHeader(_) => "dump",
         }
     }
@@ -140,12 +147,16 @@ enum Line {
     Source(SourceLine),
     Speaker(SpeakerLine),
     Claim(Box<ClaimLine>),
+    Version(Box<Version>),
     Dump(DumpLine),
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SpeakerLine {
+    /// Its id where it was dumped from (a version names it by that id).
+    #[serde(default)]
+    id: Option<SpeakerId>,
     name: String,
     #[serde(default)]
     aliases: Vec<String>,
@@ -156,6 +167,9 @@ struct SpeakerLine {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ClaimLine {
+    /// Its id where it was dumped from (a version names it by that id).
+    #[serde(default)]
+    id: Option<ClaimId>,
     speaker: String,
     source: String,
     #[serde(default)]
@@ -286,6 +300,7 @@ fn kind_of(object: &Value) -> &'static str {
         Some("source") => "source",
         Some("speaker") => "speaker",
         Some("claim") => "claim",
+        Some("version") => "version",
         Some("dump") => "dump",
         _ => "row",
     }
@@ -412,11 +427,14 @@ fn record(object: Value, folder: Option<&Path>) -> std::result::Result<Record, S
             source.text_file = read_from;
             Record::Source(source)
         }
-        Line::Speaker(s) => Record::Speaker(NewSpeaker {
-            name: s.name,
-            aliases: s.aliases,
-            description: s.description,
-        }),
+        Line::Speaker(s) => Record::Speaker(
+            NewSpeaker {
+                name: s.name,
+                aliases: s.aliases,
+                description: s.description,
+            },
+            s.id,
+        ),
         Line::Claim(c) => {
             let c = *c;
             let broken = match (c.status, c.anchor) {
@@ -442,8 +460,10 @@ fn record(object: Value, folder: Option<&Path>) -> std::result::Result<Record, S
                 },
                 hint,
                 broken,
+                c.id,
             )
         }
+        Line::Version(v) => Record::Version(v),
         Line::Dump(d) => Record::DumpHeader(d.format_version),
     })
 }

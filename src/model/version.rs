@@ -23,6 +23,17 @@ pub enum Subject {
 }
 
 impl Subject {
+    /// The id counter the record's id came from, and the id: a restored or
+    /// copied history raises the counter past it, so that a deleted
+    /// record's id (and history) is never given to a new one.
+    pub fn counted_id(&self) -> Option<(&'static str, u64)> {
+        match self {
+            Subject::Claim(id) => Some(("claim", *id)),
+            Subject::Speaker(id) => Some(("speaker", *id)),
+            Subject::Source(_) => None,
+        }
+    }
+
     /// "claim 12", "source \"fp-lazarus-review\"", "speaker 3".
     pub fn describe(&self) -> String {
         match self {

@@ -65,15 +65,37 @@ pub fn summary(report: &ImportReport) -> String {
             added.join(", ")
         )
     };
+    // A dump's history, restored or not: one figure, not a row per version.
+    let restored = report.count_of("version", Outcome::Added);
+    if restored > 0 {
+        let _ = write!(
+            line,
+            ", {} {}",
+            plural(restored as u64, "version"),
+            if report.written {
+                "restored"
+            } else {
+                "would be restored"
+            }
+        );
+    }
     for outcome in [Outcome::Updated, Outcome::Unchanged, Outcome::Refused] {
         let n = report
             .rows
             .iter()
-            .filter(|r| r.outcome == outcome && r.kind != "dump")
+            .filter(|r| r.outcome == outcome && r.kind != "dump" && r.kind != "version")
             .count();
         if n > 0 {
             let _ = write!(line, ", {n} {}", outcome.as_str());
         }
+    }
+    let left_out = report.count_of("version", Outcome::Unchanged);
+    if left_out > 0 {
+        let _ = write!(
+            line,
+            "; {} left out (a dump's history is restored only into an empty database)",
+            plural(left_out as u64, "version")
+        );
     }
     let _ = write!(line, "; {:.2} s", report.seconds);
     let added = report.count(Outcome::Added);

@@ -202,6 +202,10 @@ pub trait WriteTx {
     fn stamp_format_version(&mut self) -> Result<()>;
     /// Takes the next id from the named counter (ids start at 1, never repeat).
     fn next_id(&mut self, counter: &str) -> Result<u64>;
+    /// Makes the named counter give no id below `next` (a record written
+    /// with its own id, or a deleted one's id kept by its history, is
+    /// never given again).
+    fn raise_next_id(&mut self, counter: &str, next: u64) -> Result<()>;
     /// Writes a claim and its index entries, replacing any earlier version.
     fn put_claim(&mut self, claim: &Claim) -> Result<()>;
     /// Removes a claim and its index entries; false when there was none.

@@ -390,6 +390,14 @@ impl WriteTx for RecordWriter<'_> {
         Ok(next)
     }
 
+    fn raise_next_id(&mut self, counter: &str, next: u64) -> Result<()> {
+        if self.records.counter(counter)? < next {
+            self.kv()
+                .insert(T::Meta, counter_key(counter), codec::encode(&next)?)?;
+        }
+        Ok(())
+    }
+
     fn put_claim(&mut self, claim: &Claim) -> Result<()> {
         self.refuse_taken(claim)?;
         match self.records.claim(claim.id)? {

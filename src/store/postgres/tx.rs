@@ -148,6 +148,10 @@ impl WriteTx for PgTx {
         Ok(next)
     }
 
+    fn raise_next_id(&mut self, counter: &str, next: u64) -> Result<()> {
+        self.raise_counter(counter, next)
+    }
+
     fn put_claim(&mut self, claim: &Claim) -> Result<()> {
         let id = sql_id(claim.id);
         // `xmax = 0` on the row returned: it was inserted, not updated.
