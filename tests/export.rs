@@ -18,6 +18,7 @@ fn export(db: &Db, format: ExportFormat, query: Option<&str>) -> String {
             url_base: Some("https://desk.example/".into()),
             date: "2026-11-29".into(),
         },
+        versions: false,
     };
     db.export(&options, &mut out).unwrap();
     String::from_utf8(out).unwrap()

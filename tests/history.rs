@@ -315,6 +315,7 @@ fn a_claimreview_is_dated_by_the_claims_history() {
                 url_base: None,
                 date: "1999-01-01".into(),
             },
+            versions: false,
         };
         let mut out = Vec::new();
         db.export(&options, &mut out).unwrap();

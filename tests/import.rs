@@ -592,6 +592,7 @@ fn claimreview_feeds_import_as_claims() {
                 url_base: Some("https://desk.example".into()),
                 date: "2026-11-29".into(),
             },
+            versions: false,
         },
         &mut reviews,
     )
@@ -753,6 +754,7 @@ fn an_export_and_a_dump_come_back_whatever_their_names() {
                 format,
                 query: None,
                 review: Default::default(),
+                versions: false,
             },
             &mut out,
         )

@@ -114,6 +114,7 @@ fn dump() -> claimdb::export::ExportOptions {
         format: claimdb::export::ExportFormat::Dump,
         query: None,
         review: Default::default(),
+        versions: false,
     }
 }
 

@@ -716,33 +716,34 @@ impl Db {
 
     /// The database, or the claims `query` selects, as text in `format`:
     /// "dump", "jsonl", "csv", "claimreview", "annotation" (or "text": a
-    /// source's text, `query` being its id).
-    #[pyo3(signature = (format="jsonl", query=None))]
-    fn export(&self, py: Python<'_>, format: &str, query: Option<String>) -> PyResult<String> {
+    /// source's text, `query` being its id). `versions=True` adds each
+    /// claim's `version`, `modified_at` and `modified_by` (jsonl, csv).
+    #[pyo3(signature = (format="jsonl", query=None, versions=false))]
+    fn export(
+        &self,
+        py: Python<'_>,
+        format: &str,
+        query: Option<String>,
+        versions: bool,
+    ) -> PyResult<String> {
         let format = ExportFormat::parse(format)
             .ok_or_else(|| Error::new_err(format!("unknown export format {format:?}")))?;
+        let options = ExportOptions {
+            format,
+            query,
+            review: ReviewOptions {
+                organization: None,
+                url_base: None,
+                date: claimdb::export::today(),
+            },
+            versions,
+        };
         let mut bytes = Vec::new();
         let done = match &self.backend {
-            Backend::Local { db, .. } => py.detach(|| {
-                db.export(
-                    &ExportOptions {
-                        format,
-                        query,
-                        review: ReviewOptions {
-                            organization: None,
-                            url_base: None,
-                            date: claimdb::export::today(),
-                        },
-                    },
-                    &mut bytes,
-                )
-                .map(drop)
-            }),
+            Backend::Local { db, .. } => py.detach(|| db.export(&options, &mut bytes).map(drop)),
             Backend::Remote(_) => {
                 let client = self.backend.client().expect("remote");
-                py.detach(|| {
-                    client.export(format.as_str(), query.as_deref(), None, None, &mut bytes)
-                })
+                py.detach(|| client.export(&options, &mut bytes))
             }
         };
         done.map_err(|e| raise(py, e, None))?;

@@ -220,19 +220,20 @@ impl Client {
     }
 
     /// Writes an export in `format` (the claims `query` selects) to `out`.
+    /// The review's date is the server's day.
     pub fn export(
         &self,
-        format: &str,
-        query: Option<&str>,
-        organization: Option<&str>,
-        url_base: Option<&str>,
+        options: &crate::export::ExportOptions,
         out: &mut dyn Write,
     ) -> Result<()> {
-        let mut request = self.get("/v1/export").query("format", format);
+        let mut request = self
+            .get("/v1/export")
+            .query("format", options.format.as_str());
         for (name, value) in [
-            ("query", query),
-            ("organization", organization),
-            ("url_base", url_base),
+            ("query", options.query.as_deref()),
+            ("organization", options.review.organization.as_deref()),
+            ("url_base", options.review.url_base.as_deref()),
+            ("versions", options.versions.then_some("true")),
         ] {
             if let Some(value) = value {
                 request = request.query(name, value);

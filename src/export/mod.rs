@@ -78,6 +78,10 @@ pub struct ExportOptions {
     pub query: Option<String>,
     /// For [`ExportFormat::ClaimReview`].
     pub review: ReviewOptions,
+    /// For [`ExportFormat::Jsonl`] and [`ExportFormat::Csv`]: each claim's
+    /// `version` (its last version's number), `modified_at` and
+    /// `modified_by` (when and by whom), from its history.
+    pub versions: bool,
 }
 
 impl Db {
@@ -115,6 +119,15 @@ impl Db {
             }
             _ => {}
         }
+        if options.versions && !matches!(options.format, ExportFormat::Jsonl | ExportFormat::Csv) {
+            return Err(Error::invalid(
+                "export",
+                format!(
+                    "versions add `version`, `modified_at` and `modified_by` to jsonl and csv exports, not to {}",
+                    options.format.as_str()
+                ),
+            ));
+        }
         let query = options.query.as_deref().unwrap_or("claims");
         let output = self.query(query)?;
         let rows = output.claims().ok_or_else(|| {
@@ -141,11 +154,27 @@ impl Db {
             sources.insert(id.to_string(), s.clone());
             Ok(s)
         };
+        // A claim's last version, when asked for: [number, at, author].
+        let last_version = |id: u64| -> Result<[String; 3]> {
+            let versions = view.versions(&crate::model::Subject::Claim(id))?;
+            Ok(match versions.last() {
+                Some(v) => [v.number.to_string(), v.at.clone(), v.author.clone()],
+                None => Default::default(),
+            })
+        };
         if options.format == ExportFormat::Csv {
             let mut w = csv::Writer::from_writer(&mut *out);
-            w.write_record(CSV_COLUMNS).map_err(csv_error)?;
+            let mut header = CSV_COLUMNS.to_vec();
+            if options.versions {
+                header.extend(VERSION_COLUMNS);
+            }
+            w.write_record(header).map_err(csv_error)?;
             for row in rows {
-                w.write_record(claims::csv_row(row)).map_err(csv_error)?;
+                let mut cells = claims::csv_row(row);
+                if options.versions {
+                    cells.extend(last_version(row.claim.id)?);
+                }
+                w.write_record(cells).map_err(csv_error)?;
             }
             w.flush().map_err(io)?;
             return Ok(rows.len() as u64);
@@ -188,7 +217,30 @@ impl Db {
                     });
                     vec![annotation(row, &source, passage)]
                 }
-                _ => vec![full_record(row)],
+                _ => {
+                    let mut record = full_record(row);
+                    if options.versions {
+                        let [number, at, author] = last_version(c.id)?;
+                        if let serde_json::Value::Object(map) = &mut record {
+                            let or_null = |s: String| {
+                                if s.is_empty() {
+                                    serde_json::Value::Null
+                                } else {
+                                    serde_json::Value::from(s)
+                                }
+                            };
+                            map.insert(
+                                "version".into(),
+                                number
+                                    .parse::<u64>()
+                                    .map_or(serde_json::Value::Null, Into::into),
+                            );
+                            map.insert("modified_at".into(), or_null(at));
+                            map.insert("modified_by".into(), or_null(author));
+                        }
+                    }
+                    vec![record]
+                }
             };
             for value in values {
                 serde_json::to_writer(&mut *out, &value)
@@ -219,6 +271,9 @@ fn csv_error(e: csv::Error) -> Error {
 }
 
 pub use crate::text::today;
+
+/// The columns `versions` adds to a CSV export, after [`CSV_COLUMNS`].
+pub const VERSION_COLUMNS: [&str; 3] = ["version", "modified_at", "modified_by"];
 
 /// The days (`2026-11-29`) of a record's first and last versions, when it
 /// has any.

@@ -120,6 +120,8 @@ pub(crate) struct ExportParams {
     query: Option<String>,
     organization: Option<String>,
     url_base: Option<String>,
+    #[serde(default)]
+    versions: bool,
 }
 
 pub(crate) async fn export(
@@ -150,6 +152,7 @@ pub(crate) async fn export(
                     url_base: p.url_base,
                     date: crate::export::today(),
                 },
+                versions: p.versions,
             };
             let file = tempfile::tempfile()
                 .map_err(|e| Failure::internal(format!("no temporary file: {e}")))?;

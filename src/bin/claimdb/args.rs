@@ -349,6 +349,10 @@ pub(crate) enum Command {
         /// For claimreview: where claims can be read (URL/claims/ID).
         #[arg(long, value_name = "URL")]
         url_base: Option<String>,
+        /// For jsonl and csv: add each claim's `version`, `modified_at`
+        /// and `modified_by` (its last version's number, when and who).
+        #[arg(long)]
+        versions: bool,
         #[command(flatten)]
         database: DbArgs,
     },

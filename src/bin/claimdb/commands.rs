@@ -206,13 +206,7 @@ pub fn export(session: &Session, options: &claimdb::export::ExportOptions) -> bo
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = match &session.conn {
         Conn::Local { db, .. } => db.export(options, &mut out).map(drop),
-        Conn::Remote(r) => r.client().export(
-            options.format.as_str(),
-            options.query.as_deref(),
-            options.review.organization.as_deref(),
-            options.review.url_base.as_deref(),
-            &mut out,
-        ),
+        Conn::Remote(r) => r.client().export(options, &mut out),
     };
     match written.and_then(|()| {
         std::io::Write::flush(&mut out).map_err(|e| claimdb::Error::Io {
@@ -518,6 +512,7 @@ pub(crate) fn corpus(session: &mut Session, command: Command) -> bool {
             export_format,
             organization,
             url_base,
+            versions,
             ..
         } => {
             use claimdb::export::ExportFormat;
@@ -539,6 +534,7 @@ pub(crate) fn corpus(session: &mut Session, command: Command) -> bool {
                         url_base,
                         date: claimdb::export::today(),
                     },
+                    versions,
                 },
             )
         }
