@@ -57,8 +57,8 @@ pub mod text;
 pub use db::door;
 pub use db::{
     default_reason, restore, set_default_author, set_default_reason, with_authorship,
-    write_atomically, Accepted, CheckScope, Copied, Db, FileChange, OpenOptions, Prepared, Recheck,
-    Restored, Session, Snapshot, TextFileChange, Upsert, Writer, DEFAULT_CACHE_BYTES,
+    write_atomically, Accepted, CheckScope, Copied, Db, FileChange, OpenOptions, Prepared, Pruned,
+    Recheck, Restored, Session, Snapshot, TextFileChange, Upsert, Writer, DEFAULT_CACHE_BYTES,
     MAX_KEY_BYTES, MAX_TOKEN_NAME_BYTES,
 };
 pub use error::{

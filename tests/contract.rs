@@ -1735,6 +1735,69 @@ fn a_passage_or_key_is_held_by_one_claim(engine: &dyn Engine) {
     assert_eq!(view.claim(101).unwrap(), Some(by_bo));
 }
 
+/// `delete_version` removes one version of one record (true when there
+/// was one), and the history horizon reads back as set, once committed.
+fn a_pruned_version_is_gone_and_the_horizon_is_kept(engine: &dyn Engine) {
+    let version = |subject: Subject, number: u64| Version {
+        subject,
+        number,
+        at: format!("2026-11-0{number}T10:00:00.000Z"),
+        author: "editor".into(),
+        statement: "s".into(),
+        reason: None,
+        action: if number == 1 {
+            Action::Created
+        } else {
+            Action::Updated
+        },
+        changes: vec![],
+    };
+    engine
+        .write(&mut |tx| {
+            for n in 1..=3 {
+                tx.put_version(&version(Subject::Claim(5), n))?;
+            }
+            tx.put_version(&version(Subject::Source("s".into()), 1))
+        })
+        .unwrap();
+    assert_eq!(engine.read().unwrap().history_horizon().unwrap(), None);
+    let failed = engine.write(&mut |tx| {
+        tx.set_history_horizon("2026-11-02T00:00:00.000Z")?;
+        tx.delete_version(&Subject::Claim(5), 1)?;
+        Err(claimdb::Error::Cancelled)
+    });
+    assert!(failed.is_err());
+    assert_eq!(engine.read().unwrap().history_horizon().unwrap(), None);
+    let mut deleted = Vec::new();
+    engine
+        .write(&mut |tx| {
+            tx.set_history_horizon("2026-11-02T00:00:00.000Z")?;
+            deleted = vec![
+                tx.delete_version(&Subject::Claim(5), 1)?,
+                tx.delete_version(&Subject::Claim(5), 1)?,
+                tx.delete_version(&Subject::Source("s".into()), 1)?,
+                tx.delete_version(&Subject::Claim(6), 1)?,
+            ];
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(deleted, [true, false, true, false]);
+    let view = engine.read().unwrap();
+    assert_eq!(
+        view.history_horizon().unwrap().as_deref(),
+        Some("2026-11-02T00:00:00.000Z")
+    );
+    let left: Vec<u64> = view
+        .versions(&Subject::Claim(5))
+        .unwrap()
+        .iter()
+        .map(|v| v.number)
+        .collect();
+    assert_eq!(left, [2, 3]);
+    assert!(view.versions(&Subject::Source("s".into())).unwrap().is_empty());
+    assert_eq!(view.every_version().unwrap().len(), 2);
+}
+
 /// `raise_next_id` moves a counter up, never down, in its transaction
 /// only: a restored record's id, or a deleted one's kept by its history,
 /// is never given again.
@@ -1838,6 +1901,7 @@ fn versions_read_back_per_record_in_order(engine: &dyn Engine) {
 contract_tests!(
     versions_read_back_per_record_in_order,
     a_raised_counter_gives_nothing_below_and_is_never_lowered,
+    a_pruned_version_is_gone_and_the_horizon_is_kept,
     records_read_back_as_written,
     a_passage_or_key_is_held_by_one_claim,
     claims_come_in_id_order_and_ranges_include_their_bounds,

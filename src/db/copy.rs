@@ -99,6 +99,10 @@ impl Db {
             })?;
         }
         copied.versions = versions.len() as u64;
+        if let Some(horizon) = from.history_horizon()? {
+            to.engine
+                .write(&mut |tx| tx.set_history_horizon(&horizon))?;
+        }
         // The id counters (and anything else derived) from the records.
         to.engine.rebuild_derived()?;
         same_records(&*from, &*to.view()?)?;
@@ -151,7 +155,9 @@ fn same_records(from: &dyn crate::store::ReadView, to: &dyn crate::store::ReadVi
         v.sort_by(|a, b| (&a.subject, a.number).cmp(&(&b.subject, b.number)));
         v
     };
-    if sorted(from.every_version()?) != sorted(to.every_version()?) {
+    if sorted(from.every_version()?) != sorted(to.every_version()?)
+        || from.history_horizon()? != to.history_horizon()?
+    {
         return differs("the records' versions");
     }
     Ok(())

@@ -330,6 +330,14 @@ impl WriteTx for Recording<'_> {
         self.inner.put_version(version)
     }
 
+    fn delete_version(&mut self, subject: &Subject, number: u64) -> Result<bool> {
+        self.inner.delete_version(subject, number)
+    }
+
+    fn set_history_horizon(&mut self, at: &str) -> Result<()> {
+        self.inner.set_history_horizon(at)
+    }
+
     fn delete_token(&mut self, name: &str) -> Result<bool> {
         self.inner.delete_token(name)
     }

@@ -13,6 +13,7 @@ pub mod door;
 mod edits;
 mod extract;
 mod history;
+mod prune;
 mod session;
 mod snapshot;
 mod statements;
@@ -32,6 +33,7 @@ pub use copy::Copied;
 pub use extract::Accepted;
 pub(crate) use history::restoring_history;
 pub use history::{default_reason, set_default_author, set_default_reason, with_authorship};
+pub use prune::Pruned;
 #[cfg(feature = "client")]
 pub(crate) use session::transaction_error;
 pub use session::Session;

@@ -28,6 +28,9 @@ enum DumpLine<'a> {
     Dump {
         format_version: u32,
         claimdb: &'static str,
+        /// When history was pruned: `as of` reaches back to here.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        history_horizon: Option<String>,
     },
     Source {
         id: &'a str,
@@ -98,6 +101,7 @@ pub fn write_dump(view: &dyn ReadView, out: &mut dyn Write) -> Result<u64> {
     line(&DumpLine::Dump {
         format_version: FORMAT_VERSION,
         claimdb: env!("CARGO_PKG_VERSION"),
+        history_horizon: view.history_horizon()?,
     })?;
     for s in view.sources()? {
         let text = view.source_text(&s.id)?;

@@ -213,12 +213,15 @@ fn apply(w: &mut Writer, row: &Row, restoring: bool) -> Result<RowReport> {
         }
     };
     let done = match record {
-        Record::DumpHeader(version) if *version == FORMAT_VERSION => Ok((
-            Outcome::Unchanged,
-            format!("a dump of format {version}"),
-            None,
-        )),
-        Record::DumpHeader(version) => Err(Error::invalid(
+        Record::DumpHeader(version, horizon) if *version == FORMAT_VERSION => {
+            restore::horizon(w, horizon.as_deref(), restoring)?;
+            Ok((
+                Outcome::Unchanged,
+                format!("a dump of format {version}"),
+                None,
+            ))
+        }
+        Record::DumpHeader(version, _) => Err(Error::invalid(
             "dump",
             format!(
                 "written in format {version}; this claimdb reads dumps of format {FORMAT_VERSION}"

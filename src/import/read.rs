@@ -124,8 +124,9 @@ pub enum Record {
     Claim(NewClaim, Option<Hint>, Option<Box<Anchor>>, Option<ClaimId>),
     /// A version of a record, from a dump.
     Version(Box<Version>),
-    /// A dump's first line: the format it was written in.
-    DumpHeader(u32),
+    /// A dump's first line: the format it was written in, and the moment
+    /// its history was pruned back to, if it was.
+    DumpHeader(u32, Option<String>),
 }
 
 impl Record {
@@ -136,7 +137,7 @@ impl Record {
             Record::Speaker(..) => "speaker",
             Record::Claim(..) => "claim",
             Record::Version(_) => "version",
-            Record::DumpHeader(_) => "dump",
+            Record::DumpHeader(..) => "dump",
         }
     }
 }
@@ -209,6 +210,8 @@ struct DumpLine {
     #[serde(default)]
     #[allow(dead_code)]
     claimdb: Option<String>,
+    #[serde(default)]
+    history_horizon: Option<String>,
 }
 
 /// Reads one import file into rows. A file that cannot be opened, or
@@ -464,7 +467,7 @@ fn record(object: Value, folder: Option<&Path>) -> std::result::Result<Record, S
             )
         }
         Line::Version(v) => Record::Version(v),
-        Line::Dump(d) => Record::DumpHeader(d.format_version),
+        Line::Dump(d) => Record::DumpHeader(d.format_version, d.history_horizon),
     })
 }
 

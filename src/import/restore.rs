@@ -24,6 +24,23 @@ pub(super) fn restores(db: &crate::Db, rows: &[Row]) -> Result<bool> {
     Ok(has_versions && db.view()?.is_empty()?)
 }
 
+/// A dump's history horizon, kept when its history is restored.
+pub(super) fn horizon(w: &mut Writer, horizon: Option<&str>, restoring: bool) -> Result<()> {
+    match horizon {
+        Some(at) if crate::text::as_of_bound(at).as_deref() != Some(at) || at.len() != 24 => {
+            Err(Error::invalid(
+                "dump",
+                format!(
+                    "its history_horizon {} is not a UTC timestamp in milliseconds (2026-11-01T09:30:00.000Z)",
+                    crate::error::quoted(at)
+                ),
+            ))
+        }
+        Some(at) if restoring => w.tx().set_history_horizon(at),
+        _ => Ok(()),
+    }
+}
+
 /// A version row: written as the dump has it when restoring, else left
 /// out with the reason.
 pub(super) fn version(

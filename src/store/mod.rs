@@ -190,6 +190,9 @@ pub trait ReadView {
     fn every_version(&self) -> Result<Vec<Version>>;
     /// The format version stamped in the database, if any.
     fn format_version(&self) -> Result<Option<u32>>;
+    /// The moment history was pruned back to (versions stamped before it
+    /// were removed), if it ever was: `as of` cannot look back past it.
+    fn history_horizon(&self) -> Result<Option<String>>;
     /// True when the database holds no claims and no sources.
     fn is_empty(&self) -> Result<bool>;
 }
@@ -224,6 +227,11 @@ pub trait WriteTx {
     fn put_token(&mut self, token: &Token) -> Result<()>;
     /// Records a version (see [`Version`]), in the transaction of its change.
     fn put_version(&mut self, version: &Version) -> Result<()>;
+    /// Removes a record's version `number`; false when there was none.
+    fn delete_version(&mut self, subject: &Subject, number: u64) -> Result<bool>;
+    /// Records that versions stamped before `at` were pruned
+    /// ([`ReadView::history_horizon`]).
+    fn set_history_horizon(&mut self, at: &str) -> Result<()>;
     /// Removes the token called `name`; false when there was none.
     fn delete_token(&mut self, name: &str) -> Result<bool>;
 }

@@ -492,6 +492,19 @@ pub(crate) enum Command {
         /// The new database.
         to: PathBuf,
     },
+    /// Remove the versions stamped before a date, keeping history from then on.
+    ///
+    /// `history` then shows each record's versions from that date, and `as
+    /// of` reaches back to it (an earlier moment is refused, not answered
+    /// wrongly). Works on a database opened here, not through a server.
+    #[command(after_help = "Example:\n  claimdb prune-history --before 2026-01-01")]
+    PruneHistory {
+        /// The date (its first moment) or UTC timestamp to keep versions from.
+        #[arg(long, value_name = "DATE")]
+        before: String,
+        #[command(flatten)]
+        database: DbArgs,
+    },
     /// Bring a database back from a file `claimdb backup` wrote.
     ///
     /// The backup is read whole (a damaged one is refused) into a new

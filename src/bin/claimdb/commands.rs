@@ -539,6 +539,7 @@ pub(crate) fn corpus(session: &mut Session, command: Command) -> bool {
             )
         }
         Command::Backup { file, .. } => crate::upkeep::backup(session, &file),
+        Command::PruneHistory { before, .. } => crate::upkeep::prune_history(session, &before),
         other => {
             eprintln!("error: {other:?} is not a corpus command");
             false

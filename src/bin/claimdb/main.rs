@@ -76,6 +76,7 @@ fn main() -> ExitCode {
         Some(
             Command::Export { database, .. }
             | Command::Backup { database, .. }
+            | Command::PruneHistory { database, .. }
             | Command::Restore { database, .. },
         ) => (
             database.clone(),
@@ -307,7 +308,8 @@ fn main() -> ExitCode {
                 | Command::UpdateSource { .. }
                 | Command::Import { .. }
                 | Command::Export { .. }
-                | Command::Backup { .. }),
+                | Command::Backup { .. }
+                | Command::PruneHistory { .. }),
             ),
             _,
         ) => commands::corpus(&mut session, command),

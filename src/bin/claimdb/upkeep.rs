@@ -204,6 +204,32 @@ fn verify_reports(
     }
 }
 
+/// `claimdb prune-history --before DATE`: true when pruned.
+pub fn prune_history(session: &Session, before: &str) -> bool {
+    let pruned = match &session.conn {
+        Conn::Local { db, .. } => db.prune_history(before),
+        Conn::Remote(_) => Err(claimdb::Error::Invalid {
+            what: "prune-history",
+            message: "it works on a database opened here, not through a server".into(),
+        }),
+    };
+    match pruned {
+        Ok(p) => {
+            println!(
+                "pruned {} stamped before {}; `as of` reaches back to {}",
+                claimdb::error::plural(p.versions, "version"),
+                p.horizon,
+                p.horizon
+            );
+            true
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            false
+        }
+    }
+}
+
 /// `claimdb copy FROM TO`: true when TO holds what FROM holds.
 pub fn copy(from: &Path, to: &Path) -> bool {
     use std::io::IsTerminal;

@@ -63,5 +63,15 @@ pub(super) fn in_the_past(
     };
     let bound = crate::text::as_of_bound(&when)
         .ok_or_else(|| Error::invalid("as of", format!("not a date or a timestamp: {when}")))?;
+    if let Some(horizon) = store.history_horizon()? {
+        if bound < horizon {
+            return Err(Error::invalid(
+                "as of",
+                format!(
+                    "the versions before {horizon} were pruned, so the database as it stood at {when} cannot be told; `as of` reaches back to {horizon}"
+                ),
+            ));
+        }
+    }
     crate::store::as_of(store, &bound)
 }

@@ -34,6 +34,8 @@ use crate::model::{
 use crate::store::{fold_name, ReadView, WriteTx, FORMAT_VERSION};
 
 const FORMAT_KEY: &[u8] = b"format_version";
+/// The meta key of the moment history was pruned back to.
+const HORIZON_KEY: &[u8] = b"history_horizon";
 
 /// The meta key of an id counter.
 pub(crate) fn counter_key(name: &str) -> Vec<u8> {
@@ -266,6 +268,13 @@ impl<K: KvRead> ReadView for Records<K> {
             .transpose()
     }
 
+    fn history_horizon(&self) -> Result<Option<String>> {
+        self.kv
+            .get(T::Meta, HORIZON_KEY)?
+            .map(|v| codec::decode(&v, "history horizon"))
+            .transpose()
+    }
+
     fn format_version(&self) -> Result<Option<u32>> {
         self.kv
             .get(T::Meta, FORMAT_KEY)?
@@ -461,6 +470,23 @@ impl WriteTx for RecordWriter<'_> {
             .u64(version.number)
             .finish();
         self.kv().insert(T::Versions, key, codec::encode(version)?)
+    }
+
+    fn delete_version(&mut self, subject: &Subject, number: u64) -> Result<bool> {
+        let key = version_prefix(subject).u64(number).finish();
+        if self.records.kv.get(T::Versions, &key)?.is_none() {
+            return Ok(false);
+        }
+        self.kv().remove(T::Versions, key)?;
+        Ok(true)
+    }
+
+    fn set_history_horizon(&mut self, at: &str) -> Result<()> {
+        self.kv().insert(
+            T::Meta,
+            HORIZON_KEY.to_vec(),
+            codec::encode(&at.to_string())?,
+        )
     }
 
     fn put_token(&mut self, token: &Token) -> Result<()> {

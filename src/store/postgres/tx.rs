@@ -239,6 +239,18 @@ impl WriteTx for PgTx {
             > 0)
     }
 
+    fn delete_version(&mut self, subject: &crate::model::Subject, number: u64) -> Result<bool> {
+        let (kind, id) = view::version_key(subject);
+        Ok(self.reader.execute(
+            "delete from versions where kind = $1 and subject = $2 and number = $3",
+            &[&kind, &id, &(number as i64)],
+        )? > 0)
+    }
+
+    fn set_history_horizon(&mut self, at: &str) -> Result<()> {
+        self.put_meta(view::HISTORY_HORIZON, codec::encode(&at.to_string())?)
+    }
+
     fn put_version(&mut self, version: &Version) -> Result<()> {
         let (kind, subject) = view::version_key(&version.subject);
         self.reader.execute(

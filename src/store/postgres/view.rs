@@ -191,6 +191,9 @@ impl Reader {
     }
 }
 
+/// The `claimdb_meta` key of the moment history was pruned back to.
+pub(super) const HISTORY_HORIZON: &str = "history_horizon";
+
 /// The columns that name a record's versions: its kind and its id as text.
 pub(super) fn version_key(subject: &Subject) -> (i16, String) {
     match subject {
@@ -426,6 +429,10 @@ impl ReadView for Reader {
 
     fn format_version(&self) -> Result<Option<u32>> {
         self.meta(FORMAT_VERSION)
+    }
+
+    fn history_horizon(&self) -> Result<Option<String>> {
+        self.meta(HISTORY_HORIZON)
     }
 
     fn is_empty(&self) -> Result<bool> {
