@@ -1,6 +1,9 @@
 //! kill -9 at random points: every write that was reported survives, every
 //! transaction is all or nothing, and `claimdb verify` finds the indexes in
-//! agreement after each kill.
+//! agreement after each kill, and every record's history in agreement with
+//! it: no version without its change, no change without its version (each
+//! stored claim has the version that created it; a deleted one, the version
+//! that deleted it; each updated confidence, its version).
 //!
 //! A child `claimdb` reads statements on stdin (adds, updates, deletes,
 //! `begin … commit` transactions) and reports each as it finishes; the test
@@ -122,6 +125,25 @@ fn verify(db: &Path, cycle: usize) {
         text(&out.stdout),
         text(&out.stderr)
     );
+    every_claim_has_the_version_that_made_it(db, cycle);
+}
+
+/// `verify` checks each record that has versions against them; a claim
+/// stored without any (its add's version lost) it cannot tell from one
+/// written before history was kept, so that is checked here: every claim
+/// in this database was made with history on.
+fn every_claim_has_the_version_that_made_it(db: &Path, cycle: usize) {
+    let db = claimdb::Db::open(db).unwrap();
+    let view = db.view().unwrap();
+    for claim in view.claims() {
+        let id = claim.unwrap().id;
+        let versions = view.versions(&claimdb::model::Subject::Claim(id)).unwrap();
+        assert_eq!(
+            versions.first().map(|v| (v.number, v.action)),
+            Some((1, claimdb::model::Action::Created)),
+            "cycle {cycle}: claim {id} is stored without the version that made it"
+        );
+    }
 }
 
 /// One cycle of statements, killed after `delay`; returns how many were

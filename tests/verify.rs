@@ -122,3 +122,84 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
             .count(),
     );
 }
+
+/// The trail checked against the records: a version written without its
+/// change, and changes written without their versions (under claimdb, as a
+/// lost write would leave them), are each named.
+#[test]
+fn verify_names_a_version_without_its_change_and_a_change_without_its_version() {
+    use claimdb::model::{Action, FieldChange, Subject, Version};
+    use claimdb::store::{Engine, SledEngine, SledOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let db = Db::open_with(&path, OpenOptions::new().seed(true)).unwrap();
+    db.query("update claims set confidence = 0.4 where id = 3")
+        .unwrap();
+    let report = db.verify().unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.versions, 75);
+    drop(db);
+    {
+        let options = SledOptions {
+            durability: claimdb::store::Durability::PowerLoss,
+            busy_timeout: std::time::Duration::from_millis(50),
+            cache_bytes: claimdb::DEFAULT_CACHE_BYTES,
+            open_damaged: false,
+            read_only: false,
+        };
+        let engine = SledEngine::open(&path, options).unwrap();
+        engine
+            .write(&mut |tx| {
+                // A version of claim 2 whose change is not there.
+                tx.put_version(&Version {
+                    subject: Subject::Claim(2),
+                    number: 2,
+                    at: "2026-12-07T10:00:00.000Z".into(),
+                    author: "ghost".into(),
+                    statement: "update claims set confidence = 0.1 where id = 2".into(),
+                    reason: None,
+                    action: Action::Updated,
+                    changes: vec![FieldChange {
+                        field: "confidence".into(),
+                        before: Some("0.9".into()),
+                        after: Some("0.1".into()),
+                    }],
+                })?;
+                // Claim 3 changed again, and claim 4 deleted, unrecorded.
+                let mut three = tx.view().claim(3)?.unwrap();
+                three.confidence = claimdb::Confidence::new(0.2)?;
+                tx.put_claim(&three)?;
+                tx.delete_claim(4)?;
+                // A version numbered past a gap.
+                tx.put_version(&Version {
+                    subject: Subject::Claim(5),
+                    number: 3,
+                    at: "2026-12-07T10:00:00.000Z".into(),
+                    author: "ghost".into(),
+                    statement: "s".into(),
+                    reason: None,
+                    action: Action::Updated,
+                    changes: vec![],
+                })
+            })
+            .unwrap();
+    }
+    let db = Db::open(&path).unwrap();
+    let report = db.verify().unwrap();
+    let history: Vec<&str> = report
+        .problems
+        .iter()
+        .filter(|p| p.area == "history")
+        .map(|p| p.message.as_str())
+        .collect();
+    let confidence_of_2 = db.view().unwrap().claim(2).unwrap().unwrap().confidence.value();
+    assert_eq!(
+        history,
+        [
+            format!("claim 2's confidence is {confidence_of_2}, but its version 2 recorded 0.1").as_str(),
+            "claim 3's confidence is 0.2, but its version 2 recorded 0.4",
+            "claim 4 is not stored, but its last version (1) did not delete it",
+            "claim 5's versions go from 1 to 3: a version is missing",
+        ]
+    );
+}

@@ -134,7 +134,13 @@ impl Db {
     /// # Ok(()) }
     /// ```
     pub fn verify(&self) -> Result<VerifyReport> {
-        self.engine.verify()
+        let mut report = self.engine.verify()?;
+        // The trail is checked here, above the engines: it is the same
+        // check on every one.
+        if report.is_ok() {
+            report.versions = crate::store::check_history(&*self.view()?, &mut report)?;
+        }
+        Ok(report)
     }
 
     /// Rebuilds every index, the name table and the id counters from the

@@ -31,6 +31,7 @@ mod past;
 mod postgres;
 mod report;
 mod sled;
+mod trail;
 
 use std::path::Path;
 
@@ -52,6 +53,7 @@ pub use past::{as_of, at_version};
 #[cfg(feature = "postgres")]
 pub use postgres::{is_postgres_url, without_password, PgEngine};
 pub use report::{Problem, VerifyReport};
+pub(crate) use trail::check as check_history;
 
 /// Measured at a million claims (`claimdb-compare`), a process's memory
 /// and the time of a query that reads claims from all over the database

@@ -26,6 +26,9 @@ pub struct VerifyReport {
     pub sources: u64,
     /// Index entries read.
     pub index_entries: u64,
+    /// Versions read (each record's checked against it).
+    #[serde(default)]
+    pub versions: u64,
     /// Everything found wrong (empty for a sound database).
     pub problems: Vec<Problem>,
 }

@@ -115,11 +115,12 @@ pub fn verify(session: &Session, repair: bool, accept_loss: bool) -> bool {
         return last.is_ok();
     }
     crate::outln!(
-        "checked {}, {}, {}, {}: {}",
+        "checked {}, {}, {}, {}, {}: {}",
         plural(before.claims, "claim"),
         plural(before.speakers, "speaker"),
         plural(before.sources, "source"),
         plural(before.index_entries, "index entry"),
+        plural(before.versions, "version"),
         match before.problems.len() {
             0 => "no problems".to_string(),
             n => plural(n as u64, "problem"),
