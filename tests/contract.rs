@@ -1794,7 +1794,10 @@ fn a_pruned_version_is_gone_and_the_horizon_is_kept(engine: &dyn Engine) {
         .map(|v| v.number)
         .collect();
     assert_eq!(left, [2, 3]);
-    assert!(view.versions(&Subject::Source("s".into())).unwrap().is_empty());
+    assert!(view
+        .versions(&Subject::Source("s".into()))
+        .unwrap()
+        .is_empty());
     assert_eq!(view.every_version().unwrap().len(), 2);
 }
 

@@ -192,11 +192,19 @@ fn verify_names_a_version_without_its_change_and_a_change_without_its_version() 
         .filter(|p| p.area == "history")
         .map(|p| p.message.as_str())
         .collect();
-    let confidence_of_2 = db.view().unwrap().claim(2).unwrap().unwrap().confidence.value();
+    let confidence_of_2 = db
+        .view()
+        .unwrap()
+        .claim(2)
+        .unwrap()
+        .unwrap()
+        .confidence
+        .value();
     assert_eq!(
         history,
         [
-            format!("claim 2's confidence is {confidence_of_2}, but its version 2 recorded 0.1").as_str(),
+            format!("claim 2's confidence is {confidence_of_2}, but its version 2 recorded 0.1")
+                .as_str(),
             "claim 3's confidence is 0.2, but its version 2 recorded 0.4",
             "claim 4 is not stored, but its last version (1) did not delete it",
             "claim 5's versions go from 1 to 3: a version is missing",

@@ -254,11 +254,7 @@ impl Db {
                     _ => 0,
                 };
                 let (id, version) = (whole(&id.node), whole(&version.node));
-                WriteOp::Update {
-                    candidates: vec![id],
-                    filter: None,
-                    changes: self.reverted(id, version)?,
-                }
+                self.reverted(id, version)?
             }
             other => {
                 return Err(Error::invalid(
@@ -269,9 +265,11 @@ impl Db {
         })
     }
 
-    /// What `revert claim ID to version VERSION` changes: the claim's
-    /// editable fields as they were at that version.
-    fn reverted(&self, id: ClaimId, version: u64) -> Result<crate::model::ClaimChanges> {
+    /// What `revert claim ID to version VERSION` does: the claim's
+    /// editable fields set to what they were at that version; a deleted
+    /// claim added again under its id, as it was then (its quote checked
+    /// against the text as it is now, near where it was anchored).
+    fn reverted(&self, id: ClaimId, version: u64) -> Result<WriteOp> {
         let view = self.view()?;
         let versions = view.versions(&crate::model::Subject::Claim(id))?;
         let last = versions.last().map_or(0, |v| v.number);
@@ -287,26 +285,60 @@ impl Db {
                 format!("claim {id} has versions 1 to {last}, not {version}"),
             ));
         }
-        let Some(now) = view.claim(id)? else {
-            return Err(Error::invalid(
-                "revert",
-                format!("claim {id} is deleted: `history claim {id}` shows it as it was; add it again to restore it"),
-            ));
-        };
-        let then: crate::model::Claim = crate::store::at_version(Some(now), &versions, version)?
+        let now = view.claim(id)?;
+        let deleted = now.is_none();
+        let then: crate::model::Claim = crate::store::at_version(now, &versions, version)?
             .ok_or_else(|| {
                 Error::invalid(
                     "version",
                     format!("claim {id} did not exist at its version {version}"),
                 )
             })?;
-        Ok(crate::model::ClaimChanges {
-            confidence: Some(then.confidence.value()),
-            rationale: Some(then.rationale),
-            statement: Some(then.statement),
-            tags: Some(then.tags),
-            origin: Some(then.origin.unwrap_or_default()),
-            quote: Some(then.quote),
+        if deleted {
+            let speaker = view.speaker(then.speaker)?.ok_or_else(|| {
+                Error::invalid(
+                    "revert",
+                    format!(
+                        "claim {id}'s speaker (speaker {}) is deleted too: add the speaker again first",
+                        then.speaker
+                    ),
+                )
+            })?;
+            let hint = then.anchor.as_ref().and_then(|a| {
+                crate::cite::Hint::from_parts(
+                    Some(a.prefix.clone()),
+                    Some(a.suffix.clone()),
+                    Some(a.start_byte as usize),
+                )
+            });
+            return Ok(WriteOp::Restore {
+                id,
+                claim: crate::model::NewClaim {
+                    speaker: speaker.name,
+                    source: then.source,
+                    origin: then.origin,
+                    quote: then.quote,
+                    statement: then.statement,
+                    confidence: then.confidence.value(),
+                    rationale: then.rationale,
+                    tags: then.tags,
+                    key: then.key,
+                    reviews: then.reviews,
+                },
+                hint,
+            });
+        }
+        Ok(WriteOp::Update {
+            candidates: vec![id],
+            filter: None,
+            changes: crate::model::ClaimChanges {
+                confidence: Some(then.confidence.value()),
+                rationale: Some(then.rationale),
+                statement: Some(then.statement),
+                tags: Some(then.tags),
+                origin: Some(then.origin.unwrap_or_default()),
+                quote: Some(then.quote),
+            },
         })
     }
 

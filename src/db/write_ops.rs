@@ -15,6 +15,12 @@ pub(super) enum WriteOp {
     AddSource(NewSource),
     AddSpeaker(NewSpeaker),
     AddClaim(NewClaim, Option<crate::cite::Hint>),
+    /// A deleted claim added again under its id (`revert`).
+    Restore {
+        id: ClaimId,
+        claim: NewClaim,
+        hint: Option<crate::cite::Hint>,
+    },
     Update {
         candidates: Vec<ClaimId>,
         filter: Option<Expr>,
@@ -86,6 +92,15 @@ pub(super) fn apply(
             Outcome::ClaimAdded {
                 claim: Box::new(claim),
                 occurrences,
+                hinted: hint.is_some(),
+            }
+        }
+        WriteOp::Restore { id, claim, hint } => {
+            let claim = w.add_claim_as(claim, hint.as_ref(), None, *id)?;
+            added.push(claim.id);
+            Outcome::ClaimAdded {
+                claim: Box::new(claim),
+                occurrences: 1,
                 hinted: hint.is_some(),
             }
         }
