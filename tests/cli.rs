@@ -471,8 +471,9 @@ fn help_teaches_the_language() {
         ),
         (
             "export",
-            database(&["--format", "--organization", "--url-base"]),
+            database(&["--format", "--organization", "--url-base", "--versions"]),
         ),
+        ("prune-history", database(&["--before"])),
     ];
     for (command, options) in cases {
         let out = Command::new(env!("CARGO_BIN_EXE_claimdb"))

@@ -383,10 +383,12 @@ fn import_cycle(
     std::fs::write(&file, rows.join("\n") + "\n").unwrap();
     let file = file.to_str().unwrap();
     let batch = IMPORT_BATCH.to_string();
+    // Both in batches: all or nothing commits them undoably (sled's undo
+    // journal), so a kill leaves batches that the next open undoes.
     let args: Vec<&str> = if partial {
         vec!["import", "--partial", "--batch-rows", &batch, file]
     } else {
-        vec!["import", file]
+        vec!["import", "--batch-rows", &batch, file]
     };
     let delay = Duration::from_millis(rng.below(scaled(2_500)));
     let finished = killed_after(db, &args, delay);

@@ -58,6 +58,21 @@ impl Db {
     /// # Ok(()) }
     /// ```
     pub fn check(&self, scope: &CheckScope) -> Result<Vec<Recheck>> {
+        let mut report = Vec::new();
+        self.check_each(scope, &mut |r| {
+            report.push(r);
+            Ok(())
+        })?;
+        Ok(report)
+    }
+
+    /// [`Db::check`], each claim's result handed to `each` as it is found
+    /// rather than gathered: memory does not grow with the corpus.
+    pub fn check_each(
+        &self,
+        scope: &CheckScope,
+        each: &mut dyn FnMut(Recheck) -> Result<()>,
+    ) -> Result<()> {
         let view = self.view()?;
         // Claims stream past one at a time, never all in memory; each
         // source's text is folded once (kept in the database's cache).
@@ -79,7 +94,6 @@ impl Db {
             }
         };
         let mut last: Option<(String, Option<Arc<Folded>>)> = None;
-        let mut report = Vec::new();
         for claim in claims {
             let claim = claim?;
             if last.as_ref().is_none_or(|(id, _)| *id != claim.source) {
@@ -109,15 +123,15 @@ impl Db {
                     )
                 }
             };
-            report.push(Recheck {
+            each(Recheck {
                 claim: claim.id,
                 speaker: claim.speaker,
                 before: claim.status,
                 after,
                 citation,
-            });
+            })?;
         }
-        Ok(report)
+        Ok(())
     }
 
     /// Checks the database's integrity, writing nothing: every index entry

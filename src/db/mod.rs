@@ -380,14 +380,22 @@ impl Db {
         self.write_locked(f)
     }
 
-    fn write_lock(&self) -> MutexGuard<'_, ()> {
+    /// The storage engine (for what works below records: an import's
+    /// undoable writes).
+    pub(crate) fn engine(&self) -> &dyn Engine {
+        &*self.engine
+    }
+
+    pub(crate) fn write_lock(&self) -> MutexGuard<'_, ()> {
         // A writer that panicked left no partial transaction behind: go on.
         self.writing
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn write_locked<A>(&self, mut f: impl FnMut(&mut Writer) -> Result<A>) -> Result<A> {
+    /// [`Db::write`] for a caller holding [`Db::write_lock`] (an import,
+    /// across its batches).
+    pub(crate) fn write_locked<A>(&self, mut f: impl FnMut(&mut Writer) -> Result<A>) -> Result<A> {
         let mut out = None;
         self.engine.write(&mut |tx| {
             // Every record written records its version beside it.

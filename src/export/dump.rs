@@ -111,21 +111,20 @@ pub fn write_dump(view: &dyn ReadView, out: &mut dyn Write) -> Result<u64> {
     for s in &speakers {
         line(&speaker_line(s))?;
     }
+    let names: std::collections::HashMap<u64, &str> =
+        speakers.iter().map(|s| (s.id, s.name.as_str())).collect();
     for claim in view.claims() {
         let claim = claim?;
-        let speaker = speakers
-            .iter()
-            .find(|s| s.id == claim.speaker)
-            .ok_or_else(|| {
-                Error::Corrupt(format!(
-                    "claim {} names speaker {}, which is not stored",
-                    claim.id, claim.speaker
-                ))
-            })?;
-        line(&claim_line(&claim, &speaker.name))?;
+        let speaker = names.get(&claim.speaker).copied().ok_or_else(|| {
+            Error::Corrupt(format!(
+                "claim {} names speaker {}, which is not stored",
+                claim.id, claim.speaker
+            ))
+        })?;
+        line(&claim_line(&claim, speaker))?;
     }
-    for version in view.every_version()? {
-        line(&DumpLine::Version(&version))?;
+    for version in view.versions_in_order() {
+        line(&DumpLine::Version(&version?))?;
     }
     out.flush().map_err(write_error)?;
     Ok(lines)

@@ -9,8 +9,8 @@
 
 mod claims;
 mod dump;
+mod stream;
 
-use std::collections::HashMap;
 use std::io::Write;
 
 pub use claims::{annotation, claim_reviews, full_record, ReviewOptions, CSV_COLUMNS};
@@ -18,7 +18,6 @@ pub use dump::write_dump;
 
 use crate::db::Db;
 use crate::error::{quoted, Error, Result};
-use crate::model::Source;
 
 /// What an export writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,128 +128,30 @@ impl Db {
             ));
         }
         let query = options.query.as_deref().unwrap_or("claims");
-        let output = self.query(query)?;
-        let rows = output.claims().ok_or_else(|| {
+        let not_claims = || {
             Error::invalid(
                 "export",
                 format!("{} is not a claims query (claims where ...)", quoted(query)),
             )
-        })?;
+        };
+        let statement = crate::query::prepare(query, &crate::query::Params::new())?;
+        if statement.is_write() {
+            return Err(not_claims());
+        }
+        // One view for the rows and what they refer to; the rows stream
+        // past one at a time, so memory does not grow with the export.
         let view = self.view()?;
-        let mut sources: HashMap<String, Source> = HashMap::new();
-        let mut texts: HashMap<String, Option<String>> = HashMap::new();
-        let descriptions: HashMap<u64, Option<String>> = view
-            .speakers()?
-            .into_iter()
-            .map(|s| (s.id, s.description))
-            .collect();
-        let mut source_of = |id: &str| -> Result<Source> {
-            if let Some(s) = sources.get(id) {
-                return Ok(s.clone());
-            }
-            let s = view.source(id)?.ok_or_else(|| {
-                Error::Corrupt(format!("a claim names source {id:?}, which is not stored"))
-            })?;
-            sources.insert(id.to_string(), s.clone());
-            Ok(s)
-        };
-        // A claim's last version, when asked for: [number, at, author].
-        let last_version = |id: u64| -> Result<[String; 3]> {
-            let versions = view.versions(&crate::model::Subject::Claim(id))?;
-            Ok(match versions.last() {
-                Some(v) => [v.number.to_string(), v.at.clone(), v.author.clone()],
-                None => Default::default(),
-            })
-        };
-        if options.format == ExportFormat::Csv {
-            let mut w = csv::Writer::from_writer(&mut *out);
-            let mut header = CSV_COLUMNS.to_vec();
-            if options.versions {
-                header.extend(VERSION_COLUMNS);
-            }
-            w.write_record(header).map_err(csv_error)?;
-            for row in rows {
-                let mut cells = claims::csv_row(row);
-                if options.versions {
-                    cells.extend(last_version(row.claim.id)?);
-                }
-                w.write_record(cells).map_err(csv_error)?;
-            }
-            w.flush().map_err(io)?;
-            return Ok(rows.len() as u64);
-        }
-        let mut written = 0;
-        for row in rows {
-            let c = &row.claim;
-            let values = match options.format {
-                ExportFormat::ClaimReview => {
-                    let source = source_of(&c.source)?;
-                    let origin = match &c.origin {
-                        Some(o) => Some(source_of(o)?),
-                        None => None,
-                    };
-                    let description = descriptions.get(&c.speaker).cloned().flatten();
-                    let dates =
-                        first_and_last_days(&view.versions(&crate::model::Subject::Claim(c.id))?);
-                    claim_reviews(
-                        row,
-                        description.as_deref(),
-                        &source,
-                        origin.as_ref(),
-                        &options.review,
-                        dates.as_ref(),
-                    )
-                }
-                ExportFormat::Annotation => {
-                    let source = source_of(&c.source)?;
-                    let text = match texts.get(&c.source) {
-                        Some(t) => t.clone(),
-                        None => {
-                            let t = view.source_text(&c.source)?;
-                            texts.insert(c.source.clone(), t.clone());
-                            t
-                        }
-                    };
-                    let passage = c.anchor.as_ref().and_then(|a| {
-                        text.as_deref()
-                            .and_then(|t| t.get(a.start_byte as usize..a.end_byte as usize))
-                    });
-                    vec![annotation(row, &source, passage)]
-                }
-                _ => {
-                    let mut record = full_record(row);
-                    if options.versions {
-                        let [number, at, author] = last_version(c.id)?;
-                        if let serde_json::Value::Object(map) = &mut record {
-                            let or_null = |s: String| {
-                                if s.is_empty() {
-                                    serde_json::Value::Null
-                                } else {
-                                    serde_json::Value::from(s)
-                                }
-                            };
-                            map.insert(
-                                "version".into(),
-                                number
-                                    .parse::<u64>()
-                                    .map_or(serde_json::Value::Null, Into::into),
-                            );
-                            map.insert("modified_at".into(), or_null(at));
-                            map.insert("modified_by".into(), or_null(author));
-                        }
-                    }
-                    vec![record]
-                }
-            };
-            for value in values {
-                serde_json::to_writer(&mut *out, &value)
-                    .map_err(|e| output_error("the export", std::io::Error::from(e)))?;
-                out.write_all(b"\n").map_err(io)?;
-                written += 1;
+        let mut rows = stream::Rows::new(&*view, options, out)?;
+        let (gathered, _) =
+            crate::query::execute_streaming(&*view, &statement, &mut |row| rows.write(&row))?;
+        // What was not streamed (a claims query `as of` a moment comes
+        // whole) is written the same way; anything else is no claims query.
+        if let Some(output) = gathered {
+            for row in output.claims().ok_or_else(not_claims)? {
+                rows.write(row)?;
             }
         }
-        out.flush().map_err(io)?;
-        Ok(written)
+        rows.finish()
     }
 }
 

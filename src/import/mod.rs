@@ -2,24 +2,28 @@
 //! files (and schema.org `ClaimReview` feeds, `claimreview.rs`), every
 //! claim citation-checked, with a report row by row.
 //!
-//! The life of an import: every file is read into rows first (`read.rs`),
-//! each a record or the reason its line is not one, with its FILE:LINE.
-//! Then one write transaction applies the rows through the same checked
-//! [`Writer`] as every other write, sources first, then speakers, then
-//! claims, so records may come in any order. A row that is already stored
+//! The life of an import: the files are read as streams of rows
+//! (`input.rs`, `read.rs`), each a record or the reason its line is not
+//! one, with its FILE:LINE, and applied through the same checked
+//! [`Writer`] as every other write, in passes (`passes.rs`): sources and
+//! speakers first, then claims, so records may come in any order, and
+//! memory does not grow with the files. A row that is already stored
 //! is `unchanged` (a re-import changes nothing; a claim with the same
 //! speaker, source and anchored passage as a stored one is that claim); a
 //! row that breaks a rule is `refused`, with the reason and, for a quote
 //! that is not in its source, the closest passage and what differs.
 //!
-//! All or nothing by default: one refused row and the transaction is
-//! dropped, so the database is as it was. [`ImportOptions::partial`] keeps
-//! the good rows, committing every [`PARTIAL_BATCH_ROWS`] rows so that its
-//! memory does not grow with the file; [`ImportOptions::dry_run`] checks
-//! everything and drops the transaction even so. The source texts are folded once per import
-//! (the writer's cache of folded texts), not once per claim.
+//! All or nothing by default: one refused row and nothing is written, so
+//! the database is as it was (a large import on sled commits in batches
+//! that are undone: `passes.rs`). [`ImportOptions::partial`] keeps the
+//! good rows, committing every [`PARTIAL_BATCH_ROWS`] rows;
+//! [`ImportOptions::dry_run`] checks everything and writes nothing even
+//! so. The source texts are folded once per import (the writer's cache of
+//! folded texts), not once per claim.
 
 mod claimreview;
+mod input;
+mod passes;
 mod read;
 mod report;
 mod restore;
@@ -36,6 +40,7 @@ use crate::db::{Db, Upsert, Writer};
 use crate::error::{Error, Result};
 use crate::model::{NewSource, NewSpeaker};
 use crate::store::FORMAT_VERSION;
+use input::Input;
 
 /// Told how far an import has come: rows applied, rows in all.
 #[derive(Clone)]
@@ -47,8 +52,14 @@ impl std::fmt::Debug for Progress {
     }
 }
 
-/// How many rows a partial import applies per transaction.
-pub const PARTIAL_BATCH_ROWS: usize = 10_000;
+/// How many rows an import applies per transaction, at most (a partial
+/// import's batch; an all-or-nothing import's on sled, when it is larger).
+pub const PARTIAL_BATCH_ROWS: usize = 2_000;
+
+/// How much row data (source texts, mostly) a batch holds, at most: with
+/// [`PARTIAL_BATCH_ROWS`], what bounds an import's memory beside the
+/// folded texts' cache ([`crate::db::texts::BUDGET`]) and the engine's own.
+pub const BATCH_BYTES: usize = 8 << 20;
 
 /// How an import runs.
 #[derive(Debug, Clone, Default)]
@@ -57,7 +68,7 @@ pub struct ImportOptions {
     /// else from its first bytes.
     pub format: Option<InputFormat>,
     /// Write the good rows even when some are refused (committed in
-    /// batches of [`PARTIAL_BATCH_ROWS`] rows).
+    /// batches of [`PARTIAL_BATCH_ROWS`] rows or [`BATCH_BYTES`]).
     pub partial: bool,
     /// Check everything, write nothing.
     pub dry_run: bool,
@@ -70,7 +81,7 @@ pub struct ImportOptions {
     /// Refuse a source's `text_file` instead of reading it: a server reads
     /// no file a client names.
     pub refuse_text_files: bool,
-    /// A partial import's rows per commit; `None`: [`PARTIAL_BATCH_ROWS`].
+    /// Rows per commit; `None`: [`PARTIAL_BATCH_ROWS`].
     pub batch_rows: Option<usize>,
 }
 
@@ -80,16 +91,18 @@ impl Db {
     /// Refused rows are not errors: they are in the report.
     pub fn import(&self, files: &[PathBuf], options: &ImportOptions) -> Result<ImportReport> {
         let started = Instant::now();
-        let mut rows = Vec::new();
-        for file in files {
-            rows.extend(read::read_file(
-                file,
-                options.format,
-                options.delimiter,
-                !options.refuse_text_files,
-            )?);
-        }
-        self.import_rows(rows, options, started)
+        let inputs = files
+            .iter()
+            .map(|file| {
+                Input::file(
+                    file,
+                    options.format,
+                    options.delimiter,
+                    !options.refuse_text_files,
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        passes::run(self, &inputs, options, started)
     }
 
     /// Imports one file's bytes, received rather than read (a server's
@@ -103,94 +116,14 @@ impl Db {
         options: &ImportOptions,
     ) -> Result<ImportReport> {
         let started = Instant::now();
-        let rows = read::read_bytes(
+        let input = Input::bytes(
             std::path::Path::new(name),
             bytes,
             options.format,
             options.delimiter,
             None,
         )?;
-        self.import_rows(rows, options, started)
-    }
-
-    /// Applies the rows read (see the module documentation).
-    fn import_rows(
-        &self,
-        rows: Vec<Row>,
-        options: &ImportOptions,
-        started: Instant,
-    ) -> Result<ImportReport> {
-        let mut reports: Vec<Option<RowReport>> = vec![None; rows.len()];
-        let total = rows.len();
-        let tell = |done: usize| {
-            if let Some(p) = &options.progress {
-                (p.0)(done, total);
-            }
-        };
-        // The rows in the order they are applied: what claims refer to first.
-        let mut order = Vec::with_capacity(total);
-        for pass in ["dump", "source", "speaker", "claim", "version"] {
-            for (k, row) in rows.iter().enumerate() {
-                let kind = row.record.as_ref().map_or("row", Record::kind);
-                if kind == pass || (pass == "dump" && row.record.is_err()) {
-                    order.push(k);
-                }
-            }
-        }
-        // All or nothing is one transaction. A partial import commits in
-        // batches, so its memory does not grow with the file: a batch that
-        // fails for the database's sake leaves the batches before it.
-        let batch = if options.partial && !options.dry_run {
-            options.batch_rows.unwrap_or(PARTIAL_BATCH_ROWS).max(1)
-        } else {
-            order.len().max(1)
-        };
-        let mut done = 0;
-        // An empty import writes nothing, and has nothing to refuse.
-        let mut written = order.is_empty() && !options.dry_run;
-        let restoring = restore::restores(self, &rows)?;
-        for chunk in order.chunks(batch) {
-            let before = done;
-            let mut write = || {
-                self.write(|w| {
-                    // A run again after a conflict starts over (`Db::write`).
-                    done = before;
-                    for &k in chunk {
-                        reports[k] = Some(apply(w, &rows[k], restoring)?);
-                        done += 1;
-                        if done % 256 == 0 {
-                            tell(done);
-                        }
-                    }
-                    let refused = reports
-                        .iter()
-                        .flatten()
-                        .any(|r| r.outcome == Outcome::Refused);
-                    if options.dry_run || (refused && !options.partial) {
-                        // Dropping the transaction is how nothing gets written.
-                        return Err(Error::Cancelled);
-                    }
-                    Ok(())
-                })
-            };
-            let result = if restoring {
-                crate::db::restoring_history(write)
-            } else {
-                write()
-            };
-            match result {
-                Ok(()) => written = true,
-                Err(Error::Cancelled) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        tell(done);
-        Ok(ImportReport {
-            rows: reports.into_iter().flatten().collect(),
-            written,
-            dry_run: options.dry_run,
-            seconds: started.elapsed().as_secs_f64(),
-        })
+        passes::run(self, &[input], options, started)
     }
 }
 

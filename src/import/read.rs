@@ -26,7 +26,7 @@ use crate::model::{
     Version,
 };
 
-use super::{claimreview, spreadsheet};
+use super::claimreview;
 
 /// The format of an import file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,91 +214,61 @@ struct DumpLine {
     history_horizon: Option<String>,
 }
 
-/// Reads one import file into rows. A file that cannot be opened, or
-/// whose format is unknown, is an error; a bad line is a refused row.
-///
-/// `text_files`: whether a source's `text_file` is read (relative to the
-/// import file's folder); a server reads no file a client names.
-pub fn read_file(
-    path: &Path,
-    format: Option<InputFormat>,
-    delimiter: Option<u8>,
-    text_files: bool,
-) -> Result<Vec<Row>> {
-    // A regular file only: a pipe or a device would never end.
-    let bytes = crate::limits::read_file_bytes(path, usize::MAX)?;
-    let folder = text_files.then(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
-    read_bytes(path, &bytes, format, delimiter, folder.as_deref())
+/// The rows one object of a file stands for (a ClaimReview stands for a
+/// speaker, its sources and a claim), or the row saying why it is none;
+/// only those of the kinds `wanted` when given (the others not read into
+/// records at all).
+pub(super) fn rows_of(
+    shown: &str,
+    line: usize,
+    object: std::result::Result<Value, String>,
+    folder: Option<&Path>,
+    wanted: Option<&[&str]>,
+) -> Vec<Row> {
+    let keep = |kind: &str| wanted.is_none_or(|w| w.contains(&kind));
+    let row = |kind, record| Row {
+        file: shown.to_string(),
+        line,
+        kind,
+        record,
+    };
+    match object {
+        Ok(o) if claimreview::is_claim_review(&o) => match claimreview::records(&o) {
+            Ok(records) => records
+                .into_iter()
+                .filter(|r| keep(r.kind()))
+                .map(|r| row(r.kind(), Ok(r)))
+                .collect(),
+            Err(_) if !keep("claim") => Vec::new(),
+            Err(why) => vec![row("claim", Err(why))],
+        },
+        Ok(o) => match kind_of(&o) {
+            kind if keep(kind) => vec![row(kind, record(o, folder))],
+            _ => Vec::new(),
+        },
+        Err(_) if !keep("row") => Vec::new(),
+        Err(why) => vec![row("row", Err(why))],
+    }
 }
 
-/// Reads the bytes of an import file named `name` (as reports will show
-/// it; its extension may tell the format) into rows. `folder`: where a
-/// source's `text_file` is read from; `None` refuses such files.
-pub fn read_bytes(
-    name: &Path,
-    bytes: &[u8],
-    format: Option<InputFormat>,
-    delimiter: Option<u8>,
-    folder: Option<&Path>,
-) -> Result<Vec<Row>> {
-    let shown = name.display().to_string();
-    // A byte order mark (spreadsheet exports write one) is no part of the data.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let format = InputFormat::of_file(name, bytes, format)?;
-    let objects = match format {
-        InputFormat::Jsonl => match claim_review_feed(bytes) {
-            Some(reviews) => reviews,
-            None => jsonl_objects(bytes),
+/// The kinds of the rows one object stands for (what an import counts
+/// before it applies any).
+pub(super) fn kinds_of(object: &std::result::Result<Value, String>) -> Vec<&'static str> {
+    match object {
+        Ok(o) if claimreview::is_claim_review(o) => match claimreview::records(o) {
+            Ok(records) => records.iter().map(Record::kind).collect(),
+            Err(_) => vec!["claim"],
         },
-        // A header a spreadsheet cannot be read by is one error for the
-        // file, not one per row.
-        InputFormat::Csv => spreadsheet::csv_objects(bytes, delimiter)
-            .map_err(|why| Error::invalid("import file", format!("{shown}:1: {why}")))?,
-    };
-    let mut rows = Vec::with_capacity(objects.len());
-    for (line, object) in objects {
-        let row = |kind, record| Row {
-            file: shown.clone(),
-            line,
-            kind,
-            record,
-        };
-        match object {
-            Ok(o) if claimreview::is_claim_review(&o) => match claimreview::records(&o) {
-                Ok(records) => {
-                    rows.extend(records.into_iter().map(|r| row(r.kind(), Ok(r))));
-                }
-                Err(why) => rows.push(row("claim", Err(why))),
-            },
-            Ok(o) => rows.push(row(kind_of(&o), record(o, folder))),
-            Err(why) => rows.push(row("row", Err(why))),
-        }
+        Ok(o) => vec![kind_of(o)],
+        Err(_) => vec!["row"],
     }
-    Ok(rows)
 }
 
 /// The objects of a file, each with its line (or why its line is none).
 pub(super) type Numbered = (usize, std::result::Result<Value, String>);
 
-/// A file that is one JSON document holding ClaimReviews (a list, an
-/// `ItemList`, one review), as fact-checkers publish them: its reviews, all
-/// at line 1 (an item's place in the list is in its message).
-fn claim_review_feed(bytes: &[u8]) -> Option<Vec<Numbered>> {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
-    if bytes[start] != b'[' && bytes[start] != b'{' {
-        return None;
-    }
-    let feed: Value = serde_json::from_slice(bytes).ok()?;
-    let reviews = claimreview::reviews(&feed);
-    if reviews.is_empty() || !reviews.iter().all(|r| claimreview::is_claim_review(r)) {
-        return None;
-    }
-    let line = bytes[..start].iter().filter(|&&b| b == b'\n').count() + 1;
-    Some(reviews.into_iter().map(|r| (line, Ok(r.clone()))).collect())
-}
-
 /// The kind a JSON object says it is.
-fn kind_of(object: &Value) -> &'static str {
+pub(super) fn kind_of(object: &Value) -> &'static str {
     match object.get("type").and_then(Value::as_str) {
         Some("source") => "source",
         Some("speaker") => "speaker",
@@ -309,40 +279,9 @@ fn kind_of(object: &Value) -> &'static str {
     }
 }
 
-/// The JSON objects of a JSON Lines file, by line; blank lines are skipped.
-fn jsonl_objects(bytes: &[u8]) -> Vec<Numbered> {
-    let mut out = Vec::new();
-    for (n, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = n + 1;
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) => t,
-            Err(e) => {
-                out.push((
-                    line,
-                    Err(format!("invalid UTF-8 at column {}", e.valid_up_to() + 1)),
-                ));
-                continue;
-            }
-        };
-        if text.trim().is_empty() {
-            continue;
-        }
-        let parsed = serde_json::from_str::<Value>(text).map_err(|e| {
-            format!(
-                "invalid JSON at column {}: {}",
-                e.column(),
-                without_position(&e)
-            )
-        });
-        out.push((line, parsed));
-    }
-    out
-}
-
 /// serde_json's message without its " at line L column C" (the report
 /// gives FILE:LINE itself).
-fn without_position(e: &serde_json::Error) -> String {
+pub(super) fn without_position(e: &serde_json::Error) -> String {
     let message = e.to_string();
     match message.rfind(" at line ") {
         Some(at) => message[..at].to_string(),

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What became of one row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Written as a new record.
@@ -48,11 +48,34 @@ pub struct RowReport {
     pub findings: Vec<String>,
 }
 
+/// How many rows of one kind had one outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    /// "source", "speaker", "claim", "version", "dump", "row".
+    pub kind: String,
+    /// What became of them.
+    pub outcome: Outcome,
+    /// How many.
+    pub rows: u64,
+}
+
+/// The most rows a report lists whatever they say; past it, only rows
+/// with something to say (refused, updated, a warning) are listed, up to
+/// as many again. Every row is counted ([`ImportReport::tallies`]), so a
+/// report of a million rows stays a few megabytes.
+pub const MAX_LISTED_ROWS: usize = 100_000;
+
 /// What an import did.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ImportReport {
-    /// Every row, in file order.
+    /// The rows, in file order: every one, up to [`MAX_LISTED_ROWS`].
     pub rows: Vec<RowReport>,
+    /// Every row counted, by kind and outcome, listed or not.
+    #[serde(default)]
+    pub tallies: Vec<Tally>,
+    /// Rows counted but not listed (past [`MAX_LISTED_ROWS`]).
+    #[serde(default)]
+    pub unlisted: u64,
     /// Whether anything was written: false for a dry run, and for an
     /// all-or-nothing import with a refused row.
     pub written: bool,
@@ -65,15 +88,47 @@ pub struct ImportReport {
 impl ImportReport {
     /// How many rows had `outcome`.
     pub fn count(&self, outcome: Outcome) -> usize {
-        self.rows.iter().filter(|r| r.outcome == outcome).count()
+        self.counted(|_, o| o == outcome)
     }
 
     /// How many rows of `kind` had `outcome`.
     pub fn count_of(&self, kind: &str, outcome: Outcome) -> usize {
-        self.rows
+        self.counted(|k, o| k == kind && o == outcome)
+    }
+
+    /// How many rows `which` picks by kind and outcome (from the listed
+    /// rows, for a report from a claimdb that did not tally).
+    pub fn counted(&self, which: impl Fn(&str, Outcome) -> bool) -> usize {
+        if self.tallies.is_empty() {
+            return self
+                .rows
+                .iter()
+                .filter(|r| which(&r.kind, r.outcome))
+                .count();
+        }
+        self.tallies
             .iter()
-            .filter(|r| r.kind == kind && r.outcome == outcome)
-            .count()
+            .filter(|t| which(&t.kind, t.outcome))
+            .map(|t| t.rows as usize)
+            .sum()
+    }
+
+    /// Takes in the report of the next file of the same import.
+    pub fn absorb(&mut self, next: ImportReport) {
+        self.rows.extend(next.rows);
+        for t in next.tallies {
+            match self
+                .tallies
+                .iter_mut()
+                .find(|m| m.kind == t.kind && m.outcome == t.outcome)
+            {
+                Some(mine) => mine.rows += t.rows,
+                None => self.tallies.push(t),
+            }
+        }
+        self.unlisted += next.unlisted;
+        self.written |= next.written;
+        self.seconds += next.seconds;
     }
 
     /// Whether any row was refused.

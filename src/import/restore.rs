@@ -9,20 +9,10 @@
 //! others (their history starts with the import) and the versions are
 //! left out, each row saying so.
 
-use super::read::{Record, Row};
 use super::Outcome;
 use crate::db::Writer;
 use crate::error::{Error, Result};
 use crate::model::Version;
-
-/// Whether `rows` restore a history into `db`: they hold versions, and
-/// the database holds nothing yet.
-pub(super) fn restores(db: &crate::Db, rows: &[Row]) -> Result<bool> {
-    let has_versions = rows
-        .iter()
-        .any(|r| matches!(r.record, Ok(Record::Version(_))));
-    Ok(has_versions && db.view()?.is_empty()?)
-}
 
 /// A dump's history horizon, kept when its history is restored.
 pub(super) fn horizon(w: &mut Writer, horizon: Option<&str>, restoring: bool) -> Result<()> {

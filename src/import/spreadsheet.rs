@@ -52,7 +52,7 @@ fn column_name(header: &str) -> String {
 /// The delimiter a CSV file's header line uses: whichever of comma,
 /// semicolon and tab appears most often outside quotes (a spreadsheet
 /// set to a European locale writes `;`). Comma when none does.
-fn csv_delimiter(bytes: &[u8]) -> u8 {
+pub(super) fn csv_delimiter(bytes: &[u8]) -> u8 {
     let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
     let mut in_quotes = false;
@@ -86,70 +86,90 @@ pub fn parse_delimiter(given: &str) -> std::result::Result<u8, String> {
     }
 }
 
-/// The rows of a CSV file as JSON objects, by line; `Err` for a header
-/// that cannot be read, or that names a column no record has.
-pub(super) fn csv_objects(
-    bytes: &[u8],
-    delimiter: Option<u8>,
-) -> std::result::Result<Vec<Numbered>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .delimiter(delimiter.unwrap_or_else(|| csv_delimiter(bytes)))
-        .from_reader(bytes);
-    let written = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return Err(csv_error(&e)),
-    };
-    let headers: csv::StringRecord = written.iter().map(column_name).collect();
-    let unknown = written
-        .iter()
-        .zip(headers.iter())
-        .find(|(_, name)| !CSV_COLUMNS.contains(name));
-    if let Some((shown, _)) = unknown {
-        // A header cell holding punctuation is likely several cells kept
-        // together by a delimiter not detected.
-        let delimiter = shown
-            .chars()
-            .find(|c| c.is_ascii_punctuation() && !matches!(c, '_' | '-' | '"'));
-        let hint = match delimiter {
-            Some(d) => format!(
-                " (is {} the delimiter? give it with --delimiter)",
-                quoted(&d.to_string())
-            ),
-            None => String::new(),
+/// The rows of a CSV file as JSON objects, by line, read a record at a
+/// time.
+pub(super) struct CsvObjects<R: std::io::Read> {
+    reader: csv::Reader<R>,
+    headers: csv::StringRecord,
+    record: csv::StringRecord,
+    done: bool,
+}
+
+impl<R: std::io::Read> CsvObjects<R> {
+    /// The rows of the CSV `reader` holds; `Err` for a header that cannot
+    /// be read, or that names a column no record has.
+    pub(super) fn new(reader: R, delimiter: u8) -> std::result::Result<Self, String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .delimiter(delimiter)
+            .from_reader(reader);
+        let written = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => return Err(csv_error(&e)),
         };
-        return Err(format!(
-            "unknown column {} in the header{hint}; the columns are {}",
-            quoted(shown.trim()),
-            CSV_COLUMNS.join(", ")
-        ));
+        let headers: csv::StringRecord = written.iter().map(column_name).collect();
+        let unknown = written
+            .iter()
+            .zip(headers.iter())
+            .find(|(_, name)| !CSV_COLUMNS.contains(name));
+        if let Some((shown, _)) = unknown {
+            // A header cell holding punctuation is likely several cells kept
+            // together by a delimiter not detected.
+            let delimiter = shown
+                .chars()
+                .find(|c| c.is_ascii_punctuation() && !matches!(c, '_' | '-' | '"'));
+            let hint = match delimiter {
+                Some(d) => format!(
+                    " (is {} the delimiter? give it with --delimiter)",
+                    quoted(&d.to_string())
+                ),
+                None => String::new(),
+            };
+            return Err(format!(
+                "unknown column {} in the header{hint}; the columns are {}",
+                quoted(shown.trim()),
+                CSV_COLUMNS.join(", ")
+            ));
+        }
+        Ok(CsvObjects {
+            reader,
+            headers,
+            record: csv::StringRecord::new(),
+            done: false,
+        })
     }
-    let mut out = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line() as usize;
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
+}
+
+impl<R: std::io::Read> Iterator for CsvObjects<R> {
+    type Item = Numbered;
+
+    fn next(&mut self) -> Option<Numbered> {
+        if self.done {
+            return None;
+        }
+        let line = self.reader.position().line() as usize;
+        match self.reader.read_record(&mut self.record) {
+            Ok(false) => {
+                self.done = true;
+                None
+            }
             Ok(true) => {
-                let line = record.position().map_or(line, |p| p.line() as usize);
-                out.push((line, csv_object(&headers, &record)));
+                let line = self.record.position().map_or(line, |p| p.line() as usize);
+                Some((line, csv_object(&self.headers, &self.record)))
             }
             Err(e) => {
                 let at = e.position().map_or(line, |p| p.line() as usize);
-                out.push((at, Err(csv_error(&e))));
                 // A row that is not UTF-8 or has the wrong number of
-                // fields: go on with the next one.
-                if !matches!(
+                // fields: go on with the next one; otherwise stop.
+                self.done = !matches!(
                     e.kind(),
                     csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                ) {
-                    break;
-                }
+                );
+                Some((at, Err(csv_error(&e))))
             }
         }
     }
-    Ok(out)
 }
 
 fn csv_error(e: &csv::Error) -> String {

@@ -80,11 +80,7 @@ pub fn summary(report: &ImportReport) -> String {
         );
     }
     for outcome in [Outcome::Updated, Outcome::Unchanged, Outcome::Refused] {
-        let n = report
-            .rows
-            .iter()
-            .filter(|r| r.outcome == outcome && r.kind != "dump" && r.kind != "version")
-            .count();
+        let n = report.counted(|k, o| o == outcome && k != "dump" && k != "version");
         if n > 0 {
             let _ = write!(line, ", {n} {}", outcome.as_str());
         }
@@ -95,6 +91,13 @@ pub fn summary(report: &ImportReport) -> String {
             line,
             "; {} left out (a dump's history is restored only into an empty database)",
             plural(left_out as u64, "version")
+        );
+    }
+    if report.unlisted > 0 {
+        let _ = write!(
+            line,
+            "; {} counted but not listed",
+            plural(report.unlisted, "row")
         );
     }
     let _ = write!(line, "; {:.2} s", report.seconds);

@@ -190,6 +190,16 @@ pub trait ReadView {
     /// Every record's versions, each record's oldest first (what `as of`
     /// reads the past from).
     fn every_version(&self) -> Result<Vec<Version>>;
+    /// Every record's versions, one record's after another (each oldest
+    /// first), read as they are needed: what the dump, a copy and
+    /// `verify` go through without holding the history in memory. (By
+    /// default, [`ReadView::every_version`].)
+    fn versions_in_order(&self) -> Box<dyn Iterator<Item = Result<Version>> + '_> {
+        match self.every_version() {
+            Ok(all) => Box::new(all.into_iter().map(Ok)),
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        }
+    }
     /// The format version stamped in the database, if any.
     fn format_version(&self) -> Result<Option<u32>>;
     /// The moment history was pruned back to (versions stamped before it
@@ -279,6 +289,23 @@ pub trait Maintenance {
     /// commits ([`crate::OpenOptions::open_damaged`]).
     fn damage(&self) -> Option<String> {
         None
+    }
+
+    /// Starts writes that [`Maintenance::end_undoable`] can take back
+    /// whole: an all-or-nothing import too large for one transaction in
+    /// memory commits in batches, each recording what it overwrote, and a
+    /// crash before the end is undone when the database is next opened.
+    /// False for an engine whose transactions are not held in this
+    /// process's memory (PostgreSQL), or are all in memory anyway: one
+    /// transaction serves there.
+    fn begin_undoable(&self) -> Result<bool> {
+        Ok(false)
+    }
+
+    /// Ends the undoable writes: kept (`keep`), or undone, every batch.
+    fn end_undoable(&self, keep: bool) -> Result<()> {
+        let _ = keep;
+        Ok(())
     }
 }
 

@@ -9,8 +9,6 @@
 //! anchor or an attribution, are left out: a dump restored by a later
 //! claimdb derives them again, perhaps differently.)
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 
 use super::{fields, ReadView, VerifyReport};
@@ -45,14 +43,32 @@ const SPEAKER_FIELDS: &[&str] = &["name", "aliases", "description"];
 /// Checks every record's versions against it; returns how many versions
 /// were read.
 pub(crate) fn check(view: &dyn ReadView, report: &mut VerifyReport) -> Result<u64> {
-    let mut by_subject: BTreeMap<Subject, Vec<Version>> = BTreeMap::new();
+    // One record's versions at a time: they come record by record.
     let mut read = 0;
-    for v in view.every_version()? {
+    let mut group: Vec<Version> = Vec::new();
+    for v in view.versions_in_order() {
+        let v = v?;
         read += 1;
-        by_subject.entry(v.subject.clone()).or_default().push(v);
+        if group.last().is_some_and(|last| last.subject != v.subject) {
+            check_record(view, std::mem::take(&mut group), report)?;
+        }
+        group.push(v);
     }
-    for (subject, mut versions) in by_subject {
-        versions.sort_by_key(|v| v.number);
+    if !group.is_empty() {
+        check_record(view, group, report)?;
+    }
+    Ok(read)
+}
+
+/// One record against its versions.
+fn check_record(
+    view: &dyn ReadView,
+    mut versions: Vec<Version>,
+    report: &mut VerifyReport,
+) -> Result<()> {
+    versions.sort_by_key(|v| v.number);
+    let subject = versions[0].subject.clone();
+    {
         let (now, editable) = match &subject {
             Subject::Claim(id) => (view.claim(*id)?.map(|c| fields(&c)), CLAIM_FIELDS),
             Subject::Source(id) => (view.source(id)?.map(|s| fields(&s)), SOURCE_FIELDS),
@@ -62,7 +78,7 @@ pub(crate) fn check(view: &dyn ReadView, report: &mut VerifyReport) -> Result<u6
             report.problem("history", false, message);
         }
     }
-    Ok(read)
+    Ok(())
 }
 
 /// What is wrong between one record (`now`, none when not stored) and its

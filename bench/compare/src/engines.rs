@@ -123,7 +123,7 @@ impl Measured {
         })
     }
 
-    fn print(&self) {
+    pub fn print(&self) {
         println!(
             "measured {} {} {} {}",
             self.first_ms,
@@ -135,7 +135,7 @@ impl Measured {
 }
 
 /// This process's peak resident memory.
-fn peak_kib() -> u64 {
+pub fn peak_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -147,8 +147,13 @@ fn peak_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// `child ENGINE PATH load N` or `child ENGINE PATH query I N`.
+/// `child ENGINE PATH load N` or `child ENGINE PATH query I N`; `child
+/// bulk TASK DB FILE` (`bulk.rs`).
 pub fn child(args: &[String]) {
+    if args[0] == "bulk" {
+        crate::bulk::child(&args[1], Path::new(&args[2]), Path::new(&args[3]));
+        return;
+    }
     let engine = match args[0].as_str() {
         "claimdb" => Engine::Claimdb,
         "claimdb-pg" => Engine::ClaimdbPostgres,
@@ -311,8 +316,10 @@ fn load_claimdb(path: &Path, corpus: &Corpus, claims: u64) {
     }
 }
 
-fn load_sqlite(path: &Path, corpus: &Corpus, claims: u64) {
-    let mut c = Connection::open(path).expect("create SQLite");
+/// A new SQLite database at `path` with the comparison's tables, indexes
+/// and FTS5 index, in WAL mode with `synchronous=FULL`.
+pub fn sqlite_schema(path: &Path) -> Connection {
+    let c = Connection::open(path).expect("create SQLite");
     c.pragma_update(None, "journal_mode", "WAL").unwrap();
     c.pragma_update(None, "synchronous", "FULL").unwrap();
     c.execute_batch(
@@ -333,6 +340,11 @@ fn load_sqlite(path: &Path, corpus: &Corpus, claims: u64) {
          CREATE VIRTUAL TABLE claims_fts USING fts5(quote, content='claims', content_rowid='id');",
     )
     .unwrap();
+    c
+}
+
+fn load_sqlite(path: &Path, corpus: &Corpus, claims: u64) {
+    let mut c = sqlite_schema(path);
     let tx = c.transaction().unwrap();
     for s in &corpus.sources {
         tx.execute(

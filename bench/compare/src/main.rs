@@ -15,6 +15,7 @@
 //! the peak memory it reports (`VmHWM`) belongs to that engine alone, and
 //! "fresh process" means what it says: open plus the first query.
 
+mod bulk;
 mod corpus;
 mod engines;
 
@@ -34,6 +35,7 @@ fn main() {
     // A PostgreSQL database to create the PostgreSQL engine's database
     // from (`--postgres URL`, or CLAIMDB_TEST_POSTGRES); without one the
     // run compares sled and SQLite only.
+    let mut bulk_only = false;
     let mut postgres = std::env::var("CLAIMDB_TEST_POSTGRES")
         .ok()
         .filter(|u| !u.is_empty());
@@ -47,6 +49,7 @@ fn main() {
                     .unwrap_or_else(|| usage("--claims takes a number"))
             }
             "--dir" => dir = it.next().map(PathBuf::from),
+            "--import" => bulk_only = true,
             "--postgres" => postgres = it.next().cloned(),
             "-h" | "--help" => usage(""),
             other => usage(&format!("unknown argument {other}")),
@@ -67,6 +70,13 @@ fn main() {
         corpus::SPEAKERS,
         machine()
     );
+    if bulk_only {
+        bulk::run(&base, claims, &|args| run_task(args));
+        if dir.is_none() {
+            let _ = std::fs::remove_dir_all(&temp);
+        }
+        return;
+    }
     let mut results: Vec<(Engine, Vec<Measured>)> = Vec::new();
     let mut engines = vec![Engine::Claimdb];
     if postgres.is_some() {
@@ -140,29 +150,31 @@ fn usage(problem: &str) -> ! {
     if !problem.is_empty() {
         eprintln!("error: {problem}");
     }
-    eprintln!("usage: claimdb-compare [--claims N] [--dir DIR] [--postgres URL]\n  N: claims to generate (default 100000, a multiple of 1000)\n  DIR: keep the databases there and reuse them on the next run\n  URL: a PostgreSQL database to create claimdb's PostgreSQL database beside (default: $CLAIMDB_TEST_POSTGRES); without it, sled and SQLite only");
+    eprintln!("usage: claimdb-compare [--claims N] [--dir DIR] [--postgres URL] [--import]\n  --import: whole-corpus work instead (import of one JSON Lines file, verify, check, export; memory)\n  N: claims to generate (default 100000, a multiple of 1000)\n  DIR: keep the databases there and reuse them on the next run\n  URL: a PostgreSQL database to create claimdb's PostgreSQL database beside (default: $CLAIMDB_TEST_POSTGRES); without it, sled and SQLite only");
     std::process::exit(if problem.is_empty() { 0 } else { 2 })
 }
 
 /// Runs this program as a child for one engine and one task; returns what it measured.
 fn run_child(engine: Engine, path: &Path, task: &[&str]) -> Measured {
+    let path = path.to_str().expect("a UTF-8 path");
+    let mut args = vec![engine.name(), path];
+    args.extend_from_slice(task);
+    run_task(&args)
+}
+
+/// Runs `child ARGS...`; returns what it measured.
+fn run_task(args: &[&str]) -> Measured {
     let exe = std::env::current_exe().expect("the benchmark's own path");
     let out = Command::new(exe)
         .arg("child")
-        .arg(engine.name())
-        .arg(path)
-        .args(task)
+        .args(args)
         .output()
         .expect("run a child");
     if !out.status.success() {
-        panic!(
-            "{} {task:?} failed:\n{}",
-            engine.name(),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        panic!("{args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
     }
     Measured::parse(&String::from_utf8_lossy(&out.stdout))
-        .unwrap_or_else(|| panic!("{} {task:?}: no figures in its output", engine.name()))
+        .unwrap_or_else(|| panic!("{args:?}: no figures in its output"))
 }
 
 /// A new database `claimdb_compare_N` on the server of `admin`, dropped

@@ -306,12 +306,14 @@ pub(crate) enum Command {
         /// (by default comma, semicolon or tab, whichever the header uses).
         #[arg(long, value_name = "CHAR", value_parser = claimdb::import::parse_delimiter)]
         delimiter: Option<u8>,
-        /// Write the good rows even when some are refused (committed every
-        /// 10,000 rows, so memory does not grow with the file).
+        /// Write the good rows even when some are refused (committed in
+        /// batches: killed, the import leaves whole batches).
         #[arg(long)]
         partial: bool,
-        /// With --partial: rows per commit [default: 10000].
-        #[arg(long, value_name = "N", requires = "partial", value_parser = clap::value_parser!(u64).range(1..))]
+        /// Rows per commit [default: 2000, and at most 8 MiB of rows]. An
+        /// all-or-nothing import larger than a batch commits in batches
+        /// too (on sled), undone whole if a row is refused or it stops.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         batch_rows: Option<u64>,
         /// Check everything and report, but write nothing.
         #[arg(long)]

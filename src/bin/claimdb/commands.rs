@@ -39,29 +39,54 @@ pub fn locate(file: &Path, quote: &str, hint: Option<&Hint>, format: Format) -> 
 
 /// `claimdb check`: true when every checked claim verifies (or has no text to check).
 pub fn check(session: &Session, scope: &CheckScope) -> bool {
-    let report = match checks(session, scope) {
+    // For a table, only the broken claims are shown: the others are
+    // counted as they pass, not kept.
+    let mut counted = [0usize; 3];
+    let kept = match (&session.conn, session.format) {
+        (Conn::Local { db, .. }, Format::Table) => {
+            let mut broken = Vec::new();
+            db.check_each(scope, &mut |r| {
+                counted[match r.after {
+                    Status::Broken => 1,
+                    Status::Unverified => 2,
+                    _ => 0,
+                }] += 1;
+                if r.after == Status::Broken {
+                    broken.push(r);
+                }
+                Ok(())
+            })
+            .map(|()| broken)
+        }
+        _ => checks(session, scope).inspect(|report| {
+            for r in report {
+                counted[match r.after {
+                    Status::Broken => 1,
+                    Status::Unverified => 2,
+                    _ => 0,
+                }] += 1;
+            }
+        }),
+    };
+    let report = match kept {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return false;
         }
     };
-    let failed = report.iter().filter(|r| r.after == Status::Broken).count();
-    let unverified = report
-        .iter()
-        .filter(|r| r.after == Status::Unverified)
-        .count();
+    let [verified, failed, unverified] = counted;
+    let total = verified + failed + unverified;
     let summary = format!(
-        "{} checked: {} verified, {failed} broken, {unverified} unverified (no source text)",
-        plural(report.len() as u64, "claim"),
-        report.len() - failed - unverified
+        "{} checked: {verified} verified, {failed} broken, {unverified} unverified (no source text)",
+        plural(total as u64, "claim"),
     );
     print_report(session, &report, &summary, |r| r.after == Status::Broken);
     if failed > 0 {
         let verify = if failed == 1 { "does" } else { "do" };
         eprintln!(
             "error: {failed} of {} {verify} not verify",
-            plural(report.len() as u64, "claim")
+            plural(total as u64, "claim")
         );
     }
     failed == 0
@@ -395,9 +420,7 @@ fn remote_import(
         whole = Some(match whole {
             None => report,
             Some(mut all) => {
-                all.rows.extend(report.rows);
-                all.written |= report.written;
-                all.seconds += report.seconds;
+                all.absorb(report);
                 all
             }
         });

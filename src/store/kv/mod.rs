@@ -22,6 +22,8 @@ pub(crate) mod indexes;
 pub(crate) mod keys;
 pub(crate) mod postings;
 pub(crate) mod records;
+pub(crate) mod spill;
+pub(crate) mod undo;
 pub(crate) mod verify;
 pub(crate) mod vocabulary;
 

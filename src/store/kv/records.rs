@@ -251,6 +251,10 @@ impl<K: KvRead> ReadView for Records<K> {
         self.decode_values(T::Versions, "version").collect()
     }
 
+    fn versions_in_order(&self) -> Box<dyn Iterator<Item = Result<Version>> + '_> {
+        Box::new(self.decode_values(T::Versions, "version"))
+    }
+
     fn versions(&self, subject: &Subject) -> Result<Vec<Version>> {
         self.kv
             .prefix(T::Versions, version_prefix(subject).finish())

@@ -20,6 +20,7 @@ use super::indexes::{claim_of, count_key_of_entry, index_entries, INDEXES};
 use super::keys::KeyBuf;
 use super::postings;
 use super::records::{claim_count_key, counter_key, RecordWriter, Records};
+use super::spill::Spill;
 use super::vocabulary;
 use super::{KvRead, KvWrite, T};
 use crate::error::{plural, quoted, Result};
@@ -43,72 +44,79 @@ fn all<K: KvRead + ?Sized>(kv: &K, tree: T) -> super::Entries<'_> {
     kv.range(tree, Bound::Unbounded, Bound::Unbounded)
 }
 
-/// Checks the records behind `records`, writing nothing.
+/// What `verify` holds of the expected entries of one index before it
+/// writes them, sorted, to a temporary file (`spill.rs`).
+const SPILL_BYTES: usize = 16 << 20;
+
+/// The source texts `verify` keeps while it checks anchors.
+const TEXT_BYTES: usize = 128 << 20;
+
+/// Checks the records behind `records`, writing nothing. The claims are
+/// read one at a time, in id order; what each implies of every index goes
+/// to a sorted set that may spill to temporary files, and each index is
+/// then compared with its set in key order, both ways. What is held in
+/// memory grows with the speakers, the sources and the distinct values
+/// of the counted indexes, not with the claims.
 pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
     let kv = &records.kv;
     let mut report = VerifyReport::default();
     verify_format(records.format_version()?, &mut report);
-    let (claims, speakers, sources) = primary_records(kv, &mut report)?;
-    let derived = derive(&claims, &speakers);
+    let (speakers, sources) = speakers_and_sources(kv, &mut report)?;
+    let mut expected: Vec<Spill> = INDEXES.iter().map(|_| Spill::new(SPILL_BYTES)).collect();
+    let mut readable = 0u64;
+    let mut max_claim = 0;
+    let mut texts = Texts::default();
+    for entry in all(kv, T::Claims) {
+        let (key, value) = entry?;
+        report.claims += 1;
+        let claim = match codec::decode_claim(&value) {
+            Ok(c) => c,
+            Err(e) => {
+                report.problem(
+                    "record",
+                    false,
+                    format!("claim {}: {e}", claim_of(&key).unwrap_or(0)),
+                );
+                continue;
+            }
+        };
+        readable += 1;
+        max_claim = max_claim.max(claim.id);
+        for (tree, entry) in index_entries(&claim) {
+            if let Some(at) = INDEXES.iter().position(|d| d.tree == tree) {
+                expected[at].push(entry, claim.confidence.basis_points())?;
+            }
+        }
+        verify_references(&claim, &speakers, &sources, &mut report);
+        verify_anchor_with(&claim, &sources, &mut report, &mut || {
+            texts.of(records, &claim.source)
+        })?;
+    }
+    drop(texts);
 
-    for (def, expected) in INDEXES.iter().zip(&derived.index) {
-        let name = def.name();
+    let mut counts: HashMap<Vec<u8>, u64> = HashMap::new();
+    for (def, expected) in INDEXES.iter().zip(expected) {
         let bad = postings::malformed(kv, def.tree)?;
         if !bad.is_empty() {
             report.problem(
                 "index",
                 true,
                 format!(
-                    "{name} has {} that cannot be read",
+                    "{} has {} that cannot be read",
+                    def.name(),
                     plural(bad.len() as u64, "chunk")
                 ),
             );
         }
-        let mut present = BTreeSet::new();
-        for entry in postings::all(kv, def.tree) {
-            let (key, confidence) = entry?;
-            report.index_entries += 1;
-            let claim = claim_of(&key).unwrap_or(0);
-            match (expected.get(&key), confidence) {
-                (None, _) => {
-                    let why = if claims.contains_key(&claim) {
-                        "that the claim does not have"
-                    } else {
-                        "and the claim does not exist"
-                    };
-                    report.problem(
-                        "index",
-                        true,
-                        format!("{name} has an entry for claim {claim} {why}"),
-                    );
-                }
-                (Some(&wanted), Some(recorded)) if recorded != wanted => report.problem(
-                    "index",
-                    true,
-                    format!(
-                        "{name} records confidence {} for claim {claim}, which has {}",
-                        Confidence::from_basis_points(recorded),
-                        Confidence::from_basis_points(wanted)
-                    ),
-                ),
-                _ => {}
-            }
-            present.insert(key);
-        }
-        for key in expected.keys().filter(|k| !present.contains(*k)) {
-            let claim = claim_of(key).unwrap_or(0);
-            report.problem(
-                "index",
-                true,
-                format!("{name} lacks an entry for claim {claim}"),
-            );
-        }
+        compare_index(records, def, expected.sorted()?, &mut report, &mut counts)?;
     }
+    let names = name_table(&speakers);
+    let max_speaker = speakers.keys().copied().max().unwrap_or(0);
 
     compare_table(
         kv,
         T::SpeakerNames,
-        &derived.names,
+        &names,
         &mut report,
         (
             "names",
@@ -127,10 +135,7 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
             )
         },
     )?;
-    for (counter, max) in [
-        ("claim", derived.max_claim),
-        ("speaker", derived.max_speaker),
-    ] {
+    for (counter, max) in [("claim", max_claim), ("speaker", max_speaker)] {
         let next = records.counter(counter)?;
         if next <= max {
             report.problem(
@@ -143,7 +148,7 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
     compare_table(
         kv,
         T::Counts,
-        &derived.counts,
+        &counts,
         &mut report,
         (
             "count",
@@ -156,21 +161,161 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
             format!(
                 "the count kept for an index value is {}, but the index holds {}",
                 stored.map_or("unreadable".to_string(), |n| n.to_string()),
-                derived.counts.get(key).copied().unwrap_or(0)
+                counts.get(key).copied().unwrap_or(0)
             )
         },
     )?;
-    verify_vocabulary(kv, &derived.counts, &mut report)?;
-    verify_count(records.claim_count()?, claims.len() as u64, &mut report);
-
+    verify_vocabulary(kv, &counts, &mut report)?;
+    verify_count(records.claim_count()?, readable, &mut report);
     for source in sources.values() {
         verify_text(records, source, &mut report)?;
     }
-    for claim in claims.values() {
-        verify_references(claim, &speakers, &sources, &mut report);
-        verify_anchor(records, claim, &sources, &mut report)?;
-    }
     Ok(report)
+}
+
+/// One index against the entries its claims imply (`expected`, in key
+/// order), both ways, by one walk through each; counts what it should
+/// hold per value into `counts`.
+fn compare_index<K: KvRead>(
+    records: &Records<K>,
+    def: &super::indexes::IndexDef,
+    expected: Box<dyn Iterator<Item = Result<(Vec<u8>, u16)>>>,
+    report: &mut VerifyReport,
+    counts: &mut HashMap<Vec<u8>, u64>,
+) -> Result<()> {
+    let name = def.name();
+    let mut stored = postings::all(&records.kv, def.tree);
+    let mut expected = expected;
+    let mut s = stored.next().transpose()?;
+    let mut e = expected.next().transpose()?;
+    loop {
+        let order = match (&s, &e) {
+            (None, None) => return Ok(()),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some((sk, _)), Some((ek, _))) => sk.cmp(ek),
+        };
+        if order != std::cmp::Ordering::Less {
+            // An entry the claims imply: counted, whether stored or not.
+            if let Some((ek, _)) = &e {
+                if def.counted {
+                    *counts.entry(count_key_of_entry(def.tree, ek)).or_insert(0) += 1;
+                }
+            }
+        }
+        match order {
+            std::cmp::Ordering::Less => {
+                let (key, _) = s.take().unwrap_or_default();
+                report.index_entries += 1;
+                let claim = claim_of(&key).unwrap_or(0);
+                let why = if records.claim(claim)?.is_some() {
+                    "that the claim does not have"
+                } else {
+                    "and the claim does not exist"
+                };
+                report.problem(
+                    "index",
+                    true,
+                    format!("{name} has an entry for claim {claim} {why}"),
+                );
+                s = stored.next().transpose()?;
+            }
+            std::cmp::Ordering::Greater => {
+                let (key, _) = e.take().unwrap_or_default();
+                let claim = claim_of(&key).unwrap_or(0);
+                report.problem(
+                    "index",
+                    true,
+                    format!("{name} lacks an entry for claim {claim}"),
+                );
+                e = expected.next().transpose()?;
+            }
+            std::cmp::Ordering::Equal => {
+                report.index_entries += 1;
+                if let (Some((key, Some(recorded))), Some((_, wanted))) = (&s, &e) {
+                    if recorded != wanted {
+                        report.problem(
+                            "index",
+                            true,
+                            format!(
+                                "{name} records confidence {} for claim {}, which has {}",
+                                Confidence::from_basis_points(*recorded),
+                                claim_of(key).unwrap_or(0),
+                                Confidence::from_basis_points(*wanted)
+                            ),
+                        );
+                    }
+                }
+                s = stored.next().transpose()?;
+                e = expected.next().transpose()?;
+            }
+        }
+    }
+}
+
+/// The speakers and sources (what claims refer to; held while the claims
+/// stream past), each damaged record reported.
+#[allow(clippy::type_complexity)]
+fn speakers_and_sources<K: KvRead + ?Sized>(
+    kv: &K,
+    report: &mut VerifyReport,
+) -> Result<(HashMap<u64, Speaker>, HashMap<String, Source>)> {
+    let mut speakers = HashMap::new();
+    for entry in all(kv, T::Speakers) {
+        report.speakers += 1;
+        match codec::decode::<Speaker>(&entry?.1, "speaker") {
+            Ok(s) => {
+                speakers.insert(s.id, s);
+            }
+            Err(e) => report.problem("record", false, e.to_string()),
+        }
+    }
+    let mut sources = HashMap::new();
+    for entry in all(kv, T::Sources) {
+        report.sources += 1;
+        match codec::decode_source(&entry?.1) {
+            Ok(s) => {
+                sources.insert(s.id.clone(), s);
+            }
+            Err(e) => report.problem("record", false, e.to_string()),
+        }
+    }
+    Ok((speakers, sources))
+}
+
+/// Folded name -> speaker id, as the name table should hold it.
+fn name_table(speakers: &HashMap<u64, Speaker>) -> HashMap<Vec<u8>, u64> {
+    let mut names = HashMap::new();
+    for s in speakers.values() {
+        for name in std::iter::once(&s.name).chain(&s.aliases) {
+            names.insert(KeyBuf::new().str(&fold_name(name)).finish(), s.id);
+        }
+    }
+    names
+}
+
+/// Source texts read for anchors, kept up to [`TEXT_BYTES`] (then let go
+/// and read again: claims come in id order, not by source).
+#[derive(Default)]
+struct Texts {
+    held: HashMap<String, Option<std::sync::Arc<String>>>,
+    bytes: usize,
+}
+
+impl Texts {
+    fn of(&mut self, view: &dyn ReadView, source: &str) -> Result<Option<std::sync::Arc<String>>> {
+        if let Some(t) = self.held.get(source) {
+            return Ok(t.clone());
+        }
+        let text = view.source_text(source)?.map(std::sync::Arc::new);
+        self.bytes += text.as_ref().map_or(0, |t| t.len());
+        if self.bytes > TEXT_BYTES {
+            self.held.clear();
+            self.bytes = text.as_ref().map_or(0, |t| t.len());
+        }
+        self.held.insert(source.to_string(), text.clone());
+        Ok(text)
+    }
 }
 
 /// Compares a derived table (the speaker-name table, the index counts:
@@ -412,11 +557,24 @@ pub(crate) fn verify_text(
     Ok(())
 }
 
+#[cfg(feature = "postgres")]
 pub(crate) fn verify_anchor(
     view: &dyn ReadView,
     claim: &Claim,
     sources: &HashMap<String, Source>,
     report: &mut VerifyReport,
+) -> Result<()> {
+    verify_anchor_with(claim, sources, report, &mut || {
+        Ok(view.source_text(&claim.source)?.map(std::sync::Arc::new))
+    })
+}
+
+/// [`verify_anchor`], the source's text read by `text` when it is needed.
+pub(crate) fn verify_anchor_with(
+    claim: &Claim,
+    sources: &HashMap<String, Source>,
+    report: &mut VerifyReport,
+    text: &mut dyn FnMut() -> Result<Option<std::sync::Arc<String>>>,
 ) -> Result<()> {
     let (Some(anchor), Status::Verified) = (&claim.anchor, claim.status) else {
         return Ok(());
@@ -437,7 +595,7 @@ pub(crate) fn verify_anchor(
         );
         return Ok(());
     }
-    let in_text = view.source_text(&claim.source)?.is_some_and(|text| {
+    let in_text = text()?.is_some_and(|text| {
         let (s, e) = (anchor.start_byte as usize, anchor.end_byte as usize);
         s < e && text.get(s..e).is_some()
     });

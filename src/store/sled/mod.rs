@@ -102,6 +102,9 @@ pub struct SledEngine {
     /// lost commits: while set, no commit is recorded (a repair must not
     /// make the record agree with a loss).
     damage: std::sync::Mutex<Option<String>>,
+    /// Set while an undoable run of writes is open (`kv/undo.rs`): each
+    /// commit journals what it overwrites.
+    undoable: AtomicBool,
     _registration: open::Registration,
 }
 
@@ -266,6 +269,7 @@ impl SledEngine {
             failed: AtomicBool::new(false),
             record,
             damage: std::sync::Mutex::new(None),
+            undoable: AtomicBool::new(false),
             _registration: registration,
         };
         let found = engine.committed()?;
@@ -284,6 +288,17 @@ impl SledEngine {
                     StorageErrorKind::Corrupt,
                     damage,
                 )))
+            }
+        }
+        // An all-or-nothing import that a crash cut short is undone before
+        // anything reads the database.
+        if !options.read_only && engine.damage_slot().is_none() {
+            let open = super::kv::undo::is_open(&SledView {
+                engine: &engine,
+                _shared: None,
+            })?;
+            if open {
+                super::Maintenance::end_undoable(&engine, false)?;
             }
         }
         Ok(engine)
@@ -413,6 +428,9 @@ impl SledEngine {
         };
         let mut writer = RecordWriter::new(&base);
         f(&mut writer)?;
+        if self.undoable.load(Ordering::Relaxed) {
+            super::kv::undo::journal(&mut writer.records.kv, &[commits::META_KEY])?;
+        }
         if writer.records.kv.is_unchanged() {
             return Ok(());
         }
@@ -438,6 +456,7 @@ impl SledEngine {
             )?;
         }
         let pending = writer.records.kv.into_pending();
+
         let _alone = self
             .isolation
             .write()

@@ -6,9 +6,10 @@ use std::path::Path;
 
 use super::{commits, SledEngine, SledOptions};
 use crate::error::{Error, Result, StorageError};
-use crate::store::kv::verify;
+use crate::store::kv::{undo, verify};
 use crate::store::kv::{KvRead, Pending, T};
 use crate::store::{BackupSummary, Maintenance, ReadView, VerifyReport, WriteTx};
+use std::sync::atomic::Ordering;
 
 impl Maintenance for SledEngine {
     fn verify(&self) -> Result<VerifyReport> {
@@ -66,9 +67,52 @@ impl Maintenance for SledEngine {
             w.stamp_format_version()
         })
     }
+
+    fn begin_undoable(&self) -> Result<bool> {
+        // What an earlier kept run left of its journal goes first: an entry
+        // left there would stand for a key's value before this run.
+        self.journal_batches(undo::clear_some)?;
+        self.write_records(&mut |w| undo::open(&mut w.records.kv))?;
+        self.undoable.store(true, Ordering::Relaxed);
+        Ok(true)
+    }
+
+    fn end_undoable(&self, keep: bool) -> Result<()> {
+        self.undoable.store(false, Ordering::Relaxed);
+        if keep {
+            self.write_records(&mut |w| undo::close(&mut w.records.kv))?;
+            self.journal_batches(undo::clear_some)
+        } else {
+            // The marker goes last: a crash while undoing leaves it, and
+            // the next open undoes the rest.
+            self.journal_batches(undo::undo_some)?;
+            self.write_records(&mut |w| undo::close(&mut w.records.kv))
+        }
+    }
 }
 
+/// Journal entries undone or cleared per commit.
+const JOURNAL_BATCH: usize = 20_000;
+
 impl SledEngine {
+    /// Runs `step` over the undo journal a commit at a time, until it
+    /// finds no entry.
+    fn journal_batches(
+        &self,
+        step: fn(&mut crate::store::kv::Overlay<'_>, usize) -> Result<usize>,
+    ) -> Result<()> {
+        loop {
+            let mut done = 0;
+            self.write_records(&mut |w| {
+                done = step(&mut w.records.kv, JOURNAL_BATCH)?;
+                Ok(())
+            })?;
+            if done == 0 {
+                return Ok(());
+            }
+        }
+    }
+
     /// Creates the database at `path` (which must not exist) from a
     /// backup, entry for entry, synced, its commit record starting from the
     /// commit the backup holds. A backup that is not whole fails the
