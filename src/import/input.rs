@@ -18,6 +18,10 @@ use super::{claimreview, spreadsheet};
 use crate::error::{Error, Result};
 use crate::limits::MAX_SOURCE_TEXT_BYTES;
 
+/// The largest file tried as a ClaimReview feed (one JSON document, read
+/// whole).
+const MAX_FEED_BYTES: u64 = 64 << 20;
+
 /// How much of a file is looked at to tell its format and delimiter.
 const SNIFF_BYTES: usize = 64 * 1024;
 
@@ -132,6 +136,15 @@ impl<'a> Input<'a> {
         if one_line_object {
             // A ClaimReview alone on the line is a feed of one only when
             // the file holds nothing else; as a line it reads the same.
+            return Ok(false);
+        }
+        // A feed is read whole, so only a file of a feed's size is tried
+        // as one (a large file whose first line is broken is lines).
+        let size = match &self.data {
+            Data::Bytes(b) => b.len() as u64,
+            Data::File(path) => std::fs::metadata(path).map_or(u64::MAX, |m| m.len()),
+        };
+        if size > MAX_FEED_BYTES {
             return Ok(false);
         }
         Ok(claimreview_feed(&self.whole()?).is_some())
