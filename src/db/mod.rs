@@ -13,6 +13,7 @@ pub mod door;
 mod edits;
 mod extract;
 mod history;
+mod kept_ids;
 mod prune;
 mod session;
 mod snapshot;

@@ -195,35 +195,6 @@ impl<'t> Writer<'t> {
         Ok((claim, occurrences))
     }
 
-    /// Adds a claim under the id `id` (a dump's claim restored with the id
-    /// its versions name), checked as [`Writer::add_claim`] checks it.
-    pub(crate) fn add_claim_as(
-        &mut self,
-        new: &NewClaim,
-        hint: Option<&cite::Hint>,
-        broken: Option<&Anchor>,
-        id: ClaimId,
-    ) -> Result<Claim> {
-        if self.tx.view().claim(id)?.is_some() {
-            return Err(Error::invalid(
-                "claim id",
-                format!("claim {id} is stored already"),
-            ));
-        }
-        if let Some(key) = &new.key {
-            if let Some(existing) = self.claim_by_key(key)? {
-                return Err(Error::DuplicateKey {
-                    key: key.trim().to_string(),
-                    existing,
-                });
-            }
-        }
-        let (claim, _) = self.checked_claim(new, hint, Some(id), broken)?;
-        self.tx.raise_next_id("claim", id + 1)?;
-        self.tx.put_claim(&claim)?;
-        Ok(claim)
-    }
-
     /// Adds a claim, or, when a claim with its key is stored, makes that
     /// claim this one (re-checked, keeping its id); says which, or that
     /// the stored claim is this one already.
@@ -270,7 +241,7 @@ impl<'t> Writer<'t> {
     /// A new claim checked and anchored, as it would be stored: with the
     /// id `id` (an update) or the next one. Refused as [`Writer::add_claim`]
     /// refuses it, and as a duplicate of any claim but `id` itself.
-    fn checked_claim(
+    pub(super) fn checked_claim(
         &mut self,
         new: &NewClaim,
         hint: Option<&cite::Hint>,

@@ -21,6 +21,7 @@ pub mod codec;
 pub(crate) mod indexes;
 pub(crate) mod keys;
 pub(crate) mod postings;
+pub(crate) mod rebuild;
 pub(crate) mod records;
 pub(crate) mod spill;
 pub(crate) mod undo;

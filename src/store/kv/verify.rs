@@ -1,4 +1,4 @@
-//! The integrity check, and the repair that rebuilds what can be derived.
+//! The integrity check.
 //!
 //! Primary records (claims, speakers, sources and their texts) are the
 //! truth; everything else is derived from them: the index trees, the
@@ -6,12 +6,12 @@
 //! derived entry against the records both ways (every entry a record implies
 //! is there; every entry there is implied by a record), every reference
 //! between records, every stored text against its recorded length and
-//! hash, and every anchor against its source's text. [`rebuild`]
+//! hash, and every anchor against its source's text. `rebuild.rs`
 //! rebuilds the derived trees from the records in one transaction; damaged
 //! records and stale anchors it can only report (`claimdb check` and
 //! `update-source` deal with anchors).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use std::ops::Bound;
 
@@ -19,28 +19,15 @@ use super::codec;
 use super::indexes::{claim_of, count_key_of_entry, index_entries, INDEXES};
 use super::keys::KeyBuf;
 use super::postings;
-use super::records::{claim_count_key, counter_key, RecordWriter, Records};
+use super::records::Records;
 use super::spill::Spill;
 use super::vocabulary;
-use super::{KvRead, KvWrite, T};
+use super::{KvRead, T};
 use crate::error::{plural, quoted, Result};
 use crate::model::{Claim, Confidence, Source, Speaker, Status};
 use crate::store::{fold_name, ReadView, VerifyReport};
 
-/// What every derived tree should hold, computed from the primary records.
-struct Derived {
-    /// Per index (in [`INDEXES`] order), its keys, each with the
-    /// confidence of its claim in ten-thousandths.
-    index: Vec<BTreeMap<Vec<u8>, u16>>,
-    /// Folded name -> speaker id.
-    names: HashMap<Vec<u8>, u64>,
-    /// Count key -> entries the index holds for that value.
-    counts: HashMap<Vec<u8>, u64>,
-    max_claim: u64,
-    max_speaker: u64,
-}
-
-fn all<K: KvRead + ?Sized>(kv: &K, tree: T) -> super::Entries<'_> {
+pub(super) fn all<K: KvRead + ?Sized>(kv: &K, tree: T) -> super::Entries<'_> {
     kv.range(tree, Bound::Unbounded, Bound::Unbounded)
 }
 
@@ -284,7 +271,7 @@ fn speakers_and_sources<K: KvRead + ?Sized>(
 }
 
 /// Folded name -> speaker id, as the name table should hold it.
-fn name_table(speakers: &HashMap<u64, Speaker>) -> HashMap<Vec<u8>, u64> {
+pub(super) fn name_table(speakers: &HashMap<u64, Speaker>) -> HashMap<Vec<u8>, u64> {
     let mut names = HashMap::new();
     for s in speakers.values() {
         for name in std::iter::once(&s.name).chain(&s.aliases) {
@@ -351,7 +338,7 @@ fn compare_table<K: KvRead + ?Sized>(
 }
 
 /// The `word_grams` keys the word index's counts imply.
-fn vocabulary_grams(counts: &HashMap<Vec<u8>, u64>) -> Result<BTreeSet<Vec<u8>>> {
+pub(super) fn vocabulary_grams(counts: &HashMap<Vec<u8>, u64>) -> Result<BTreeSet<Vec<u8>>> {
     let mut grams = BTreeSet::new();
     for key in counts
         .keys()
@@ -402,106 +389,6 @@ fn verify_vocabulary<K: KvRead + ?Sized>(
         }
     }
     Ok(())
-}
-
-/// Rebuilds every index entry, the name table, the id counters and the
-/// claim count from the primary records, inside the writer's transaction.
-pub(crate) fn rebuild(w: &mut RecordWriter<'_>) -> Result<()> {
-    let mut scratch = VerifyReport::default();
-    let (claims, speakers, _) = primary_records(&w.records.kv, &mut scratch)?;
-    let derived = derive(&claims, &speakers);
-    let mut stale: Vec<(T, Vec<u8>)> = Vec::new();
-    for tree in INDEXES
-        .iter()
-        .map(|d| d.tree)
-        .chain([T::SpeakerNames, T::Counts, T::WordGrams])
-    {
-        for entry in all(&w.records.kv, tree) {
-            stale.push((tree, entry?.0));
-        }
-    }
-    let counters = [
-        ("claim", derived.max_claim + 1),
-        ("speaker", derived.max_speaker + 1),
-    ];
-    let current: Vec<u64> = counters
-        .iter()
-        .map(|(name, _)| w.records.counter(name))
-        .collect::<Result<_>>()?;
-    let kv = &mut w.records.kv;
-    for (tree, key) in stale {
-        kv.remove(tree, key)?;
-    }
-    for key in vocabulary_grams(&derived.counts)? {
-        kv.insert(T::WordGrams, key, Vec::new())?;
-    }
-    for (key, n) in derived.counts {
-        kv.insert(T::Counts, key, codec::encode(&n)?)?;
-    }
-    for (def, keys) in INDEXES.iter().zip(derived.index) {
-        postings::add_sorted(kv, def.tree, &keys)?;
-    }
-    for (key, id) in derived.names {
-        kv.insert(T::SpeakerNames, key, codec::encode(&id)?)?;
-    }
-    for ((name, next), now) in counters.iter().zip(&current) {
-        if now < next {
-            kv.insert(T::Meta, counter_key(name), codec::encode(next)?)?;
-        }
-    }
-    kv.insert(
-        T::Meta,
-        claim_count_key(),
-        codec::encode(&(claims.len() as u64))?,
-    )
-}
-
-/// Claims, speakers and sources by id; undecodable ones are reported.
-#[allow(clippy::type_complexity)]
-fn primary_records<K: KvRead + ?Sized>(
-    kv: &K,
-    report: &mut VerifyReport,
-) -> Result<(
-    HashMap<u64, Claim>,
-    HashMap<u64, Speaker>,
-    HashMap<String, Source>,
-)> {
-    let mut claims = HashMap::new();
-    for entry in all(kv, T::Claims) {
-        let (key, value) = entry?;
-        report.claims += 1;
-        match codec::decode_claim(&value) {
-            Ok(c) => {
-                claims.insert(c.id, c);
-            }
-            Err(e) => report.problem(
-                "record",
-                false,
-                format!("claim {}: {e}", claim_of(&key).unwrap_or(0)),
-            ),
-        }
-    }
-    let mut speakers = HashMap::new();
-    for entry in all(kv, T::Speakers) {
-        report.speakers += 1;
-        match codec::decode::<Speaker>(&entry?.1, "speaker") {
-            Ok(s) => {
-                speakers.insert(s.id, s);
-            }
-            Err(e) => report.problem("record", false, e.to_string()),
-        }
-    }
-    let mut sources = HashMap::new();
-    for entry in all(kv, T::Sources) {
-        report.sources += 1;
-        match codec::decode_source(&entry?.1) {
-            Ok(s) => {
-                sources.insert(s.id.clone(), s);
-            }
-            Err(e) => report.problem("record", false, e.to_string()),
-        }
-    }
-    Ok((claims, speakers, sources))
 }
 
 /// The kept claim count against the claims there are.
@@ -642,35 +529,5 @@ pub(crate) fn verify_references(
                 ),
             );
         }
-    }
-}
-
-fn derive(claims: &HashMap<u64, Claim>, speakers: &HashMap<u64, Speaker>) -> Derived {
-    let mut index = vec![BTreeMap::new(); INDEXES.len()];
-    for claim in claims.values() {
-        for (tree, key) in index_entries(claim) {
-            if let Some(at) = INDEXES.iter().position(|d| d.tree == tree) {
-                index[at].insert(key, claim.confidence.basis_points());
-            }
-        }
-    }
-    let mut counts = HashMap::new();
-    for (def, keys) in INDEXES.iter().zip(&index).filter(|(d, _)| d.counted) {
-        for key in keys.keys() {
-            *counts.entry(count_key_of_entry(def.tree, key)).or_insert(0) += 1;
-        }
-    }
-    let mut names = HashMap::new();
-    for s in speakers.values() {
-        for name in std::iter::once(&s.name).chain(&s.aliases) {
-            names.insert(KeyBuf::new().str(&fold_name(name)).finish(), s.id);
-        }
-    }
-    Derived {
-        index,
-        names,
-        counts,
-        max_claim: claims.keys().copied().max().unwrap_or(0),
-        max_speaker: speakers.keys().copied().max().unwrap_or(0),
     }
 }

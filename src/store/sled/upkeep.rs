@@ -63,7 +63,7 @@ impl Maintenance for SledEngine {
 
     fn rebuild_derived(&self) -> Result<()> {
         self.write_records(&mut |w| {
-            verify::rebuild(w)?;
+            crate::store::kv::rebuild::rebuild(w)?;
             w.stamp_format_version()
         })
     }
