@@ -11,7 +11,7 @@ use super::indexes::{claim_of, count_key_of_entry, index_entries, INDEXES};
 use super::keys::KeyBuf;
 use super::postings;
 use super::records::{claim_count_key, counter_key, RecordWriter};
-use super::verify::{all, vocabulary_grams};
+use super::verify::{all, speakers_and_sources, vocabulary_grams};
 use super::{KvRead, KvWrite, T};
 use crate::error::Result;
 use crate::model::{Claim, Source, Speaker};
@@ -107,26 +107,7 @@ fn primary_records<K: KvRead + ?Sized>(
             ),
         }
     }
-    let mut speakers = HashMap::new();
-    for entry in all(kv, T::Speakers) {
-        report.speakers += 1;
-        match codec::decode::<Speaker>(&entry?.1, "speaker") {
-            Ok(s) => {
-                speakers.insert(s.id, s);
-            }
-            Err(e) => report.problem("record", false, e.to_string()),
-        }
-    }
-    let mut sources = HashMap::new();
-    for entry in all(kv, T::Sources) {
-        report.sources += 1;
-        match codec::decode_source(&entry?.1) {
-            Ok(s) => {
-                sources.insert(s.id.clone(), s);
-            }
-            Err(e) => report.problem("record", false, e.to_string()),
-        }
-    }
+    let (speakers, sources) = speakers_and_sources(kv, report)?;
     Ok((claims, speakers, sources))
 }
 

@@ -243,7 +243,7 @@ fn compare_index<K: KvRead>(
 /// The speakers and sources (what claims refer to; held while the claims
 /// stream past), each damaged record reported.
 #[allow(clippy::type_complexity)]
-fn speakers_and_sources<K: KvRead + ?Sized>(
+pub(super) fn speakers_and_sources<K: KvRead + ?Sized>(
     kv: &K,
     report: &mut VerifyReport,
 ) -> Result<(HashMap<u64, Speaker>, HashMap<String, Source>)> {
