@@ -30,7 +30,7 @@ impl Db {
     /// come (it would prune the trail of writes not yet made) or one
     /// before the horizon already kept (nothing there to prune).
     pub fn prune_history(&self, before: &str) -> Result<Pruned> {
-        let horizon = first_moment(before).ok_or_else(|| {
+        let horizon = crate::text::first_moment(before).ok_or_else(|| {
             Error::invalid(
                 "prune",
                 format!(
@@ -72,19 +72,4 @@ impl Db {
             horizon,
         })
     }
-}
-
-/// The first moment of a date, or a timestamp as it is (milliseconds).
-fn first_moment(when: &str) -> Option<String> {
-    let when = when.trim();
-    if when.len() == 10 {
-        return crate::text::as_of_bound(&format!("{when}T00:00:00.000Z"));
-    }
-    let bound = crate::text::as_of_bound(when)?;
-    // A timestamp without milliseconds is its first millisecond here.
-    Some(if when.contains('.') {
-        bound
-    } else {
-        format!("{}000Z", &bound[..20])
-    })
 }

@@ -17,7 +17,7 @@ use crate::model::Version;
 /// A dump's history horizon, kept when its history is restored.
 pub(super) fn horizon(w: &mut Writer, horizon: Option<&str>, restoring: bool) -> Result<()> {
     match horizon {
-        Some(at) if crate::text::as_of_bound(at).as_deref() != Some(at) || at.len() != 24 => {
+        Some(at) if !crate::text::is_stamp(at) => {
             Err(Error::invalid(
                 "dump",
                 format!(
@@ -49,7 +49,7 @@ pub(super) fn version(
     if v.number == 0 {
         return Err(Error::invalid("version", "versions are numbered from 1"));
     }
-    if v.at.len() != 24 || crate::text::as_of_bound(&v.at).as_deref() != Some(v.at.as_str()) {
+    if !crate::text::is_stamp(&v.at) {
         return Err(Error::invalid(
             "version",
             format!(

@@ -10,7 +10,7 @@ mod time;
 
 pub(crate) use position::position_of;
 pub use position::{LineIndex, Position};
-pub use time::{as_of_bound, fix_clock, now_utc, now_utc_millis, today};
+pub use time::{as_of_bound, first_moment, fix_clock, is_stamp, now_utc, now_utc_millis, today};
 
 /// A name, value or passage quoted for a person: in straight double quotes,
 /// as written, line breaks shown as spaces. Never Rust's debug escapes

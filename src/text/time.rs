@@ -57,18 +57,33 @@ pub fn fix_clock(at: Option<&str>) -> Option<()> {
 
 /// Milliseconds since 1970 of a date (its first moment) or a UTC timestamp.
 fn millis_of(at: &str) -> Option<u64> {
-    let at = at.trim();
-    let stamp = if at.len() == 10 {
-        as_of_bound(&format!("{at}T00:00:00.000Z"))?
-    } else {
-        as_of_bound(at)?
-    };
+    let stamp = first_moment(at)?;
     let n = |r: std::ops::Range<usize>| stamp.get(r)?.parse::<u64>().ok();
     let days = days_from_civil(n(0..4)?, n(5..7)?, n(8..10)?);
     let secs = days * 86_400 + n(11..13)? * 3600 + n(14..16)? * 60 + n(17..19)?;
-    // A timestamp without milliseconds is its first millisecond here.
-    let millis = if at.len() == 20 { 0 } else { n(20..23)? };
-    Some(secs * 1000 + millis)
+    Some(secs * 1000 + n(20..23)?)
+}
+
+/// The first moment of a date, or of a UTC timestamp (one without
+/// milliseconds is its first millisecond), as a version stamp:
+/// `2026-11-01T00:00:00.000Z`. What `prune-history --before` keeps from.
+pub fn first_moment(when: &str) -> Option<String> {
+    let when = when.trim();
+    if when.len() == 10 {
+        return as_of_bound(&format!("{when}T00:00:00.000Z"));
+    }
+    let bound = as_of_bound(when)?;
+    Some(if when.contains('.') {
+        bound
+    } else {
+        format!("{}000Z", &bound[..20])
+    })
+}
+
+/// Whether `s` is a version stamp as claimdb writes them: a UTC
+/// timestamp to the millisecond (`2026-11-01T09:30:00.000Z`).
+pub fn is_stamp(s: &str) -> bool {
+    as_of_bound(s).as_deref() == Some(s)
 }
 
 /// The day number counted from 1970-01-01 of a calendar date (Howard
