@@ -137,7 +137,7 @@ impl MemoryEngine {
         let base = Snapshot(self.current());
         let mut writer = RecordWriter::new(&base);
         f(&mut writer)?;
-        let pending = writer.records.kv.into_pending();
+        let pending = writer.records.kv.into_pending()?;
         if pending.is_empty() {
             return Ok(());
         }

@@ -58,7 +58,7 @@ pub(crate) fn records_confidence(tree: T) -> bool {
 }
 
 /// A logical entry's value part and claim id.
-fn split(entry: &[u8]) -> Result<(&[u8], ClaimId)> {
+pub(crate) fn split(entry: &[u8]) -> Result<(&[u8], ClaimId)> {
     let at = entry
         .len()
         .checked_sub(8)
@@ -173,6 +173,32 @@ pub(crate) fn add(kv: &mut impl KvWrite, tree: T, entry: &[u8], confidence: u16)
         return write_chunks(kv, tree, value, &list, is_tail);
     }
     write_chunks(kv, tree, value, &list, false)
+}
+
+/// Adds `list` (postings of `value`, ascending by id, each id once) to
+/// index tree `tree`: appended to the value's tail and sealed into chunks
+/// exactly as one [`add`] after another would, with one read and one write
+/// of the tail, when every id is above the tail's last (new claims); one
+/// by one otherwise.
+pub(crate) fn add_all(kv: &mut impl KvWrite, tree: T, value: &[u8], list: &[Held]) -> Result<()> {
+    let Some(&(first, _)) = list.first() else {
+        return Ok(());
+    };
+    let tail_key = chunk_key(value, TAIL);
+    let mut all = match kv.get(tree, &tail_key)? {
+        None => Vec::with_capacity(list.len()),
+        Some(tail) if chunk::last_id(&tail, records_confidence(tree))? < first => {
+            decode(tree, &tail_key, &tail)?
+        }
+        Some(_) => {
+            for &(id, confidence) in list {
+                add(kv, tree, &chunk_key(value, id), confidence.unwrap_or(0))?;
+            }
+            return Ok(());
+        }
+    };
+    all.extend_from_slice(list);
+    write_chunks(kv, tree, value, &all, true)
 }
 
 /// Puts `posting` into the chunk `list` read from `key` (the claim's id is
@@ -375,7 +401,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::store::kv::{Empty, Overlay};
+    use crate::store::kv::{Empty, Entry, Overlay};
 
     fn entry(value: &[u8], id: u64) -> Vec<u8> {
         let mut e = value.to_vec();
@@ -575,6 +601,56 @@ mod tests {
                 }
             }
             assert!(chunks(&kv, tree).is_empty(), "{tree:?}");
+        }
+    }
+
+    /// A value's postings added at once ([`add_all`], how a transaction's
+    /// deferred entries are written) leave every chunk byte for byte as
+    /// one [`add`] after another does: groups of every size, dense and
+    /// sparse, onto tails that a load, an update or a split left, and
+    /// groups that reach below the tail.
+    #[test]
+    fn a_value_s_postings_added_at_once_are_chunked_as_one_by_one() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for tree in [T::IdxSpeaker, T::IdxWord] {
+            let base = Empty;
+            let (mut one, mut many) = (Overlay::new(&base), Overlay::new(&base));
+            let value = b"v\0\x01";
+            let mut top = 1;
+            for round in 0..600u64 {
+                let mut group: Vec<Held> = Vec::new();
+                if next(5) == 0 {
+                    // Older claims: an update, maybe a split of the tail.
+                    let mut ids: Vec<u64> = (0..1 + next(4)).map(|_| 1 + next(top)).collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    group = ids.into_iter().map(|id| (id, None)).collect();
+                } else {
+                    for _ in 0..next(40) {
+                        top += 1 + next(if round % 2 == 0 { 3 } else { 300 });
+                        group.push((top, None));
+                    }
+                }
+                for posting in &mut group {
+                    let c = next(10_001) as u16;
+                    add(&mut one, tree, &entry(value, posting.0), c).unwrap();
+                    posting.1 = records_confidence(tree).then_some(c);
+                }
+                add_all(&mut many, tree, value, &group).unwrap();
+            }
+            let everything = |kv: &Overlay| -> Vec<Entry> {
+                kv.range(tree, Bound::Unbounded, Bound::Unbounded)
+                    .map(Result::unwrap)
+                    .collect()
+            };
+            assert!(chunks(&one, tree).len() > 20, "{tree:?}");
+            assert_eq!(everything(&one), everything(&many), "{tree:?}");
         }
     }
 }

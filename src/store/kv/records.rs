@@ -22,6 +22,7 @@
 use std::ops::Bound;
 
 use super::codec;
+use super::deferred;
 use super::indexes::{claim_of, count_key, count_key_of_entry, index_entries, Index, IndexScan};
 use super::keys::KeyBuf;
 use super::postings;
@@ -323,20 +324,7 @@ impl<'b> RecordWriter<'b> {
         if !super::indexes::is_counted(tree) {
             return Ok(());
         }
-        let key = count_key_of_entry(tree, entry);
-        let now: u64 = match self.records.kv.get(T::Counts, &key)? {
-            Some(v) => codec::decode(&v, "index count")?,
-            None => 0,
-        };
-        let next = now.saturating_add_signed(delta);
-        if tree == T::IdxWord && (now == 0) != (next == 0) {
-            let word = vocabulary::word_of_count_key(&key)?;
-            vocabulary::on_count_change(self.kv(), &word, now, next)?;
-        }
-        match next {
-            0 => self.kv().remove(T::Counts, key),
-            n => self.kv().insert(T::Counts, key, codec::encode(&n)?),
-        }
+        deferred::change_count(self.kv(), tree, count_key_of_entry(tree, entry), delta)
     }
 
     fn add_to_count(&mut self, delta: i64) -> Result<()> {
@@ -413,9 +401,10 @@ impl WriteTx for RecordWriter<'_> {
 
     fn put_claim(&mut self, claim: &Claim) -> Result<()> {
         self.refuse_taken(claim)?;
-        match self.records.claim(claim.id)? {
+        let old = self.records.claim(claim.id)?;
+        match &old {
             Some(old) => {
-                for (tree, key) in index_entries(&old) {
+                for (tree, key) in index_entries(old) {
                     self.count_entry(tree, &key, -1)?;
                     postings::remove(self.kv(), tree, &key)?;
                 }
@@ -427,9 +416,16 @@ impl WriteTx for RecordWriter<'_> {
             claim.id.to_be_bytes().to_vec(),
             codec::encode_claim(claim)?,
         )?;
+        let (confidence, is_new) = (claim.confidence.basis_points(), old.is_none());
         for (tree, key) in index_entries(claim) {
+            // A new claim's entries wait to be written with the other new
+            // claims' of the transaction (`deferred.rs`).
+            if is_new && deferred::is_deferred(tree) {
+                self.kv().defer(tree, &key, confidence)?;
+                continue;
+            }
             self.count_entry(tree, &key, 1)?;
-            postings::add(self.kv(), tree, &key, claim.confidence.basis_points())?;
+            postings::add(self.kv(), tree, &key, confidence)?;
         }
         Ok(())
     }

@@ -30,7 +30,7 @@ fn is_journal(key: &[u8]) -> bool {
 /// commit number), which undoing must not set back.
 pub(crate) fn journal(overlay: &mut Overlay<'_>, unjournaled: &[&[u8]]) -> Result<()> {
     let changed: Vec<(T, Vec<u8>)> = overlay
-        .pending
+        .pending()?
         .changes()
         .filter(|(tree, key, _)| {
             *tree != T::Meta || !(is_journal(key) || unjournaled.contains(key))
@@ -44,7 +44,7 @@ pub(crate) fn journal(overlay: &mut Overlay<'_>, unjournaled: &[&[u8]]) -> Resul
         if overlay.get(T::Meta, &entry)?.is_some() {
             continue;
         }
-        let before = overlay.base.get(tree, &key)?;
+        let before = overlay.base().get(tree, &key)?;
         overlay.insert(T::Meta, entry, codec::encode(&before)?)?;
     }
     Ok(())
@@ -63,7 +63,7 @@ fn entries(base: &dyn KvRead, limit: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
 /// Sets back up to `limit` keys to the values the journal recorded, and
 /// drops those entries; how many.
 pub(crate) fn undo_some(overlay: &mut Overlay<'_>, limit: usize) -> Result<usize> {
-    let entries = entries(overlay.base, limit)?;
+    let entries = entries(overlay.base(), limit)?;
     for (entry, before) in &entries {
         let (tree, key) = entry[PREFIX.len()..]
             .split_first()
@@ -80,7 +80,7 @@ pub(crate) fn undo_some(overlay: &mut Overlay<'_>, limit: usize) -> Result<usize
 
 /// Drops up to `limit` journal entries (a kept run's); how many.
 pub(crate) fn clear_some(overlay: &mut Overlay<'_>, limit: usize) -> Result<usize> {
-    let entries = entries(overlay.base, limit)?;
+    let entries = entries(overlay.base(), limit)?;
     for (entry, _) in &entries {
         overlay.remove(T::Meta, entry.clone())?;
     }

@@ -476,7 +476,7 @@ impl SledEngine {
                 super::kv::codec::encode(&commit)?,
             )?;
         }
-        let pending = writer.records.kv.into_pending();
+        let pending = writer.records.kv.into_pending()?;
 
         let _alone = self
             .isolation
