@@ -8,7 +8,7 @@ use claimdb::query::Params;
 use claimdb::{Db, NewClaim, NewSource, NewSpeaker, OpenOptions};
 use rusqlite::{params, Connection};
 
-use crate::corpus::{self, Corpus};
+use crate::corpus::{self, Corpus, ORIGINS, SPEAKERS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -29,12 +29,30 @@ impl Engine {
     }
 }
 
-/// One query of the workload, in both languages. `{speaker}`, `{origin}`,
-/// `{word}` and `{id}` are filled in from the corpus.
+/// One query of the workload, in both languages, with its key as a
+/// parameter (`$1` in claimdb, `?1` in SQL).
 pub struct Query {
     pub name: &'static str,
     pub claimdb: &'static str,
     pub sql: &'static str,
+    pub key: Key,
+}
+
+/// What a query's parameter is: drawn anew for every run, so that the
+/// repeated runs measure reading the database, not one cached answer.
+#[derive(Clone, Copy)]
+pub enum Key {
+    None,
+    /// A claim id, spread over the whole id space.
+    Id,
+    /// A speaker's name, any of the 10,000.
+    Speaker,
+    /// A source id, as an origin.
+    Origin,
+    /// A word of middling frequency.
+    Word,
+    /// A confidence range a hundredth wide (`$1`, `$2`).
+    Range,
 }
 
 /// The columns a claims query returns in claimdb, in SQL.
@@ -45,67 +63,113 @@ const CLAIM_COLUMNS: &str = "c.id, s.name, c.source, c.origin, c.quote, c.statem
 pub const QUERIES: &[Query] = &[
     Query {
         name: "claim by id",
-        claimdb: "claims where id = {id}",
-        sql: "SELECT {claim} WHERE c.id = {id}",
+        claimdb: "claims where id = $1",
+        sql: "SELECT {claim} WHERE c.id = ?1",
+        key: Key::Id,
     },
     Query {
         name: "claims of a speaker",
-        claimdb: "claims where speaker = \"{speaker}\"",
-        sql: "SELECT {claim} WHERE s.name = '{speaker}'",
+        claimdb: "claims where speaker = $1",
+        sql: "SELECT {claim} WHERE s.name = ?1",
+        key: Key::Speaker,
     },
     Query {
         name: "speaker and confidence",
-        claimdb: "claims where speaker = \"{speaker}\" and confidence >= 0.8",
-        sql: "SELECT {claim} WHERE s.name = '{speaker}' AND c.confidence >= 0.8",
+        claimdb: "claims where speaker = $1 and confidence >= 0.8",
+        sql: "SELECT {claim} WHERE s.name = ?1 AND c.confidence >= 0.8",
+        key: Key::Speaker,
     },
     Query {
         name: "claims of an origin",
-        claimdb: "claims where origin = \"{origin}\"",
-        sql: "SELECT {claim} WHERE c.origin = '{origin}'",
+        claimdb: "claims where origin = $1",
+        sql: "SELECT {claim} WHERE c.origin = ?1",
+        key: Key::Origin,
     },
     Query {
         name: "confidence range",
-        claimdb: "claims where confidence between 0.90 and 0.91",
-        sql: "SELECT {claim} WHERE c.confidence BETWEEN 0.90 AND 0.91",
+        claimdb: "claims where confidence between $1 and $2",
+        sql: "SELECT {claim} WHERE c.confidence BETWEEN ?1 AND ?2",
+        key: Key::Range,
     },
     Query {
         name: "word in quote (vs FTS5)",
-        claimdb: "count claims where quote contains \"{word}\"",
-        sql: "SELECT count(*) FROM claims_fts WHERE claims_fts MATCH '{word}'",
+        claimdb: "count claims where quote contains $1",
+        sql: "SELECT count(*) FROM claims_fts WHERE claims_fts MATCH ?1",
+        key: Key::Word,
     },
     Query {
         name: "word in quote (vs LIKE)",
-        claimdb: "count claims where quote contains \"{word}\"",
-        sql: "SELECT count(*) FROM claims WHERE quote LIKE '%{word}%'",
+        claimdb: "count claims where quote contains $1",
+        sql: "SELECT count(*) FROM claims WHERE quote LIKE '%' || ?1 || '%'",
+        key: Key::Word,
     },
     Query {
         name: "count by speaker",
         claimdb: "count claims group by speaker",
         sql: "SELECT s.name, count(*) FROM claims c JOIN speakers s ON s.id = c.speaker_id GROUP BY c.speaker_id",
+        key: Key::None,
     },
     Query {
         name: "count claims",
         claimdb: "count claims",
         sql: "SELECT count(*) FROM claims",
+        key: Key::None,
     },
 ];
 
-/// The workload's values, from the corpus.
-pub fn fill(template: &str, claims: u64) -> String {
-    let words = corpus::vocabulary();
-    template
-        .replace("{claim}", CLAIM_COLUMNS)
-        .replace("{id}", &(claims * 7 / 10 + 1).to_string())
-        .replace("{speaker}", &corpus::speaker(&words, 4_242).name)
-        .replace("{origin}", "src-0007")
-        // A word of middling frequency.
-        .replace("{word}", &words[900])
+/// A key's value for run `run` of a query (run 0 is the first in a fresh
+/// process): a different one each run, the same for every engine.
+pub enum KeyValue {
+    None,
+    Int(i64),
+    Text(String),
+    Range(f64, f64),
+}
+
+impl Key {
+    /// The keys of every run `measure` makes (drawn before any is timed).
+    fn values(self, claims: u64) -> Vec<KeyValue> {
+        let words = corpus::vocabulary();
+        (0..=RUNS as u64)
+            .map(|run| {
+                // A step coprime with every count below spreads the keys.
+                let spread = |n: u64, offset: u64| (offset + run * 7_919) % n;
+                match self {
+                    Key::None => KeyValue::None,
+                    Key::Id => KeyValue::Int(1 + spread(claims, claims * 7 / 10) as i64),
+                    Key::Speaker => KeyValue::Text(
+                        corpus::speaker(&words, spread(SPEAKERS as u64, 4_242) as usize).name,
+                    ),
+                    Key::Origin => KeyValue::Text(format!("src-{:04}", spread(ORIGINS as u64, 7))),
+                    Key::Range => {
+                        let low = 0.5 + spread(40, 40) as f64 / 100.0;
+                        KeyValue::Range(low, low + 0.01)
+                    }
+                    Key::Word => KeyValue::Text(words[800 + spread(200, 100) as usize].clone()),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The most warm runs of a query.
+const RUNS: usize = 21;
+
+/// A query's text for `engine`'s language.
+pub fn text(query: &Query, engine: Engine) -> String {
+    match engine {
+        Engine::Claimdb | Engine::ClaimdbPostgres => query.claimdb.to_string(),
+        Engine::Sqlite => query.sql.replace("{claim}", CLAIM_COLUMNS),
+    }
 }
 
 /// What a child measured. For a load, `first_ms` is the whole load.
 #[derive(Debug, Default, Clone)]
 pub struct Measured {
+    /// Opening and the first run, in a fresh process.
     pub first_ms: f64,
+    /// The first run alone (cold: after opening, nothing read yet).
+    pub cold_ms: f64,
     pub median_ms: f64,
     pub rows: u64,
     pub peak_kib: u64,
@@ -120,16 +184,18 @@ impl Measured {
             median_ms: f.get(1)?.parse().ok()?,
             rows: f.get(2)?.parse().ok()?,
             peak_kib: f.get(3)?.parse().ok()?,
+            cold_ms: f.get(4)?.parse().ok()?,
         })
     }
 
     pub fn print(&self) {
         println!(
-            "measured {} {} {} {}",
+            "measured {} {} {} {} {}",
             self.first_ms,
             self.median_ms,
             self.rows,
-            peak_kib()
+            peak_kib(),
+            self.cold_ms
         );
     }
 }
@@ -178,56 +244,65 @@ pub fn child(args: &[String]) {
         _ => {
             let query = &QUERIES[args[3].parse::<usize>().unwrap()];
             let claims: u64 = args[4].parse().unwrap();
-            let text = fill(
-                match engine {
-                    Engine::Claimdb | Engine::ClaimdbPostgres => query.claimdb,
-                    Engine::Sqlite => query.sql,
-                },
-                claims,
-            );
+            let text = text(query, engine);
             match engine {
-                Engine::Claimdb | Engine::ClaimdbPostgres => measure_claimdb(path, &text),
-                Engine::Sqlite => measure_sqlite(path, &text),
+                Engine::Claimdb | Engine::ClaimdbPostgres => {
+                    measure_claimdb(path, &text, query.key, claims)
+                }
+                Engine::Sqlite => measure_sqlite(path, &text, query.key, claims),
             }
             .print();
         }
     }
 }
 
-/// Runs `run` once after `open` (the fresh-process figure), then again
-/// until 2 s have passed (at least 3 and at most 21 times): the median.
-fn measure<S>(open: impl FnOnce() -> S, mut run: impl FnMut(&S) -> u64) -> Measured {
+/// Runs `run` once after `open` (cold: the fresh-process figure), then
+/// again until 2 s have passed (at least 3 and at most 21 times): the
+/// median (warm). `run` is given the run's number, which draws its key;
+/// the rows are the mean over the runs.
+fn measure<S>(open: impl FnOnce() -> S, mut run: impl FnMut(&S, u64) -> u64) -> Measured {
     let began = Instant::now();
     let state = open();
-    let rows = run(&state);
+    let cold = Instant::now();
+    let mut rows = run(&state, 0);
+    let cold_ms = cold.elapsed().as_secs_f64() * 1e3;
     let first_ms = began.elapsed().as_secs_f64() * 1e3;
     let mut times = Vec::new();
     let repeated = Instant::now();
-    while times.len() < 3 || (times.len() < 21 && repeated.elapsed().as_secs_f64() < 2.0) {
+    while times.len() < 3 || (times.len() < RUNS && repeated.elapsed().as_secs_f64() < 2.0) {
         let t = Instant::now();
-        run(&state);
+        rows += run(&state, times.len() as u64 + 1);
         times.push(t.elapsed().as_secs_f64() * 1e3);
     }
+    let runs = times.len() as u64 + 1;
     times.sort_by(f64::total_cmp);
     Measured {
         first_ms,
+        cold_ms,
         median_ms: times[times.len() / 2],
-        rows,
+        rows: (rows + runs / 2) / runs,
         peak_kib: 0,
     }
 }
 
 /// claimdb's prepared statement, as SQLite's `prepare_cached`: each engine
 /// parses the text once and runs the statement many times.
-fn measure_claimdb(path: &Path, text: &str) -> Measured {
+fn measure_claimdb(path: &Path, text: &str, key: Key, claims: u64) -> Measured {
+    let keys = key.values(claims);
     measure(
         || {
             let db = Db::open_with(path, OpenOptions::new().seed(false)).expect("open claimdb");
             let statement = db.prepare(text).expect("prepare");
             (db, statement)
         },
-        |(db, statement)| {
-            let out = statement.run(db, &Params::new()).expect("claimdb query");
+        |(db, statement), run| {
+            let params = match &keys[run as usize] {
+                KeyValue::None => Params::new(),
+                KeyValue::Int(n) => Params::new().bind(1, *n),
+                KeyValue::Text(t) => Params::new().bind(1, t.as_str()),
+                KeyValue::Range(low, high) => Params::new().bind(1, *low).bind(2, *high),
+            };
+            let out = statement.run(db, &params).expect("claimdb query");
             if let Some(claims) = out.claims() {
                 claims.len() as u64
             } else if let Some(n) = out.count() {
@@ -241,17 +316,24 @@ fn measure_claimdb(path: &Path, text: &str) -> Measured {
     )
 }
 
-fn measure_sqlite(path: &Path, text: &str) -> Measured {
+fn measure_sqlite(path: &Path, text: &str, key: Key, claims: u64) -> Measured {
+    let keys = key.values(claims);
     measure(
         || {
             let c = Connection::open(path).expect("open SQLite");
             c.pragma_update(None, "synchronous", "FULL").unwrap();
             c
         },
-        |c| {
+        |c, run| {
             let mut stmt = c.prepare_cached(text).expect("prepare");
             let columns = stmt.column_count();
-            let mut rows = stmt.query([]).unwrap();
+            let mut rows = match &keys[run as usize] {
+                KeyValue::None => stmt.query([]),
+                KeyValue::Int(n) => stmt.query([n]),
+                KeyValue::Text(t) => stmt.query([t]),
+                KeyValue::Range(low, high) => stmt.query([low, high]),
+            }
+            .unwrap();
             let (mut n, mut count) = (0u64, 0u64);
             while let Some(row) = rows.next().unwrap() {
                 // Read every column, as claimdb builds every field of a row.

@@ -36,6 +36,7 @@
 use std::ops::Bound;
 
 use super::chunk::{self, encode, push, Held};
+use super::indexes::unique_index;
 use super::{KvRead, KvWrite, T};
 use crate::error::{Error, Result};
 use crate::model::ClaimId;
@@ -336,6 +337,22 @@ pub(crate) fn entries<'k, K: KvRead + ?Sized>(
     prefix: Vec<u8>,
     last: Option<Vec<u8>>,
 ) -> Box<dyn Iterator<Item = Result<Posting>> + 'k> {
+    if last.is_none() && unique_index(tree).is_some() {
+        // A value of a unique index holds one entry (a few in a damaged
+        // database), far from enough to seal a chunk: its tail holds them
+        // all, read by its key rather than by a scan of the value's keys
+        // (a scan over a transaction's writes merges them; the writer
+        // looks up two unique values for every claim it puts).
+        let key = chunk_key(&prefix, TAIL);
+        return match kv.get(tree, &key) {
+            Ok(None) => Box::new(std::iter::empty()),
+            Ok(Some(bytes)) => match chunk_entries(tree, Ok((key, bytes))) {
+                Ok(found) => Box::new(found.map(Ok)),
+                Err(e) => Box::new(std::iter::once(Err(e))),
+            },
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        };
+    }
     let chunks = match &last {
         None => kv.prefix(tree, prefix),
         // Up to the last value's tail, which may hold ids below `last`'s.
