@@ -366,3 +366,60 @@ fn a_generated_corpus_imports_under_a_memory_limit_in_both_modes() {
         assert!(db.verify().unwrap().is_ok(), "partial {partial}");
     }
 }
+
+/// A repair of a database larger than one of its steps (claims read two
+/// thousand at a time, derived keys cleared twenty thousand at a time,
+/// each step a commit undone with the rest if one fails): every derived
+/// table damaged underneath claimdb is rebuilt, and the database answers
+/// as it did before the damage.
+#[test]
+fn a_repair_in_steps_rebuilds_what_a_large_database_derives() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    let questions = [
+        "count claims where has tag \"bulk\"",
+        "count claims where speaker = \"Speaker 7\"",
+        "count claims where source = \"s3\"",
+    ];
+    let answers = |db: &Db| -> Vec<Option<u64>> {
+        let mut answers: Vec<Option<u64>> = questions
+            .iter()
+            .map(|q| db.query(q).unwrap().count())
+            .collect();
+        let word = db.query("claims limit 1").unwrap().claims().unwrap()[0]
+            .claim
+            .quote
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_string();
+        let contains = format!("count claims where quote contains \"{word}\"");
+        answers.push(db.query(&contains).unwrap().count());
+        answers
+    };
+    let before = {
+        let db = Db::open_with(&path, OpenOptions::new().seed(false)).unwrap();
+        let rows = corpus(12, 6_000, 5_000, false);
+        let report = db
+            .import_bytes("c.jsonl", rows.as_bytes(), &ImportOptions::default())
+            .unwrap();
+        assert_eq!(report.count_of("claim", Outcome::Added), 5_000);
+        answers(&db)
+    };
+    assert_eq!(before[0], Some(5_000));
+    {
+        let raw = sled::open(&path).unwrap();
+        for tree in ["counts", "idx_word", "speaker_names"] {
+            raw.open_tree(tree).unwrap().clear().unwrap();
+        }
+        let tags = raw.open_tree("idx_tag").unwrap();
+        let (key, _) = tags.iter().next().unwrap().unwrap();
+        tags.remove(key).unwrap();
+        raw.flush().unwrap();
+    }
+    let db = Db::open_with(&path, OpenOptions::new().seed(false)).unwrap();
+    assert!(!db.verify().unwrap().is_ok(), "the damage was not seen");
+    let after = db.repair().unwrap();
+    assert!(after.is_ok(), "{:#?}", after.problems);
+    assert_eq!(answers(&db), before);
+}

@@ -158,7 +158,8 @@ impl Db {
     }
 
     /// Rebuilds every index, the name table and the id counters from the
-    /// primary records in one transaction, flushed before it returns; then
+    /// primary records, all or nothing (on sled in steps of bounded size,
+    /// undone whole if one fails), flushed before it returns; then
     /// verifies again and returns what is still wrong (damaged records or
     /// stale anchors, which no rebuild can mend).
     pub fn repair(&self) -> Result<VerifyReport> {

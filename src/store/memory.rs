@@ -120,10 +120,8 @@ impl Maintenance for MemoryEngine {
     }
 
     fn rebuild_derived(&self) -> Result<()> {
-        self.write_records(&mut |w| {
-            crate::store::kv::rebuild::rebuild(w)?;
-            w.stamp_format_version()
-        })
+        crate::store::kv::rebuild::Rebuild::run(&mut |f| self.write_records(f), false)?;
+        self.write_records(&mut |w| w.stamp_format_version())
     }
 }
 

@@ -282,35 +282,6 @@ pub(crate) fn remove(kv: &mut impl KvWrite, tree: T, entry: &[u8]) -> Result<()>
     Ok(())
 }
 
-/// Writes many logical entries with their claims' confidence, given in
-/// ascending order of entry, a value at a time, in full chunks (a
-/// rebuild: the tree holds none of them yet).
-pub(crate) fn add_sorted<'e>(
-    kv: &mut impl KvWrite,
-    tree: T,
-    entries: impl IntoIterator<Item = (&'e Vec<u8>, &'e u16)>,
-) -> Result<()> {
-    let recorded = records_confidence(tree);
-    let mut pending: Option<(&[u8], Vec<Held>)> = None;
-    for (entry, &confidence) in entries {
-        let (value, id) = split(entry)?;
-        let posting = (id, recorded.then_some(confidence));
-        match &mut pending {
-            Some((v, list)) if *v == value => list.push(posting),
-            _ => {
-                if let Some((v, list)) = pending.take() {
-                    write_chunks(kv, tree, v, &list, true)?;
-                }
-                pending = Some((value, vec![posting]));
-            }
-        }
-    }
-    if let Some((v, list)) = pending {
-        write_chunks(kv, tree, v, &list, true)?;
-    }
-    Ok(())
-}
-
 /// A logical entry read back, with the confidence its posting records
 /// (none in a tree that records none).
 pub(crate) type Posting = (Vec<u8>, Option<u16>);

@@ -1,142 +1,149 @@
 //! The repair: every derived tree (the indexes, their counts, the
 //! vocabulary's trigrams, the name table), the id counters and the claim
-//! count rebuilt from the primary records in one transaction. (Unlike
-//! `verify`, it holds every claim's entries at once: a transaction holds
-//! its writes in memory anyway.)
+//! count rebuilt from the primary records.
+//!
+//! It streams, as `verify` does: the derived trees are cleared
+//! [`CLEAR_KEYS`] keys at a time, then the claims are read in id order,
+//! [`CLAIMS_AT_ONCE`] at a time, and each one's entries written as a new
+//! claim's are (appended value by value, `deferred.rs`), then the names,
+//! counters and count. An engine that can take back committed writes (sled,
+//! with its undo journal) commits each step on its own and undoes them all
+//! when one fails or the process dies; the others run every step in one
+//! transaction ([`Rebuild::run`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 
-use super::codec;
-use super::indexes::{claim_of, count_key_of_entry, index_entries, INDEXES};
+use super::indexes::{claim_of, INDEXES};
 use super::keys::KeyBuf;
-use super::postings;
 use super::records::{claim_count_key, counter_key, RecordWriter};
-use super::verify::{all, speakers_and_sources, vocabulary_grams};
-use super::{KvRead, KvWrite, T};
+use super::verify::speakers_and_sources;
+use super::{codec, KvWrite, T};
 use crate::error::Result;
-use crate::model::{Claim, Source, Speaker};
 use crate::store::{fold_name, VerifyReport};
 
-/// What every derived tree should hold, computed from the primary records.
-struct Derived {
-    /// Per index (in [`INDEXES`] order), its keys, each with the
-    /// confidence of its claim in ten-thousandths.
-    index: Vec<BTreeMap<Vec<u8>, u16>>,
-    /// Folded name -> speaker id.
-    names: HashMap<Vec<u8>, u64>,
-    /// Count key -> entries the index holds for that value.
-    counts: HashMap<Vec<u8>, u64>,
-    max_claim: u64,
-    max_speaker: u64,
-}
+/// Derived keys removed per commit.
+pub(crate) const CLEAR_KEYS: usize = 20_000;
+/// Claims whose entries are written per commit (an import's batch).
+pub(crate) const CLAIMS_AT_ONCE: usize = 2_000;
 
-/// Rebuilds every index entry, the name table, the id counters and the
-/// claim count from the primary records, inside the writer's transaction.
-pub(crate) fn rebuild(w: &mut RecordWriter<'_>) -> Result<()> {
-    let mut scratch = VerifyReport::default();
-    let (claims, speakers, _) = primary_records(&w.records.kv, &mut scratch)?;
-    let derived = derive(&claims, &speakers);
-    let mut stale: Vec<(T, Vec<u8>)> = Vec::new();
-    for tree in INDEXES
+/// The trees a rebuild writes anew.
+fn derived_trees() -> impl Iterator<Item = T> {
+    INDEXES
         .iter()
         .map(|d| d.tree)
         .chain([T::SpeakerNames, T::Counts, T::WordGrams])
-    {
-        for entry in all(&w.records.kv, tree) {
+}
+
+/// What one transaction of a rebuild does to the writer.
+pub(crate) type Step<'s> = dyn FnMut(&mut RecordWriter) -> Result<()> + 's;
+
+/// A rebuild under way: how far it has read.
+#[derive(Default)]
+pub(crate) struct Rebuild {
+    /// The last claim's key whose entries are written.
+    after: Option<Vec<u8>>,
+    claims: u64,
+    max_claim: u64,
+}
+
+impl Rebuild {
+    /// Runs the whole rebuild through `commit`, which runs its closure as
+    /// one transaction: with `in_steps`, a commit per step, else one.
+    pub(crate) fn run(
+        commit: &mut dyn FnMut(&mut Step) -> Result<()>,
+        in_steps: bool,
+    ) -> Result<()> {
+        let mut rebuild = Rebuild::default();
+        if !in_steps {
+            return commit(&mut |w| {
+                clear_some(w, usize::MAX)?;
+                rebuild.add_claims(w, usize::MAX)?;
+                rebuild.finish(w)
+            });
+        }
+        let mut step = |f: &mut dyn FnMut(&mut RecordWriter) -> Result<usize>| -> Result<usize> {
+            let mut done = 0;
+            commit(&mut |w| {
+                done = f(w)?;
+                Ok(())
+            })?;
+            Ok(done)
+        };
+        while step(&mut |w| clear_some(w, CLEAR_KEYS))? > 0 {}
+        while step(&mut |w| rebuild.add_claims(w, CLAIMS_AT_ONCE))? > 0 {}
+        step(&mut |w| rebuild.finish(w).map(|()| 0))?;
+        Ok(())
+    }
+
+    /// Writes the entries of up to `limit` claims after the last read;
+    /// how many were read (those that cannot be read are passed over:
+    /// `verify` reports them).
+    fn add_claims(&mut self, w: &mut RecordWriter, limit: usize) -> Result<usize> {
+        let base = w.records.kv.base();
+        let from = match &self.after {
+            Some(key) => Bound::Excluded(key.clone()),
+            None => Bound::Unbounded,
+        };
+        let mut read = 0;
+        for entry in base.range(T::Claims, from, Bound::Unbounded).take(limit) {
+            let (key, value) = entry?;
+            read += 1;
+            if let Ok(claim) = codec::decode_claim(&value) {
+                w.add_entries(&claim, true)?;
+                self.claims += 1;
+                self.max_claim = self.max_claim.max(claim.id);
+            } else if let Some(id) = claim_of(&key) {
+                self.max_claim = self.max_claim.max(id);
+            }
+            self.after = Some(key);
+        }
+        Ok(read)
+    }
+
+    /// The name table, the id counters (never set back) and the claim count.
+    fn finish(&self, w: &mut RecordWriter) -> Result<()> {
+        let mut scratch = VerifyReport::default();
+        let (speakers, _) = speakers_and_sources(w.records.kv.base(), &mut scratch)?;
+        let counters = [
+            ("claim", self.max_claim + 1),
+            ("speaker", speakers.keys().copied().max().unwrap_or(0) + 1),
+        ];
+        for (name, next) in counters {
+            if w.records.counter(name)? < next {
+                w.records
+                    .kv
+                    .insert(T::Meta, counter_key(name), codec::encode(&next)?)?;
+            }
+        }
+        let kv = &mut w.records.kv;
+        for s in speakers.values() {
+            for name in std::iter::once(&s.name).chain(&s.aliases) {
+                let key = KeyBuf::new().str(&fold_name(name)).finish();
+                kv.insert(T::SpeakerNames, key, codec::encode(&s.id)?)?;
+            }
+        }
+        kv.insert(T::Meta, claim_count_key(), codec::encode(&self.claims)?)
+    }
+}
+
+/// Removes up to `limit` keys of the derived trees, as the transaction's
+/// base holds them; how many.
+fn clear_some(w: &mut RecordWriter, limit: usize) -> Result<usize> {
+    let base = w.records.kv.base();
+    let mut stale: Vec<(T, Vec<u8>)> = Vec::new();
+    for tree in derived_trees() {
+        for entry in base
+            .range(tree, Bound::Unbounded, Bound::Unbounded)
+            .take(limit - stale.len())
+        {
             stale.push((tree, entry?.0));
         }
-    }
-    let counters = [
-        ("claim", derived.max_claim + 1),
-        ("speaker", derived.max_speaker + 1),
-    ];
-    let current: Vec<u64> = counters
-        .iter()
-        .map(|(name, _)| w.records.counter(name))
-        .collect::<Result<_>>()?;
-    let kv = &mut w.records.kv;
-    for (tree, key) in stale {
-        kv.remove(tree, key)?;
-    }
-    for key in vocabulary_grams(&derived.counts)? {
-        kv.insert(T::WordGrams, key, Vec::new())?;
-    }
-    for (key, n) in derived.counts {
-        kv.insert(T::Counts, key, codec::encode(&n)?)?;
-    }
-    for (def, keys) in INDEXES.iter().zip(derived.index) {
-        postings::add_sorted(kv, def.tree, &keys)?;
-    }
-    for (key, id) in derived.names {
-        kv.insert(T::SpeakerNames, key, codec::encode(&id)?)?;
-    }
-    for ((name, next), now) in counters.iter().zip(&current) {
-        if now < next {
-            kv.insert(T::Meta, counter_key(name), codec::encode(next)?)?;
+        if stale.len() == limit {
+            break;
         }
     }
-    kv.insert(
-        T::Meta,
-        claim_count_key(),
-        codec::encode(&(claims.len() as u64))?,
-    )
-}
-
-/// Claims, speakers and sources by id; undecodable ones are reported.
-#[allow(clippy::type_complexity)]
-fn primary_records<K: KvRead + ?Sized>(
-    kv: &K,
-    report: &mut VerifyReport,
-) -> Result<(
-    HashMap<u64, Claim>,
-    HashMap<u64, Speaker>,
-    HashMap<String, Source>,
-)> {
-    let mut claims = HashMap::new();
-    for entry in all(kv, T::Claims) {
-        let (key, value) = entry?;
-        report.claims += 1;
-        match codec::decode_claim(&value) {
-            Ok(c) => {
-                claims.insert(c.id, c);
-            }
-            Err(e) => report.problem(
-                "record",
-                false,
-                format!("claim {}: {e}", claim_of(&key).unwrap_or(0)),
-            ),
-        }
+    for (tree, key) in &stale {
+        w.records.kv.remove(*tree, key.clone())?;
     }
-    let (speakers, sources) = speakers_and_sources(kv, report)?;
-    Ok((claims, speakers, sources))
-}
-
-fn derive(claims: &HashMap<u64, Claim>, speakers: &HashMap<u64, Speaker>) -> Derived {
-    let mut index = vec![BTreeMap::new(); INDEXES.len()];
-    for claim in claims.values() {
-        for (tree, key) in index_entries(claim) {
-            if let Some(at) = INDEXES.iter().position(|d| d.tree == tree) {
-                index[at].insert(key, claim.confidence.basis_points());
-            }
-        }
-    }
-    let mut counts = HashMap::new();
-    for (def, keys) in INDEXES.iter().zip(&index).filter(|(d, _)| d.counted) {
-        for key in keys.keys() {
-            *counts.entry(count_key_of_entry(def.tree, key)).or_insert(0) += 1;
-        }
-    }
-    let mut names = HashMap::new();
-    for s in speakers.values() {
-        for name in std::iter::once(&s.name).chain(&s.aliases) {
-            names.insert(KeyBuf::new().str(&fold_name(name)).finish(), s.id);
-        }
-    }
-    Derived {
-        index,
-        names,
-        counts,
-        max_claim: claims.keys().copied().max().unwrap_or(0),
-        max_speaker: speakers.keys().copied().max().unwrap_or(0),
-    }
+    Ok(stale.len())
 }

@@ -336,6 +336,22 @@ impl<'b> RecordWriter<'b> {
 }
 
 impl RecordWriter<'_> {
+    /// Adds `claim`'s index entries and counts; a new claim's (`is_new`)
+    /// wait to be written with the other new claims' of the transaction
+    /// (`deferred.rs`).
+    pub(crate) fn add_entries(&mut self, claim: &Claim, is_new: bool) -> Result<()> {
+        let confidence = claim.confidence.basis_points();
+        for (tree, key) in index_entries(claim) {
+            if is_new && deferred::is_deferred(tree) {
+                self.kv().defer(tree, &key, confidence)?;
+                continue;
+            }
+            self.count_entry(tree, &key, 1)?;
+            postings::add(self.kv(), tree, &key, confidence)?;
+        }
+        Ok(())
+    }
+
     /// Refuses `claim` when another claim holds its entry in a unique index
     /// (the passage and speaker: the duplicate rule; the caller's key), as
     /// PostgreSQL's unique indexes do: the writer checks first, and this
@@ -416,18 +432,7 @@ impl WriteTx for RecordWriter<'_> {
             claim.id.to_be_bytes().to_vec(),
             codec::encode_claim(claim)?,
         )?;
-        let (confidence, is_new) = (claim.confidence.basis_points(), old.is_none());
-        for (tree, key) in index_entries(claim) {
-            // A new claim's entries wait to be written with the other new
-            // claims' of the transaction (`deferred.rs`).
-            if is_new && deferred::is_deferred(tree) {
-                self.kv().defer(tree, &key, confidence)?;
-                continue;
-            }
-            self.count_entry(tree, &key, 1)?;
-            postings::add(self.kv(), tree, &key, confidence)?;
-        }
-        Ok(())
+        self.add_entries(claim, old.is_none())
     }
 
     fn delete_claim(&mut self, id: ClaimId) -> Result<bool> {

@@ -62,10 +62,13 @@ impl Maintenance for SledEngine {
     }
 
     fn rebuild_derived(&self) -> Result<()> {
-        self.write_records(&mut |w| {
-            crate::store::kv::rebuild::rebuild(w)?;
-            w.stamp_format_version()
-        })
+        // In commits of a batch each, undone whole if one fails or the
+        // process dies (the undo journal an import uses).
+        self.begin_undoable()?;
+        let rebuilt = crate::store::kv::rebuild::Rebuild::run(&mut |f| self.write_records(f), true)
+            .and_then(|()| self.write_records(&mut |w| w.stamp_format_version()));
+        self.end_undoable(rebuilt.is_ok())?;
+        rebuilt
     }
 
     fn begin_undoable(&self) -> Result<bool> {
