@@ -129,6 +129,16 @@ fn chunks(kv: &impl KvRead, tree: T) -> Vec<(Vec<u8>, ClaimId, Vec<ClaimId>)> {
         .collect()
 }
 
+/// Numbers drawn from `seed` (xorshift), each below the bound asked.
+fn draws(mut seed: u64) -> impl FnMut(u64) -> u64 {
+    move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    }
+}
+
 /// Thousands of adds and removes in every order (appends, older
 /// claims, re-adds, removes at chunk edges) over dense and sparse
 /// values: the entries stay those of a map of one key each, every
@@ -137,13 +147,7 @@ fn chunks(kv: &impl KvRead, tree: T) -> Vec<(Vec<u8>, ClaimId, Vec<ClaimId>)> {
 /// fill chunks rather than leave them half empty.
 #[test]
 fn chunks_split_seal_and_merge_as_entries_come_and_go() {
-    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-    let mut next = move |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % n
-    };
+    let mut next = draws(0x2545_f491_4f6c_dd1d_u64);
     for tree in [T::IdxSpeaker, T::IdxWord] {
         let base = Empty;
         let mut kv = Overlay::new(&base);
@@ -227,13 +231,7 @@ fn chunks_split_seal_and_merge_as_entries_come_and_go() {
 /// groups that reach below the tail.
 #[test]
 fn a_value_s_postings_added_at_once_are_chunked_as_one_by_one() {
-    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-    let mut next = move |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % n
-    };
+    let mut next = draws(0x9e37_79b9_7f4a_7c15_u64);
     for tree in [T::IdxSpeaker, T::IdxWord] {
         let base = Empty;
         let (mut one, mut many) = (Overlay::new(&base), Overlay::new(&base));

@@ -36,6 +36,9 @@ const FIRST_FORM: &[u8] = b"undo/";
 /// it (a node holds up to 16 keys).
 const PART_BYTES: usize = 32 << 10;
 
+/// About the most bytes of parts a commit of a kept run's clearing reads.
+const CLEAR_BYTES: usize = 8 << 20;
+
 /// A key as it was before a commit: its tree's number, the key, the value.
 type Before = (u8, Vec<u8>, Option<Vec<u8>>);
 
@@ -167,22 +170,24 @@ fn first_form_entries(base: &dyn KvRead, limit: usize) -> Result<Vec<(Vec<u8>, V
         .collect()
 }
 
-/// Drops up to `limit` journal entries of the first form, or else about
-/// `limit` keys' worth of parts (a kept run's); how many.
+/// Drops up to `limit` journal entries of the first form, or else up to
+/// `limit` parts and about [`CLEAR_BYTES`] of them (a kept run's); how
+/// many.
 pub(crate) fn clear_some(overlay: &mut Overlay<'_>, limit: usize) -> Result<usize> {
     let mut entries: Vec<Vec<u8>> = first_form_entries(overlay.base(), limit)?
         .into_iter()
         .map(|(key, _)| key)
         .collect();
     if entries.is_empty() {
-        // A part holds a few hundred keys' values: read no more of them
-        // than undoing would in one commit.
+        // Parts are read whole to find their keys: a commit drops about
+        // CLEAR_BYTES of them (a kept import of a million claims leaves
+        // a gigabyte of journal; an fsync per commit).
         let mut bytes = 0;
         for part in overlay.base().prefix(T::Meta, PREFIX.to_vec()) {
             let (key, value) = part?;
             bytes += value.len();
             entries.push(key);
-            if bytes >= limit * 64 {
+            if bytes >= CLEAR_BYTES || entries.len() >= limit {
                 break;
             }
         }
