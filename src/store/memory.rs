@@ -120,8 +120,10 @@ impl Maintenance for MemoryEngine {
     }
 
     fn rebuild_derived(&self) -> Result<()> {
-        crate::store::kv::rebuild::Rebuild::run(&mut |f| self.write_records(f), false)?;
-        self.write_records(&mut |w| w.stamp_format_version())
+        self.write_records(&mut |w| {
+            crate::store::kv::rebuild::Rebuild::all_at_once(w)?;
+            w.stamp_format_version()
+        })
     }
 }
 

@@ -8,8 +8,8 @@
 //! claim's are (appended value by value, `deferred.rs`), then the names,
 //! counters and count. An engine that can take back committed writes (sled,
 //! with its undo journal) commits each step on its own and undoes them all
-//! when one fails or the process dies; the others run every step in one
-//! transaction ([`Rebuild::run`]).
+//! when one fails or the process dies ([`Rebuild::in_steps`]); the others
+//! run every step in one transaction ([`Rebuild::all_at_once`]).
 
 use std::ops::Bound;
 
@@ -47,20 +47,18 @@ pub(crate) struct Rebuild {
 }
 
 impl Rebuild {
-    /// Runs the whole rebuild through `commit`, which runs its closure as
-    /// one transaction: with `in_steps`, a commit per step, else one.
-    pub(crate) fn run(
-        commit: &mut dyn FnMut(&mut Step) -> Result<()>,
-        in_steps: bool,
-    ) -> Result<()> {
+    /// The whole rebuild inside the writer's one transaction.
+    pub(crate) fn all_at_once(w: &mut RecordWriter) -> Result<()> {
         let mut rebuild = Rebuild::default();
-        if !in_steps {
-            return commit(&mut |w| {
-                clear_some(w, usize::MAX)?;
-                rebuild.add_claims(w, usize::MAX)?;
-                rebuild.finish(w)
-            });
-        }
+        clear_some(w, usize::MAX)?;
+        rebuild.add_claims(w, usize::MAX)?;
+        rebuild.finish(w)
+    }
+
+    /// The whole rebuild in steps, each run by `commit` as a transaction
+    /// of its own.
+    pub(crate) fn in_steps(commit: &mut dyn FnMut(&mut Step) -> Result<()>) -> Result<()> {
+        let mut rebuild = Rebuild::default();
         let mut step = |f: &mut dyn FnMut(&mut RecordWriter) -> Result<usize>| -> Result<usize> {
             let mut done = 0;
             commit(&mut |w| {

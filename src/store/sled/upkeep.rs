@@ -65,7 +65,7 @@ impl Maintenance for SledEngine {
         // In commits of a batch each, undone whole if one fails or the
         // process dies (the undo journal an import uses).
         self.begin_undoable()?;
-        let rebuilt = crate::store::kv::rebuild::Rebuild::run(&mut |f| self.write_records(f), true)
+        let rebuilt = crate::store::kv::rebuild::Rebuild::in_steps(&mut |f| self.write_records(f))
             .and_then(|()| self.write_records(&mut |w| w.stamp_format_version()));
         self.end_undoable(rebuilt.is_ok())?;
         rebuilt
