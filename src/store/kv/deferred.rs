@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use super::chunk::Held;
-use super::indexes::{count_key, is_counted, unique_index};
+use super::indexes::{count_key, is_counted, unique_index, INDEXES};
 use super::postings::{self, records_confidence};
 use super::{codec, vocabulary, KvWrite, T, TREES};
 use crate::error::Result;
@@ -29,7 +29,7 @@ pub(crate) fn holds_back(tree: T) -> bool {
 
 /// Whether a new claim's entries in index tree `tree` are deferred.
 pub(crate) fn is_deferred(tree: T) -> bool {
-    tree.name().starts_with("idx_") && unique_index(tree).is_none()
+    INDEXES.iter().any(|d| d.tree == tree) && unique_index(tree).is_none()
 }
 
 /// New postings and count changes, by index tree and value.
