@@ -13,6 +13,7 @@
 
 #[path = "support/engines.rs"]
 mod engines;
+mod support;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -21,6 +22,7 @@ use std::time::Instant;
 
 use claimdb::import::{ImportOptions, Outcome};
 use claimdb::{Db, OpenOptions};
+use support::{command, run, text};
 
 /// A small deterministic generator (xorshift).
 struct Rng(u64);
@@ -185,11 +187,6 @@ fn a_partial_import_commits_whole_batches_and_reports_every_row() {
     }
 }
 
-/// The claimdb command.
-fn claimdb() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_claimdb"))
-}
-
 /// Whether sled holds an open undo journal with entries (an import's
 /// batches committed, not yet undone), looked at under claimdb.
 fn open_journal(db: &Path) -> Option<usize> {
@@ -208,39 +205,27 @@ fn a_killed_all_or_nothing_import_is_undone_when_the_database_next_opens() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("corpus.jsonl");
     std::fs::write(&file, corpus(20, 4_000, 600, false)).unwrap();
-    let seed = |db: &Path| {
-        let seeded = claimdb()
-            .arg("--db")
-            .arg(db)
-            .args(["--seed", "query", "count claims"])
-            .output()
-            .unwrap();
-        assert!(seeded.status.success());
-    };
+    // A first run creates and seeds the database (`support::run`).
+    let seed = |db: &Path| assert!(run(db, &["query", "count claims"]).status.success());
     // How long the whole import takes on this machine: the kills land
     // within it, from a fifth of the way on.
     let whole = {
         let db = dir.path().join("whole.db");
         seed(&db);
         let began = Instant::now();
-        let status = claimdb()
-            .arg("--db")
-            .arg(&db)
+        let out = command(&db)
             .args(["import", "--batch-rows", "25"])
             .arg(&file)
-            .stdout(Stdio::null())
-            .status()
+            .output()
             .unwrap();
-        assert!(status.success());
+        assert!(out.status.success(), "{}", text(&out.stderr));
         began.elapsed()
     };
     let mut seen_undone = 0;
     for attempt in 0..12 {
         let db = dir.path().join(format!("k{attempt}.db"));
         seed(&db);
-        let mut child = claimdb()
-            .arg("--db")
-            .arg(&db)
+        let mut child = command(&db)
             .args(["import", "--batch-rows", "25"])
             .arg(&file)
             .stdout(Stdio::null())
@@ -253,23 +238,17 @@ fn a_killed_all_or_nothing_import_is_undone_when_the_database_next_opens() {
         let _ = child.kill();
         let _ = child.wait();
         let journal = open_journal(&db);
-        let out = claimdb()
-            .arg("--db")
-            .arg(&db)
-            .args([
+        let out = run(
+            &db,
+            &[
                 "--format",
                 "csv",
                 "query",
                 "count claims where has tag \"bulk\"",
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+            ],
         );
-        let count = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let count = text(&out.stdout);
         let count: usize = count.lines().nth(1).unwrap().trim().parse().unwrap();
         if finished {
             assert_eq!(count, 600, "a finished import lost rows");
@@ -288,17 +267,8 @@ fn a_killed_all_or_nothing_import_is_undone_when_the_database_next_opens() {
                 seen_undone += 1;
             }
         }
-        let verify = claimdb()
-            .arg("--db")
-            .arg(&db)
-            .arg("verify")
-            .output()
-            .unwrap();
-        assert!(
-            verify.status.success(),
-            "{}",
-            String::from_utf8_lossy(&verify.stdout)
-        );
+        let verify = run(&db, &["verify"]);
+        assert!(verify.status.success(), "{}", text(&verify.stdout));
         assert_eq!(open_journal(&db), None, "the journal was left open");
         if seen_undone >= 2 {
             break;
@@ -422,4 +392,34 @@ fn a_repair_in_steps_rebuilds_what_a_large_database_derives() {
     let after = db.repair().unwrap();
     assert!(after.is_ok(), "{:#?}", after.problems);
     assert_eq!(answers(&db), before);
+}
+
+/// A line longer than any row can be (six source texts at their limit,
+/// escaped) is refused with the limit named, without being read into
+/// memory; the rows around it are read as usual.
+#[test]
+fn a_line_past_the_limit_is_refused_by_name() {
+    let mut file = br#"{"type":"speaker","name":"Before"}"#.to_vec();
+    file.push(b'\n');
+    file.extend(std::iter::repeat_n(b'x', 98 << 20));
+    file.extend_from_slice(b"\n{\"type\":\"speaker\",\"name\":\"After\"}\n");
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open_with(dir.path().join("l.db"), OpenOptions::new().seed(false)).unwrap();
+    let partial = ImportOptions {
+        partial: true,
+        ..ImportOptions::default()
+    };
+    let report = db.import_bytes("long.jsonl", &file, &partial).unwrap();
+    let refused: Vec<_> = report
+        .rows
+        .iter()
+        .filter(|r| r.outcome == Outcome::Refused)
+        .collect();
+    assert_eq!(refused.len(), 1, "{:?}", report.rows);
+    assert_eq!(refused[0].line, 2);
+    assert_eq!(
+        refused[0].message.as_deref(),
+        Some("the line is longer than the limit of 97 MiB (a source's text is at most 16 MiB)")
+    );
+    assert_eq!(report.count_of("speaker", Outcome::Added), 2);
 }

@@ -202,17 +202,13 @@ impl<'b> Overlay<'b> {
 
     /// The changes, to apply as one batch (the deferred entries written).
     pub(crate) fn into_pending(self) -> Result<Pending> {
-        let mut pending = self.pending.into_inner();
-        self.deferred.into_inner().settle(&mut Writing {
-            base: self.base,
-            pending: &mut pending,
-        })?;
-        Ok(pending)
+        self.settle()?;
+        Ok(self.pending.into_inner())
     }
 
     /// The changes so far, the deferred entries written.
     pub(crate) fn pending(&mut self) -> Result<&Pending> {
-        self.settle_before(T::Counts)?;
+        self.settle()?;
         Ok(self.pending.get_mut())
     }
 
@@ -230,9 +226,14 @@ impl<'b> Overlay<'b> {
 
     /// Writes the deferred entries when `tree` is one they change.
     fn settle_before(&self, tree: T) -> Result<()> {
-        if !deferred::holds_back(tree) {
-            return Ok(());
+        match deferred::holds_back(tree) {
+            true => self.settle(),
+            false => Ok(()),
         }
+    }
+
+    /// Writes every deferred entry now.
+    fn settle(&self) -> Result<()> {
         let taken = {
             let mut held = self.deferred.borrow_mut();
             if held.is_empty() {
