@@ -98,9 +98,12 @@ impl Attributions {
         // the passage the turn's.
         let read_out = turn.is_some() && all_detached && span.len() >= most_covered + OWN_WORDS;
         let mostly_reported = most_covered * 2 >= span.len() && !read_out;
-        let in_prose = self.prose.iter().find(|(r, _)| overlap(r));
-        let own_words =
-            turn.is_some() || in_prose.is_some_and(|(_, w)| w.is_some() || author.is_some());
+        let in_prose = self
+            .prose
+            .iter()
+            .find(|(r, _)| overlap(&(r.start as usize..r.end as usize)))
+            .map(|&(_, w)| self.writers.get(w as usize).map(String::as_str));
+        let own_words = turn.is_some() || in_prose.is_some_and(|w| w.is_some() || author.is_some());
         let turn_credit = |k: usize| {
             let turn = &self.turns[k];
             Credit {
@@ -125,7 +128,7 @@ impl Attributions {
             return Ok(vec![turn_credit(k)]);
         }
         // A piece's byline names its writer; else the document's author.
-        let writer = in_prose.and_then(|(_, w)| w.as_deref().or(author));
+        let writer = in_prose.and_then(|w| w.or(author));
         match writer {
             Some(author) => Ok(vec![Credit {
                 speaker: Mention {

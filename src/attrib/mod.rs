@@ -112,10 +112,49 @@ pub struct Attributions {
     /// The line and column of each speech's cue, then of each turn's label.
     positions: Vec<(u32, u32)>,
     turns: Vec<Turn>,
-    /// Each sentence of the author's prose, with its piece's writer when
-    /// a byline names one.
-    prose: Vec<(Range<usize>, Option<String>)>,
+    /// The author's prose: stretches of sentences with the same writer,
+    /// each with its writer's place in `writers` ([`NO_WRITER`] when no
+    /// byline names one). Sentences apart only by whitespace are one
+    /// stretch: a passage (never only whitespace) overlaps the stretch
+    /// exactly when it overlaps one of its sentences, and a text kept for
+    /// claim after claim costs a stretch, not 40 bytes a sentence.
+    prose: Vec<(Range<u32>, u32)>,
+    writers: Vec<String>,
     quotes: Vec<Quotation>,
+}
+
+/// A stretch of prose whose piece no byline names.
+const NO_WRITER: u32 = u32::MAX;
+
+impl Attributions {
+    /// About the memory it holds, in bytes (what a cache of texts counts).
+    pub fn heap_bytes(&self) -> usize {
+        fn vec<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        let mention = |m: &Mention| {
+            m.written.capacity()
+                + m.name.capacity()
+                + m.description.as_ref().map_or(0, String::capacity)
+        };
+        vec(&self.speeches)
+            + self
+                .speeches
+                .iter()
+                .map(|s| mention(&s.speaker) + vec(&s.parts))
+                .sum::<usize>()
+            + vec(&self.positions)
+            + vec(&self.turns)
+            + self
+                .turns
+                .iter()
+                .map(|t| mention(&t.speaker) + vec(&t.paragraphs))
+                .sum::<usize>()
+            + vec(&self.prose)
+            + vec(&self.writers)
+            + self.writers.iter().map(String::capacity).sum::<usize>()
+            + vec(&self.quotes)
+    }
 }
 
 /// Whom the source credits with a passage, as [`Attributions::attribute`] finds it.
@@ -287,14 +326,38 @@ impl<'t> Analysis<'t> {
 
     /// What was found, kept without the text.
     pub fn attributions(self) -> Attributions {
-        let mut prose: Vec<(Range<usize>, Option<String>)> = self
+        let mut sentences: Vec<(Range<usize>, Option<&str>)> = self
             .prose
             .iter()
             .map(|&si| (si, self.doc.sentences[si].range.clone()))
             .chain(self.leads.iter().cloned())
-            .map(|(si, range)| (range, self.writer_of(si).map(str::to_string)))
+            .map(|(si, range)| (range, self.writer_of(si)))
             .collect();
-        prose.sort_by_key(|(r, _)| r.start);
+        sentences.sort_by_key(|(r, _)| r.start);
+        let mut writers: Vec<String> = Vec::new();
+        let mut prose: Vec<(Range<u32>, u32)> = Vec::new();
+        for (range, writer) in sentences {
+            let writer = match writer {
+                None => NO_WRITER,
+                Some(w) => match writers.iter().position(|known| known == w) {
+                    Some(k) => k as u32,
+                    None => {
+                        writers.push(w.to_string());
+                        (writers.len() - 1) as u32
+                    }
+                },
+            };
+            let (start, end) = (range.start as u32, range.end as u32);
+            if let Some((last, last_writer)) = prose.last_mut() {
+                let gap = self.doc.source.get(last.end as usize..range.start);
+                if *last_writer == writer && gap.is_some_and(|g| g.trim().is_empty()) {
+                    last.end = last.end.max(end);
+                    continue;
+                }
+            }
+            prose.push((start..end, writer));
+        }
+        prose.shrink_to_fit();
         let lines = crate::cite::LineIndex::new(self.doc.source);
         let at = |offset: usize| {
             let p = lines.position(offset);
@@ -312,6 +375,7 @@ impl<'t> Analysis<'t> {
             speeches: self.speeches,
             turns: self.turns,
             prose,
+            writers,
             quotes: self.quotes,
         }
     }

@@ -44,6 +44,7 @@ mod keys;
 mod normalize;
 mod report;
 mod segments;
+mod unfold;
 mod variants;
 mod voices;
 
@@ -64,6 +65,7 @@ pub fn page_furniture(text: &str) -> Vec<std::ops::Range<usize>> {
 pub use keys::{fold_for_search, fold_key, search_words, sha256_hex};
 pub use normalize::{normalize, normalize_source, Normalized, Rule};
 pub use report::{write_findings, CitationReport};
+pub use unfold::Unfold;
 
 /// The longest quote a claim may carry (bytes). A quotation is a passage,
 /// not a document: 64 KiB is some ten thousand words.

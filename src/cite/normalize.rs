@@ -138,15 +138,15 @@ pub struct Normalized {
 /// stand for the original range `start..end`.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Run {
-    folded: u32,
-    start: u32,
-    end: u32,
-    identity: bool,
+    pub(super) folded: u32,
+    pub(super) start: u32,
+    pub(super) end: u32,
+    pub(super) identity: bool,
 }
 
 impl Normalized {
     /// How many folded bytes run `i` covers.
-    fn run_len(&self, i: usize) -> u32 {
+    pub(super) fn run_len(&self, i: usize) -> u32 {
         let next = self
             .runs
             .get(i + 1)
@@ -202,6 +202,14 @@ impl Normalized {
         self.text.capacity()
             + self.runs.capacity() * std::mem::size_of::<Run>()
             + self.rules.capacity() * std::mem::size_of::<(u32, u16)>()
+    }
+
+    /// Gives back what the text and its map hold beyond their length: a
+    /// folded text kept for long (`db/texts.rs`) costs what it uses.
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.runs.shrink_to_fit();
+        self.rules.shrink_to_fit();
     }
 
     /// Appends a folded character standing for `start..end` of the original.

@@ -100,11 +100,12 @@ impl super::Writer<'_> {
     pub(crate) fn attribution_unless_crossing(
         &self,
         f: &super::texts::Folded,
+        text: &str,
         source: &Source,
         anchor: &Anchor,
         speaker: crate::model::SpeakerId,
     ) -> Result<(Option<Attribution>, Option<Mode>)> {
-        match self.attribution(f, source, anchor, speaker) {
+        match self.attribution(f, text, source, anchor, speaker) {
             Err(Error::CrossesTurns { .. }) => Ok((None, None)),
             other => other,
         }
@@ -127,7 +128,8 @@ impl super::Writer<'_> {
             let Some(f) = self.folded_text(&claim.source)? else {
                 continue;
             };
-            let found = self.attribution_unless_crossing(&f, &source, &anchor, claim.speaker)?;
+            let found =
+                self.attribution_unless_crossing(&f, &f.text(), &source, &anchor, claim.speaker)?;
             if found != (claim.attribution.clone(), claim.mode) {
                 (claim.attribution, claim.mode) = found;
                 self.tx().put_claim(&claim)?;

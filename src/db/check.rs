@@ -108,7 +108,7 @@ impl Db {
                 None => (Status::Unverified, Citation::without_text()),
                 Some(f) => {
                     let c = cite::locate_with(
-                        &f.text,
+                        &f.text(),
                         &f.folded,
                         &claim.quote,
                         claim.anchor.as_ref().map(hint_from).as_ref(),

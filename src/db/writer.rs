@@ -289,17 +289,18 @@ impl<'t> Writer<'t> {
         // The source record read above says which folded text to use.
         let mut mismatch = None;
         let folded = self.texts.of(self.tx.view(), &source)?;
-        let (anchor, status) = match &folded {
-            None => (None, Status::Unverified),
-            Some(f) => {
-                let citation = cite::locate_with(&f.text, &f.folded, &new.quote, hint);
+        // Rebuilt once for the claim: the citation and the attribution read it.
+        let text = folded.as_deref().map(Folded::text);
+        let (anchor, status) = match (&folded, &text) {
+            (Some(f), Some(text)) => {
+                let citation = cite::locate_with(text, &f.folded, &new.quote, hint);
                 occurrences = citation.occurrences;
                 match broken {
                     _ if citation.is_verified() => {
                         (anchor_from(&citation, &f.sha256), Status::Verified)
                     }
                     Some(stale) => {
-                        mismatch = Some(mismatch_from(&citation, &f.text));
+                        mismatch = Some(mismatch_from(&citation, text));
                         (Some(stale.clone()), Status::Broken)
                     }
                     None => {
@@ -312,6 +313,7 @@ impl<'t> Writer<'t> {
                     }
                 }
             }
+            _ => (None, Status::Unverified),
         };
         if let Some(existing) = self.stored_passage(
             &new.source,
@@ -324,8 +326,10 @@ impl<'t> Writer<'t> {
                 return Err(Error::DuplicateClaim { existing });
             }
         }
-        let (attribution, mode) = match (&folded, &anchor, status) {
-            (Some(f), Some(a), Status::Verified) => self.attribution(f, &source, a, speaker)?,
+        let (attribution, mode) = match (&folded, &text, &anchor, status) {
+            (Some(f), Some(text), Some(a), Status::Verified) => {
+                self.attribution(f, text, &source, a, speaker)?
+            }
             _ => (None, None),
         };
         let claim = Claim {
@@ -402,7 +406,8 @@ impl<'t> Writer<'t> {
             check_len("quote", quote, MAX_QUOTE_BYTES)?;
             claim.quote = quote.clone();
             if let Some(f) = self.folded_text(&claim.source)? {
-                let citation = cite::locate_with(&f.text, &f.folded, quote, None);
+                let text = f.text();
+                let citation = cite::locate_with(&text, &f.folded, quote, None);
                 if !citation.is_verified() {
                     return Err(Error::Citation(Box::new(CitationReport {
                         claim: format!("claim {id}"),
@@ -417,7 +422,7 @@ impl<'t> Writer<'t> {
                 let source = self.tx.view().source(&claim.source)?;
                 if let (Some(source), Some(anchor)) = (source, &claim.anchor) {
                     (claim.attribution, claim.mode) =
-                        self.attribution(&f, &source, anchor, claim.speaker)?;
+                        self.attribution(&f, &text, &source, anchor, claim.speaker)?;
                 }
             }
         }
@@ -515,8 +520,13 @@ impl<'t> Writer<'t> {
                 claim.status = Status::Verified;
                 claim.mismatch = None;
                 if let Some(anchor) = &claim.anchor {
-                    (claim.attribution, claim.mode) =
-                        self.attribution_unless_crossing(&folded, &source, anchor, claim.speaker)?;
+                    (claim.attribution, claim.mode) = self.attribution_unless_crossing(
+                        &folded,
+                        text,
+                        &source,
+                        anchor,
+                        claim.speaker,
+                    )?;
                 }
             } else {
                 claim.status = Status::Broken;
@@ -577,6 +587,7 @@ impl Writer<'_> {
     pub(crate) fn attribution(
         &self,
         f: &Folded,
+        text: &str,
         source: &Source,
         anchor: &Anchor,
         speaker: SpeakerId,
@@ -587,7 +598,7 @@ impl Writer<'_> {
             .speaker(speaker)?
             .ok_or_else(|| Error::not_found("speaker", speaker.to_string()))?;
         let (a, mode) =
-            super::attribution::attribute(&f.text, f.attributions(), source, anchor, &record)?;
+            super::attribution::attribute(text, f.attributions(), source, anchor, &record)?;
         Ok((Some(a), mode))
     }
 }

@@ -297,3 +297,48 @@ fn batches(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(line: usize, outcome: Outcome, message: Option<&str>) -> RowReport {
+        RowReport {
+            file: "f.jsonl".into(),
+            line,
+            kind: "claim".into(),
+            outcome,
+            id: None,
+            message: message.map(str::to_string),
+            findings: Vec::new(),
+        }
+    }
+
+    /// Every row is counted; plain rows are listed up to the limit, rows
+    /// with something to say up to twice it, the rest only counted.
+    #[test]
+    fn a_report_lists_a_bounded_number_of_rows() {
+        let mut reporter = Reporter {
+            tallies: BTreeMap::new(),
+            listed: Vec::new(),
+            unlisted: 0,
+            done: 0,
+            total: 0,
+            progress: None,
+        };
+        let n = 3 * MAX_LISTED_ROWS;
+        for line in 1..=n {
+            reporter.add(0, row(line, Outcome::Added, None));
+        }
+        for line in n + 1..=2 * n {
+            reporter.add(0, row(line, Outcome::Refused, Some("no")));
+        }
+        let report = reporter.report(true, false, Instant::now());
+        assert_eq!(report.count(Outcome::Added), n);
+        assert_eq!(report.count(Outcome::Refused), n);
+        assert_eq!(report.rows.len(), 2 * MAX_LISTED_ROWS);
+        let refused = report.rows.iter().filter(|r| r.outcome == Outcome::Refused);
+        assert_eq!(refused.count(), MAX_LISTED_ROWS);
+        assert_eq!(report.unlisted as usize, 4 * MAX_LISTED_ROWS);
+    }
+}

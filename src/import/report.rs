@@ -62,8 +62,9 @@ pub struct Tally {
 /// The most rows a report lists whatever they say; past it, only rows
 /// with something to say (refused, updated, a warning) are listed, up to
 /// as many again. Every row is counted ([`ImportReport::tallies`]), so a
-/// report of a million rows stays a few megabytes.
-pub const MAX_LISTED_ROWS: usize = 100_000;
+/// report of a million rows stays a few megabytes (a listed row costs
+/// about 200 bytes: at 100,000 an import held 19 MiB of them).
+pub const MAX_LISTED_ROWS: usize = 10_000;
 
 /// What an import did.
 #[derive(Debug, Clone, Serialize, Deserialize)]

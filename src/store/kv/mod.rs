@@ -18,6 +18,7 @@
 pub(crate) mod backup;
 pub(crate) mod chunk;
 pub mod codec;
+pub(crate) mod cuts;
 mod deferred;
 pub(crate) mod indexes;
 pub(crate) mod keys;

@@ -39,7 +39,8 @@ impl Spill {
     }
 
     pub(crate) fn push(&mut self, key: Vec<u8>, value: u16) -> Result<()> {
-        self.bytes += key.len() + std::mem::size_of::<Item>();
+        // The key's allocation as the allocator rounds it, and its slot.
+        self.bytes += key.capacity().max(24) + 8 + std::mem::size_of::<Item>();
         self.buffer.push((key, value));
         if self.bytes >= self.budget {
             self.write_run()?;

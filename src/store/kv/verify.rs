@@ -12,10 +12,11 @@
 //! `update-source` deal with anchors).
 
 use std::collections::{BTreeSet, HashMap};
-
 use std::ops::Bound;
+use std::sync::Arc;
 
 use super::codec;
+use super::cuts::Cuts;
 use super::indexes::{claim_of, count_key_of_entry, index_entries, INDEXES};
 use super::keys::KeyBuf;
 use super::postings;
@@ -31,12 +32,15 @@ pub(super) fn all<K: KvRead + ?Sized>(kv: &K, tree: T) -> super::Entries<'_> {
     kv.range(tree, Bound::Unbounded, Bound::Unbounded)
 }
 
-/// What `verify` holds of the expected entries of one index before it
-/// writes them, sorted, to a temporary file (`spill.rs`).
-const SPILL_BYTES: usize = 16 << 20;
+/// What `verify` holds of the expected entries of all indexes, shared
+/// among them; an index's share full, its entries are written, sorted, to
+/// a temporary file (`spill.rs`). Each share was 16 MiB: 144 MiB at a
+/// million claims, when every index fills its share.
+const SPILL_BYTES: usize = 32 << 20;
 
-/// The source texts `verify` keeps while it checks anchors.
-const TEXT_BYTES: usize = 128 << 20;
+/// What `verify` keeps of source texts while it checks anchors (where
+/// each may be cut: a bit per byte, so texts of eight times this).
+const CUTS_BYTES: usize = 16 << 20;
 
 /// Checks the records behind `records`, writing nothing. The claims are
 /// read one at a time, in id order; what each implies of every index goes
@@ -49,7 +53,8 @@ pub(crate) fn verify<K: KvRead>(records: &Records<K>) -> Result<VerifyReport> {
     let mut report = VerifyReport::default();
     verify_format(records.format_version()?, &mut report);
     let (speakers, sources) = speakers_and_sources(kv, &mut report)?;
-    let mut expected: Vec<Spill> = INDEXES.iter().map(|_| Spill::new(SPILL_BYTES)).collect();
+    let share = SPILL_BYTES / INDEXES.len();
+    let mut expected: Vec<Spill> = INDEXES.iter().map(|_| Spill::new(share)).collect();
     let mut readable = 0u64;
     let mut max_claim = 0;
     let mut texts = Texts::default();
@@ -281,27 +286,28 @@ pub(super) fn name_table(speakers: &HashMap<u64, Speaker>) -> HashMap<Vec<u8>, u
     names
 }
 
-/// Source texts read for anchors, kept up to [`TEXT_BYTES`] (then let go
-/// and read again: claims come in id order, not by source).
+/// Where source texts may be cut, for anchors, kept up to [`CUTS_BYTES`]
+/// (then let go and read again: claims come in id order, not by source).
 #[derive(Default)]
 struct Texts {
-    held: HashMap<String, Option<std::sync::Arc<String>>>,
+    held: HashMap<String, Option<Arc<Cuts>>>,
     bytes: usize,
 }
 
 impl Texts {
-    fn of(&mut self, view: &dyn ReadView, source: &str) -> Result<Option<std::sync::Arc<String>>> {
+    fn of(&mut self, view: &dyn ReadView, source: &str) -> Result<Option<Arc<Cuts>>> {
         if let Some(t) = self.held.get(source) {
             return Ok(t.clone());
         }
-        let text = view.source_text(source)?.map(std::sync::Arc::new);
-        self.bytes += text.as_ref().map_or(0, |t| t.len());
-        if self.bytes > TEXT_BYTES {
+        let cuts = view.source_text(source)?.map(|t| Arc::new(Cuts::of(&t)));
+        let size = cuts.as_ref().map_or(0, |c| c.heap_bytes());
+        self.bytes += size;
+        if self.bytes > CUTS_BYTES {
             self.held.clear();
-            self.bytes = text.as_ref().map_or(0, |t| t.len());
+            self.bytes = size;
         }
-        self.held.insert(source.to_string(), text.clone());
-        Ok(text)
+        self.held.insert(source.to_string(), cuts.clone());
+        Ok(cuts)
     }
 }
 
@@ -452,16 +458,18 @@ pub(crate) fn verify_anchor(
     report: &mut VerifyReport,
 ) -> Result<()> {
     verify_anchor_with(claim, sources, report, &mut || {
-        Ok(view.source_text(&claim.source)?.map(std::sync::Arc::new))
+        Ok(view
+            .source_text(&claim.source)?
+            .map(|t| Arc::new(Cuts::of(&t))))
     })
 }
 
-/// [`verify_anchor`], the source's text read by `text` when it is needed.
+/// [`verify_anchor`], where the source's text may be cut read by `cuts` when it is needed.
 pub(crate) fn verify_anchor_with(
     claim: &Claim,
     sources: &HashMap<String, Source>,
     report: &mut VerifyReport,
-    text: &mut dyn FnMut() -> Result<Option<std::sync::Arc<String>>>,
+    cuts: &mut dyn FnMut() -> Result<Option<Arc<Cuts>>>,
 ) -> Result<()> {
     let (Some(anchor), Status::Verified) = (&claim.anchor, claim.status) else {
         return Ok(());
@@ -482,10 +490,8 @@ pub(crate) fn verify_anchor_with(
         );
         return Ok(());
     }
-    let in_text = text()?.is_some_and(|text| {
-        let (s, e) = (anchor.start_byte as usize, anchor.end_byte as usize);
-        s < e && text.get(s..e).is_some()
-    });
+    let in_text = cuts()?
+        .is_some_and(|cuts| cuts.holds(anchor.start_byte as usize, anchor.end_byte as usize));
     if !in_text {
         report.problem(
             "anchor",
