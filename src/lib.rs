@@ -59,7 +59,7 @@ pub use db::{
     default_reason, restore, set_default_author, set_default_reason, with_authorship,
     write_atomically, Accepted, CheckScope, Copied, Db, FileChange, OpenOptions, Prepared, Pruned,
     Recheck, Restored, Session, Snapshot, TextFileChange, Upsert, Writer, DEFAULT_CACHE_BYTES,
-    MAX_KEY_BYTES, MAX_TOKEN_NAME_BYTES,
+    MAX_KEY_BYTES, MAX_TOKEN_NAME_BYTES, MEMORY,
 };
 pub use error::{
     Error, ErrorKind, ErrorReport, QueryError, QueryErrorKind, Result, Span, StorageError,

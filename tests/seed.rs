@@ -53,6 +53,23 @@ fn a_new_database_is_empty_unless_the_seed_is_asked_for() {
     assert_eq!(count(&empty_memory), Some(0));
 }
 
+/// `:memory:` names a database held in memory, as in SQLite: through the
+/// library too, not only the command line. Each open is a database of its
+/// own, and nothing is written to a folder of that name.
+#[test]
+fn memory_opens_a_database_in_memory() {
+    let seeded = Db::open_with(claimdb::MEMORY, claimdb::OpenOptions::new().seed(true)).unwrap();
+    let n = claimdb::seed::seed().unwrap().claims.len() as u64;
+    assert_eq!(seeded.query("count claims").unwrap().count(), Some(n));
+    let other = Db::open(":memory:").unwrap();
+    assert_eq!(other.query("count claims").unwrap().count(), Some(0));
+    assert!(!Db::exists_at(":memory:"));
+    assert!(
+        !std::path::Path::new(":memory:").exists(),
+        "a folder named :memory: was made"
+    );
+}
+
 #[test]
 fn the_review_is_kept_byte_for_byte() {
     let (_, text) = TEXTS

@@ -829,13 +829,7 @@ impl Db {
 #[pyo3(signature = (path, seed=false))]
 fn open(py: Python<'_>, path: PathBuf, seed: bool) -> PyResult<Db> {
     let options = OpenOptions::new().seed(seed);
-    let opened = py.detach(|| {
-        if path.as_os_str() == ":memory:" {
-            claimdb::Db::open_in_memory(options)
-        } else {
-            claimdb::Db::open_with(&path, options)
-        }
-    });
+    let opened = py.detach(|| claimdb::Db::open_with(&path, options));
     let db = opened.map_err(|e| raise(py, e, None))?;
     Ok(Db {
         place: path.display().to_string(),

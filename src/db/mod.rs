@@ -196,6 +196,11 @@ pub struct Db {
     texts: texts::FoldedTexts,
 }
 
+/// The path that names a database held in memory, not on disk, for as
+/// long as it is open: `:memory:`, as in SQLite ([`Db::open_with`], the
+/// command line's `--db`, Python's `claimdb.open`).
+pub const MEMORY: &str = ":memory:";
+
 impl Db {
     /// Opens the database at `path`, creating it empty when nothing is
     /// there yet ([`OpenOptions::seed`] loads the demo corpus into a new
@@ -238,11 +243,15 @@ impl Db {
         }
     }
 
-    /// Opens the database at `path` with `options`: a folder (sled), or a
+    /// Opens the database at `path` with `options`: a folder (sled), a
     /// PostgreSQL URL (`postgres://USER@HOST/DB`, the `PG*` variables
-    /// filling in the rest) with the `postgres` feature.
+    /// filling in the rest) with the `postgres` feature, or [`MEMORY`]
+    /// (`:memory:`, as in SQLite) for one held in memory while it is open.
     pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Db> {
         let path = path.as_ref();
+        if path.as_os_str() == MEMORY {
+            return Db::open_in_memory(options);
+        }
         #[cfg(feature = "postgres")]
         if let Some(url) = path.to_str().filter(|p| crate::store::is_postgres_url(p)) {
             let engine = crate::store::PgEngine::open(url, options.read_only)?;

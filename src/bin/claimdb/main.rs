@@ -222,7 +222,7 @@ fn main() -> ExitCode {
                 session.force(script.force);
                 Conn::Remote(session)
             } else {
-                let db = match open(&path, options) {
+                let db = match Db::open_with(&path, options) {
                     Ok(db) => db,
                     Err(e) => {
                         eprintln!("error: cannot open {}: {e}", Db::shown(&path));
@@ -382,16 +382,6 @@ fn run_stdin(shell: &mut Shell) -> bool {
     ok
 }
 
-/// Opens the database at `path`; `:memory:` (as in sqlite3) is a database
-/// held in memory for this run only.
-pub fn open(path: &std::path::Path, options: OpenOptions) -> claimdb::Result<Db> {
-    if path.as_os_str() == MEMORY {
-        Db::open_in_memory(options)
-    } else {
-        Db::open_with(path, options)
-    }
-}
-
 /// Says on stderr that a database was just created, so that a mistyped
 /// `--db` path is noticed before anything is written to the wrong place.
 /// `hint`: say how to get the demo claims, for one created empty without
@@ -413,7 +403,7 @@ pub fn announce_creation(db: &Db, path: &std::path::Path, hint: bool) {
 }
 
 /// The `--db` value for a database in memory.
-pub const MEMORY: &str = ":memory:";
+pub use claimdb::MEMORY;
 
 /// Set once stdout turned out to be closed (a pipe into `head`): what
 /// was wanted was read, and claimdb ends quietly, with success, as Unix

@@ -235,14 +235,14 @@ pub fn prune_history(session: &Session, before: &str) -> bool {
 pub fn copy(from: &Path, to: &Path) -> bool {
     use std::io::IsTerminal;
     let source = match claimdb::Db::exists_at(from) {
-        true => crate::open(from, OpenOptions::new()),
+        true => claimdb::Db::open_with(from, OpenOptions::new()),
         false => Err(claimdb::Error::Io {
             path: from.to_path_buf(),
             source: std::io::Error::other("holds no claimdb database"),
         }),
     };
     let copied = source.and_then(|source| {
-        let target = crate::open(to, OpenOptions::new())?;
+        let target = claimdb::Db::open_with(to, OpenOptions::new())?;
         let terminal = std::io::stderr().is_terminal();
         source.copy_into(&target, &mut |n| {
             if terminal {

@@ -91,7 +91,7 @@ impl Shell {
                     return Flow::Continue(true);
                 }
                 let had_door = self.door.take().is_some();
-                match crate::open(Path::new(path), self.open_options) {
+                match claimdb::Db::open_with(Path::new(path), self.open_options) {
                     Ok(db) => {
                         crate::announce_creation(&db, Path::new(path), !self.open_options.seed);
                         let mut session = Session::new();
