@@ -116,11 +116,19 @@ fn merging_a_speaker_moves_its_claims_and_names() {
         .unwrap()
         .count()
         .unwrap();
+    // Listed before the merge, so the speaker's record has been read (and,
+    // on sled, kept for the next statements).
+    let listed = db.query("claims where speaker = \"Thae\"").unwrap();
+    let thaes = listed.claims().unwrap();
+    assert!(thaes.iter().all(|row| row.speaker_name == thae.name));
+    let one = thaes[0].claim.id;
     db.query("merge speaker \"Thae\" into \"White\"").unwrap();
     assert!(
         db.speaker(thae.id).unwrap().is_none(),
         "the merged speaker is gone"
     );
+    let again = db.query(&format!("claims where id = {one}")).unwrap();
+    assert_eq!(again.claims().unwrap()[0].speaker_name, white.name);
     assert_eq!(
         db.speaker_by_name("Thae Yong-ho").unwrap().unwrap().id,
         white.id

@@ -26,6 +26,7 @@ mod overlay;
 pub(crate) mod postings;
 pub(crate) mod rebuild;
 pub(crate) mod records;
+pub(crate) mod speaker_cache;
 pub(crate) mod spill;
 pub(crate) mod undo;
 pub(crate) mod verify;
@@ -153,6 +154,13 @@ pub(crate) trait KvRead {
     fn first_entry(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) -> Result<Option<Entry>> {
         let mut range = self.range(tree, from.map(<[u8]>::to_vec), to.map(<[u8]>::to_vec));
         range.next().transpose()
+    }
+
+    /// Where speakers read are kept between statements, when the engine
+    /// keeps them for this view (a committed state no write can change
+    /// while the view lives; never a transaction's own writes).
+    fn speaker_cache(&self) -> Option<&speaker_cache::SpeakerCache> {
+        None
     }
 }
 

@@ -234,10 +234,16 @@ impl<K: KvRead> ReadView for Records<K> {
     }
 
     fn speaker(&self, id: SpeakerId) -> Result<Option<Speaker>> {
-        self.kv
-            .get(T::Speakers, &id.to_be_bytes())?
-            .map(|v| codec::decode(&v, "speaker"))
-            .transpose()
+        let read = || {
+            self.kv
+                .get(T::Speakers, &id.to_be_bytes())?
+                .map(|v| codec::decode(&v, "speaker"))
+                .transpose()
+        };
+        match self.kv.speaker_cache() {
+            Some(cache) => cache.get(id, read),
+            None => read(),
+        }
     }
 
     fn speakers(&self) -> Result<Vec<Speaker>> {

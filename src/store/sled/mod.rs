@@ -31,6 +31,7 @@ use std::sync::RwLock;
 use std::time::Duration;
 
 use super::kv::records::RecordWriter;
+use super::kv::speaker_cache::SpeakerCache;
 use super::kv::{KvRead, KvWrite, Pending, T, TREES};
 use super::{Engine, ReadView, WriteTx};
 use crate::error::{Error, Result, StorageError, StorageErrorKind};
@@ -92,6 +93,8 @@ pub struct SledEngine {
     syncer: Option<Syncer>,
     /// Readers hold it shared for a statement; a commit holds it alone.
     isolation: RwLock<()>,
+    /// Speakers read, kept between statements; cleared by every commit.
+    pub(super) speakers: SpeakerCache,
     /// Set when the engine failed to write (see `Drop`).
     failed: AtomicBool,
     /// Every write is refused.
@@ -285,6 +288,7 @@ impl SledEngine {
             read_only: options.read_only,
             syncer,
             isolation: RwLock::new(()),
+            speakers: SpeakerCache::default(),
             failed: AtomicBool::new(false),
             record,
             damage: std::sync::Mutex::new(None),
@@ -388,9 +392,13 @@ impl SledEngine {
         self.failing(result.map(|_| ()))
     }
 
-    /// Applies a transaction's changes as one sled transaction.
+    /// Applies a transaction's changes as one sled transaction. The
+    /// caller keeps readers out (a commit holds the isolation lock alone; a
+    /// restore's engine has none yet), so the speakers kept for them are
+    /// forgotten here.
     fn apply(&self, pending: &Pending) -> Result<()> {
         use sled::transaction::{TransactionError, Transactional};
+        self.speakers.clear();
         let result = self.guarded(|| {
             Ok(self.trees.as_slice().transaction(|trees| {
                 for (tree, key, change) in pending.changes() {

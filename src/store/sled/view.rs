@@ -8,6 +8,7 @@ use std::sync::RwLockReadGuard;
 use super::SledEngine;
 use crate::error::Result;
 use crate::store::kv::records::Records;
+use crate::store::kv::speaker_cache::SpeakerCache;
 use crate::store::kv::{crossed, Entries, Entry, KvRead, T};
 
 thread_local! {
@@ -85,6 +86,12 @@ impl KvRead for SledView<'_> {
                 .transpose()?
                 .map(|(k, v)| (k.to_vec(), v.to_vec())))
         })
+    }
+
+    fn speaker_cache(&self) -> Option<&SpeakerCache> {
+        // Only a view that keeps commits out: a writer's base view is read
+        // while its own commit is being made.
+        self._shared.as_ref().map(|_| &self.engine.speakers)
     }
 }
 
