@@ -493,7 +493,7 @@ fn merge_cycle(db: &Path, cycle: usize, rng: &mut Rng, passage: &mut usize) {
 /// repaired, never half of each.
 fn repair_cycle(db: &Path, cycle: usize, rng: &mut Rng) {
     {
-        let raw = sled::open(db).unwrap();
+        let raw = support::raw_sled(db);
         let counts = raw.open_tree("counts").unwrap();
         let (key, _) = counts.iter().next().unwrap().unwrap();
         counts.insert(key, &[0u8; 8][..]).unwrap();

@@ -4,13 +4,15 @@
 
 use claimdb::{Db, OpenOptions};
 
+mod support;
+
 #[test]
 fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.db");
     drop(Db::open_with(&path, claimdb::OpenOptions::new().seed(true)).unwrap());
     let (claim, wrong) = {
-        let raw = sled::open(&path).unwrap();
+        let raw = support::raw_sled(&path);
         // An index entry for a claim that does not exist (id 999): entries
         // lie in chunks keyed by value and first claim id (the last chunk
         // of a value by u64::MAX), listing the first claim id and then each

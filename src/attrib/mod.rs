@@ -132,27 +132,20 @@ impl Attributions {
         fn vec<T>(v: &Vec<T>) -> usize {
             v.capacity() * std::mem::size_of::<T>()
         }
+        /// A list's own memory and what each of its items holds.
+        fn list<T>(v: &Vec<T>, held: impl Fn(&T) -> usize) -> usize {
+            vec(v) + v.iter().map(held).sum::<usize>()
+        }
         let mention = |m: &Mention| {
             m.written.capacity()
                 + m.name.capacity()
                 + m.description.as_ref().map_or(0, String::capacity)
         };
-        vec(&self.speeches)
-            + self
-                .speeches
-                .iter()
-                .map(|s| mention(&s.speaker) + vec(&s.parts))
-                .sum::<usize>()
+        list(&self.speeches, |s| mention(&s.speaker) + vec(&s.parts))
             + vec(&self.positions)
-            + vec(&self.turns)
-            + self
-                .turns
-                .iter()
-                .map(|t| mention(&t.speaker) + vec(&t.paragraphs))
-                .sum::<usize>()
+            + list(&self.turns, |t| mention(&t.speaker) + vec(&t.paragraphs))
             + vec(&self.prose)
-            + vec(&self.writers)
-            + self.writers.iter().map(String::capacity).sum::<usize>()
+            + list(&self.writers, String::capacity)
             + vec(&self.quotes)
     }
 }

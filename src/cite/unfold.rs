@@ -23,9 +23,14 @@ pub struct Unfold {
     spare: Vec<u8>,
     /// The text's length.
     len: usize,
-    /// Where the last stretch of the folded text ended (while making it).
+}
+
+/// An [`Unfold`] being made, stretch by stretch.
+struct Making {
+    unfold: Unfold,
+    /// Where the last stretch of the folded text written ended.
     folded_end: usize,
-    /// The last stretch, not yet written (while making it).
+    /// The last stretch, not yet written (the next may extend it).
     open: Option<Piece>,
 }
 
@@ -45,10 +50,12 @@ impl Unfold {
     /// the folded text's map does not give it back byte for byte (then the
     /// text has to be kept whole).
     pub fn of(text: &str, folded: &Normalized) -> Option<Unfold> {
-        let mut unfold = Unfold {
-            pieces: Vec::new(),
-            spare: Vec::new(),
-            len: text.len(),
+        let mut unfold = Making {
+            unfold: Unfold {
+                pieces: Vec::new(),
+                spare: Vec::new(),
+                len: text.len(),
+            },
             folded_end: 0,
             open: None,
         };
@@ -100,9 +107,7 @@ impl Unfold {
         if done < original.len() {
             unfold.push_spare(&original[done..]);
         }
-        unfold.close();
-        unfold.pieces.shrink_to_fit();
-        unfold.spare.shrink_to_fit();
+        let unfold = unfold.finish();
         (unfold.rebuild(folded).as_bytes() == original).then_some(unfold)
     }
 
@@ -134,7 +139,9 @@ impl Unfold {
     pub fn heap_bytes(&self) -> usize {
         self.pieces.capacity() + self.spare.capacity()
     }
+}
 
+impl Making {
     fn push_folded(&mut self, at: usize, len: usize) {
         if let Some(open) = &mut self.open {
             if open.folded && open.at + open.len == at {
@@ -154,7 +161,7 @@ impl Unfold {
         if bytes.is_empty() {
             return;
         }
-        self.spare.extend_from_slice(bytes);
+        self.unfold.spare.extend_from_slice(bytes);
         if let Some(open) = &mut self.open {
             if !open.folded {
                 open.len += bytes.len();
@@ -174,13 +181,22 @@ impl Unfold {
         let Some(piece) = self.open.take() else {
             return;
         };
-        put_varint(&mut self.pieces, piece.len << 1 | usize::from(piece.folded));
+        let pieces = &mut self.unfold.pieces;
+        put_varint(pieces, piece.len << 1 | usize::from(piece.folded));
         if piece.folded {
             // Folded stretches only go forward; one that did not would fail the
             // check `of` makes.
-            put_varint(&mut self.pieces, piece.at.saturating_sub(self.folded_end));
+            put_varint(pieces, piece.at.saturating_sub(self.folded_end));
             self.folded_end = piece.at + piece.len;
         }
+    }
+
+    /// The finished [`Unfold`], its last stretch written.
+    fn finish(mut self) -> Unfold {
+        self.close();
+        self.unfold.pieces.shrink_to_fit();
+        self.unfold.spare.shrink_to_fit();
+        self.unfold
     }
 }
 

@@ -17,6 +17,9 @@ use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimId, SpeakerId, Status};
 use crate::store::{IndexScan, VerifyReport};
 
+/// A source's folded text, and its text as written.
+type TextOf = (Arc<Folded>, String);
+
 /// One claim's check: the status it had, the status the check gives, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recheck {
@@ -93,7 +96,10 @@ impl Db {
                 )
             }
         };
-        let mut last: Option<(String, Option<Arc<Folded>>)> = None;
+        // The last source's folded text and its text as written (rebuilt
+        // once for a run of its claims: a source's claims mostly follow
+        // each other).
+        let mut last: Option<(String, Option<TextOf>)> = None;
         for claim in claims {
             let claim = claim?;
             if last.as_ref().is_none_or(|(id, _)| *id != claim.source) {
@@ -101,14 +107,17 @@ impl Db {
                     Some(source) => self.texts.of(&*view, &source)?,
                     None => None,
                 };
-                last = Some((claim.source.clone(), folded));
+                let with_text = folded.map(|f| {
+                    let text = f.text().into_owned();
+                    (f, text)
+                });
+                last = Some((claim.source.clone(), with_text));
             }
-            let text = last.as_ref().and_then(|(_, t)| t.as_deref());
-            let (after, citation) = match text {
+            let (after, citation) = match last.as_ref().and_then(|(_, t)| t.as_ref()) {
                 None => (Status::Unverified, Citation::without_text()),
-                Some(f) => {
+                Some((f, text)) => {
                     let c = cite::locate_with(
-                        &f.text(),
+                        text,
                         &f.folded,
                         &claim.quote,
                         claim.anchor.as_ref().map(hint_from).as_ref(),

@@ -5,9 +5,13 @@
 //! claim used to spend most of its time folding the same texts again. The
 //! database keeps the folded texts it has made, keyed by the text's
 //! SHA-256 (which every source record holds), so an entry can never be
-//! stale: a replaced text has another hash. The cache holds at most
-//! [`BUDGET`] bytes; past that, entries are dropped (any, not the oldest:
-//! a corpus that does not fit is folded again either way).
+//! stale: a replaced text has another hash. The text as written is kept
+//! as its difference from the folded form (`cite/unfold.rs`) and rebuilt
+//! for each claim. The cache holds at most [`BUDGET`] bytes, each text's
+//! attributions counted once read (a text kept may pass it by its own
+//! attributions until the next text comes); past that, entries are dropped
+//! (any, not the oldest: a corpus that does not fit is folded again either
+//! way).
 
 use std::borrow::Cow;
 use std::collections::HashMap;

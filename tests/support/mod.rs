@@ -70,3 +70,23 @@ pub fn run(db: &Path, args: &[&str]) -> Output {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// sled's own handle on the database at `path`, to damage it underneath
+/// claimdb. A database just closed may still be locked for a moment: sled
+/// finishes its background writes after the handle is dropped, and they
+/// hold its file (seen once in the full suite: "could not acquire lock").
+/// So the open is tried again for up to five seconds.
+pub fn raw_sled(path: &Path) -> sled::Db {
+    let started = Instant::now();
+    loop {
+        match sled::open(path) {
+            Ok(db) => return db,
+            Err(e)
+                if started.elapsed() < Duration::from_secs(5) && e.to_string().contains("lock") =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("sled could not open {}: {e}", path.display()),
+        }
+    }
+}
