@@ -53,6 +53,11 @@ impl Pending {
         self.0.iter().all(BTreeMap::is_empty)
     }
 
+    /// Whether the transaction changed anything in `tree`.
+    pub(crate) fn touches(&self, tree: T) -> bool {
+        !self.0[tree as usize].is_empty()
+    }
+
     /// Every change, in tree and key order.
     pub(crate) fn changes(&self) -> impl Iterator<Item = (T, &[u8], Option<&[u8]>)> {
         TREES.iter().zip(&self.0).flat_map(|(&tree, changes)| {

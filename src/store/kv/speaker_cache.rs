@@ -5,9 +5,9 @@
 //! statement read them again, a random read of sled each: a fifth of a
 //! listing's time (`perf` on `claims where origin = X` at 100,000 claims,
 //! 373 rows with some 330 speakers). A view of an engine that keeps this
-//! cache reads through it. The engine clears it whenever it applies a
-//! commit, under the lock that keeps readers out: a reader never meets a
-//! speaker older than the claims it reads.
+//! cache reads through it. The engine clears it when it applies a commit
+//! that changes a speaker's record, under the lock that keeps readers out:
+//! a reader never meets a speaker older than the claims it reads.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -44,7 +44,8 @@ impl SpeakerCache {
         Ok(found)
     }
 
-    /// Forgets every speaker (a commit is being applied).
+    /// Forgets every speaker (a commit that changes speakers is being
+    /// applied).
     pub(crate) fn clear(&self) {
         self.lock().clear();
     }

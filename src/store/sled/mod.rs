@@ -395,10 +395,13 @@ impl SledEngine {
     /// Applies a transaction's changes as one sled transaction. The
     /// caller keeps readers out (a commit holds the isolation lock alone; a
     /// restore's engine has none yet), so the speakers kept for them are
-    /// forgotten here.
+    /// forgotten here when the changes touch a speaker's record (the only
+    /// tree the cache reads).
     fn apply(&self, pending: &Pending) -> Result<()> {
         use sled::transaction::{TransactionError, Transactional};
-        self.speakers.clear();
+        if pending.touches(T::Speakers) {
+            self.speakers.clear();
+        }
         let result = self.guarded(|| {
             Ok(self.trees.as_slice().transaction(|trees| {
                 for (tree, key, change) in pending.changes() {
