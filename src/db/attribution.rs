@@ -94,6 +94,24 @@ impl super::Writer<'_> {
         self.reattribute(&unchecked)
     }
 
+    /// Whom the source credits with a claim's anchored passage (`f`'s,
+    /// whose text as written is `text`), judged against the claim's speaker.
+    pub(crate) fn attribution(
+        &self,
+        f: &super::texts::Folded,
+        text: &str,
+        source: &Source,
+        anchor: &Anchor,
+        speaker: crate::model::SpeakerId,
+    ) -> Result<(Option<Attribution>, Option<Mode>)> {
+        let record = self
+            .view()
+            .speaker(speaker)?
+            .ok_or_else(|| Error::not_found("speaker", speaker.to_string()))?;
+        let (a, mode) = attribute(text, f.attributions(), source, anchor, &record)?;
+        Ok((Some(a), mode))
+    }
+
     /// A claim's attribution, or none when its passage crosses two turns
     /// (a claim already stored keeps its place; only a new one is refused
     /// for it). Any other error is passed on.

@@ -15,9 +15,8 @@ use crate::limits::{
     MAX_SOURCE_TEXT_BYTES, MAX_TAGS,
 };
 use crate::model::{
-    normalize_tag, require_text, validate_source_id, Anchor, Attribution, Claim, ClaimChanges,
-    ClaimId, Confidence, Mode, NewClaim, NewSource, NewSpeaker, Source, SourceKind, Speaker,
-    SpeakerId, Status,
+    normalize_tag, require_text, validate_source_id, Anchor, Claim, ClaimChanges, ClaimId,
+    Confidence, NewClaim, NewSource, NewSpeaker, Source, SourceKind, Speaker, SpeakerId, Status,
 };
 use crate::store::{fold_name, IndexScan, ReadView, WriteTx};
 use std::sync::Arc;
@@ -579,26 +578,4 @@ pub(crate) fn source_fields(title: Option<&String>, others: [&Option<String>; 5]
         }
     }
     Ok(())
-}
-
-impl Writer<'_> {
-    /// Whom the source credits with a claim's anchored passage, judged
-    /// against the claim's speaker (see `db/attribution.rs`).
-    pub(crate) fn attribution(
-        &self,
-        f: &Folded,
-        text: &str,
-        source: &Source,
-        anchor: &Anchor,
-        speaker: SpeakerId,
-    ) -> Result<(Option<Attribution>, Option<Mode>)> {
-        let record = self
-            .tx
-            .view()
-            .speaker(speaker)?
-            .ok_or_else(|| Error::not_found("speaker", speaker.to_string()))?;
-        let (a, mode) =
-            super::attribution::attribute(text, f.attributions(), source, anchor, &record)?;
-        Ok((Some(a), mode))
-    }
 }
