@@ -36,6 +36,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "allocator")]
+pub mod allocator;
 pub mod attrib;
 pub mod cite;
 #[cfg(feature = "client")]

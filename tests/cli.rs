@@ -493,6 +493,8 @@ fn help_teaches_the_language() {
             .collect();
         let mut listed: Vec<String> = listed.iter().map(|o| format!("--{o}")).collect();
         let mut wanted: Vec<String> = options.iter().map(|o| o.to_string()).collect();
+        // Every command's, as it applies to the whole run.
+        wanted.push("--stats".into());
         listed.sort();
         wanted.sort();
         assert_eq!(listed, wanted, "{command}: {help}");
@@ -1204,4 +1206,42 @@ fn an_import_into_a_new_database_does_not_load_the_demo() {
     };
     assert_eq!(ids(&copy), ids(&desk));
     assert_eq!(ids(&copy).lines().count(), 2, "{}", ids(&copy));
+}
+
+/// `--stats`, before or after the command: one line on stderr after the
+/// command, its time and the process's peak memory, on success and on
+/// failure (whose exit code it keeps); stdout is untouched.
+#[test]
+fn stats_print_the_time_and_peak_memory_after_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let stats_of = |stderr: &str| -> (f64, u64) {
+        let line = stderr.lines().last().unwrap();
+        let rest = line
+            .strip_prefix("stats: ")
+            .unwrap_or_else(|| panic!("{stderr}"));
+        let (seconds, peak) = rest.split_once(" s, peak memory ").unwrap();
+        let mib = peak.strip_suffix(" MiB").unwrap();
+        (seconds.parse().unwrap(), mib.parse().unwrap())
+    };
+    for args in [
+        &["--stats", "query", "count claims"][..],
+        &["query", "count claims", "--stats"][..],
+    ] {
+        let out = claimdb(&db, args, None);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(text(&out.stdout).contains(&seed_claim_count().to_string()));
+        let (seconds, mib) = stats_of(&text(&out.stderr));
+        assert!(
+            seconds < 60.0 && (1..4096).contains(&mib),
+            "{seconds} s, {mib} MiB"
+        );
+    }
+    let out = claimdb(&db, &["--stats", "query", "claims where nonsense"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    stats_of(&stderr);
+    let quiet = claimdb(&db, &["query", "count claims"], None);
+    assert!(quiet.stderr.is_empty(), "{}", text(&quiet.stderr));
 }

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 const FLOORS: &[&[&str]] = &[
     // Quoting, counting, line:column: used by every message.
     &["text"],
+    // The programs' memory allocator (feature `allocator`): uses nothing.
+    &["allocator"],
     // Pure functions over text: normalize and locate a quote.
     &["cite"],
     // The one error type (it carries a citation report).

@@ -24,6 +24,9 @@ use std::process::Command;
 
 use engines::{Engine, Measured, QUERIES};
 
+// The allocator the `claimdb` command uses, so that the figures are its.
+claimdb::tuned_allocator!();
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("child") {

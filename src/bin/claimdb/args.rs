@@ -31,6 +31,11 @@ pub(crate) struct Cli {
     #[arg(short = 'c', long = "command", value_name = "QUERY")]
     pub(crate) inline: Option<String>,
 
+    /// After the command, print on stderr how long it took and the
+    /// process's peak memory (resident, in MiB), the database closed.
+    #[arg(long, global = true)]
+    pub(crate) stats: bool,
+
     #[command(subcommand)]
     pub(crate) command: Option<Command>,
 }

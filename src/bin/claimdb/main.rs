@@ -26,10 +26,43 @@ use claimdb::{Db, OpenOptions};
 use clap::Parser;
 
 use conn::Conn;
+
+claimdb::tuned_allocator!();
 use shell::Shell;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let (stats, started) = (cli.stats, std::time::Instant::now());
+    let code = run(cli);
+    // After `run`, which has closed the database: the peak counts what
+    // closing it took.
+    if stats {
+        eprintln!("{}", stats_line(started.elapsed()));
+    }
+    code
+}
+
+/// `--stats`: the command's time and the process's peak resident memory
+/// (Linux's VmHWM, as `time -f %M` reports it).
+fn stats_line(took: std::time::Duration) -> String {
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        });
+    match peak {
+        Some(kib) => format!(
+            "stats: {:.2} s, peak memory {} MiB",
+            took.as_secs_f64(),
+            kib.div_ceil(1024)
+        ),
+        None => format!("stats: {:.2} s, peak memory unknown", took.as_secs_f64()),
+    }
+}
+
+/// The command `cli` asks for; its exit code.
+fn run(cli: Cli) -> ExitCode {
     // The options given after the command, over those given before it.
     let (database, output, script) = match &cli.command {
         Some(
