@@ -72,7 +72,7 @@ pub use model::{
     Role, Source, SourceChanges, SourceKind, Speaker, SpeakerId, Status, Token,
 };
 pub use query::{Output, Params};
-pub use store::{BackupSummary, Durability, Problem, VerifyReport};
+pub use store::{BackupSummary, Durability, Problem, VerifyReport, SCAN_CACHE_BYTES};
 
 /// The names most programs need: `use claimdb::prelude::*;`.
 ///

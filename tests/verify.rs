@@ -44,11 +44,15 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
         let first = names.iter().next().unwrap().unwrap().0;
         names.remove(first).unwrap();
         // The vocabulary's trigrams: one word's gram gone, one for a word
-        // no quote has.
+        // no quote has, and one for a word there is under a gram it does
+        // not hold (a key is gram ++ word, each ended by 0, 1).
         let grams = raw.open_tree("word_grams").unwrap();
         let first = grams.iter().next().unwrap().unwrap().0;
-        grams.remove(first).unwrap();
+        grams.remove(&first).unwrap();
         grams.insert(b"zzq\x00\x01zzqx\x00\x01", &[][..]).unwrap();
+        let word_at = first.windows(2).position(|w| w == b"\x00\x01").unwrap() + 2;
+        let not_its_gram = [&b"qqq\x00\x01"[..], &first[word_at..]].concat();
+        grams.insert(not_its_gram, &[][..]).unwrap();
         // Every index count gone.
         raw.open_tree("counts").unwrap().clear().unwrap();
         // The next claim id set back.
@@ -98,7 +102,7 @@ fn verify_finds_damage_in_each_derived_table_and_repair_mends_it() {
     );
     for message in [
         "1 entry is missing from the vocabulary's trigrams",
-        "1 entry is in the vocabulary's trigrams for no word of a quote",
+        "2 entries are in the vocabulary's trigrams for no word of a quote",
     ] {
         assert!(
             report.problems.iter().any(|p| p.message == message),

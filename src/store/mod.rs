@@ -66,6 +66,14 @@ pub(crate) use trail::check as check_history;
 /// the speed of wide reads.
 pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The page cache for a command that reads the whole database once
+/// (`verify`, `check`, `export`): it reads each page once, so a larger
+/// cache holds only pages it will not read again, and sled's memory is
+/// several times its setting. At a million claims (`claimdb --stats
+/// --cache-mib N`), 64 MiB against 16: `verify` peaked at 418 and 316 MiB,
+/// `check` at 331 and 282, an export at 254 and 210, each in the same time.
+pub const SCAN_CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// The format this build reads and writes.
 ///
 /// Version 2 keys the tag index by [`crate::cite::fold_key`] (version 1 by

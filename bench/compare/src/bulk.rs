@@ -74,6 +74,13 @@ pub fn write_corpus(file: &Path, claims: u64) {
 pub fn child(task: &str, db: &Path, file: &Path) {
     let began = Instant::now();
     let open = || Db::open_with(db, OpenOptions::new().seed(false)).expect("open claimdb");
+    // verify, check and export open as the command opens them for a scan.
+    let scan = || {
+        let options = OpenOptions::new()
+            .seed(false)
+            .cache_bytes(claimdb::SCAN_CACHE_BYTES);
+        Db::open_with(db, options).expect("open claimdb")
+    };
     let rows = match task {
         "import" | "import-partial" => {
             let report = open()
@@ -91,14 +98,14 @@ pub fn child(task: &str, db: &Path, file: &Path) {
         "open" => open().view().unwrap().claim_count().unwrap(),
         "first" => open().query("count claims").unwrap().count().unwrap_or(0),
         "verify" => {
-            let report = open().verify().expect("verify");
+            let report = scan().verify().expect("verify");
             assert!(report.is_ok(), "{:?}", report.problems.first());
             report.claims
         }
         "check" => {
             // As `claimdb check` runs it: each result counted as it comes.
             let mut checked = 0;
-            open()
+            scan()
                 .check_each(&claimdb::CheckScope::All, &mut |_| {
                     checked += 1;
                     Ok(())
@@ -108,7 +115,7 @@ pub fn child(task: &str, db: &Path, file: &Path) {
         }
         "export" => {
             let mut sink = std::io::sink();
-            open()
+            scan()
                 .export(
                     &claimdb::export::ExportOptions {
                         format: claimdb::export::ExportFormat::Jsonl,

@@ -205,8 +205,17 @@ fn run(cli: Cli) -> ExitCode {
                     .busy_timeout(std::time::Duration::from_millis(
                         database.busy_timeout.unwrap_or(DEFAULT_BUSY_TIMEOUT_MS),
                     ));
-            if let Some(mib) = database.cache_mib {
-                options = options.cache_bytes(mib << 20);
+            // A command that reads the whole database once gains nothing
+            // from a large page cache, which would only hold pages it does
+            // not read again.
+            let scans = matches!(
+                cli.command,
+                Some(Command::Verify { .. } | Command::Check { .. } | Command::Export { .. })
+            );
+            match database.cache_mib {
+                Some(mib) => options = options.cache_bytes(mib << 20),
+                None if scans => options = options.cache_bytes(claimdb::SCAN_CACHE_BYTES),
+                None => {}
             }
             // verify opens a database that lost commits, to say what is
             // missing (and, asked to, accept the loss); a read-only open

@@ -49,6 +49,25 @@ pub(crate) fn gram_keys(word: &str) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// How many `word_grams` keys a word has.
+pub(crate) fn gram_count(word: &str) -> usize {
+    grams(word).len()
+}
+
+/// Whether `gram` is one of `word`'s grams.
+pub(crate) fn holds_gram(word: &str, gram: &str) -> bool {
+    grams(word).contains(gram)
+}
+
+/// The gram and the word of a `word_grams` key; `None` when it is not one.
+pub(crate) fn split_gram_key(key: &[u8]) -> Option<(String, String)> {
+    let (gram, rest) = read_str(key)?;
+    match read_str(rest)? {
+        (word, []) => Some((gram, word)),
+        _ => None,
+    }
+}
+
 /// The word a counts key of the word index stands for: the key is the
 /// index tree's number, then the word as a key part.
 pub(crate) fn word_of_count_key(key: &[u8]) -> Result<String> {
