@@ -138,7 +138,13 @@ pub fn restore(backup: &Path, into: &Path, options: OpenOptions) -> Result<Resto
             },
         )
         .map_err(|e| in_backup(backup, e))?;
-        let db = Db::open_with(&staging, options.seed(false))?;
+        // Opened to be verified, a scan.
+        let db = Db::open_with(
+            &staging,
+            options
+                .seed(false)
+                .cache_bytes(crate::store::SCAN_CACHE_BYTES),
+        )?;
         let report = db.verify()?;
         if let Some(problem) = report.problems.first() {
             return Err(Error::Corrupt(format!(

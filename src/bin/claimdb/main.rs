@@ -210,7 +210,12 @@ fn run(cli: Cli) -> ExitCode {
             // not read again.
             let scans = matches!(
                 cli.command,
-                Some(Command::Verify { .. } | Command::Check { .. } | Command::Export { .. })
+                Some(
+                    Command::Verify { .. }
+                        | Command::Check { .. }
+                        | Command::Export { .. }
+                        | Command::Backup { .. }
+                )
             );
             match database.cache_mib {
                 Some(mib) => options = options.cache_bytes(mib << 20),
