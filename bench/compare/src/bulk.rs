@@ -6,7 +6,8 @@
 //! and its peak memory (`VmHWM`): claimdb's import all or nothing and
 //! partial (`Db::import`, what the command runs), the first process after
 //! it (open and count), opening alone (the memory any task on that
-//! database starts from), `verify`, `check` and an export to JSON Lines;
+//! database starts from), `verify`, `check`, an export to JSON Lines, a
+//! backup and its restore (and the restored copy's disk, compacted);
 //! SQLite's load of the same file (parsed line by line, 1,000 claims per
 //! transaction, WAL, `synchronous=FULL`, FTS5 on the quotes); and the disk
 //! each takes.
@@ -127,6 +128,12 @@ pub fn child(task: &str, db: &Path, file: &Path) {
                 )
                 .expect("export")
         }
+        // `file` is the backup's path.
+        "backup" => scan().backup(file).expect("backup").entries,
+        "restore" => {
+            let options = OpenOptions::new().seed(false);
+            claimdb::restore(file, db, options).expect("restore").claims
+        }
         "sqlite-import" => sqlite_import(db, file),
         other => panic!("unknown bulk task {other}"),
     };
@@ -232,8 +239,8 @@ pub fn run(base: &Path, claims: u64, child: &dyn Fn(&[&str]) -> Measured) {
         p
     };
     let file_arg = file.to_str().unwrap().to_string();
-    let task = |task: &str, db: &Path| {
-        let m = child(&["bulk", task, db.to_str().unwrap(), &file_arg]);
+    let task_on = |task: &str, db: &Path, file: &str| {
+        let m = child(&["bulk", task, db.to_str().unwrap(), file]);
         println!(
             "{task}: {:.2} s, peak {} MiB, {} rows",
             m.first_ms / 1e3,
@@ -242,6 +249,7 @@ pub fn run(base: &Path, claims: u64, child: &dyn Fn(&[&str]) -> Measured) {
         );
         m
     };
+    let task = |task: &str, db: &Path| task_on(task, db, &file_arg);
     let partial_db = fresh("claimdb-partial");
     let partial = task("import-partial", &partial_db);
     let _ = std::fs::remove_dir_all(&partial_db);
@@ -252,6 +260,13 @@ pub fn run(base: &Path, claims: u64, child: &dyn Fn(&[&str]) -> Measured) {
     let verify = task("verify", &db);
     let check = task("check", &db);
     let export = task("export", &db);
+    let backup_file = fresh("claimdb-backup");
+    let backup = task_on("backup", &db, backup_file.to_str().unwrap());
+    let restored_db = fresh("claimdb-restored");
+    let restore = task_on("restore", &restored_db, backup_file.to_str().unwrap());
+    let restored_disk = crate::disk_bytes(&restored_db);
+    let _ = std::fs::remove_file(&backup_file);
+    let _ = std::fs::remove_dir_all(&restored_db);
     let sqlite_db = fresh("sqlite-import");
     let sqlite = task("sqlite-import", &sqlite_db);
     let disk = crate::disk_bytes(&db);
@@ -285,6 +300,8 @@ pub fn run(base: &Path, claims: u64, child: &dyn Fn(&[&str]) -> Measured) {
         ("verify", &verify),
         ("check (every claim re-checked)", &check),
         ("export --format jsonl", &export),
+        ("backup", &backup),
+        ("restore (read, written, verified)", &restore),
     ] {
         let _ = writeln!(
             t,
@@ -312,6 +329,13 @@ pub fn run(base: &Path, claims: u64, child: &dyn Fn(&[&str]) -> Measured) {
         disk as f64 / 1e6,
         sqlite_disk as f64 / 1e6,
         disk as f64 / sqlite_disk as f64
+    );
+    let _ = writeln!(
+        t,
+        "| disk of the restored copy (MB) | {:.0} | | | {:.0} | | {:.2} |",
+        restored_disk as f64 / 1e6,
+        sqlite_disk as f64 / 1e6,
+        restored_disk as f64 / sqlite_disk as f64
     );
     print!("{t}");
     let _ = std::fs::remove_dir_all(&db);

@@ -363,9 +363,14 @@ fn verify_vocabulary<K: KvRead + ?Sized>(
     let mut present = 0u64;
     let mut extra = 0u64;
     for entry in all(kv, T::WordGrams) {
-        let implied = vocabulary::split_gram_key(&entry?.0).is_some_and(|(gram, word)| {
+        let key = entry?.0;
+        // Written as the words write it (so no two keys stand for one
+        // implied entry), for a word counted, under one of its grams.
+        let implied = vocabulary::split_gram_key(&key).is_some_and(|(gram, word)| {
             let word_key = count_key(T::IdxWord, &KeyBuf::new().str(&word).finish());
-            counts.contains_key(&word_key) && vocabulary::holds_gram(&word, &gram)
+            KeyBuf::new().str(&gram).str(&word).finish() == key
+                && counts.contains_key(&word_key)
+                && vocabulary::holds_gram(&word, &gram)
         });
         if implied {
             present += 1;
@@ -373,7 +378,7 @@ fn verify_vocabulary<K: KvRead + ?Sized>(
             extra += 1;
         }
     }
-    let missing = expected - present;
+    let missing = expected.saturating_sub(present);
     let phrases = [
         (
             missing,
