@@ -58,10 +58,10 @@ pub mod text;
 
 pub use db::door;
 pub use db::{
-    default_reason, restore, set_default_author, set_default_reason, with_authorship,
+    default_reason, restore, set_default_author, set_default_reason, vacuum, with_authorship,
     write_atomically, Accepted, CheckScope, Copied, Db, FileChange, OpenOptions, Prepared, Pruned,
-    Recheck, Restored, Session, Snapshot, TextFileChange, Upsert, Writer, DEFAULT_CACHE_BYTES,
-    MAX_KEY_BYTES, MAX_TOKEN_NAME_BYTES, MEMORY,
+    Recheck, Restored, Session, Snapshot, TextFileChange, Upsert, Vacuumed, Writer,
+    DEFAULT_CACHE_BYTES, MAX_KEY_BYTES, MAX_TOKEN_NAME_BYTES, MEMORY,
 };
 pub use error::{
     Error, ErrorKind, ErrorReport, QueryError, QueryErrorKind, Result, Span, StorageError,

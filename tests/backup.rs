@@ -267,3 +267,97 @@ fn a_copy_holds_the_same_records() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The size of the files under `path`.
+fn disk(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| match p.is_dir() {
+            true => disk(&p),
+            false => std::fs::metadata(&p).unwrap().len(),
+        })
+        .sum()
+}
+
+/// `vacuum` rewrites a database that many updates have grown: the same
+/// claims (ids, anchors, history) in fewer bytes, and nothing left beside
+/// it. It is refused, changing nothing, for a database another process has
+/// open, opened `--read-only`, for a folder that holds none, and through a
+/// server.
+#[test]
+fn vacuum_rewrites_a_database_smaller_with_the_same_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    ok(run(&db, &["query", "delete claims where id = 5"]));
+    let mut updates = String::new();
+    for i in 0..60 {
+        let confidence = 0.3 + f64::from(i % 5) / 10.0;
+        updates.push_str(&format!(
+            "update claims set confidence = {confidence} where true;\n"
+        ));
+    }
+    let out = command(&db).arg("query").arg(&updates).output().unwrap();
+    ok(out);
+    let before = claims(&db);
+    let history = |db: &Path| ok_stdout(run(db, &["query", "history claim 9"]));
+    let history_before = history(&db);
+    let bytes_before = disk(&db);
+
+    let said = ok(run(&db, &["vacuum"]));
+    let bytes_after = disk(&db);
+    assert!(
+        said.starts_with(&format!("vacuumed {}: 60 claims; ", db.display())),
+        "{said}"
+    );
+    assert!(
+        bytes_after < bytes_before,
+        "{bytes_before} -> {bytes_after}"
+    );
+    assert_eq!(claims(&db), before);
+    assert_eq!(history(&db), history_before);
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(left, ["desk.db"]);
+
+    // Open in this process: refused, the database as it was.
+    {
+        let _open = claimdb::Db::open_with(&db, claimdb::OpenOptions::new()).unwrap();
+        let out = run(&db, &["vacuum"]);
+        assert_eq!(out.status.code(), Some(1));
+        let said = text(&out.stderr);
+        assert!(
+            said.starts_with(&format!("error: cannot vacuum {}: ", db.display())),
+            "{said}"
+        );
+    }
+    assert_eq!(claims(&db), before);
+    let out = run(&db, &["--read-only", "vacuum"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("is open read-only (--read-only): a vacuum rewrites it"),
+        "{}",
+        text(&out.stderr)
+    );
+    let none = dir.path().join("none.db");
+    std::fs::create_dir(&none).unwrap();
+    let out = run(&none, &["vacuum"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("holds no claimdb database"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .args(["--server", "http://127.0.0.1:9", "vacuum"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "error: `vacuum` rewrites a database on this machine: give --db instead of --server (stop the server first)\n"
+    );
+}
+
+fn ok_stdout(out: std::process::Output) -> String {
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}

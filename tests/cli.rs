@@ -446,6 +446,7 @@ fn help_teaches_the_language() {
         ),
         ("backup", database(&[])),
         ("restore", database(&[])),
+        ("vacuum", database(&[])),
         ("update-source", database(&["--format"])),
         (
             "import",

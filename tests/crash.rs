@@ -10,8 +10,8 @@
 //! reads the reports as they come, kills the child with SIGKILL after a
 //! random delay, and checks the database against what was reported. Every
 //! few cycles the child is another workload, killed mid-way: an import
-//! (all or nothing, then partial), `update-source`, `merge speaker`, and
-//! `verify --repair` of a stale count.
+//! (all or nothing, then partial), `update-source`, `merge speaker`,
+//! `verify --repair` of a stale count, and `vacuum`.
 //!
 //! The default run does a few cycles; the long run is
 //! `CLAIMDB_CRASH_CYCLES=60 cargo test --release --test crash -- --nocapture`.
@@ -526,12 +526,44 @@ fn repair_cycle(db: &Path, cycle: usize, rng: &mut Rng) {
     assert!(out.status.success(), "{}", text(&out.stdout));
 }
 
+/// `vacuum` killed mid-way: afterwards the database at its path holds the
+/// same claims, vacuumed or not, and verifies; what a killed vacuum leaves
+/// beside it is only its backup, which the next vacuum replaces.
+fn vacuum_cycle(db: &Path, cycle: usize, rng: &mut Rng) {
+    let every = |db: &Path| {
+        let out = run(
+            db,
+            &[
+                "--format",
+                "csv",
+                "query",
+                "claims select id, statement, confidence, quote, line, column order by id",
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let before = every(db);
+    let delay = Duration::from_millis(rng.below(scaled(1500)));
+    let finished = killed_after(db, &["vacuum"], delay);
+    assert_eq!(
+        every(db),
+        before,
+        "cycle {cycle}: vacuum killed after {delay:?}"
+    );
+    eprintln!(
+        "cycle {cycle}: vacuum killed after {delay:?}: {}",
+        if finished { "vacuumed" } else { "as it was" }
+    );
+    verify(db, cycle);
+}
+
 #[test]
 fn acknowledged_writes_survive_kill_9() {
     let cycles: usize = std::env::var("CLAIMDB_CRASH_CYCLES")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(8);
+        .unwrap_or(9);
     let seed: u64 = std::env::var("CLAIMDB_CRASH_SEED")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -567,12 +599,13 @@ fn acknowledged_writes_survive_kill_9() {
     let mut imported = 0;
     for cycle in 0..cycles {
         let dir = dir.path();
-        match cycle % 8 {
+        match cycle % 9 {
             1 => imported += import_cycle(&db, dir, cycle, &mut rng, &mut passage, false),
             3 => update_source_cycle(&db, cycle, &mut rng, &texts),
             5 => imported += import_cycle(&db, dir, cycle, &mut rng, &mut passage, true),
             6 => merge_cycle(&db, cycle, &mut rng, &mut passage),
             7 => repair_cycle(&db, cycle, &mut rng),
+            8 => vacuum_cycle(&db, cycle, &mut rng),
             _ => reported += statements_cycle(&db, cycle, &mut rng, &mut live, &mut passage),
         }
     }
@@ -583,7 +616,7 @@ fn acknowledged_writes_survive_kill_9() {
     );
     // A workload that stops writing tests nothing: the statements must
     // have been reported, cycle after cycle.
-    let statement_cycles = (0..cycles).filter(|c| [0, 2, 4].contains(&(c % 8))).count();
+    let statement_cycles = (0..cycles).filter(|c| [0, 2, 4].contains(&(c % 9))).count();
     assert!(
         reported >= statement_cycles,
         "only {reported} statements were reported in {statement_cycles} cycles"

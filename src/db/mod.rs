@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-pub use backup::{restore, write_atomically, Restored};
+pub use backup::{restore, vacuum, write_atomically, Restored, Vacuumed};
 pub use check::{CheckScope, Recheck};
 pub use copy::Copied;
 pub use extract::Accepted;

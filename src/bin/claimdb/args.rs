@@ -526,6 +526,20 @@ pub(crate) enum Command {
         #[command(flatten)]
         database: DbArgs,
     },
+    /// Rewrite the database compactly, as SQLite's VACUUM does.
+    ///
+    /// A database on disk keeps old versions of what was written until its
+    /// files are cleaned, and a large import leaves it several times the
+    /// size of what it holds. vacuum backs it up beside itself, restores
+    /// the backup beside it (verified), swaps the copy in, and only then
+    /// removes the old one: about half the size after a large import. Needs
+    /// room for the backup and the copy; refused while a process has the
+    /// database open.
+    #[command(after_help = "Example:\n  claimdb --db claims.db vacuum")]
+    Vacuum {
+        #[command(flatten)]
+        database: DbArgs,
+    },
 }
 
 /// What `claimdb token` does.

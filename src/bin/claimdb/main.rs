@@ -110,7 +110,8 @@ fn run(cli: Cli) -> ExitCode {
             Command::Export { database, .. }
             | Command::Backup { database, .. }
             | Command::PruneHistory { database, .. }
-            | Command::Restore { database, .. },
+            | Command::Restore { database, .. }
+            | Command::Vacuum { database, .. },
         ) => (
             database.clone(),
             FormatArgs::default(),
@@ -174,6 +175,10 @@ fn run(cli: Cli) -> ExitCode {
                     eprintln!("error: `restore` makes a database on this machine: give --db instead of --server (stop the server first)");
                     return ExitCode::FAILURE;
                 }
+                Some(Command::Vacuum { .. }) => {
+                    eprintln!("error: `vacuum` rewrites a database on this machine: give --db instead of --server (stop the server first)");
+                    return ExitCode::FAILURE;
+                }
                 Some(Command::Token { action, .. }) => {
                     return exit(serving::remote_token(&client, action))
                 }
@@ -231,6 +236,9 @@ fn run(cli: Cli) -> ExitCode {
             options = options.read_only(database.read_only);
             if let Some(Command::Restore { backup, .. }) = &cli.command {
                 return exit(upkeep::restore(backup, &path, options));
+            }
+            if let Some(Command::Vacuum { .. }) = &cli.command {
+                return exit(upkeep::vacuum(&path, options));
             }
             for (asked, flag) in [(database.empty, "--empty"), (database.seed, "--seed")] {
                 if asked && Db::exists_at(&path) && !Db::is_url(&path) {
@@ -341,7 +349,15 @@ fn run(cli: Cli) -> ExitCode {
             session.open_door();
             repl::run(&mut session)
         }
-        (Some(Command::Locate { .. } | Command::Restore { .. } | Command::Copy { .. }), _) => {
+        (
+            Some(
+                Command::Locate { .. }
+                | Command::Restore { .. }
+                | Command::Vacuum { .. }
+                | Command::Copy { .. },
+            ),
+            _,
+        ) => {
             unreachable!("handled before the database is opened")
         }
         (Some(Command::Serve { .. } | Command::Token { .. }), _) => {

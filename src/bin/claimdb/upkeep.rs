@@ -67,6 +67,26 @@ impl std::io::Write for Counted<'_> {
     }
 }
 
+/// `claimdb vacuum`: true when the database at `path` was rewritten.
+pub fn vacuum(path: &Path, options: OpenOptions) -> bool {
+    match claimdb::vacuum(path, options) {
+        Ok(done) => {
+            eprintln!(
+                "vacuumed {}: {} claims; {:.1} MB on disk, from {:.1} MB",
+                path.display(),
+                done.claims,
+                done.bytes_after as f64 / 1e6,
+                done.bytes_before as f64 / 1e6,
+            );
+            true
+        }
+        Err(e) => {
+            eprintln!("error: cannot vacuum {}: {e}", path.display());
+            false
+        }
+    }
+}
+
 /// `claimdb restore BACKUP`: true when the database at `into` is the
 /// backup's.
 pub fn restore(backup: &Path, into: &Path, options: OpenOptions) -> bool {
