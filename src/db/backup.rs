@@ -239,6 +239,12 @@ pub fn vacuum(path: &Path, options: OpenOptions) -> Result<Vacuumed> {
         .seed(false)
         .cache_bytes(crate::store::SCAN_CACHE_BYTES);
     Db::open_with(path, scan)?.backup(&backup)?;
+    // sled's threads may hold its file a moment after the handle closes:
+    // the restore below would take that for another process.
+    let closing = std::time::Instant::now();
+    while SledEngine::in_use(path) && closing.elapsed() < options.busy_timeout {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let restored = restore(&backup, path, options.seed(false));
     let _ = std::fs::remove_file(&backup);
     let restored = restored?;
