@@ -325,7 +325,7 @@ fn vacuum_rewrites_a_database_smaller_with_the_same_records() {
     // Open in this process: refused, the database as it was.
     {
         let _open = claimdb::Db::open_with(&db, claimdb::OpenOptions::new()).unwrap();
-        let out = run(&db, &["vacuum"]);
+        let out = run(&db, &["--busy-timeout", "200", "vacuum"]);
         assert_eq!(out.status.code(), Some(1));
         let said = text(&out.stderr);
         assert!(

@@ -227,25 +227,18 @@ pub fn vacuum(path: &Path, options: OpenOptions) -> Result<Vacuumed> {
             source: std::io::Error::other("holds no claimdb database"),
         });
     }
-    if SledEngine::in_use(path) {
-        return Err(Error::Locked {
-            path: path.to_path_buf(),
-            waited_ms: 0,
-        });
-    }
     let bytes_before = folder_bytes(path)?;
     let backup = beside(path, ".vacuum-backup");
     let scan = options
         .seed(false)
         .cache_bytes(crate::store::SCAN_CACHE_BYTES);
+    // Opened as any open is: a database another process holds is waited
+    // for up to the busy timeout, then refused.
     Db::open_with(path, scan)?.backup(&backup)?;
     // sled's threads may hold its file a moment after the handle closes:
-    // the restore below would take that for another process.
-    let closing = std::time::Instant::now();
-    while SledEngine::in_use(path) && closing.elapsed() < options.busy_timeout {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    let restored = restore(&backup, path, options.seed(false));
+    // the restore would take that for another process.
+    let restored = SledEngine::wait_until_free(path, options.busy_timeout)
+        .and_then(|()| restore(&backup, path, options.seed(false)));
     let _ = std::fs::remove_file(&backup);
     let restored = restored?;
     if let Some(old) = &restored.replaced {

@@ -93,7 +93,8 @@ pub struct SledEngine {
     syncer: Option<Syncer>,
     /// Readers hold it shared for a statement; a commit holds it alone.
     isolation: RwLock<()>,
-    /// Speakers read, kept between statements; cleared by every commit.
+    /// Speakers read, kept between statements; cleared by a commit that
+    /// changes a speaker (`apply`).
     pub(super) speakers: SpeakerCache,
     /// Set when the engine failed to write (see `Drop`).
     failed: AtomicBool,
@@ -179,6 +180,19 @@ impl SledEngine {
     /// open.
     pub fn in_use(path: &Path) -> bool {
         open::held(path)
+    }
+
+    /// Waits, up to `timeout`, until no process holds the database at
+    /// `path` (sled's threads hold its file a moment after a handle
+    /// closes); [`Error::Locked`] after that.
+    pub fn wait_until_free(path: &Path, timeout: Duration) -> Result<()> {
+        open::with_busy_timeout(path, timeout, || match open::held(path) {
+            true => Err(Error::Locked {
+                path: path.to_path_buf(),
+                waited_ms: 0,
+            }),
+            false => Ok(()),
+        })
     }
 
     /// Refuses a path a database cannot be opened or created at: a file, a
