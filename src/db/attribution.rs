@@ -104,12 +104,36 @@ impl super::Writer<'_> {
         anchor: &Anchor,
         speaker: crate::model::SpeakerId,
     ) -> Result<(Option<Attribution>, Option<Mode>)> {
-        let record = self
-            .view()
-            .speaker(speaker)?
-            .ok_or_else(|| Error::not_found("speaker", speaker.to_string()))?;
+        let record = self.speaker_record(speaker)?;
         let (a, mode) = attribute(text, f.attributions(), source, anchor, &record)?;
         Ok((Some(a), mode))
+    }
+
+    /// [`Self::attribution`] for a claim being written: `prechecked`'s
+    /// when it was read for this passage, speaker and source, else read
+    /// now from the text `text` gives (rebuilt only then).
+    pub(crate) fn attribution_of_new<'a>(
+        &self,
+        f: &super::texts::Folded,
+        text: impl FnOnce() -> &'a str,
+        source: &Source,
+        anchor: &Anchor,
+        speaker: crate::model::SpeakerId,
+        prechecked: Option<&mut super::precheck::Prechecked>,
+    ) -> Result<(Option<Attribution>, Option<Mode>)> {
+        let record = self.speaker_record(speaker)?;
+        let found = match prechecked.and_then(|p| p.attribution_for(anchor, &record, source)) {
+            Some(found) => found,
+            None => attribute(text(), f.attributions(), source, anchor, &record),
+        };
+        let (a, mode) = found?;
+        Ok((Some(a), mode))
+    }
+
+    fn speaker_record(&self, speaker: crate::model::SpeakerId) -> Result<Speaker> {
+        self.view()
+            .speaker(speaker)?
+            .ok_or_else(|| Error::not_found("speaker", speaker.to_string()))
     }
 
     /// A claim's attribution, or none when its passage crosses two turns

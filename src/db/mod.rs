@@ -14,6 +14,7 @@ mod edits;
 mod extract;
 mod history;
 mod kept_ids;
+mod precheck;
 mod prune;
 mod session;
 mod snapshot;
@@ -34,6 +35,7 @@ pub use copy::Copied;
 pub use extract::Accepted;
 pub(crate) use history::restoring_history;
 pub use history::{default_reason, set_default_author, set_default_reason, with_authorship};
+pub(crate) use precheck::Prechecked;
 pub use prune::Pruned;
 #[cfg(feature = "client")]
 pub(crate) use session::transaction_error;

@@ -22,7 +22,9 @@ use crate::store::{fold_name, IndexScan, ReadView, WriteTx};
 use std::sync::Arc;
 
 use super::anchors::{anchor_from, hint_from, mismatch_from};
+use super::precheck::Prechecked;
 use super::texts::{Folded, FoldedTexts};
+use std::cell::OnceCell;
 
 /// What [`Writer::put_claim_by_key`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,11 +45,23 @@ pub struct Writer<'t> {
     pub(super) tx: &'t mut dyn WriteTx,
     /// The database's folded source texts (`texts.rs`).
     texts: &'t FoldedTexts,
+    /// The next claim's checks, worked out ahead (`precheck.rs`).
+    prechecked: Option<Prechecked>,
 }
 
 impl<'t> Writer<'t> {
     pub(crate) fn new(tx: &'t mut dyn WriteTx, texts: &'t FoldedTexts) -> Self {
-        Writer { tx, texts }
+        Writer {
+            tx,
+            texts,
+            prechecked: None,
+        }
+    }
+
+    /// Offers the checks of the next claim written, worked out ahead; it
+    /// takes them only where they fit it ([`Db::precheck`](super::Db)).
+    pub(crate) fn offer(&mut self, prechecked: Option<Prechecked>) {
+        self.prechecked = prechecked;
     }
 
     /// The text of source `id` and its folded form, folded once per text
@@ -288,17 +302,29 @@ impl<'t> Writer<'t> {
         // The source record read above says which folded text to use.
         let mut mismatch = None;
         let folded = self.texts.of(self.tx.view(), &source)?;
-        // Rebuilt once for the claim: the citation and the attribution read it.
-        let text = folded.as_deref().map(Folded::text);
-        let (anchor, status) = match (&folded, &text) {
-            (Some(f), Some(text)) => {
-                let citation = cite::locate_with(text, &f.folded, &new.quote, hint);
+        let mut prechecked = self.prechecked.take();
+        // Rebuilt at most once for the claim, and only when the citation
+        // or the attribution was not worked out ahead.
+        let text = OnceCell::new();
+        let (anchor, status) = match &folded {
+            Some(f) => {
+                let citation = match prechecked
+                    .as_mut()
+                    .and_then(|p| p.citation_for(f, &new.quote, hint))
+                {
+                    Some(citation) => citation,
+                    None => {
+                        let text = text.get_or_init(|| f.text());
+                        cite::locate_with(text, &f.folded, &new.quote, hint)
+                    }
+                };
                 occurrences = citation.occurrences;
                 match broken {
                     _ if citation.is_verified() => {
                         (anchor_from(&citation, &f.sha256), Status::Verified)
                     }
                     Some(stale) => {
+                        let text = text.get_or_init(|| f.text());
                         mismatch = Some(mismatch_from(&citation, text));
                         (Some(stale.clone()), Status::Broken)
                     }
@@ -312,7 +338,7 @@ impl<'t> Writer<'t> {
                     }
                 }
             }
-            _ => (None, Status::Unverified),
+            None => (None, Status::Unverified),
         };
         if let Some(existing) = self.stored_passage(
             &new.source,
@@ -325,10 +351,15 @@ impl<'t> Writer<'t> {
                 return Err(Error::DuplicateClaim { existing });
             }
         }
-        let (attribution, mode) = match (&folded, &text, &anchor, status) {
-            (Some(f), Some(text), Some(a), Status::Verified) => {
-                self.attribution(f, text, &source, a, speaker)?
-            }
+        let (attribution, mode) = match (&folded, &anchor, status) {
+            (Some(f), Some(a), Status::Verified) => self.attribution_of_new(
+                f,
+                || text.get_or_init(|| f.text()).as_ref(),
+                &source,
+                a,
+                speaker,
+                prechecked.as_mut(),
+            )?,
             _ => (None, None),
         };
         let claim = Claim {

@@ -25,6 +25,7 @@ mod claimreview;
 mod input;
 mod passes;
 mod read;
+mod read_ahead;
 mod report;
 mod restore;
 mod spreadsheet;

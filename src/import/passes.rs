@@ -28,10 +28,10 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use super::input::Input;
-use super::read::Record;
 use super::read::Row;
+use super::read_ahead;
 use super::report::{ImportReport, Outcome, RowReport, Tally, MAX_LISTED_ROWS};
-use super::{apply, ImportOptions, BATCH_BYTES, PARTIAL_BATCH_ROWS};
+use super::{apply, ImportOptions, PARTIAL_BATCH_ROWS};
 use crate::db::{Db, Writer};
 use crate::error::{Error, Result};
 
@@ -204,18 +204,6 @@ pub(super) fn run(
     Ok(reporter.report(written, options.dry_run, started))
 }
 
-/// About how many bytes a row's record holds (what a batch is bounded
-/// by, beside its rows).
-fn weight(row: &Row) -> usize {
-    let text = match &row.record {
-        Ok(Record::Source(s) | Record::SourceRef(s)) => s.text.as_ref().map_or(0, String::len),
-        Ok(Record::Claim(c, ..)) => c.quote.len() + c.statement.len() + c.rationale.len(),
-        _ => 0,
-    };
-    // Each row costs index entries, a version and its report besides.
-    text + 512
-}
-
 /// Runs `f` as a write (the writer's lock held by the caller), with the
 /// history of a dump restored when `restoring`.
 fn write(db: &Db, restoring: bool, f: impl FnMut(&mut Writer) -> Result<()>) -> Result<()> {
@@ -257,8 +245,8 @@ fn one_transaction(
     }
 }
 
-/// The rows in batches of `batch`, each its own transaction: whether any
-/// was written.
+/// The rows in batches of `batch`, each its own transaction, read a
+/// batch ahead (`read_ahead.rs`): whether any was written.
 fn batches(
     db: &Db,
     inputs: &[Input],
@@ -266,36 +254,31 @@ fn batches(
     restoring: bool,
     reporter: &mut Reporter,
 ) -> Result<bool> {
-    let mut rows = in_order(inputs);
     let mut written = false;
-    loop {
-        // Up to `batch` rows, and up to BATCH_BYTES of them (a batch of
-        // source texts is a few hundred).
-        let mut chunk: Vec<(usize, Row)> = Vec::new();
-        let mut bytes = 0;
-        while chunk.len() < batch && bytes < BATCH_BYTES {
-            let Some(next) = rows.next() else { break };
-            let (file, row) = next?;
-            bytes += weight(&row);
-            chunk.push((file, row));
-        }
-        if chunk.is_empty() {
-            return Ok(written);
-        }
-        let mut reports = Vec::with_capacity(chunk.len());
-        write(db, restoring, |w| {
-            // A run again after a conflict starts over (`Db::write`).
-            reports.clear();
-            for (file, row) in &chunk {
-                reports.push((*file, apply(w, row, restoring)?));
+    read_ahead::in_batches(
+        db,
+        || in_order(inputs),
+        batch,
+        |mut rows| {
+            let mut reports = Vec::with_capacity(rows.len());
+            write(db, restoring, |w| {
+                // A run again after a conflict starts over (`Db::write`), its
+                // rows checked here (the checks ahead were taken by the first).
+                reports.clear();
+                for ahead in &mut rows {
+                    w.offer(ahead.prechecked.take());
+                    reports.push((ahead.file, apply(w, &ahead.row, restoring)?));
+                }
+                Ok(())
+            })?;
+            written = true;
+            for (file, report) in reports {
+                reporter.add(file, report);
             }
             Ok(())
-        })?;
-        written = true;
-        for (file, report) in reports {
-            reporter.add(file, report);
-        }
-    }
+        },
+    )?;
+    Ok(written)
 }
 
 #[cfg(test)]

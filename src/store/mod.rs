@@ -354,6 +354,13 @@ pub trait Engine: Maintenance + Send + Sync + std::fmt::Debug {
     fn path(&self) -> Option<&Path>;
     /// The engine's name: "sled", "memory".
     fn name(&self) -> &'static str;
+    /// Whether a read costs about a lookup in memory, not a round trip to
+    /// a server: an import then reads ahead of its writes on another
+    /// thread (`db/precheck.rs`), which on a server would double its
+    /// queries.
+    fn reads_are_local(&self) -> bool {
+        true
+    }
 }
 
 /// Checks the format of a freshly opened engine: migrates an older one,

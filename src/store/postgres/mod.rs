@@ -159,6 +159,10 @@ impl Engine for PgEngine {
     fn name(&self) -> &'static str {
         "postgres"
     }
+
+    fn reads_are_local(&self) -> bool {
+        false
+    }
 }
 
 /// The connection settings of `url`, the `PG*` variables filling in what
