@@ -107,8 +107,9 @@ pub fn write_atomically<A>(
 
 /// Restores the backup file `backup` as the database at `into`: built
 /// beside it, verified, then swapped in; a database already at `into` is
-/// kept as `INTO.before-restore-SECONDS` (see [`Restored::replaced`]).
-/// Refused while a process has `into` open.
+/// kept as `INTO.before-restore-SECONDS` (see [`Restored::replaced`]),
+/// the two exchanged in one step on Linux (`swap.rs`). Refused while a
+/// process has `into` open.
 pub fn restore(backup: &Path, into: &Path, options: OpenOptions) -> Result<Restored> {
     let mut file = crate::limits::open_regular_file(backup)?;
     let exists = SledEngine::exists_at(into);
@@ -169,12 +170,12 @@ pub fn restore(backup: &Path, into: &Path, options: OpenOptions) -> Result<Resto
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         let aside = beside(into, &format!(".before-restore-{seconds}"));
-        std::fs::rename(into, &aside).map_err(io(into))?;
+        super::swap::swap_in(&staging, into, &aside)?;
         Some(aside)
     } else {
+        std::fs::rename(&staging, into).map_err(io(into))?;
         None
     };
-    std::fs::rename(&staging, into).map_err(io(into))?;
     sync_parent(into)?;
     Ok(Restored {
         backup: summary,

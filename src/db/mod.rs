@@ -19,6 +19,7 @@ mod prune;
 mod session;
 mod snapshot;
 mod statements;
+mod swap;
 mod text_files;
 mod texts;
 mod tokens;

@@ -115,9 +115,9 @@ impl Db {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{AttributionVerdict, NewClaim, NewSource, NewSpeaker, Status};
     use crate::db::{Db, OpenOptions};
     use crate::error::Error;
+    use crate::model::{AttributionVerdict, NewClaim, NewSource, NewSpeaker, Status};
 
     /// A database holding source `s` with `text` and the speaker Robert.
     fn db_with(text: &str) -> Db {
