@@ -18,7 +18,7 @@ impl Writer<'_> {
             .view()
             .source(id)?
             .ok_or_else(|| Error::not_found("source", id))?;
-        super::writer::source_fields(
+        super::fields::source_fields(
             changes.title.as_ref(),
             [
                 &changes.author,

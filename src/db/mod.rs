@@ -12,6 +12,7 @@ mod copy;
 pub mod door;
 mod edits;
 mod extract;
+mod fields;
 mod history;
 mod kept_ids;
 mod precheck;

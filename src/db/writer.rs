@@ -12,16 +12,17 @@ use crate::error::Result;
 use crate::error::{quoted, Error};
 use crate::limits::{
     check_count, check_field, check_len, check_name, MAX_ALIASES, MAX_QUOTE_BYTES,
-    MAX_SOURCE_TEXT_BYTES, MAX_TAGS,
+    MAX_SOURCE_TEXT_BYTES,
 };
 use crate::model::{
-    normalize_tag, require_text, validate_source_id, Anchor, Claim, ClaimChanges, ClaimId,
-    Confidence, NewClaim, NewSource, NewSpeaker, Source, SourceKind, Speaker, SpeakerId, Status,
+    require_text, validate_source_id, Anchor, Claim, ClaimChanges, ClaimId, Confidence, NewClaim,
+    NewSource, NewSpeaker, Source, SourceKind, Speaker, SpeakerId, Status,
 };
 use crate::store::{fold_name, IndexScan, ReadView, WriteTx};
 use std::sync::Arc;
 
 use super::anchors::{anchor_from, hint_from, mismatch_from};
+use super::fields::{source_fields, tag_list};
 use super::precheck::Prechecked;
 use super::texts::{Folded, FoldedTexts};
 use std::cell::OnceCell;
@@ -574,39 +575,4 @@ impl<'t> Writer<'t> {
         }
         Ok(report)
     }
-}
-
-/// Tags as a claim stores them: each checked, and one of each that fold alike.
-fn tag_list(tags: &[String]) -> Result<Vec<String>> {
-    check_count("tags", tags.len(), MAX_TAGS)?;
-    let mut out: Vec<String> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for tag in tags {
-        let tag = normalize_tag(tag)?;
-        check_name("tag", &tag)?;
-        if seen.insert(fold_name(&tag)) {
-            out.push(tag);
-        }
-    }
-    Ok(out)
-}
-
-/// Refuses a source's record fields over their limits.
-pub(crate) fn source_fields(title: Option<&String>, others: [&Option<String>; 5]) -> Result<()> {
-    if let Some(title) = title {
-        check_field("source title", title)?;
-    }
-    let names = [
-        "source author",
-        "source publisher",
-        "source date",
-        "source url",
-        "source notes",
-    ];
-    for (what, value) in names.into_iter().zip(others) {
-        if let Some(v) = value {
-            check_field(what, v)?;
-        }
-    }
-    Ok(())
 }

@@ -16,6 +16,7 @@
 //! (`deferred.rs`).
 
 pub(crate) mod backup;
+mod base_reads;
 pub(crate) mod chunk;
 pub mod codec;
 pub(crate) mod cuts;

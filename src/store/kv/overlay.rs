@@ -12,11 +12,19 @@
 //! the transaction's own writes, each copying what it read). The deferred
 //! entries live in a `RefCell` because a read (`&self`) may have to write
 //! them first.
+//!
+//! An undoable commit (`undo.rs`) journals what the base held under every
+//! key it changes. Most of those keys the transaction read already (a
+//! value's tail and count, a claim looked up before it is written), so the
+//! overlay can keep what its reads found in the base
+//! ([`Overlay::keep_base_reads`], `base_reads.rs`), and the journal reads
+//! the base only for the rest.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
+use super::base_reads::BaseReads;
 use super::deferred::{self, Deferred};
 use super::{crossed, Entries, Entry, KvRead, KvWrite, T, TREES};
 use crate::error::Result;
@@ -77,17 +85,44 @@ impl Pending {
     }
 }
 
+/// A key and what the base holds under it (`None`: nothing).
+pub(crate) type KeyBefore = (T, Vec<u8>, Option<Vec<u8>>);
+
+/// What reads found in the base, when it is kept.
+type Seen = RefCell<BaseReads>;
+
 /// Reads of a base with a transaction's changes laid over it.
 struct Layer<'a> {
     base: &'a dyn KvRead,
     pending: &'a Pending,
+    /// Where what the base answered is kept, when it is.
+    seen: Option<&'a Seen>,
 }
 
 impl Layer<'_> {
     fn get(&self, tree: T, key: &[u8]) -> Result<Option<Vec<u8>>> {
         match self.pending.tree(tree).get(key) {
             Some(change) => Ok(change.clone()),
-            None => self.base.get(tree, key),
+            None => {
+                let value = self.base.get(tree, key)?;
+                self.saw(tree, key, value.as_deref());
+                Ok(value)
+            }
+        }
+    }
+
+    /// Keeps what the base holds under `key`, when reads are kept.
+    fn saw(&self, tree: T, key: &[u8], value: Option<&[u8]>) {
+        if let Some(seen) = self.seen {
+            seen.borrow_mut().value(tree, key, value);
+        }
+    }
+
+    /// Keeps that `from..to` was read whole from the base, when reads are
+    /// kept.
+    fn saw_whole(&self, tree: T, from: Bound<&[u8]>, to: Bound<&[u8]>) {
+        if let Some(seen) = self.seen {
+            seen.borrow_mut().whole(tree, from, to);
         }
     }
 
@@ -105,11 +140,17 @@ impl Layer<'_> {
         for entry in self.base.range(tree, from.clone(), to.clone()) {
             match entry {
                 Ok((k, v)) => {
+                    self.saw(tree, &k, Some(&v));
                     merged.insert(k, v);
                 }
                 Err(e) => return Box::new(std::iter::once(Err(e))),
             }
         }
+        self.saw_whole(
+            tree,
+            from.as_ref().map(Vec::as_slice),
+            to.as_ref().map(Vec::as_slice),
+        );
         for (k, change) in self.pending.tree(tree).range((from, to)) {
             match change {
                 Some(v) => merged.insert(k.clone(), v.clone()),
@@ -144,6 +185,19 @@ impl Layer<'_> {
                 End::Last => self.base.last_entry(tree, low, high)?,
                 End::First => self.base.first_entry(tree, low, high)?,
             };
+            // What lies between the base's answer and the range's end
+            // (the whole range, when none), the base holds nothing in.
+            match (&base, end) {
+                (Some((key, value)), End::Last) => {
+                    self.saw(tree, key, Some(value));
+                    self.saw_whole(tree, Bound::Excluded(key), high);
+                }
+                (Some((key, value)), End::First) => {
+                    self.saw(tree, key, Some(value));
+                    self.saw_whole(tree, low, Bound::Excluded(key));
+                }
+                (None, _) => self.saw_whole(tree, low, high),
+            }
             // The transaction's keys between the base's and the range's end.
             let beyond = match (&base, end) {
                 (None, _) => (low, high),
@@ -188,6 +242,8 @@ pub(crate) struct Overlay<'b> {
     base: &'b dyn KvRead,
     pending: RefCell<Pending>,
     deferred: RefCell<Deferred>,
+    /// What reads found in the base, when kept ([`Overlay::keep_base_reads`]).
+    seen: Option<Seen>,
 }
 
 impl<'b> Overlay<'b> {
@@ -197,7 +253,37 @@ impl<'b> Overlay<'b> {
             base,
             pending: RefCell::new(Pending::new()),
             deferred: RefCell::new(Deferred::default()),
+            seen: None,
         }
+    }
+
+    /// Keeps, from now on, what reads find in the base, for
+    /// [`Overlay::befores`] (an undoable commit's journal).
+    pub(crate) fn keep_base_reads(&mut self) {
+        self.seen = Some(RefCell::new(BaseReads::new()));
+    }
+
+    /// Each key the transaction changes (but those `skip` names) and what
+    /// the base holds under it: as a read of the transaction found it,
+    /// when reads are kept, else read now. The deferred entries are
+    /// written first.
+    pub(crate) fn befores(&mut self, skip: impl Fn(T, &[u8]) -> bool) -> Result<Vec<KeyBefore>> {
+        self.settle()?;
+        let pending = self.pending.borrow();
+        let mut seen = self.seen.as_ref().map(RefCell::borrow_mut);
+        let mut befores = Vec::new();
+        for (tree, key, _) in pending.changes() {
+            if skip(tree, key) {
+                continue;
+            }
+            let known = seen.as_mut().and_then(|s| s.before(tree, key));
+            let before = match known {
+                Some(before) => before,
+                None => self.base.get(tree, key)?,
+            };
+            befores.push((tree, key.to_vec(), before));
+        }
+        Ok(befores)
     }
 
     /// Whether the transaction has changed nothing so far.
@@ -209,12 +295,6 @@ impl<'b> Overlay<'b> {
     pub(crate) fn into_pending(self) -> Result<Pending> {
         self.settle()?;
         Ok(self.pending.into_inner())
-    }
-
-    /// The changes so far, the deferred entries written.
-    pub(crate) fn pending(&mut self) -> Result<&Pending> {
-        self.settle()?;
-        Ok(self.pending.get_mut())
     }
 
     /// The database the transaction began from.
@@ -249,6 +329,7 @@ impl<'b> Overlay<'b> {
         taken.settle(&mut Writing {
             base: self.base,
             pending: &mut self.pending.borrow_mut(),
+            seen: self.seen.as_ref(),
         })
     }
 
@@ -256,6 +337,7 @@ impl<'b> Overlay<'b> {
         read(&Layer {
             base: self.base,
             pending: &self.pending.borrow(),
+            seen: self.seen.as_ref(),
         })
     }
 }
@@ -306,6 +388,7 @@ impl KvWrite for Overlay<'_> {
 struct Writing<'a> {
     base: &'a dyn KvRead,
     pending: &'a mut Pending,
+    seen: Option<&'a Seen>,
 }
 
 impl Writing<'_> {
@@ -313,6 +396,7 @@ impl Writing<'_> {
         Layer {
             base: self.base,
             pending: self.pending,
+            seen: self.seen,
         }
     }
 }

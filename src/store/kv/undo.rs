@@ -54,11 +54,9 @@ pub(crate) fn journal(overlay: &mut Overlay<'_>, unjournaled: &[&[u8]]) -> Resul
     let base = overlay.base();
     let mut parts: Vec<Vec<Before>> = vec![Vec::new()];
     let mut bytes = 0;
-    for (tree, key, _) in overlay.pending()?.changes() {
-        if tree == T::Meta && (is_journal(key) || unjournaled.contains(&key)) {
-            continue;
-        }
-        let before = base.get(tree, key)?;
+    let befores = overlay
+        .befores(|tree, key| tree == T::Meta && (is_journal(key) || unjournaled.contains(&key)))?;
+    for (tree, key, before) in befores {
         let size = key.len() + before.as_ref().map_or(0, Vec::len) + 16;
         if bytes + size > PART_BYTES && !parts[parts.len() - 1].is_empty() {
             parts.push(Vec::new());
@@ -66,7 +64,7 @@ pub(crate) fn journal(overlay: &mut Overlay<'_>, unjournaled: &[&[u8]]) -> Resul
         }
         bytes += size;
         let last = parts.len() - 1;
-        parts[last].push((tree as u8, key.to_vec(), before));
+        parts[last].push((tree as u8, key, before));
     }
     if parts[0].is_empty() {
         return Ok(());
@@ -248,8 +246,22 @@ mod tests {
     impl Store {
         /// Runs `f` as one commit, journaled when `journaled`.
         fn commit(&mut self, journaled: bool, f: impl FnOnce(&mut Overlay) -> Result<()>) {
+            self.commit_keeping(journaled, false, f)
+        }
+
+        /// [`Store::commit`], the overlay keeping its base reads for the
+        /// journal when `keep_reads`.
+        fn commit_keeping(
+            &mut self,
+            journaled: bool,
+            keep_reads: bool,
+            f: impl FnOnce(&mut Overlay) -> Result<()>,
+        ) {
             let before = self.clone();
             let mut overlay = Overlay::new(&before);
+            if keep_reads {
+                overlay.keep_base_reads();
+            }
             f(&mut overlay).unwrap();
             if journaled {
                 journal(&mut overlay, &[b"commit"]).unwrap();
@@ -277,6 +289,66 @@ mod tests {
             }
             self.commit(false, close);
         }
+    }
+
+    /// A journal made from what the transaction's reads kept (a key read
+    /// by `get`, met in a range, found at either end of a range, read
+    /// after the transaction changed it, or never read) is the journal
+    /// made by reading the base for every key, and undoes the same.
+    #[test]
+    fn a_journal_from_kept_reads_is_the_journal_from_the_base() {
+        let mut start = Store::default();
+        start.commit(false, |o| {
+            for k in 0..200u32 {
+                o.insert(T::Claims, k.to_be_bytes().to_vec(), vec![k as u8; 50])?;
+            }
+            Ok(())
+        });
+        let run = |keep_reads: bool| {
+            let mut db = start.clone();
+            db.commit(false, open);
+            for round in 0..4u32 {
+                db.commit_keeping(true, keep_reads, |o| {
+                    for k in (round..260).step_by(3) {
+                        let key = k.to_be_bytes().to_vec();
+                        match k % 5 {
+                            0 => drop(o.get(T::Claims, &key)?),
+                            1 => drop(
+                                o.range(T::Claims, Bound::Included(key.clone()), Bound::Unbounded)
+                                    .take(2)
+                                    .count(),
+                            ),
+                            2 => drop(o.last_entry(
+                                T::Claims,
+                                Bound::Unbounded,
+                                Bound::Included(&key),
+                            )?),
+                            3 => drop(o.first_entry(
+                                T::Claims,
+                                Bound::Excluded(&key),
+                                Bound::Unbounded,
+                            )?),
+                            _ => {}
+                        }
+                        if k % 7 == 0 {
+                            o.remove(T::Claims, key.clone())?;
+                        } else {
+                            o.insert(T::Claims, key.clone(), vec![round as u8; 10 + k as usize])?;
+                        }
+                        // Read again after the change: the base is not.
+                        drop(o.get(T::Claims, &key)?);
+                    }
+                    o.insert(T::Meta, b"commit".to_vec(), vec![round as u8])
+                });
+            }
+            db
+        };
+        let (kept, read) = (run(true), run(false));
+        assert_eq!(kept, read);
+        let mut undone = kept;
+        undone.undo(100);
+        undone.0.remove(&(T::Meta as u8, b"commit".to_vec()));
+        assert_eq!(undone, start);
     }
 
     /// Commits that change, add and remove the same keys again and again,

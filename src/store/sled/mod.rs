@@ -473,8 +473,13 @@ impl SledEngine {
             _shared: None,
         };
         let mut writer = RecordWriter::new(&base);
+        let undoable = self.undoable.load(Ordering::Relaxed);
+        if undoable {
+            // What the journal needs, mostly read by `f` already.
+            writer.records.kv.keep_base_reads();
+        }
         f(&mut writer)?;
-        if self.undoable.load(Ordering::Relaxed) {
+        if undoable {
             super::kv::undo::journal(&mut writer.records.kv, &[commits::META_KEY])?;
         }
         if writer.records.kv.is_unchanged() {
