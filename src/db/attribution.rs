@@ -104,9 +104,7 @@ impl super::Writer<'_> {
         anchor: &Anchor,
         speaker: crate::model::SpeakerId,
     ) -> Result<(Option<Attribution>, Option<Mode>)> {
-        let record = self.speaker_record(speaker)?;
-        let (a, mode) = attribute(text, f.attributions(), source, anchor, &record)?;
-        Ok((Some(a), mode))
+        self.attribution_of_new(f, || text, source, anchor, speaker, None)
     }
 
     /// [`Self::attribution`] for a claim being written: `prechecked`'s

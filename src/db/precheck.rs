@@ -150,7 +150,7 @@ mod tests {
     }
 
     /// A claim written with its checks worked out ahead is the claim
-    /// written without them.
+    /// written without them, and the checks are taken when they fit.
     #[test]
     fn a_claim_checked_ahead_is_stored_as_one_checked_on_writing() {
         let text = "The mayor spoke first. \"We will open the bridge in May,\" Robert said.";
@@ -167,6 +167,19 @@ mod tests {
             .unwrap();
         let without = plain.add_claim(&new).unwrap();
         assert_eq!(with, without);
+        // And it is taken when it fits: what it says is what is stored.
+        let again = db_with(text);
+        let mut told = again.precheck(&new, None);
+        if let Some(c) = told.as_mut().and_then(|p| p.citation.as_mut()) {
+            c.occurrences = 7;
+        }
+        let (_, occurrences) = again
+            .write(|w| {
+                w.offer(told.take());
+                w.add_claim_at(&new, None)
+            })
+            .unwrap();
+        assert_eq!(occurrences, 7);
         assert_eq!(with.status, Status::Verified);
         let verdict = with.attribution.map(|a| a.verdict);
         assert_eq!(verdict, Some(AttributionVerdict::Confirmed));
